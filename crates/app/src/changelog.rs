@@ -1,0 +1,65 @@
+//! The change log ("outbox"): every change other parts must know about
+//! writes a row here in the same transaction as the change itself. The
+//! job runner ([`crate::jobs`]) reads it.
+
+use kimppa_store::entities::change_log;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbErr, Set};
+use serde::Serialize;
+
+pub const EMAIL_QUEUED: &str = "email.queued";
+pub const ADMIN_ACTION: &str = "admin.action";
+
+/// Writes a change-log row on `conn` (pass the open transaction).
+pub async fn record<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+    payload: &impl Serialize,
+) -> Result<i32, DbErr> {
+    let now = crate::now();
+    let row = change_log::ActiveModel {
+        kind: Set(kind.to_string()),
+        payload: Set(serde_json::to_string(payload).map_err(|e| DbErr::Custom(e.to_string()))?),
+        created_at: Set(now),
+        processed_at: Set(None),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        locked_until: Set(None),
+        last_error: Set(None),
+        failed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(row.id)
+}
+
+/// An administrative action, turned into an audit-log entry by the jobs.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct AdminAction {
+    pub actor_id: i32,
+    pub action: String,
+    pub target: String,
+    pub details: String,
+}
+
+/// Records an administrative action for the audit log.
+pub async fn admin_action<C: ConnectionTrait>(
+    conn: &C,
+    actor_id: i32,
+    action: &str,
+    target: impl Into<String>,
+    details: impl Into<String>,
+) -> Result<(), DbErr> {
+    record(
+        conn,
+        ADMIN_ACTION,
+        &AdminAction {
+            actor_id,
+            action: action.into(),
+            target: target.into(),
+            details: details.into(),
+        },
+    )
+    .await
+    .map(|_| ())
+}

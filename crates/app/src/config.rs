@@ -1,0 +1,202 @@
+//! Configuration: defaults that need nothing, then an optional
+//! `kimppa.toml`, then `KIMPPA_*` environment variables. Unknown keys and
+//! broken values fail at start with a message naming the setting.
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/kimppa.db?mode=rwc";
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// `sqlite://PATH` or `postgres://…`.
+    pub database_url: String,
+    /// Public base URL used in links inside emails.
+    pub base_url: String,
+    /// Set cookies with `Secure` (behind TLS).
+    pub secure_cookies: bool,
+    /// Load the demo data when the default database is empty.
+    pub demo_on_empty: bool,
+    pub files: FilesConfig,
+    pub email: EmailConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "backend", rename_all = "lowercase", deny_unknown_fields)]
+pub enum FilesConfig {
+    /// Files in a local folder.
+    Local { path: String },
+    /// Files in memory (tests).
+    Memory,
+    /// S3-compatible object storage.
+    S3 {
+        bucket: String,
+        #[serde(default)]
+        endpoint: Option<String>,
+        #[serde(default = "default_region")]
+        region: String,
+        #[serde(default)]
+        access_key_id: Option<String>,
+        #[serde(default)]
+        secret_access_key: Option<String>,
+        /// Plain-HTTP endpoints (for local S3-compatible servers).
+        #[serde(default)]
+        allow_http: bool,
+    },
+}
+
+fn default_region() -> String {
+    "us-east-1".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EmailConfig {
+    /// Sender address of all mail.
+    pub from: String,
+    /// `smtp://user:pass@host:port`, `smtps://…`; empty keeps mail in the
+    /// database outbox, readable at the admin outbox page.
+    pub smtp_url: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            database_url: DEFAULT_DATABASE_URL.into(),
+            base_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            demo_on_empty: true,
+            files: FilesConfig::Local {
+                path: "data/files".into(),
+            },
+            email: EmailConfig {
+                from: "Kimppa <noreply@kimppa.example.org>".into(),
+                smtp_url: None,
+            },
+        }
+    }
+}
+
+/// A setting that could not be read.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads defaults ← `kimppa.toml` (or the file named by
+    /// `KIMPPA_CONFIG`) ← `KIMPPA_*` variables (nested keys with `__`,
+    /// e.g. `KIMPPA_EMAIL__SMTP_URL`).
+    pub fn load() -> Result<Config, ConfigError> {
+        let file = std::env::var("KIMPPA_CONFIG").ok();
+        if let Some(f) = &file {
+            if !std::path::Path::new(f).exists() {
+                return Err(ConfigError(format!(
+                    "KIMPPA_CONFIG names `{f}`, which does not exist"
+                )));
+            }
+        }
+        let file = file.unwrap_or_else(|| "kimppa.toml".into());
+        Self::from_figment(
+            Figment::from(Serialized::defaults(Config::default()))
+                .merge(Toml::file(file))
+                .merge(
+                    Env::prefixed("KIMPPA_")
+                        .ignore(&["CONFIG", "TEST_POSTGRES_URL", "LOG"])
+                        .split("__"),
+                ),
+        )
+    }
+
+    pub fn from_figment(f: Figment) -> Result<Config, ConfigError> {
+        let c: Config = f.extract().map_err(|e| ConfigError(e.to_string()))?;
+        c.check()?;
+        Ok(c)
+    }
+
+    /// True when the database is the zero-setup default.
+    pub fn uses_default_database(&self) -> bool {
+        self.database_url == DEFAULT_DATABASE_URL
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let db = &self.database_url;
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres://")
+            || db.starts_with("postgresql://"))
+        {
+            return Err(ConfigError(format!(
+                "database_url must start with sqlite:// or postgres:// (got `{}`)",
+                kimppa_store::redact(db)
+            )));
+        }
+        url::Url::parse(&self.base_url)
+            .map_err(|e| ConfigError(format!("base_url `{}` is not a URL: {e}", self.base_url)))?;
+        if let Some(smtp) = &self.email.smtp_url {
+            if !smtp.is_empty() && !(smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
+                return Err(ConfigError(
+                    "email.smtp_url must start with smtp:// or smtps://".into(),
+                ));
+            }
+        }
+        if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError(format!(
+                "email.from `{}` is not a valid address",
+                self.email.from
+            )));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn from_toml(s: &str) -> Result<Config, ConfigError> {
+        Config::from_figment(
+            Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(s)),
+        )
+    }
+
+    #[test]
+    fn defaults_need_nothing() {
+        let c = from_toml("").unwrap();
+        assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
+        assert!(c.uses_default_database());
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_fail_clearly() {
+        let e = from_toml("lissen = '1'").unwrap_err().to_string();
+        assert!(e.contains("lissen"), "{e}");
+        let e = from_toml("listen = 'not an address'")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("listen"), "{e}");
+        let e = from_toml("database_url = 'mysql://x'")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("database_url"), "{e}");
+        let e = from_toml("[email]\nfrom = 'x'\nsmtp_url = 'http://x'")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("smtp"), "{e}");
+    }
+
+    #[test]
+    fn s3_storage_is_configurable() {
+        let c = from_toml(
+            "[files]\nbackend = 's3'\nbucket = 'kimppa'\nendpoint = 'http://127.0.0.1:9000'",
+        )
+        .unwrap();
+        assert!(matches!(c.files, FilesConfig::S3 { ref bucket, .. } if bucket == "kimppa"));
+    }
+}

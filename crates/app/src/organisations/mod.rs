@@ -1,0 +1,516 @@
+//! The shared organisation registry: create and edit organisations, their
+//! people, invitations and logos. Visibility is applied in [`visible`].
+
+mod invitations;
+pub use invitations::{accept_invitation, find_open as invitations_find, invite};
+
+use crate::{
+    App, AppError,
+    error::Checker,
+    now,
+    policy::{self, Action, Actor},
+};
+use kimppa_domain::{
+    BusinessId, FocusArea, MembershipStatus, OrgRole, OrgType, SizeClass, Slug, optional_text,
+    required_text,
+};
+use kimppa_store::entities::{org_member, organisation, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Select, Set, TransactionTrait,
+};
+
+/// What the organisation form sends; every field as typed, so a refused
+/// form can be shown again unchanged.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+pub struct OrgForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub business_id: String,
+    #[serde(default)]
+    pub country: String,
+    #[serde(default)]
+    pub org_type: String,
+    #[serde(default)]
+    pub size_class: String,
+    #[serde(default)]
+    pub municipality: String,
+    #[serde(default)]
+    pub focus_areas: Vec<String>,
+    #[serde(default)]
+    pub description_fi: String,
+    #[serde(default)]
+    pub description_en: String,
+    #[serde(default)]
+    pub website: String,
+}
+
+impl OrgForm {
+    pub fn from_model(o: &organisation::Model) -> OrgForm {
+        OrgForm {
+            name: o.name.clone(),
+            business_id: o.business_id.clone().unwrap_or_default(),
+            country: o.country.clone(),
+            org_type: o.org_type.clone(),
+            size_class: o.size_class.clone(),
+            municipality: o.municipality.clone(),
+            focus_areas: o
+                .focus_areas
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            description_fi: o.description_fi.clone(),
+            description_en: o.description_en.clone(),
+            website: o.website.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// A checked organisation form.
+#[derive(Debug, Clone)]
+pub struct OrgData {
+    pub name: String,
+    pub business_id: Option<BusinessId>,
+    pub country: String,
+    pub org_type: OrgType,
+    pub size_class: SizeClass,
+    pub municipality: String,
+    pub focus_areas: Vec<FocusArea>,
+    pub description_fi: String,
+    pub description_en: String,
+    pub website: Option<String>,
+}
+
+/// Checks every field and reports all problems at once.
+pub fn parse_form(f: &OrgForm) -> Result<OrgData, AppError> {
+    let mut c = Checker::default();
+    let name = c.check("name", required_text(&f.name, 160));
+    let country = {
+        let cc = f.country.trim().to_uppercase();
+        let cc = if cc.is_empty() { "FI".to_string() } else { cc };
+        if cc.len() == 2 && cc.chars().all(|ch| ch.is_ascii_uppercase()) {
+            Some(cc)
+        } else {
+            c.push("country", "err-country");
+            None
+        }
+    };
+    let business_id = if f.business_id.trim().is_empty() {
+        if country.as_deref() == Some("FI") {
+            c.push("business_id", "err-business-id-required");
+        }
+        None
+    } else {
+        c.check("business_id", BusinessId::parse(&f.business_id))
+    };
+    let org_type = c.check(
+        "org_type",
+        OrgType::parse(&f.org_type).map_err(|_| kimppa_domain::DomainError::Required),
+    );
+    let size_class = c.check(
+        "size_class",
+        SizeClass::parse(&f.size_class).map_err(|_| kimppa_domain::DomainError::Required),
+    );
+    let municipality = c.check("municipality", required_text(&f.municipality, 80));
+    let focus_areas = c.check(
+        "focus_areas",
+        FocusArea::parse_list(f.focus_areas.iter().map(String::as_str)),
+    );
+    let description_fi = c.check("description_fi", optional_text(&f.description_fi, 5000));
+    let description_en = c.check("description_en", optional_text(&f.description_en, 5000));
+    let website = match optional_text(&f.website, 300) {
+        Ok(Some(w)) => {
+            let w = if w.contains("://") {
+                w
+            } else {
+                format!("https://{w}")
+            };
+            match url::Url::parse(&w) {
+                Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host().is_some() => {
+                    Some(Some(w))
+                }
+                _ => {
+                    c.push("website", "err-url");
+                    None
+                }
+            }
+        }
+        Ok(None) => Some(None),
+        Err(e) => {
+            c.push("website", e.code());
+            None
+        }
+    };
+    c.finish()?;
+    Ok(OrgData {
+        name: name.unwrap_or_default(),
+        business_id,
+        country: country.unwrap_or_default(),
+        org_type: org_type.expect("checked"),
+        size_class: size_class.expect("checked"),
+        municipality: municipality.unwrap_or_default(),
+        focus_areas: focus_areas.unwrap_or_default(),
+        description_fi: description_fi.flatten().unwrap_or_default(),
+        description_en: description_en.flatten().unwrap_or_default(),
+        website: website.flatten(),
+    })
+}
+
+/// Organisations `actor` may see. Public: approved members. Members of an
+/// organisation see their own; elevated staff see all.
+pub fn visible(actor: &Actor, my_org_ids: &[i32]) -> Select<organisation::Entity> {
+    let q = organisation::Entity::find();
+    if actor.is_elevated() {
+        return q;
+    }
+    let mut cond = Condition::any()
+        .add(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
+    if !my_org_ids.is_empty() {
+        cond = cond.add(organisation::Column::Id.is_in(my_org_ids.to_vec()));
+    }
+    q.filter(cond)
+}
+
+/// Filters of the public list.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct ListFilter {
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub org_type: String,
+    #[serde(default)]
+    pub focus: String,
+}
+
+/// Approved member organisations, by name, filtered. One query.
+pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::Model>, AppError> {
+    let mut q = organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .order_by_asc(organisation::Column::Name);
+    if let Ok(t) = OrgType::parse(&f.org_type) {
+        q = q.filter(organisation::Column::OrgType.eq(t.key()));
+    }
+    let rows = q.all(&app.db).await?;
+    let needle = f.q.trim().to_lowercase();
+    let focus = FocusArea::parse(&f.focus).ok();
+    Ok(rows
+        .into_iter()
+        .filter(|o| {
+            needle.is_empty()
+                || o.name.to_lowercase().contains(&needle)
+                || o.municipality.to_lowercase().contains(&needle)
+                || o.description_fi.to_lowercase().contains(&needle)
+                || o.description_en.to_lowercase().contains(&needle)
+        })
+        .filter(|o| focus.is_none_or(|fa| o.focus_areas.split(',').any(|k| k == fa.key())))
+        .collect())
+}
+
+/// The organisation ids where the user is a member, with roles.
+pub async fn memberships_of(
+    app: &App,
+    user_id: i32,
+) -> Result<Vec<(organisation::Model, OrgRole)>, AppError> {
+    let rows = org_member::Entity::find()
+        .filter(org_member::Column::UserId.eq(user_id))
+        .all(&app.db)
+        .await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let orgs = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(rows.iter().map(|r| r.org_id).collect::<Vec<_>>()))
+        .order_by_asc(organisation::Column::Name)
+        .all(&app.db)
+        .await?;
+    Ok(orgs
+        .into_iter()
+        .filter_map(|o| {
+            let role = rows
+                .iter()
+                .find(|r| r.org_id == o.id)
+                .and_then(|r| OrgRole::parse(&r.role).ok())?;
+            Some((o, role))
+        })
+        .collect())
+}
+
+pub async fn role_in(
+    app: &App,
+    user_id: Option<i32>,
+    org_id: i32,
+) -> Result<Option<OrgRole>, AppError> {
+    let Some(user_id) = user_id else {
+        return Ok(None);
+    };
+    let m = org_member::Entity::find()
+        .filter(org_member::Column::UserId.eq(user_id))
+        .filter(org_member::Column::OrgId.eq(org_id))
+        .one(&app.db)
+        .await?;
+    Ok(m.and_then(|m| OrgRole::parse(&m.role).ok()))
+}
+
+/// An organisation the actor may see, with the actor's role in it.
+pub async fn get_visible(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(organisation::Model, Option<OrgRole>), AppError> {
+    let org = organisation::Entity::find()
+        .filter(organisation::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let role = role_in(app, actor.user_id(), org.id).await?;
+    let public = org.membership_status == MembershipStatus::Approved.key();
+    if !public
+        && !policy::decide(actor, Action::ViewUnlistedOrganisation { my_role: role }).allowed()
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok((org, role))
+}
+
+async fn unique_slug<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    name: &str,
+) -> Result<String, AppError> {
+    let base = Slug::from_name(name)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| "organisaatio".into());
+    for n in 1..1000 {
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
+        let taken = organisation::Entity::find()
+            .filter(organisation::Column::Slug.eq(&candidate))
+            .one(conn)
+            .await?
+            .is_some();
+        if !taken {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::Conflict("slug"))
+}
+
+async fn business_id_taken<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    id: &Option<BusinessId>,
+    except: Option<i32>,
+) -> Result<bool, AppError> {
+    let Some(id) = id else { return Ok(false) };
+    let mut q =
+        organisation::Entity::find().filter(organisation::Column::BusinessId.eq(id.as_str()));
+    if let Some(e) = except {
+        q = q.filter(organisation::Column::Id.ne(e));
+    }
+    Ok(q.one(conn).await?.is_some())
+}
+
+/// Creates an organisation; the creator becomes its admin.
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    form: &OrgForm,
+) -> Result<organisation::Model, AppError> {
+    policy::require(actor, Action::CreateOrganisation)?;
+    let user_id = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let d = parse_form(form)?;
+    let tx = app.db.begin().await?;
+    if business_id_taken(&tx, &d.business_id, None).await? {
+        return Err(AppError::field("business_id", "err-business-id-taken"));
+    }
+    let slug = unique_slug(&tx, &d.name).await?;
+    let org = insert_org(&tx, &slug, &d, Some(user_id), MembershipStatus::None, None).await?;
+    add_member(&tx, org.id, user_id, OrgRole::Admin).await?;
+    crate::changelog::record(
+        &tx,
+        "organisation.created",
+        &serde_json::json!({ "org_id": org.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(org)
+}
+
+pub(crate) async fn insert_org<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    slug: &str,
+    d: &OrgData,
+    created_by: Option<i32>,
+    status: MembershipStatus,
+    tier: Option<&str>,
+) -> Result<organisation::Model, AppError> {
+    Ok(organisation::ActiveModel {
+        slug: Set(slug.into()),
+        name: Set(d.name.clone()),
+        business_id: Set(d.business_id.as_ref().map(|b| b.to_string())),
+        country: Set(d.country.clone()),
+        org_type: Set(d.org_type.key().into()),
+        size_class: Set(d.size_class.key().into()),
+        municipality: Set(d.municipality.clone()),
+        focus_areas: Set(FocusArea::join(&d.focus_areas)),
+        description_fi: Set(d.description_fi.clone()),
+        description_en: Set(d.description_en.clone()),
+        website: Set(d.website.clone()),
+        logo_key: Set(None),
+        membership_status: Set(status.key().into()),
+        membership_tier: Set(tier.map(str::to_string)),
+        created_by: Set(created_by),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?)
+}
+
+pub(crate) async fn add_member<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    org_id: i32,
+    user_id: i32,
+    role: OrgRole,
+) -> Result<(), AppError> {
+    let existing = org_member::Entity::find()
+        .filter(org_member::Column::OrgId.eq(org_id))
+        .filter(org_member::Column::UserId.eq(user_id))
+        .one(conn)
+        .await?;
+    match existing {
+        Some(m) if m.role == OrgRole::Admin.key() || role == OrgRole::Member => {}
+        Some(m) => {
+            let mut am = m.into_active_model();
+            am.role = Set(role.key().into());
+            am.update(conn).await?;
+        }
+        None => {
+            org_member::ActiveModel {
+                org_id: Set(org_id),
+                user_id: Set(user_id),
+                role: Set(role.key().into()),
+                created_at: Set(now()),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Updates an organisation (its admins, or elevated staff).
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    form: &OrgForm,
+) -> Result<organisation::Model, AppError> {
+    let (org, role) = get_visible(app, actor, slug).await?;
+    policy::require(actor, Action::EditOrganisation { my_role: role })?;
+    let d = parse_form(form)?;
+    let tx = app.db.begin().await?;
+    if business_id_taken(&tx, &d.business_id, Some(org.id)).await? {
+        return Err(AppError::field("business_id", "err-business-id-taken"));
+    }
+    let org_id = org.id;
+    let mut am = org.into_active_model();
+    am.name = Set(d.name);
+    am.business_id = Set(d.business_id.map(|b| b.to_string()));
+    am.country = Set(d.country);
+    am.org_type = Set(d.org_type.key().into());
+    am.size_class = Set(d.size_class.key().into());
+    am.municipality = Set(d.municipality);
+    am.focus_areas = Set(FocusArea::join(&d.focus_areas));
+    am.description_fi = Set(d.description_fi);
+    am.description_en = Set(d.description_en);
+    am.website = Set(d.website);
+    am.updated_at = Set(now());
+    let org = am.update(&tx).await?;
+    crate::changelog::record(
+        &tx,
+        "organisation.updated",
+        &serde_json::json!({ "org_id": org_id }),
+    )
+    .await?;
+    if role != Some(OrgRole::Admin) {
+        crate::changelog::admin_action(
+            &tx,
+            actor.user_id().unwrap_or_default(),
+            "organisation.edit",
+            &org.slug,
+            "",
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(org)
+}
+
+/// Replaces the logo after checking type and size.
+pub async fn set_logo(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    bytes: bytes::Bytes,
+) -> Result<(), AppError> {
+    let (org, role) = get_visible(app, actor, slug).await?;
+    policy::require(actor, Action::EditOrganisation { my_role: role })?;
+    let key = app.files.put_logo(org.id, bytes).await?;
+    let old = org.logo_key.clone();
+    let mut am = org.into_active_model();
+    am.logo_key = Set(Some(key));
+    am.updated_at = Set(now());
+    am.update(&app.db).await?;
+    if let Some(old) = old {
+        app.files.delete(&old).await;
+    }
+    Ok(())
+}
+
+/// A person in an organisation, for the members page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MemberRow {
+    pub user_id: i32,
+    pub name: String,
+    pub email: String,
+    pub role: String,
+}
+
+/// People of an organisation (visible to its members and staff). Two queries.
+pub async fn members(
+    app: &App,
+    actor: &Actor,
+    org: &organisation::Model,
+    role: Option<OrgRole>,
+) -> Result<Vec<MemberRow>, AppError> {
+    policy::require(actor, Action::ViewOrganisationMembers { my_role: role })?;
+    let ms = org_member::Entity::find()
+        .filter(org_member::Column::OrgId.eq(org.id))
+        .all(&app.db)
+        .await?;
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id).collect::<Vec<_>>()))
+        .order_by_asc(user::Column::Name)
+        .all(&app.db)
+        .await?;
+    Ok(users
+        .into_iter()
+        .map(|u| MemberRow {
+            role: ms
+                .iter()
+                .find(|m| m.user_id == u.id)
+                .map(|m| m.role.clone())
+                .unwrap_or_default(),
+            user_id: u.id,
+            name: u.name,
+            email: u.email,
+        })
+        .collect())
+}

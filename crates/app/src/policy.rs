@@ -1,0 +1,276 @@
+//! The one place that decides every permission. Handlers and use cases
+//! ask [`decide`]; nothing else checks roles.
+
+use kimppa_domain::{OrgRole, PlatformRole};
+
+/// Who is asking.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Anonymous,
+    User(UserCtx),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserCtx {
+    pub id: i32,
+    pub role: PlatformRole,
+    /// The user has a TOTP second factor enabled.
+    pub totp_enabled: bool,
+    /// The current session passed the second factor (or enabled it).
+    pub second_factor_passed: bool,
+}
+
+/// What is asked for. Organisation actions carry the actor's role in that
+/// organisation, looked up by the use case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    ViewPublic,
+    ManageOwnAccount,
+    CreateOrganisation,
+    /// See an organisation that is not (yet) a public member.
+    ViewUnlistedOrganisation {
+        my_role: Option<OrgRole>,
+    },
+    EditOrganisation {
+        my_role: Option<OrgRole>,
+    },
+    ViewOrganisationMembers {
+        my_role: Option<OrgRole>,
+    },
+    InviteToOrganisation {
+        my_role: Option<OrgRole>,
+    },
+    ApplyForMembership {
+        my_role: Option<OrgRole>,
+    },
+    /// The admin area and its read-only pages (outbox, audit log).
+    AdminArea,
+    ReviewMemberships,
+    ManageAgreements,
+    ManageUsers,
+    /// Grant or remove the operator role.
+    GrantOperator,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    /// Not logged in: log in first.
+    LoginRequired,
+    /// An orchestrator or operator must enable and pass TOTP first.
+    SecondFactorRequired,
+    Forbidden,
+}
+
+impl Decision {
+    pub fn allowed(self) -> bool {
+        self == Decision::Allow
+    }
+
+    pub fn into_result(self) -> Result<(), crate::AppError> {
+        match self {
+            Decision::Allow => Ok(()),
+            Decision::LoginRequired => Err(crate::AppError::LoginRequired),
+            Decision::SecondFactorRequired => Err(crate::AppError::SecondFactorRequired),
+            Decision::Forbidden => Err(crate::AppError::Forbidden),
+        }
+    }
+}
+
+/// Decides whether `actor` may do `action`.
+pub fn decide(actor: &Actor, action: Action) -> Decision {
+    use Action::*;
+    if action == ViewPublic {
+        return Decision::Allow;
+    }
+    let Actor::User(u) = actor else {
+        return Decision::LoginRequired;
+    };
+    let elevated = || -> Decision {
+        match u.role {
+            PlatformRole::Person => Decision::Forbidden,
+            _ if !(u.totp_enabled && u.second_factor_passed) => Decision::SecondFactorRequired,
+            _ => Decision::Allow,
+        }
+    };
+    let org_admin_or_elevated = |my_role: Option<OrgRole>| -> Decision {
+        if my_role == Some(OrgRole::Admin) {
+            Decision::Allow
+        } else {
+            elevated()
+        }
+    };
+    let org_member_or_elevated = |my_role: Option<OrgRole>| -> Decision {
+        if my_role.is_some() {
+            Decision::Allow
+        } else {
+            elevated()
+        }
+    };
+    match action {
+        ViewPublic | ManageOwnAccount | CreateOrganisation => Decision::Allow,
+        ViewUnlistedOrganisation { my_role } | ViewOrganisationMembers { my_role } => {
+            org_member_or_elevated(my_role)
+        }
+        EditOrganisation { my_role } | InviteToOrganisation { my_role } => {
+            org_admin_or_elevated(my_role)
+        }
+        ApplyForMembership { my_role } => {
+            if my_role == Some(OrgRole::Admin) {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        AdminArea | ReviewMemberships | ManageAgreements | ManageUsers => elevated(),
+        GrantOperator => {
+            if u.role == PlatformRole::Operator {
+                elevated()
+            } else {
+                Decision::Forbidden
+            }
+        }
+    }
+}
+
+/// Convenience: `decide(..).into_result()`.
+pub fn require(actor: &Actor, action: Action) -> Result<(), crate::AppError> {
+    decide(actor, action).into_result()
+}
+
+impl Actor {
+    pub fn user_id(&self) -> Option<i32> {
+        match self {
+            Actor::User(u) => Some(u.id),
+            Actor::Anonymous => None,
+        }
+    }
+
+    /// True for an orchestrator or operator who passed the second factor.
+    pub fn is_elevated(&self) -> bool {
+        decide(self, Action::AdminArea).allowed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(role: PlatformRole, totp: bool, passed: bool) -> Actor {
+        Actor::User(UserCtx {
+            id: 1,
+            role,
+            totp_enabled: totp,
+            second_factor_passed: passed,
+        })
+    }
+
+    #[test]
+    fn anonymous_only_views_public() {
+        assert_eq!(
+            decide(&Actor::Anonymous, Action::ViewPublic),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&Actor::Anonymous, Action::CreateOrganisation),
+            Decision::LoginRequired
+        );
+        assert_eq!(
+            decide(&Actor::Anonymous, Action::AdminArea),
+            Decision::LoginRequired
+        );
+    }
+
+    #[test]
+    fn orchestrator_powers_need_the_second_factor() {
+        assert_eq!(
+            decide(
+                &user(PlatformRole::Orchestrator, false, false),
+                Action::AdminArea
+            ),
+            Decision::SecondFactorRequired
+        );
+        assert_eq!(
+            decide(
+                &user(PlatformRole::Orchestrator, true, false),
+                Action::ReviewMemberships
+            ),
+            Decision::SecondFactorRequired
+        );
+        assert_eq!(
+            decide(
+                &user(PlatformRole::Orchestrator, true, true),
+                Action::ReviewMemberships
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &user(PlatformRole::Orchestrator, true, true),
+                Action::GrantOperator
+            ),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(
+                &user(PlatformRole::Operator, true, true),
+                Action::GrantOperator
+            ),
+            Decision::Allow
+        );
+    }
+
+    #[test]
+    fn organisation_roles() {
+        let p = user(PlatformRole::Person, false, false);
+        assert_eq!(
+            decide(
+                &p,
+                Action::EditOrganisation {
+                    my_role: Some(OrgRole::Admin)
+                }
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &p,
+                Action::EditOrganisation {
+                    my_role: Some(OrgRole::Member)
+                }
+            ),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(&p, Action::EditOrganisation { my_role: None }),
+            Decision::Forbidden
+        );
+        assert_eq!(
+            decide(
+                &p,
+                Action::ViewOrganisationMembers {
+                    my_role: Some(OrgRole::Member)
+                }
+            ),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(
+                &p,
+                Action::ApplyForMembership {
+                    my_role: Some(OrgRole::Member)
+                }
+            ),
+            Decision::Forbidden
+        );
+        let o = user(PlatformRole::Orchestrator, true, true);
+        assert_eq!(
+            decide(&o, Action::EditOrganisation { my_role: None }),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&o, Action::ApplyForMembership { my_role: None }),
+            Decision::Forbidden
+        );
+    }
+}

@@ -1,0 +1,49 @@
+//! Markdown to safe HTML. Raw HTML in the input is never trusted: the
+//! rendered output passes through ammonia's allow-list, links get
+//! `rel="noopener noreferrer nofollow"`.
+
+use pulldown_cmark::{Options, Parser, html};
+
+/// Renders Markdown to sanitised HTML.
+pub fn render(markdown: &str) -> String {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(markdown, options);
+    let mut unsafe_html = String::with_capacity(markdown.len() * 2);
+    html::push_html(&mut unsafe_html, parser);
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .url_schemes(["http", "https", "mailto"].into_iter().collect())
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn renders_basic_markdown() {
+        let h = render("# Otsikko\n\n*kimppa* and **more**\n\n- a\n- b");
+        assert!(h.contains("<h1>Otsikko</h1>"), "{h}");
+        assert!(h.contains("<em>kimppa</em>"));
+        assert!(h.contains("<li>a</li>"));
+    }
+
+    #[test]
+    fn strips_scripts_and_event_handlers() {
+        let h = render(
+            "<script>alert(1)</script><img src=x onerror=alert(1)> [x](javascript:alert(1))",
+        );
+        assert!(!h.contains("<script"), "{h}");
+        assert!(!h.contains("onerror"), "{h}");
+        assert!(!h.contains("javascript:"), "{h}");
+    }
+
+    #[test]
+    fn links_get_safe_rel() {
+        let h = render("[site](https://example.org)");
+        assert!(h.contains("rel=\"noopener noreferrer nofollow\""), "{h}");
+    }
+}

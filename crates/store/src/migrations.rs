@@ -1,0 +1,15 @@
+//! The one migration set for SQLite and PostgreSQL. Rules: one change per
+//! statement, no SQL defaults that read the clock (time is bound from Rust).
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}

@@ -1,0 +1,42 @@
+//! The versioned JSON API under `/api/v1`, documented by OpenAPI at
+//! `/api/v1/openapi.json`. Built from the same use cases as the pages.
+
+mod organisations;
+
+use crate::AppState;
+use axum::{Json, Router, routing::get};
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Kimppa API",
+        version = "1.0.0",
+        description = "Open data of the circular economy cluster."
+    ),
+    paths(organisations::list, organisations::get),
+    components(schemas(
+        organisations::OrganisationJson,
+        organisations::OrganisationList,
+        Problem
+    ))
+)]
+pub struct ApiDoc;
+
+/// An error, as RFC 9457 `application/problem+json`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
+        .route("/organisations", get(organisations::list))
+        .route("/organisations/{slug}", get(organisations::get))
+        .fallback(crate::home::not_found)
+}

@@ -1,0 +1,202 @@
+//! The request context every handler takes: language, session, the
+//! logged-in user and their policy actor; and [`Page`], what every
+//! template receives.
+
+use crate::{AppState, i18n::Lang};
+use axum::{extract::FromRequestParts, http::request::Parts};
+use kimppa_app::policy::Actor;
+use kimppa_store::entities::user;
+use tower_sessions::Session;
+
+pub const SESSION_USER: &str = "user_id";
+pub const SESSION_2FA: &str = "second_factor";
+pub const SESSION_PENDING_2FA: &str = "pending_user_id";
+pub const SESSION_CSRF: &str = "csrf";
+pub const SESSION_FLASH: &str = "flash";
+
+pub struct Ctx {
+    pub lang: Lang,
+    pub session: Session,
+    pub user: Option<user::Model>,
+    pub actor: Actor,
+    /// Path and query of the request, for the language switch and `next`.
+    pub path: String,
+    /// The client address, for throttling.
+    pub client: String,
+    pub state: AppState,
+}
+
+impl FromRequestParts<AppState> for Ctx {
+    type Rejection = crate::errors::WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let session = parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| kimppa_app::AppError::internal("session layer missing"))?;
+        let uri = parts
+            .extensions
+            .get::<axum::extract::OriginalUri>()
+            .map(|u| u.0.clone())
+            .unwrap_or_else(|| parts.uri.clone());
+        let path = uri
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "/".into());
+        let lang = Lang::from_path(uri.path()).unwrap_or_default();
+        let user_id: Option<i32> = session.get(SESSION_USER).await.ok().flatten();
+        let user = match user_id {
+            Some(id) => kimppa_app::accounts::find_user(&state.app, id).await?,
+            None => None,
+        };
+        let second_factor: bool = session
+            .get(SESSION_2FA)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or(false);
+        let actor = match &user {
+            Some(u) => kimppa_app::accounts::actor_for(u, second_factor),
+            None => Actor::Anonymous,
+        };
+        let client = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "local".into());
+        Ok(Ctx {
+            lang,
+            session,
+            user,
+            actor,
+            path,
+            client,
+            state: state.clone(),
+        })
+    }
+}
+
+impl Ctx {
+    pub fn app(&self) -> &kimppa_app::App {
+        &self.state.app
+    }
+
+    /// A link inside the current language: `href("/login")` → `/fi/login`.
+    pub fn href(&self, path: &str) -> String {
+        format!("/{}{}", self.lang.code(), path)
+    }
+
+    /// Sets a one-time message shown on the next page.
+    pub async fn flash(&self, key: &str) {
+        let _ = self.session.insert(SESSION_FLASH, key).await;
+    }
+
+    /// The page frame for a page without forms for anonymous visitors (no
+    /// session is started for them).
+    pub async fn page(&self, title_key: &str) -> Page {
+        self.frame(title_key, self.user.is_some()).await
+    }
+
+    /// The page frame for a page with a form: ensures the CSRF token.
+    pub async fn form_page(&self, title_key: &str) -> Page {
+        self.frame(title_key, true).await
+    }
+
+    async fn frame(&self, title_key: &str, ensure_csrf: bool) -> Page {
+        let csrf = match self
+            .session
+            .get::<String>(SESSION_CSRF)
+            .await
+            .ok()
+            .flatten()
+        {
+            Some(t) => t,
+            None if !ensure_csrf => String::new(),
+            None => {
+                let t = kimppa_app::tokens::new_token();
+                let _ = self.session.insert(SESSION_CSRF, &t).await;
+                t
+            }
+        };
+        let flash: Option<String> = self.session.remove(SESSION_FLASH).await.ok().flatten();
+        let other = self.lang.other();
+        let rest = self
+            .path
+            .strip_prefix(&format!("/{}", self.lang.code()))
+            .unwrap_or("/");
+        Page {
+            lang: self.lang,
+            title: self.lang.t(title_key),
+            user_name: self.user.as_ref().map(|u| u.name.clone()),
+            elevated: self.actor.is_elevated(),
+            csrf,
+            switch_href: format!(
+                "/{}{}",
+                other.code(),
+                if rest.is_empty() { "/" } else { rest }
+            ),
+            flash: flash.map(|k| self.lang.t(&k)),
+        }
+    }
+}
+
+/// What every template gets as `p`.
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub user_name: Option<String>,
+    pub elevated: bool,
+    pub csrf: String,
+    /// The same page in the other language.
+    pub switch_href: String,
+    pub flash: Option<String>,
+}
+
+impl Page {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn other_code(&self) -> &'static str {
+        self.lang.other().code()
+    }
+
+    /// A link inside the page's language.
+    pub fn href(&self, path: &str) -> String {
+        format!("/{}{}", self.lang.code(), path)
+    }
+
+    /// Date and time in Finnish or English style (UTC).
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        match self.lang {
+            Lang::Fi => t.format("%-d.%-m.%Y klo %H.%M UTC").to_string(),
+            Lang::En => t.format("%-d %b %Y %H:%M UTC").to_string(),
+        }
+    }
+
+    /// The translated label of a keyed value: `label("org-type", "sme")`.
+    pub fn label(&self, prefix: &str, key: &str) -> String {
+        self.lang.t(&format!("{prefix}-{key}"))
+    }
+
+    /// Labels of a comma-separated list of keys.
+    pub fn labels(&self, prefix: &str, keys: &str) -> String {
+        keys.split(',')
+            .filter(|k| !k.is_empty())
+            .map(|k| self.label(prefix, k))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

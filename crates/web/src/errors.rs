@@ -1,0 +1,163 @@
+//! One mapping from domain errors to responses. Handlers return
+//! [`WebError`]; the `render_errors` middleware turns it into an HTML page
+//! (in the language of the URL) or `application/problem+json` by `Accept`.
+
+use crate::{AppState, i18n::Lang};
+use axum::{
+    extract::{Request, State},
+    http::{HeaderMap, StatusCode, header},
+    middleware::Next,
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use kimppa_app::AppError;
+
+#[derive(Debug)]
+pub struct WebError(pub AppError);
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        WebError(e)
+    }
+}
+
+impl From<sea_orm::DbErr> for WebError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        WebError(AppError::Db(e))
+    }
+}
+
+/// Marks a response as an error for [`render_errors`].
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    /// Translation key of the title; also the problem type.
+    pub key: &'static str,
+    pub login_redirect: bool,
+    pub second_factor_redirect: bool,
+    pub detail: Vec<(String, String)>,
+}
+
+pub fn status_and_key(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid"),
+        AppError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
+        AppError::LoginRequired => (StatusCode::UNAUTHORIZED, "error-login-required"),
+        AppError::SecondFactorRequired => (StatusCode::FORBIDDEN, "error-second-factor"),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "error-conflict"),
+        AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "error-rate-limited"),
+        AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "error-bad-credentials"),
+        AppError::EmailNotVerified => (StatusCode::FORBIDDEN, "error-not-verified"),
+        AppError::TokenInvalid => (StatusCode::GONE, "error-token-invalid"),
+        AppError::Db(_) | AppError::Internal(_) => {
+            (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, key) = status_and_key(&self.0);
+        if status.is_server_error() {
+            tracing::error!(error = %self.0, "request failed");
+        }
+        let detail = match &self.0 {
+            AppError::Invalid(errs) => errs
+                .iter()
+                .map(|e| (e.field.to_string(), e.code.to_string()))
+                .collect(),
+            AppError::Conflict(c) => vec![("conflict".into(), c.to_string())],
+            _ => vec![],
+        };
+        let mut r = status.into_response();
+        r.extensions_mut().insert(ErrorInfo {
+            status,
+            key,
+            login_redirect: matches!(self.0, AppError::LoginRequired),
+            second_factor_redirect: matches!(self.0, AppError::SecondFactorRequired),
+            detail,
+        });
+        r
+    }
+}
+
+pub fn wants_json(headers: &HeaderMap, path: &str) -> bool {
+    path.starts_with("/api/")
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| {
+                a.contains("application/json") || a.contains("application/problem+json")
+            })
+}
+
+/// Renders error responses (and bare 404/405s) for people or programs.
+pub async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let path_q = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    let json = wants_json(req.headers(), &path);
+    let lang = Lang::from_path(&path).unwrap_or_default();
+    let response = next.run(req).await;
+    let info = match response.extensions().get::<ErrorInfo>() {
+        Some(i) => i.clone(),
+        None if response.status() == StatusCode::NOT_FOUND
+            && response.headers().get(header::CONTENT_TYPE).is_none() =>
+        {
+            ErrorInfo {
+                status: StatusCode::NOT_FOUND,
+                key: "error-not-found",
+                login_redirect: false,
+                second_factor_redirect: false,
+                detail: vec![],
+            }
+        }
+        None if response.status() == StatusCode::METHOD_NOT_ALLOWED => ErrorInfo {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            key: "error-method",
+            login_redirect: false,
+            second_factor_redirect: false,
+            detail: vec![],
+        },
+        None => return response,
+    };
+    if json {
+        let body = serde_json::json!({
+            "type": format!("https://kimppa.example.org/problems/{}", info.key.trim_start_matches("error-")),
+            "title": Lang::En.t(info.key),
+            "status": info.status.as_u16(),
+            "detail": Lang::En.t(&format!("{}-detail", info.key)),
+            "errors": info.detail.iter().map(|(f, c)| serde_json::json!({"field": f, "code": c, "message": Lang::En.t(c)})).collect::<Vec<_>>(),
+        });
+        return (
+            info.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            body.to_string(),
+        )
+            .into_response();
+    }
+    if info.login_redirect {
+        let next = url::form_urlencoded::byte_serialize(path_q.as_bytes()).collect::<String>();
+        return Redirect::to(&format!("/{}/login?next={next}", lang.code())).into_response();
+    }
+    if info.second_factor_redirect {
+        return Redirect::to(&format!("/{}/account/security", lang.code())).into_response();
+    }
+    let page = crate::templates::ErrorPage {
+        p: crate::ctx::Page {
+            lang,
+            title: lang.t(info.key),
+            user_name: None,
+            elevated: false,
+            csrf: String::new(),
+            switch_href: format!("/{}/", lang.other().code()),
+            flash: None,
+        },
+        detail: lang.t(&format!("{}-detail", info.key)),
+        status: info.status.as_u16(),
+    };
+    (info.status, Html(crate::render(&page))).into_response()
+}

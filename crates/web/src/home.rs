@@ -1,0 +1,54 @@
+//! Front page and the language redirect of `/`.
+
+use crate::{
+    AppState,
+    ctx::{Ctx, Page},
+    errors::WebError,
+    i18n::Lang,
+};
+use askama::Template;
+use axum::{
+    extract::State,
+    http::{HeaderMap, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use kimppa_app::organisations::{self, ListFilter};
+
+/// `/` → `/fi/` or `/en/` by `Accept-Language`.
+pub async fn root_redirect(headers: HeaderMap) -> Response {
+    let lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::from_accept_language)
+        .unwrap_or_default();
+    let mut r = Redirect::to(&format!("/{}/", lang.code())).into_response();
+    r.headers_mut().insert(
+        header::VARY,
+        header::HeaderValue::from_static("accept-language"),
+    );
+    r
+}
+
+pub async fn not_found(_s: State<AppState>) -> WebError {
+    WebError(kimppa_app::AppError::NotFound)
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    p: Page,
+    member_count: usize,
+    newest: Vec<kimppa_store::entities::organisation::Model>,
+}
+
+pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
+    let mut orgs = organisations::list_public(ctx.app(), &ListFilter::default()).await?;
+    let member_count = orgs.len();
+    orgs.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    orgs.truncate(6);
+    Ok(crate::html(&HomePage {
+        p: ctx.page("home-title").await,
+        member_count,
+        newest: orgs,
+    }))
+}

@@ -1,0 +1,144 @@
+//! The HTTP layer: one axum router for HTML pages (`/fi/…`, `/en/…`), the
+//! JSON API (`/api/v1`), feeds and operations endpoints. Handlers are thin:
+//! they parse input, call a use case in `kimppa-app`, and render.
+
+pub mod accounts;
+pub mod admin;
+pub mod api;
+pub mod ctx;
+pub mod errors;
+pub mod extract;
+pub mod forms;
+pub mod home;
+pub mod i18n;
+pub mod middleware;
+pub mod ops;
+pub mod organisations;
+pub mod session_store;
+pub mod templates;
+
+use askama::Template;
+use axum::{
+    Router,
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use kimppa_app::App;
+use metrics_exporter_prometheus::PrometheusHandle;
+use std::sync::OnceLock;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    pub metrics: PrometheusHandle,
+}
+
+static METRICS: OnceLock<PrometheusHandle> = OnceLock::new();
+
+/// The process-wide Prometheus recorder (installed once).
+pub fn metrics_handle() -> PrometheusHandle {
+    METRICS
+        .get_or_init(|| {
+            let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+/// Renders a template to a string; a template error becomes a plain 500.
+pub fn render<T: Template>(t: &T) -> String {
+    t.render().unwrap_or_else(|e| {
+        tracing::error!(error = %e, "template failed");
+        "<!doctype html><title>Error</title><p>Internal error</p>".into()
+    })
+}
+
+/// Renders a template as an HTML response.
+pub fn html<T: Template>(t: &T) -> Response {
+    Html(render(t)).into_response()
+}
+
+/// The whole application router.
+pub fn router(app: App) -> Router {
+    let state = AppState {
+        app: app.clone(),
+        metrics: metrics_handle(),
+    };
+    let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(app.db.clone()))
+        .with_name("kimppa_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(app.config.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
+    let pages = Router::new()
+        .route("/", get(home::home))
+        .merge(accounts::routes())
+        .merge(organisations::routes())
+        .nest("/admin", admin::routes());
+    Router::new()
+        .route("/", get(home::root_redirect))
+        // `nest` matches `/fi` but not `/fi/`, the canonical home URL.
+        .route("/fi/", get(home::home))
+        .route("/en/", get(home::home))
+        .nest("/fi", pages.clone())
+        .nest("/en", pages)
+        .nest("/api/v1", api::routes())
+        .merge(ops::routes())
+        .fallback(home::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::csrf,
+        ))
+        .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            errors::render_errors,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(axum::middleware::from_fn(middleware::track_metrics))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            4 * 1024 * 1024,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            std::time::Duration::from_secs(30),
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves; runs the job runner and housekeeping
+/// alongside.
+pub async fn serve(
+    app: App,
+    listener: tokio::net::TcpListener,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (tx, rx) = tokio::sync::watch::channel(false);
+    let jobs = tokio::spawn(kimppa_app::jobs::run(app.clone(), rx.clone()));
+    let house = tokio::spawn(housekeeping(app.clone(), rx));
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let result = axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown)
+        .await;
+    let _ = tx.send(true);
+    let _ = jobs.await;
+    let _ = house.await;
+    result
+}
+
+async fn housekeeping(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let store = session_store::DbSessionStore::new(app.db.clone());
+    loop {
+        if let Err(e) = store.delete_expired().await {
+            tracing::warn!(error = %e, "could not delete expired sessions");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

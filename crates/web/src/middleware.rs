@@ -1,0 +1,162 @@
+//! Cross-cutting layers: security headers, CSRF, request metrics.
+
+use crate::{AppState, ctx::SESSION_CSRF};
+use axum::{
+    body::Body,
+    extract::{Request, State},
+    http::{HeaderValue, Method, StatusCode, header},
+    middleware::Next,
+    response::{IntoResponse, Response},
+};
+use kimppa_app::AppError;
+use tower_sessions::Session;
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Security headers on every response.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut r = next.run(req).await;
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    r
+}
+
+/// Largest form body read for the CSRF check.
+const MAX_FORM: usize = 4 * 1024 * 1024;
+
+/// CSRF protection for every state-changing request to the HTML site:
+/// the `Origin` (when sent) must be this site, and the body must carry the
+/// session's token in the `csrf` field (urlencoded or multipart).
+pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !unsafe_method || req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let forbidden = || crate::errors::WebError(AppError::Forbidden).into_response();
+    if let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    {
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("");
+        let origin_host = origin.split("://").nth(1).unwrap_or("");
+        let base_host = url::Url::parse(&state.app.config.base_url)
+            .ok()
+            .and_then(|u| {
+                u.host_str().map(|h| match u.port() {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.to_string(),
+                })
+            });
+        if origin_host != host && Some(origin_host.to_string()) != base_host {
+            tracing::info!(origin, host, "cross-origin form refused");
+            return forbidden();
+        }
+    }
+    let Some(session) = req.extensions().get::<Session>().cloned() else {
+        return forbidden();
+    };
+    let expected: Option<String> = session.get(SESSION_CSRF).await.ok().flatten();
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, MAX_FORM).await {
+        Ok(b) => b,
+        Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
+    };
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|c| c.to_str().ok())
+        .unwrap_or("");
+    let ok = match &expected {
+        None => false,
+        Some(token) if content_type.starts_with("multipart/form-data") => {
+            multipart_has(&bytes, token)
+        }
+        Some(token) => {
+            url::form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && v == token.as_str())
+        }
+    };
+    if !ok {
+        return crate::errors::WebError(AppError::field("csrf", "err-csrf")).into_response();
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// True when a multipart body has a `csrf` part whose value is `token`.
+fn multipart_has(body: &[u8], token: &str) -> bool {
+    let needle = format!("name=\"csrf\"\r\n\r\n{token}\r\n");
+    body.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+/// Counts requests and their durations for `/metrics`.
+pub async fn track_metrics(req: Request, next: Next) -> Response {
+    let start = std::time::Instant::now();
+    let method = req.method().to_string();
+    let route = route_label(req.uri().path());
+    let r = next.run(req).await;
+    let status = r.status().as_u16().to_string();
+    metrics::counter!("kimppa_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("kimppa_http_request_duration_seconds", "method" => method, "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    r
+}
+
+/// A low-cardinality label: the first two segments after the language.
+fn route_label(path: &str) -> String {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).take(3).collect();
+    match segs.as_slice() {
+        ["fi" | "en", rest @ ..] => format!(
+            "/{}",
+            rest.iter().take(1).copied().collect::<Vec<_>>().join("/")
+        ),
+        [first, ..] => format!("/{first}"),
+        [] => "/".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn route_labels_are_coarse() {
+        assert_eq!(
+            super::route_label("/fi/organisations/acme"),
+            "/organisations"
+        );
+        assert_eq!(super::route_label("/api/v1/organisations"), "/api");
+        assert_eq!(super::route_label("/"), "/");
+    }
+
+    #[test]
+    fn multipart_token_is_found_only_as_the_csrf_field() {
+        let body = b"--x\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nTOKEN\r\n--x--";
+        assert!(super::multipart_has(body, "TOKEN"));
+        assert!(!super::multipart_has(body, "OTHER"));
+    }
+}

@@ -1,0 +1,82 @@
+//! Operations endpoints and static assets: `/healthz`, `/readyz`,
+//! `/metrics`, `/static/…`, uploaded logos under `/media/…`.
+
+use crate::AppState;
+use axum::{
+    Router,
+    extract::{Path, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+
+const STYLE: &str = include_str!("../static/style.css");
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/static/style.css", get(style))
+        .route("/media/{*key}", get(media))
+        .route(
+            "/robots.txt",
+            get(|| async { "User-agent: *\nDisallow: /fi/admin\nDisallow: /en/admin\n" }),
+        )
+}
+
+/// Ready when the database answers.
+async fn readyz(State(s): State<AppState>) -> Response {
+    if kimppa_store::ping(&s.app.db).await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+async fn metrics(State(s): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        s.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn style() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLE,
+    )
+        .into_response()
+}
+
+/// Serves an uploaded file with its checked type; never sniffed as HTML.
+async fn media(
+    State(s): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Response, crate::errors::WebError> {
+    let bytes = s
+        .app
+        .files
+        .get(&key)
+        .await?
+        .ok_or(kimppa_app::AppError::NotFound)?;
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                kimppa_app::files::ImageKind::content_type_of(&key),
+            ),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}

@@ -1,0 +1,175 @@
+use crate::{
+    ctx::{Ctx, Page},
+    errors::WebError,
+    extract::Form,
+    forms::FormErrors,
+};
+use askama::Template;
+use axum::{
+    extract::{Multipart, Path},
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use kimppa_app::{
+    AppError,
+    organisations::{self, OrgForm},
+    policy::{self, Action},
+};
+use kimppa_domain::{FocusArea, OrgType, SizeClass};
+
+#[derive(Template)]
+#[template(path = "organisations/form.html")]
+struct FormPage {
+    p: Page,
+    form: OrgForm,
+    errors: FormErrors,
+    /// `None` when creating.
+    slug: Option<String>,
+    logo_key: Option<String>,
+    types: super::Options,
+    sizes: super::Options,
+    focuses: super::Options,
+}
+
+async fn form_page(
+    ctx: &Ctx,
+    form: OrgForm,
+    errors: FormErrors,
+    slug: Option<String>,
+    logo_key: Option<String>,
+) -> FormPage {
+    let l = ctx.lang;
+    FormPage {
+        p: ctx
+            .form_page(if slug.is_some() {
+                "org-edit-title"
+            } else {
+                "org-new-title"
+            })
+            .await,
+        types: super::options(
+            OrgType::ALL,
+            OrgType::key,
+            "org-type",
+            l,
+            std::slice::from_ref(&form.org_type),
+        ),
+        sizes: super::options(
+            SizeClass::ALL,
+            SizeClass::key,
+            "size",
+            l,
+            std::slice::from_ref(&form.size_class),
+        ),
+        focuses: super::options(
+            FocusArea::ALL,
+            FocusArea::key,
+            "focus",
+            l,
+            &form.focus_areas,
+        ),
+        form,
+        errors,
+        slug,
+        logo_key,
+    }
+}
+
+pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
+    policy::require(&ctx.actor, Action::CreateOrganisation)?;
+    let form = OrgForm {
+        country: "FI".into(),
+        ..Default::default()
+    };
+    Ok(crate::html(
+        &form_page(&ctx, form, FormErrors::none(), None, None).await,
+    ))
+}
+
+pub async fn create(ctx: Ctx, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
+    match organisations::create(ctx.app(), &ctx.actor, &form).await {
+        Ok(org) => {
+            ctx.flash("org-created").await;
+            Ok(Redirect::to(&ctx.href(&format!("/organisations/{}", org.slug))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::html(&form_page(&ctx, form, errors, None, None).await),
+            )
+                .into_response())
+        }
+    }
+}
+
+pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
+    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
+    policy::require(&ctx.actor, Action::EditOrganisation { my_role: role })?;
+    let form = OrgForm::from_model(&org);
+    Ok(crate::html(
+        &form_page(&ctx, form, FormErrors::none(), Some(org.slug), org.logo_key).await,
+    ))
+}
+
+pub async fn update(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<OrgForm>,
+) -> Result<Response, WebError> {
+    match organisations::update(ctx.app(), &ctx.actor, &slug, &form).await {
+        Ok(org) => {
+            ctx.flash("org-saved").await;
+            Ok(Redirect::to(&ctx.href(&format!("/organisations/{}", org.slug))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let (org, _) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
+            let page = form_page(&ctx, form, errors, Some(org.slug), org.logo_key).await;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
+        }
+    }
+}
+
+/// Logo upload (multipart). The CSRF layer has checked the `csrf` part.
+pub async fn logo(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    let mut bytes = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| AppError::field("logo", "err-form"))?
+    {
+        if field.name() == Some("logo") {
+            bytes = Some(
+                field
+                    .bytes()
+                    .await
+                    .map_err(|_| AppError::field("logo", "err-file-too-large"))?,
+            );
+        }
+    }
+    let bytes = bytes.unwrap_or_default();
+    match organisations::set_logo(ctx.app(), &ctx.actor, &slug, bytes).await {
+        Ok(()) => {
+            ctx.flash("logo-saved").await;
+            Ok(Redirect::to(&ctx.href(&format!("/organisations/{slug}/edit"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let (org, _) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
+            let page = form_page(
+                &ctx,
+                OrgForm::from_model(&org),
+                errors,
+                Some(org.slug),
+                org.logo_key,
+            )
+            .await;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
+        }
+    }
+}

@@ -1,0 +1,97 @@
+use crate::{
+    ctx::{Ctx, Page},
+    errors::WebError,
+    extract::Form,
+    forms::FormErrors,
+};
+use askama::Template;
+use axum::{
+    extract::Path,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use kimppa_app::{
+    AppError, membership, organisations,
+    policy::{self, Action},
+};
+use kimppa_store::entities::{agreement_version, organisation};
+
+#[derive(Template)]
+#[template(path = "organisations/join.html")]
+struct JoinPage {
+    p: Page,
+    org: organisation::Model,
+    agreement: agreement_version::Model,
+    title: String,
+    body: String,
+    errors: FormErrors,
+}
+
+async fn join_page(ctx: &Ctx, slug: &str, errors: FormErrors) -> Result<JoinPage, WebError> {
+    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, slug).await?;
+    policy::require(&ctx.actor, Action::ApplyForMembership { my_role: role })?;
+    let agreement = membership::current_agreement(ctx.app())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let (title, body) = match ctx.lang {
+        crate::i18n::Lang::Fi => (
+            agreement.title_fi.clone(),
+            kimppa_markdown::render(&agreement.body_fi),
+        ),
+        crate::i18n::Lang::En => (
+            agreement.title_en.clone(),
+            kimppa_markdown::render(&agreement.body_en),
+        ),
+    };
+    Ok(JoinPage {
+        p: ctx.form_page("join-title").await,
+        org,
+        agreement,
+        title,
+        body,
+        errors,
+    })
+}
+
+pub async fn form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
+    Ok(crate::html(
+        &join_page(&ctx, &slug, FormErrors::none()).await?,
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct JoinForm {
+    #[serde(default)]
+    version_id: i32,
+    #[serde(default)]
+    accept: Option<String>,
+}
+
+pub async fn submit(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<JoinForm>,
+) -> Result<Response, WebError> {
+    match membership::apply(
+        ctx.app(),
+        &ctx.actor,
+        &slug,
+        f.version_id,
+        f.accept.is_some(),
+    )
+    .await
+    {
+        Ok(()) => {
+            ctx.flash("join-sent").await;
+            Ok(Redirect::to(&ctx.href(&format!("/organisations/{slug}"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                crate::html(&join_page(&ctx, &slug, errors).await?),
+            )
+                .into_response())
+        }
+    }
+}

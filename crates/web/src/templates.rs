@@ -1,0 +1,12 @@
+//! Templates shared by all capabilities.
+
+use crate::ctx::Page;
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub p: Page,
+    pub detail: String,
+    pub status: u16,
+}
