@@ -124,6 +124,11 @@ pub async fn apply(
 ) -> Result<(), AppError> {
     let (org, role) = crate::organisations::get_visible(app, actor, slug).await?;
     policy::require(actor, Action::ApplyForMembership { my_role: role })?;
+    if org.membership_status == MembershipStatus::Pending.key()
+        || org.membership_status == MembershipStatus::Approved.key()
+    {
+        return Err(AppError::Conflict("already-applied"));
+    }
     let current = current_agreement(app)
         .await?
         .ok_or(AppError::Conflict("no-agreement"))?;
@@ -132,11 +137,6 @@ pub async fn apply(
     }
     if !accepted {
         return Err(AppError::field("accept", "err-agreement-accept"));
-    }
-    if org.membership_status == MembershipStatus::Pending.key()
-        || org.membership_status == MembershipStatus::Approved.key()
-    {
-        return Err(AppError::Conflict("already-applied"));
     }
     let user_id = actor.user_id().ok_or(AppError::LoginRequired)?;
     let tx = app.db.begin().await?;

@@ -30,6 +30,9 @@ struct JoinPage {
 async fn join_page(ctx: &Ctx, slug: &str, errors: FormErrors) -> Result<JoinPage, WebError> {
     let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, slug).await?;
     policy::require(&ctx.actor, Action::ApplyForMembership { my_role: role })?;
+    if org.membership_status == "pending" || org.membership_status == "approved" {
+        return Err(AppError::Conflict("already-applied").into());
+    }
     let agreement = membership::current_agreement(ctx.app())
         .await?
         .ok_or(AppError::NotFound)?;

@@ -1,0 +1,132 @@
+//! The authorization matrix: every route × every role, allow or deny
+//! asserted. "Allowed" for a POST means the request passed the policy and
+//! reached validation (422 for the deliberately incomplete form).
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TestApp};
+use kimppa_domain::{Email, OrgRole, PlatformRole};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    /// 200 for GET, 422 (validation reached) for POST.
+    Ok,
+    Login,
+    TwoFactor,
+    Forbidden,
+    NotFound,
+    Conflict,
+    /// 303 to a page of the app: the change was made.
+    Done,
+}
+use Expect::*;
+
+const ROLES: [&str; 7] = ["anonymous", "person", "org-member", "org-admin", "orchestrator-no-2fa", "orchestrator", "operator"];
+
+async fn matrix(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (admin, _) = t.user("admin@matriisi.test", PlatformRole::Person).await;
+    let (member, _) = t.user("member@matriisi.test", PlatformRole::Person).await;
+    let (person, _) = t.user("person@kimppa.test", PlatformRole::Person).await;
+    let (orch, orch_secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let (op, op_secret) = t.user("op@kimppa.test", PlatformRole::Operator).await;
+    let hash = kimppa_app::accounts::hash_password(common::PASSWORD).await.unwrap();
+    let orch_no2fa = kimppa_app::accounts::create_verified_user(
+        &t.app.db,
+        &Email::parse("orch2@kimppa.test").unwrap(),
+        "Orkestroija Ilman",
+        &hash,
+        PlatformRole::Orchestrator,
+        None,
+    )
+    .await
+    .unwrap();
+    let listed = t.org(&admin, "Matriisi Oy", "approved").await;
+    t.add_to_org(&listed, &admin, &member, OrgRole::Member).await;
+    let (other_admin, _) = t.user("admin@piilo.test", PlatformRole::Person).await;
+    let hidden = t.org(&other_admin, "Piilo Oy", "pending").await;
+    kimppa_app::membership::publish_agreement(
+        &t.app,
+        &common::elevated(&orch),
+        &kimppa_app::membership::AgreementForm {
+            title_fi: "S".into(),
+            title_en: "C".into(),
+            body_fi: "s".into(),
+            body_en: "c".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    let mut clients: Vec<Client> = vec![
+        t.client(),
+        t.login(&person, None).await,
+        t.login(&member, None).await,
+        t.login(&admin, None).await,
+        t.login(&orch_no2fa, None).await,
+        t.login(&orch, orch_secret.as_deref()).await,
+        t.login(&op, op_secret.as_deref()).await,
+    ];
+    // Every client holds a CSRF token, so POSTs test the policy, not CSRF.
+    clients[0].get("/fi/login").await;
+
+    let l = &listed.slug;
+    let admin_pages = [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Ok, Ok];
+    let logged_in = [Login, Ok, Ok, Ok, Ok, Ok, Ok];
+    let everyone = [Ok; 7];
+    let routes: Vec<(&str, String, Vec<(&str, &str)>, [Expect; 7])> = vec![
+        ("GET", "/fi/".into(), vec![], everyone),
+        ("GET", "/en/organisations".into(), vec![], everyone),
+        ("GET", format!("/fi/organisations/{l}"), vec![], everyone),
+        ("GET", format!("/fi/organisations/{}", hidden.slug), vec![], [NotFound, NotFound, NotFound, NotFound, NotFound, Ok, Ok]),
+        ("GET", format!("/fi/organisations/{l}/edit"), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        ("POST", format!("/fi/organisations/{l}/edit"), vec![("name", "")], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        ("GET", format!("/fi/organisations/{l}/people"), vec![], [Login, Forbidden, Ok, Ok, TwoFactor, Ok, Ok]),
+        ("POST", format!("/fi/organisations/{l}/people"), vec![("email", "x"), ("role", "member")], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        ("GET", format!("/fi/organisations/{l}/join"), vec![], [Login, Forbidden, Forbidden, Conflict, Forbidden, Forbidden, Forbidden]),
+        ("POST", format!("/fi/organisations/{l}/join"), vec![("version_id", "0")], [Login, Forbidden, Forbidden, Conflict, Forbidden, Forbidden, Forbidden]),
+        ("GET", "/fi/organisations/new".into(), vec![], logged_in),
+        ("POST", "/fi/organisations/new".into(), vec![("name", "")], logged_in),
+        ("GET", "/fi/account".into(), vec![], logged_in),
+        ("POST", "/fi/account/password".into(), vec![("current_password", "x")], logged_in),
+        ("GET", "/fi/account/security".into(), vec![], logged_in),
+        ("GET", "/fi/admin".into(), vec![], admin_pages),
+        ("GET", "/fi/admin/memberships".into(), vec![], admin_pages),
+        ("POST", format!("/fi/admin/memberships/{}", hidden.id), vec![("decision", "reject"), ("reason", "")], admin_pages),
+        ("GET", "/fi/admin/users".into(), vec![], admin_pages),
+        ("POST", format!("/fi/admin/users/{}/role", person.id), vec![("role", "nobody")], admin_pages),
+        // Only an operator may grant the operator role.
+        ("POST", format!("/fi/admin/users/{}/role", other_admin.id), vec![("role", "operator")], [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Forbidden, Done]),
+        ("GET", "/fi/admin/agreements".into(), vec![], admin_pages),
+        ("POST", "/fi/admin/agreements".into(), vec![("title_fi", "")], admin_pages),
+        ("GET", "/fi/admin/outbox".into(), vec![], admin_pages),
+        ("GET", "/fi/admin/audit".into(), vec![], admin_pages),
+        ("GET", "/api/v1/organisations".into(), vec![], everyone),
+        ("GET", format!("/api/v1/organisations/{l}"), vec![], everyone),
+        ("GET", format!("/api/v1/organisations/{}", hidden.slug), vec![], [NotFound; 7]),
+    ];
+    let mut failures = vec![];
+    for (method, path, fields, expected) in &routes {
+        for (i, c) in clients.iter_mut().enumerate() {
+            let r = if *method == "GET" { c.get(path).await } else { c.post(path, fields).await };
+            let got = match (r.status, r.location()) {
+                (StatusCode::OK, _) if *method == "GET" => Ok,
+                (StatusCode::UNPROCESSABLE_ENTITY, _) if *method == "POST" => Ok,
+                (StatusCode::SEE_OTHER, loc) if loc.starts_with("/fi/login?next=") => Login,
+                (StatusCode::SEE_OTHER, loc) if loc == "/fi/account/security" => TwoFactor,
+                (StatusCode::FORBIDDEN, _) => Forbidden,
+                (StatusCode::NOT_FOUND, _) => NotFound,
+                (StatusCode::CONFLICT, _) => Conflict,
+                (StatusCode::SEE_OTHER, loc) if loc.starts_with("/fi/") => Done,
+                (s, loc) => panic!("{method} {path} as {}: unexpected {s} {loc}", ROLES[i]),
+            };
+            if got != expected[i] {
+                failures.push(format!("{method} {path} as {}: expected {:?}, got {got:?}", ROLES[i], expected[i]));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "authorization matrix mismatches:\n{}", failures.join("\n"));
+}
+
+both_backends!(matrix);

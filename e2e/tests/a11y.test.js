@@ -1,0 +1,289 @@
+// Accessibility: axe-core (WCAG 2.0/2.1 A + AA) finds no violations on any
+// page type, in Finnish and in English, for every kind of visitor, including
+// forms shown again with errors and error pages. Also checks that the first
+// Tab press lands on the skip link and that the skip link works.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  startServer,
+  launchBrowser,
+  newContext,
+  visit,
+  submit,
+  login,
+  loggedInPage,
+  totp,
+  expectNoA11yViolations,
+  screenshot,
+  LANGS,
+  ORCHESTRATOR,
+  PURKUTAITO_ADMIN,
+  MUHOS_ADMIN,
+} from './helpers.js';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/**
+ * Checks one page: `open(page)` brings the page to the state to audit
+ * (navigation, a form submitted with errors …); then axe runs on it.
+ */
+async function audit(t, page, label, open, shot) {
+  await t.test(label, async () => {
+    await open(page);
+    await page.locator('main h1').first().waitFor();
+    if (shot) await screenshot(page, shot);
+    await expectNoA11yViolations(page, label);
+  });
+}
+
+/** Submits the form in <main> whose action is `action`; asserts the status. */
+async function submitForm(page, action, status) {
+  const button = page.locator(`main form[action="${action}"] button[type="submit"]`);
+  const resp = await submit(page, button);
+  assert.equal(resp.status(), status, `POST ${action}: expected HTTP ${status}, got ${resp.status()}`);
+  await page.locator('.error-summary').first().waitFor();
+}
+
+for (const lang of LANGS) {
+  test(`anonymous pages pass axe (${lang})`, async (t) => {
+    const ctx = await newContext(browser, server.baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await audit(t, page, `${lang} home`, (p) => visit(p, `/${lang}/`), `home-${lang}`);
+      await audit(t, page, `${lang} organisation list`, (p) => visit(p, `/${lang}/organisations`), `organisations-${lang}`);
+      await audit(t, page, `${lang} organisation list, filtered`, (p) =>
+        visit(p, `/${lang}/organisations?q=oulu&org_type=sme&focus=construction`));
+      await audit(t, page, `${lang} organisation list, no results`, (p) =>
+        visit(p, `/${lang}/organisations?q=no-such-organisation-anywhere`));
+      await audit(t, page, `${lang} organisation page`, (p) => visit(p, `/${lang}/organisations/purkutaito`), `organisation-purkutaito-${lang}`);
+      await audit(t, page, `${lang} register`, (p) => visit(p, `/${lang}/register`));
+      await audit(t, page, `${lang} register with errors`, async (p) => {
+        await visit(p, `/${lang}/register`);
+        await submitForm(p, `/${lang}/register`, 422);
+      }, `register-errors-${lang}`);
+      await audit(t, page, `${lang} register done`, (p) => visit(p, `/${lang}/register/done`));
+      await audit(t, page, `${lang} verify with a bad token`, (p) => visit(p, `/${lang}/verify?token=not-a-token`, 410));
+      await audit(t, page, `${lang} login`, (p) => visit(p, `/${lang}/login`));
+      await audit(t, page, `${lang} login with errors`, async (p) => {
+        await visit(p, `/${lang}/login`);
+        await p.locator('#f-email').fill('nobody@example.com');
+        await p.locator('#f-password').fill('wrong-password-here');
+        await submitForm(p, `/${lang}/login`, 401);
+      }, `login-errors-${lang}`);
+      await audit(t, page, `${lang} forgot password`, (p) => visit(p, `/${lang}/password/forgot`));
+      await audit(t, page, `${lang} forgot password with errors`, async (p) => {
+        await visit(p, `/${lang}/password/forgot`);
+        await submitForm(p, `/${lang}/password/forgot`, 422);
+      });
+      await audit(t, page, `${lang} forgot password sent`, async (p) => {
+        await visit(p, `/${lang}/password/forgot`);
+        await p.locator('#f-email').fill('nobody@example.com');
+        const resp = await submit(p, p.locator(`main form[action="/${lang}/password/forgot"] button[type="submit"]`));
+        assert.equal(resp.status(), 200);
+      });
+      await audit(t, page, `${lang} password reset`, (p) => visit(p, `/${lang}/password/reset?token=not-a-token`));
+      await audit(t, page, `${lang} password reset with errors`, async (p) => {
+        await visit(p, `/${lang}/password/reset?token=not-a-token`);
+        await p.locator('#f-password').fill('a-long-enough-password');
+        await submitForm(p, `/${lang}/password/reset`, 422);
+      });
+      await audit(t, page, `${lang} 404 page`, (p) => visit(p, `/${lang}/no-such-page`, 404));
+      await audit(t, page, `${lang} unknown organisation`, (p) => visit(p, `/${lang}/organisations/no-such-org`, 404));
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+test('the 404 page outside a language prefix passes axe', async (t) => {
+  const ctx = await newContext(browser, server.baseUrl);
+  try {
+    await audit(t, await ctx.newPage(), '404 without language', (p) => visit(p, '/no-such-page', 404));
+  } finally {
+    await ctx.close();
+  }
+});
+
+for (const lang of LANGS) {
+  test(`TOTP login step passes axe (${lang})`, async (t) => {
+    const ctx = await newContext(browser, server.baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await visit(page, `/${lang}/login`);
+      await page.locator('#f-email').fill(ORCHESTRATOR.email);
+      await page.locator('#f-password').fill(ORCHESTRATOR.password);
+      await submit(page, page.locator(`main form[action="/${lang}/login"] button[type="submit"]`));
+      assert.equal(new URL(page.url()).pathname, `/${lang}/login/totp`);
+      await audit(t, page, `${lang} TOTP step`, async () => {});
+      await audit(t, page, `${lang} TOTP step with errors`, async (p) => {
+        await p.locator('#f-code').fill('000000' === totp(ORCHESTRATOR.totp) ? '111111' : '000000');
+        await submitForm(p, `/${lang}/login/totp`, 422);
+      });
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+test('organisation admin pages pass axe (purkutaito admin)', async (t) => {
+  const { context, page } = await loggedInPage(browser, server.baseUrl, PURKUTAITO_ADMIN, 'fi');
+  try {
+    for (const lang of LANGS) {
+      await audit(t, page, `${lang} home, logged in`, (p) => visit(p, `/${lang}/`));
+      await audit(t, page, `${lang} account`, (p) => visit(p, `/${lang}/account`), `account-${lang}`);
+      await audit(t, page, `${lang} account, password change with errors`, async (p) => {
+        await visit(p, `/${lang}/account`);
+        await submitForm(p, `/${lang}/account/password`, 422);
+      });
+      await audit(t, page, `${lang} security (TOTP set-up)`, (p) => visit(p, `/${lang}/account/security`));
+      await audit(t, page, `${lang} security with errors`, async (p) => {
+        await visit(p, `/${lang}/account/security`);
+        await p.locator('#f-code').fill('12');
+        await submitForm(p, `/${lang}/account/security/enable`, 422);
+      });
+      await audit(t, page, `${lang} organisation page as its admin`, (p) => visit(p, `/${lang}/organisations/purkutaito`));
+      await audit(t, page, `${lang} organisation edit`, (p) => visit(p, `/${lang}/organisations/purkutaito/edit`));
+      await audit(t, page, `${lang} organisation edit with errors`, async (p) => {
+        await visit(p, `/${lang}/organisations/purkutaito/edit`);
+        await p.locator('#f-name').fill('');
+        await p.locator('#f-business_id').fill('1234567-8');
+        await p.locator('#f-website').fill('not a url at all');
+        for (const box of await p.locator('input[name="focus_areas"]').all()) await box.uncheck();
+        await submitForm(p, `/${lang}/organisations/purkutaito/edit`, 422);
+      }, `org-edit-errors-${lang}`);
+      await audit(t, page, `${lang} organisation people`, (p) => visit(p, `/${lang}/organisations/purkutaito/people`));
+      await audit(t, page, `${lang} organisation people, invitation with errors`, async (p) => {
+        await visit(p, `/${lang}/organisations/purkutaito/people`);
+        await p.locator('#f-email').fill('not-an-email');
+        await submitForm(p, `/${lang}/organisations/purkutaito/people`, 422);
+      });
+      await audit(t, page, `${lang} new organisation`, (p) => visit(p, `/${lang}/organisations/new`));
+      await audit(t, page, `${lang} new organisation with errors`, async (p) => {
+        await visit(p, `/${lang}/organisations/new`);
+        await p.locator('#f-business_id').fill('1234567-8');
+        await submitForm(p, `/${lang}/organisations/new`, 422);
+      }, `org-new-errors-${lang}`);
+      await audit(t, page, `${lang} admin is forbidden for an organisation admin`, (p) => visit(p, `/${lang}/admin`, 403));
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('join page passes axe (admin of an organisation that is not a member)', async (t) => {
+  const { context, page } = await loggedInPage(browser, server.baseUrl, MUHOS_ADMIN, 'fi');
+  try {
+    for (const lang of LANGS) {
+      const url = `/${lang}/organisations/${MUHOS_ADMIN.org}/join`;
+      await audit(t, page, `${lang} organisation page, not a member`, (p) => visit(p, `/${lang}/organisations/${MUHOS_ADMIN.org}`));
+      await audit(t, page, `${lang} join`, (p) => visit(p, url), `join-${lang}`);
+      await audit(t, page, `${lang} join with errors`, async (p) => {
+        await visit(p, url);
+        await submitForm(p, url, 422);
+      }, `join-errors-${lang}`);
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+test('admin pages pass axe (orchestrator with TOTP)', async (t) => {
+  const { context, page } = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, 'fi');
+  try {
+    for (const lang of LANGS) {
+      await audit(t, page, `${lang} admin dashboard`, (p) => visit(p, `/${lang}/admin`), `admin-${lang}`);
+      await audit(t, page, `${lang} admin memberships`, async (p) => {
+        await visit(p, `/${lang}/admin/memberships`);
+        assert.ok((await p.locator('section.application').count()) > 0, 'the demo data has pending applications');
+      }, `admin-memberships-${lang}`);
+      await audit(t, page, `${lang} admin memberships, rejection without a reason`, async (p) => {
+        await visit(p, `/${lang}/admin/memberships`);
+        const reject = p.locator('section.application form:has(input[name="decision"][value="reject"])').first();
+        const resp = await submit(p, reject.locator('button[type="submit"]'));
+        assert.equal(resp.status(), 422);
+        await p.locator('.error-summary').waitFor();
+      }, `admin-memberships-errors-${lang}`);
+      await audit(t, page, `${lang} admin users`, (p) => visit(p, `/${lang}/admin/users`));
+      await audit(t, page, `${lang} admin users, search`, (p) => visit(p, `/${lang}/admin/users?q=purkutaito`));
+      await audit(t, page, `${lang} admin agreements`, (p) => visit(p, `/${lang}/admin/agreements`));
+      await audit(t, page, `${lang} admin agreements with errors`, async (p) => {
+        await visit(p, `/${lang}/admin/agreements`);
+        await submitForm(p, `/${lang}/admin/agreements`, 422);
+      });
+      await audit(t, page, `${lang} admin outbox`, (p) => visit(p, `/${lang}/admin/outbox`));
+      await audit(t, page, `${lang} admin audit log`, (p) => visit(p, `/${lang}/admin/audit`));
+      await audit(t, page, `${lang} security (TOTP on)`, (p) => visit(p, `/${lang}/account/security`));
+      await audit(t, page, `${lang} account (staff)`, (p) => visit(p, `/${lang}/account`));
+    }
+  } finally {
+    await context.close();
+  }
+});
+
+/**
+ * Keyboard: from a freshly loaded page, the first Tab focuses the skip link,
+ * which is then visible with a focus indicator, and following it moves focus
+ * to <main>.
+ */
+async function checkSkipLink(page, url) {
+  await visit(page, url, url.includes('no-such') ? 404 : 200);
+  await page.keyboard.press('Tab');
+  const focused = await page.evaluate(() => {
+    const el = document.activeElement;
+    const r = el.getBoundingClientRect();
+    const s = getComputedStyle(el);
+    return {
+      className: el.className,
+      href: el.getAttribute('href'),
+      text: el.textContent.trim(),
+      visible: r.width > 0 && r.height > 0 && r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+      outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0,
+      boxShadow: s.boxShadow !== 'none',
+    };
+  });
+  assert.equal(focused.className, 'skip-link', `first Tab on ${url} should focus the skip link, focused ${JSON.stringify(focused)}`);
+  assert.equal(focused.href, '#main');
+  assert.ok(focused.text.length > 0, 'the skip link has text');
+  assert.ok(focused.visible, `the focused skip link is visible on screen on ${url}`);
+  assert.ok(focused.outline || focused.boxShadow, `the focused skip link has a visible focus indicator on ${url}`);
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'main');
+  assert.equal(new URL(page.url()).hash, '#main');
+}
+
+for (const lang of LANGS) {
+  test(`keyboard: the first Tab focuses the skip link (${lang})`, async () => {
+    const ctx = await newContext(browser, server.baseUrl);
+    try {
+      const page = await ctx.newPage();
+      for (const url of [
+        `/${lang}/`,
+        `/${lang}/organisations`,
+        `/${lang}/organisations/purkutaito`,
+        `/${lang}/register`,
+        `/${lang}/login`,
+        `/${lang}/no-such-page`,
+      ]) {
+        await checkSkipLink(page, url);
+      }
+      await login(page, PURKUTAITO_ADMIN, lang);
+      for (const url of [`/${lang}/account`, `/${lang}/organisations/purkutaito/edit`]) {
+        await checkSkipLink(page, url);
+      }
+    } finally {
+      await ctx.close();
+    }
+  });
+}
