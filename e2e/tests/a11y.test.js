@@ -220,7 +220,11 @@ test('admin pages pass axe (orchestrator with TOTP)', async (t) => {
       await audit(t, page, `${lang} admin agreements`, (p) => visit(p, `/${lang}/admin/agreements`));
       await audit(t, page, `${lang} admin agreements with errors`, async (p) => {
         await visit(p, `/${lang}/admin/agreements`);
+        // The form starts with the current version's text; blank two fields.
+        await p.locator('#f-title_fi').fill('');
+        await p.locator('#f-body_en').fill('');
         await submitForm(p, `/${lang}/admin/agreements`, 422);
+        assert.equal(await p.locator('.error-summary li').count(), 2);
       });
       await audit(t, page, `${lang} admin outbox`, (p) => visit(p, `/${lang}/admin/outbox`));
       await audit(t, page, `${lang} admin audit log`, (p) => visit(p, `/${lang}/admin/audit`));

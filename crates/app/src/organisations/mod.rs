@@ -184,6 +184,21 @@ pub struct ListFilter {
     pub focus: String,
 }
 
+impl ListFilter {
+    /// Refuses unknown filter values (the API answers them with 422;
+    /// the HTML list simply ignores them).
+    pub fn check(&self) -> Result<(), AppError> {
+        let mut c = Checker::default();
+        if !self.org_type.is_empty() {
+            c.check("org_type", OrgType::parse(&self.org_type));
+        }
+        if !self.focus.is_empty() {
+            c.check("focus", FocusArea::parse(&self.focus));
+        }
+        c.finish()
+    }
+}
+
 /// Approved member organisations, by name, filtered. One query.
 pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::Model>, AppError> {
     let mut q = organisation::Entity::find()

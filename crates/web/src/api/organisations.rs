@@ -67,12 +67,16 @@ impl From<organisation::Model> for OrganisationJson {
         ("org_type" = Option<String>, Query, description = "sme, anchor, customer, municipality, research, funder or network"),
         ("focus" = Option<String>, Query, description = "Focus area key"),
     ),
-    responses((status = 200, body = OrganisationList))
+    responses(
+        (status = 200, body = OrganisationList),
+        (status = 422, body = super::Problem, content_type = "application/problem+json")
+    )
 )]
 pub async fn list(
     State(s): State<AppState>,
     Query(f): Query<ListFilter>,
 ) -> Result<Json<OrganisationList>, WebError> {
+    f.check()?;
     let items: Vec<OrganisationJson> = organisations::list_public(&s.app, &f)
         .await?
         .into_iter()
