@@ -15,25 +15,14 @@ pub async fn snapshot(app: &App, to: &Path) -> Result<String, AppError> {
         ));
     }
     if to.exists() {
-        return Err(AppError::Internal(format!(
-            "{} exists already; choose a new file",
-            to.display()
-        )));
+        return Err(AppError::Internal(format!("{} exists already; choose a new file", to.display())));
     }
     if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(AppError::internal)?;
     }
-    let path = to
-        .to_str()
-        .ok_or_else(|| AppError::Internal("the backup path is not valid UTF-8".into()))?;
+    let path = to.to_str().ok_or_else(|| AppError::Internal("the backup path is not valid UTF-8".into()))?;
     app.db
-        .execute_raw(Statement::from_sql_and_values(
-            app.db.get_database_backend(),
-            "VACUUM INTO ?",
-            [path.into()],
-        ))
+        .execute_raw(Statement::from_sql_and_values(app.db.get_database_backend(), "VACUUM INTO ?", [path.into()]))
         .await?;
-    Ok(format!(
-        "SQLite snapshot written to {path}. Back up the files folder separately."
-    ))
+    Ok(format!("SQLite snapshot written to {path}. Back up the files folder separately."))
 }

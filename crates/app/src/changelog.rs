@@ -10,11 +10,7 @@ pub const EMAIL_QUEUED: &str = "email.queued";
 pub const ADMIN_ACTION: &str = "admin.action";
 
 /// Writes a change-log row on `conn` (pass the open transaction).
-pub async fn record<C: ConnectionTrait>(
-    conn: &C,
-    kind: &str,
-    payload: &impl Serialize,
-) -> Result<i32, DbErr> {
+pub async fn record<C: ConnectionTrait>(conn: &C, kind: &str, payload: &impl Serialize) -> Result<i32, DbErr> {
     let now = crate::now();
     let row = change_log::ActiveModel {
         kind: Set(kind.to_string()),
@@ -53,12 +49,7 @@ pub async fn admin_action<C: ConnectionTrait>(
     record(
         conn,
         ADMIN_ACTION,
-        &AdminAction {
-            actor_id,
-            action: action.into(),
-            target: target.into(),
-            details: details.into(),
-        },
+        &AdminAction { actor_id, action: action.into(), target: target.into(), details: details.into() },
     )
     .await
     .map(|_| ())

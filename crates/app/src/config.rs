@@ -74,13 +74,8 @@ impl Default for Config {
             base_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             demo_on_empty: true,
-            files: FilesConfig::Local {
-                path: "data/files".into(),
-            },
-            email: EmailConfig {
-                from: "Kimppa <noreply@kimppa.example.org>".into(),
-                smtp_url: None,
-            },
+            files: FilesConfig::Local { path: "data/files".into() },
+            email: EmailConfig { from: "Kimppa <noreply@kimppa.example.org>".into(), smtp_url: None },
         }
     }
 }
@@ -98,20 +93,14 @@ impl Config {
         let file = std::env::var("KIMPPA_CONFIG").ok();
         if let Some(f) = &file {
             if !std::path::Path::new(f).exists() {
-                return Err(ConfigError(format!(
-                    "KIMPPA_CONFIG names `{f}`, which does not exist"
-                )));
+                return Err(ConfigError(format!("KIMPPA_CONFIG names `{f}`, which does not exist")));
             }
         }
         let file = file.unwrap_or_else(|| "kimppa.toml".into());
         Self::from_figment(
             Figment::from(Serialized::defaults(Config::default()))
                 .merge(Toml::file(file))
-                .merge(
-                    Env::prefixed("KIMPPA_")
-                        .ignore(&["CONFIG", "TEST_POSTGRES_URL", "LOG"])
-                        .split("__"),
-                ),
+                .merge(Env::prefixed("KIMPPA_").ignore(&["CONFIG", "TEST_POSTGRES_URL", "LOG"]).split("__")),
         )
     }
 
@@ -128,10 +117,7 @@ impl Config {
 
     fn check(&self) -> Result<(), ConfigError> {
         let db = &self.database_url;
-        if !(db.starts_with("sqlite:")
-            || db.starts_with("postgres://")
-            || db.starts_with("postgresql://"))
-        {
+        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
             return Err(ConfigError(format!(
                 "database_url must start with sqlite:// or postgres:// (got `{}`)",
                 kimppa_store::redact(db)
@@ -141,16 +127,11 @@ impl Config {
             .map_err(|e| ConfigError(format!("base_url `{}` is not a URL: {e}", self.base_url)))?;
         if let Some(smtp) = &self.email.smtp_url {
             if !smtp.is_empty() && !(smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
-                return Err(ConfigError(
-                    "email.smtp_url must start with smtp:// or smtps://".into(),
-                ));
+                return Err(ConfigError("email.smtp_url must start with smtp:// or smtps://".into()));
             }
         }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
-            return Err(ConfigError(format!(
-                "email.from `{}` is not a valid address",
-                self.email.from
-            )));
+            return Err(ConfigError(format!("email.from `{}` is not a valid address", self.email.from)));
         }
         Ok(())
     }
@@ -161,9 +142,7 @@ mod tests {
     use super::*;
 
     fn from_toml(s: &str) -> Result<Config, ConfigError> {
-        Config::from_figment(
-            Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(s)),
-        )
+        Config::from_figment(Figment::from(Serialized::defaults(Config::default())).merge(Toml::string(s)))
     }
 
     #[test]
@@ -177,26 +156,17 @@ mod tests {
     fn unknown_keys_and_bad_values_fail_clearly() {
         let e = from_toml("lissen = '1'").unwrap_err().to_string();
         assert!(e.contains("lissen"), "{e}");
-        let e = from_toml("listen = 'not an address'")
-            .unwrap_err()
-            .to_string();
+        let e = from_toml("listen = 'not an address'").unwrap_err().to_string();
         assert!(e.contains("listen"), "{e}");
-        let e = from_toml("database_url = 'mysql://x'")
-            .unwrap_err()
-            .to_string();
+        let e = from_toml("database_url = 'mysql://x'").unwrap_err().to_string();
         assert!(e.contains("database_url"), "{e}");
-        let e = from_toml("[email]\nfrom = 'x'\nsmtp_url = 'http://x'")
-            .unwrap_err()
-            .to_string();
+        let e = from_toml("[email]\nfrom = 'x'\nsmtp_url = 'http://x'").unwrap_err().to_string();
         assert!(e.contains("smtp"), "{e}");
     }
 
     #[test]
     fn s3_storage_is_configurable() {
-        let c = from_toml(
-            "[files]\nbackend = 's3'\nbucket = 'kimppa'\nendpoint = 'http://127.0.0.1:9000'",
-        )
-        .unwrap();
+        let c = from_toml("[files]\nbackend = 's3'\nbucket = 'kimppa'\nendpoint = 'http://127.0.0.1:9000'").unwrap();
         assert!(matches!(c.files, FilesConfig::S3 { ref bucket, .. } if bucket == "kimppa"));
     }
 }

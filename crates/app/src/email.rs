@@ -16,13 +16,8 @@ pub const STATUS_SENT: &str = "sent";
 
 #[derive(Clone)]
 pub enum Mailer {
-    Outbox {
-        from: Mailbox,
-    },
-    Smtp {
-        from: Mailbox,
-        transport: AsyncSmtpTransport<Tokio1Executor>,
-    },
+    Outbox { from: Mailbox },
+    Smtp { from: Mailbox, transport: AsyncSmtpTransport<Tokio1Executor> },
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -35,10 +30,7 @@ impl Mailer {
         let from: Mailbox = c.from.parse()?;
         Ok(match c.smtp_url.as_deref().filter(|s| !s.is_empty()) {
             None => Mailer::Outbox { from },
-            Some(url) => Mailer::Smtp {
-                from,
-                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build(),
-            },
+            Some(url) => Mailer::Smtp { from, transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build() },
         })
     }
 
@@ -51,10 +43,7 @@ impl Mailer {
         match self {
             Mailer::Outbox { .. } => Ok(STATUS_OUTBOX),
             Mailer::Smtp { from, transport } => {
-                let to: Mailbox = e
-                    .to_addr
-                    .parse()
-                    .map_err(|err| format!("bad recipient: {err}"))?;
+                let to: Mailbox = e.to_addr.parse().map_err(|err| format!("bad recipient: {err}"))?;
                 let msg = Message::builder()
                     .from(from.clone())
                     .to(to)
@@ -70,12 +59,7 @@ impl Mailer {
 }
 
 /// Queues an email on `conn` (pass the open transaction).
-pub async fn queue<C: ConnectionTrait>(
-    conn: &C,
-    to: &str,
-    subject: &str,
-    body: &str,
-) -> Result<(), DbErr> {
+pub async fn queue<C: ConnectionTrait>(conn: &C, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
     let row = email::ActiveModel {
         to_addr: Set(to.to_string()),
         subject: Set(subject.to_string()),
@@ -88,12 +72,7 @@ pub async fn queue<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    changelog::record(
-        conn,
-        changelog::EMAIL_QUEUED,
-        &EmailQueued { email_id: row.id },
-    )
-    .await?;
+    changelog::record(conn, changelog::EMAIL_QUEUED, &EmailQueued { email_id: row.id }).await?;
     Ok(())
 }
 
@@ -171,12 +150,7 @@ pub mod texts {
         }
     }
 
-    pub fn membership_decision(
-        lang: &str,
-        org: &str,
-        approved: bool,
-        reason: &str,
-    ) -> (String, String) {
+    pub fn membership_decision(lang: &str, org: &str, approved: bool, reason: &str) -> (String, String) {
         match (lang == "en", approved) {
             (true, true) => (
                 format!("{org} is now a member of the cluster"),
@@ -184,9 +158,7 @@ pub mod texts {
             ),
             (true, false) => (
                 format!("Membership application of {org}"),
-                format!(
-                    "The membership application of {org} was not approved.\nReason: {reason}\n"
-                ),
+                format!("The membership application of {org} was not approved.\nReason: {reason}\n"),
             ),
             (false, true) => (
                 format!("{org} on nyt klusterin jäsen"),

@@ -61,10 +61,7 @@ impl Checker {
         match r {
             Ok(v) => Some(v),
             Err(e) => {
-                self.errors.push(FieldError {
-                    field,
-                    code: e.code(),
-                });
+                self.errors.push(FieldError { field, code: e.code() });
                 None
             }
         }
@@ -75,10 +72,6 @@ impl Checker {
     }
 
     pub fn finish(self) -> Result<(), AppError> {
-        if self.errors.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Invalid(self.errors))
-        }
+        if self.errors.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.errors)) }
     }
 }

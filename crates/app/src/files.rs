@@ -65,14 +65,7 @@ impl Files {
                     .map_err(|e| anyhow::anyhow!("cannot create the files folder `{path}`: {e}"))?;
                 Arc::new(object_store::local::LocalFileSystem::new_with_prefix(path)?)
             }
-            FilesConfig::S3 {
-                bucket,
-                endpoint,
-                region,
-                access_key_id,
-                secret_access_key,
-                allow_http,
-            } => {
+            FilesConfig::S3 { bucket, endpoint, region, access_key_id, secret_access_key, allow_http } => {
                 let mut b = object_store::aws::AmazonS3Builder::new()
                     .with_bucket_name(bucket)
                     .with_region(region)
@@ -101,15 +94,8 @@ impl Files {
             return Err(AppError::field("logo", "err-file-too-large"));
         }
         let kind = ImageKind::sniff(&bytes).ok_or(AppError::field("logo", "err-file-type"))?;
-        let key = format!(
-            "logos/{org_id}-{}.{}",
-            &crate::tokens::new_token()[..12],
-            kind.extension()
-        );
-        self.store
-            .put(&Path::from(key.as_str()), PutPayload::from_bytes(bytes))
-            .await
-            .map_err(AppError::internal)?;
+        let key = format!("logos/{org_id}-{}.{}", &crate::tokens::new_token()[..12], kind.extension());
+        self.store.put(&Path::from(key.as_str()), PutPayload::from_bytes(bytes)).await.map_err(AppError::internal)?;
         Ok(key)
     }
 
@@ -136,18 +122,9 @@ mod tests {
 
     #[test]
     fn sniffs_images_and_refuses_others() {
-        assert_eq!(
-            ImageKind::sniff(b"\x89PNG\r\n\x1a\nrest"),
-            Some(ImageKind::Png)
-        );
-        assert_eq!(
-            ImageKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
-            Some(ImageKind::Jpeg)
-        );
-        assert_eq!(
-            ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
-            Some(ImageKind::Webp)
-        );
+        assert_eq!(ImageKind::sniff(b"\x89PNG\r\n\x1a\nrest"), Some(ImageKind::Png));
+        assert_eq!(ImageKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]), Some(ImageKind::Jpeg));
+        assert_eq!(ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Some(ImageKind::Webp));
         assert_eq!(ImageKind::sniff(b"<svg onload=alert(1)>"), None);
         assert_eq!(ImageKind::sniff(b"GIF89a"), None);
     }
@@ -156,16 +133,11 @@ mod tests {
     async fn logo_checks_size_and_type() {
         let f = Files::from_config(&FilesConfig::Memory).unwrap();
         let big = Bytes::from(vec![0u8; MAX_LOGO_BYTES + 1]);
-        assert!(
-            matches!(f.put_logo(1, big).await, Err(AppError::Invalid(e)) if e[0].code == "err-file-too-large")
-        );
+        assert!(matches!(f.put_logo(1, big).await, Err(AppError::Invalid(e)) if e[0].code == "err-file-too-large"));
         assert!(
             matches!(f.put_logo(1, Bytes::from_static(b"<svg/>")).await, Err(AppError::Invalid(e)) if e[0].code == "err-file-type")
         );
-        let key = f
-            .put_logo(1, Bytes::from_static(b"\x89PNG\r\n\x1a\n0000"))
-            .await
-            .unwrap();
+        let key = f.put_logo(1, Bytes::from_static(b"\x89PNG\r\n\x1a\n0000")).await.unwrap();
         assert!(key.starts_with("logos/1-") && key.ends_with(".png"));
         assert_eq!(f.get(&key).await.unwrap().unwrap().len(), 12);
         assert!(f.get("logos/../../etc/passwd").await.unwrap().is_none());

@@ -7,8 +7,7 @@ use crate::{App, changelog, email};
 use chrono::Duration;
 use kimppa_store::entities::{audit_entry, change_log, email as email_e};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 
 /// After this many failed attempts a row is marked failed and left for an operator.
@@ -53,10 +52,7 @@ pub async fn process_batch(app: &App) -> Result<usize, sea_orm::DbErr> {
     for row in due {
         // Claim: only one node wins the update.
         let claimed = change_log::Entity::update_many()
-            .col_expr(
-                change_log::Column::LockedUntil,
-                (now + Duration::seconds(LEASE_SECONDS)).into(),
-            )
+            .col_expr(change_log::Column::LockedUntil, (now + Duration::seconds(LEASE_SECONDS)).into())
             .filter(change_log::Column::Id.eq(row.id))
             .filter(change_log::Column::ProcessedAt.is_null())
             .filter(
@@ -102,13 +98,11 @@ pub fn backoff(attempts: i32) -> Duration {
 async fn handle(app: &App, row: &change_log::Model) -> Result<(), String> {
     match row.kind.as_str() {
         changelog::EMAIL_QUEUED => {
-            let p: email::EmailQueued =
-                serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
+            let p: email::EmailQueued = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
             send_email(app, p.email_id).await
         }
         changelog::ADMIN_ACTION => {
-            let p: changelog::AdminAction =
-                serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
+            let p: changelog::AdminAction = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
             write_audit(app, row, p).await
         }
         _ => Ok(()),
@@ -116,11 +110,7 @@ async fn handle(app: &App, row: &change_log::Model) -> Result<(), String> {
 }
 
 async fn send_email(app: &App, id: i32) -> Result<(), String> {
-    let Some(e) = email_e::Entity::find_by_id(id)
-        .one(&app.db)
-        .await
-        .map_err(|e| e.to_string())?
-    else {
+    let Some(e) = email_e::Entity::find_by_id(id).one(&app.db).await.map_err(|e| e.to_string())? else {
         return Ok(());
     };
     if e.status != email::STATUS_QUEUED {
@@ -144,11 +134,7 @@ async fn send_email(app: &App, id: i32) -> Result<(), String> {
     }
 }
 
-async fn write_audit(
-    app: &App,
-    row: &change_log::Model,
-    p: changelog::AdminAction,
-) -> Result<(), String> {
+async fn write_audit(app: &App, row: &change_log::Model, p: changelog::AdminAction) -> Result<(), String> {
     let entry = audit_entry::ActiveModel {
         change_id: Set(row.id),
         actor_id: Set(Some(p.actor_id)),

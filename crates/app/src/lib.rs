@@ -44,13 +44,7 @@ impl App {
     pub fn with_db(config: config::Config, db: DatabaseConnection) -> anyhow::Result<App> {
         let files = files::Files::from_config(&config.files)?;
         let mailer = email::Mailer::from_config(&config.email)?;
-        Ok(App {
-            db,
-            config: Arc::new(config),
-            files,
-            mailer,
-            jobs_wake: Arc::new(tokio::sync::Notify::new()),
-        })
+        Ok(App { db, config: Arc::new(config), files, mailer, jobs_wake: Arc::new(tokio::sync::Notify::new()) })
     }
 
     /// Absolute URL for a path, for links in emails.

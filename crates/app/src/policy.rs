@@ -94,27 +94,14 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         }
     };
     let org_admin_or_elevated = |my_role: Option<OrgRole>| -> Decision {
-        if my_role == Some(OrgRole::Admin) {
-            Decision::Allow
-        } else {
-            elevated()
-        }
+        if my_role == Some(OrgRole::Admin) { Decision::Allow } else { elevated() }
     };
-    let org_member_or_elevated = |my_role: Option<OrgRole>| -> Decision {
-        if my_role.is_some() {
-            Decision::Allow
-        } else {
-            elevated()
-        }
-    };
+    let org_member_or_elevated =
+        |my_role: Option<OrgRole>| -> Decision { if my_role.is_some() { Decision::Allow } else { elevated() } };
     match action {
         ViewPublic | ManageOwnAccount | CreateOrganisation => Decision::Allow,
-        ViewUnlistedOrganisation { my_role } | ViewOrganisationMembers { my_role } => {
-            org_member_or_elevated(my_role)
-        }
-        EditOrganisation { my_role } | InviteToOrganisation { my_role } => {
-            org_admin_or_elevated(my_role)
-        }
+        ViewUnlistedOrganisation { my_role } | ViewOrganisationMembers { my_role } => org_member_or_elevated(my_role),
+        EditOrganisation { my_role } | InviteToOrganisation { my_role } => org_admin_or_elevated(my_role),
         ApplyForMembership { my_role } => {
             if my_role == Some(OrgRole::Admin) {
                 Decision::Allow
@@ -157,120 +144,41 @@ mod tests {
     use super::*;
 
     fn user(role: PlatformRole, totp: bool, passed: bool) -> Actor {
-        Actor::User(UserCtx {
-            id: 1,
-            role,
-            totp_enabled: totp,
-            second_factor_passed: passed,
-        })
+        Actor::User(UserCtx { id: 1, role, totp_enabled: totp, second_factor_passed: passed })
     }
 
     #[test]
     fn anonymous_only_views_public() {
-        assert_eq!(
-            decide(&Actor::Anonymous, Action::ViewPublic),
-            Decision::Allow
-        );
-        assert_eq!(
-            decide(&Actor::Anonymous, Action::CreateOrganisation),
-            Decision::LoginRequired
-        );
-        assert_eq!(
-            decide(&Actor::Anonymous, Action::AdminArea),
-            Decision::LoginRequired
-        );
+        assert_eq!(decide(&Actor::Anonymous, Action::ViewPublic), Decision::Allow);
+        assert_eq!(decide(&Actor::Anonymous, Action::CreateOrganisation), Decision::LoginRequired);
+        assert_eq!(decide(&Actor::Anonymous, Action::AdminArea), Decision::LoginRequired);
     }
 
     #[test]
     fn orchestrator_powers_need_the_second_factor() {
         assert_eq!(
-            decide(
-                &user(PlatformRole::Orchestrator, false, false),
-                Action::AdminArea
-            ),
+            decide(&user(PlatformRole::Orchestrator, false, false), Action::AdminArea),
             Decision::SecondFactorRequired
         );
         assert_eq!(
-            decide(
-                &user(PlatformRole::Orchestrator, true, false),
-                Action::ReviewMemberships
-            ),
+            decide(&user(PlatformRole::Orchestrator, true, false), Action::ReviewMemberships),
             Decision::SecondFactorRequired
         );
-        assert_eq!(
-            decide(
-                &user(PlatformRole::Orchestrator, true, true),
-                Action::ReviewMemberships
-            ),
-            Decision::Allow
-        );
-        assert_eq!(
-            decide(
-                &user(PlatformRole::Orchestrator, true, true),
-                Action::GrantOperator
-            ),
-            Decision::Forbidden
-        );
-        assert_eq!(
-            decide(
-                &user(PlatformRole::Operator, true, true),
-                Action::GrantOperator
-            ),
-            Decision::Allow
-        );
+        assert_eq!(decide(&user(PlatformRole::Orchestrator, true, true), Action::ReviewMemberships), Decision::Allow);
+        assert_eq!(decide(&user(PlatformRole::Orchestrator, true, true), Action::GrantOperator), Decision::Forbidden);
+        assert_eq!(decide(&user(PlatformRole::Operator, true, true), Action::GrantOperator), Decision::Allow);
     }
 
     #[test]
     fn organisation_roles() {
         let p = user(PlatformRole::Person, false, false);
-        assert_eq!(
-            decide(
-                &p,
-                Action::EditOrganisation {
-                    my_role: Some(OrgRole::Admin)
-                }
-            ),
-            Decision::Allow
-        );
-        assert_eq!(
-            decide(
-                &p,
-                Action::EditOrganisation {
-                    my_role: Some(OrgRole::Member)
-                }
-            ),
-            Decision::Forbidden
-        );
-        assert_eq!(
-            decide(&p, Action::EditOrganisation { my_role: None }),
-            Decision::Forbidden
-        );
-        assert_eq!(
-            decide(
-                &p,
-                Action::ViewOrganisationMembers {
-                    my_role: Some(OrgRole::Member)
-                }
-            ),
-            Decision::Allow
-        );
-        assert_eq!(
-            decide(
-                &p,
-                Action::ApplyForMembership {
-                    my_role: Some(OrgRole::Member)
-                }
-            ),
-            Decision::Forbidden
-        );
+        assert_eq!(decide(&p, Action::EditOrganisation { my_role: Some(OrgRole::Admin) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::EditOrganisation { my_role: Some(OrgRole::Member) }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::EditOrganisation { my_role: None }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ViewOrganisationMembers { my_role: Some(OrgRole::Member) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ApplyForMembership { my_role: Some(OrgRole::Member) }), Decision::Forbidden);
         let o = user(PlatformRole::Orchestrator, true, true);
-        assert_eq!(
-            decide(&o, Action::EditOrganisation { my_role: None }),
-            Decision::Allow
-        );
-        assert_eq!(
-            decide(&o, Action::ApplyForMembership { my_role: None }),
-            Decision::Forbidden
-        );
+        assert_eq!(decide(&o, Action::EditOrganisation { my_role: None }), Decision::Allow);
+        assert_eq!(decide(&o, Action::ApplyForMembership { my_role: None }), Decision::Forbidden);
     }
 }

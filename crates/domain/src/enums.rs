@@ -109,9 +109,7 @@ keyed_enum!(
 
 impl FocusArea {
     /// Parses a comma-separated list, ignoring blanks and duplicates.
-    pub fn parse_list<'a>(
-        items: impl IntoIterator<Item = &'a str>,
-    ) -> Result<Vec<FocusArea>, DomainError> {
+    pub fn parse_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<FocusArea>, DomainError> {
         let mut out = Vec::new();
         for item in items {
             for part in item.split(',') {

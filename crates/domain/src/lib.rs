@@ -9,9 +9,7 @@ mod slug;
 
 pub use business_id::BusinessId;
 pub use email::Email;
-pub use enums::{
-    FocusArea, MembershipStatus, MembershipTier, OrgRole, OrgType, PlatformRole, SizeClass,
-};
+pub use enums::{FocusArea, MembershipStatus, MembershipTier, OrgRole, OrgType, PlatformRole, SizeClass};
 pub use slug::Slug;
 
 /// Why a value was refused. `code()` is a translation key (`err-…`).

@@ -11,17 +11,11 @@ impl Slug {
     pub fn parse(input: &str) -> Result<Self, DomainError> {
         let ok = !input.is_empty()
             && input.len() <= 80
-            && input
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && input.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !input.starts_with('-')
             && !input.ends_with('-')
             && !input.contains("--");
-        if ok {
-            Ok(Slug(input.to_string()))
-        } else {
-            Err(DomainError::Slug)
-        }
+        if ok { Ok(Slug(input.to_string())) } else { Err(DomainError::Slug) }
     }
 
     /// Makes a slug from a free-text name: Finnish letters are folded
@@ -63,14 +57,8 @@ mod tests {
 
     #[test]
     fn from_name_folds_finnish_letters() {
-        assert_eq!(
-            Slug::from_name("Pohjolan Kierrätys Oy").unwrap().as_str(),
-            "pohjolan-kierratys-oy"
-        );
-        assert_eq!(
-            Slug::from_name("  Öljy & Ässä  ").unwrap().as_str(),
-            "oljy-assa"
-        );
+        assert_eq!(Slug::from_name("Pohjolan Kierrätys Oy").unwrap().as_str(), "pohjolan-kierratys-oy");
+        assert_eq!(Slug::from_name("  Öljy & Ässä  ").unwrap().as_str(), "oljy-assa");
         assert!(Slug::from_name("!!!").is_err());
     }
 

@@ -57,10 +57,7 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     init_logs();
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -80,9 +77,7 @@ fn init_logs() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("KIMPPA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
     let json = std::env::var("KIMPPA_LOG_FORMAT").is_ok_and(|v| v == "json");
-    let b = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let b = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if json {
         b.json().init();
     } else {
@@ -104,18 +99,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::CreateAdmin {
-            email,
-            name,
-            role,
-            password_env,
-        } => {
+        Command::CreateAdmin { email, name, role, password_env } => {
             let app = App::start(config).await?;
-            let password = std::env::var(&password_env).with_context(|| {
-                format!("set the password in the environment variable {password_env}")
-            })?;
-            let u =
-                kimppa_app::accounts::create_admin(&app, &email, &name, &role, &password).await?;
+            let password = std::env::var(&password_env)
+                .with_context(|| format!("set the password in the environment variable {password_env}"))?;
+            let u = kimppa_app::accounts::create_admin(&app, &email, &name, &role, &password).await?;
             println!(
                 "created {} ({}) as {}; turn on two-step verification at first login",
                 u.name, u.email, u.platform_role
@@ -125,15 +113,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Demo => {
             let app = App::start(config).await?;
             let loaded = kimppa_app::demo::load(&app).await.map_err(|e| match e {
-                kimppa_app::AppError::Conflict(_) => anyhow::anyhow!(
-                    "the database is not empty; the demo data goes only into an empty database"
-                ),
+                kimppa_app::AppError::Conflict(_) => {
+                    anyhow::anyhow!("the database is not empty; the demo data goes only into an empty database")
+                }
                 other => other.into(),
             })?;
-            println!(
-                "demo data loaded: {} organisations, {} people",
-                loaded.organisations, loaded.people
-            );
+            println!("demo data loaded: {} organisations, {} people", loaded.organisations, loaded.people);
             Ok(())
         }
         Command::Backup { to } => {
@@ -157,9 +142,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "demo data loaded into the empty default database"
         );
     }
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!("Kimppa serving at http://{listen}");
     kimppa_web::serve(app, listener, shutdown_signal()).await?;
     Ok(())
@@ -171,8 +154,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

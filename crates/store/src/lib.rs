@@ -17,10 +17,7 @@ pub enum StoreError {
     #[error("database URL `{0}` is not supported: use sqlite://PATH or postgres://…")]
     UnsupportedUrl(String),
     #[error("could not create the database folder {path}: {source}")]
-    Folder {
-        path: String,
-        source: std::io::Error,
-    },
+    Folder { path: String, source: std::io::Error },
     #[error("database error: {0}")]
     Db(#[from] DbErr),
 }
@@ -34,17 +31,13 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
         return Err(StoreError::UnsupportedUrl(redact(url)));
     }
     let mut opts = ConnectOptions::new(url.to_string());
-    opts.sqlx_logging(false)
-        .acquire_timeout(Duration::from_secs(10))
-        .max_connections(if is_sqlite { 8 } else { 16 });
+    opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10)).max_connections(if is_sqlite { 8 } else { 16 });
     if is_sqlite {
         if let Some(path) = sqlite_path(url) {
             if let Some(parent) = std::path::Path::new(&path).parent() {
                 if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent).map_err(|source| StoreError::Folder {
-                        path: parent.display().to_string(),
-                        source,
-                    })?;
+                    std::fs::create_dir_all(parent)
+                        .map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
                 }
             }
         }
@@ -74,15 +67,9 @@ pub fn is_sqlite(db: &DatabaseConnection) -> bool {
 }
 
 fn sqlite_path(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
     let path = rest.split('?').next()?;
-    if path.is_empty() || path == ":memory:" {
-        None
-    } else {
-        Some(path.to_string())
-    }
+    if path.is_empty() || path == ":memory:" { None } else { Some(path.to_string()) }
 }
 
 /// Hides a password in a database URL for messages and logs.
@@ -102,10 +89,7 @@ mod tests {
 
     #[test]
     fn sqlite_path_is_extracted() {
-        assert_eq!(
-            sqlite_path("sqlite://data/k.db?mode=rwc").as_deref(),
-            Some("data/k.db")
-        );
+        assert_eq!(sqlite_path("sqlite://data/k.db?mode=rwc").as_deref(), Some("data/k.db"));
         assert_eq!(sqlite_path("sqlite::memory:"), None);
     }
 
@@ -116,9 +100,6 @@ mod tests {
 
     #[tokio::test]
     async fn unsupported_urls_are_refused() {
-        assert!(matches!(
-            connect("mysql://x").await,
-            Err(StoreError::UnsupportedUrl(_))
-        ));
+        assert!(matches!(connect("mysql://x").await, Err(StoreError::UnsupportedUrl(_))));
     }
 }

@@ -14,28 +14,19 @@ pub enum Backend {
 
 /// The PostgreSQL server for tests, if configured.
 pub fn postgres_url() -> Option<String> {
-    std::env::var("KIMPPA_TEST_POSTGRES_URL")
-        .ok()
-        .filter(|s| !s.is_empty())
+    std::env::var("KIMPPA_TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
 }
 
 /// Returns a database URL for a new, empty, migrated database, or `None`
 /// when the backend is PostgreSQL and no server is configured. Under CI
 /// (`CI` set) a missing PostgreSQL server is an error, not a skip.
 pub async fn fresh_database_url(backend: Backend) -> Option<String> {
-    let name = format!(
-        "kimppa_t_{}_{:x}",
-        std::process::id(),
-        rand::random::<u64>()
-    );
+    let name = format!("kimppa_t_{}_{:x}", std::process::id(), rand::random::<u64>());
     let url = match backend {
         Backend::Sqlite => {
             let dir = std::env::temp_dir().join("kimppa-tests");
             std::fs::create_dir_all(&dir).expect("temp dir");
-            format!(
-                "sqlite://{}?mode=rwc",
-                dir.join(format!("{name}.db")).display()
-            )
+            format!("sqlite://{}?mode=rwc", dir.join(format!("{name}.db")).display())
         }
         Backend::Postgres => {
             let Some(admin) = postgres_url() else {
@@ -44,13 +35,8 @@ pub async fn fresh_database_url(backend: Backend) -> Option<String> {
                 }
                 return None;
             };
-            let admin_db = connect(&admin)
-                .await
-                .expect("connect to KIMPPA_TEST_POSTGRES_URL");
-            admin_db
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await
-                .expect("create test database");
+            let admin_db = connect(&admin).await.expect("connect to KIMPPA_TEST_POSTGRES_URL");
+            admin_db.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create test database");
             let mut u = url::Url::parse(&admin).expect("postgres url");
             u.set_path(&format!("/{name}"));
             u.to_string()

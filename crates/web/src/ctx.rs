@@ -29,10 +29,7 @@ pub struct Ctx {
 impl FromRequestParts<AppState> for Ctx {
     type Rejection = crate::errors::WebError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let session = parts
             .extensions
             .get::<Session>()
@@ -43,22 +40,14 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<axum::extract::OriginalUri>()
             .map(|u| u.0.clone())
             .unwrap_or_else(|| parts.uri.clone());
-        let path = uri
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_else(|| "/".into());
+        let path = uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
         let lang = Lang::from_path(uri.path()).unwrap_or_default();
         let user_id: Option<i32> = session.get(SESSION_USER).await.ok().flatten();
         let user = match user_id {
             Some(id) => kimppa_app::accounts::find_user(&state.app, id).await?,
             None => None,
         };
-        let second_factor: bool = session
-            .get(SESSION_2FA)
-            .await
-            .ok()
-            .flatten()
-            .unwrap_or(false);
+        let second_factor: bool = session.get(SESSION_2FA).await.ok().flatten().unwrap_or(false);
         let actor = match &user {
             Some(u) => kimppa_app::accounts::actor_for(u, second_factor),
             None => Actor::Anonymous,
@@ -68,15 +57,7 @@ impl FromRequestParts<AppState> for Ctx {
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|| "local".into());
-        Ok(Ctx {
-            lang,
-            session,
-            user,
-            actor,
-            path,
-            client,
-            state: state.clone(),
-        })
+        Ok(Ctx { lang, session, user, actor, path, client, state: state.clone() })
     }
 }
 
@@ -107,13 +88,7 @@ impl Ctx {
     }
 
     async fn frame(&self, title_key: &str, ensure_csrf: bool) -> Page {
-        let csrf = match self
-            .session
-            .get::<String>(SESSION_CSRF)
-            .await
-            .ok()
-            .flatten()
-        {
+        let csrf = match self.session.get::<String>(SESSION_CSRF).await.ok().flatten() {
             Some(t) => t,
             None if !ensure_csrf => String::new(),
             None => {
@@ -124,21 +99,14 @@ impl Ctx {
         };
         let flash: Option<String> = self.session.remove(SESSION_FLASH).await.ok().flatten();
         let other = self.lang.other();
-        let rest = self
-            .path
-            .strip_prefix(&format!("/{}", self.lang.code()))
-            .unwrap_or("/");
+        let rest = self.path.strip_prefix(&format!("/{}", self.lang.code())).unwrap_or("/");
         Page {
             lang: self.lang,
             title: self.lang.t(title_key),
             user_name: self.user.as_ref().map(|u| u.name.clone()),
             elevated: self.actor.is_elevated(),
             csrf,
-            switch_href: format!(
-                "/{}{}",
-                other.code(),
-                if rest.is_empty() { "/" } else { rest }
-            ),
+            switch_href: format!("/{}{}", other.code(), if rest.is_empty() { "/" } else { rest }),
             flash: flash.map(|k| self.lang.t(&k)),
         }
     }
@@ -193,10 +161,6 @@ impl Page {
 
     /// Labels of a comma-separated list of keys.
     pub fn labels(&self, prefix: &str, keys: &str) -> String {
-        keys.split(',')
-            .filter(|k| !k.is_empty())
-            .map(|k| self.label(prefix, k))
-            .collect::<Vec<_>>()
-            .join(", ")
+        keys.split(',').filter(|k| !k.is_empty()).map(|k| self.label(prefix, k)).collect::<Vec<_>>().join(", ")
     }
 }

@@ -49,9 +49,7 @@ pub fn status_and_key(e: &AppError) -> (StatusCode, &'static str) {
         AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "error-bad-credentials"),
         AppError::EmailNotVerified => (StatusCode::FORBIDDEN, "error-not-verified"),
         AppError::TokenInvalid => (StatusCode::GONE, "error-token-invalid"),
-        AppError::Db(_) | AppError::Internal(_) => {
-            (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-        }
+        AppError::Db(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
     }
 }
 
@@ -62,10 +60,7 @@ impl IntoResponse for WebError {
             tracing::error!(error = %self.0, "request failed");
         }
         let detail = match &self.0 {
-            AppError::Invalid(errs) => errs
-                .iter()
-                .map(|e| (e.field.to_string(), e.code.to_string()))
-                .collect(),
+            AppError::Invalid(errs) => errs.iter().map(|e| (e.field.to_string(), e.code.to_string())).collect(),
             AppError::Conflict(c) => vec![("conflict".into(), c.to_string())],
             _ => vec![],
         };
@@ -86,19 +81,13 @@ pub fn wants_json(headers: &HeaderMap, path: &str) -> bool {
         || headers
             .get(header::ACCEPT)
             .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| {
-                a.contains("application/json") || a.contains("application/problem+json")
-            })
+            .is_some_and(|a| a.contains("application/json") || a.contains("application/problem+json"))
 }
 
 /// Renders error responses (and bare 404/405s) for people or programs.
 pub async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
-    let path_q = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.to_string())
-        .unwrap_or_default();
+    let path_q = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
     let json = wants_json(req.headers(), &path);
     let lang = Lang::from_path(&path).unwrap_or_default();
     let response = next.run(req).await;
@@ -132,12 +121,7 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
             "detail": Lang::En.t(&format!("{}-detail", info.key)),
             "errors": info.detail.iter().map(|(f, c)| serde_json::json!({"field": f, "code": c, "message": Lang::En.t(c)})).collect::<Vec<_>>(),
         });
-        return (
-            info.status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            body.to_string(),
-        )
-            .into_response();
+        return (info.status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
     }
     if info.login_redirect {
         let next = url::form_urlencoded::byte_serialize(path_q.as_bytes()).collect::<String>();

@@ -21,12 +21,10 @@ where
             .await
             .map_err(|_| WebError(AppError::field("form", "err-form")))?;
         // serde_html_form understands repeated keys (checkbox lists).
-        serde_html_form::from_bytes::<T>(&bytes)
-            .map(Form)
-            .map_err(|e| {
-                tracing::debug!(error = %e, "form rejected");
-                WebError(AppError::field("form", "err-form"))
-            })
+        serde_html_form::from_bytes::<T>(&bytes).map(Form).map_err(|e| {
+            tracing::debug!(error = %e, "form rejected");
+            WebError(AppError::field("form", "err-form"))
+        })
     }
 }
 
@@ -40,10 +38,7 @@ where
 {
     type Rejection = WebError;
 
-    async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
-        state: &S,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(Query(v)),
             Err(_) => Err(WebError(AppError::field("query", "err-form"))),

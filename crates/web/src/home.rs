@@ -22,10 +22,7 @@ pub async fn root_redirect(headers: HeaderMap) -> Response {
         .map(Lang::from_accept_language)
         .unwrap_or_default();
     let mut r = Redirect::to(&format!("/{}/", lang.code())).into_response();
-    r.headers_mut().insert(
-        header::VARY,
-        header::HeaderValue::from_static("accept-language"),
-    );
+    r.headers_mut().insert(header::VARY, header::HeaderValue::from_static("accept-language"));
     r
 }
 
@@ -46,9 +43,5 @@ pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
     let member_count = orgs.len();
     orgs.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
     orgs.truncate(6);
-    Ok(crate::html(&HomePage {
-        p: ctx.page("home-title").await,
-        member_count,
-        newest: orgs,
-    }))
+    Ok(crate::html(&HomePage { p: ctx.page("home-title").await, member_count, newest: orgs }))
 }

@@ -63,10 +63,7 @@ pub fn html<T: Template>(t: &T) -> Response {
 
 /// The whole application router.
 pub fn router(app: App) -> Router {
-    let state = AppState {
-        app: app.clone(),
-        metrics: metrics_handle(),
-    };
+    let state = AppState { app: app.clone(), metrics: metrics_handle() };
     let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(app.db.clone()))
         .with_name("kimppa_session")
         .with_http_only(true)
@@ -88,20 +85,12 @@ pub fn router(app: App) -> Router {
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
         .fallback(home::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            middleware::csrf,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            errors::render_errors,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_errors))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::track_metrics))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            4 * 1024 * 1024,
-        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             std::time::Duration::from_secs(30),
@@ -121,9 +110,7 @@ pub async fn serve(
     let jobs = tokio::spawn(kimppa_app::jobs::run(app.clone(), rx.clone()));
     let house = tokio::spawn(housekeeping(app.clone(), rx));
     let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let result = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     let _ = tx.send(true);
     let _ = jobs.await;
     let _ = house.await;

@@ -18,27 +18,13 @@ form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut r = next.run(req).await;
     let h = r.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    // A handler may set a stricter policy (uploaded files are sandboxed).
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
-    );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=()"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
     r
 }
 
@@ -54,25 +40,15 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         return next.run(req).await;
     }
     let forbidden = || crate::errors::WebError(AppError::Forbidden).into_response();
-    if let Some(origin) = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|o| o.to_str().ok())
-    {
-        let host = req
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("");
+    if let Some(origin) = req.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()) {
+        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
         let origin_host = origin.split("://").nth(1).unwrap_or("");
-        let base_host = url::Url::parse(&state.app.config.base_url)
-            .ok()
-            .and_then(|u| {
-                u.host_str().map(|h| match u.port() {
-                    Some(p) => format!("{h}:{p}"),
-                    None => h.to_string(),
-                })
-            });
+        let base_host = url::Url::parse(&state.app.config.base_url).ok().and_then(|u| {
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
+        });
         if origin_host != host && Some(origin_host.to_string()) != base_host {
             tracing::info!(origin, host, "cross-origin form refused");
             return forbidden();
@@ -87,25 +63,16 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         Ok(b) => b,
         Err(_) => return StatusCode::PAYLOAD_TOO_LARGE.into_response(),
     };
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|c| c.to_str().ok())
-        .unwrap_or("");
+    let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|c| c.to_str().ok()).unwrap_or("");
     let ok = match &expected {
         None => false,
-        Some(token) if content_type.starts_with("multipart/form-data") => {
-            multipart_has(&bytes, token)
-        }
-        Some(token) => {
-            url::form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && v == token.as_str())
-        }
+        Some(token) if content_type.starts_with("multipart/form-data") => multipart_has(&bytes, token),
+        Some(token) => url::form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && v == token.as_str()),
     };
     if !ok {
         return crate::errors::WebError(AppError::field("csrf", "err-csrf")).into_response();
     }
-    next.run(Request::from_parts(parts, Body::from(bytes)))
-        .await
+    next.run(Request::from_parts(parts, Body::from(bytes))).await
 }
 
 /// True when a multipart body has a `csrf` part whose value is `token`.
@@ -132,10 +99,7 @@ pub async fn track_metrics(req: Request, next: Next) -> Response {
 fn route_label(path: &str) -> String {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).take(3).collect();
     match segs.as_slice() {
-        ["fi" | "en", rest @ ..] => format!(
-            "/{}",
-            rest.iter().take(1).copied().collect::<Vec<_>>().join("/")
-        ),
+        ["fi" | "en", rest @ ..] => format!("/{}", rest.iter().take(1).copied().collect::<Vec<_>>().join("/")),
         [first, ..] => format!("/{first}"),
         [] => "/".into(),
     }
@@ -145,10 +109,7 @@ fn route_label(path: &str) -> String {
 mod tests {
     #[test]
     fn route_labels_are_coarse() {
-        assert_eq!(
-            super::route_label("/fi/organisations/acme"),
-            "/organisations"
-        );
+        assert_eq!(super::route_label("/fi/organisations/acme"), "/organisations");
         assert_eq!(super::route_label("/api/v1/organisations"), "/api");
         assert_eq!(super::route_label("/"), "/");
     }

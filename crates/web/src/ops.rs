@@ -19,10 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics", get(metrics))
         .route("/static/style.css", get(style))
         .route("/media/{*key}", get(media))
-        .route(
-            "/robots.txt",
-            get(|| async { "User-agent: *\nDisallow: /fi/admin\nDisallow: /en/admin\n" }),
-        )
+        .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /fi/admin\nDisallow: /en/admin\n" }))
 }
 
 /// Ready when the database answers.
@@ -35,46 +32,22 @@ async fn readyz(State(s): State<AppState>) -> Response {
 }
 
 async fn metrics(State(s): State<AppState>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        s.metrics.render(),
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render()).into_response()
 }
 
 async fn style() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        STYLE,
-    )
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLE)
         .into_response()
 }
 
 /// Serves an uploaded file with its checked type; never sniffed as HTML.
-async fn media(
-    State(s): State<AppState>,
-    Path(key): Path<String>,
-) -> Result<Response, crate::errors::WebError> {
-    let bytes = s
-        .app
-        .files
-        .get(&key)
-        .await?
-        .ok_or(kimppa_app::AppError::NotFound)?;
+async fn media(State(s): State<AppState>, Path(key): Path<String>) -> Result<Response, crate::errors::WebError> {
+    let bytes = s.app.files.get(&key).await?.ok_or(kimppa_app::AppError::NotFound)?;
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                kimppa_app::files::ImageKind::content_type_of(&key),
-            ),
+            (header::CONTENT_TYPE, kimppa_app::files::ImageKind::content_type_of(&key)),
             (header::CACHE_CONTROL, "public, max-age=86400"),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                "default-src 'none'; sandbox",
-            ),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox"),
         ],
         bytes,
     )

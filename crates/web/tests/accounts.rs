@@ -8,7 +8,7 @@ use common::{PASSWORD, TestApp, link_after};
 use kimppa_domain::PlatformRole;
 use kimppa_store::{
     entities::email_token,
-    sea_orm::{EntityTrait, Set, ActiveModelTrait, IntoActiveModel},
+    sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set},
 };
 
 async fn registration_reveals_no_accounts(b: kimppa_store::testing::Backend) {
@@ -16,7 +16,12 @@ async fn registration_reveals_no_accounts(b: kimppa_store::testing::Backend) {
     let (u, _) = t.user("olemassa@kimppa.test", PlatformRole::Person).await;
     let mut c = t.client();
     c.get("/en/register").await;
-    let r = c.post("/en/register", &[("name", "Someone"), ("email", "olemassa@kimppa.test"), ("password", "another long password")]).await;
+    let r = c
+        .post(
+            "/en/register",
+            &[("name", "Someone"), ("email", "olemassa@kimppa.test"), ("password", "another long password")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "same answer as for a new address");
     assert_eq!(r.location(), "/en/register/done");
     let mail = t.last_email_to(&u.email).await;
@@ -49,8 +54,14 @@ async fn password_reset_is_single_use_and_expires(b: kimppa_store::testing::Back
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a used link does not work again");
     // The new password works, the old one does not.
     c.get("/fi/login").await;
-    assert_eq!(c.post("/fi/login", &[("email", &u.email), ("password", PASSWORD)]).await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(c.post("/fi/login", &[("email", &u.email), ("password", "uusi pitkä salasana")]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.post("/fi/login", &[("email", &u.email), ("password", PASSWORD)]).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        c.post("/fi/login", &[("email", &u.email), ("password", "uusi pitkä salasana")]).await.status,
+        StatusCode::SEE_OTHER
+    );
 
     // An expired link is refused.
     let mut c2 = t.client();
@@ -94,7 +105,10 @@ async fn login_is_throttled_per_account_without_enumeration(b: kimppa_store::tes
     assert!(r.body.contains("15 minuutin"));
     // Another account from the same address still works.
     let (other, _) = t.user("toinen@kimppa.test", PlatformRole::Person).await;
-    assert_eq!(c.post("/fi/login", &[("email", &other.email), ("password", PASSWORD)]).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        c.post("/fi/login", &[("email", &other.email), ("password", PASSWORD)]).await.status,
+        StatusCode::SEE_OTHER
+    );
 }
 
 async fn password_change_totp_and_logout(b: kimppa_store::testing::Backend) {
@@ -104,8 +118,13 @@ async fn password_change_totp_and_logout(b: kimppa_store::testing::Backend) {
     c.get("/en/account").await;
     let r = c.post("/en/account/password", &[("current_password", "wrong one entirely"), ("new_password", "x")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("The password is wrong.") && r.body.contains("at least 12 characters"), "both errors at once");
-    let r = c.post("/en/account/password", &[("current_password", PASSWORD), ("new_password", "a brand new password")]).await;
+    assert!(
+        r.body.contains("The password is wrong.") && r.body.contains("at least 12 characters"),
+        "both errors at once"
+    );
+    let r = c
+        .post("/en/account/password", &[("current_password", PASSWORD), ("new_password", "a brand new password")])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
     // Turn on TOTP: the page shows the secret; a wrong code is refused.
@@ -138,9 +157,15 @@ async fn password_change_totp_and_logout(b: kimppa_store::testing::Backend) {
 
 async fn orchestrator_must_enable_totp_before_using_powers(b: kimppa_store::testing::Backend) {
     let t = TestApp::new(b).await;
-    let u = kimppa_app::accounts::create_admin(&t.app, "uusi.orkestroija@kimppa.test", "Uusi Orkestroija", "orchestrator", PASSWORD)
-        .await
-        .unwrap();
+    let u = kimppa_app::accounts::create_admin(
+        &t.app,
+        "uusi.orkestroija@kimppa.test",
+        "Uusi Orkestroija",
+        "orchestrator",
+        PASSWORD,
+    )
+    .await
+    .unwrap();
     let mut c = t.login(&u, None).await;
     let r = c.get("/fi/admin/memberships").await;
     assert_eq!(r.location(), "/fi/account/security", "sent to set up TOTP");

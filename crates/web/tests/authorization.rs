@@ -22,7 +22,8 @@ enum Expect {
 }
 use Expect::*;
 
-const ROLES: [&str; 7] = ["anonymous", "person", "org-member", "org-admin", "orchestrator-no-2fa", "orchestrator", "operator"];
+const ROLES: [&str; 7] =
+    ["anonymous", "person", "org-member", "org-admin", "orchestrator-no-2fa", "orchestrator", "operator"];
 
 async fn matrix(b: kimppa_store::testing::Backend) {
     let t = TestApp::new(b).await;
@@ -79,13 +80,38 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ("GET", "/fi/".into(), vec![], everyone),
         ("GET", "/en/organisations".into(), vec![], everyone),
         ("GET", format!("/fi/organisations/{l}"), vec![], everyone),
-        ("GET", format!("/fi/organisations/{}", hidden.slug), vec![], [NotFound, NotFound, NotFound, NotFound, NotFound, Ok, Ok]),
+        (
+            "GET",
+            format!("/fi/organisations/{}", hidden.slug),
+            vec![],
+            [NotFound, NotFound, NotFound, NotFound, NotFound, Ok, Ok],
+        ),
         ("GET", format!("/fi/organisations/{l}/edit"), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
-        ("POST", format!("/fi/organisations/{l}/edit"), vec![("name", "")], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/organisations/{l}/edit"),
+            vec![("name", "")],
+            [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok],
+        ),
         ("GET", format!("/fi/organisations/{l}/people"), vec![], [Login, Forbidden, Ok, Ok, TwoFactor, Ok, Ok]),
-        ("POST", format!("/fi/organisations/{l}/people"), vec![("email", "x"), ("role", "member")], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
-        ("GET", format!("/fi/organisations/{l}/join"), vec![], [Login, Forbidden, Forbidden, Conflict, Forbidden, Forbidden, Forbidden]),
-        ("POST", format!("/fi/organisations/{l}/join"), vec![("version_id", "0")], [Login, Forbidden, Forbidden, Conflict, Forbidden, Forbidden, Forbidden]),
+        (
+            "POST",
+            format!("/fi/organisations/{l}/people"),
+            vec![("email", "x"), ("role", "member")],
+            [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok],
+        ),
+        (
+            "GET",
+            format!("/fi/organisations/{l}/join"),
+            vec![],
+            [Login, Forbidden, Forbidden, Conflict, Forbidden, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            format!("/fi/organisations/{l}/join"),
+            vec![("version_id", "0")],
+            [Login, Forbidden, Forbidden, Conflict, Forbidden, Forbidden, Forbidden],
+        ),
         ("GET", "/fi/organisations/new".into(), vec![], logged_in),
         ("POST", "/fi/organisations/new".into(), vec![("name", "")], logged_in),
         ("GET", "/fi/account".into(), vec![], logged_in),
@@ -93,11 +119,21 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ("GET", "/fi/account/security".into(), vec![], logged_in),
         ("GET", "/fi/admin".into(), vec![], admin_pages),
         ("GET", "/fi/admin/memberships".into(), vec![], admin_pages),
-        ("POST", format!("/fi/admin/memberships/{}", hidden.id), vec![("decision", "reject"), ("reason", "")], admin_pages),
+        (
+            "POST",
+            format!("/fi/admin/memberships/{}", hidden.id),
+            vec![("decision", "reject"), ("reason", "")],
+            admin_pages,
+        ),
         ("GET", "/fi/admin/users".into(), vec![], admin_pages),
         ("POST", format!("/fi/admin/users/{}/role", person.id), vec![("role", "nobody")], admin_pages),
         // Only an operator may grant the operator role.
-        ("POST", format!("/fi/admin/users/{}/role", other_admin.id), vec![("role", "operator")], [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Forbidden, Done]),
+        (
+            "POST",
+            format!("/fi/admin/users/{}/role", other_admin.id),
+            vec![("role", "operator")],
+            [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Forbidden, Done],
+        ),
         ("GET", "/fi/admin/agreements".into(), vec![], admin_pages),
         ("POST", "/fi/admin/agreements".into(), vec![("title_fi", "")], admin_pages),
         ("GET", "/fi/admin/outbox".into(), vec![], admin_pages),

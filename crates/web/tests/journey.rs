@@ -29,13 +29,18 @@ async fn journey(b: kimppa_store::testing::Backend) {
     let mut c = t.client();
     let r = c.get("/fi/register").await;
     assert_eq!(r.status, StatusCode::OK);
-    let r = c.post("/fi/register", &[("name", "Maija Meikäläinen"), ("email", "Maija@Example.FI"), ("password", "short")]).await;
+    let r = c
+        .post("/fi/register", &[("name", "Maija Meikäläinen"), ("email", "Maija@Example.FI"), ("password", "short")])
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("vähintään 12 merkkiä"), "password error shown");
     assert!(r.body.contains("value=\"Maija Meikäläinen\""), "name kept");
     assert!(r.body.contains("value=\"Maija@Example.FI\""), "email kept");
     let r = c
-        .post("/fi/register", &[("name", "Maija Meikäläinen"), ("email", "Maija@Example.FI"), ("password", "kiertotalous on kivaa")])
+        .post(
+            "/fi/register",
+            &[("name", "Maija Meikäläinen"), ("email", "Maija@Example.FI"), ("password", "kiertotalous on kivaa")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(r.location(), "/fi/register/done");
@@ -64,7 +69,12 @@ async fn journey(b: kimppa_store::testing::Backend) {
 
     // Login.
     c.get("/fi/login").await;
-    let r = c.post("/fi/login", &[("email", "maija@example.fi"), ("password", "kiertotalous on kivaa"), ("next", "/fi/account")]).await;
+    let r = c
+        .post(
+            "/fi/login",
+            &[("email", "maija@example.fi"), ("password", "kiertotalous on kivaa"), ("next", "/fi/account")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/fi/account");
     let r = c.follow(&r).await;

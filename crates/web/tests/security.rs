@@ -45,7 +45,9 @@ async fn security_headers_and_cookie_flags(b: kimppa_store::testing::Backend) {
     let mut c = t.client();
     let r = c.get("/fi/login").await;
     let csp = r.header("content-security-policy");
-    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+    assert!(
+        csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline")
+    );
     assert_eq!(r.header("x-content-type-options"), "nosniff");
     assert_eq!(r.header("referrer-policy"), "same-origin");
     let cookie = r.header("set-cookie");
@@ -78,11 +80,23 @@ async fn bad_input_gets_clear_errors(b: kimppa_store::testing::Backend) {
     let r = c
         .post(
             "/fi/organisations/new",
-            &[("name", ""), ("country", "Suomi"), ("business_id", "abc"), ("org_type", "pankki"), ("size_class", ""), ("municipality", ""), ("focus_areas", "kuu"), ("description_fi", &long), ("website", "ftp://x")],
+            &[
+                ("name", ""),
+                ("country", "Suomi"),
+                ("business_id", "abc"),
+                ("org_type", "pankki"),
+                ("size_class", ""),
+                ("municipality", ""),
+                ("focus_areas", "kuu"),
+                ("description_fi", &long),
+                ("website", "ftp://x"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    for field in ["name", "country", "org_type", "size_class", "municipality", "focus_areas", "description_fi", "website"] {
+    for field in
+        ["name", "country", "org_type", "size_class", "municipality", "focus_areas", "description_fi", "website"]
+    {
         assert!(r.body.contains(&format!("href=\"#f-{field}\"")), "error for {field} in summary");
     }
     assert!(r.body.contains(&long), "long text kept for editing");
@@ -101,4 +115,8 @@ async fn bad_input_gets_clear_errors(b: kimppa_store::testing::Backend) {
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
-both_backends!(forms_need_the_session_token_and_same_origin, security_headers_and_cookie_flags, bad_input_gets_clear_errors);
+both_backends!(
+    forms_need_the_session_token_and_same_origin,
+    security_headers_and_cookie_flags,
+    bad_input_gets_clear_errors
+);

@@ -11,9 +11,7 @@ use crate::{App, AppError, email, error::Checker, now, policy, tokens};
 use chrono::Duration;
 use kimppa_domain::{Email, PlatformRole, required_text};
 use kimppa_store::entities::{email_token, user};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 const VERIFY_HOURS: i64 = 48;
@@ -49,13 +47,8 @@ pub async fn register(app: &App, input: &Registration, lang: &str) -> Result<(),
     let (name, email) = (name.unwrap_or_default(), email.expect("checked"));
     let hash = hash_password(&input.password).await?;
     let tx = app.db.begin().await?;
-    if let Some(_existing) = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&tx)
-        .await?
-    {
-        let (subject, body) =
-            email::texts::already_registered(lang, &app.url(&format!("/{lang}/password/forgot")));
+    if let Some(_existing) = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&tx).await? {
+        let (subject, body) = email::texts::already_registered(lang, &app.url(&format!("/{lang}/password/forgot")));
         email::queue(&tx, email.as_str(), &subject, &body).await?;
         tx.commit().await?;
         app.jobs_wake.notify_one();
@@ -77,11 +70,7 @@ pub async fn register(app: &App, input: &Registration, lang: &str) -> Result<(),
     .insert(&tx)
     .await?;
     let token = new_email_token(&tx, u.id, PURPOSE_VERIFY, Duration::hours(VERIFY_HOURS)).await?;
-    let (subject, body) = email::texts::verify(
-        lang,
-        &name,
-        &app.url(&format!("/{lang}/verify?token={token}")),
-    );
+    let (subject, body) = email::texts::verify(lang, &name, &app.url(&format!("/{lang}/verify?token={token}")));
     email::queue(&tx, email.as_str(), &subject, &body).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -115,11 +104,7 @@ async fn new_email_token<C: sea_orm::ConnectionTrait>(
 }
 
 /// Marks the token used and returns its user, if the token is valid.
-async fn consume_token<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    token: &str,
-    purpose: &str,
-) -> Result<i32, AppError> {
+async fn consume_token<C: sea_orm::ConnectionTrait>(conn: &C, token: &str, purpose: &str) -> Result<i32, AppError> {
     let t = email_token::Entity::find()
         .filter(email_token::Column::TokenHash.eq(tokens::hash(token)))
         .filter(email_token::Column::Purpose.eq(purpose))
@@ -146,10 +131,7 @@ async fn consume_token<C: sea_orm::ConnectionTrait>(
 pub async fn verify_email(app: &App, token: &str) -> Result<user::Model, AppError> {
     let tx = app.db.begin().await?;
     let user_id = consume_token(&tx, token, PURPOSE_VERIFY).await?;
-    let u = user::Entity::find_by_id(user_id)
-        .one(&tx)
-        .await?
-        .ok_or(AppError::TokenInvalid)?;
+    let u = user::Entity::find_by_id(user_id).one(&tx).await?.ok_or(AppError::TokenInvalid)?;
     let mut am = u.into_active_model();
     am.email_verified_at = Set(Some(now()));
     let u = am.update(&tx).await?;
@@ -168,15 +150,9 @@ pub enum LoginStep {
 
 /// Checks email and password, with throttling per account and per client
 /// address. Unknown accounts and wrong passwords get the same answer.
-pub async fn login(
-    app: &App,
-    email_input: &str,
-    password: &str,
-    client: &str,
-) -> Result<LoginStep, AppError> {
-    let email = Email::parse(email_input)
-        .map(|e| e.as_str().to_string())
-        .unwrap_or_else(|_| email_input.trim().to_lowercase());
+pub async fn login(app: &App, email_input: &str, password: &str, client: &str) -> Result<LoginStep, AppError> {
+    let email =
+        Email::parse(email_input).map(|e| e.as_str().to_string()).unwrap_or_else(|_| email_input.trim().to_lowercase());
     let account_key = format!("acct:{email}");
     let client_key = format!("addr:{client}");
     if throttle::is_limited(&app.db, &account_key, throttle::ACCOUNT_LIMIT).await?
@@ -184,10 +160,7 @@ pub async fn login(
     {
         return Err(AppError::RateLimited);
     }
-    let found = user::Entity::find()
-        .filter(user::Column::Email.eq(&email))
-        .one(&app.db)
-        .await?;
+    let found = user::Entity::find().filter(user::Column::Email.eq(&email)).one(&app.db).await?;
     let ok = match &found {
         Some(u) => verify_password(password, &u.password_hash).await,
         None => {
@@ -204,11 +177,7 @@ pub async fn login(
     if u.email_verified_at.is_none() {
         return Err(AppError::EmailNotVerified);
     }
-    if u.totp_enabled_at.is_some() {
-        Ok(LoginStep::NeedsTotp(u))
-    } else {
-        Ok(LoginStep::Done(u))
-    }
+    if u.totp_enabled_at.is_some() { Ok(LoginStep::NeedsTotp(u)) } else { Ok(LoginStep::Done(u)) }
 }
 
 /// Checks the TOTP code of the second login step (throttled like passwords).
@@ -217,10 +186,7 @@ pub async fn login_totp(app: &App, user_id: i32, code: &str) -> Result<user::Mod
     if throttle::is_limited(&app.db, &key, throttle::ACCOUNT_LIMIT).await? {
         return Err(AppError::RateLimited);
     }
-    let u = user::Entity::find_by_id(user_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::LoginRequired)?;
+    let u = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     let secret = u.totp_secret.as_deref().ok_or(AppError::LoginRequired)?;
     if totp::check(secret, &u.email, code)? {
         throttle::clear(&app.db, &key).await?;
@@ -233,12 +199,7 @@ pub async fn login_totp(app: &App, user_id: i32, code: &str) -> Result<user::Mod
 
 /// Queues a password-reset link if the account exists; answers the same
 /// either way.
-pub async fn request_password_reset(
-    app: &App,
-    email_input: &str,
-    lang: &str,
-    client: &str,
-) -> Result<(), AppError> {
+pub async fn request_password_reset(app: &App, email_input: &str, lang: &str, client: &str) -> Result<(), AppError> {
     let email = Email::parse(email_input).map_err(|e| AppError::field("email", e.code()))?;
     let key = format!("reset:{client}");
     if throttle::is_limited(&app.db, &key, throttle::CLIENT_LIMIT).await? {
@@ -246,17 +207,9 @@ pub async fn request_password_reset(
     }
     throttle::record_failure(&app.db, &[&key]).await?;
     let tx = app.db.begin().await?;
-    if let Some(u) = user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(&tx)
-        .await?
-    {
-        let token =
-            new_email_token(&tx, u.id, PURPOSE_RESET, Duration::minutes(RESET_MINUTES)).await?;
-        let (subject, body) = email::texts::reset(
-            lang,
-            &app.url(&format!("/{lang}/password/reset?token={token}")),
-        );
+    if let Some(u) = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&tx).await? {
+        let token = new_email_token(&tx, u.id, PURPOSE_RESET, Duration::minutes(RESET_MINUTES)).await?;
+        let (subject, body) = email::texts::reset(lang, &app.url(&format!("/{lang}/password/reset?token={token}")));
         email::queue(&tx, &u.email, &subject, &body).await?;
     }
     tx.commit().await?;
@@ -273,10 +226,7 @@ pub async fn reset_password(app: &App, token: &str, password: &str) -> Result<()
     let hash = hash_password(password).await?;
     let tx = app.db.begin().await?;
     let user_id = consume_token(&tx, token, PURPOSE_RESET).await?;
-    let u = user::Entity::find_by_id(user_id)
-        .one(&tx)
-        .await?
-        .ok_or(AppError::TokenInvalid)?;
+    let u = user::Entity::find_by_id(user_id).one(&tx).await?.ok_or(AppError::TokenInvalid)?;
     let verified = u.email_verified_at.unwrap_or_else(now);
     let mut am = u.into_active_model();
     am.password_hash = Set(hash);
@@ -287,16 +237,8 @@ pub async fn reset_password(app: &App, token: &str, password: &str) -> Result<()
 }
 
 /// Changes the password of a logged-in user who knows the current one.
-pub async fn change_password(
-    app: &App,
-    user_id: i32,
-    current: &str,
-    new: &str,
-) -> Result<(), AppError> {
-    let u = user::Entity::find_by_id(user_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::LoginRequired)?;
+pub async fn change_password(app: &App, user_id: i32, current: &str, new: &str) -> Result<(), AppError> {
+    let u = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     let mut c = Checker::default();
     if !verify_password(current, &u.password_hash).await {
         c.push("current_password", "err-password-wrong");
@@ -333,12 +275,7 @@ pub async fn create_verified_user<C: sea_orm::ConnectionTrait>(
     role: PlatformRole,
     totp_secret: Option<&str>,
 ) -> Result<user::Model, AppError> {
-    if user::Entity::find()
-        .filter(user::Column::Email.eq(email.as_str()))
-        .one(conn)
-        .await?
-        .is_some()
-    {
+    if user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(conn).await?.is_some() {
         return Err(AppError::Conflict("email-taken"));
     }
     Ok(user::ActiveModel {

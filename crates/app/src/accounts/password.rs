@@ -9,10 +9,7 @@ use argon2::{
 pub async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(AppError::internal)
+        Argon2::default().hash_password(password.as_bytes()).map(|h| h.to_string()).map_err(AppError::internal)
     })
     .await
     .map_err(AppError::internal)?
@@ -22,11 +19,7 @@ pub async fn hash_password(password: &str) -> Result<String, AppError> {
 pub async fn verify_password(password: &str, stored: &str) -> bool {
     let (password, stored) = (password.to_string(), stored.to_string());
     tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
+        PasswordHash::new(&stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
     })
     .await
     .unwrap_or(false)

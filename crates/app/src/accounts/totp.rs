@@ -25,9 +25,7 @@ pub fn new_secret() -> String {
 
 /// The `otpauth://` URL for authenticator apps.
 pub fn otpauth_url(secret_b32: &str, account: &str) -> Result<String, AppError> {
-    build(secret_b32, account)?
-        .to_url()
-        .map_err(AppError::internal)
+    build(secret_b32, account)?.to_url().map_err(AppError::internal)
 }
 
 /// True when `code` is valid now (±30 s).
@@ -46,10 +44,7 @@ pub fn current_code(secret_b32: &str) -> Result<String, AppError> {
 
 /// Enables TOTP for a user after they prove the app works with one code.
 pub async fn enable(app: &App, user_id: i32, secret_b32: &str, code: &str) -> Result<(), AppError> {
-    let u = user::Entity::find_by_id(user_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::LoginRequired)?;
+    let u = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     if Secret::try_from_base32(secret_b32).is_err() {
         return Err(AppError::field("code", "err-totp-code"));
     }
@@ -65,10 +60,7 @@ pub async fn enable(app: &App, user_id: i32, secret_b32: &str, code: &str) -> Re
 
 /// Turns TOTP off (after the current password is proven by the caller).
 pub async fn disable(app: &App, user_id: i32) -> Result<(), AppError> {
-    let u = user::Entity::find_by_id(user_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::LoginRequired)?;
+    let u = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     let mut am = u.into_active_model();
     am.totp_secret = Set(None);
     am.totp_enabled_at = Set(None);
@@ -87,10 +79,6 @@ mod tests {
         assert!(check(&s, "a@example.fi", &code).unwrap());
         assert!(!check(&s, "a@example.fi", "12345").unwrap());
         assert!(!check(&s, "a@example.fi", "abcdef").unwrap());
-        assert!(
-            otpauth_url(&s, "a@example.fi")
-                .unwrap()
-                .starts_with("otpauth://totp/")
-        );
+        assert!(otpauth_url(&s, "a@example.fi").unwrap().starts_with("otpauth://totp/"));
     }
 }

@@ -8,8 +8,8 @@ use crate::{
 use kimppa_domain::{MembershipStatus, PlatformRole};
 use kimppa_store::entities::{audit_entry, change_log, email, organisation, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 
 const PAGE: u64 = 200;
@@ -27,9 +27,7 @@ pub struct Dashboard {
 pub async fn dashboard(app: &App, actor: &Actor) -> Result<Dashboard, AppError> {
     policy::require(actor, Action::AdminArea)?;
     let by_status = |s: MembershipStatus| {
-        organisation::Entity::find()
-            .filter(organisation::Column::MembershipStatus.eq(s.key()))
-            .count(&app.db)
+        organisation::Entity::find().filter(organisation::Column::MembershipStatus.eq(s.key())).count(&app.db)
     };
     Ok(Dashboard {
         users: user::Entity::find().count(&app.db).await?,
@@ -50,34 +48,20 @@ pub async fn dashboard(app: &App, actor: &Actor) -> Result<Dashboard, AppError> 
 /// Users, newest first, optionally filtered by name or email.
 pub async fn users(app: &App, actor: &Actor, q: &str) -> Result<Vec<user::Model>, AppError> {
     policy::require(actor, Action::ManageUsers)?;
-    let mut s = user::Entity::find()
-        .order_by_desc(user::Column::Id)
-        .limit(PAGE);
+    let mut s = user::Entity::find().order_by_desc(user::Column::Id).limit(PAGE);
     let q = q.trim().to_lowercase();
     if !q.is_empty() {
-        s = s.filter(
-            Condition::any()
-                .add(user::Column::Email.contains(&q))
-                .add(user::Column::Name.contains(&q)),
-        );
+        s = s.filter(Condition::any().add(user::Column::Email.contains(&q)).add(user::Column::Name.contains(&q)));
     }
     Ok(s.all(&app.db).await?)
 }
 
 /// Sets a user's platform role. Only operators grant or remove the
 /// operator role; nobody changes their own role.
-pub async fn set_role(
-    app: &App,
-    actor: &Actor,
-    user_id: i32,
-    role_input: &str,
-) -> Result<(), AppError> {
+pub async fn set_role(app: &App, actor: &Actor, user_id: i32, role_input: &str) -> Result<(), AppError> {
     policy::require(actor, Action::ManageUsers)?;
     let role = PlatformRole::parse(role_input).map_err(|e| AppError::field("role", e.code()))?;
-    let target = user::Entity::find_by_id(user_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let target = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     if Some(target.id) == actor.user_id() {
         return Err(AppError::Conflict("own-role"));
     }
@@ -106,11 +90,7 @@ pub async fn set_role(
 /// The newest emails in the outbox.
 pub async fn outbox(app: &App, actor: &Actor) -> Result<Vec<email::Model>, AppError> {
     policy::require(actor, Action::AdminArea)?;
-    Ok(email::Entity::find()
-        .order_by_desc(email::Column::Id)
-        .limit(PAGE)
-        .all(&app.db)
-        .await?)
+    Ok(email::Entity::find().order_by_desc(email::Column::Id).limit(PAGE).all(&app.db).await?)
 }
 
 /// An audit-log row with the actor's name.
@@ -123,29 +103,15 @@ pub struct AuditRow {
 /// The newest audit-log entries. Two queries.
 pub async fn audit_log(app: &App, actor: &Actor) -> Result<Vec<AuditRow>, AppError> {
     policy::require(actor, Action::AdminArea)?;
-    let entries = audit_entry::Entity::find()
-        .order_by_desc(audit_entry::Column::Id)
-        .limit(PAGE)
-        .all(&app.db)
-        .await?;
+    let entries = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Id).limit(PAGE).all(&app.db).await?;
     let users = user::Entity::find()
-        .filter(
-            user::Column::Id.is_in(
-                entries
-                    .iter()
-                    .filter_map(|e| e.actor_id)
-                    .collect::<Vec<_>>(),
-            ),
-        )
+        .filter(user::Column::Id.is_in(entries.iter().filter_map(|e| e.actor_id).collect::<Vec<_>>()))
         .all(&app.db)
         .await?;
     Ok(entries
         .into_iter()
         .map(|entry| AuditRow {
-            actor: entry
-                .actor_id
-                .and_then(|id| users.iter().find(|u| u.id == id))
-                .map(|u| u.name.clone()),
+            actor: entry.actor_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone()),
             entry,
         })
         .collect())

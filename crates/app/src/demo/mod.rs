@@ -117,8 +117,8 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
             description_en: o.description_en.clone(),
             website: o.website.clone(),
         };
-        let d = organisations::parse_form(&form)
-            .map_err(|e| AppError::Internal(format!("demo org {}: {e:?}", o.slug)))?;
+        let d =
+            organisations::parse_form(&form).map_err(|e| AppError::Internal(format!("demo org {}: {e:?}", o.slug)))?;
         let (status, tier) = match o.membership.as_str() {
             "member" | "partner" => (MembershipStatus::Approved, Some(o.membership.as_str())),
             "pending" => (MembershipStatus::Pending, None),
@@ -130,16 +130,11 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     let mut people = 0;
     for p in &data.people {
         let email = Email::parse(&p.email).map_err(AppError::internal)?;
-        let u =
-            accounts::create_verified_user(&tx, &email, &p.name, &hash, PlatformRole::Person, None)
-                .await?;
+        let u = accounts::create_verified_user(&tx, &email, &p.name, &hash, PlatformRole::Person, None).await?;
         people += 1;
         set_title(&tx, u.id, &p.title).await?;
         let Some(&(org_id, status, tier)) = org_ids.get(&p.organisation) else {
-            return Err(AppError::Internal(format!(
-                "demo person {} names unknown organisation",
-                p.email
-            )));
+            return Err(AppError::Internal(format!("demo person {} names unknown organisation", p.email)));
         };
         let role = OrgRole::parse(&p.role).map_err(AppError::internal)?;
         organisations::add_member(&tx, org_id, u.id, role).await?;
@@ -153,31 +148,16 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
                 membership::record_acceptance(&tx, org_id, u.id, agreement.id).await?;
                 membership::record_event(&tx, org_id, "applied", None, None, Some(u.id)).await?;
                 if status == MembershipStatus::Approved {
-                    membership::record_event(
-                        &tx,
-                        org_id,
-                        "approved",
-                        tier,
-                        None,
-                        Some(orchestrator.id),
-                    )
-                    .await?;
+                    membership::record_event(&tx, org_id, "approved", tier, None, Some(orchestrator.id)).await?;
                 }
             }
         }
     }
     tx.commit().await?;
-    Ok(Loaded {
-        organisations: data.organisations.len(),
-        people,
-    })
+    Ok(Loaded { organisations: data.organisations.len(), people })
 }
 
-async fn set_title<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    user_id: i32,
-    title: &str,
-) -> Result<(), AppError> {
+async fn set_title<C: sea_orm::ConnectionTrait>(conn: &C, user_id: i32, title: &str) -> Result<(), AppError> {
     user::Entity::update_many()
         .col_expr(user::Column::Title, Some(title.to_string()).into())
         .filter(user::Column::Id.eq(user_id))

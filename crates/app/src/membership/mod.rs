@@ -13,27 +13,17 @@ use kimppa_store::entities::{
     agreement_acceptance, agreement_version, membership_event, org_member, organisation, user,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 
 /// The agreement version in force (the highest number).
 pub async fn current_agreement(app: &App) -> Result<Option<agreement_version::Model>, AppError> {
-    Ok(agreement_version::Entity::find()
-        .order_by_desc(agreement_version::Column::Version)
-        .one(&app.db)
-        .await?)
+    Ok(agreement_version::Entity::find().order_by_desc(agreement_version::Column::Version).one(&app.db).await?)
 }
 
-pub async fn list_agreements(
-    app: &App,
-    actor: &Actor,
-) -> Result<Vec<agreement_version::Model>, AppError> {
+pub async fn list_agreements(app: &App, actor: &Actor) -> Result<Vec<agreement_version::Model>, AppError> {
     policy::require(actor, Action::ManageAgreements)?;
-    Ok(agreement_version::Entity::find()
-        .order_by_desc(agreement_version::Column::Version)
-        .all(&app.db)
-        .await?)
+    Ok(agreement_version::Entity::find().order_by_desc(agreement_version::Column::Version).all(&app.db).await?)
 }
 
 #[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
@@ -80,14 +70,8 @@ pub async fn publish_agreement(
         actor.user_id(),
     )
     .await?;
-    changelog::admin_action(
-        &tx,
-        actor.user_id().unwrap_or_default(),
-        "agreement.publish",
-        format!("v{next}"),
-        "",
-    )
-    .await?;
+    changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "agreement.publish", format!("v{next}"), "")
+        .await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(v)
@@ -115,13 +99,7 @@ pub(crate) async fn insert_agreement<C: sea_orm::ConnectionTrait>(
 
 /// An organisation admin accepts the agreement version `version_id` (which
 /// must be the current one) and applies for membership.
-pub async fn apply(
-    app: &App,
-    actor: &Actor,
-    slug: &str,
-    version_id: i32,
-    accepted: bool,
-) -> Result<(), AppError> {
+pub async fn apply(app: &App, actor: &Actor, slug: &str, version_id: i32, accepted: bool) -> Result<(), AppError> {
     let (org, role) = crate::organisations::get_visible(app, actor, slug).await?;
     policy::require(actor, Action::ApplyForMembership { my_role: role })?;
     if org.membership_status == MembershipStatus::Pending.key()
@@ -129,9 +107,7 @@ pub async fn apply(
     {
         return Err(AppError::Conflict("already-applied"));
     }
-    let current = current_agreement(app)
-        .await?
-        .ok_or(AppError::Conflict("no-agreement"))?;
+    let current = current_agreement(app).await?.ok_or(AppError::Conflict("no-agreement"))?;
     if current.id != version_id {
         return Err(AppError::field("accept", "err-agreement-outdated"));
     }
@@ -147,12 +123,7 @@ pub async fn apply(
     am.membership_status = Set(MembershipStatus::Pending.key().into());
     am.updated_at = Set(now());
     am.update(&tx).await?;
-    changelog::record(
-        &tx,
-        "membership.applied",
-        &serde_json::json!({ "org_id": org_id }),
-    )
-    .await?;
+    changelog::record(&tx, "membership.applied", &serde_json::json!({ "org_id": org_id })).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(())
@@ -234,9 +205,7 @@ pub async fn queue(app: &App, actor: &Actor) -> Result<Vec<PendingApplication>, 
                 accepted_version: acc
                     .and_then(|a| versions.iter().find(|v| v.id == a.agreement_version_id))
                     .map(|v| v.version),
-                accepted_by: acc
-                    .and_then(|a| users.iter().find(|u| u.id == a.user_id))
-                    .map(|u| u.name.clone()),
+                accepted_by: acc.and_then(|a| users.iter().find(|u| u.id == a.user_id)).map(|u| u.name.clone()),
                 accepted_at: acc.map(|a| a.accepted_at),
                 org,
             }
@@ -254,19 +223,10 @@ pub async fn decide(
     reason_input: &str,
 ) -> Result<organisation::Model, AppError> {
     policy::require(actor, Action::ReviewMemberships)?;
-    let org = organisation::Entity::find_by_id(org_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let org = organisation::Entity::find_by_id(org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let mut c = Checker::default();
-    let tier = if approve {
-        c.check("tier", MembershipTier::parse(tier_input))
-    } else {
-        None
-    };
-    let reason = kimppa_domain::optional_text(reason_input, 2000)
-        .ok()
-        .flatten();
+    let tier = if approve { c.check("tier", MembershipTier::parse(tier_input)) } else { None };
+    let reason = kimppa_domain::optional_text(reason_input, 2000).ok().flatten();
     if !approve && reason.is_none() {
         c.push("reason", "err-reason-required");
     }
@@ -276,20 +236,9 @@ pub async fn decide(
     }
     let actor_id = actor.user_id().unwrap_or_default();
     let tx = app.db.begin().await?;
-    let (status, kind) = if approve {
-        (MembershipStatus::Approved, "approved")
-    } else {
-        (MembershipStatus::Rejected, "rejected")
-    };
-    record_event(
-        &tx,
-        org.id,
-        kind,
-        tier.map(|t| t.key()),
-        reason.as_deref(),
-        Some(actor_id),
-    )
-    .await?;
+    let (status, kind) =
+        if approve { (MembershipStatus::Approved, "approved") } else { (MembershipStatus::Rejected, "rejected") };
+    record_event(&tx, org.id, kind, tier.map(|t| t.key()), reason.as_deref(), Some(actor_id)).await?;
     let mut am = org.clone().into_active_model();
     am.membership_status = Set(status.key().into());
     am.membership_tier = Set(tier.map(|t| t.key().to_string()));
@@ -304,31 +253,17 @@ pub async fn decide(
         .into_iter()
         .map(|m| m.user_id)
         .collect();
-    for admin in user::Entity::find()
-        .filter(user::Column::Id.is_in(admin_ids))
-        .all(&tx)
-        .await?
-    {
-        let (subject, body) = email::texts::membership_decision(
-            &admin.locale,
-            &org.name,
-            approve,
-            reason.as_deref().unwrap_or(""),
-        );
+    for admin in user::Entity::find().filter(user::Column::Id.is_in(admin_ids)).all(&tx).await? {
+        let (subject, body) =
+            email::texts::membership_decision(&admin.locale, &org.name, approve, reason.as_deref().unwrap_or(""));
         email::queue(&tx, &admin.email, &subject, &body).await?;
     }
     changelog::admin_action(
         &tx,
         actor_id,
-        if approve {
-            "membership.approve"
-        } else {
-            "membership.reject"
-        },
+        if approve { "membership.approve" } else { "membership.reject" },
         &org.slug,
-        tier.map(|t| t.key().to_string())
-            .or(reason)
-            .unwrap_or_default(),
+        tier.map(|t| t.key().to_string()).or(reason).unwrap_or_default(),
     )
     .await?;
     tx.commit().await?;
@@ -354,18 +289,13 @@ pub async fn history(app: &App, org_id: i32) -> Result<Vec<HistoryRow>, AppError
         .all(&app.db)
         .await?;
     let users = user::Entity::find()
-        .filter(
-            user::Column::Id.is_in(events.iter().filter_map(|e| e.actor_id).collect::<Vec<_>>()),
-        )
+        .filter(user::Column::Id.is_in(events.iter().filter_map(|e| e.actor_id).collect::<Vec<_>>()))
         .all(&app.db)
         .await?;
     Ok(events
         .into_iter()
         .map(|e| HistoryRow {
-            actor: e
-                .actor_id
-                .and_then(|id| users.iter().find(|u| u.id == id))
-                .map(|u| u.name.clone()),
+            actor: e.actor_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone()),
             kind: e.kind,
             tier: e.tier,
             reason: e.reason,

@@ -8,9 +8,7 @@ use crate::{
 use chrono::Duration;
 use kimppa_domain::{Email, OrgRole};
 use kimppa_store::entities::{invitation, organisation, user};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
 
 const VALID_DAYS: i64 = 14;
 
@@ -31,10 +29,7 @@ pub async fn invite(
     c.finish()?;
     let (email, role) = (email.expect("checked"), role.expect("checked"));
     let inviter_id = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let inviter = user::Entity::find_by_id(inviter_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::LoginRequired)?;
+    let inviter = user::Entity::find_by_id(inviter_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     let token = tokens::new_token();
     let tx = app.db.begin().await?;
     invitation::ActiveModel {
@@ -51,12 +46,8 @@ pub async fn invite(
     }
     .insert(&tx)
     .await?;
-    let (subject, body) = email::texts::invitation(
-        lang,
-        &org.name,
-        &inviter.name,
-        &app.url(&format!("/{lang}/invitations/{token}")),
-    );
+    let (subject, body) =
+        email::texts::invitation(lang, &org.name, &inviter.name, &app.url(&format!("/{lang}/invitations/{token}")));
     email::queue(&tx, email.as_str(), &subject, &body).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -64,10 +55,7 @@ pub async fn invite(
 }
 
 /// Looks up an open invitation by its token.
-pub async fn find_open(
-    app: &App,
-    token: &str,
-) -> Result<(invitation::Model, organisation::Model), AppError> {
+pub async fn find_open(app: &App, token: &str) -> Result<(invitation::Model, organisation::Model), AppError> {
     let inv = invitation::Entity::find()
         .filter(invitation::Column::TokenHash.eq(tokens::hash(token)))
         .one(&app.db)
@@ -76,19 +64,12 @@ pub async fn find_open(
     if inv.accepted_at.is_some() || inv.expires_at < now() {
         return Err(AppError::TokenInvalid);
     }
-    let org = organisation::Entity::find_by_id(inv.org_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::TokenInvalid)?;
+    let org = organisation::Entity::find_by_id(inv.org_id).one(&app.db).await?.ok_or(AppError::TokenInvalid)?;
     Ok((inv, org))
 }
 
 /// Accepts an invitation for the logged-in user; the link is the proof.
-pub async fn accept_invitation(
-    app: &App,
-    actor: &Actor,
-    token: &str,
-) -> Result<organisation::Model, AppError> {
+pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> Result<organisation::Model, AppError> {
     let user_id = actor.user_id().ok_or(AppError::LoginRequired)?;
     let (inv, org) = find_open(app, token).await?;
     let role = OrgRole::parse(&inv.role).unwrap_or(OrgRole::Member);

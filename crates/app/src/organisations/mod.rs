@@ -11,13 +11,12 @@ use crate::{
     policy::{self, Action, Actor},
 };
 use kimppa_domain::{
-    BusinessId, FocusArea, MembershipStatus, OrgRole, OrgType, SizeClass, Slug, optional_text,
-    required_text,
+    BusinessId, FocusArea, MembershipStatus, OrgRole, OrgType, SizeClass, Slug, optional_text, required_text,
 };
 use kimppa_store::entities::{org_member, organisation, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Select, Set,
+    TransactionTrait,
 };
 
 /// What the organisation form sends; every field as typed, so a refused
@@ -55,12 +54,7 @@ impl OrgForm {
             org_type: o.org_type.clone(),
             size_class: o.size_class.clone(),
             municipality: o.municipality.clone(),
-            focus_areas: o
-                .focus_areas
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            focus_areas: o.focus_areas.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
             description_fi: o.description_fi.clone(),
             description_en: o.description_en.clone(),
             website: o.website.clone().unwrap_or_default(),
@@ -105,32 +99,18 @@ pub fn parse_form(f: &OrgForm) -> Result<OrgData, AppError> {
     } else {
         c.check("business_id", BusinessId::parse(&f.business_id))
     };
-    let org_type = c.check(
-        "org_type",
-        OrgType::parse(&f.org_type).map_err(|_| kimppa_domain::DomainError::Required),
-    );
-    let size_class = c.check(
-        "size_class",
-        SizeClass::parse(&f.size_class).map_err(|_| kimppa_domain::DomainError::Required),
-    );
+    let org_type = c.check("org_type", OrgType::parse(&f.org_type).map_err(|_| kimppa_domain::DomainError::Required));
+    let size_class =
+        c.check("size_class", SizeClass::parse(&f.size_class).map_err(|_| kimppa_domain::DomainError::Required));
     let municipality = c.check("municipality", required_text(&f.municipality, 80));
-    let focus_areas = c.check(
-        "focus_areas",
-        FocusArea::parse_list(f.focus_areas.iter().map(String::as_str)),
-    );
+    let focus_areas = c.check("focus_areas", FocusArea::parse_list(f.focus_areas.iter().map(String::as_str)));
     let description_fi = c.check("description_fi", optional_text(&f.description_fi, 5000));
     let description_en = c.check("description_en", optional_text(&f.description_en, 5000));
     let website = match optional_text(&f.website, 300) {
         Ok(Some(w)) => {
-            let w = if w.contains("://") {
-                w
-            } else {
-                format!("https://{w}")
-            };
+            let w = if w.contains("://") { w } else { format!("https://{w}") };
             match url::Url::parse(&w) {
-                Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host().is_some() => {
-                    Some(Some(w))
-                }
+                Ok(u) if (u.scheme() == "https" || u.scheme() == "http") && u.host().is_some() => Some(Some(w)),
                 _ => {
                     c.push("website", "err-url");
                     None
@@ -165,8 +145,7 @@ pub fn visible(actor: &Actor, my_org_ids: &[i32]) -> Select<organisation::Entity
     if actor.is_elevated() {
         return q;
     }
-    let mut cond = Condition::any()
-        .add(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
+    let mut cond = Condition::any().add(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
     if !my_org_ids.is_empty() {
         cond = cond.add(organisation::Column::Id.is_in(my_org_ids.to_vec()));
     }
@@ -224,14 +203,8 @@ pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::
 }
 
 /// The organisation ids where the user is a member, with roles.
-pub async fn memberships_of(
-    app: &App,
-    user_id: i32,
-) -> Result<Vec<(organisation::Model, OrgRole)>, AppError> {
-    let rows = org_member::Entity::find()
-        .filter(org_member::Column::UserId.eq(user_id))
-        .all(&app.db)
-        .await?;
+pub async fn memberships_of(app: &App, user_id: i32) -> Result<Vec<(organisation::Model, OrgRole)>, AppError> {
+    let rows = org_member::Entity::find().filter(org_member::Column::UserId.eq(user_id)).all(&app.db).await?;
     if rows.is_empty() {
         return Ok(vec![]);
     }
@@ -243,20 +216,13 @@ pub async fn memberships_of(
     Ok(orgs
         .into_iter()
         .filter_map(|o| {
-            let role = rows
-                .iter()
-                .find(|r| r.org_id == o.id)
-                .and_then(|r| OrgRole::parse(&r.role).ok())?;
+            let role = rows.iter().find(|r| r.org_id == o.id).and_then(|r| OrgRole::parse(&r.role).ok())?;
             Some((o, role))
         })
         .collect())
 }
 
-pub async fn role_in(
-    app: &App,
-    user_id: Option<i32>,
-    org_id: i32,
-) -> Result<Option<OrgRole>, AppError> {
+pub async fn role_in(app: &App, user_id: Option<i32>, org_id: i32) -> Result<Option<OrgRole>, AppError> {
     let Some(user_id) = user_id else {
         return Ok(None);
     };
@@ -281,32 +247,18 @@ pub async fn get_visible(
         .ok_or(AppError::NotFound)?;
     let role = role_in(app, actor.user_id(), org.id).await?;
     let public = org.membership_status == MembershipStatus::Approved.key();
-    if !public
-        && !policy::decide(actor, Action::ViewUnlistedOrganisation { my_role: role }).allowed()
-    {
+    if !public && !policy::decide(actor, Action::ViewUnlistedOrganisation { my_role: role }).allowed() {
         return Err(AppError::NotFound);
     }
     Ok((org, role))
 }
 
-async fn unique_slug<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    name: &str,
-) -> Result<String, AppError> {
-    let base = Slug::from_name(name)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|_| "organisaatio".into());
+async fn unique_slug<C: sea_orm::ConnectionTrait>(conn: &C, name: &str) -> Result<String, AppError> {
+    let base = Slug::from_name(name).map(|s| s.to_string()).unwrap_or_else(|_| "organisaatio".into());
     for n in 1..1000 {
-        let candidate = if n == 1 {
-            base.clone()
-        } else {
-            format!("{base}-{n}")
-        };
-        let taken = organisation::Entity::find()
-            .filter(organisation::Column::Slug.eq(&candidate))
-            .one(conn)
-            .await?
-            .is_some();
+        let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
+        let taken =
+            organisation::Entity::find().filter(organisation::Column::Slug.eq(&candidate)).one(conn).await?.is_some();
         if !taken {
             return Ok(candidate);
         }
@@ -320,8 +272,7 @@ async fn business_id_taken<C: sea_orm::ConnectionTrait>(
     except: Option<i32>,
 ) -> Result<bool, AppError> {
     let Some(id) = id else { return Ok(false) };
-    let mut q =
-        organisation::Entity::find().filter(organisation::Column::BusinessId.eq(id.as_str()));
+    let mut q = organisation::Entity::find().filter(organisation::Column::BusinessId.eq(id.as_str()));
     if let Some(e) = except {
         q = q.filter(organisation::Column::Id.ne(e));
     }
@@ -329,11 +280,7 @@ async fn business_id_taken<C: sea_orm::ConnectionTrait>(
 }
 
 /// Creates an organisation; the creator becomes its admin.
-pub async fn create(
-    app: &App,
-    actor: &Actor,
-    form: &OrgForm,
-) -> Result<organisation::Model, AppError> {
+pub async fn create(app: &App, actor: &Actor, form: &OrgForm) -> Result<organisation::Model, AppError> {
     policy::require(actor, Action::CreateOrganisation)?;
     let user_id = actor.user_id().ok_or(AppError::LoginRequired)?;
     let d = parse_form(form)?;
@@ -344,12 +291,7 @@ pub async fn create(
     let slug = unique_slug(&tx, &d.name).await?;
     let org = insert_org(&tx, &slug, &d, Some(user_id), MembershipStatus::None, None).await?;
     add_member(&tx, org.id, user_id, OrgRole::Admin).await?;
-    crate::changelog::record(
-        &tx,
-        "organisation.created",
-        &serde_json::json!({ "org_id": org.id }),
-    )
-    .await?;
+    crate::changelog::record(&tx, "organisation.created", &serde_json::json!({ "org_id": org.id })).await?;
     tx.commit().await?;
     Ok(org)
 }
@@ -420,12 +362,7 @@ pub(crate) async fn add_member<C: sea_orm::ConnectionTrait>(
 }
 
 /// Updates an organisation (its admins, or elevated staff).
-pub async fn update(
-    app: &App,
-    actor: &Actor,
-    slug: &str,
-    form: &OrgForm,
-) -> Result<organisation::Model, AppError> {
+pub async fn update(app: &App, actor: &Actor, slug: &str, form: &OrgForm) -> Result<organisation::Model, AppError> {
     let (org, role) = get_visible(app, actor, slug).await?;
     policy::require(actor, Action::EditOrganisation { my_role: role })?;
     let d = parse_form(form)?;
@@ -447,21 +384,10 @@ pub async fn update(
     am.website = Set(d.website);
     am.updated_at = Set(now());
     let org = am.update(&tx).await?;
-    crate::changelog::record(
-        &tx,
-        "organisation.updated",
-        &serde_json::json!({ "org_id": org_id }),
-    )
-    .await?;
+    crate::changelog::record(&tx, "organisation.updated", &serde_json::json!({ "org_id": org_id })).await?;
     if role != Some(OrgRole::Admin) {
-        crate::changelog::admin_action(
-            &tx,
-            actor.user_id().unwrap_or_default(),
-            "organisation.edit",
-            &org.slug,
-            "",
-        )
-        .await?;
+        crate::changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "organisation.edit", &org.slug, "")
+            .await?;
     }
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -469,12 +395,7 @@ pub async fn update(
 }
 
 /// Replaces the logo after checking type and size.
-pub async fn set_logo(
-    app: &App,
-    actor: &Actor,
-    slug: &str,
-    bytes: bytes::Bytes,
-) -> Result<(), AppError> {
+pub async fn set_logo(app: &App, actor: &Actor, slug: &str, bytes: bytes::Bytes) -> Result<(), AppError> {
     let (org, role) = get_visible(app, actor, slug).await?;
     policy::require(actor, Action::EditOrganisation { my_role: role })?;
     let key = app.files.put_logo(org.id, bytes).await?;
@@ -506,10 +427,7 @@ pub async fn members(
     role: Option<OrgRole>,
 ) -> Result<Vec<MemberRow>, AppError> {
     policy::require(actor, Action::ViewOrganisationMembers { my_role: role })?;
-    let ms = org_member::Entity::find()
-        .filter(org_member::Column::OrgId.eq(org.id))
-        .all(&app.db)
-        .await?;
+    let ms = org_member::Entity::find().filter(org_member::Column::OrgId.eq(org.id)).all(&app.db).await?;
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id).collect::<Vec<_>>()))
         .order_by_asc(user::Column::Name)
@@ -518,11 +436,7 @@ pub async fn members(
     Ok(users
         .into_iter()
         .map(|u| MemberRow {
-            role: ms
-                .iter()
-                .find(|m| m.user_id == u.id)
-                .map(|m| m.role.clone())
-                .unwrap_or_default(),
+            role: ms.iter().find(|m| m.user_id == u.id).map(|m| m.role.clone()).unwrap_or_default(),
             user_id: u.id,
             name: u.name,
             email: u.email,

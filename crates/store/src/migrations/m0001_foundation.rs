@@ -15,19 +15,10 @@ fn ts_null(name: &'static str) -> ColumnDef {
 }
 
 fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(table, col)
-        .to(to, "id")
-        .on_delete(ForeignKeyAction::Cascade)
-        .to_owned()
+    ForeignKey::create().from(table, col).to(to, "id").on_delete(ForeignKeyAction::Cascade).to_owned()
 }
 
-fn index(
-    table: &'static str,
-    name: &'static str,
-    cols: &[&'static str],
-    unique: bool,
-) -> IndexCreateStatement {
+fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
     let mut i = Index::create();
     i.name(name).table(table);
     for c in cols {
@@ -83,21 +74,10 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_table(
-            Table::create()
-                .table("login_failures")
-                .col(pk_auto("id"))
-                .col(string("key"))
-                .col(ts("at"))
-                .to_owned(),
+            Table::create().table("login_failures").col(pk_auto("id")).col(string("key")).col(ts("at")).to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "login_failures",
-            "idx_login_failures_key_at",
-            &["key", "at"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("login_failures", "idx_login_failures_key_at", &["key", "at"], false)).await?;
         m.create_table(
             Table::create()
                 .table("organisations")
@@ -122,13 +102,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "organisations",
-            "idx_organisations_status_name",
-            &["membership_status", "name"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("organisations", "idx_organisations_status_name", &["membership_status", "name"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("org_members")
@@ -142,20 +117,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "org_members",
-            "idx_org_members_org_user",
-            &["org_id", "user_id"],
-            true,
-        ))
-        .await?;
-        m.create_index(index(
-            "org_members",
-            "idx_org_members_user",
-            &["user_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("org_members", "idx_org_members_org_user", &["org_id", "user_id"], true)).await?;
+        m.create_index(index("org_members", "idx_org_members_user", &["user_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table("invitations")
@@ -196,21 +159,11 @@ impl MigrationTrait for Migration {
                 .col(integer("agreement_version_id"))
                 .col(ts("accepted_at"))
                 .foreign_key(&mut fk("agreement_acceptances", "org_id", "organisations"))
-                .foreign_key(&mut fk(
-                    "agreement_acceptances",
-                    "agreement_version_id",
-                    "agreement_versions",
-                ))
+                .foreign_key(&mut fk("agreement_acceptances", "agreement_version_id", "agreement_versions"))
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "agreement_acceptances",
-            "idx_agreement_acceptances_org",
-            &["org_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("agreement_acceptances", "idx_agreement_acceptances_org", &["org_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table("membership_events")
@@ -225,13 +178,7 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "membership_events",
-            "idx_membership_events_org",
-            &["org_id"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("membership_events", "idx_membership_events_org", &["org_id"], false)).await?;
         m.create_table(
             Table::create()
                 .table("change_log")
@@ -248,13 +195,8 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(index(
-            "change_log",
-            "idx_change_log_pending",
-            &["processed_at", "next_attempt_at"],
-            false,
-        ))
-        .await?;
+        m.create_index(index("change_log", "idx_change_log_pending", &["processed_at", "next_attempt_at"], false))
+            .await?;
         m.create_table(
             Table::create()
                 .table("emails")

@@ -51,12 +51,8 @@ async fn establish(ctx: &Ctx, user_id: i32, second_factor: bool) -> Result<(), W
     let s = &ctx.session;
     s.cycle_id().await.map_err(AppError::internal)?;
     let _ = s.remove::<i32>(SESSION_PENDING_2FA).await;
-    s.insert(SESSION_USER, user_id)
-        .await
-        .map_err(AppError::internal)?;
-    s.insert(SESSION_2FA, second_factor)
-        .await
-        .map_err(AppError::internal)?;
+    s.insert(SESSION_USER, user_id).await.map_err(AppError::internal)?;
+    s.insert(SESSION_2FA, second_factor).await.map_err(AppError::internal)?;
     Ok(())
 }
 
@@ -68,13 +64,8 @@ pub async fn submit(ctx: Ctx, Form(f): Form<LoginForm>) -> Result<Response, WebE
             Ok(Redirect::to(&next).into_response())
         }
         Ok(accounts::LoginStep::NeedsTotp(u)) => {
-            ctx.session
-                .insert(SESSION_PENDING_2FA, u.id)
-                .await
-                .map_err(AppError::internal)?;
-            let q = url::form_urlencoded::Serializer::new(String::new())
-                .append_pair("next", &next)
-                .finish();
+            ctx.session.insert(SESSION_PENDING_2FA, u.id).await.map_err(AppError::internal)?;
+            let q = url::form_urlencoded::Serializer::new(String::new()).append_pair("next", &next).finish();
             Ok(Redirect::to(&format!("{}?{q}", ctx.href("/login/totp"))).into_response())
         }
         Err(e) => {
@@ -113,14 +104,7 @@ pub struct TotpForm {
 }
 
 pub async fn totp_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
-    if ctx
-        .session
-        .get::<i32>(SESSION_PENDING_2FA)
-        .await
-        .ok()
-        .flatten()
-        .is_none()
-    {
+    if ctx.session.get::<i32>(SESSION_PENDING_2FA).await.ok().flatten().is_none() {
         return Ok(Redirect::to(&ctx.href("/login")).into_response());
     }
     Ok(crate::html(&TotpPage {
@@ -131,22 +115,13 @@ pub async fn totp_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response,
 }
 
 pub async fn totp_submit(ctx: Ctx, Form(f): Form<TotpForm>) -> Result<Response, WebError> {
-    let Some(pending) = ctx
-        .session
-        .get::<i32>(SESSION_PENDING_2FA)
-        .await
-        .ok()
-        .flatten()
-    else {
+    let Some(pending) = ctx.session.get::<i32>(SESSION_PENDING_2FA).await.ok().flatten() else {
         return Ok(Redirect::to(&ctx.href("/login")).into_response());
     };
     match accounts::login_totp(ctx.app(), pending, &f.code).await {
         Ok(u) => {
             establish(&ctx, u.id, true).await?;
-            Ok(
-                Redirect::to(&crate::accounts::safe_next(f.next.as_deref(), ctx.lang))
-                    .into_response(),
-            )
+            Ok(Redirect::to(&crate::accounts::safe_next(f.next.as_deref(), ctx.lang)).into_response())
         }
         Err(e) => {
             let status = if matches!(e, AppError::RateLimited) {
@@ -158,11 +133,8 @@ pub async fn totp_submit(ctx: Ctx, Form(f): Form<TotpForm>) -> Result<Response, 
                 AppError::RateLimited => FormErrors::one("code", ctx.lang.t("login-throttled")),
                 other => FormErrors::from_app(other, ctx.lang).ok_or(WebError(e))?,
             };
-            let page = TotpPage {
-                p: ctx.form_page("totp-login-title").await,
-                next: f.next.unwrap_or_default(),
-                errors,
-            };
+            let page =
+                TotpPage { p: ctx.form_page("totp-login-title").await, next: f.next.unwrap_or_default(), errors };
             Ok((status, crate::html(&page)).into_response())
         }
     }

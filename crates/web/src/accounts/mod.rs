@@ -18,19 +18,10 @@ pub fn routes() -> Router<AppState> {
         .route("/register/done", get(register::done))
         .route("/verify", get(register::verify))
         .route("/login", get(login::form).post(login::submit))
-        .route(
-            "/login/totp",
-            get(login::totp_form).post(login::totp_submit),
-        )
+        .route("/login/totp", get(login::totp_form).post(login::totp_submit))
         .route("/logout", post(login::logout))
-        .route(
-            "/password/forgot",
-            get(password::forgot_form).post(password::forgot_submit),
-        )
-        .route(
-            "/password/reset",
-            get(password::reset_form).post(password::reset_submit),
-        )
+        .route("/password/forgot", get(password::forgot_form).post(password::forgot_submit))
+        .route("/password/reset", get(password::reset_form).post(password::reset_submit))
         .route("/account", get(password::account))
         .route("/account/password", post(password::change))
         .route("/account/security", get(security::page))
@@ -41,12 +32,7 @@ pub fn routes() -> Router<AppState> {
 /// A safe local redirect target from a `next` parameter.
 pub fn safe_next(next: Option<&str>, lang: crate::i18n::Lang) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.contains("://") =>
-        {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains("://") => {
             n.to_string()
         }
         _ => format!("/{}/", lang.code()),

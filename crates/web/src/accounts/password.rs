@@ -36,33 +36,20 @@ pub async fn forgot_form(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 pub async fn forgot_submit(ctx: Ctx, Form(f): Form<EmailForm>) -> Result<Response, WebError> {
-    match accounts::request_password_reset(ctx.app(), &f.email, ctx.lang.code(), &ctx.client).await
-    {
+    match accounts::request_password_reset(ctx.app(), &f.email, ctx.lang.code(), &ctx.client).await {
         Ok(()) => {
             let p = ctx.page("forgot-title").await;
             let message = p.t("forgot-sent");
-            Ok(crate::html(&MessagePage {
-                message,
-                link: None,
-                p,
-            }))
+            Ok(crate::html(&MessagePage { message, link: None, p }))
         }
         Err(e) => {
             let (status, errors) = match &e {
-                AppError::RateLimited => (
-                    StatusCode::TOO_MANY_REQUESTS,
-                    FormErrors::one("email", ctx.lang.t("login-throttled")),
-                ),
-                other => (
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    FormErrors::from_app(other, ctx.lang).ok_or(WebError(e))?,
-                ),
+                AppError::RateLimited => {
+                    (StatusCode::TOO_MANY_REQUESTS, FormErrors::one("email", ctx.lang.t("login-throttled")))
+                }
+                other => (StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_app(other, ctx.lang).ok_or(WebError(e))?),
             };
-            let page = ForgotPage {
-                p: ctx.form_page("forgot-title").await,
-                email: f.email,
-                errors,
-            };
+            let page = ForgotPage { p: ctx.form_page("forgot-title").await, email: f.email, errors };
             Ok((status, crate::html(&page)).into_response())
         }
     }
@@ -91,11 +78,7 @@ pub struct ResetForm {
 }
 
 pub async fn reset_form(ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, WebError> {
-    Ok(crate::html(&ResetPage {
-        p: ctx.form_page("reset-title").await,
-        token: q.token,
-        errors: FormErrors::none(),
-    }))
+    Ok(crate::html(&ResetPage { p: ctx.form_page("reset-title").await, token: q.token, errors: FormErrors::none() }))
 }
 
 pub async fn reset_submit(ctx: Ctx, Form(f): Form<ResetForm>) -> Result<Response, WebError> {
@@ -106,16 +89,10 @@ pub async fn reset_submit(ctx: Ctx, Form(f): Form<ResetForm>) -> Result<Response
         }
         Err(e) => {
             let errors = match &e {
-                AppError::TokenInvalid => {
-                    FormErrors::one("password", ctx.lang.t("verify-bad-text"))
-                }
+                AppError::TokenInvalid => FormErrors::one("password", ctx.lang.t("verify-bad-text")),
                 other => FormErrors::from_app(other, ctx.lang).ok_or(WebError(e))?,
             };
-            let page = ResetPage {
-                p: ctx.form_page("reset-title").await,
-                token: f.token,
-                errors,
-            };
+            let page = ResetPage { p: ctx.form_page("reset-title").await, token: f.token, errors };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }
     }
@@ -138,12 +115,7 @@ async fn account_page(ctx: &Ctx, errors: FormErrors) -> Result<AccountPage, WebE
         .into_iter()
         .map(|(o, r)| (o, r.key().to_string()))
         .collect();
-    Ok(AccountPage {
-        p: ctx.form_page("account-title").await,
-        user,
-        orgs,
-        errors,
-    })
+    Ok(AccountPage { p: ctx.form_page("account-title").await, user, orgs, errors })
 }
 
 pub async fn account(ctx: Ctx) -> Result<Response, WebError> {
@@ -160,19 +132,14 @@ pub struct ChangeForm {
 
 pub async fn change(ctx: Ctx, Form(f): Form<ChangeForm>) -> Result<Response, WebError> {
     let user_id = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
-    match accounts::change_password(ctx.app(), user_id, &f.current_password, &f.new_password).await
-    {
+    match accounts::change_password(ctx.app(), user_id, &f.current_password, &f.new_password).await {
         Ok(()) => {
             ctx.flash("password-changed").await;
             Ok(Redirect::to(&ctx.href("/account")).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::html(&account_page(&ctx, errors).await?),
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&account_page(&ctx, errors).await?)).into_response())
         }
     }
 }

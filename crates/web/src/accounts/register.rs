@@ -33,11 +33,7 @@ pub async fn submit(ctx: Ctx, Form(mut form): Form<Registration>) -> Result<Resp
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
             form.password.clear();
-            let page = RegisterPage {
-                p: ctx.form_page("register-title").await,
-                form,
-                errors,
-            };
+            let page = RegisterPage { p: ctx.form_page("register-title").await, form, errors };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }
     }
@@ -54,11 +50,7 @@ pub struct MessagePage {
 pub async fn done(ctx: Ctx) -> Result<Response, WebError> {
     let p = ctx.page("register-done-title").await;
     let message = p.t("register-done-text");
-    Ok(crate::html(&MessagePage {
-        message,
-        link: Some((p.href("/login"), p.t("nav-login"))),
-        p,
-    }))
+    Ok(crate::html(&MessagePage { message, link: Some((p.href("/login"), p.t("nav-login"))), p }))
 }
 
 #[derive(serde::Deserialize)]
@@ -72,20 +64,12 @@ pub async fn verify(ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, W
         Ok(_) => {
             let p = ctx.page("verify-ok-title").await;
             let message = p.t("verify-ok-text");
-            Ok(crate::html(&MessagePage {
-                message,
-                link: Some((p.href("/login"), p.t("nav-login"))),
-                p,
-            }))
+            Ok(crate::html(&MessagePage { message, link: Some((p.href("/login"), p.t("nav-login"))), p }))
         }
         Err(kimppa_app::AppError::TokenInvalid) => {
             let p = ctx.page("verify-bad-title").await;
             let message = p.t("verify-bad-text");
-            let page = MessagePage {
-                message,
-                link: Some((p.href("/login"), p.t("nav-login"))),
-                p,
-            };
+            let page = MessagePage { message, link: Some((p.href("/login"), p.t("nav-login"))), p };
             Ok((StatusCode::GONE, crate::html(&page)).into_response())
         }
         Err(e) => Err(e.into()),

@@ -36,19 +36,12 @@ async fn security_page(ctx: &Ctx, errors: FormErrors) -> Result<SecurityPage, We
             Some(s) => s,
             None => {
                 let s = accounts::totp::new_secret();
-                ctx.session
-                    .insert(SETUP_SECRET, &s)
-                    .await
-                    .map_err(AppError::internal)?;
+                ctx.session.insert(SETUP_SECRET, &s).await.map_err(AppError::internal)?;
                 s
             }
         }
     };
-    let otpauth = if enabled {
-        String::new()
-    } else {
-        accounts::totp::otpauth_url(&secret, &user.email)?
-    };
+    let otpauth = if enabled { String::new() } else { accounts::totp::otpauth_url(&secret, &user.email)? };
     Ok(SecurityPage {
         p: ctx.form_page("security-title").await,
         enabled,
@@ -79,20 +72,13 @@ pub async fn enable(ctx: Ctx, Form(f): Form<CodeForm>) -> Result<Response, WebEr
     match accounts::totp::enable(ctx.app(), user_id, &secret, &f.code).await {
         Ok(()) => {
             let _ = ctx.session.remove::<String>(SETUP_SECRET).await;
-            ctx.session
-                .insert(SESSION_2FA, true)
-                .await
-                .map_err(AppError::internal)?;
+            ctx.session.insert(SESSION_2FA, true).await.map_err(AppError::internal)?;
             ctx.flash("totp-enabled").await;
             Ok(Redirect::to(&ctx.href("/account/security")).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::html(&security_page(&ctx, errors).await?),
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&security_page(&ctx, errors).await?)).into_response())
         }
     }
 }
@@ -101,17 +87,10 @@ pub async fn disable(ctx: Ctx, Form(f): Form<CodeForm>) -> Result<Response, WebE
     let user = ctx.user.clone().ok_or(AppError::LoginRequired)?;
     if !accounts::verify_password(&f.password, &user.password_hash).await {
         let errors = FormErrors::one("password", ctx.lang.t("err-password-wrong"));
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            crate::html(&security_page(&ctx, errors).await?),
-        )
-            .into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&security_page(&ctx, errors).await?)).into_response());
     }
     accounts::totp::disable(ctx.app(), user.id).await?;
-    ctx.session
-        .insert(SESSION_2FA, false)
-        .await
-        .map_err(AppError::internal)?;
+    ctx.session.insert(SESSION_2FA, false).await.map_err(AppError::internal)?;
     ctx.flash("totp-disabled").await;
     Ok(Redirect::to(&ctx.href("/account/security")).into_response())
 }

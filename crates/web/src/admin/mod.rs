@@ -41,10 +41,7 @@ struct DashboardPage {
 
 async fn dashboard(ctx: Ctx) -> Result<Response, WebError> {
     let d = admin::dashboard(ctx.app(), &ctx.actor).await?;
-    Ok(crate::html(&DashboardPage {
-        p: ctx.page("admin-title").await,
-        d,
-    }))
+    Ok(crate::html(&DashboardPage { p: ctx.page("admin-title").await, d }))
 }
 
 #[derive(Template)]
@@ -57,17 +54,11 @@ struct MembershipsPage {
 
 async fn memberships_page(ctx: &Ctx, errors: FormErrors) -> Result<MembershipsPage, WebError> {
     let queue = membership::queue(ctx.app(), &ctx.actor).await?;
-    Ok(MembershipsPage {
-        p: ctx.form_page("admin-memberships-title").await,
-        queue,
-        errors,
-    })
+    Ok(MembershipsPage { p: ctx.form_page("admin-memberships-title").await, queue, errors })
 }
 
 async fn memberships(ctx: Ctx) -> Result<Response, WebError> {
-    Ok(crate::html(
-        &memberships_page(&ctx, FormErrors::none()).await?,
-    ))
+    Ok(crate::html(&memberships_page(&ctx, FormErrors::none()).await?))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -80,37 +71,20 @@ struct DecideForm {
     reason: String,
 }
 
-async fn decide(
-    ctx: Ctx,
-    Path(org_id): Path<i32>,
-    Form(f): Form<DecideForm>,
-) -> Result<Response, WebError> {
+async fn decide(ctx: Ctx, Path(org_id): Path<i32>, Form(f): Form<DecideForm>) -> Result<Response, WebError> {
     let approve = f.decision == "approve";
     match membership::decide(ctx.app(), &ctx.actor, org_id, approve, &f.tier, &f.reason).await {
         Ok(_) => {
-            ctx.flash(if approve {
-                "membership-approved"
-            } else {
-                "membership-rejected"
-            })
-            .await;
+            ctx.flash(if approve { "membership-approved" } else { "membership-rejected" }).await;
             Ok(Redirect::to(&ctx.href("/admin/memberships")).into_response())
         }
         Err(e) => {
             let mut errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
             // Errors belong to the row of this organisation.
-            if let Some(m) = errors
-                .get("reason")
-                .or(errors.get("tier"))
-                .map(str::to_string)
-            {
+            if let Some(m) = errors.get("reason").or(errors.get("tier")).map(str::to_string) {
                 errors = FormErrors::one(&format!("reason-{org_id}"), m);
             }
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::html(&memberships_page(&ctx, errors).await?),
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&memberships_page(&ctx, errors).await?)).into_response())
         }
     }
 }
@@ -134,19 +108,9 @@ async fn users(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, WebEr
     let users = admin::users(ctx.app(), &ctx.actor, &q.q).await?;
     let roles = kimppa_domain::PlatformRole::ALL
         .iter()
-        .map(|r| {
-            (
-                r.key().to_string(),
-                ctx.lang.t(&format!("role-{}", r.key())),
-            )
-        })
+        .map(|r| (r.key().to_string(), ctx.lang.t(&format!("role-{}", r.key()))))
         .collect();
-    Ok(crate::html(&UsersPage {
-        p: ctx.form_page("admin-users-title").await,
-        users,
-        q: q.q,
-        roles,
-    }))
+    Ok(crate::html(&UsersPage { p: ctx.form_page("admin-users-title").await, users, q: q.q, roles }))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -155,11 +119,7 @@ struct RoleForm {
     role: String,
 }
 
-async fn set_role(
-    ctx: Ctx,
-    Path(user_id): Path<i32>,
-    Form(f): Form<RoleForm>,
-) -> Result<Response, WebError> {
+async fn set_role(ctx: Ctx, Path(user_id): Path<i32>, Form(f): Form<RoleForm>) -> Result<Response, WebError> {
     admin::set_role(ctx.app(), &ctx.actor, user_id, &f.role).await?;
     ctx.flash("role-saved").await;
     Ok(Redirect::to(&ctx.href("/admin/users")).into_response())
@@ -193,10 +153,7 @@ async fn agreements(ctx: Ctx) -> Result<Response, WebError> {
     }))
 }
 
-async fn publish(
-    ctx: Ctx,
-    Form(form): Form<membership::AgreementForm>,
-) -> Result<Response, WebError> {
+async fn publish(ctx: Ctx, Form(form): Form<membership::AgreementForm>) -> Result<Response, WebError> {
     match membership::publish_agreement(ctx.app(), &ctx.actor, &form).await {
         Ok(_) => {
             ctx.flash("agreement-published").await;
@@ -205,12 +162,7 @@ async fn publish(
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
             let versions = membership::list_agreements(ctx.app(), &ctx.actor).await?;
-            let page = AgreementsPage {
-                p: ctx.form_page("admin-agreements-title").await,
-                versions,
-                form,
-                errors,
-            };
+            let page = AgreementsPage { p: ctx.form_page("admin-agreements-title").await, versions, form, errors };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }
     }
@@ -226,11 +178,7 @@ struct OutboxPage {
 
 async fn outbox(ctx: Ctx) -> Result<Response, WebError> {
     let emails = admin::outbox(ctx.app(), &ctx.actor).await?;
-    Ok(crate::html(&OutboxPage {
-        p: ctx.page("admin-outbox-title").await,
-        emails,
-        smtp: ctx.app().mailer.is_smtp(),
-    }))
+    Ok(crate::html(&OutboxPage { p: ctx.page("admin-outbox-title").await, emails, smtp: ctx.app().mailer.is_smtp() }))
 }
 
 #[derive(Template)]
@@ -242,8 +190,5 @@ struct AuditPage {
 
 async fn audit(ctx: Ctx) -> Result<Response, WebError> {
     let rows = admin::audit_log(ctx.app(), &ctx.actor).await?;
-    Ok(crate::html(&AuditPage {
-        p: ctx.page("admin-audit-title").await,
-        rows,
-    }))
+    Ok(crate::html(&AuditPage { p: ctx.page("admin-audit-title").await, rows }))
 }

@@ -9,17 +9,9 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(
-        title = "Kimppa API",
-        version = "1.0.0",
-        description = "Open data of the circular economy cluster."
-    ),
+    info(title = "Kimppa API", version = "1.0.0", description = "Open data of the circular economy cluster."),
     paths(organisations::list, organisations::get),
-    components(schemas(
-        organisations::OrganisationJson,
-        organisations::OrganisationList,
-        Problem
-    ))
+    components(schemas(organisations::OrganisationJson, organisations::OrganisationList, Problem))
 )]
 pub struct ApiDoc;
 

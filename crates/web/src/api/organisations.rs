@@ -36,12 +36,7 @@ pub struct OrganisationList {
 impl From<organisation::Model> for OrganisationJson {
     fn from(o: organisation::Model) -> Self {
         OrganisationJson {
-            focus_areas: o
-                .focus_areas
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            focus_areas: o.focus_areas.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
             logo_url: o.logo_key.map(|k| format!("/media/{k}")),
             slug: o.slug,
             name: o.name,
@@ -72,20 +67,11 @@ impl From<organisation::Model> for OrganisationJson {
         (status = 422, body = super::Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn list(
-    State(s): State<AppState>,
-    Query(f): Query<ListFilter>,
-) -> Result<Json<OrganisationList>, WebError> {
+pub async fn list(State(s): State<AppState>, Query(f): Query<ListFilter>) -> Result<Json<OrganisationList>, WebError> {
     f.check()?;
-    let items: Vec<OrganisationJson> = organisations::list_public(&s.app, &f)
-        .await?
-        .into_iter()
-        .map(OrganisationJson::from)
-        .collect();
-    Ok(Json(OrganisationList {
-        total: items.len(),
-        items,
-    }))
+    let items: Vec<OrganisationJson> =
+        organisations::list_public(&s.app, &f).await?.into_iter().map(OrganisationJson::from).collect();
+    Ok(Json(OrganisationList { total: items.len(), items }))
 }
 
 /// One member organisation.
@@ -98,10 +84,7 @@ pub async fn list(
         (status = 404, body = super::Problem, content_type = "application/problem+json")
     )
 )]
-pub async fn get(
-    State(s): State<AppState>,
-    Path(slug): Path<String>,
-) -> Result<Json<OrganisationJson>, WebError> {
+pub async fn get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<OrganisationJson>, WebError> {
     // The API is anonymous for now: it sees what the public sees.
     let (org, _) = organisations::get_visible(&s.app, &Actor::Anonymous, &slug).await?;
     Ok(Json(org.into()))

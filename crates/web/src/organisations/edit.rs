@@ -40,34 +40,10 @@ async fn form_page(
 ) -> FormPage {
     let l = ctx.lang;
     FormPage {
-        p: ctx
-            .form_page(if slug.is_some() {
-                "org-edit-title"
-            } else {
-                "org-new-title"
-            })
-            .await,
-        types: super::options(
-            OrgType::ALL,
-            OrgType::key,
-            "org-type",
-            l,
-            std::slice::from_ref(&form.org_type),
-        ),
-        sizes: super::options(
-            SizeClass::ALL,
-            SizeClass::key,
-            "size",
-            l,
-            std::slice::from_ref(&form.size_class),
-        ),
-        focuses: super::options(
-            FocusArea::ALL,
-            FocusArea::key,
-            "focus",
-            l,
-            &form.focus_areas,
-        ),
+        p: ctx.form_page(if slug.is_some() { "org-edit-title" } else { "org-new-title" }).await,
+        types: super::options(OrgType::ALL, OrgType::key, "org-type", l, std::slice::from_ref(&form.org_type)),
+        sizes: super::options(SizeClass::ALL, SizeClass::key, "size", l, std::slice::from_ref(&form.size_class)),
+        focuses: super::options(FocusArea::ALL, FocusArea::key, "focus", l, &form.focus_areas),
         form,
         errors,
         slug,
@@ -77,13 +53,8 @@ async fn form_page(
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
     policy::require(&ctx.actor, Action::CreateOrganisation)?;
-    let form = OrgForm {
-        country: "FI".into(),
-        ..Default::default()
-    };
-    Ok(crate::html(
-        &form_page(&ctx, form, FormErrors::none(), None, None).await,
-    ))
+    let form = OrgForm { country: "FI".into(), ..Default::default() };
+    Ok(crate::html(&form_page(&ctx, form, FormErrors::none(), None, None).await))
 }
 
 pub async fn create(ctx: Ctx, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
@@ -94,10 +65,7 @@ pub async fn create(ctx: Ctx, Form(form): Form<OrgForm>) -> Result<Response, Web
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::html(&form_page(&ctx, form, errors, None, None).await),
-            )
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&form_page(&ctx, form, errors, None, None).await))
                 .into_response())
         }
     }
@@ -107,16 +75,10 @@ pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, W
     let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
     policy::require(&ctx.actor, Action::EditOrganisation { my_role: role })?;
     let form = OrgForm::from_model(&org);
-    Ok(crate::html(
-        &form_page(&ctx, form, FormErrors::none(), Some(org.slug), org.logo_key).await,
-    ))
+    Ok(crate::html(&form_page(&ctx, form, FormErrors::none(), Some(org.slug), org.logo_key).await))
 }
 
-pub async fn update(
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    Form(form): Form<OrgForm>,
-) -> Result<Response, WebError> {
+pub async fn update(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
     match organisations::update(ctx.app(), &ctx.actor, &slug, &form).await {
         Ok(org) => {
             ctx.flash("org-saved").await;
@@ -132,24 +94,11 @@ pub async fn update(
 }
 
 /// Logo upload (multipart). The CSRF layer has checked the `csrf` part.
-pub async fn logo(
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    mut multipart: Multipart,
-) -> Result<Response, WebError> {
+pub async fn logo(ctx: Ctx, Path(slug): Path<String>, mut multipart: Multipart) -> Result<Response, WebError> {
     let mut bytes = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|_| AppError::field("logo", "err-form"))?
-    {
+    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("logo", "err-form"))? {
         if field.name() == Some("logo") {
-            bytes = Some(
-                field
-                    .bytes()
-                    .await
-                    .map_err(|_| AppError::field("logo", "err-file-too-large"))?,
-            );
+            bytes = Some(field.bytes().await.map_err(|_| AppError::field("logo", "err-file-too-large"))?);
         }
     }
     let bytes = bytes.unwrap_or_default();
@@ -161,14 +110,7 @@ pub async fn logo(
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
             let (org, _) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
-            let page = form_page(
-                &ctx,
-                OrgForm::from_model(&org),
-                errors,
-                Some(org.slug),
-                org.logo_key,
-            )
-            .await;
+            let page = form_page(&ctx, OrgForm::from_model(&org), errors, Some(org.slug), org.logo_key).await;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }
     }

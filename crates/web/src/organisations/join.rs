@@ -33,33 +33,16 @@ async fn join_page(ctx: &Ctx, slug: &str, errors: FormErrors) -> Result<JoinPage
     if org.membership_status == "pending" || org.membership_status == "approved" {
         return Err(AppError::Conflict("already-applied").into());
     }
-    let agreement = membership::current_agreement(ctx.app())
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let agreement = membership::current_agreement(ctx.app()).await?.ok_or(AppError::NotFound)?;
     let (title, body) = match ctx.lang {
-        crate::i18n::Lang::Fi => (
-            agreement.title_fi.clone(),
-            kimppa_markdown::render(&agreement.body_fi),
-        ),
-        crate::i18n::Lang::En => (
-            agreement.title_en.clone(),
-            kimppa_markdown::render(&agreement.body_en),
-        ),
+        crate::i18n::Lang::Fi => (agreement.title_fi.clone(), kimppa_markdown::render(&agreement.body_fi)),
+        crate::i18n::Lang::En => (agreement.title_en.clone(), kimppa_markdown::render(&agreement.body_en)),
     };
-    Ok(JoinPage {
-        p: ctx.form_page("join-title").await,
-        org,
-        agreement,
-        title,
-        body,
-        errors,
-    })
+    Ok(JoinPage { p: ctx.form_page("join-title").await, org, agreement, title, body, errors })
 }
 
 pub async fn form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    Ok(crate::html(
-        &join_page(&ctx, &slug, FormErrors::none()).await?,
-    ))
+    Ok(crate::html(&join_page(&ctx, &slug, FormErrors::none()).await?))
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -70,31 +53,15 @@ pub struct JoinForm {
     accept: Option<String>,
 }
 
-pub async fn submit(
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    Form(f): Form<JoinForm>,
-) -> Result<Response, WebError> {
-    match membership::apply(
-        ctx.app(),
-        &ctx.actor,
-        &slug,
-        f.version_id,
-        f.accept.is_some(),
-    )
-    .await
-    {
+pub async fn submit(ctx: Ctx, Path(slug): Path<String>, Form(f): Form<JoinForm>) -> Result<Response, WebError> {
+    match membership::apply(ctx.app(), &ctx.actor, &slug, f.version_id, f.accept.is_some()).await {
         Ok(()) => {
             ctx.flash("join-sent").await;
             Ok(Redirect::to(&ctx.href(&format!("/organisations/{slug}"))).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::html(&join_page(&ctx, &slug, errors).await?),
-            )
-                .into_response())
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&join_page(&ctx, &slug, errors).await?)).into_response())
         }
     }
 }

@@ -18,23 +18,11 @@ pub fn routes() -> Router<AppState> {
         .route("/organisations", get(public::list))
         .route("/organisations/new", get(edit::new_form).post(edit::create))
         .route("/organisations/{slug}", get(public::show))
-        .route(
-            "/organisations/{slug}/edit",
-            get(edit::edit_form).post(edit::update),
-        )
+        .route("/organisations/{slug}/edit", get(edit::edit_form).post(edit::update))
         .route("/organisations/{slug}/logo", post(edit::logo))
-        .route(
-            "/organisations/{slug}/people",
-            get(people::list).post(people::invite),
-        )
-        .route(
-            "/organisations/{slug}/join",
-            get(join::form).post(join::submit),
-        )
-        .route(
-            "/invitations/{token}",
-            get(people::invitation).post(people::accept),
-        )
+        .route("/organisations/{slug}/people", get(people::list).post(people::invite))
+        .route("/organisations/{slug}/join", get(join::form).post(join::submit))
+        .route("/invitations/{token}", get(people::invitation).post(people::accept))
 }
 
 /// Select options: (key, label, selected).
@@ -50,11 +38,7 @@ pub fn options<T: Copy>(
     all.iter()
         .map(|v| {
             let k = key(*v);
-            (
-                k.to_string(),
-                lang.t(&format!("{prefix}-{k}")),
-                selected.iter().any(|s| s == k),
-            )
+            (k.to_string(), lang.t(&format!("{prefix}-{k}")), selected.iter().any(|s| s == k))
         })
         .collect()
 }

@@ -36,63 +36,29 @@ pub struct InviteForm {
     role: String,
 }
 
-async fn people_page(
-    ctx: &Ctx,
-    slug: &str,
-    invite: InviteForm,
-    errors: FormErrors,
-) -> Result<PeoplePage, WebError> {
+async fn people_page(ctx: &Ctx, slug: &str, invite: InviteForm, errors: FormErrors) -> Result<PeoplePage, WebError> {
     let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, slug).await?;
     let people = organisations::members(ctx.app(), &ctx.actor, &org, role).await?;
-    let can_invite =
-        policy::decide(&ctx.actor, Action::InviteToOrganisation { my_role: role }).allowed();
+    let can_invite = policy::decide(&ctx.actor, Action::InviteToOrganisation { my_role: role }).allowed();
     let mut p = ctx.form_page("people-title").await;
     p.title = format!("{} – {}", p.title, org.name);
-    Ok(PeoplePage {
-        p,
-        org,
-        people,
-        can_invite,
-        invite,
-        errors,
-    })
+    Ok(PeoplePage { p, org, people, can_invite, invite, errors })
 }
 
 pub async fn list(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let invite = InviteForm {
-        role: "member".into(),
-        ..Default::default()
-    };
-    Ok(crate::html(
-        &people_page(&ctx, &slug, invite, FormErrors::none()).await?,
-    ))
+    let invite = InviteForm { role: "member".into(), ..Default::default() };
+    Ok(crate::html(&people_page(&ctx, &slug, invite, FormErrors::none()).await?))
 }
 
-pub async fn invite(
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    Form(f): Form<InviteForm>,
-) -> Result<Response, WebError> {
-    match organisations::invite(
-        ctx.app(),
-        &ctx.actor,
-        &slug,
-        &f.email,
-        &f.role,
-        ctx.lang.code(),
-    )
-    .await
-    {
+pub async fn invite(ctx: Ctx, Path(slug): Path<String>, Form(f): Form<InviteForm>) -> Result<Response, WebError> {
+    match organisations::invite(ctx.app(), &ctx.actor, &slug, &f.email, &f.role, ctx.lang.code()).await {
         Ok(()) => {
             ctx.flash("invite-sent").await;
             Ok(Redirect::to(&ctx.href(&format!("/organisations/{slug}/people"))).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                crate::html(&people_page(&ctx, &slug, f, errors).await?),
-            )
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&people_page(&ctx, &slug, f, errors).await?))
                 .into_response())
         }
     }

@@ -25,27 +25,11 @@ struct ListPage {
 
 pub async fn list(ctx: Ctx, Query(filter): Query<ListFilter>) -> Result<Response, WebError> {
     let orgs = organisations::list_public(ctx.app(), &filter).await?;
-    let types = super::options(
-        OrgType::ALL,
-        OrgType::key,
-        "org-type",
-        ctx.lang,
-        std::slice::from_ref(&filter.org_type),
-    );
-    let focuses = super::options(
-        FocusArea::ALL,
-        FocusArea::key,
-        "focus",
-        ctx.lang,
-        std::slice::from_ref(&filter.focus),
-    );
-    Ok(crate::html(&ListPage {
-        p: ctx.page("orgs-title").await,
-        orgs,
-        filter,
-        types,
-        focuses,
-    }))
+    let types =
+        super::options(OrgType::ALL, OrgType::key, "org-type", ctx.lang, std::slice::from_ref(&filter.org_type));
+    let focuses =
+        super::options(FocusArea::ALL, FocusArea::key, "focus", ctx.lang, std::slice::from_ref(&filter.focus));
+    Ok(crate::html(&ListPage { p: ctx.page("orgs-title").await, orgs, filter, types, focuses }))
 }
 
 #[derive(Template)]
@@ -63,20 +47,11 @@ struct ShowPage {
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
     let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
     let can_edit = policy::decide(&ctx.actor, Action::EditOrganisation { my_role: role }).allowed();
-    let can_see_people = policy::decide(
-        &ctx.actor,
-        Action::ViewOrganisationMembers { my_role: role },
-    )
-    .allowed();
-    let can_apply = policy::decide(&ctx.actor, Action::ApplyForMembership { my_role: role })
-        .allowed()
+    let can_see_people = policy::decide(&ctx.actor, Action::ViewOrganisationMembers { my_role: role }).allowed();
+    let can_apply = policy::decide(&ctx.actor, Action::ApplyForMembership { my_role: role }).allowed()
         && (org.membership_status == "none" || org.membership_status == "rejected");
     // Membership history is for the organisation's people and staff only.
-    let history = if can_see_people {
-        membership::history(ctx.app(), org.id).await?
-    } else {
-        vec![]
-    };
+    let history = if can_see_people { membership::history(ctx.app(), org.id).await? } else { vec![] };
     let text = if ctx.lang == crate::i18n::Lang::En && !org.description_en.is_empty() {
         &org.description_en
     } else if org.description_fi.is_empty() {
@@ -87,13 +62,5 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
     let description = kimppa_markdown::render(text);
     let mut p = ctx.page("org-title").await;
     p.title = org.name.clone();
-    Ok(crate::html(&ShowPage {
-        p,
-        org,
-        description,
-        can_edit,
-        can_see_people,
-        can_apply,
-        history,
-    }))
+    Ok(crate::html(&ShowPage { p, org, description, can_edit, can_see_people, can_apply, history }))
 }

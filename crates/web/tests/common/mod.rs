@@ -120,7 +120,9 @@ impl TestApp {
     /// Adds `u` to `org` with `role`, through an invitation.
     pub async fn add_to_org(&self, org: &organisation::Model, admin: &user::Model, u: &user::Model, role: OrgRole) {
         let admin_actor = kimppa_app::accounts::actor_for(admin, false);
-        kimppa_app::organisations::invite(&self.app, &admin_actor, &org.slug, &u.email, role.key(), "fi").await.unwrap();
+        kimppa_app::organisations::invite(&self.app, &admin_actor, &org.slug, &u.email, role.key(), "fi")
+            .await
+            .unwrap();
         let body = self.last_email_to(&u.email).await.body_text;
         let token = link_after(&body, "/invitations/").unwrap();
         let token = token.rsplit('/').next().unwrap().to_string();
@@ -147,7 +149,12 @@ impl TestApp {
     }
 
     pub async fn find_org(&self, slug: &str) -> organisation::Model {
-        organisation::Entity::find().filter(organisation::Column::Slug.eq(slug)).one(&self.app.db).await.unwrap().unwrap()
+        organisation::Entity::find()
+            .filter(organisation::Column::Slug.eq(slug))
+            .one(&self.app.db)
+            .await
+            .unwrap()
+            .unwrap()
     }
 
     /// A client logged in as `u` (with a TOTP code when it has a secret).
