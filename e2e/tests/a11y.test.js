@@ -15,12 +15,19 @@ import {
   loggedInPage,
   totp,
   expectNoA11yViolations,
+  expectErrorSummaryWired,
   screenshot,
   LANGS,
   ORCHESTRATOR,
   PURKUTAITO_ADMIN,
   MUHOS_ADMIN,
 } from './helpers.js';
+
+// A 1×1 PNG.
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 let server;
 let browser;
@@ -54,6 +61,7 @@ async function submitForm(page, action, status) {
   const resp = await submit(page, button);
   assert.equal(resp.status(), status, `POST ${action}: expected HTTP ${status}, got ${resp.status()}`);
   await page.locator('.error-summary').first().waitFor();
+  await expectErrorSummaryWired(page);
 }
 
 for (const lang of LANGS) {
@@ -163,6 +171,28 @@ test('organisation admin pages pass axe (purkutaito admin)', async (t) => {
         for (const box of await p.locator('input[name="focus_areas"]').all()) await box.uncheck();
         await submitForm(p, `/${lang}/organisations/purkutaito/edit`, 422);
       }, `org-edit-errors-${lang}`);
+      await audit(t, page, `${lang} organisation edit, logo that is not an image`, async (p) => {
+        await visit(p, `/${lang}/organisations/purkutaito/edit`);
+        await p.locator('#f-logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: Buffer.from('this is not an image') });
+        await submitForm(p, `/${lang}/organisations/purkutaito/logo`, 422);
+      });
+      await audit(t, page, `${lang} organisation edit, logo uploaded`, async (p) => {
+        await visit(p, `/${lang}/organisations/purkutaito/edit`);
+        await p.locator('#f-logo').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: TINY_PNG });
+        const resp = await submit(p, p.locator(`main form[action="/${lang}/organisations/purkutaito/logo"] button[type="submit"]`));
+        assert.equal(resp.status(), 200);
+        assert.equal(new URL(p.url()).pathname, `/${lang}/organisations/purkutaito/edit`);
+        await p.locator('main .flash').waitFor();
+        const img = p.locator('main img.logo');
+        await img.waitFor();
+        assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the uploaded logo is served');
+      });
+      await audit(t, page, `${lang} organisation page with a logo`, async (p) => {
+        await visit(p, `/${lang}/organisations/purkutaito`);
+        const img = p.locator('main img.logo');
+        assert.match(await img.getAttribute('alt'), /Purkutaito/);
+        assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the logo is served');
+      });
       await audit(t, page, `${lang} organisation people`, (p) => visit(p, `/${lang}/organisations/purkutaito/people`));
       await audit(t, page, `${lang} organisation people, invitation with errors`, async (p) => {
         await visit(p, `/${lang}/organisations/purkutaito/people`);
@@ -214,6 +244,7 @@ test('admin pages pass axe (orchestrator with TOTP)', async (t) => {
         const resp = await submit(p, reject.locator('button[type="submit"]'));
         assert.equal(resp.status(), 422);
         await p.locator('.error-summary').waitFor();
+        await expectErrorSummaryWired(p);
       }, `admin-memberships-errors-${lang}`);
       await audit(t, page, `${lang} admin users`, (p) => visit(p, `/${lang}/admin/users`));
       await audit(t, page, `${lang} admin users, search`, (p) => visit(p, `/${lang}/admin/users?q=purkutaito`));

@@ -282,6 +282,63 @@ export async function expectNoA11yViolations(page, label = page.url()) {
   return results;
 }
 
+// ---------------------------------------------------------------- form errors
+
+/**
+ * Checks the error-summary pattern of the current page: there is an error
+ * summary, each of its links points to a form control (or a fieldset) on the
+ * page, and that control shows its own error beside it — the control is
+ * marked `aria-invalid="true"` and described by a visible `.error-message`.
+ * Returns the number of errors.
+ */
+export async function expectErrorSummaryWired(page) {
+  const summary = page.locator('.error-summary');
+  assert.equal(await summary.count(), 1, `expected one error summary on ${page.url()}`);
+  const problems = await page.evaluate(() => {
+    const out = [];
+    const links = [...document.querySelectorAll('.error-summary a')];
+    if (links.length === 0) out.push('the error summary has no links');
+    for (const a of links) {
+      const href = a.getAttribute('href') || '';
+      const label = `summary link ${JSON.stringify(a.textContent.trim())} (${href})`;
+      if (!href.startsWith('#')) {
+        out.push(`${label} is not a link to the field`);
+        continue;
+      }
+      const target = document.getElementById(decodeURIComponent(href.slice(1)));
+      if (!target) {
+        out.push(`${label} points to nothing`);
+        continue;
+      }
+      const visible = (el) => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+      };
+      if (target.tagName === 'FIELDSET') {
+        const msg = target.querySelector('.error-message');
+        if (!msg || !visible(msg)) out.push(`${label}: the fieldset shows no error message`);
+        continue;
+      }
+      if (!['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName)) {
+        out.push(`${label} points to a <${target.tagName.toLowerCase()}>, not to the form control`);
+        continue;
+      }
+      if (target.getAttribute('aria-invalid') !== 'true') out.push(`${label}: the control is not aria-invalid`);
+      const described = (target.getAttribute('aria-describedby') || '')
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((id) => document.getElementById(id))
+        .filter(Boolean);
+      const msg = described.find((el) => el.classList.contains('error-message'));
+      if (!msg) out.push(`${label}: the control is not described by an error message beside it`);
+      else if (!visible(msg)) out.push(`${label}: the error message beside the control is not visible`);
+    }
+    return out;
+  });
+  assert.deepEqual(problems, [], `error summary problems on ${page.url()}:\n  ${problems.join('\n  ')}`);
+  return summary.locator('a').count();
+}
+
 // ---------------------------------------------------------------- screenshots
 
 /** Saves a full-page PNG to e2e/test-results/NAME.png and returns its path. */

@@ -17,6 +17,7 @@ import {
   randomBusinessId,
   uniqueSuffix,
   screenshot,
+  expectErrorSummaryWired,
   ORCHESTRATOR,
   DEMO_PASSWORD,
 } from './helpers.js';
@@ -147,6 +148,7 @@ test('foundation journey: register → verify → organisation → application �
       const summary = personPage.locator('.error-summary');
       await summary.waitFor();
       assert.equal(await summary.locator('a[href="#f-business_id"]').count(), 1, 'the error summary links to the Business ID field');
+      assert.equal(await expectErrorSummaryWired(personPage), 1, 'only the Business ID is wrong');
       const fieldError = personPage.locator('#f-business_id-error');
       await fieldError.waitFor();
       assert.ok((await fieldError.innerText()).trim().length > 0, 'the field error has text');
@@ -202,6 +204,7 @@ test('foundation journey: register → verify → organisation → application �
       await personPage.locator('#f-accept-error').waitFor();
       assert.equal(await personPage.locator('#f-accept').getAttribute('aria-invalid'), 'true');
       assert.equal(await personPage.locator('#f-accept').isChecked(), false);
+      await expectErrorSummaryWired(personPage);
 
       await personPage.locator('#f-accept').check();
       resp = await submit(personPage, personPage.locator(`main form[action="/fi/organisations/${slug}/join"] button[type="submit"]`));
@@ -296,6 +299,7 @@ test('register and login work without JavaScript, and logout is a plain form', a
     let resp = await submit(page, page.locator('main form[action="/en/register"] button[type="submit"]'));
     assert.equal(resp.status(), 422);
     await page.locator('.error-summary').waitFor();
+    assert.equal(await expectErrorSummaryWired(page), 3);
     for (const f of ['name', 'email', 'password']) {
       assert.equal(await page.locator(`.error-summary a[href="#f-${f}"]`).count(), 1, `summary links to ${f}`);
       assert.equal(await page.locator(`#f-${f}`).getAttribute('aria-invalid'), 'true', `${f} is marked invalid`);

@@ -30,7 +30,12 @@ impl Mailer {
         let from: Mailbox = c.from.parse()?;
         Ok(match c.smtp_url.as_deref().filter(|s| !s.is_empty()) {
             None => Mailer::Outbox { from },
-            Some(url) => Mailer::Smtp { from, transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build() },
+            Some(url) => Mailer::Smtp {
+                from,
+                transport: AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?
+                    .timeout(Some(std::time::Duration::from_secs(20)))
+                    .build(),
+            },
         })
     }
 

@@ -12,7 +12,9 @@ use sea_orm::{
 
 /// After this many failed attempts a row is marked failed and left for an operator.
 pub const MAX_ATTEMPTS: i32 = 8;
-const LEASE_SECONDS: i64 = 120;
+/// How long a claimed row stays with one node; a node that dies mid-job
+/// loses the row to another after this. Longer than the SMTP timeout.
+const LEASE_SECONDS: i64 = 30;
 const BATCH: u64 = 50;
 
 /// Runs until `shutdown` resolves, polling every second and waking early
