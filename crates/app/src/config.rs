@@ -91,10 +91,10 @@ impl Config {
     /// e.g. `KIMPPA_EMAIL__SMTP_URL`).
     pub fn load() -> Result<Config, ConfigError> {
         let file = std::env::var("KIMPPA_CONFIG").ok();
-        if let Some(f) = &file {
-            if !std::path::Path::new(f).exists() {
-                return Err(ConfigError(format!("KIMPPA_CONFIG names `{f}`, which does not exist")));
-            }
+        if let Some(f) = &file
+            && !std::path::Path::new(f).exists()
+        {
+            return Err(ConfigError(format!("KIMPPA_CONFIG names `{f}`, which does not exist")));
         }
         let file = file.unwrap_or_else(|| "kimppa.toml".into());
         Self::from_figment(
@@ -125,10 +125,10 @@ impl Config {
         }
         url::Url::parse(&self.base_url)
             .map_err(|e| ConfigError(format!("base_url `{}` is not a URL: {e}", self.base_url)))?;
-        if let Some(smtp) = &self.email.smtp_url {
-            if !smtp.is_empty() && !(smtp.starts_with("smtp://") || smtp.starts_with("smtps://")) {
-                return Err(ConfigError("email.smtp_url must start with smtp:// or smtps://".into()));
-            }
+        if let Some(smtp) = &self.email.smtp_url
+            && !(smtp.is_empty() || smtp.starts_with("smtp://") || smtp.starts_with("smtps://"))
+        {
+            return Err(ConfigError("email.smtp_url must start with smtp:// or smtps://".into()));
         }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError(format!("email.from `{}` is not a valid address", self.email.from)));

@@ -33,13 +33,12 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, StoreError> {
     let mut opts = ConnectOptions::new(url.to_string());
     opts.sqlx_logging(false).acquire_timeout(Duration::from_secs(10)).max_connections(if is_sqlite { 8 } else { 16 });
     if is_sqlite {
-        if let Some(path) = sqlite_path(url) {
-            if let Some(parent) = std::path::Path::new(&path).parent() {
-                if !parent.as_os_str().is_empty() {
-                    std::fs::create_dir_all(parent)
-                        .map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
-                }
-            }
+        let path = sqlite_path(url);
+        if let Some(parent) = path.as_deref().and_then(|p| std::path::Path::new(p).parent())
+            && !parent.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|source| StoreError::Folder { path: parent.display().to_string(), source })?;
         }
         opts.map_sqlx_sqlite_opts(|o| {
             o.create_if_missing(true)

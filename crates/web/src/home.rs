@@ -41,7 +41,7 @@ struct HomePage {
 pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
     let mut orgs = organisations::list_public(ctx.app(), &ListFilter::default()).await?;
     let member_count = orgs.len();
-    orgs.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    orgs.sort_by_key(|o| std::cmp::Reverse(o.updated_at));
     orgs.truncate(6);
     Ok(crate::html(&HomePage { p: ctx.page("home-title").await, member_count, newest: orgs }))
 }

@@ -22,6 +22,9 @@ enum Expect {
 }
 use Expect::*;
 
+/// Method, path, form fields, expected outcome per role.
+type Route = (&'static str, String, Vec<(&'static str, &'static str)>, [Expect; 7]);
+
 const ROLES: [&str; 7] =
     ["anonymous", "person", "org-member", "org-admin", "orchestrator-no-2fa", "orchestrator", "operator"];
 
@@ -76,7 +79,7 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     let admin_pages = [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Ok, Ok];
     let logged_in = [Login, Ok, Ok, Ok, Ok, Ok, Ok];
     let everyone = [Ok; 7];
-    let routes: Vec<(&str, String, Vec<(&str, &str)>, [Expect; 7])> = vec![
+    let routes: Vec<Route> = vec![
         ("GET", "/fi/".into(), vec![], everyone),
         ("GET", "/en/organisations".into(), vec![], everyone),
         ("GET", format!("/fi/organisations/{l}"), vec![], everyone),

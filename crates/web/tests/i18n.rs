@@ -91,8 +91,17 @@ fn every_enum_value_has_a_label_in_both_languages() {
     ] {
         keys.push(k.into());
     }
-    for (code, _) in [("err-business-id-format", 0)] {
-        keys.push(code.into());
+    // Every domain error has a message.
+    for e in [
+        DomainError::BusinessIdFormat,
+        DomainError::BusinessIdCheckDigit,
+        DomainError::Email,
+        DomainError::Slug,
+        DomainError::UnknownValue(String::new()),
+        DomainError::Required,
+        DomainError::TooLong(1),
+    ] {
+        keys.push(e.code().into());
     }
     for k in &keys {
         for lang in Lang::ALL {

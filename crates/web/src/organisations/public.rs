@@ -52,13 +52,8 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         && (org.membership_status == "none" || org.membership_status == "rejected");
     // Membership history is for the organisation's people and staff only.
     let history = if can_see_people { membership::history(ctx.app(), org.id).await? } else { vec![] };
-    let text = if ctx.lang == crate::i18n::Lang::En && !org.description_en.is_empty() {
-        &org.description_en
-    } else if org.description_fi.is_empty() {
-        &org.description_en
-    } else {
-        &org.description_fi
-    };
+    let prefer_en = ctx.lang == crate::i18n::Lang::En && !org.description_en.is_empty();
+    let text = if prefer_en || org.description_fi.is_empty() { &org.description_en } else { &org.description_fi };
     let description = kimppa_markdown::render(text);
     let mut p = ctx.page("org-title").await;
     p.title = org.name.clone();
