@@ -155,7 +155,7 @@ test('organisation admin pages pass axe (purkutaito admin)', async (t) => {
         await visit(p, `/${lang}/account`);
         await submitForm(p, `/${lang}/account/password`, 422);
       });
-      await audit(t, page, `${lang} security (TOTP set-up)`, (p) => visit(p, `/${lang}/account/security`));
+      await audit(t, page, `${lang} security (TOTP set-up)`, (p) => visit(p, `/${lang}/account/security`), `security-${lang}`);
       await audit(t, page, `${lang} security with errors`, async (p) => {
         await visit(p, `/${lang}/account/security`);
         await p.locator('#f-code').fill('12');
@@ -257,7 +257,7 @@ test('admin pages pass axe (orchestrator with TOTP)', async (t) => {
         await submitForm(p, `/${lang}/admin/agreements`, 422);
         assert.equal(await p.locator('.error-summary li').count(), 2);
       });
-      await audit(t, page, `${lang} admin outbox`, (p) => visit(p, `/${lang}/admin/outbox`));
+      await audit(t, page, `${lang} admin outbox`, (p) => visit(p, `/${lang}/admin/outbox`), `admin-outbox-${lang}`);
       await audit(t, page, `${lang} admin audit log`, (p) => visit(p, `/${lang}/admin/audit`));
       await audit(t, page, `${lang} security (TOTP on)`, (p) => visit(p, `/${lang}/account/security`));
       await audit(t, page, `${lang} account (staff)`, (p) => visit(p, `/${lang}/account`));
@@ -322,3 +322,46 @@ for (const lang of LANGS) {
     }
   });
 }
+
+/** True when the page scrolls sideways (content wider than the viewport). */
+function overflowsSideways(page) {
+  return page.evaluate(() => {
+    const wide = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+      .map((el) => el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') + (el.className ? `.${String(el.className).split(' ').join('.')}` : ''));
+    return document.documentElement.scrollWidth > document.documentElement.clientWidth ? wide.slice(0, 5) : [];
+  });
+}
+
+test('reflow: no sideways scrolling at 320 CSS pixels (WCAG 1.4.10)', async (t) => {
+  const anon = await newContext(browser, server.baseUrl, { viewport: { width: 320, height: 640 } });
+  const staff = await newContext(browser, server.baseUrl, { viewport: { width: 320, height: 640 } });
+  try {
+    const page = await anon.newPage();
+    const staffPage = await staff.newPage();
+    await login(staffPage, ORCHESTRATOR, 'fi');
+    for (const lang of LANGS) {
+      const pages = [
+        [page, `/${lang}/`],
+        [page, `/${lang}/organisations`],
+        [page, `/${lang}/organisations/purkutaito`],
+        [page, `/${lang}/register`],
+        [staffPage, `/${lang}/admin/memberships`],
+        [staffPage, `/${lang}/admin/users`],
+        [staffPage, `/${lang}/admin/outbox`],
+        [staffPage, `/${lang}/admin/audit`],
+      ];
+      for (const [p, url] of pages) {
+        await t.test(`${url} at 320 px`, async () => {
+          await visit(p, url);
+          const wide = await overflowsSideways(p);
+          if (wide.length > 0) await screenshot(p, `reflow-${url.replace(/\//g, '_')}`);
+          assert.deepEqual(wide, [], `${url} scrolls sideways at 320 px; too wide: ${wide.join(', ')}`);
+        });
+      }
+    }
+  } finally {
+    await anon.close();
+    await staff.close();
+  }
+});
