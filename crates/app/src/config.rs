@@ -28,28 +28,53 @@ pub struct Config {
     pub email: EmailConfig,
 }
 
+/// Where uploaded files go. `backend` picks the store; the S3 settings
+/// are read only for `s3`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-#[serde(tag = "backend", rename_all = "lowercase", deny_unknown_fields)]
-pub enum FilesConfig {
+#[serde(deny_unknown_fields)]
+pub struct FilesConfig {
+    pub backend: FilesBackend,
+    /// Folder for `local`.
+    pub path: String,
+    pub bucket: Option<String>,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
+    /// Plain-HTTP endpoints (for local S3-compatible servers).
+    pub allow_http: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum FilesBackend {
     /// Files in a local folder.
-    Local { path: String },
+    Local,
     /// Files in memory (tests).
     Memory,
     /// S3-compatible object storage.
-    S3 {
-        bucket: String,
-        #[serde(default)]
-        endpoint: Option<String>,
-        #[serde(default = "default_region")]
-        region: String,
-        #[serde(default)]
-        access_key_id: Option<String>,
-        #[serde(default)]
-        secret_access_key: Option<String>,
-        /// Plain-HTTP endpoints (for local S3-compatible servers).
-        #[serde(default)]
-        allow_http: bool,
-    },
+    S3,
+}
+
+impl FilesConfig {
+    pub fn memory() -> FilesConfig {
+        FilesConfig { backend: FilesBackend::Memory, ..FilesConfig::default() }
+    }
+}
+
+impl Default for FilesConfig {
+    fn default() -> Self {
+        FilesConfig {
+            backend: FilesBackend::Local,
+            path: "data/files".into(),
+            bucket: None,
+            endpoint: None,
+            region: default_region(),
+            access_key_id: None,
+            secret_access_key: None,
+            allow_http: false,
+        }
+    }
 }
 
 fn default_region() -> String {
@@ -74,7 +99,7 @@ impl Default for Config {
             base_url: "http://127.0.0.1:8080".into(),
             secure_cookies: false,
             demo_on_empty: true,
-            files: FilesConfig::Local { path: "data/files".into() },
+            files: FilesConfig::default(),
             email: EmailConfig { from: "Kimppa <noreply@kimppa.example.org>".into(), smtp_url: None },
         }
     }
@@ -130,6 +155,9 @@ impl Config {
         {
             return Err(ConfigError("email.smtp_url must start with smtp:// or smtps://".into()));
         }
+        if self.files.backend == FilesBackend::S3 && self.files.bucket.as_deref().is_none_or(str::is_empty) {
+            return Err(ConfigError("files.bucket is required when files.backend = \"s3\"".into()));
+        }
         if self.email.from.parse::<lettre::message::Mailbox>().is_err() {
             return Err(ConfigError(format!("email.from `{}` is not a valid address", self.email.from)));
         }
@@ -167,6 +195,11 @@ mod tests {
     #[test]
     fn s3_storage_is_configurable() {
         let c = from_toml("[files]\nbackend = 's3'\nbucket = 'kimppa'\nendpoint = 'http://127.0.0.1:9000'").unwrap();
-        assert!(matches!(c.files, FilesConfig::S3 { ref bucket, .. } if bucket == "kimppa"));
+        assert_eq!(c.files.backend, FilesBackend::S3);
+        assert_eq!(c.files.bucket.as_deref(), Some("kimppa"));
+        let e = from_toml("[files]\nbackend = 's3'").unwrap_err().to_string();
+        assert!(e.contains("files.bucket"), "{e}");
+        let e = from_toml("[files]\nbackend = 'ftp'").unwrap_err().to_string();
+        assert!(e.contains("ftp"), "{e}");
     }
 }

@@ -3,7 +3,10 @@
 //! checked by their content (magic bytes), never by the name or the
 //! browser's claim.
 
-use crate::{AppError, config::FilesConfig};
+use crate::{
+    AppError,
+    config::{FilesBackend, FilesConfig},
+};
 use bytes::Bytes;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload, path::Path};
 use std::sync::Arc;
@@ -58,25 +61,26 @@ impl ImageKind {
 
 impl Files {
     pub fn from_config(c: &FilesConfig) -> anyhow::Result<Files> {
-        let store: Arc<dyn ObjectStore> = match c {
-            FilesConfig::Memory => Arc::new(object_store::memory::InMemory::new()),
-            FilesConfig::Local { path } => {
+        let store: Arc<dyn ObjectStore> = match c.backend {
+            FilesBackend::Memory => Arc::new(object_store::memory::InMemory::new()),
+            FilesBackend::Local => {
+                let path = &c.path;
                 std::fs::create_dir_all(path)
                     .map_err(|e| anyhow::anyhow!("cannot create the files folder `{path}`: {e}"))?;
                 Arc::new(object_store::local::LocalFileSystem::new_with_prefix(path)?)
             }
-            FilesConfig::S3 { bucket, endpoint, region, access_key_id, secret_access_key, allow_http } => {
+            FilesBackend::S3 => {
                 let mut b = object_store::aws::AmazonS3Builder::new()
-                    .with_bucket_name(bucket)
-                    .with_region(region)
-                    .with_allow_http(*allow_http);
-                if let Some(e) = endpoint {
+                    .with_bucket_name(c.bucket.clone().unwrap_or_default())
+                    .with_region(&c.region)
+                    .with_allow_http(c.allow_http);
+                if let Some(e) = &c.endpoint {
                     b = b.with_endpoint(e).with_virtual_hosted_style_request(false);
                 }
-                if let Some(k) = access_key_id {
+                if let Some(k) = &c.access_key_id {
                     b = b.with_access_key_id(k);
                 }
-                if let Some(s) = secret_access_key {
+                if let Some(s) = &c.secret_access_key {
                     b = b.with_secret_access_key(s);
                 }
                 Arc::new(b.build()?)
@@ -131,7 +135,7 @@ mod tests {
 
     #[tokio::test]
     async fn logo_checks_size_and_type() {
-        let f = Files::from_config(&FilesConfig::Memory).unwrap();
+        let f = Files::from_config(&FilesConfig::memory()).unwrap();
         let big = Bytes::from(vec![0u8; MAX_LOGO_BYTES + 1]);
         assert!(matches!(f.put_logo(1, big).await, Err(AppError::Invalid(e)) if e[0].code == "err-file-too-large"));
         assert!(

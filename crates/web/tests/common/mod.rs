@@ -59,7 +59,7 @@ pub fn test_config(database_url: String) -> Config {
     Config {
         database_url,
         base_url: "http://kimppa.test".into(),
-        files: kimppa_app::config::FilesConfig::Memory,
+        files: kimppa_app::config::FilesConfig::memory(),
         demo_on_empty: false,
         ..Config::default()
     }
