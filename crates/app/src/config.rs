@@ -123,9 +123,11 @@ impl Config {
         }
         let file = file.unwrap_or_else(|| "kimppa.toml".into());
         Self::from_figment(
-            Figment::from(Serialized::defaults(Config::default()))
-                .merge(Toml::file(file))
-                .merge(Env::prefixed("KIMPPA_").ignore(&["CONFIG", "TEST_POSTGRES_URL", "LOG"]).split("__")),
+            Figment::from(Serialized::defaults(Config::default())).merge(Toml::file(file)).merge(
+                Env::prefixed("KIMPPA_")
+                    .ignore(&["CONFIG", "TEST_POSTGRES_URL", "LOG", "LOG_FORMAT", "ADMIN_PASSWORD", "BIN"])
+                    .split("__"),
+            ),
         )
     }
 

@@ -103,7 +103,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let app = App::start(config).await?;
             let password = std::env::var(&password_env)
                 .with_context(|| format!("set the password in the environment variable {password_env}"))?;
-            let u = kimppa_app::accounts::create_admin(&app, &email, &name, &role, &password).await?;
+            let u = kimppa_app::accounts::create_admin(&app, &email, &name, &role, &password).await.map_err(explain)?;
             println!(
                 "created {} ({}) as {}; turn on two-step verification at first login",
                 u.name, u.email, u.platform_role
@@ -127,6 +127,22 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{message}");
             Ok(())
         }
+    }
+}
+
+/// Turns field errors into English sentences for the terminal.
+fn explain(e: kimppa_app::AppError) -> anyhow::Error {
+    match e {
+        kimppa_app::AppError::Invalid(fields) => anyhow::anyhow!(
+            "{}",
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, kimppa_web::i18n::Lang::En.t(f.code)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        kimppa_app::AppError::Conflict("email-taken") => anyhow::anyhow!("an account with this email exists already"),
+        other => other.into(),
     }
 }
 
