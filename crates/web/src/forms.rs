@@ -5,7 +5,15 @@ use kimppa_app::AppError;
 
 #[derive(Debug, Default, Clone)]
 pub struct FormErrors {
-    items: Vec<(String, String)>,
+    /// (field, message beside the field, line in the error summary)
+    items: Vec<(String, String, String)>,
+}
+
+/// The summary line names the field (`Y-tunnus: …`) when the field has a
+/// `summary-<field>` label.
+fn summary_line(field: &str, message: &str, lang: Lang) -> String {
+    let key = format!("summary-{}", field.replace('_', "-"));
+    if lang.has(&key) { format!("{}: {message}", lang.t(&key)) } else { message.to_string() }
 }
 
 impl FormErrors {
@@ -16,27 +24,34 @@ impl FormErrors {
     /// Field errors of `e` in `lang`; `None` when `e` is not about fields.
     pub fn from_app(e: &AppError, lang: Lang) -> Option<FormErrors> {
         match e {
-            AppError::Invalid(errs) => {
-                Some(FormErrors { items: errs.iter().map(|f| (f.field.to_string(), lang.t(f.code))).collect() })
-            }
+            AppError::Invalid(errs) => Some(FormErrors {
+                items: errs
+                    .iter()
+                    .map(|f| {
+                        let m = lang.t(f.code);
+                        (f.field.to_string(), m.clone(), summary_line(f.field, &m, lang))
+                    })
+                    .collect(),
+            }),
             _ => None,
         }
     }
 
     /// A form-level message (shown in the summary, linked to `field`).
     pub fn one(field: &str, message: String) -> FormErrors {
-        FormErrors { items: vec![(field.to_string(), message)] }
+        FormErrors { items: vec![(field.to_string(), message.clone(), message)] }
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.items.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str())
+        self.items.iter().find(|(f, _, _)| f == field).map(|(_, m, _)| m.as_str())
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    pub fn items(&self) -> &[(String, String)] {
-        &self.items
+    /// (field, summary line) pairs for the error summary.
+    pub fn summary(&self) -> Vec<(&str, &str)> {
+        self.items.iter().map(|(f, _, s)| (f.as_str(), s.as_str())).collect()
     }
 }

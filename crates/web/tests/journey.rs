@@ -101,7 +101,7 @@ async fn journey(b: kimppa_store::testing::Backend) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("class=\"error-summary\""));
     assert!(r.body.contains("tarkistusmerkki ei täsmää"), "check digit message");
-    assert!(r.body.contains("href=\"#f-business_id\""), "summary links to the field");
+    assert!(r.body.contains("href=\"#f-business_id\">Y-tunnus: Y-tunnuksen"), "summary names and links the field");
     assert!(r.body.contains("value=\"0737546-3\""), "wrong id kept for correction");
     assert!(r.body.contains("value=\"Kierrätys Meikäläinen Oy\""), "name kept");
     assert!(r.body.contains("value=\"Kempele\""), "municipality kept");
