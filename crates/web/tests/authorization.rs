@@ -50,18 +50,7 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     t.add_to_org(&listed, &admin, &member, OrgRole::Member).await;
     let (other_admin, _) = t.user("admin@piilo.test", PlatformRole::Person).await;
     let hidden = t.org(&other_admin, "Piilo Oy", "pending").await;
-    kimppa_app::membership::publish_agreement(
-        &t.app,
-        &common::elevated(&orch),
-        &kimppa_app::membership::AgreementForm {
-            title_fi: "S".into(),
-            title_en: "C".into(),
-            body_fi: "s".into(),
-            body_en: "c".into(),
-        },
-    )
-    .await
-    .unwrap();
+    t.agreement(&orch, "Sitoumus").await;
 
     let mut clients: Vec<Client> = vec![
         t.client(),

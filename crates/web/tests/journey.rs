@@ -12,18 +12,7 @@ use kimppa_domain::PlatformRole;
 async fn journey(b: kimppa_store::testing::Backend) {
     let t = TestApp::new(b).await;
     let (orch, orch_secret) = t.user("orkestroija@kimppa.test", PlatformRole::Orchestrator).await;
-    kimppa_app::membership::publish_agreement(
-        &t.app,
-        &common::elevated(&orch),
-        &kimppa_app::membership::AgreementForm {
-            title_fi: "Sitoumus".into(),
-            title_en: "Commitment".into(),
-            body_fi: "Teemme kiertotaloutta yhdessä.".into(),
-            body_en: "We do circular business together.".into(),
-        },
-    )
-    .await
-    .unwrap();
+    t.agreement(&orch, "Teemme kiertotaloutta yhdessä.").await;
 
     // Register.
     let mut c = t.client();

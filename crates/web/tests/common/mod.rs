@@ -131,6 +131,17 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Publishes a commitment agreement version whose Finnish text is `body_fi`.
+    pub async fn agreement(&self, orchestrator: &user::Model, body_fi: &str) {
+        let form = kimppa_app::membership::AgreementForm {
+            title_fi: "Sitoumus".into(),
+            title_en: "Commitment".into(),
+            body_fi: body_fi.into(),
+            body_en: "We do circular business together.".into(),
+        };
+        kimppa_app::membership::publish_agreement(&self.app, &elevated(orchestrator), &form).await.unwrap();
+    }
+
     pub async fn emails_to(&self, to: &str) -> Vec<email::Model> {
         email::Entity::find()
             .filter(email::Column::ToAddr.eq(to))
