@@ -97,7 +97,8 @@ for (const lang of LANGS) {
       });
       await audit(t, page, `${lang} forgot password sent`, async (p) => {
         await visit(p, `/${lang}/password/forgot`);
-        await p.locator('#f-email').fill('nobody@example.com');
+        // A real account, so that the outbox audited later holds an email.
+        await p.locator('#f-email').fill('johan.oberg@bottenviken-fiber.example.com');
         const resp = await submit(p, p.locator(`main form[action="/${lang}/password/forgot"] button[type="submit"]`));
         assert.equal(resp.status(), 200);
       });
@@ -257,7 +258,16 @@ test('admin pages pass axe (orchestrator with TOTP)', async (t) => {
         await submitForm(p, `/${lang}/admin/agreements`, 422);
         assert.equal(await p.locator('.error-summary li').count(), 2);
       });
-      await audit(t, page, `${lang} admin outbox`, (p) => visit(p, `/${lang}/admin/outbox`), `admin-outbox-${lang}`);
+      await audit(t, page, `${lang} admin outbox`, async (p) => {
+        // Emails are written by a background job: wait for the reset email.
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          await visit(p, `/${lang}/admin/outbox`);
+          if ((await p.locator('article.email').count()) > 0) break;
+          assert.ok(Date.now() < deadline, 'the outbox should hold the password reset email');
+          await p.waitForTimeout(500);
+        }
+      }, `admin-outbox-${lang}`);
       await audit(t, page, `${lang} admin audit log`, (p) => visit(p, `/${lang}/admin/audit`));
       await audit(t, page, `${lang} security (TOTP on)`, (p) => visit(p, `/${lang}/account/security`));
       await audit(t, page, `${lang} account (staff)`, (p) => visit(p, `/${lang}/account`));

@@ -14,6 +14,7 @@ import {
   submit,
   login,
   loggedInPage,
+  totp,
   randomBusinessId,
   uniqueSuffix,
   screenshot,
@@ -249,6 +250,26 @@ test('foundation journey: register → verify → organisation → application �
       } finally {
         await anon.close();
       }
+    });
+
+    await step(t, 'the person turns on two-step verification and logs in with it', async () => {
+      await visit(personPage, '/fi/account/security');
+      const secret = (await personPage.locator('#totp-secret').innerText()).trim();
+      assert.match(secret, /^[A-Z2-7]{16,}=*$/, 'the secret key is shown in base32');
+      const form = personPage.locator('main form[action="/fi/account/security/enable"]');
+      // A wrong code is refused.
+      await form.locator('#f-code').fill(totp(secret) === '000000' ? '111111' : '000000');
+      let resp = await submit(personPage, form.locator('button[type="submit"]'));
+      assert.equal(resp.status(), 422);
+      await expectErrorSummaryWired(personPage);
+      await personPage.locator('#f-code').fill(totp(secret));
+      resp = await submit(personPage, personPage.locator('main form[action="/fi/account/security/enable"] button[type="submit"]'));
+      assert.equal(resp.status(), 200);
+      assert.equal(await personPage.locator('main form[action="/fi/account/security/disable"]').count(), 1, 'TOTP is now on');
+
+      resp = await submit(personPage, personPage.locator('header form[action="/fi/logout"] button'));
+      assert.equal(resp.status(), 200);
+      await login(personPage, { ...person, totp: secret }, 'fi');
     });
   } finally {
     await personCtx.close();
