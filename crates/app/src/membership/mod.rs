@@ -52,24 +52,24 @@ pub async fn publish_agreement(
     let body_fi = c.check("body_fi", required_text(&f.body_fi, 50_000));
     let body_en = c.check("body_en", required_text(&f.body_en, 50_000));
     c.finish()?;
+    let texts = [
+        title_fi.unwrap_or_default(),
+        title_en.unwrap_or_default(),
+        body_fi.unwrap_or_default(),
+        body_en.unwrap_or_default(),
+    ];
+    if let Some(cur) = current_agreement(app).await?
+        && [&cur.title_fi, &cur.title_en, &cur.body_fi, &cur.body_en] == [&texts[0], &texts[1], &texts[2], &texts[3]]
+    {
+        return Err(AppError::field("body_fi", "err-agreement-unchanged"));
+    }
     let tx = app.db.begin().await?;
     let next = agreement_version::Entity::find()
         .order_by_desc(agreement_version::Column::Version)
         .one(&tx)
         .await?
         .map_or(1, |v| v.version + 1);
-    let v = insert_agreement(
-        &tx,
-        next,
-        [
-            title_fi.unwrap_or_default(),
-            title_en.unwrap_or_default(),
-            body_fi.unwrap_or_default(),
-            body_en.unwrap_or_default(),
-        ],
-        actor.user_id(),
-    )
-    .await?;
+    let v = insert_agreement(&tx, next, texts, actor.user_id()).await?;
     changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "agreement.publish", format!("v{next}"), "")
         .await?;
     tx.commit().await?;

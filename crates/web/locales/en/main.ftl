@@ -29,6 +29,7 @@ home-lead = Companies, municipalities and research institutes of the circular ec
 home-browse = Browse members
 home-join = Join
 home-members = The cluster has { $count } member organisations
+home-see-all = See all members
 home-how-title = How to join
 home-how-1 = Register and confirm your email address.
 home-how-2 = Add your organisation to the shared registry.
@@ -279,6 +280,7 @@ err-agreement-outdated = A new version of the commitment was published. Read it 
 err-agreement-accept = Accept the commitment to send the application.
 err-reason-required = Write a reason for the rejection.
 err-form = The form could not be read. Please try again.
+err-agreement-unchanged = The text is the same as in the version in force. Change the text before publishing.
 err-csrf = The form has expired. Reload the page and try again.
 
 # Field names in the error summary

@@ -29,6 +29,7 @@ home-lead = Kiertotalousklusterin yritykset, kunnat ja tutkimuslaitokset löytä
 home-browse = Selaa jäseniä
 home-join = Liity mukaan
 home-members = Klusterissa on { $count } jäsenorganisaatiota
+home-see-all = Katso kaikki jäsenet
 home-how-title = Näin pääset mukaan
 home-how-1 = Rekisteröidy ja vahvista sähköpostiosoitteesi.
 home-how-2 = Lisää organisaatiosi tiedot yhteiseen rekisteriin.
@@ -279,6 +280,7 @@ err-agreement-outdated = Sitoumuksesta on julkaistu uusi versio. Lue se ja hyvä
 err-agreement-accept = Hyväksy sitoumus lähettääksesi hakemuksen.
 err-reason-required = Kirjoita perustelu hylkäykselle.
 err-form = Lomakkeen tietoja ei voitu lukea. Yritä uudelleen.
+err-agreement-unchanged = Teksti on sama kuin voimassa olevassa versiossa. Muuta tekstiä ennen julkaisua.
 err-csrf = Lomake on vanhentunut. Lataa sivu uudelleen ja yritä uudestaan.
 
 # Field names in the error summary
