@@ -116,6 +116,17 @@ async fn password_change_totp_and_logout(b: kimppa_store::testing::Backend) {
     let (u, _) = t.user("vaihtaja@kimppa.test", PlatformRole::Person).await;
     let mut c = t.login(&u, None).await;
     c.get("/en/account").await;
+    // Profile: a blank name is refused and the typed title kept.
+    let r = c.post("/en/account/profile", &[("name", " "), ("title", "Circularity lead")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Name: This is required.") && r.body.contains("value=\"Circularity lead\""));
+    assert_eq!(
+        c.post("/en/account/profile", &[("name", "Vilja Vaihtaja"), ("title", "Circularity lead")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let page = c.get("/en/account").await;
+    assert!(page.body.contains("Details saved.") && page.body.contains("value=\"Vilja Vaihtaja\""));
+    assert_eq!(t.find_user(&u.email).await.unwrap().title.as_deref(), Some("Circularity lead"));
     let r = c.post("/en/account/password", &[("current_password", "wrong one entirely"), ("new_password", "x")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(

@@ -323,3 +323,25 @@ pub async fn create_admin(
     )
     .await
 }
+
+/// What the profile form sends.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub title: String,
+}
+
+/// Updates the user's own name and job title.
+pub async fn update_profile(app: &App, user_id: i32, f: &ProfileForm) -> Result<user::Model, AppError> {
+    let mut c = Checker::default();
+    let name = c.check("name", required_text(&f.name, 120));
+    let title = c.check("title", kimppa_domain::optional_text(&f.title, 120));
+    c.finish()?;
+    let u = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
+    let mut am = u.into_active_model();
+    am.name = Set(name.unwrap_or_default());
+    am.title = Set(title.flatten());
+    Ok(am.update(&app.db).await?)
+}

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/password/reset", get(password::reset_form).post(password::reset_submit))
         .route("/account", get(password::account))
         .route("/account/password", post(password::change))
+        .route("/account/profile", post(password::profile))
         .route("/account/security", get(security::page))
         .route("/account/security/enable", post(security::enable))
         .route("/account/security/disable", post(security::disable))

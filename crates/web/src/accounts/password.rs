@@ -103,11 +103,25 @@ pub async fn reset_submit(ctx: Ctx, Form(f): Form<ResetForm>) -> Result<Response
 struct AccountPage {
     p: Page,
     user: user::Model,
+    profile: accounts::ProfileForm,
     orgs: Vec<(organisation::Model, String)>,
     errors: FormErrors,
 }
 
 async fn account_page(ctx: &Ctx, errors: FormErrors) -> Result<AccountPage, WebError> {
+    let profile = ctx
+        .user
+        .as_ref()
+        .map(|u| accounts::ProfileForm { name: u.name.clone(), title: u.title.clone().unwrap_or_default() })
+        .unwrap_or_default();
+    account_page_with(ctx, profile, errors).await
+}
+
+async fn account_page_with(
+    ctx: &Ctx,
+    profile: accounts::ProfileForm,
+    errors: FormErrors,
+) -> Result<AccountPage, WebError> {
     policy::require(&ctx.actor, policy::Action::ManageOwnAccount)?;
     let user = ctx.user.clone().ok_or(AppError::LoginRequired)?;
     let orgs = kimppa_app::organisations::memberships_of(ctx.app(), user.id)
@@ -115,7 +129,7 @@ async fn account_page(ctx: &Ctx, errors: FormErrors) -> Result<AccountPage, WebE
         .into_iter()
         .map(|(o, r)| (o, r.key().to_string()))
         .collect();
-    Ok(AccountPage { p: ctx.form_page("account-title").await, user, orgs, errors })
+    Ok(AccountPage { p: ctx.form_page("account-title").await, user, profile, orgs, errors })
 }
 
 pub async fn account(ctx: Ctx) -> Result<Response, WebError> {
@@ -140,6 +154,21 @@ pub async fn change(ctx: Ctx, Form(f): Form<ChangeForm>) -> Result<Response, Web
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&account_page(&ctx, errors).await?)).into_response())
+        }
+    }
+}
+
+pub async fn profile(ctx: Ctx, Form(f): Form<accounts::ProfileForm>) -> Result<Response, WebError> {
+    let user_id = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
+    match accounts::update_profile(ctx.app(), user_id, &f).await {
+        Ok(_) => {
+            ctx.flash("profile-saved").await;
+            Ok(Redirect::to(&ctx.href("/account")).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&account_page_with(&ctx, f, errors).await?))
+                .into_response())
         }
     }
 }

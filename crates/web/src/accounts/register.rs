@@ -69,7 +69,7 @@ pub async fn verify(ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, W
         Err(kimppa_app::AppError::TokenInvalid) => {
             let p = ctx.page("verify-bad-title").await;
             let message = p.t("verify-bad-text");
-            let page = MessagePage { message, link: Some((p.href("/login"), p.t("nav-login"))), p };
+            let page = MessagePage { message, link: Some((p.href("/password/forgot"), p.t("forgot-title"))), p };
             Ok((StatusCode::GONE, crate::html(&page)).into_response())
         }
         Err(e) => Err(e.into()),
