@@ -19,6 +19,8 @@ enum Expect {
     Conflict,
     /// 303 to a page of the app: the change was made.
     Done,
+    /// 410: the link is not valid.
+    Gone,
 }
 use Expect::*;
 
@@ -70,6 +72,14 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     let everyone = [Ok; 7];
     let routes: Vec<Route> = vec![
         ("GET", "/fi/".into(), vec![], everyone),
+        ("GET", "/fi/register".into(), vec![], everyone),
+        ("GET", "/fi/login".into(), vec![], everyone),
+        ("GET", "/en/password/forgot".into(), vec![], everyone),
+        ("GET", "/fi/invitations/not-a-token".into(), vec![], [Gone; 7]),
+        ("GET", "/fi/verify?token=not-a-token".into(), vec![], [Gone; 7]),
+        ("GET", "/healthz".into(), vec![], everyone),
+        ("GET", "/readyz".into(), vec![], everyone),
+        ("GET", "/api/v1/openapi.json".into(), vec![], everyone),
         ("GET", "/en/organisations".into(), vec![], everyone),
         ("GET", format!("/fi/organisations/{l}"), vec![], everyone),
         (
@@ -109,6 +119,7 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ("GET", "/fi/account".into(), vec![], logged_in),
         ("POST", "/fi/account/password".into(), vec![("current_password", "x")], logged_in),
         ("GET", "/fi/account/security".into(), vec![], logged_in),
+        ("POST", "/fi/account/profile".into(), vec![("name", "")], logged_in),
         ("GET", "/fi/admin".into(), vec![], admin_pages),
         ("GET", "/fi/admin/memberships".into(), vec![], admin_pages),
         (
@@ -146,6 +157,7 @@ async fn matrix(b: kimppa_store::testing::Backend) {
                 (StatusCode::FORBIDDEN, _) => Forbidden,
                 (StatusCode::NOT_FOUND, _) => NotFound,
                 (StatusCode::CONFLICT, _) => Conflict,
+                (StatusCode::GONE, _) => Gone,
                 (StatusCode::SEE_OTHER, loc) if loc.starts_with("/fi/") => Done,
                 (s, loc) => panic!("{method} {path} as {}: unexpected {s} {loc}", ROLES[i]),
             };
