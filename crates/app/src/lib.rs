@@ -15,6 +15,7 @@ pub mod membership;
 pub mod organisations;
 pub mod policy;
 pub mod tokens;
+pub mod website;
 
 pub use error::{AppError, FieldError};
 pub use kimppa_store::sea_orm;
@@ -31,6 +32,8 @@ pub struct App {
     pub mailer: email::Mailer,
     /// Wakes the job runner when new change-log rows are written.
     pub jobs_wake: Arc<tokio::sync::Notify>,
+    /// This node's batch of visitor counts.
+    pub analytics: website::analytics::Analytics,
 }
 
 impl App {
@@ -44,7 +47,14 @@ impl App {
     pub fn with_db(config: config::Config, db: DatabaseConnection) -> anyhow::Result<App> {
         let files = files::Files::from_config(&config.files)?;
         let mailer = email::Mailer::from_config(&config.email)?;
-        Ok(App { db, config: Arc::new(config), files, mailer, jobs_wake: Arc::new(tokio::sync::Notify::new()) })
+        Ok(App {
+            db,
+            config: Arc::new(config),
+            files,
+            mailer,
+            jobs_wake: Arc::new(tokio::sync::Notify::new()),
+            analytics: Default::default(),
+        })
     }
 
     /// Absolute URL for a path, for links in emails.

@@ -50,6 +50,10 @@ pub enum Action {
     ManageUsers,
     /// Grant or remove the operator role.
     GrantOperator,
+    /// Edit pages, news, glossary, FAQ and the clusters directory; see drafts.
+    ManageContent,
+    /// See the visitor analytics.
+    ViewAnalytics,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -109,7 +113,7 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
                 Decision::Forbidden
             }
         }
-        AdminArea | ReviewMemberships | ManageAgreements | ManageUsers => elevated(),
+        AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics => elevated(),
         GrantOperator => {
             if u.role == PlatformRole::Operator {
                 elevated()

@@ -41,6 +41,38 @@ mod tests {
     }
 
     #[test]
+    fn raw_html_and_attributes_render_inert() {
+        let cases = [
+            "<iframe src=\"https://evil.example\"></iframe>",
+            "<div onclick=\"alert(1)\" style=\"position:fixed\">x</div>",
+            "<a href=\"javascript:alert(1)\">raw link</a>",
+            "<svg><script>alert(1)</script></svg>",
+            "<form action=\"https://evil.example\"><input name=q></form>",
+            "[data](data:text/html;base64,PHNjcmlwdD4=)",
+            "<img src=x onerror=alert(1) onload=alert(2)>",
+            "<scr<script>ipt>alert(1)</script>",
+        ];
+        for md in cases {
+            let h = render(md);
+            for bad in [
+                "<iframe",
+                "onclick",
+                "style=",
+                "javascript:",
+                "<svg",
+                "<script",
+                "<form",
+                "<input",
+                "data:text",
+                "onerror",
+                "onload",
+            ] {
+                assert!(!h.contains(bad), "{md:?} rendered {h:?} with {bad}");
+            }
+        }
+    }
+
+    #[test]
     fn links_get_safe_rel() {
         let h = render("[site](https://example.org)");
         assert!(h.contains("rel=\"noopener noreferrer nofollow\""), "{h}");

@@ -98,17 +98,26 @@ impl Ctx {
             }
         };
         let flash: Option<String> = self.session.remove(SESSION_FLASH).await.ok().flatten();
-        let other = self.lang.other();
-        let rest = self.path.strip_prefix(&format!("/{}", self.lang.code())).unwrap_or("/");
-        Page {
-            lang: self.lang,
-            title: self.lang.t(title_key),
-            user_name: self.user.as_ref().map(|u| u.name.clone()),
-            elevated: self.actor.is_elevated(),
-            csrf,
-            switch_href: format!("/{}{}", other.code(), if rest.is_empty() { "/" } else { rest }),
-            flash: flash.map(|k| self.lang.t(&k)),
-        }
+        let nav = match kimppa_app::website::pages::navigation(self.app()).await {
+            Ok(pages) => pages
+                .into_iter()
+                .map(|v| {
+                    let title = if self.lang == Lang::En { v.rev.title_en } else { v.rev.title_fi };
+                    (self.href(&format!("/pages/{}", v.page.slug)), title)
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "navigation unavailable");
+                vec![]
+            }
+        };
+        let mut p = Page::bare(self.lang, self.lang.t(title_key), &self.app().config.base_url, &self.path);
+        p.user_name = self.user.as_ref().map(|u| u.name.clone());
+        p.elevated = self.actor.is_elevated();
+        p.csrf = csrf;
+        p.flash = flash.map(|k| self.lang.t(&k));
+        p.nav = nav;
+        p
     }
 }
 
@@ -122,6 +131,54 @@ pub struct Page {
     /// The same page in the other language.
     pub switch_href: String,
     pub flash: Option<String>,
+    /// Pages in the navigation menu: (href, title).
+    pub nav: Vec<(String, String)>,
+    /// Meta description (the site's own when empty).
+    pub description: String,
+    /// Absolute URLs of this page in Finnish and in English.
+    pub url_fi: String,
+    pub url_en: String,
+    /// schema.org JSON-LD, already safe to embed.
+    pub json_ld: Option<String>,
+    /// Open Graph type (`website`, `article`).
+    pub og_type: &'static str,
+}
+
+impl Page {
+    /// A frame with no user, for error pages and as the base of [`Ctx::page`].
+    pub fn bare(lang: Lang, title: String, base_url: &str, path_and_query: &str) -> Page {
+        let path = path_and_query.split('?').next().unwrap_or("/");
+        let rest = path.strip_prefix(&format!("/{}", lang.code())).unwrap_or("/");
+        let rest = if rest.is_empty() { "/" } else { rest };
+        let base = base_url.trim_end_matches('/');
+        let other = lang.other();
+        let query = path_and_query.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+        Page {
+            lang,
+            title,
+            user_name: None,
+            elevated: false,
+            csrf: String::new(),
+            switch_href: format!("/{}{rest}{query}", other.code()),
+            flash: None,
+            nav: vec![],
+            description: String::new(),
+            url_fi: format!("{base}/fi{rest}"),
+            url_en: format!("{base}/en{rest}"),
+            json_ld: None,
+            og_type: "website",
+        }
+    }
+
+    /// The canonical absolute URL of this page.
+    pub fn canonical(&self) -> &str {
+        if self.lang == Lang::En { &self.url_en } else { &self.url_fi }
+    }
+
+    /// Sets the JSON-LD block, escaped so it cannot close the script element.
+    pub fn set_json_ld(&mut self, v: serde_json::Value) {
+        self.json_ld = Some(v.to_string().replace("</", "<\\/"));
+    }
 }
 
 impl Page {
@@ -154,6 +211,15 @@ impl Page {
         match self.lang {
             Lang::Fi => local.format("%-d.%-m.%Y klo %H.%M").to_string(),
             Lang::En => local.format("%-d %b %Y %H:%M").to_string(),
+        }
+    }
+
+    /// A date in Finnish or English style (Finnish local time).
+    pub fn date(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = finnish_time(*t);
+        match self.lang {
+            Lang::Fi => local.format("%-d.%-m.%Y").to_string(),
+            Lang::En => local.format("%-d %B %Y").to_string(),
         }
     }
 

@@ -85,7 +85,7 @@ pub fn wants_json(headers: &HeaderMap, path: &str) -> bool {
 }
 
 /// Renders error responses (and bare 404/405s) for people or programs.
-pub async fn render_errors(State(_state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
     let path_q = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
     let json = wants_json(req.headers(), &path);
@@ -131,15 +131,7 @@ pub async fn render_errors(State(_state): State<AppState>, req: Request, next: N
         return Redirect::to(&format!("/{}/account/security", lang.code())).into_response();
     }
     let page = crate::templates::ErrorPage {
-        p: crate::ctx::Page {
-            lang,
-            title: lang.t(info.key),
-            user_name: None,
-            elevated: false,
-            csrf: String::new(),
-            switch_href: format!("/{}/", lang.other().code()),
-            flash: None,
-        },
+        p: crate::ctx::Page::bare(lang, lang.t(info.key), &state.app.config.base_url, &path_q),
         detail: lang.t(&format!("{}-detail", info.key)),
         status: info.status.as_u16(),
     };

@@ -36,6 +36,7 @@ struct HomePage {
     p: Page,
     member_count: usize,
     newest: Vec<kimppa_store::entities::organisation::Model>,
+    news: Vec<crate::website::NewsItem>,
 }
 
 pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
@@ -43,5 +44,19 @@ pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
     let member_count = orgs.len();
     orgs.sort_by_key(|o| std::cmp::Reverse(o.updated_at));
     orgs.truncate(6);
-    Ok(crate::html(&HomePage { p: ctx.page("home-title").await, member_count, newest: orgs }))
+    let mut p = ctx.page("home-title").await;
+    p.set_json_ld(serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": "Kimppa",
+        "url": p.canonical(),
+        "description": p.t("site-description"),
+        "member": orgs.iter().map(|o| serde_json::json!({"@type": "Organization", "name": o.name})).collect::<Vec<_>>(),
+    }));
+    let news = kimppa_app::website::news::latest(ctx.app(), 3)
+        .await?
+        .iter()
+        .map(|n| crate::website::news_item(&p, n))
+        .collect();
+    Ok(crate::html(&HomePage { p, member_count, newest: orgs, news }))
 }

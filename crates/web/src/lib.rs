@@ -16,6 +16,7 @@ pub mod ops;
 pub mod organisations;
 pub mod session_store;
 pub mod templates;
+pub mod website;
 
 use askama::Template;
 use axum::{
@@ -74,7 +75,8 @@ pub fn router(app: App) -> Router {
         .route("/", get(home::home))
         .merge(accounts::routes())
         .merge(organisations::routes())
-        .nest("/admin", admin::routes());
+        .merge(website::routes())
+        .nest("/admin", admin::routes().merge(website::admin_routes()));
     Router::new()
         .route("/", get(home::root_redirect))
         // `nest` matches `/fi` but not `/fi/`, the canonical home URL.
@@ -84,12 +86,14 @@ pub fn router(app: App) -> Router {
         .nest("/en", pages)
         .nest("/api/v1", api::routes())
         .merge(ops::routes())
+        .merge(website::site_routes())
         .fallback(home::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_errors))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::track_metrics))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), website::track::count_views))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
@@ -119,13 +123,24 @@ pub async fn serve(
 
 async fn housekeeping(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
     let store = session_store::DbSessionStore::new(app.db.clone());
+    let mut tick: u64 = 0;
     loop {
-        if let Err(e) = store.delete_expired().await {
+        // Visitor counts are written in batches every few seconds.
+        if let Err(e) = app.analytics.flush(&app).await {
+            tracing::warn!(error = %e, "could not write visitor counts");
+        }
+        if tick.is_multiple_of(720)
+            && let Err(e) = store.delete_expired().await
+        {
             tracing::warn!(error = %e, "could not delete expired sessions");
         }
+        tick += 1;
         tokio::select! {
-            _ = tokio::time::sleep(std::time::Duration::from_secs(3600)) => {}
-            _ = stop.changed() => return,
+            _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+            _ = stop.changed() => {
+                let _ = app.analytics.flush(&app).await;
+                return;
+            }
         }
     }
 }

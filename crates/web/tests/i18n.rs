@@ -91,6 +91,14 @@ fn every_enum_value_has_a_label_in_both_languages() {
     ] {
         keys.push(k.into());
     }
+    keys.extend(kimppa_app::website::faq::TOPICS.iter().map(|t| format!("faq-topic-{t}")));
+    keys.extend(kimppa_app::website::clusters::RELATIONS.iter().map(|r| format!("relation-{r}")));
+    for k in ["events", "members", "materials", "funding", "platform", "kimppa"] {
+        keys.push(format!("tag-{k}"));
+    }
+    for k in ["page-status-draft", "page-status-published", "event-kind-search", "event-kind-registration"] {
+        keys.push(k.into());
+    }
     // Every domain error has a message.
     for e in [
         DomainError::BusinessIdFormat,

@@ -74,12 +74,8 @@ pub async fn register(app: &App, input: &Registration, lang: &str) -> Result<(),
     email::queue(&tx, email.as_str(), &subject, &body).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
-    metrics_inc("kimppa_registrations_total");
+    app.analytics.event("registration");
     Ok(())
-}
-
-fn metrics_inc(name: &'static str) {
-    tracing::debug!(counter = name, "counted");
 }
 
 async fn new_email_token<C: sea_orm::ConnectionTrait>(
@@ -344,4 +340,14 @@ pub async fn update_profile(app: &App, user_id: i32, f: &ProfileForm) -> Result<
     am.name = Set(name.unwrap_or_default());
     am.title = Set(title.flatten());
     Ok(am.update(&app.db).await?)
+}
+
+/// Counts one attempt under `key`; true when the per-client limit is
+/// already reached (for public forms such as questions).
+pub async fn throttle_hit(app: &App, key: &str) -> Result<bool, AppError> {
+    if throttle::is_limited(&app.db, key, throttle::CLIENT_LIMIT).await? {
+        return Ok(true);
+    }
+    throttle::record_failure(&app.db, &[key]).await?;
+    Ok(false)
 }

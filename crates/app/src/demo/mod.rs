@@ -1,6 +1,8 @@
 //! The demo dataset: a fictional Oulu-region cluster with organisations of
 //! every type, people, memberships, the commitment agreement and staff
-//! accounts. Nothing in it is real personal data.
+//! accounts, and the website content. Nothing in it is real personal data.
+
+mod content;
 
 use crate::{
     App, AppError, accounts, membership,
@@ -153,6 +155,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
             }
         }
     }
+    content::load(&tx, Some(orchestrator.id)).await?;
     tx.commit().await?;
     Ok(Loaded { organisations: data.organisations.len(), people })
 }

@@ -2,6 +2,7 @@
 //! `/api/v1/openapi.json`. Built from the same use cases as the pages.
 
 mod organisations;
+mod website;
 
 use crate::AppState;
 use axum::{Json, Router, routing::get};
@@ -10,8 +11,29 @@ use utoipa::OpenApi;
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Kimppa API", version = "1.0.0", description = "Open data of the circular economy cluster."),
-    paths(organisations::list, organisations::get),
-    components(schemas(organisations::OrganisationJson, organisations::OrganisationList, Problem))
+    paths(
+        organisations::list,
+        organisations::get,
+        website::pages,
+        website::page,
+        website::news,
+        website::news_item,
+        website::glossary,
+        website::term,
+        website::faq,
+        website::clusters
+    ),
+    components(schemas(
+        organisations::OrganisationJson,
+        organisations::OrganisationList,
+        website::PageJson,
+        website::NewsJson,
+        website::NewsList,
+        website::TermJson,
+        website::FaqJson,
+        website::ClusterJson,
+        Problem
+    ))
 )]
 pub struct ApiDoc;
 
@@ -30,5 +52,13 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .route("/organisations", get(organisations::list))
         .route("/organisations/{slug}", get(organisations::get))
+        .route("/pages", get(website::pages))
+        .route("/pages/{slug}", get(website::page))
+        .route("/news", get(website::news))
+        .route("/news/{slug}", get(website::news_item))
+        .route("/glossary", get(website::glossary))
+        .route("/glossary/{slug}", get(website::term))
+        .route("/faq", get(website::faq))
+        .route("/clusters", get(website::clusters))
         .fallback(crate::home::not_found)
 }

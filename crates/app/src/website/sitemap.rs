@@ -1,0 +1,32 @@
+//! The public URLs of the site, built from the same visibility rules as
+//! the pages themselves.
+
+use crate::{App, AppError, policy::Actor};
+use kimppa_domain::MembershipStatus;
+use kimppa_store::entities::{glossary_term, organisation};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+/// Paths (without language prefix) of every public page; each exists in
+/// Finnish and English.
+pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
+    let anon = Actor::Anonymous;
+    let mut paths: Vec<String> =
+        ["/", "/organisations", "/news", "/glossary", "/faq", "/clusters"].iter().map(|s| s.to_string()).collect();
+    for p in super::pages::visible(&anon).all(&app.db).await? {
+        paths.push(format!("/pages/{}", p.slug));
+    }
+    for n in super::news::visible(&anon).all(&app.db).await? {
+        paths.push(format!("/news/{}", n.slug));
+    }
+    for t in glossary_term::Entity::find().all(&app.db).await? {
+        paths.push(format!("/glossary/{}", t.slug));
+    }
+    for o in organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .all(&app.db)
+        .await?
+    {
+        paths.push(format!("/organisations/{}", o.slug));
+    }
+    Ok(paths)
+}

@@ -1,0 +1,253 @@
+use super::pick;
+use crate::{
+    ctx::{Ctx, Page},
+    errors::WebError,
+    extract::{Form, Query},
+    forms::FormErrors,
+};
+use askama::Template;
+use axum::{
+    extract::Path,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+};
+use kimppa_app::{
+    AppError,
+    website::{clusters, faq, glossary},
+};
+use kimppa_store::entities::{cluster, glossary_term};
+
+pub struct Term {
+    pub slug: String,
+    pub term: String,
+    pub other: String,
+    pub definition: String,
+    pub initial: String,
+}
+
+fn term_view(p: &Page, t: &glossary_term::Model) -> Term {
+    let (term, other) = match p.lang {
+        crate::i18n::Lang::En => (t.term_en.clone(), t.term_fi.clone()),
+        crate::i18n::Lang::Fi => (t.term_fi.clone(), t.term_en.clone()),
+    };
+    Term {
+        slug: t.slug.clone(),
+        initial: glossary::initial(&term),
+        definition: pick(p.lang, &t.definition_fi, &t.definition_en).to_string(),
+        term,
+        other,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "website/glossary.html")]
+struct GlossaryPage {
+    p: Page,
+    /// (initial, terms)
+    groups: Vec<(String, Vec<Term>)>,
+}
+
+pub async fn glossary(ctx: Ctx) -> Result<Response, WebError> {
+    let rows = glossary::list(ctx.app(), ctx.lang.code()).await?;
+    let mut p = ctx.page("glossary-title").await;
+    p.description = p.t("glossary-intro");
+    let mut groups: Vec<(String, Vec<Term>)> = vec![];
+    for t in rows.iter().map(|t| term_view(&p, t)) {
+        match groups.last_mut() {
+            Some((i, list)) if *i == t.initial => list.push(t),
+            _ => groups.push((t.initial.clone(), vec![t])),
+        }
+    }
+    p.set_json_ld(serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "DefinedTermSet",
+        "name": p.title,
+        "url": p.canonical(),
+    }));
+    Ok(crate::html(&GlossaryPage { p, groups }))
+}
+
+#[derive(Template)]
+#[template(path = "website/term.html")]
+struct TermPage {
+    p: Page,
+    term: Term,
+    related: Vec<Term>,
+    source: String,
+}
+
+async fn term_page(ctx: &Ctx, slug: &str) -> Result<TermPage, WebError> {
+    let (t, related) = glossary::get(ctx.app(), slug).await?;
+    let mut p = ctx.page("glossary-title").await;
+    let tv = term_view(&p, &t);
+    p.title = tv.term.clone();
+    p.description = tv.definition.chars().take(155).collect();
+    p.set_json_ld(serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "DefinedTerm",
+        "name": tv.term,
+        "alternateName": tv.other,
+        "description": tv.definition,
+        "url": p.canonical(),
+        "inDefinedTermSet": p.canonical().rsplit_once('/').map(|(b, _)| b).unwrap_or_default(),
+    }));
+    let related = related.iter().map(|r| term_view(&p, r)).collect();
+    Ok(TermPage { p, term: tv, related, source: t.source })
+}
+
+pub async fn term(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
+    Ok(crate::html(&term_page(&ctx, &slug).await?))
+}
+
+pub struct Qa {
+    pub question: String,
+    pub answer: String,
+}
+
+#[derive(Template)]
+#[template(path = "website/faq.html")]
+struct FaqPage {
+    p: Page,
+    topics: Vec<(String, Vec<Qa>)>,
+    question: String,
+    errors: FormErrors,
+}
+
+async fn faq_page(ctx: &Ctx, question: String, errors: FormErrors) -> Result<FaqPage, WebError> {
+    let groups = faq::grouped(ctx.app()).await?;
+    let mut p = ctx.form_page("faq-title").await;
+    p.description = p.t("faq-intro");
+    let topics = groups
+        .into_iter()
+        .map(|(topic, items)| {
+            let qas = items
+                .iter()
+                .map(|i| Qa {
+                    question: pick(p.lang, &i.question_fi, &i.question_en).to_string(),
+                    answer: kimppa_markdown::render(pick(p.lang, &i.answer_fi, &i.answer_en)),
+                })
+                .collect();
+            (p.t(&format!("faq-topic-{topic}")), qas)
+        })
+        .collect();
+    Ok(FaqPage { p, topics, question, errors })
+}
+
+pub async fn faq(ctx: Ctx) -> Result<Response, WebError> {
+    Ok(crate::html(&faq_page(&ctx, String::new(), FormErrors::none()).await?))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct AskForm {
+    #[serde(default)]
+    question: String,
+}
+
+pub async fn ask(ctx: Ctx, Form(f): Form<AskForm>) -> Result<Response, WebError> {
+    match faq::ask(ctx.app(), &ctx.actor, &f.question, ctx.lang.code(), &ctx.client).await {
+        Ok(()) => {
+            ctx.flash("faq-asked").await;
+            Ok(Redirect::to(&ctx.href("/faq")).into_response())
+        }
+        Err(e) => {
+            let (status, errors) = match &e {
+                AppError::RateLimited => (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    FormErrors::one("question", ctx.lang.t("error-rate-limited-detail")),
+                ),
+                other => (StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_app(other, ctx.lang).ok_or(WebError(e))?),
+            };
+            Ok((status, crate::html(&faq_page(&ctx, f.question, errors).await?)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "website/clusters.html")]
+struct ClustersPage {
+    p: Page,
+    clusters: Vec<cluster::Model>,
+    relations: Vec<(String, String, bool)>,
+    countries: Vec<(String, bool)>,
+}
+
+pub async fn clusters(ctx: Ctx, Query(f): Query<clusters::ClusterFilter>) -> Result<Response, WebError> {
+    let list = clusters::list(ctx.app(), &f).await?;
+    let countries = clusters::countries(ctx.app())
+        .await?
+        .into_iter()
+        .map(|c| {
+            let sel = c.eq_ignore_ascii_case(f.country.trim());
+            (c, sel)
+        })
+        .collect();
+    let relations = clusters::RELATIONS
+        .iter()
+        .map(|r| (r.to_string(), ctx.lang.t(&format!("relation-{r}")), f.relation == *r))
+        .collect();
+    let mut p = ctx.page("clusters-title").await;
+    p.description = p.t("clusters-intro");
+    Ok(crate::html(&ClustersPage { p, clusters: list, relations, countries }))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+pub struct Hit {
+    pub href: String,
+    pub title: String,
+    pub kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "website/search.html")]
+struct SearchPage {
+    p: Page,
+    q: String,
+    hits: Vec<Hit>,
+}
+
+/// Searches pages, glossary and FAQ in the database until the search
+/// index arrives.
+pub async fn search(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, WebError> {
+    let query = q.q.trim().chars().take(200).collect::<String>();
+    let p = ctx.page("search-title").await;
+    let mut hits = vec![];
+    if !query.is_empty() {
+        ctx.app().analytics.event("search");
+        let needle = query.to_lowercase();
+        let has = |s: &str| s.to_lowercase().contains(&needle);
+        for v in kimppa_app::website::pages::list(ctx.app(), &kimppa_app::policy::Actor::Anonymous).await? {
+            let (t, b) = (pick(p.lang, &v.rev.title_fi, &v.rev.title_en), pick(p.lang, &v.rev.body_fi, &v.rev.body_en));
+            if has(t) || has(b) {
+                hits.push(Hit {
+                    href: p.href(&format!("/pages/{}", v.page.slug)),
+                    title: t.to_string(),
+                    kind: p.t("search-kind-page"),
+                });
+            }
+        }
+        for t in glossary::list(ctx.app(), p.code()).await? {
+            if has(&t.term_fi) || has(&t.term_en) || has(pick(p.lang, &t.definition_fi, &t.definition_en)) {
+                let tv = term_view(&p, &t);
+                hits.push(Hit {
+                    href: p.href(&format!("/glossary/{}", t.slug)),
+                    title: tv.term,
+                    kind: p.t("search-kind-term"),
+                });
+            }
+        }
+        for (_, items) in faq::grouped(ctx.app()).await? {
+            for i in items {
+                let (qq, a) = (pick(p.lang, &i.question_fi, &i.question_en), pick(p.lang, &i.answer_fi, &i.answer_en));
+                if has(qq) || has(a) {
+                    hits.push(Hit { href: p.href("/faq"), title: qq.to_string(), kind: p.t("search-kind-faq") });
+                }
+            }
+        }
+    }
+    Ok(crate::html(&SearchPage { p, q: query, hits }))
+}
