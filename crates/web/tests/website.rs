@@ -322,3 +322,107 @@ both_backends!(
     anyone_can_ask_a_question,
     analytics_store_no_address_or_user_agent,
 );
+
+async fn orchestrators_edit_news_glossary_faq_and_clusters(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let mut c = t.login(&orch, secret.as_deref()).await;
+    let mut anon = t.client();
+
+    // News: bad date and unknown tag are refused with the input kept.
+    c.get("/fi/admin/content/news/new").await;
+    let mut news = vec![
+        ("slug", "syysseminaari"),
+        ("title_fi", "Syysseminaari"),
+        ("title_en", "Autumn seminar"),
+        ("summary_fi", "Tervetuloa"),
+        ("summary_en", "Welcome"),
+        ("body_fi", "Ohjelma julkaistaan pian."),
+        ("body_en", "The programme follows."),
+        ("tags", "events, cats"),
+        ("published_at", "31.12.2026"),
+        ("status", "published"),
+    ];
+    let r = c.post("/fi/admin/content/news/new", &news).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#f-tags\"") && r.body.contains("href=\"#f-published_at\""));
+    assert!(r.body.contains("value=\"31.12.2026\""));
+    news[7] = ("tags", "events");
+    news[8] = ("published_at", "2026-01-15");
+    let r = c.post("/fi/admin/content/news/new", &news).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(anon.get("/fi/news/syysseminaari").await.body.contains("Ohjelma julkaistaan pian."));
+    // Back to draft: gone from the public site.
+    news[9] = ("status", "draft");
+    c.get("/fi/admin/content/news/syysseminaari/edit").await;
+    assert_eq!(c.post("/fi/admin/content/news/syysseminaari/edit", &news).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.get("/fi/news/syysseminaari").await.status, StatusCode::NOT_FOUND);
+
+    // Glossary: related terms must exist.
+    c.get("/fi/admin/content/glossary/new").await;
+    let term = |related: &'static str| {
+        vec![
+            ("slug", "circular-economy"),
+            ("term_fi", "kiertotalous"),
+            ("term_en", "circular economy"),
+            ("definition_fi", "Talousmalli, jossa materiaalit pysyvät kierrossa."),
+            ("definition_en", "An economy that keeps materials in use."),
+            ("related", related),
+            ("source", "Kimppa"),
+        ]
+    };
+    let r = c.post("/fi/admin/content/glossary/new", &term("no-such-term")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("puuttuu sanastosta"));
+    assert_eq!(c.post("/fi/admin/content/glossary/new", &term("")).await.status, StatusCode::SEE_OTHER);
+    assert!(anon.get("/en/glossary/circular-economy").await.body.contains("An economy that keeps materials in use."));
+
+    // FAQ.
+    c.get("/fi/admin/content/faq/new").await;
+    let faq = [
+        ("topic", "membership"),
+        ("question_fi", "Maksaako jäsenyys?"),
+        ("question_en", "Does membership cost?"),
+        ("answer_fi", "Ei vuonna 2026."),
+        ("answer_en", "Not in 2026."),
+        ("sort", "1"),
+        ("status", "published"),
+    ];
+    assert_eq!(c.post("/fi/admin/content/faq/new", &faq).await.status, StatusCode::SEE_OTHER);
+    assert!(anon.get("/en/faq").await.body.contains("Does membership cost?"));
+
+    // Clusters.
+    c.get("/fi/admin/content/clusters/new").await;
+    let cluster = [
+        ("slug", "testiklusteri"),
+        ("name", "Testiklusteri"),
+        ("country", "se"),
+        ("region", "Norrbotten"),
+        ("relation", "european"),
+        ("focus_fi", "Metallit"),
+        ("focus_en", "Metals"),
+        ("description_fi", "Kuvaus"),
+        ("description_en", "Description"),
+        ("url", "https://testiklusteri.example.org"),
+    ];
+    assert_eq!(c.post("/fi/admin/content/clusters/new", &cluster).await.status, StatusCode::SEE_OTHER);
+    assert!(anon.get("/fi/clusters?country=SE").await.body.contains("Testiklusteri"));
+
+    // Lists, and the audit log records every save.
+    for kind in ["news", "glossary", "faq", "clusters"] {
+        assert_eq!(c.get(&format!("/en/admin/content/{kind}")).await.status, StatusCode::OK);
+    }
+    assert_eq!(c.get("/en/admin/content/recipes").await.status, StatusCode::NOT_FOUND);
+    t.run_jobs().await;
+    let audit = c.get("/fi/admin/audit").await.body;
+    for action in ["news.save", "glossary.save", "faq.save", "cluster.save"] {
+        assert!(audit.contains(action), "{action}");
+    }
+    // Not for people without the role.
+    let (person, _) = t.user("henkilo@kimppa.test", PlatformRole::Person).await;
+    let mut pc = t.login(&person, None).await;
+    assert_eq!(pc.get("/fi/admin/content/news").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(pc.post("/fi/admin/content/faq/new", &faq).await.status, StatusCode::FORBIDDEN);
+}
+
+both_backends!(orchestrators_edit_news_glossary_faq_and_clusters);

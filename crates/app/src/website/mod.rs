@@ -4,6 +4,7 @@
 
 pub mod analytics;
 pub mod clusters;
+pub mod editing;
 pub mod faq;
 pub mod glossary;
 pub mod news;

@@ -3,6 +3,7 @@
 //! orchestrators' editors and analytics.
 
 mod admin;
+mod content_admin;
 mod feeds;
 mod knowledge;
 mod news;
@@ -39,6 +40,9 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/pages/{slug}/edit", get(admin::edit_page).post(admin::update_page))
         .route("/pages/{slug}/history", get(admin::history))
         .route("/pages/{slug}/restore/{revision}", post(admin::restore))
+        .route("/content/{kind}", get(content_admin::list))
+        .route("/content/{kind}/new", get(content_admin::new_form).post(content_admin::create))
+        .route("/content/{kind}/{key}/edit", get(content_admin::edit_form).post(content_admin::update))
         .route("/questions", get(admin::questions))
         .route("/analytics", get(admin::analytics))
         .route("/analytics.csv", get(admin::analytics_csv))
