@@ -13,6 +13,24 @@ use std::sync::Arc;
 
 pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
 
+/// The folders uploads go to; nothing else is ever served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folder {
+    Logos,
+    News,
+}
+
+impl Folder {
+    pub const ALL: [Folder; 2] = [Folder::Logos, Folder::News];
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Folder::Logos => "logos",
+            Folder::News => "news",
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Files {
     store: Arc<dyn ObjectStore>,
@@ -91,21 +109,32 @@ impl Files {
 
     /// Checks and stores a logo; returns its key.
     pub async fn put_logo(&self, org_id: i32, bytes: Bytes) -> Result<String, AppError> {
+        self.put_image(Folder::Logos, "logo", org_id, bytes).await
+    }
+
+    /// Checks and stores an image in `folder`; errors name `field`.
+    pub async fn put_image(
+        &self,
+        folder: Folder,
+        field: &'static str,
+        id: i32,
+        bytes: Bytes,
+    ) -> Result<String, AppError> {
         if bytes.is_empty() {
-            return Err(AppError::field("logo", "err-file-empty"));
+            return Err(AppError::field(field, "err-file-empty"));
         }
         if bytes.len() > MAX_LOGO_BYTES {
-            return Err(AppError::field("logo", "err-file-too-large"));
+            return Err(AppError::field(field, "err-file-too-large"));
         }
-        let kind = ImageKind::sniff(&bytes).ok_or(AppError::field("logo", "err-file-type"))?;
-        let key = format!("logos/{org_id}-{}.{}", &crate::tokens::new_token()[..12], kind.extension());
+        let kind = ImageKind::sniff(&bytes).ok_or(AppError::field(field, "err-file-type"))?;
+        let key = format!("{}/{id}-{}.{}", folder.prefix(), &crate::tokens::new_token()[..12], kind.extension());
         self.store.put(&Path::from(key.as_str()), PutPayload::from_bytes(bytes)).await.map_err(AppError::internal)?;
         Ok(key)
     }
 
     /// Reads a stored file; `None` when it does not exist.
     pub async fn get(&self, key: &str) -> Result<Option<Bytes>, AppError> {
-        if key.contains("..") || !key.starts_with("logos/") {
+        if key.contains("..") || !Folder::ALL.iter().any(|f| key.starts_with(&format!("{}/", f.prefix()))) {
             return Ok(None);
         }
         match self.store.get(&Path::from(key)).await {

@@ -5,12 +5,17 @@ use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
 mod m0002_website;
+mod m0003_news_image_alt;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration), Box::new(m0002_website::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_website::Migration),
+            Box::new(m0003_news_image_alt::Migration),
+        ]
     }
 }

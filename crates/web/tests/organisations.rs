@@ -3,33 +3,12 @@
 
 mod common;
 
-use axum::{
-    body::Body,
-    http::{Request, StatusCode, header},
-};
+use axum::http::StatusCode;
 use common::{Client, TestApp, link_after};
 use kimppa_domain::PlatformRole;
 
 async fn upload(c: &mut Client, slug: &str, filename: &str, bytes: &[u8]) -> common::Resp {
-    let token = c.csrf.clone().unwrap();
-    let boundary = "XkimppaBoundary";
-    let mut body = Vec::new();
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{token}\r\n").as_bytes(),
-    );
-    body.extend_from_slice(
-        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"logo\"; filename=\"{filename}\"\r\nContent-Type: image/png\r\n\r\n")
-            .as_bytes(),
-    );
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    c.send(
-        Request::post(format!("/fi/organisations/{slug}/logo"))
-            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    c.post_multipart(&format!("/fi/organisations/{slug}/logo"), &[], "logo", filename, bytes).await
 }
 
 async fn logo_upload_checks_type_and_size(b: kimppa_store::testing::Backend) {

@@ -352,6 +352,30 @@ async fn orchestrators_edit_news_glossary_faq_and_clusters(b: kimppa_store::test
     let r = c.post("/fi/admin/content/news/new", &news).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(anon.get("/fi/news/syysseminaari").await.body.contains("Ohjelma julkaistaan pian."));
+    // An image needs its text alternative in both languages.
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), b"pixels"].concat();
+    let edit = c.get("/fi/admin/content/news/syysseminaari/edit").await;
+    assert!(edit.body.contains("/admin/content/news/syysseminaari/image"));
+    let r = c
+        .post_multipart(
+            "/fi/admin/content/news/syysseminaari/image",
+            &[("image_alt_fi", "Sali")],
+            "image",
+            "k.png",
+            &png,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("href=\"#f-image_alt_en\"") && r.body.contains("value=\"Sali\""));
+    let alts = [("image_alt_fi", "Täysi seminaarisali"), ("image_alt_en", "A full seminar hall")];
+    let r = c.post_multipart("/fi/admin/content/news/syysseminaari/image", &alts, "image", "k.svg", b"<svg/>").await;
+    assert!(r.body.contains("PNG-, JPEG- tai WebP-kuva"));
+    let r = c.post_multipart("/fi/admin/content/news/syysseminaari/image", &alts, "image", "k.png", &png).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let article = anon.get("/en/news/syysseminaari").await.body;
+    assert!(article.contains("alt=\"A full seminar hall\""), "{article}");
+    let src = article.split("src=\"/media/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert_eq!(anon.get(&format!("/media/{src}")).await.header("content-type"), "image/png");
     // Back to draft: gone from the public site.
     news[9] = ("status", "draft");
     c.get("/fi/admin/content/news/syysseminaari/edit").await;

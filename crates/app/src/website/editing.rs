@@ -66,7 +66,39 @@ pub fn news_fields(n: &news::Model) -> Fields {
         ("tags".into(), n.tags.clone()),
         ("status".into(), n.status.clone()),
         ("published_at".into(), n.published_at.format("%Y-%m-%d").to_string()),
+        ("image_alt_fi".into(), n.image_alt_fi.clone()),
+        ("image_alt_en".into(), n.image_alt_en.clone()),
     ])
+}
+
+/// Sets the image of an article with its text alternative in both
+/// languages (both required: the image carries content).
+pub async fn set_news_image(
+    app: &App,
+    actor: &Actor,
+    slug: &str,
+    bytes: bytes::Bytes,
+    alt_fi: &str,
+    alt_en: &str,
+) -> Result<(), AppError> {
+    policy::require(actor, Action::ManageContent)?;
+    let n = news::Entity::find().filter(news::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let mut c = Checker::default();
+    let alt_fi = c.check("image_alt_fi", required_text(alt_fi, 300));
+    let alt_en = c.check("image_alt_en", required_text(alt_en, 300));
+    c.finish()?;
+    let key = app.files.put_image(crate::files::Folder::News, "image", n.id, bytes).await?;
+    let old = n.image_key.clone();
+    let mut am = n.into_active_model();
+    am.image_key = Set(Some(key));
+    am.image_alt_fi = Set(alt_fi.unwrap_or_default());
+    am.image_alt_en = Set(alt_en.unwrap_or_default());
+    am.updated_at = Set(now());
+    am.update(&app.db).await?;
+    if let Some(old) = old {
+        app.files.delete(&old).await;
+    }
+    audit(app, actor, "news.image", slug).await
 }
 
 pub async fn all_news(app: &App, actor: &Actor) -> Result<Vec<news::Model>, AppError> {

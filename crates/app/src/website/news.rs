@@ -69,6 +69,8 @@ pub async fn insert<C: sea_orm::ConnectionTrait>(
         body_en: Set(body_en),
         tags: Set(tags.join(",")),
         image_key: Set(None),
+        image_alt_fi: Set(String::new()),
+        image_alt_en: Set(String::new()),
         published_at: Set(published_at),
         author_id: Set(author),
         created_at: Set(now()),

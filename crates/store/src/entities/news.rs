@@ -16,6 +16,8 @@ pub struct Model {
     pub body_en: String,
     pub tags: String,
     pub image_key: Option<String>,
+    pub image_alt_fi: String,
+    pub image_alt_en: String,
     pub published_at: ChronoDateTimeUtc,
     pub author_id: Option<i32>,
     pub created_at: ChronoDateTimeUtc,

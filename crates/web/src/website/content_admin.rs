@@ -211,6 +211,8 @@ struct FormPage {
     fields: Vec<Field>,
     errors: FormErrors,
     view_href: Option<String>,
+    /// News only: (upload action, current image key, alt fi, alt en).
+    image: Option<(String, Option<String>, String, String)>,
 }
 
 async fn form_page(ctx: &Ctx, kind: Kind, key: Option<&str>, values: &Fields, errors: FormErrors) -> FormPage {
@@ -225,7 +227,19 @@ async fn form_page(ctx: &Ctx, kind: Kind, key: Option<&str>, values: &Fields, er
         (Kind::Glossary, Some(k)) => Some(ctx.href(&format!("/glossary/{k}"))),
         _ => None,
     };
-    FormPage { fields: fields(kind, ctx.lang, values), p, action, errors, view_href }
+    let image = match (kind, key) {
+        (Kind::News, Some(k)) => {
+            let current = news::Entity::find().filter(news::Column::Slug.eq(k)).one(&ctx.app().db).await.ok().flatten();
+            Some((
+                ctx.href(&format!("/admin/content/news/{k}/image")),
+                current.as_ref().and_then(|n| n.image_key.clone()),
+                values.get("image_alt_fi").cloned().unwrap_or_default(),
+                values.get("image_alt_en").cloned().unwrap_or_default(),
+            ))
+        }
+        _ => None,
+    };
+    FormPage { fields: fields(kind, ctx.lang, values), p, action, errors, view_href, image }
 }
 
 async fn load(ctx: &Ctx, kind: Kind, key: &str) -> Result<Fields, WebError> {
@@ -312,4 +326,38 @@ pub async fn update(
 ) -> Result<Response, WebError> {
     let kind = Kind::parse(&kind)?;
     submit(ctx, kind, Some(key), f).await
+}
+
+/// News image upload (multipart; the CSRF layer has checked the `csrf` part).
+pub async fn news_image(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, WebError> {
+    let mut values = load(&ctx, Kind::News, &slug).await?;
+    let mut bytes = bytes::Bytes::new();
+    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("image", "err-form"))? {
+        match field.name().unwrap_or("") {
+            "image" => bytes = field.bytes().await.map_err(|_| AppError::field("image", "err-file-too-large"))?,
+            name @ ("image_alt_fi" | "image_alt_en") => {
+                let name = name.to_string();
+                let text = field.text().await.map_err(|_| AppError::field("image", "err-form"))?;
+                values.insert(name, text);
+            }
+            _ => {}
+        }
+    }
+    let alt = |k: &str| values.get(k).cloned().unwrap_or_default();
+    match editing::set_news_image(ctx.app(), &ctx.actor, &slug, bytes, &alt("image_alt_fi"), &alt("image_alt_en")).await
+    {
+        Ok(()) => {
+            ctx.flash("content-saved").await;
+            Ok(Redirect::to(&ctx.href(&format!("/admin/content/news/{slug}/edit"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let page = form_page(&ctx, Kind::News, Some(&slug), &values, errors).await;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
+        }
+    }
 }

@@ -43,6 +43,7 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/content/{kind}", get(content_admin::list))
         .route("/content/{kind}/new", get(content_admin::new_form).post(content_admin::create))
         .route("/content/{kind}/{key}/edit", get(content_admin::edit_form).post(content_admin::update))
+        .route("/content/news/{slug}/image", post(content_admin::news_image))
         .route("/questions", get(admin::questions))
         .route("/analytics", get(admin::analytics))
         .route("/analytics.csv", get(admin::analytics_csv))

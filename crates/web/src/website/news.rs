@@ -62,6 +62,8 @@ struct ItemPage {
     p: Page,
     item: Item,
     body: String,
+    /// (file key, text alternative)
+    image: Option<(String, String)>,
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
@@ -83,5 +85,6 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         "publisher": { "@type": "Organization", "name": "Kimppa" },
     }));
     let body = kimppa_markdown::render(pick(ctx.lang, &n.body_fi, &n.body_en));
-    Ok(crate::html(&ItemPage { p, item: it, body }))
+    let image = n.image_key.clone().map(|k| (k, pick(ctx.lang, &n.image_alt_fi, &n.image_alt_en).to_string()));
+    Ok(crate::html(&ItemPage { p, item: it, body, image }))
 }

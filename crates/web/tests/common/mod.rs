@@ -278,6 +278,38 @@ impl Client {
         .await
     }
 
+    /// Posts a multipart form (CSRF token first, then text fields, then one file).
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file_field: &str,
+        filename: &str,
+        bytes: &[u8],
+    ) -> Resp {
+        let boundary = "XkimppaBoundary";
+        let mut body = Vec::new();
+        let token = self.csrf.clone().unwrap_or_default();
+        for (k, v) in [("csrf", token.as_str())].iter().chain(fields.iter()) {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n").as_bytes(),
+            );
+        }
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{file_field}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// Follows a redirect.
     pub async fn follow(&mut self, r: &Resp) -> Resp {
         assert!(r.status.is_redirection(), "not a redirect: {} {}", r.status, r.body);
