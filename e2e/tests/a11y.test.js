@@ -1,7 +1,9 @@
 // Accessibility: axe-core (WCAG 2.0/2.1 A + AA) finds no violations on any
 // page type, in Finnish and in English, for every kind of visitor, including
-// forms shown again with errors and error pages. Also checks that the first
-// Tab press lands on the skip link and that the skip link works.
+// forms shown again with errors and error pages, and that every page's footer
+// links to the accessibility statement. Also checks that the first Tab press
+// lands on the skip link and that the skip link works, and that pages reflow
+// without sideways scrolling at 320 CSS pixels.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,6 +54,12 @@ async function audit(t, page, label, open, shot) {
     await page.locator('main h1').first().waitFor();
     if (shot) await screenshot(page, shot);
     await expectNoA11yViolations(page, label);
+    // The accessibility statement is one click away from every page.
+    assert.equal(
+      await page.locator('footer a[href$="/pages/accessibility"]').count(),
+      1,
+      `the footer of ${label} links to the accessibility statement`,
+    );
   });
 }
 
@@ -110,6 +118,89 @@ for (const lang of LANGS) {
       });
       await audit(t, page, `${lang} 404 page`, (p) => visit(p, `/${lang}/no-such-page`, 404));
       await audit(t, page, `${lang} unknown organisation`, (p) => visit(p, `/${lang}/organisations/no-such-org`, 404));
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+/** The CMS pages of the public website (demo data). */
+const WEBSITE_PAGES = ['about', 'services', 'join', 'roadmap', 'privacy', 'accessibility'];
+
+/** The href of the first news item listed on /{lang}/news. */
+async function firstNewsHref(page, lang) {
+  await visit(page, `/${lang}/news`);
+  const href = await page.locator('main article.news-item h2 a').first().getAttribute('href');
+  assert.match(href, new RegExp(`^/${lang}/news/[a-z0-9-]+$`), 'the news list links to an article');
+  return href;
+}
+
+for (const lang of LANGS) {
+  test(`public website pages pass axe (${lang})`, async (t) => {
+    const ctx = await newContext(browser, server.baseUrl);
+    const page = await ctx.newPage();
+    try {
+      await audit(t, page, `${lang} home with search box and news`, async (p) => {
+        await visit(p, `/${lang}/`);
+        assert.equal(await p.locator('main form[role="search"] input[type="search"]').count(), 1, 'the home page has a search box');
+        assert.ok((await p.locator(`main a[href^="/${lang}/news/"]`).count()) > 0, 'the home page lists the latest news');
+      });
+      for (const slug of WEBSITE_PAGES) {
+        await audit(t, page, `${lang} page ${slug}`, (p) => visit(p, `/${lang}/pages/${slug}`), `page-${slug}-${lang}`);
+      }
+      await audit(t, page, `${lang} unknown page`, (p) => visit(p, `/${lang}/pages/no-such-page`, 404));
+      await audit(t, page, `${lang} news list`, (p) => visit(p, `/${lang}/news`), `news-${lang}`);
+      await audit(t, page, `${lang} news list, page past the last`, (p) => visit(p, `/${lang}/news?page=2`, 404));
+      const newsHref = await firstNewsHref(page, lang);
+      await audit(t, page, `${lang} news item`, (p) => visit(p, newsHref), `news-item-${lang}`);
+      await audit(t, page, `${lang} unknown news item`, (p) => visit(p, `/${lang}/news/no-such-item`, 404));
+      await audit(t, page, `${lang} glossary A–Z`, async (p) => {
+        await visit(p, `/${lang}/glossary`);
+        // Every A–Z link leads to a letter heading on the page.
+        const broken = await p.evaluate(() => [...document.querySelectorAll('main nav a[href^="#"]')]
+          .filter((a) => !document.getElementById(a.getAttribute('href').slice(1)))
+          .map((a) => a.textContent.trim()));
+        assert.deepEqual(broken, [], 'A–Z links without a target');
+      }, `glossary-${lang}`);
+      await audit(t, page, `${lang} glossary term`, (p) => visit(p, `/${lang}/glossary/industrial-symbiosis`), `term-${lang}`);
+      await audit(t, page, `${lang} unknown glossary term`, (p) => visit(p, `/${lang}/glossary/no-such-term`, 404));
+      await audit(t, page, `${lang} FAQ`, async (p) => {
+        await visit(p, `/${lang}/faq`);
+        assert.ok((await p.locator('main details > summary').count()) > 0, 'the FAQ has answers in <details>');
+      }, `faq-${lang}`);
+      await audit(t, page, `${lang} FAQ with every answer open`, async (p) => {
+        await visit(p, `/${lang}/faq`);
+        for (const summary of await p.locator('main details > summary').all()) await summary.click();
+        assert.equal(await p.locator('main details:not([open])').count(), 0, 'clicking a question opens its answer');
+      });
+      await audit(t, page, `${lang} FAQ question with errors`, async (p) => {
+        await visit(p, `/${lang}/faq`);
+        await submitForm(p, `/${lang}/faq#ask-title`, 422);
+        assert.equal(await p.locator('.error-summary a[href="#f-question"]').count(), 1);
+      }, `faq-errors-${lang}`);
+      await audit(t, page, `${lang} FAQ question sent`, async (p) => {
+        await visit(p, `/${lang}/faq`);
+        await p.locator('#f-question').fill(`Accessibility test question (${lang})?`);
+        const resp = await submit(p, p.locator(`main form[action="/${lang}/faq#ask-title"] button[type="submit"]`));
+        assert.equal(resp.status(), 200);
+        assert.equal(new URL(p.url()).pathname, `/${lang}/faq`);
+        await p.locator('main .flash').waitFor();
+      });
+      await audit(t, page, `${lang} clusters`, (p) => visit(p, `/${lang}/clusters`), `clusters-${lang}`);
+      await audit(t, page, `${lang} clusters, filtered`, async (p) => {
+        await visit(p, `/${lang}/clusters`);
+        await p.locator('#f-relation').selectOption({ index: 1 });
+        await p.locator('#f-country').selectOption({ index: 1 });
+        const resp = await submit(p, p.locator(`main form[action="/${lang}/clusters"] button[type="submit"]`));
+        assert.equal(resp.status(), 200);
+        assert.match(p.url(), /relation=[a-z].*country=[A-Za-z]/);
+      });
+      await audit(t, page, `${lang} search`, (p) => visit(p, `/${lang}/search`));
+      await audit(t, page, `${lang} search with hits`, async (p) => {
+        await visit(p, `/${lang}/search?q=symbioosi`);
+        assert.ok((await p.locator('main ul a').count()) > 0, 'searching for "symbioosi" finds something');
+      }, `search-${lang}`);
+      await audit(t, page, `${lang} search without hits`, (p) => visit(p, `/${lang}/search?q=no-such-thing-anywhere`));
     } finally {
       await ctx.close();
     }
@@ -269,11 +360,91 @@ test('admin pages pass axe (orchestrator with TOTP)', async (t) => {
         }
       }, `admin-outbox-${lang}`);
       await audit(t, page, `${lang} admin audit log`, (p) => visit(p, `/${lang}/admin/audit`));
+      await audit(t, page, `${lang} admin pages`, (p) => visit(p, `/${lang}/admin/pages`), `admin-pages-${lang}`);
+      await audit(t, page, `${lang} admin new page`, (p) => visit(p, `/${lang}/admin/pages/new`));
+      await audit(t, page, `${lang} admin new page with errors`, async (p) => {
+        await visit(p, `/${lang}/admin/pages/new`);
+        await submitForm(p, `/${lang}/admin/pages/new`, 422);
+      }, `admin-page-new-errors-${lang}`);
+      await audit(t, page, `${lang} admin page edit`, (p) => visit(p, `/${lang}/admin/pages/roadmap/edit`));
+      await audit(t, page, `${lang} admin page edit with errors`, async (p) => {
+        await visit(p, `/${lang}/admin/pages/roadmap/edit`);
+        await p.locator('#f-slug').fill('Not A Slug!');
+        await p.locator('#f-title_en').fill('');
+        await submitForm(p, `/${lang}/admin/pages/roadmap/edit`, 422);
+      });
+      await audit(t, page, `${lang} admin page saved`, async (p) => {
+        // A second revision, so that the history has a restore button.
+        await visit(p, `/${lang}/admin/pages/roadmap/edit`);
+        await p.locator('#f-note').fill(`Accessibility test (${lang})`);
+        const resp = await submit(p, p.locator(`main form[action="/${lang}/admin/pages/roadmap/edit"] button[type="submit"]`));
+        assert.equal(resp.status(), 200);
+        await p.locator('main .flash').waitFor();
+      });
+      await audit(t, page, `${lang} admin page history`, async (p) => {
+        await visit(p, `/${lang}/admin/pages/roadmap/history`);
+        assert.ok((await p.locator('main form[action*="/restore/"] button').count()) > 0, 'the history has restore buttons');
+      }, `admin-page-history-${lang}`);
+      await audit(t, page, `${lang} admin questions`, (p) => visit(p, `/${lang}/admin/questions`));
+      await audit(t, page, `${lang} admin analytics`, async (p) => {
+        await visit(p, `/${lang}/admin/analytics`);
+        assert.equal(await p.locator('main figure svg[role="img"]').count(), 1, 'the analytics page has the chart');
+      }, `admin-analytics-${lang}`);
+      for (const kind of ['news', 'glossary', 'faq', 'clusters']) {
+        await audit(t, page, `${lang} admin content: ${kind}`, (p) => visit(p, `/${lang}/admin/content/${kind}`));
+        await audit(t, page, `${lang} admin content: new ${kind}`, (p) => visit(p, `/${lang}/admin/content/${kind}/new`));
+        await audit(t, page, `${lang} admin content: new ${kind} with errors`, async (p) => {
+          await visit(p, `/${lang}/admin/content/${kind}/new`);
+          await submitForm(p, `/${lang}/admin/content/${kind}/new`, 422);
+        });
+      }
       await audit(t, page, `${lang} security (TOTP on)`, (p) => visit(p, `/${lang}/account/security`));
       await audit(t, page, `${lang} account (staff)`, (p) => visit(p, `/${lang}/account`));
     }
   } finally {
     await context.close();
+  }
+});
+
+test('the news pager passes axe (more news than fit on one page)', async (t) => {
+  // The demo data fits on one page: the orchestrator adds a few items first.
+  const staff = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, 'fi');
+  const anon = await newContext(browser, server.baseUrl);
+  try {
+    const s = staff.page;
+    for (let i = 1; i <= 3; i++) {
+      await visit(s, '/fi/admin/content/news/new');
+      const fields = {
+        slug: `pager-test-${i}`,
+        title_fi: `Sivutustesti ${i}`,
+        title_en: `Pager test ${i}`,
+        summary_fi: 'Testiuutinen sivutuksen tarkistamiseen.',
+        summary_en: 'A test item for checking the pager.',
+        body_fi: 'Testiuutinen.',
+        body_en: 'A test item.',
+        tags: 'events',
+        published_at: `2026-01-0${i}`,
+      };
+      for (const [name, value] of Object.entries(fields)) await s.locator(`#f-${name}`).fill(value);
+      await s.locator('#f-status').selectOption('published');
+      const resp = await submit(s, s.locator('main form[action="/fi/admin/content/news/new"] button[type="submit"]'));
+      assert.equal(resp.status(), 200, `creating news item ${i}`);
+    }
+    const page = await anon.newPage();
+    for (const lang of LANGS) {
+      await audit(t, page, `${lang} news list with a pager`, async (p) => {
+        await visit(p, `/${lang}/news`);
+        assert.equal(await p.locator('main nav .pager a[rel="next"]').count(), 1, 'page 1 links to the next page');
+      });
+      await audit(t, page, `${lang} news list, last page`, async (p) => {
+        await visit(p, `/${lang}/news?page=2`);
+        assert.equal(await p.locator('main nav .pager a[rel="prev"]').count(), 1, 'page 2 links to the previous page');
+        assert.ok((await p.locator('main article.news-item').count()) > 0, 'page 2 lists news');
+      }, `news-page-2-${lang}`);
+    }
+  } finally {
+    await staff.context.close();
+    await anon.close();
   }
 });
 
@@ -320,6 +491,10 @@ for (const lang of LANGS) {
         `/${lang}/register`,
         `/${lang}/login`,
         `/${lang}/no-such-page`,
+        `/${lang}/pages/about`,
+        `/${lang}/news`,
+        `/${lang}/glossary`,
+        `/${lang}/faq`,
       ]) {
         await checkSkipLink(page, url);
       }
@@ -350,16 +525,31 @@ test('reflow: no sideways scrolling at 320 CSS pixels (WCAG 1.4.10)', async (t) 
     const page = await anon.newPage();
     const staffPage = await staff.newPage();
     await login(staffPage, ORCHESTRATOR, 'fi');
+    const newsHrefs = {};
+    for (const lang of LANGS) newsHrefs[lang] = await firstNewsHref(page, lang);
     for (const lang of LANGS) {
       const pages = [
         [page, `/${lang}/`],
         [page, `/${lang}/organisations`],
         [page, `/${lang}/organisations/purkutaito`],
         [page, `/${lang}/register`],
+        ...WEBSITE_PAGES.map((slug) => [page, `/${lang}/pages/${slug}`]),
+        [page, `/${lang}/news`],
+        [page, newsHrefs[lang]],
+        [page, `/${lang}/glossary`],
+        [page, `/${lang}/glossary/industrial-symbiosis`],
+        [page, `/${lang}/faq`],
+        [page, `/${lang}/clusters`],
+        [page, `/${lang}/search?q=symbioosi`],
         [staffPage, `/${lang}/admin/memberships`],
         [staffPage, `/${lang}/admin/users`],
         [staffPage, `/${lang}/admin/outbox`],
         [staffPage, `/${lang}/admin/audit`],
+        [staffPage, `/${lang}/admin/pages`],
+        [staffPage, `/${lang}/admin/pages/about/edit`],
+        [staffPage, `/${lang}/admin/pages/about/history`],
+        [staffPage, `/${lang}/admin/questions`],
+        [staffPage, `/${lang}/admin/analytics`],
       ];
       for (const [p, url] of pages) {
         await t.test(`${url} at 320 px`, async () => {

@@ -187,6 +187,35 @@ export async function submit(page, button) {
   return resp;
 }
 
+/** Runs one named step of a longer test; a failure names the step. */
+export async function step(t, name, fn) {
+  t.diagnostic(`step: ${name}`);
+  try {
+    return await fn();
+  } catch (e) {
+    e.message = `[${name}] ${e.message}`;
+    throw e;
+  }
+}
+
+/**
+ * Clicks a link and waits for the page it leads to; asserts the status
+ * (200 unless told otherwise) and returns the response.
+ */
+export async function follow(page, link, status = 200) {
+  const [resp] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), link.click()]);
+  assert.ok(resp, `following a link on ${page.url()} gave no response`);
+  assert.equal(resp.status(), status, `following a link to ${page.url()}: expected HTTP ${status}, got ${resp.status()}`);
+  return resp;
+}
+
+/** True when some of the element is inside the viewport (no scrolling needed to see it). */
+export async function inViewport(locator) {
+  const box = await locator.boundingBox();
+  const vp = locator.page().viewportSize();
+  return !!box && box.height > 0 && box.y < vp.height && box.y + box.height > 0;
+}
+
 // ---------------------------------------------------------------- TOTP
 
 function base32Decode(s) {

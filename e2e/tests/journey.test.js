@@ -19,6 +19,7 @@ import {
   uniqueSuffix,
   screenshot,
   expectErrorSummaryWired,
+  step,
   ORCHESTRATOR,
   DEMO_PASSWORD,
 } from './helpers.js';
@@ -35,17 +36,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-/** Runs one named step; a failure names the step. */
-async function step(t, name, fn) {
-  t.diagnostic(`step: ${name}`);
-  try {
-    return await fn();
-  } catch (e) {
-    e.message = `[${name}] ${e.message}`;
-    throw e;
-  }
-}
 
 const path = (page) => new URL(page.url()).pathname;
 

@@ -226,8 +226,8 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     assert_eq!(anon.get("/fi/pages/accessibility").await.status, StatusCode::OK);
 
     // Paging.
-    let r = anon.get("/fi/news?page=99").await;
-    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(anon.get("/fi/news?page=1").await.status, StatusCode::OK);
+    assert_eq!(anon.get("/fi/news?page=99").await.status, StatusCode::NOT_FOUND);
 
     // JSON twins.
     assert_eq!(anon.get("/api/v1/pages").await.json().as_array().unwrap().len(), 6);

@@ -37,7 +37,9 @@ fn text(c: &mut Checker, f: &Fields, field: &'static str, max: usize) -> String 
 }
 
 fn slug(c: &mut Checker, f: &Fields) -> String {
-    c.check("slug", Slug::parse(get(f, "slug").trim())).map(|s| s.to_string()).unwrap_or_default()
+    let raw = get(f, "slug").trim();
+    let parsed = if raw.is_empty() { Err(kimppa_domain::DomainError::Required) } else { Slug::parse(raw) };
+    c.check("slug", parsed).map(|s| s.to_string()).unwrap_or_default()
 }
 
 fn list(s: &str) -> Vec<String> {

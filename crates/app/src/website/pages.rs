@@ -8,7 +8,7 @@ use crate::{
     now,
     policy::{self, Action, Actor},
 };
-use kimppa_domain::{Slug, required_text};
+use kimppa_domain::{DomainError, Slug, required_text};
 use kimppa_store::entities::{page, page_revision, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Select, Set, TransactionTrait,
@@ -128,7 +128,8 @@ struct Checked {
 
 fn check(f: &PageForm) -> Result<Checked, AppError> {
     let mut c = Checker::default();
-    let slug = c.check("slug", Slug::parse(f.slug.trim()));
+    let slug =
+        c.check("slug", if f.slug.trim().is_empty() { Err(DomainError::Required) } else { Slug::parse(f.slug.trim()) });
     let mut texts: [String; 6] = Default::default();
     for (i, (field, value, max)) in [
         ("title_fi", &f.title_fi, 200),

@@ -48,6 +48,9 @@ struct ListPage {
 pub async fn list(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, WebError> {
     let page = q.page.unwrap_or(1).max(1);
     let (rows, pages) = news::list(ctx.app(), &ctx.actor, page).await?;
+    if page > pages {
+        return Err(kimppa_app::AppError::NotFound.into());
+    }
     let mut p = ctx.page("news-title").await;
     if page > 1 {
         p.title = format!("{} ({} {page})", p.title, p.t("page-number"));
