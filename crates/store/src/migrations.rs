@@ -3,6 +3,7 @@
 
 use sea_orm_migration::prelude::*;
 
+mod helpers;
 mod m0001_foundation;
 mod m0002_website;
 mod m0003_news_image_alt;

@@ -19,7 +19,15 @@ pub fn routes() -> Router<AppState> {
         .route("/metrics", get(metrics))
         .route("/static/style.css", get(style))
         .route("/media/{*key}", get(media))
-        .route("/robots.txt", get(|| async { "User-agent: *\nDisallow: /fi/admin\nDisallow: /en/admin\n" }))
+        .route("/robots.txt", get(robots))
+}
+
+/// Crawlers may read everything public; the sitemap lists it.
+async fn robots(State(s): State<AppState>) -> String {
+    format!(
+        "User-agent: *\nDisallow: /fi/admin\nDisallow: /en/admin\nDisallow: /api/\nSitemap: {}/sitemap.xml\n",
+        s.app.config.base_url.trim_end_matches('/')
+    )
 }
 
 /// Ready when the database answers.

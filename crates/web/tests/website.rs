@@ -209,6 +209,8 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
         assert_eq!(anon.get(path).await.status, StatusCode::OK, "{path}");
     }
 
+    let robots = anon.get("/robots.txt").await.body;
+    assert!(robots.contains("Sitemap: http://kimppa.test/sitemap.xml") && robots.contains("Disallow: /fi/admin"));
     // Pages carry SEO metadata.
     let home = anon.get("/en/").await.body;
     assert!(home.contains("<link rel=\"canonical\" href=\"http://kimppa.test/en/\">"));

@@ -1,34 +1,11 @@
 //! Accounts, sessions, organisations, membership, change log, email outbox
 //! and audit log.
 
+use super::helpers::{fk, index, ts, ts_null};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn ts(name: &'static str) -> ColumnDef {
-    timestamp_with_time_zone(name)
-}
-
-fn ts_null(name: &'static str) -> ColumnDef {
-    timestamp_with_time_zone_null(name)
-}
-
-fn fk(table: &'static str, col: &'static str, to: &'static str) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, col).to(to, "id").on_delete(ForeignKeyAction::Cascade).to_owned()
-}
-
-fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(*c);
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {

@@ -1,26 +1,11 @@
 //! Public website and knowledge: pages with revisions, news, glossary,
 //! FAQ, the directory of other clusters, and cookie-free analytics.
 
+use super::helpers::{index, ts};
 use sea_orm_migration::{prelude::*, schema::*};
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
-
-fn ts(name: &'static str) -> ColumnDef {
-    timestamp_with_time_zone(name)
-}
-
-fn index(table: &'static str, name: &'static str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
-    let mut i = Index::create();
-    i.name(name).table(table);
-    for c in cols {
-        i.col(*c);
-    }
-    if unique {
-        i.unique();
-    }
-    i.to_owned()
-}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
