@@ -48,6 +48,12 @@ impl AppError {
     }
 }
 
+/// For a value a [`Checker`] has already accepted: never expected to run,
+/// but an error rather than a panic if it ever does.
+pub(crate) fn checked() -> AppError {
+    AppError::Internal("a checked field was missing".into())
+}
+
 /// Collects field errors while parsing a form, so every bad field is
 /// reported at once.
 #[derive(Default, Debug)]

@@ -44,7 +44,7 @@ pub async fn register(app: &App, input: &Registration, lang: &str) -> Result<(),
     let email = c.check("email", Email::parse(&input.email));
     check_password(&mut c, "password", &input.password);
     c.finish()?;
-    let (name, email) = (name.unwrap_or_default(), email.expect("checked"));
+    let (name, email) = (name.unwrap_or_default(), email.ok_or_else(crate::error::checked)?);
     let hash = hash_password(&input.password).await?;
     let tx = app.db.begin().await?;
     if let Some(_existing) = user::Entity::find().filter(user::Column::Email.eq(email.as_str())).one(&tx).await? {
@@ -311,10 +311,10 @@ pub async fn create_admin(
     let hash = hash_password(password).await?;
     create_verified_user(
         &app.db,
-        &email.expect("checked"),
+        &email.ok_or_else(crate::error::checked)?,
         &name.unwrap_or_default(),
         &hash,
-        role.expect("checked"),
+        role.ok_or_else(crate::error::checked)?,
         None,
     )
     .await

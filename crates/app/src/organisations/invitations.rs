@@ -27,7 +27,7 @@ pub async fn invite(
     let email = c.check("email", Email::parse(email_input));
     let role = c.check("role", OrgRole::parse(role_input));
     c.finish()?;
-    let (email, role) = (email.expect("checked"), role.expect("checked"));
+    let (email, role) = (email.ok_or_else(crate::error::checked)?, role.ok_or_else(crate::error::checked)?);
     let inviter_id = actor.user_id().ok_or(AppError::LoginRequired)?;
     let inviter = user::Entity::find_by_id(inviter_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     let token = tokens::new_token();
