@@ -12,6 +12,10 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload, path::Path};
 use std::sync::Arc;
 
 pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
+/// Attachments of contact requests (PDF or image).
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+/// Private files: never under `/media`, only through a handler that checks access.
+const PRIVATE_PREFIX: &str = "private/contact";
 
 /// The folders uploads go to; nothing else is ever served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +76,7 @@ impl ImageKind {
             Some("png") => "image/png",
             Some("jpg") => "image/jpeg",
             Some("webp") => "image/webp",
+            Some("pdf") => "application/pdf",
             _ => "application/octet-stream",
         }
     }
@@ -130,6 +135,37 @@ impl Files {
         let key = format!("{}/{id}-{}.{}", folder.prefix(), &crate::tokens::new_token()[..12], kind.extension());
         self.store.put(&Path::from(key.as_str()), PutPayload::from_bytes(bytes)).await.map_err(AppError::internal)?;
         Ok(key)
+    }
+
+    /// Checks and stores a contact-request attachment (PDF, PNG, JPEG or
+    /// WebP by content, at most 5 MiB); returns its key.
+    pub async fn put_attachment(&self, field: &'static str, bytes: Bytes) -> Result<String, AppError> {
+        if bytes.is_empty() {
+            return Err(AppError::field(field, "err-file-empty"));
+        }
+        if bytes.len() > MAX_ATTACHMENT_BYTES {
+            return Err(AppError::field(field, "err-attachment-too-large"));
+        }
+        let ext = if bytes.starts_with(b"%PDF-") {
+            "pdf"
+        } else {
+            ImageKind::sniff(&bytes).ok_or(AppError::field(field, "err-attachment-type"))?.extension()
+        };
+        let key = format!("{PRIVATE_PREFIX}/{}.{ext}", crate::tokens::new_token());
+        self.store.put(&Path::from(key.as_str()), PutPayload::from_bytes(bytes)).await.map_err(AppError::internal)?;
+        Ok(key)
+    }
+
+    /// Reads a private attachment; the caller has checked access.
+    pub async fn get_attachment(&self, key: &str) -> Result<Option<Bytes>, AppError> {
+        if key.contains("..") || !key.starts_with(&format!("{PRIVATE_PREFIX}/")) {
+            return Ok(None);
+        }
+        match self.store.get(&Path::from(key)).await {
+            Ok(r) => Ok(Some(r.bytes().await.map_err(AppError::internal)?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(AppError::internal(e)),
+        }
     }
 
     /// Reads a stored file; `None` when it does not exist.

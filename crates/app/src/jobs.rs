@@ -107,8 +107,17 @@ async fn handle(app: &App, row: &change_log::Model) -> Result<(), String> {
             let p: changelog::AdminAction = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
             write_audit(app, row, p).await
         }
+        crate::directory::webhooks::DELIVER => {
+            let p: DeliveryQueued = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
+            crate::directory::webhooks::deliver(app, p.delivery_id).await
+        }
         _ => Ok(()),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct DeliveryQueued {
+    delivery_id: i32,
 }
 
 async fn send_email(app: &App, id: i32) -> Result<(), String> {

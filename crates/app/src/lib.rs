@@ -6,6 +6,7 @@ pub mod admin;
 pub mod backup;
 pub mod changelog;
 pub mod config;
+pub mod directory;
 pub mod demo;
 pub mod email;
 pub mod error;
@@ -66,4 +67,43 @@ impl App {
 /// Current time; the only clock the app reads (always UTC, bound from Rust).
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     chrono::Utc::now()
+}
+
+/// Finnish local time: UTC+2, or UTC+3 from the last Sunday of March
+/// 01:00 UTC to the last Sunday of October 01:00 UTC (EU rule).
+pub fn finnish_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::FixedOffset> {
+    use chrono::{Datelike, NaiveDate, TimeZone};
+    let last_sunday = |month: u32| -> chrono::DateTime<chrono::Utc> {
+        let last = NaiveDate::from_ymd_opt(t.year(), month, 31).unwrap_or_default();
+        let back = last.weekday().num_days_from_sunday() as i64;
+        let day = last - chrono::Duration::days(back);
+        chrono::Utc.from_utc_datetime(&day.and_hms_opt(1, 0, 0).unwrap_or_default())
+    };
+    let summer = t >= last_sunday(3) && t < last_sunday(10);
+    let hours = if summer { 3 } else { 2 };
+    match chrono::FixedOffset::east_opt(hours * 3600) {
+        Some(offset) => t.with_timezone(&offset),
+        None => t.fixed_offset(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn finnish_time_follows_eu_summer_time() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(super::finnish_time(at(2026, 1, 15, 12)).format("%H").to_string(), "14");
+        assert_eq!(super::finnish_time(at(2026, 3, 29, 0)).format("%H").to_string(), "02");
+        assert_eq!(super::finnish_time(at(2026, 3, 29, 1)).format("%H").to_string(), "04");
+        assert_eq!(super::finnish_time(at(2026, 7, 1, 12)).format("%H").to_string(), "15");
+        assert_eq!(super::finnish_time(at(2026, 10, 25, 0)).format("%H").to_string(), "03");
+        assert_eq!(super::finnish_time(at(2026, 10, 25, 1)).format("%H").to_string(), "03");
+        assert_eq!(super::finnish_time(at(2026, 11, 23, 12)).format("%H").to_string(), "14");
+    }
 }

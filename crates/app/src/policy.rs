@@ -54,6 +54,22 @@ pub enum Action {
     ManageContent,
     /// See the visitor analytics.
     ViewAnalytics,
+    /// Create, edit, publish and archive the organisation's services, and
+    /// confirm co-provided services.
+    ManageServices {
+        my_role: Option<OrgRole>,
+    },
+    /// See the contact requests (leads) an organisation received and the
+    /// counts of brokered contacts.
+    ViewOrganisationLeads {
+        my_role: Option<OrgRole>,
+    },
+    /// Send a contact request to a service or organisation.
+    SendContactRequest,
+    /// Directory-wide work: CSV import and export, every lead and its counts.
+    ManageDirectory,
+    /// Configure outgoing webhooks and read their delivery log.
+    ManageWebhooks,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,7 +121,11 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
     match action {
         ViewPublic | ManageOwnAccount | CreateOrganisation => Decision::Allow,
         ViewUnlistedOrganisation { my_role } | ViewOrganisationMembers { my_role } => org_member_or_elevated(my_role),
-        EditOrganisation { my_role } | InviteToOrganisation { my_role } => org_admin_or_elevated(my_role),
+        EditOrganisation { my_role }
+        | InviteToOrganisation { my_role }
+        | ManageServices { my_role }
+        | ViewOrganisationLeads { my_role } => org_admin_or_elevated(my_role),
+        SendContactRequest => Decision::Allow,
         ApplyForMembership { my_role } => {
             if my_role == Some(OrgRole::Admin) {
                 Decision::Allow
@@ -113,8 +133,9 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
                 Decision::Forbidden
             }
         }
-        AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics => elevated(),
-        GrantOperator => {
+        AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
+        | ManageDirectory => elevated(),
+        GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()
             } else {
@@ -184,5 +205,25 @@ mod tests {
         let o = user(PlatformRole::Orchestrator, true, true);
         assert_eq!(decide(&o, Action::EditOrganisation { my_role: None }), Decision::Allow);
         assert_eq!(decide(&o, Action::ApplyForMembership { my_role: None }), Decision::Forbidden);
+    }
+
+    #[test]
+    fn directory_powers() {
+        let p = user(PlatformRole::Person, false, false);
+        assert_eq!(decide(&p, Action::ManageServices { my_role: Some(OrgRole::Admin) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageServices { my_role: Some(OrgRole::Member) }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ViewOrganisationLeads { my_role: None }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::SendContactRequest), Decision::Allow);
+        assert_eq!(decide(&Actor::Anonymous, Action::SendContactRequest), Decision::LoginRequired);
+        assert_eq!(decide(&p, Action::ManageDirectory), Decision::Forbidden);
+        let o = user(PlatformRole::Orchestrator, true, true);
+        assert_eq!(decide(&o, Action::ManageDirectory), Decision::Allow);
+        assert_eq!(decide(&o, Action::ViewOrganisationLeads { my_role: None }), Decision::Allow);
+        assert_eq!(decide(&o, Action::ManageWebhooks), Decision::Forbidden);
+        assert_eq!(decide(&user(PlatformRole::Operator, true, true), Action::ManageWebhooks), Decision::Allow);
+        assert_eq!(
+            decide(&user(PlatformRole::Operator, true, false), Action::ManageWebhooks),
+            Decision::SecondFactorRequired
+        );
     }
 }

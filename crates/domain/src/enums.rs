@@ -23,6 +23,29 @@ macro_rules! keyed_enum {
                     other => Err(DomainError::UnknownValue(other.chars().take(40).collect())),
                 }
             }
+
+            /// Parses items that may each be a comma-separated list,
+            /// ignoring blanks and duplicates.
+            pub fn parse_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<Self>, DomainError> {
+                let mut out = Vec::new();
+                for item in items {
+                    for part in item.split(',') {
+                        if part.trim().is_empty() {
+                            continue;
+                        }
+                        let v = Self::parse(part)?;
+                        if !out.contains(&v) {
+                            out.push(v);
+                        }
+                    }
+                }
+                Ok(out)
+            }
+
+            /// The stored form of a list: keys joined by commas.
+            pub fn join(list: &[Self]) -> String {
+                list.iter().map(|v| v.key()).collect::<Vec<_>>().join(",")
+            }
         }
 
         impl std::fmt::Display for $name {
@@ -107,28 +130,103 @@ keyed_enum!(
     }
 );
 
-impl FocusArea {
-    /// Parses a comma-separated list, ignoring blanks and duplicates.
-    pub fn parse_list<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<FocusArea>, DomainError> {
-        let mut out = Vec::new();
-        for item in items {
-            for part in item.split(',') {
-                if part.trim().is_empty() {
-                    continue;
-                }
-                let f = FocusArea::parse(part)?;
-                if !out.contains(&f) {
-                    out.push(f);
-                }
-            }
-        }
-        Ok(out)
+keyed_enum!(
+    /// What a service offers: the five circular business models, then the
+    /// enabling services (SPEC C3).
+    OfferingType {
+        CircularSupplies => "circular-supplies",
+        ResourceRecovery => "resource-recovery",
+        LifeExtension => "life-extension",
+        ProductAsService => "product-as-service",
+        SharingPlatform => "sharing-platform",
+        Consulting => "consulting",
+        TestingPiloting => "testing-piloting",
+        Logistics => "logistics",
+        Digital => "digital",
+        Financing => "financing",
+        ResearchEducation => "research-education",
     }
+);
 
-    pub fn join(list: &[FocusArea]) -> String {
-        list.iter().map(|f| f.key()).collect::<Vec<_>>().join(",")
+keyed_enum!(
+    /// Where a service is offered: Finland's regions, or wider.
+    Region {
+        WholeFinland => "whole-finland",
+        International => "international",
+        Lappi => "lappi",
+        PohjoisPohjanmaa => "pohjois-pohjanmaa",
+        Kainuu => "kainuu",
+        PohjoisSavo => "pohjois-savo",
+        PohjoisKarjala => "pohjois-karjala",
+        KeskiPohjanmaa => "keski-pohjanmaa",
+        Pohjanmaa => "pohjanmaa",
+        EtelaPohjanmaa => "etela-pohjanmaa",
+        KeskiSuomi => "keski-suomi",
+        EtelaSavo => "etela-savo",
+        Satakunta => "satakunta",
+        Pirkanmaa => "pirkanmaa",
+        KantaHame => "kanta-hame",
+        PaijatHame => "paijat-hame",
+        Kymenlaakso => "kymenlaakso",
+        EtelaKarjala => "etela-karjala",
+        VarsinaisSuomi => "varsinais-suomi",
+        Uusimaa => "uusimaa",
+        Ahvenanmaa => "ahvenanmaa",
+    }
+);
+
+impl Region {
+    /// Does a service serving `served` serve `wanted`? A service for the
+    /// whole of Finland serves every Finnish region.
+    pub fn covers(served: &[Region], wanted: Region) -> bool {
+        served.contains(&wanted)
+            || (wanted != Region::International && served.contains(&Region::WholeFinland))
     }
 }
+
+keyed_enum!(
+    /// Languages services are offered and experts speak in.
+    Language {
+        Fi => "fi",
+        Sv => "sv",
+        En => "en",
+        Se => "se",
+        De => "de",
+        Et => "et",
+        Ru => "ru",
+    }
+);
+
+keyed_enum!(
+    /// The indicative price model of a service.
+    PriceKind {
+        Free => "free",
+        Fixed => "fixed",
+        Hourly => "hourly",
+        Subscription => "subscription",
+        Quote => "quote",
+    }
+);
+
+keyed_enum!(
+    /// Life of a service in the catalogue.
+    ServiceStatus {
+        Draft => "draft",
+        Published => "published",
+        Archived => "archived",
+    }
+);
+
+keyed_enum!(
+    /// Where a lead (a brokered contact) stands.
+    LeadStatus {
+        New => "new",
+        Answered => "answered",
+        Negotiation => "negotiation",
+        Won => "won",
+        Lost => "lost",
+    }
+);
 
 #[cfg(test)]
 mod tests {
@@ -148,5 +246,13 @@ mod tests {
         assert_eq!(l, vec![FocusArea::Energy, FocusArea::Digital]);
         assert_eq!(FocusArea::join(&l), "energy,digital");
         assert!(FocusArea::parse_list(["nope"]).is_err());
+    }
+
+    #[test]
+    fn whole_finland_covers_every_finnish_region_but_not_abroad() {
+        assert!(Region::covers(&[Region::WholeFinland], Region::Kainuu));
+        assert!(!Region::covers(&[Region::WholeFinland], Region::International));
+        assert!(Region::covers(&[Region::Lappi, Region::International], Region::International));
+        assert!(!Region::covers(&[Region::Lappi], Region::Kainuu));
     }
 }

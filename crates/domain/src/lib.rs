@@ -9,7 +9,10 @@ mod slug;
 
 pub use business_id::BusinessId;
 pub use email::Email;
-pub use enums::{FocusArea, MembershipStatus, MembershipTier, OrgRole, OrgType, PlatformRole, SizeClass};
+pub use enums::{
+    FocusArea, Language, LeadStatus, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PlatformRole, PriceKind,
+    Region, ServiceStatus, SizeClass,
+};
 pub use slug::Slug;
 
 /// Why a value was refused. `code()` is a translation key (`err-…`).

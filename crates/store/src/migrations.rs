@@ -7,6 +7,7 @@ mod helpers;
 mod m0001_foundation;
 mod m0002_website;
 mod m0003_news_image_alt;
+mod m0004_directory;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_website::Migration),
             Box::new(m0003_news_image_alt::Migration),
+            Box::new(m0004_directory::Migration),
         ]
     }
 }

@@ -339,7 +339,9 @@ pub async fn update_profile(app: &App, user_id: i32, f: &ProfileForm) -> Result<
     let mut am = u.into_active_model();
     am.name = Set(name.unwrap_or_default());
     am.title = Set(title.flatten());
-    Ok(am.update(&app.db).await?)
+    let u = am.update(&app.db).await?;
+    crate::directory::experts::refresh_search_text(app, u.id).await?;
+    Ok(u)
 }
 
 /// Counts one attempt under `key`; true when the per-client limit is

@@ -118,6 +118,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
             description_fi: o.description_fi.clone(),
             description_en: o.description_en.clone(),
             website: o.website.clone(),
+            ..Default::default()
         };
         let d =
             organisations::parse_form(&form).map_err(|e| AppError::Internal(format!("demo org {}: {e:?}", o.slug)))?;

@@ -11,7 +11,8 @@ use crate::{
     policy::{self, Action, Actor},
 };
 use kimppa_domain::{
-    BusinessId, FocusArea, MembershipStatus, OrgRole, OrgType, SizeClass, Slug, optional_text, required_text,
+    BusinessId, FocusArea, MembershipStatus, OfferingType, OrgRole, OrgType, SizeClass, Slug, optional_text,
+    required_text,
 };
 use kimppa_store::entities::{org_member, organisation, user};
 use sea_orm::{
@@ -43,6 +44,15 @@ pub struct OrgForm {
     pub description_en: String,
     #[serde(default)]
     pub website: String,
+    #[serde(default)]
+    pub offering_types: Vec<String>,
+    /// Tonnes CO2e per year as typed ("1 234,5" is fine).
+    #[serde(default)]
+    pub carbon_tonnes: String,
+    #[serde(default)]
+    pub carbon_year: String,
+    #[serde(default)]
+    pub carbon_method: String,
 }
 
 impl OrgForm {
@@ -58,6 +68,10 @@ impl OrgForm {
             description_fi: o.description_fi.clone(),
             description_en: o.description_en.clone(),
             website: o.website.clone().unwrap_or_default(),
+            offering_types: o.offering_types.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+            carbon_tonnes: o.carbon_kg.map(crate::directory::format_tonnes).unwrap_or_default(),
+            carbon_year: o.carbon_year.map(|y| y.to_string()).unwrap_or_default(),
+            carbon_method: o.carbon_method.clone().unwrap_or_default(),
         }
     }
 }
@@ -75,6 +89,49 @@ pub struct OrgData {
     pub description_fi: String,
     pub description_en: String,
     pub website: Option<String>,
+    pub offering_types: Vec<OfferingType>,
+    pub carbon: Option<Carbon>,
+}
+
+/// A carbon-footprint figure: kilograms CO2e per year, the year it is for
+/// and how it was calculated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Carbon {
+    pub kg: i64,
+    pub year: i32,
+    pub method: String,
+}
+
+impl OrgData {
+    /// The lowercased text the catalogue's text filter matches.
+    pub fn search_text(&self) -> String {
+        crate::directory::search_text(&[&self.name, &self.municipality, &self.description_fi, &self.description_en])
+    }
+}
+
+/// Checks the optional carbon-footprint fields: all three or none.
+fn parse_carbon(c: &mut Checker, f: &OrgForm) -> Option<Carbon> {
+    let (t, y, m) = (f.carbon_tonnes.trim(), f.carbon_year.trim(), f.carbon_method.trim());
+    if t.is_empty() && y.is_empty() && m.is_empty() {
+        return None;
+    }
+    let kg = match crate::directory::parse_tonnes(t) {
+        Some(kg) => Some(kg),
+        None => {
+            c.push("carbon_tonnes", if t.is_empty() { "err-required" } else { "err-tonnes" });
+            None
+        }
+    };
+    let this_year = chrono::Datelike::year(&crate::now());
+    let year = match y.parse::<i32>() {
+        Ok(y) if (1990..=this_year).contains(&y) => Some(y),
+        _ => {
+            c.push("carbon_year", if y.is_empty() { "err-required" } else { "err-year" });
+            None
+        }
+    };
+    let method = c.check("carbon_method", required_text(m, 200));
+    Some(Carbon { kg: kg?, year: year?, method: method? })
 }
 
 /// Checks every field and reports all problems at once.
@@ -106,6 +163,9 @@ pub fn parse_form(f: &OrgForm) -> Result<OrgData, AppError> {
     let focus_areas = c.check("focus_areas", FocusArea::parse_list(f.focus_areas.iter().map(String::as_str)));
     let description_fi = c.check("description_fi", optional_text(&f.description_fi, 5000));
     let description_en = c.check("description_en", optional_text(&f.description_en, 5000));
+    let offering_types =
+        c.check("offering_types", OfferingType::parse_list(f.offering_types.iter().map(String::as_str)));
+    let carbon = parse_carbon(&mut c, f);
     let website = match optional_text(&f.website, 300) {
         Ok(Some(w)) => {
             let w = if w.contains("://") { w } else { format!("https://{w}") };
@@ -135,6 +195,8 @@ pub fn parse_form(f: &OrgForm) -> Result<OrgData, AppError> {
         description_fi: description_fi.flatten().unwrap_or_default(),
         description_en: description_en.flatten().unwrap_or_default(),
         website: website.flatten(),
+        offering_types: offering_types.unwrap_or_default(),
+        carbon,
     })
 }
 
@@ -253,7 +315,7 @@ pub async fn get_visible(
     Ok((org, role))
 }
 
-async fn unique_slug<C: sea_orm::ConnectionTrait>(conn: &C, name: &str) -> Result<String, AppError> {
+pub(crate) async fn unique_slug<C: sea_orm::ConnectionTrait>(conn: &C, name: &str) -> Result<String, AppError> {
     let base = Slug::from_name(name).map(|s| s.to_string()).unwrap_or_else(|_| "organisaatio".into());
     for n in 1..1000 {
         let candidate = if n == 1 { base.clone() } else { format!("{base}-{n}") };
@@ -320,6 +382,11 @@ pub(crate) async fn insert_org<C: sea_orm::ConnectionTrait>(
         membership_status: Set(status.key().into()),
         membership_tier: Set(tier.map(str::to_string)),
         created_by: Set(created_by),
+        offering_types: Set(OfferingType::join(&d.offering_types)),
+        carbon_kg: Set(d.carbon.as_ref().map(|c| c.kg)),
+        carbon_year: Set(d.carbon.as_ref().map(|c| c.year)),
+        carbon_method: Set(d.carbon.as_ref().map(|c| c.method.clone())),
+        search_text: Set(d.search_text()),
         created_at: Set(now()),
         updated_at: Set(now()),
         ..Default::default()
@@ -372,6 +439,11 @@ pub async fn update(app: &App, actor: &Actor, slug: &str, form: &OrgForm) -> Res
     }
     let org_id = org.id;
     let mut am = org.into_active_model();
+    am.search_text = Set(d.search_text());
+    am.offering_types = Set(OfferingType::join(&d.offering_types));
+    am.carbon_kg = Set(d.carbon.as_ref().map(|c| c.kg));
+    am.carbon_year = Set(d.carbon.as_ref().map(|c| c.year));
+    am.carbon_method = Set(d.carbon.as_ref().map(|c| c.method.clone()));
     am.name = Set(d.name);
     am.business_id = Set(d.business_id.map(|b| b.to_string()));
     am.country = Set(d.country);

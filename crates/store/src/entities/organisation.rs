@@ -21,6 +21,12 @@ pub struct Model {
     pub membership_status: String,
     pub membership_tier: Option<String>,
     pub created_by: Option<i32>,
+    pub offering_types: String,
+    pub carbon_kg: Option<i64>,
+    pub carbon_year: Option<i32>,
+    pub carbon_method: Option<String>,
+    #[serde(skip)]
+    pub search_text: String,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
 }

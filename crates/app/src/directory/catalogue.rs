@@ -1,0 +1,586 @@
+//! The three catalogues — organisations, services, experts — with filters,
+//! counts per filter value, sorting and paging.
+//!
+//! Each listing does a fixed number of queries whatever the data size: the
+//! text filter runs in SQL over a lowercased `search_text` column and
+//! returns only the columns the filters need; the filters, the counts and
+//! the ordering are then computed in memory, and one more query loads the
+//! full rows of the page shown.
+
+use super::{contains, list, sort_key, words};
+use crate::{App, AppError, error::Checker};
+use chrono::{DateTime, Utc};
+use kimppa_domain::{FocusArea, Language, MembershipStatus, OfferingType, OrgType, Region, ServiceStatus};
+use kimppa_store::entities::{expert, organisation, service, service_provider, user};
+use sea_orm::{
+    ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait, sea_query::Condition,
+};
+use std::collections::HashMap;
+
+/// Rows per catalogue page.
+pub const PAGE_SIZE: usize = 20;
+
+/// A filter dimension of the catalogues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dim {
+    Focus,
+    Offering,
+    OrgType,
+    Municipality,
+    Region,
+    Language,
+}
+
+impl Dim {
+    pub const ALL: [Dim; 6] = [Dim::Focus, Dim::Offering, Dim::OrgType, Dim::Municipality, Dim::Region, Dim::Language];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The query parameter (and form field) of the dimension.
+    pub fn param(self) -> &'static str {
+        match self {
+            Dim::Focus => "focus",
+            Dim::Offering => "offering",
+            Dim::OrgType => "org_type",
+            Dim::Municipality => "municipality",
+            Dim::Region => "region",
+            Dim::Language => "language",
+        }
+    }
+
+    /// Translation-key prefix of the values (`focus-energy`, …); the
+    /// municipality values are names and are shown as they are.
+    pub fn label_prefix(self) -> Option<&'static str> {
+        match self {
+            Dim::Focus => Some("focus"),
+            Dim::Offering => Some("offering"),
+            Dim::OrgType => Some("org-type"),
+            Dim::Municipality => None,
+            Dim::Region => Some("region"),
+            Dim::Language => Some("lang"),
+        }
+    }
+
+    /// Every known value, in display order (`None` for municipalities,
+    /// whose values come from the data).
+    fn known(self) -> Option<Vec<&'static str>> {
+        Some(match self {
+            Dim::Focus => FocusArea::ALL.iter().map(|v| v.key()).collect(),
+            Dim::Offering => OfferingType::ALL.iter().map(|v| v.key()).collect(),
+            Dim::OrgType => OrgType::ALL.iter().map(|v| v.key()).collect(),
+            Dim::Region => Region::ALL.iter().map(|v| v.key()).collect(),
+            Dim::Language => Language::ALL.iter().map(|v| v.key()).collect(),
+            Dim::Municipality => return None,
+        })
+    }
+}
+
+/// Which catalogue; decides the dimensions offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Organisations,
+    Services,
+    Experts,
+}
+
+impl Kind {
+    pub fn dims(self) -> &'static [Dim] {
+        match self {
+            Kind::Organisations => &[Dim::Focus, Dim::Offering, Dim::OrgType, Dim::Municipality],
+            Kind::Services => &[Dim::Offering, Dim::Focus, Dim::OrgType, Dim::Region, Dim::Language],
+            Kind::Experts => &[Dim::Focus, Dim::Language, Dim::OrgType, Dim::Municipality],
+        }
+    }
+}
+
+/// The query of a catalogue page, as it arrives in the URL. Every field is
+/// kept as typed so links can rebuild it; unknown values are ignored by the
+/// pages and refused by the API ([`CatalogueQuery::check`]).
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct CatalogueQuery {
+    pub q: String,
+    pub focus: String,
+    pub offering: String,
+    pub org_type: String,
+    pub municipality: String,
+    pub region: String,
+    pub language: String,
+    /// `name` (default) or `newest`.
+    pub sort: String,
+    pub page: String,
+}
+
+impl CatalogueQuery {
+    pub fn get(&self, d: Dim) -> &str {
+        match d {
+            Dim::Focus => &self.focus,
+            Dim::Offering => &self.offering,
+            Dim::OrgType => &self.org_type,
+            Dim::Municipality => &self.municipality,
+            Dim::Region => &self.region,
+            Dim::Language => &self.language,
+        }
+    }
+
+    pub fn set(&mut self, d: Dim, v: &str) {
+        let slot = match d {
+            Dim::Focus => &mut self.focus,
+            Dim::Offering => &mut self.offering,
+            Dim::OrgType => &mut self.org_type,
+            Dim::Municipality => &mut self.municipality,
+            Dim::Region => &mut self.region,
+            Dim::Language => &mut self.language,
+        };
+        *slot = v.to_string();
+    }
+
+    /// The selected value of a dimension when it is a known one.
+    pub fn selected(&self, d: Dim) -> Option<String> {
+        let v = self.get(d).trim();
+        if v.is_empty() || v.chars().count() > 80 {
+            return None;
+        }
+        match d.known() {
+            Some(known) => known.contains(&v).then(|| v.to_string()),
+            None => Some(v.to_string()),
+        }
+    }
+
+    pub fn newest_first(&self) -> bool {
+        self.sort == "newest"
+    }
+
+    /// The page asked for, from 1.
+    pub fn page(&self) -> usize {
+        self.page.trim().parse::<usize>().ok().filter(|p| *p >= 1).unwrap_or(1)
+    }
+
+    /// Strict check for the API: unknown values are errors.
+    pub fn check(&self, kind: Kind) -> Result<(), AppError> {
+        let mut c = Checker::default();
+        for d in Dim::ALL {
+            let v = self.get(d).trim();
+            if v.is_empty() {
+                continue;
+            }
+            if !kind.dims().contains(&d) || self.selected(d).is_none() {
+                c.push(d.param(), "err-unknown-value");
+            }
+        }
+        if !matches!(self.sort.as_str(), "" | "name" | "newest") {
+            c.push("sort", "err-unknown-value");
+        }
+        if !self.page.trim().is_empty() && self.page.trim().parse::<usize>().map(|p| p == 0).unwrap_or(true) {
+            c.push("page", "err-unknown-value");
+        }
+        c.finish()
+    }
+
+    /// The same query without paging and with one dimension changed; for
+    /// the filter links.
+    pub fn with(&self, d: Dim, v: &str) -> CatalogueQuery {
+        let mut q = self.clone();
+        q.set(d, v);
+        q.page.clear();
+        q
+    }
+}
+
+/// One candidate for a listing: its id, what it is ordered by, and its
+/// values per dimension.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub id: i32,
+    pub name: String,
+    pub newest: Option<DateTime<Utc>>,
+    pub values: [Vec<String>; 6],
+}
+
+impl Doc {
+    pub fn new(id: i32, name: &str, newest: Option<DateTime<Utc>>) -> Doc {
+        Doc { id, name: sort_key(name), newest, values: Default::default() }
+    }
+
+    pub fn set(&mut self, d: Dim, values: impl IntoIterator<Item = impl Into<String>>) {
+        let slot = &mut self.values[d.index()];
+        for v in values {
+            let v = v.into();
+            if !slot.contains(&v) {
+                slot.push(v);
+            }
+        }
+    }
+
+    fn has(&self, d: Dim, v: &str) -> bool {
+        self.values[d.index()].iter().any(|x| x == v)
+    }
+}
+
+/// A filter value with the number of results it would give.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FacetValue {
+    pub key: String,
+    pub count: usize,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Facet {
+    pub dim: Dim,
+    pub values: Vec<FacetValue>,
+}
+
+/// A page of results: ids in order, the total, and the counts per filter value.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub ids: Vec<i32>,
+    pub total: usize,
+    pub page: usize,
+    pub pages: usize,
+    pub facets: Vec<Facet>,
+}
+
+/// Filters, counts, orders and pages candidates. A filter value's count is
+/// the number of results when that value is chosen and every other chosen
+/// filter stays, so the counts never promise what the page cannot give.
+pub fn select(mut docs: Vec<Doc>, q: &CatalogueQuery, dims: &[Dim], page_size: usize) -> Listing {
+    let chosen: Vec<(Dim, String)> = dims.iter().filter_map(|d| q.selected(*d).map(|v| (*d, v))).collect();
+    let matches_except =
+        |doc: &Doc, skip: Option<Dim>| chosen.iter().all(|(d, v)| Some(*d) == skip || doc.has(*d, v));
+    let facets = dims
+        .iter()
+        .map(|&dim| {
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for doc in docs.iter().filter(|doc| matches_except(doc, Some(dim))) {
+                for v in &doc.values[dim.index()] {
+                    *counts.entry(v.as_str()).or_default() += 1;
+                }
+            }
+            let selected = q.selected(dim);
+            let keys: Vec<String> = match dim.known() {
+                Some(known) => known.into_iter().map(str::to_string).collect(),
+                None => {
+                    let mut k: Vec<String> = counts.keys().map(|s| s.to_string()).collect();
+                    if let Some(s) = &selected
+                        && !k.contains(s)
+                    {
+                        k.push(s.clone());
+                    }
+                    k.sort_by_key(|s| sort_key(s));
+                    k
+                }
+            };
+            let values = keys
+                .into_iter()
+                .map(|key| FacetValue {
+                    count: counts.get(key.as_str()).copied().unwrap_or(0),
+                    selected: selected.as_deref() == Some(key.as_str()),
+                    key,
+                })
+                .collect();
+            Facet { dim, values }
+        })
+        .collect();
+    docs.retain(|doc| matches_except(doc, None));
+    if q.newest_first() {
+        docs.sort_by(|a, b| b.newest.cmp(&a.newest).then_with(|| a.name.cmp(&b.name)).then(a.id.cmp(&b.id)));
+    } else {
+        docs.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    }
+    let total = docs.len();
+    let pages = total.div_ceil(page_size).max(1);
+    let page = q.page().min(pages);
+    let ids = docs.iter().skip((page - 1) * page_size).take(page_size).map(|d| d.id).collect();
+    Listing { ids, total, page, pages, facets }
+}
+
+fn text_condition(column: impl sea_orm::sea_query::IntoColumnRef + Copy, q: &str) -> Condition {
+    words(q).iter().fold(Condition::all(), |c, w| c.add(contains(column, w)))
+}
+
+/// Puts rows into the order of `ids`.
+fn in_order<T>(ids: &[i32], rows: Vec<T>, id: impl Fn(&T) -> i32) -> Vec<T> {
+    let mut by_id: HashMap<i32, T> = rows.into_iter().map(|r| (id(&r), r)).collect();
+    ids.iter().filter_map(|i| by_id.remove(i)).collect()
+}
+
+/// Public organisations (approved members). Two queries.
+pub async fn organisations(app: &App, q: &CatalogueQuery) -> Result<(Listing, Vec<organisation::Model>), AppError> {
+    type Row = (i32, String, String, String, String, String, DateTime<Utc>);
+    let rows: Vec<Row> = organisation::Entity::find()
+        .select_only()
+        .columns([
+            organisation::Column::Id,
+            organisation::Column::Name,
+            organisation::Column::OrgType,
+            organisation::Column::Municipality,
+            organisation::Column::FocusAreas,
+            organisation::Column::OfferingTypes,
+            organisation::Column::CreatedAt,
+        ])
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(text_condition((organisation::Entity, organisation::Column::SearchText), &q.q))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let docs = rows
+        .into_iter()
+        .map(|(id, name, org_type, municipality, focus, offering, created)| {
+            let mut d = Doc::new(id, &name, Some(created));
+            d.set(Dim::OrgType, [org_type]);
+            d.set(Dim::Municipality, [municipality]);
+            d.set(Dim::Focus, list(&focus));
+            d.set(Dim::Offering, list(&offering));
+            d
+        })
+        .collect();
+    let listing = select(docs, q, Kind::Organisations.dims(), PAGE_SIZE);
+    let page = if listing.ids.is_empty() {
+        vec![]
+    } else {
+        organisation::Entity::find().filter(organisation::Column::Id.is_in(listing.ids.clone())).all(&app.db).await?
+    };
+    let page = in_order(&listing.ids, page, |o| o.id);
+    Ok((listing, page))
+}
+
+/// A provider of a service as shown in lists.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ProviderRef {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A service in a list: the row and its providers (owner first, then the
+/// co-providers who confirmed).
+#[derive(Debug, Clone)]
+pub struct ServiceCard {
+    pub service: service::Model,
+    pub providers: Vec<ProviderRef>,
+}
+
+/// Slim facts of the approved organisations, keyed by id. One query.
+pub(crate) async fn approved_orgs(app: &App) -> Result<HashMap<i32, (String, String, String, String)>, AppError> {
+    let rows: Vec<(i32, String, String, String, String)> = organisation::Entity::find()
+        .select_only()
+        .columns([
+            organisation::Column::Id,
+            organisation::Column::Slug,
+            organisation::Column::Name,
+            organisation::Column::OrgType,
+            organisation::Column::Municipality,
+        ])
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, slug, name, t, m)| (id, (slug, name, t, m))).collect())
+}
+
+/// Confirmed co-providers of the given services (all when `None`). One query.
+pub(crate) async fn confirmed_co_providers(
+    app: &App,
+    service_ids: Option<Vec<i32>>,
+) -> Result<HashMap<i32, Vec<i32>>, AppError> {
+    let mut q = service_provider::Entity::find()
+        .select_only()
+        .columns([service_provider::Column::ServiceId, service_provider::Column::OrgId])
+        .filter(service_provider::Column::ConfirmedAt.is_not_null());
+    if let Some(ids) = service_ids {
+        q = q.filter(service_provider::Column::ServiceId.is_in(ids));
+    }
+    let rows: Vec<(i32, i32)> = q.into_tuple().all(&app.db).await?;
+    let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
+    for (s, o) in rows {
+        out.entry(s).or_default().push(o);
+    }
+    Ok(out)
+}
+
+/// Published services of approved organisations. Four queries.
+pub async fn services(
+    app: &App,
+    q: &CatalogueQuery,
+    lang: &str,
+) -> Result<(Listing, Vec<ServiceCard>), AppError> {
+    let orgs = approved_orgs(app).await?;
+    let co = confirmed_co_providers(app, None).await?;
+    type Row = (i32, i32, String, String, String, String, String, String, Option<DateTime<Utc>>);
+    let rows: Vec<Row> = service::Entity::find()
+        .select_only()
+        .columns([
+            service::Column::Id,
+            service::Column::OwnerOrgId,
+            service::Column::TitleFi,
+            service::Column::TitleEn,
+            service::Column::OfferingType,
+            service::Column::FocusAreas,
+            service::Column::Regions,
+            service::Column::Languages,
+            service::Column::PublishedAt,
+        ])
+        .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
+        .filter(text_condition((service::Entity, service::Column::SearchText), &q.q))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let docs = rows
+        .into_iter()
+        .filter_map(|(id, owner, title_fi, title_en, offering, focus, regions, languages, published)| {
+            let (_, _, owner_type, _) = orgs.get(&owner)?;
+            let title = if lang == "en" && !title_en.is_empty() { title_en } else { title_fi };
+            let mut d = Doc::new(id, &title, published);
+            d.set(Dim::Offering, [offering]);
+            d.set(Dim::Focus, list(&focus));
+            d.set(Dim::OrgType, [owner_type.clone()]);
+            for other in co.get(&id).into_iter().flatten() {
+                if let Some((_, _, t, _)) = orgs.get(other) {
+                    d.set(Dim::OrgType, [t.clone()]);
+                }
+            }
+            let served = Region::parse_list(list(&regions)).unwrap_or_default();
+            d.set(Dim::Region, Region::ALL.iter().filter(|r| Region::covers(&served, **r)).map(|r| r.key()));
+            d.set(Dim::Language, list(&languages));
+            Some(d)
+        })
+        .collect();
+    let listing = select(docs, q, Kind::Services.dims(), PAGE_SIZE);
+    let rows = if listing.ids.is_empty() {
+        vec![]
+    } else {
+        service::Entity::find().filter(service::Column::Id.is_in(listing.ids.clone())).all(&app.db).await?
+    };
+    let cards = in_order(&listing.ids, rows, |s| s.id)
+        .into_iter()
+        .map(|s| {
+            let providers = std::iter::once(s.owner_org_id)
+                .chain(co.get(&s.id).into_iter().flatten().copied())
+                .filter_map(|id| orgs.get(&id).map(|(slug, name, _, _)| ProviderRef { slug: slug.clone(), name: name.clone() }))
+                .collect();
+            ServiceCard { service: s, providers }
+        })
+        .collect();
+    Ok((listing, cards))
+}
+
+/// A listed expert with the person's name and organisation.
+#[derive(Debug, Clone)]
+pub struct ExpertCard {
+    pub expert: expert::Model,
+    pub name: String,
+    pub title: Option<String>,
+    pub org: ProviderRef,
+}
+
+/// Listed experts of approved organisations. Three queries.
+pub async fn experts(app: &App, q: &CatalogueQuery) -> Result<(Listing, Vec<ExpertCard>), AppError> {
+    let orgs = approved_orgs(app).await?;
+    type Row = (i32, i32, String, String, String, DateTime<Utc>);
+    let rows: Vec<Row> = expert::Entity::find()
+        .select_only()
+        .columns([expert::Column::Id, expert::Column::OrgId, expert::Column::Languages, expert::Column::FocusAreas])
+        .column(user::Column::Name)
+        .column(expert::Column::CreatedAt)
+        .join(JoinType::InnerJoin, expert::Relation::User.def())
+        .filter(expert::Column::Listed.eq(true))
+        .filter(text_condition((expert::Entity, expert::Column::SearchText), &q.q))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let docs = rows
+        .into_iter()
+        .filter_map(|(id, org_id, languages, focus, name, created)| {
+            let (_, _, org_type, municipality) = orgs.get(&org_id)?;
+            let mut d = Doc::new(id, &name, Some(created));
+            d.set(Dim::Focus, list(&focus));
+            d.set(Dim::Language, list(&languages));
+            d.set(Dim::OrgType, [org_type.clone()]);
+            d.set(Dim::Municipality, [municipality.clone()]);
+            Some(d)
+        })
+        .collect();
+    let listing = select(docs, q, Kind::Experts.dims(), PAGE_SIZE);
+    let cards = expert_cards(app, &orgs, &listing.ids).await?;
+    Ok((listing, cards))
+}
+
+/// Full rows of the given experts, in that order. One query.
+pub(crate) async fn expert_cards(
+    app: &App,
+    orgs: &HashMap<i32, (String, String, String, String)>,
+    ids: &[i32],
+) -> Result<Vec<ExpertCard>, AppError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = expert::Entity::find()
+        .find_also_related(user::Entity)
+        .filter(expert::Column::Id.is_in(ids.to_vec()))
+        .all(&app.db)
+        .await?;
+    let rows = in_order(ids, rows, |(e, _)| e.id);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(e, u)| {
+            let u = u?;
+            let (slug, org_name, _, _) = orgs.get(&e.org_id)?;
+            Some(ExpertCard {
+                org: ProviderRef { slug: slug.clone(), name: org_name.clone() },
+                name: u.name,
+                title: u.title,
+                expert: e,
+            })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(id: i32, name: &str, focus: &[&str], t: &str) -> Doc {
+        let mut d = Doc::new(id, name, None);
+        d.set(Dim::Focus, focus.iter().copied());
+        d.set(Dim::OrgType, [t]);
+        d
+    }
+
+    #[test]
+    fn counts_keep_the_other_filters() {
+        let docs = vec![
+            doc(1, "A", &["energy"], "sme"),
+            doc(2, "B", &["energy", "water"], "research"),
+            doc(3, "C", &["water"], "sme"),
+        ];
+        let q = CatalogueQuery { focus: "energy".into(), ..Default::default() };
+        let l = select(docs, &q, &[Dim::Focus, Dim::OrgType], 10);
+        assert_eq!(l.ids, vec![1, 2]);
+        let count = |d: usize, k: &str| l.facets[d].values.iter().find(|v| v.key == k).unwrap().count;
+        // Focus counts ignore the focus filter, org-type counts keep it.
+        assert_eq!(count(0, "water"), 2);
+        assert_eq!(count(1, "sme"), 1);
+        assert_eq!(count(1, "research"), 1);
+    }
+
+    #[test]
+    fn unknown_values_are_ignored_by_pages_and_refused_by_the_api() {
+        let q = CatalogueQuery { focus: "nope".into(), page: "0".into(), ..Default::default() };
+        assert_eq!(q.selected(Dim::Focus), None);
+        assert_eq!(q.page(), 1);
+        assert!(q.check(Kind::Services).is_err());
+        let q = CatalogueQuery { municipality: "Oulu".into(), ..Default::default() };
+        assert!(q.check(Kind::Services).is_err(), "services have no municipality filter");
+        assert!(q.check(Kind::Organisations).is_ok());
+    }
+
+    #[test]
+    fn pages_past_the_end_show_the_last() {
+        let docs = (1..=45).map(|i| doc(i, &format!("{i:03}"), &[], "sme")).collect();
+        let q = CatalogueQuery { page: "9".into(), ..Default::default() };
+        let l = select(docs, &q, &[Dim::Focus], 20);
+        assert_eq!((l.page, l.pages, l.total, l.ids.len()), (3, 3, 45, 5));
+    }
+}
