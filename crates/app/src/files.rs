@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 pub const MAX_LOGO_BYTES: usize = 1024 * 1024;
 /// Attachments of contact requests (PDF or image).
-pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+pub const MAX_ATTACHMENT_BYTES: usize = 3 * 1024 * 1024;
 /// Private files: never under `/media`, only through a handler that checks access.
 const PRIVATE_PREFIX: &str = "private/contact";
 
@@ -138,7 +138,7 @@ impl Files {
     }
 
     /// Checks and stores a contact-request attachment (PDF, PNG, JPEG or
-    /// WebP by content, at most 5 MiB); returns its key.
+    /// WebP by content, at most 3 MiB; the request body limit is 4 MiB); returns its key.
     pub async fn put_attachment(&self, field: &'static str, bytes: Bytes) -> Result<String, AppError> {
         if bytes.is_empty() {
             return Err(AppError::field(field, "err-file-empty"));

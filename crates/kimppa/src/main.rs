@@ -118,7 +118,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 other => other.into(),
             })?;
-            println!("demo data loaded: {} organisations, {} people", loaded.organisations, loaded.people);
+            println!(
+                "demo data loaded: {} organisations, {} people, {} services, {} experts",
+                loaded.organisations, loaded.people, loaded.services, loaded.experts
+            );
             Ok(())
         }
         Command::Backup { to } => {
@@ -155,6 +158,8 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         tracing::info!(
             organisations = loaded.organisations,
             people = loaded.people,
+            services = loaded.services,
+            experts = loaded.experts,
             "demo data loaded into the empty default database"
         );
     }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod ctx;
+pub mod directory;
 pub mod errors;
 pub mod extract;
 pub mod forms;
@@ -75,8 +76,9 @@ pub fn router(app: App) -> Router {
         .route("/", get(home::home))
         .merge(accounts::routes())
         .merge(organisations::routes())
+        .merge(directory::routes())
         .merge(website::routes())
-        .nest("/admin", admin::routes().merge(website::admin_routes()));
+        .nest("/admin", admin::routes().merge(website::admin_routes()).merge(directory::admin_routes()));
     Router::new()
         .route("/", get(home::root_redirect))
         // `nest` matches `/fi` but not `/fi/`, the canonical home URL.

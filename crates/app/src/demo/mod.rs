@@ -3,6 +3,7 @@
 //! accounts, and the website content. Nothing in it is real personal data.
 
 mod content;
+mod directory;
 
 use crate::{
     App, AppError, accounts, membership,
@@ -60,6 +61,8 @@ struct Person {
 pub struct Loaded {
     pub organisations: usize,
     pub people: usize,
+    pub services: usize,
+    pub experts: usize,
 }
 
 /// True when the database has no users yet.
@@ -105,9 +108,17 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         Some(orchestrator.id),
     )
     .await?;
+    let dir = directory::data()?;
     let mut org_ids = std::collections::HashMap::new();
+    let mut orgs = std::collections::HashMap::new();
     for o in &data.organisations {
+        let profile = dir.profiles.iter().find(|p| p.org == o.slug);
+        let carbon = profile.and_then(|p| p.carbon.as_ref());
         let form = OrgForm {
+            offering_types: profile.map(|p| p.offering_types.clone()).unwrap_or_default(),
+            carbon_tonnes: carbon.map(|c| c.tonnes.to_string()).unwrap_or_default(),
+            carbon_year: carbon.map(|c| c.year.to_string()).unwrap_or_default(),
+            carbon_method: carbon.map(|c| c.method_fi.clone()).unwrap_or_default(),
             name: o.name.clone(),
             business_id: o.business_id.clone().unwrap_or_default(),
             country: o.country.clone(),
@@ -129,13 +140,16 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         };
         let org = organisations::insert_org(&tx, &o.slug, &d, None, status, tier).await?;
         org_ids.insert(o.slug.clone(), (org.id, status, tier));
+        orgs.insert(o.slug.clone(), org);
     }
     let mut people = 0;
+    let mut by_email = directory::People::new();
     for p in &data.people {
         let email = Email::parse(&p.email).map_err(AppError::internal)?;
         let u = accounts::create_verified_user(&tx, &email, &p.name, &hash, PlatformRole::Person, None).await?;
         people += 1;
         set_title(&tx, u.id, &p.title).await?;
+        by_email.insert(p.email.clone(), (u.id, p.name.clone(), p.title.clone(), p.organisation.clone()));
         let Some(&(org_id, status, tier)) = org_ids.get(&p.organisation) else {
             return Err(AppError::Internal(format!("demo person {} names unknown organisation", p.email)));
         };
@@ -157,8 +171,9 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         }
     }
     content::load(&tx, Some(orchestrator.id)).await?;
+    let (services, experts) = directory::load(&tx, &dir, &orgs, &by_email).await?;
     tx.commit().await?;
-    Ok(Loaded { organisations: data.organisations.len(), people })
+    Ok(Loaded { organisations: data.organisations.len(), people, services, experts })
 }
 
 async fn set_title<C: sea_orm::ConnectionTrait>(conn: &C, user_id: i32, title: &str) -> Result<(), AppError> {

@@ -53,6 +53,9 @@ pub struct OrgForm {
     pub carbon_year: String,
     #[serde(default)]
     pub carbon_method: String,
+    /// Set by the form's preview button: check and show, do not save.
+    #[serde(default, skip_serializing)]
+    pub preview: String,
 }
 
 impl OrgForm {
@@ -72,6 +75,7 @@ impl OrgForm {
             carbon_tonnes: o.carbon_kg.map(crate::directory::format_tonnes).unwrap_or_default(),
             carbon_year: o.carbon_year.map(|y| y.to_string()).unwrap_or_default(),
             carbon_method: o.carbon_method.clone().unwrap_or_default(),
+            preview: String::new(),
         }
     }
 }

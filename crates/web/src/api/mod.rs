@@ -14,6 +14,10 @@ use utoipa::OpenApi;
     paths(
         organisations::list,
         organisations::get,
+        organisations::services_list,
+        organisations::service_get,
+        organisations::experts_list,
+        organisations::expert_get,
         website::pages,
         website::page,
         website::news,
@@ -26,6 +30,16 @@ use utoipa::OpenApi;
     components(schemas(
         organisations::OrganisationJson,
         organisations::OrganisationList,
+        organisations::CarbonJson,
+        organisations::FacetJson,
+        organisations::FacetValueJson,
+        organisations::ServiceRefJson,
+        organisations::ExpertRefJson,
+        organisations::ProviderJson,
+        organisations::ServiceJson,
+        organisations::ServiceList,
+        organisations::ExpertJson,
+        organisations::ExpertList,
         website::PageJson,
         website::NewsJson,
         website::NewsList,
@@ -52,6 +66,10 @@ pub fn routes() -> Router<AppState> {
         .route("/openapi.json", get(|| async { Json(ApiDoc::openapi()) }))
         .route("/organisations", get(organisations::list))
         .route("/organisations/{slug}", get(organisations::get))
+        .route("/services", get(organisations::services_list))
+        .route("/services/{slug}", get(organisations::service_get))
+        .route("/experts", get(organisations::experts_list))
+        .route("/experts/{id}", get(organisations::expert_get))
         .route("/pages", get(website::pages))
         .route("/pages/{slug}", get(website::page))
         .route("/news", get(website::news))

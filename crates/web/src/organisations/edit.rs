@@ -29,6 +29,34 @@ struct FormPage {
     types: super::Options,
     sizes: super::Options,
     focuses: super::Options,
+    offerings: super::Options,
+    /// The profile as it would look, when the preview button was used.
+    preview: Option<Preview>,
+}
+
+/// A checked form shown as the profile would show it.
+struct Preview {
+    name: String,
+    org_type: String,
+    municipality: String,
+    description: String,
+    focus_areas: String,
+    offering_types: String,
+    carbon: Option<(String, i32, String)>,
+}
+
+fn preview_of(form: &OrgForm, lang: crate::i18n::Lang) -> Result<Preview, AppError> {
+    let d = organisations::parse_form(form)?;
+    let text = if lang == crate::i18n::Lang::En && !d.description_en.is_empty() { &d.description_en } else { &d.description_fi };
+    Ok(Preview {
+        description: kimppa_markdown::render(text),
+        org_type: d.org_type.key().into(),
+        focus_areas: FocusArea::join(&d.focus_areas),
+        offering_types: kimppa_domain::OfferingType::join(&d.offering_types),
+        carbon: d.carbon.map(|c| (kimppa_app::directory::format_tonnes(c.kg), c.year, c.method)),
+        name: d.name,
+        municipality: d.municipality,
+    })
 }
 
 async fn form_page(
@@ -44,6 +72,14 @@ async fn form_page(
         types: super::options(OrgType::ALL, OrgType::key, "org-type", l, std::slice::from_ref(&form.org_type)),
         sizes: super::options(SizeClass::ALL, SizeClass::key, "size", l, std::slice::from_ref(&form.size_class)),
         focuses: super::options(FocusArea::ALL, FocusArea::key, "focus", l, &form.focus_areas),
+        offerings: super::options(
+            kimppa_domain::OfferingType::ALL,
+            kimppa_domain::OfferingType::key,
+            "offering",
+            l,
+            &form.offering_types,
+        ),
+        preview: None,
         form,
         errors,
         slug,
@@ -57,7 +93,33 @@ pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
     Ok(crate::html(&form_page(&ctx, form, FormErrors::none(), None, None).await))
 }
 
+/// Handles the preview button: the checked form with the profile as it
+/// would look, or the form's errors. Nothing is saved.
+async fn preview(
+    ctx: &Ctx,
+    form: OrgForm,
+    slug: Option<String>,
+    logo_key: Option<String>,
+) -> Result<Response, WebError> {
+    match preview_of(&form, ctx.lang) {
+        Ok(pv) => {
+            let mut page = form_page(ctx, form, FormErrors::none(), slug, logo_key).await;
+            page.preview = Some(pv);
+            Ok(crate::html(&page))
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let page = form_page(ctx, form, errors, slug, logo_key).await;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
+        }
+    }
+}
+
 pub async fn create(ctx: Ctx, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
+    if !form.preview.is_empty() {
+        policy::require(&ctx.actor, Action::CreateOrganisation)?;
+        return preview(&ctx, form, None, None).await;
+    }
     match organisations::create(ctx.app(), &ctx.actor, &form).await {
         Ok(org) => {
             ctx.flash("org-created").await;
@@ -79,6 +141,11 @@ pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, W
 }
 
 pub async fn update(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
+    if !form.preview.is_empty() {
+        let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
+        policy::require(&ctx.actor, Action::EditOrganisation { my_role: role })?;
+        return preview(&ctx, form, Some(org.slug), org.logo_key).await;
+    }
     match organisations::update(ctx.app(), &ctx.actor, &slug, &form).await {
         Ok(org) => {
             ctx.flash("org-saved").await;

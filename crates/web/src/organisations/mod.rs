@@ -15,7 +15,6 @@ use axum::{
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/organisations", get(public::list))
         .route("/organisations/new", get(edit::new_form).post(edit::create))
         .route("/organisations/{slug}", get(public::show))
         .route("/organisations/{slug}/edit", get(edit::edit_form).post(edit::update))

@@ -1,36 +1,15 @@
 use crate::{
     ctx::{Ctx, Page},
     errors::WebError,
-    extract::Query,
 };
 use askama::Template;
 use axum::{extract::Path, response::Response};
 use kimppa_app::{
-    membership,
-    organisations::{self, ListFilter},
+    directory::{experts, services},
+    membership, organisations,
     policy::{self, Action},
 };
-use kimppa_domain::{FocusArea, OrgType};
-use kimppa_store::entities::organisation;
-
-#[derive(Template)]
-#[template(path = "organisations/list.html")]
-struct ListPage {
-    p: Page,
-    orgs: Vec<organisation::Model>,
-    filter: ListFilter,
-    types: super::Options,
-    focuses: super::Options,
-}
-
-pub async fn list(ctx: Ctx, Query(filter): Query<ListFilter>) -> Result<Response, WebError> {
-    let orgs = organisations::list_public(ctx.app(), &filter).await?;
-    let types =
-        super::options(OrgType::ALL, OrgType::key, "org-type", ctx.lang, std::slice::from_ref(&filter.org_type));
-    let focuses =
-        super::options(FocusArea::ALL, FocusArea::key, "focus", ctx.lang, std::slice::from_ref(&filter.focus));
-    Ok(crate::html(&ListPage { p: ctx.page("orgs-title").await, orgs, filter, types, focuses }))
-}
+use kimppa_store::entities::{expert, organisation, service};
 
 #[derive(Template)]
 #[template(path = "organisations/show.html")]
@@ -41,7 +20,12 @@ struct ShowPage {
     can_edit: bool,
     can_see_people: bool,
     can_apply: bool,
+    can_manage_services: bool,
+    can_contact: bool,
     history: Vec<membership::HistoryRow>,
+    services: Vec<(service::Model, String)>,
+    experts: Vec<(expert::Model, String, Option<String>)>,
+    carbon: Option<String>,
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
@@ -55,7 +39,46 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
     let prefer_en = ctx.lang == crate::i18n::Lang::En && !org.description_en.is_empty();
     let text = if prefer_en || org.description_fi.is_empty() { &org.description_en } else { &org.description_fi };
     let description = kimppa_markdown::render(text);
+    let can_manage_services = policy::decide(&ctx.actor, Action::ManageServices { my_role: role }).allowed();
+    let public = org.membership_status == "approved";
+    let can_contact = public && role.is_none();
+    let lang = ctx.lang;
+    let services = services::of_org(ctx.app(), org.id, false)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let t = crate::directory::service_card_title(lang, &s.title_fi, &s.title_en);
+            (s, t)
+        })
+        .collect();
+    let experts = if public || can_see_people { experts::of_org(ctx.app(), &org).await? } else { vec![] };
+    let carbon = org.carbon_kg.map(kimppa_app::directory::format_tonnes);
     let mut p = ctx.page("org-title").await;
     p.title = org.name.clone();
-    Ok(crate::html(&ShowPage { p, org, description, can_edit, can_see_people, can_apply, history }))
+    p.description = text.chars().take(160).collect();
+    if public {
+        p.set_json_ld(serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": org.name,
+            "url": p.canonical(),
+            "sameAs": org.website,
+            "taxID": org.business_id,
+            "address": { "@type": "PostalAddress", "addressLocality": org.municipality, "addressCountry": org.country },
+        }));
+    }
+    Ok(crate::html(&ShowPage {
+        p,
+        org,
+        description,
+        can_edit,
+        can_see_people,
+        can_apply,
+        can_manage_services,
+        can_contact,
+        history,
+        services,
+        experts,
+        carbon,
+    }))
 }
