@@ -53,6 +53,35 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     let (other_admin, _) = t.user("admin@piilo.test", PlatformRole::Person).await;
     let hidden = t.org(&other_admin, "Piilo Oy", "pending").await;
     t.agreement(&orch, "Sitoumus").await;
+    let admin_actor = kimppa_app::accounts::actor_for(&admin, false);
+    let service_form = |title: &str, status: &str| kimppa_app::directory::services::ServiceForm {
+        title_fi: title.into(),
+        description_fi: "Kuvaus".into(),
+        offering_type: "consulting".into(),
+        regions: vec!["pohjois-pohjanmaa".into()],
+        languages: vec!["fi".into()],
+        price_kind: "quote".into(),
+        status: status.into(),
+        ..Default::default()
+    };
+    let svc = kimppa_app::directory::services::create(&t.app, &admin_actor, &listed.slug, &service_form("Matriisipalvelu", "published"))
+        .await
+        .unwrap();
+    let draft = kimppa_app::directory::services::create(&t.app, &admin_actor, &listed.slug, &service_form("Luonnospalvelu", "draft"))
+        .await
+        .unwrap();
+    let lead = kimppa_app::directory::contact::send(
+        &t.app,
+        &kimppa_app::accounts::actor_for(&person, false),
+        &kimppa_app::directory::contact::Target::Service(svc.slug.clone()),
+        &kimppa_app::directory::contact::ContactForm {
+            message: "Tarvitsemme apua purkukartoitukseen ensi keväänä.".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap();
 
     let mut clients: Vec<Client> = vec![
         t.client(),
@@ -156,6 +185,73 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ("GET", "/api/v1/organisations".into(), vec![], everyone),
         ("GET", format!("/api/v1/organisations/{l}"), vec![], everyone),
         ("GET", format!("/api/v1/organisations/{}", hidden.slug), vec![], [NotFound; 7]),
+        // The directory and services marketplace.
+        ("GET", "/fi/services".into(), vec![], everyone),
+        ("GET", "/en/experts".into(), vec![], everyone),
+        ("GET", "/api/v1/services".into(), vec![], everyone),
+        ("GET", "/api/v1/experts".into(), vec![], everyone),
+        ("GET", format!("/fi/services/{}", svc.slug), vec![], everyone),
+        ("GET", format!("/api/v1/services/{}", svc.slug), vec![], everyone),
+        ("GET", format!("/fi/services/{}", draft.slug), vec![], [NotFound, NotFound, NotFound, Ok, NotFound, Ok, Ok]),
+        ("GET", format!("/api/v1/services/{}", draft.slug), vec![], [NotFound; 7]),
+        ("GET", format!("/fi/services/{}/edit", svc.slug), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/services/{}/edit", svc.slug),
+            vec![("title_fi", "")],
+            [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok],
+        ),
+        (
+            "POST",
+            format!("/fi/services/{}/co-provision", svc.slug),
+            vec![("answer", "accept")],
+            [Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden],
+        ),
+        ("GET", format!("/fi/services/{}/contact", svc.slug), vec![], logged_in),
+        ("GET", format!("/fi/organisations/{l}/contact"), vec![], logged_in),
+        ("GET", format!("/fi/organisations/{l}/services"), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        ("GET", format!("/fi/organisations/{l}/services/new"), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/organisations/{l}/services/new"),
+            vec![("title_fi", "")],
+            [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok],
+        ),
+        ("GET", format!("/fi/organisations/{l}/leads"), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        ("GET", "/fi/experts/999999".into(), vec![], [NotFound; 7]),
+        ("GET", "/fi/account/expert".into(), vec![], logged_in),
+        ("POST", "/fi/account/expert".into(), vec![("org", "")], logged_in),
+        ("GET", "/fi/inbox".into(), vec![], logged_in),
+        ("GET", format!("/fi/inbox/{}", lead.id), vec![], [Login, Ok, NotFound, Ok, NotFound, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/inbox/{}/reply", lead.id),
+            vec![("body", "")],
+            [Login, Ok, NotFound, Ok, NotFound, Forbidden, Forbidden],
+        ),
+        (
+            "POST",
+            format!("/fi/inbox/{}/status", lead.id),
+            vec![("status", "")],
+            [Login, Forbidden, NotFound, Ok, NotFound, Ok, Ok],
+        ),
+        (
+            "POST",
+            format!("/fi/inbox/{}/report", lead.id),
+            vec![("reason", "")],
+            [Login, Forbidden, NotFound, Ok, NotFound, Forbidden, Forbidden],
+        ),
+        ("GET", format!("/fi/inbox/{}/attachment", lead.id), vec![], [Login, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        ("GET", "/fi/admin/leads".into(), vec![], admin_pages),
+        ("GET", "/fi/admin/directory".into(), vec![], admin_pages),
+        ("GET", "/fi/admin/directory/export/organisations.csv".into(), vec![], admin_pages),
+        ("GET", "/fi/admin/webhooks".into(), vec![], [Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok]),
+        (
+            "POST",
+            "/fi/admin/webhooks".into(),
+            vec![("url", "")],
+            [Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ),
     ];
     let mut failures = vec![];
     for (method, path, fields, expected) in &routes {

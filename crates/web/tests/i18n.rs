@@ -81,6 +81,19 @@ fn every_enum_value_has_a_label_in_both_languages() {
     keys.extend(PlatformRole::ALL.iter().map(|v| format!("role-{v}")));
     keys.extend(MembershipStatus::ALL.iter().map(|v| format!("status-{v}")));
     keys.extend(MembershipTier::ALL.iter().map(|v| format!("tier-{v}")));
+    keys.extend(OfferingType::ALL.iter().map(|v| format!("offering-{v}")));
+    keys.extend(Region::ALL.iter().map(|v| format!("region-{v}")));
+    keys.extend(Language::ALL.iter().map(|v| format!("lang-{v}")));
+    keys.extend(PriceKind::ALL.iter().map(|v| format!("price-{v}")));
+    keys.extend(ServiceStatus::ALL.iter().map(|v| format!("service-status-{v}")));
+    keys.extend(LeadStatus::ALL.iter().map(|v| format!("lead-{v}")));
+    keys.extend(["pending", "delivered", "failed"].iter().map(|v| format!("delivery-{v}")));
+    for d in kimppa_app::directory::catalogue::Dim::ALL {
+        keys.push(format!("filter-{}", d.param().replace('_', "-")));
+    }
+    for k in ["err-csv-encoding", "err-csv-broken", "err-csv-unknown-column", "err-csv-too-many-rows"] {
+        keys.push(k.into());
+    }
     for k in [
         "event-applied",
         "event-approved",

@@ -86,10 +86,10 @@ pub async fn send(
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
     let (org, svc) = resolve(app, actor, target).await?;
     if org.membership_status != MembershipStatus::Approved.key() {
-        return Err(AppError::Conflict("contact-not-member"));
+        return Err(AppError::field("message", "err-contact-not-member"));
     }
     if svc.as_ref().is_some_and(|s| s.status != ServiceStatus::Published.key()) {
-        return Err(AppError::Conflict("contact-service-closed"));
+        return Err(AppError::field("message", "err-contact-service-closed"));
     }
     let mine = crate::organisations::memberships_of(app, uid).await?;
     let mut c = Checker::default();
@@ -432,7 +432,7 @@ pub async fn reply(app: &App, actor: &Actor, id: i32, body: &str) -> Result<(), 
         return Err(AppError::Forbidden);
     }
     if t.is_sender && !t.is_provider && t.request.abuse_reported_at.is_some() {
-        return Err(AppError::Conflict("contact-reported"));
+        return Err(AppError::field("body", "err-contact-reported"));
     }
     let body = required_text(body, 5000).map_err(|e| AppError::field("body", e.code()))?;
     if body.matches("http").count() > MAX_LINKS {

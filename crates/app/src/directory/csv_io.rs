@@ -145,7 +145,7 @@ fn field_errors(line: usize, e: AppError, out: &mut Vec<RowError>) {
             column: field.to_string(),
             code: code.to_string(),
         })),
-        other => out.push(RowError { line, column: String::new(), code: format!("err-{other}") }),
+        _ => out.push(RowError { line, column: String::new(), code: "err-csv-broken".into() }),
     }
 }
 

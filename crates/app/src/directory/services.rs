@@ -191,6 +191,8 @@ pub struct ServiceView {
     /// Co-providers still asked to confirm (shown to those who manage it).
     pub pending: Vec<ProviderRef>,
     pub contact: Option<(String, Option<String>)>,
+    /// May the actor manage the service (why not, when not)?
+    pub manage: policy::Decision,
     pub can_manage: bool,
     /// The actor administers a co-provider that has not confirmed yet.
     pub can_confirm_as: Option<ProviderRef>,
@@ -227,7 +229,8 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
     ids.push(owner.id);
     let roles = roles_in(app, actor, &ids).await?;
     let role_of = |org_id: i32| roles.iter().find(|(o, _)| *o == org_id).map(|(_, r)| *r);
-    let can_manage = policy::decide(actor, Action::ManageServices { my_role: role_of(owner.id) }).allowed();
+    let manage = policy::decide(actor, Action::ManageServices { my_role: role_of(owner.id) });
+    let can_manage = manage.allowed();
     let owner_visible = owner.membership_status == MembershipStatus::Approved.key()
         || policy::decide(actor, Action::ViewUnlistedOrganisation { my_role: role_of(owner.id) }).allowed();
     let provider_ref = |o: &organisation::Model| ProviderRef { slug: o.slug.clone(), name: o.name.clone() };
@@ -247,10 +250,8 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
             }
         }
     }
-    let visible = match ServiceStatus::parse(&s.status) {
-        Ok(ServiceStatus::Published | ServiceStatus::Archived) => owner_visible,
-        _ => can_manage || can_confirm_as.is_some(),
-    };
+    let public = matches!(ServiceStatus::parse(&s.status), Ok(ServiceStatus::Published | ServiceStatus::Archived));
+    let visible = (public && owner_visible) || can_manage || can_confirm_as.is_some();
     if !visible {
         return Err(AppError::NotFound);
     }
@@ -261,7 +262,7 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
     if !can_manage {
         pending.clear();
     }
-    Ok(ServiceView { service: s, owner, co_providers, pending, contact, can_manage, can_confirm_as })
+    Ok(ServiceView { service: s, owner, co_providers, pending, contact, manage, can_manage, can_confirm_as })
 }
 
 async fn unique_slug<C: ConnectionTrait>(conn: &C, title: &str) -> Result<String, AppError> {
@@ -443,9 +444,7 @@ pub async fn create(app: &App, actor: &Actor, org_slug: &str, form: &ServiceForm
 /// Updates a service (publishing, archiving and co-providers included).
 pub async fn update(app: &App, actor: &Actor, slug: &str, form: &ServiceForm) -> Result<service::Model, AppError> {
     let view = get_visible(app, actor, slug).await?;
-    if !view.can_manage {
-        return Err(AppError::Forbidden);
-    }
+    view.manage.into_result()?;
     let d = parse_form(form)?;
     let tx = app.db.begin().await?;
     let wanted = resolve_co_providers(&tx, view.owner.id, &d.co_providers).await?;
@@ -461,6 +460,9 @@ pub async fn update(app: &App, actor: &Actor, slug: &str, form: &ServiceForm) ->
 /// A co-provider's admin confirms (or declines) offering the service jointly.
 pub async fn answer_co_provision(app: &App, actor: &Actor, slug: &str, accept: bool) -> Result<(), AppError> {
     let view = get_visible(app, actor, slug).await?;
+    if actor.user_id().is_none() {
+        return Err(AppError::LoginRequired);
+    }
     let as_org = view.can_confirm_as.ok_or(AppError::Forbidden)?;
     let org = organisation::Entity::find()
         .filter(organisation::Column::Slug.eq(&as_org.slug))

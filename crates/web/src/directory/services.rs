@@ -151,9 +151,7 @@ pub async fn create(ctx: Ctx, Path(org_slug): Path<String>, Form(form): Form<Ser
 
 async fn managed(ctx: &Ctx, slug: &str) -> Result<ServiceView, WebError> {
     let v = services::get_visible(ctx.app(), &ctx.actor, slug).await?;
-    if !v.can_manage {
-        return Err(AppError::Forbidden.into());
-    }
+    v.manage.into_result()?;
     Ok(v)
 }
 

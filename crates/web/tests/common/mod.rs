@@ -217,7 +217,7 @@ impl Resp {
 /// A browser-like client: keeps the session cookie and the last CSRF token.
 #[derive(Clone)]
 pub struct Client {
-    router: Router,
+    pub router: Router,
     pub cookie: Option<String>,
     pub csrf: Option<String>,
 }
