@@ -179,8 +179,7 @@ impl Region {
     /// Does a service serving `served` serve `wanted`? A service for the
     /// whole of Finland serves every Finnish region.
     pub fn covers(served: &[Region], wanted: Region) -> bool {
-        served.contains(&wanted)
-            || (wanted != Region::International && served.contains(&Region::WholeFinland))
+        served.contains(&wanted) || (wanted != Region::International && served.contains(&Region::WholeFinland))
     }
 }
 

@@ -10,8 +10,8 @@ mod slug;
 pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
-    FocusArea, Language, LeadStatus, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PlatformRole, PriceKind,
-    Region, ServiceStatus, SizeClass,
+    FocusArea, Language, LeadStatus, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PlatformRole,
+    PriceKind, Region, ServiceStatus, SizeClass,
 };
 pub use slug::Slug;
 

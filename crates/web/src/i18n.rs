@@ -97,7 +97,7 @@ impl Lang {
     /// True when `key` exists in this language (messages with the
     /// arguments the UI uses are formatted with placeholders).
     pub fn has(self, key: &str) -> bool {
-        let args: HashMap<Cow<'static, str>, FluentValue> = ["count", "name", "org", "version"]
+        let args: HashMap<Cow<'static, str>, FluentValue> = ["count", "name", "org", "version", "amount", "tonnes"]
             .into_iter()
             .map(|k| (Cow::Borrowed(k), FluentValue::from("x")))
             .collect();

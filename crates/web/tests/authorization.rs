@@ -64,12 +64,22 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         status: status.into(),
         ..Default::default()
     };
-    let svc = kimppa_app::directory::services::create(&t.app, &admin_actor, &listed.slug, &service_form("Matriisipalvelu", "published"))
-        .await
-        .unwrap();
-    let draft = kimppa_app::directory::services::create(&t.app, &admin_actor, &listed.slug, &service_form("Luonnospalvelu", "draft"))
-        .await
-        .unwrap();
+    let svc = kimppa_app::directory::services::create(
+        &t.app,
+        &admin_actor,
+        &listed.slug,
+        &service_form("Matriisipalvelu", "published"),
+    )
+    .await
+    .unwrap();
+    let draft = kimppa_app::directory::services::create(
+        &t.app,
+        &admin_actor,
+        &listed.slug,
+        &service_form("Luonnospalvelu", "draft"),
+    )
+    .await
+    .unwrap();
     let lead = kimppa_app::directory::contact::send(
         &t.app,
         &kimppa_app::accounts::actor_for(&person, false),
@@ -194,7 +204,12 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ("GET", format!("/api/v1/services/{}", svc.slug), vec![], everyone),
         ("GET", format!("/fi/services/{}", draft.slug), vec![], [NotFound, NotFound, NotFound, Ok, NotFound, Ok, Ok]),
         ("GET", format!("/api/v1/services/{}", draft.slug), vec![], [NotFound; 7]),
-        ("GET", format!("/fi/services/{}/edit", svc.slug), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        (
+            "GET",
+            format!("/fi/services/{}/edit", svc.slug),
+            vec![],
+            [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok],
+        ),
         (
             "POST",
             format!("/fi/services/{}/edit", svc.slug),
@@ -209,8 +224,18 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ),
         ("GET", format!("/fi/services/{}/contact", svc.slug), vec![], logged_in),
         ("GET", format!("/fi/organisations/{l}/contact"), vec![], logged_in),
-        ("GET", format!("/fi/organisations/{l}/services"), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
-        ("GET", format!("/fi/organisations/{l}/services/new"), vec![], [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok]),
+        (
+            "GET",
+            format!("/fi/organisations/{l}/services"),
+            vec![],
+            [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok],
+        ),
+        (
+            "GET",
+            format!("/fi/organisations/{l}/services/new"),
+            vec![],
+            [Login, Forbidden, Forbidden, Ok, TwoFactor, Ok, Ok],
+        ),
         (
             "POST",
             format!("/fi/organisations/{l}/services/new"),
@@ -241,11 +266,21 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             vec![("reason", "")],
             [Login, Forbidden, NotFound, Ok, NotFound, Forbidden, Forbidden],
         ),
-        ("GET", format!("/fi/inbox/{}/attachment", lead.id), vec![], [Login, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound]),
+        (
+            "GET",
+            format!("/fi/inbox/{}/attachment", lead.id),
+            vec![],
+            [Login, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound],
+        ),
         ("GET", "/fi/admin/leads".into(), vec![], admin_pages),
         ("GET", "/fi/admin/directory".into(), vec![], admin_pages),
         ("GET", "/fi/admin/directory/export/organisations.csv".into(), vec![], admin_pages),
-        ("GET", "/fi/admin/webhooks".into(), vec![], [Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok]),
+        (
+            "GET",
+            "/fi/admin/webhooks".into(),
+            vec![],
+            [Login, Forbidden, Forbidden, Forbidden, Forbidden, Forbidden, Ok],
+        ),
         (
             "POST",
             "/fi/admin/webhooks".into(),

@@ -107,7 +107,8 @@ async fn filters_combine_like_a_naive_filter(b: kimppa_store::testing::Backend) 
         orgs.push((org, admin));
     }
     let type_of: HashMap<i32, String> = orgs.iter().map(|(o, _)| (o.id, o.org_type.clone())).collect();
-    let approved: HashSet<i32> = orgs.iter().filter(|(o, _)| o.membership_status == "approved").map(|(o, _)| o.id).collect();
+    let approved: HashSet<i32> =
+        orgs.iter().filter(|(o, _)| o.membership_status == "approved").map(|(o, _)| o.id).collect();
 
     // Services with random values; some joint, some co-providers confirmed.
     let mut naive = vec![];
@@ -191,7 +192,8 @@ async fn filters_combine_like_a_naive_filter(b: kimppa_store::testing::Backend) 
             q.sort = "newest".into();
         }
         q.page = (1 + rng.below(3)).to_string();
-        let chosen: Vec<(Dim, String)> = dims.iter().filter(|d| !q.get(**d).is_empty()).map(|d| (*d, q.get(*d).to_string())).collect();
+        let chosen: Vec<(Dim, String)> =
+            dims.iter().filter(|d| !q.get(**d).is_empty()).map(|d| (*d, q.get(*d).to_string())).collect();
         let word = q.q.to_lowercase();
         let base: Vec<&NaiveService> =
             naive.iter().filter(|s| s.published && (word.is_empty() || s.text.contains(&word))).collect();
@@ -200,7 +202,9 @@ async fn filters_combine_like_a_naive_filter(b: kimppa_store::testing::Backend) 
         };
         let mut expected: Vec<&NaiveService> = base.iter().copied().filter(|s| matches(s, None)).collect();
         if q.sort == "newest" {
-            expected.sort_by(|a, b| b.newest.cmp(&a.newest).then(sort_key(&a.title).cmp(&sort_key(&b.title))).then(a.id.cmp(&b.id)));
+            expected.sort_by(|a, b| {
+                b.newest.cmp(&a.newest).then(sort_key(&a.title).cmp(&sort_key(&b.title))).then(a.id.cmp(&b.id))
+            });
         } else {
             expected.sort_by(|a, b| sort_key(&a.title).cmp(&sort_key(&b.title)).then(a.id.cmp(&b.id)));
         }
@@ -288,9 +292,14 @@ async fn joint_service_shows_after_each_co_provider_confirms(b: kimppa_store::te
     let org_a = t.org(&a, "Aaltoa Oy", "approved").await;
     let org_b = t.org(&bb, "Beeta Oy", "approved").await;
     let org_c = t.org(&c, "Ceeta Oy", "approved").await;
-    let s = services::create(&t.app, &actor_for(&a, false), &org_a.slug, &service_form("Yhteispalvelu", &[&org_b.slug, &org_c.slug]))
-        .await
-        .unwrap();
+    let s = services::create(
+        &t.app,
+        &actor_for(&a, false),
+        &org_a.slug,
+        &service_form("Yhteispalvelu", &[&org_b.slug, &org_c.slug]),
+    )
+    .await
+    .unwrap();
     assert_eq!(s.price_eur, Some(1900));
     // Each co-provider's admin is asked by email.
     assert!(t.last_email_to("b@yhteis.test").await.body_text.contains("/fi/organisations/beeta-oy/services"));
@@ -383,7 +392,13 @@ async fn receiver(secret: String, r: Receiver) -> String {
             let (secret, r) = (secret.clone(), r.clone());
             async move {
                 let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-                let ok = webhooks::verify(&secret, &h("x-kimppa-timestamp"), &h("x-kimppa-signature"), &body, chrono::Utc::now().timestamp());
+                let ok = webhooks::verify(
+                    &secret,
+                    &h("x-kimppa-timestamp"),
+                    &h("x-kimppa-signature"),
+                    &body,
+                    chrono::Utc::now().timestamp(),
+                );
                 let json: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
                 let mut seen = r.seen.lock().unwrap();
                 seen.push((ok, json, h("x-kimppa-delivery")));
@@ -419,9 +434,13 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     let rec = Receiver::default();
     let mut cop = t.login(&op, op_secret.as_deref()).await;
     // Register with a placeholder URL first to learn the secret, then point the receiver at it.
-    let good = webhooks::create(&t.app, &elevated(&op), &webhooks::EndpointForm { url: "http://127.0.0.1:9/x".into(), description: "CRM".into() })
-        .await
-        .unwrap();
+    let good = webhooks::create(
+        &t.app,
+        &elevated(&op),
+        &webhooks::EndpointForm { url: "http://127.0.0.1:9/x".into(), description: "CRM".into() },
+    )
+    .await
+    .unwrap();
     let url = receiver(good.secret.clone(), rec.clone()).await;
     let mut am: kimppa_store::entities::webhook_endpoint::ActiveModel = good.clone().into();
     am.url = Set(url.clone());
@@ -453,7 +472,8 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     // Two emails: the provider's and the sender's copy.
     let to_provider = t.emails_to("myyja@tarjoaja.test").await;
     let to_buyer = t.emails_to("ostaja@asiakas.test").await;
-    let contact_emails: Vec<_> = to_provider.iter().chain(to_buyer.iter()).filter(|e| e.body_text.contains(message)).collect();
+    let contact_emails: Vec<_> =
+        to_provider.iter().chain(to_buyer.iter()).filter(|e| e.body_text.contains(message)).collect();
     assert_eq!(contact_emails.len(), 2);
     assert!(to_provider.iter().any(|e| e.subject.contains("Purkukartoitus") && e.body_text.contains("Asiakas Oy")));
 
@@ -462,7 +482,10 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     let deliveries = webhook_delivery::Entity::find().all(&t.app.db).await.unwrap();
     assert_eq!(deliveries.len(), 2);
     let good_delivery = deliveries.iter().find(|d| d.endpoint_id == good.id).unwrap();
-    assert_eq!((good_delivery.status.as_str(), good_delivery.attempts, good_delivery.response_code), ("pending", 1, Some(500)));
+    assert_eq!(
+        (good_delivery.status.as_str(), good_delivery.attempts, good_delivery.response_code),
+        ("pending", 1, Some(500))
+    );
     let bad_delivery = deliveries.iter().find(|d| d.endpoint_id != good.id).unwrap();
     assert_eq!(bad_delivery.response_code, Some(401), "a bad signature is rejected by the receiver");
     // The retry comes after the backoff.
@@ -494,7 +517,8 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     let mut co = t.login(&outsider, None).await;
     assert_eq!(co.get(&format!("/fi/inbox/{}", lead.id)).await.status, StatusCode::NOT_FOUND);
     assert_eq!(co.get(&format!("/fi/inbox/{}/attachment", lead.id)).await.status, StatusCode::NOT_FOUND);
-    let r = cp.post(&format!("/fi/inbox/{}/reply", lead.id), &[("body", "Kiitos, teemme tarjouksen viikolla 49.")]).await;
+    let r =
+        cp.post(&format!("/fi/inbox/{}/reply", lead.id), &[("body", "Kiitos, teemme tarjouksen viikolla 49.")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(t.last_email_to("ostaja@asiakas.test").await.body_text.contains("viikolla 49"));
     let r = cp.post(&format!("/fi/inbox/{}/status", lead.id), &[("status", "negotiation")]).await;
@@ -520,7 +544,13 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     assert!(contact::send(&t.app, &buyer_actor, &target, &form("liian lyhyt", ""), None).await.is_err());
     assert!(contact::send(&t.app, &actor_for(&provider, false), &target, &form(message, ""), None).await.is_err());
     let r = cb
-        .post_multipart(&format!("/fi/services/{}/contact", s.slug), &[("message", "lyhyt")], "attachment", "x.exe", b"MZ\x90\x00")
+        .post_multipart(
+            &format!("/fi/services/{}/contact", s.slug),
+            &[("message", "lyhyt")],
+            "attachment",
+            "x.exe",
+            b"MZ\x90\x00",
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains(">lyhyt</textarea>"), "the typed message comes back");
@@ -529,7 +559,9 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     let again = contact::send(&t.app, &buyer_actor, &target, &form(message, ""), None).await.unwrap();
     assert_eq!(again.id, lead.id);
     for i in 0..4 {
-        contact::send(&t.app, &buyer_actor, &target, &form(&format!("{message} Kysymys numero {i}."), ""), None).await.unwrap();
+        contact::send(&t.app, &buyer_actor, &target, &form(&format!("{message} Kysymys numero {i}."), ""), None)
+            .await
+            .unwrap();
     }
     let err = contact::send(&t.app, &buyer_actor, &target, &form(&format!("{message} Vielä yksi."), ""), None).await;
     assert!(matches!(err, Err(kimppa_app::AppError::RateLimited)), "{err:?}");
@@ -718,11 +750,18 @@ async fn csv_import_with_a_bad_row_writes_nothing(b: kimppa_store::testing::Back
     // Fixed, first as a dry run, then for real.
     let fixed = file.replace("1234567-8", "1572860-0");
     let r = c
-        .post_multipart("/fi/admin/directory", &[("table", "organisations"), ("dry_run", "1")], "file", "j.csv", fixed.as_bytes())
+        .post_multipart(
+            "/fi/admin/directory",
+            &[("table", "organisations"), ("dry_run", "1")],
+            "file",
+            "j.csv",
+            fixed.as_bytes(),
+        )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(organisation::Entity::find().count(&t.app.db).await.unwrap(), before);
-    let r = c.post_multipart("/fi/admin/directory", &[("table", "organisations")], "file", "j.csv", fixed.as_bytes()).await;
+    let r =
+        c.post_multipart("/fi/admin/directory", &[("table", "organisations")], "file", "j.csv", fixed.as_bytes()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(organisation::Entity::find().count(&t.app.db).await.unwrap(), before + 3);
     let first = t.find_org("ensimmainen-oy").await;
@@ -732,7 +771,8 @@ async fn csv_import_with_a_bad_row_writes_nothing(b: kimppa_store::testing::Back
     let services = "owner,title_fi,description_fi,offering_type,regions,languages,price_kind,status\n\
                     ensimmainen-oy,Energiakatselmus,Katselmoimme kiinteistöt.,consulting,\"pohjois-pohjanmaa,kainuu\",fi,quote,published\n\
                     ei-ole,Toinen,Kuvaus,consulting,lappi,fi,quote,published\n";
-    let r = c.post_multipart("/fi/admin/directory", &[("table", "services")], "file", "s.csv", services.as_bytes()).await;
+    let r =
+        c.post_multipart("/fi/admin/directory", &[("table", "services")], "file", "s.csv", services.as_bytes()).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("<td>3</td><td>owner</td>"));
     assert_eq!(service::Entity::find().count(&t.app.db).await.unwrap(), 0);
@@ -747,12 +787,21 @@ async fn csv_import_with_a_bad_row_writes_nothing(b: kimppa_store::testing::Back
     assert!(e.body.contains("energiakatselmus;ensimmainen-oy;;published;Energiakatselmus"), "{}", e.body);
     let e = c.get("/fi/admin/directory/export/organisations.csv?sep=comma").await;
     assert!(e.body.contains("\"energy,water\""));
-    let r = c.post_multipart("/fi/admin/directory", &[("table", "organisations")], "file", "o.csv", e.body.as_bytes()).await;
+    let r = c
+        .post_multipart("/fi/admin/directory", &[("table", "organisations")], "file", "o.csv", e.body.as_bytes())
+        .await;
     assert_eq!(r.status, StatusCode::OK, "the export imports back: {}", r.body);
-    assert_eq!(organisation::Entity::find().count(&t.app.db).await.unwrap(), before + 3, "by slug: updated, not duplicated");
+    assert_eq!(
+        organisation::Entity::find().count(&t.app.db).await.unwrap(),
+        before + 3,
+        "by slug: updated, not duplicated"
+    );
     // Export is for staff only.
     let (p, _) = t.user("p@kimppa.test", PlatformRole::Person).await;
-    assert_eq!(t.login(&p, None).await.get("/fi/admin/directory/export/services.csv").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.login(&p, None).await.get("/fi/admin/directory/export/services.csv").await.status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 async fn experts_are_private_until_they_choose_to_be_listed(b: kimppa_store::testing::Backend) {
@@ -766,7 +815,15 @@ async fn experts_are_private_until_they_choose_to_be_listed(b: kimppa_store::tes
     assert!(form.body.contains("osaajat-oy") && !form.body.contains("name=\"listed\" value=\"on\" checked"));
     // Saved without ticking the box: nothing is public.
     let r = c
-        .post("/fi/account/expert", &[("org", "osaajat-oy"), ("tags", "LCA, Purkukartoitus"), ("languages", "fi"), ("bio_fi", "Tutkin elinkaaria.")])
+        .post(
+            "/fi/account/expert",
+            &[
+                ("org", "osaajat-oy"),
+                ("tags", "LCA, Purkukartoitus"),
+                ("languages", "fi"),
+                ("bio_fi", "Tutkin elinkaaria."),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let (e, _) = experts::own(&t.app, &actor_for(&person, false)).await.unwrap().unwrap();
@@ -783,7 +840,13 @@ async fn experts_are_private_until_they_choose_to_be_listed(b: kimppa_store::tes
     let r = c
         .post(
             "/fi/account/expert",
-            &[("listed", "on"), ("org", "osaajat-oy"), ("tags", "LCA, Purkukartoitus"), ("languages", "fi"), ("languages", "en")],
+            &[
+                ("listed", "on"),
+                ("org", "osaajat-oy"),
+                ("tags", "LCA, Purkukartoitus"),
+                ("languages", "fi"),
+                ("languages", "en"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -836,7 +899,10 @@ async fn profile_edit_previews_and_shows_directory_fields(b: kimppa_store::testi
     let r = c.post(&format!("/fi/organisations/{}/edit", org.slug), &fields(false)).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let saved = t.find_org(&org.slug).await;
-    assert_eq!((saved.offering_types.as_str(), saved.carbon_kg, saved.carbon_year), ("consulting,digital", Some(1_234_500), Some(2025)));
+    assert_eq!(
+        (saved.offering_types.as_str(), saved.carbon_kg, saved.carbon_year),
+        ("consulting,digital", Some(1_234_500), Some(2025))
+    );
     let page = t.client().get(&format!("/fi/organisations/{}", org.slug)).await;
     assert!(page.body.contains("Konsultointi") && page.body.contains("1234,5 t CO₂e vuodessa (2025)"));
     // Half a carbon figure is refused next to the fields.

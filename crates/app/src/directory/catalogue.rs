@@ -12,9 +12,7 @@ use crate::{App, AppError, error::Checker};
 use chrono::{DateTime, Utc};
 use kimppa_domain::{FocusArea, Language, MembershipStatus, OfferingType, OrgType, Region, ServiceStatus};
 use kimppa_store::entities::{expert, organisation, service, service_provider, user};
-use sea_orm::{
-    ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait, sea_query::Condition,
-};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait, sea_query::Condition};
 use std::collections::HashMap;
 
 /// Rows per catalogue page.
@@ -248,8 +246,7 @@ pub struct Listing {
 /// filter stays, so the counts never promise what the page cannot give.
 pub fn select(mut docs: Vec<Doc>, q: &CatalogueQuery, dims: &[Dim], page_size: usize) -> Listing {
     let chosen: Vec<(Dim, String)> = dims.iter().filter_map(|d| q.selected(*d).map(|v| (*d, v))).collect();
-    let matches_except =
-        |doc: &Doc, skip: Option<Dim>| chosen.iter().all(|(d, v)| Some(*d) == skip || doc.has(*d, v));
+    let matches_except = |doc: &Doc, skip: Option<Dim>| chosen.iter().all(|(d, v)| Some(*d) == skip || doc.has(*d, v));
     let facets = dims
         .iter()
         .map(|&dim| {
@@ -401,11 +398,7 @@ pub(crate) async fn confirmed_co_providers(
 }
 
 /// Published services of approved organisations. Four queries.
-pub async fn services(
-    app: &App,
-    q: &CatalogueQuery,
-    lang: &str,
-) -> Result<(Listing, Vec<ServiceCard>), AppError> {
+pub async fn services(app: &App, q: &CatalogueQuery, lang: &str) -> Result<(Listing, Vec<ServiceCard>), AppError> {
     let orgs = approved_orgs(app).await?;
     let co = confirmed_co_providers(app, None).await?;
     type Row = (i32, i32, String, String, String, String, String, String, Option<DateTime<Utc>>);
@@ -458,7 +451,9 @@ pub async fn services(
         .map(|s| {
             let providers = std::iter::once(s.owner_org_id)
                 .chain(co.get(&s.id).into_iter().flatten().copied())
-                .filter_map(|id| orgs.get(&id).map(|(slug, name, _, _)| ProviderRef { slug: slug.clone(), name: name.clone() }))
+                .filter_map(|id| {
+                    orgs.get(&id).map(|(slug, name, _, _)| ProviderRef { slug: slug.clone(), name: name.clone() })
+                })
                 .collect();
             ServiceCard { service: s, providers }
         })

@@ -135,7 +135,8 @@ pub async fn send(
     }) {
         return Ok(same.clone());
     }
-    if recent.len() as u64 >= PER_DAY || recent.iter().filter(|r| r.created_at > since_hour).count() as u64 >= PER_HOUR {
+    if recent.len() as u64 >= PER_DAY || recent.iter().filter(|r| r.created_at > since_hour).count() as u64 >= PER_HOUR
+    {
         return Err(AppError::RateLimited);
     }
     let (attachment_key, attachment_name) = match attachment {
@@ -542,14 +543,12 @@ pub async fn kpis(app: &App, actor: &Actor, org: Option<&organisation::Model>) -
         }
         None => policy::require(actor, Action::ManageDirectory)?,
     }
-    let mut q = contact_request::Entity::find()
-        .select_only()
-        .columns([
-            contact_request::Column::ToOrgId,
-            contact_request::Column::ServiceId,
-            contact_request::Column::Status,
-            contact_request::Column::CreatedAt,
-        ]);
+    let mut q = contact_request::Entity::find().select_only().columns([
+        contact_request::Column::ToOrgId,
+        contact_request::Column::ServiceId,
+        contact_request::Column::Status,
+        contact_request::Column::CreatedAt,
+    ]);
     if let Some(o) = org {
         q = q.filter(contact_request::Column::ToOrgId.eq(o.id));
     }
@@ -613,7 +612,8 @@ pub async fn kpis(app: &App, actor: &Actor, org: Option<&organisation::Model>) -
 /// Every lead, newest first, for orchestrators (at most `limit`).
 pub async fn all_leads(app: &App, actor: &Actor, limit: u64) -> Result<Vec<InboxRow>, AppError> {
     policy::require(actor, Action::ManageDirectory)?;
-    let rows = contact_request::Entity::find().order_by_desc(contact_request::Column::Id).limit(limit).all(&app.db).await?;
+    let rows =
+        contact_request::Entity::find().order_by_desc(contact_request::Column::Id).limit(limit).all(&app.db).await?;
     let names = Names::load(app, &rows).await?;
     Ok(rows
         .iter()

@@ -104,10 +104,16 @@ fn split(cell: &str) -> Vec<String> {
 }
 
 /// Reads the file into (line, column → value) rows; a broken file is one error.
-fn read(bytes: &[u8], table: Table) -> Result<Vec<(usize, HashMap<String, String>)>, RowError> {
+/// A data line: its number in the file and its cells by column.
+type Row = (usize, HashMap<String, String>);
+
+fn read(bytes: &[u8], table: Table) -> Result<Vec<Row>, RowError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes)
-        .map_err(|_| RowError { line: 1, column: String::new(), code: "err-csv-encoding".into() })?;
+    let text = std::str::from_utf8(bytes).map_err(|_| RowError {
+        line: 1,
+        column: String::new(),
+        code: "err-csv-encoding".into(),
+    })?;
     let header = text.lines().next().unwrap_or("");
     let delimiter = if header.matches(';').count() >= header.matches(',').count() { b';' } else { b',' };
     let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(text.as_bytes());
@@ -151,7 +157,13 @@ fn field_errors(line: usize, e: AppError, out: &mut Vec<RowError>) {
 
 /// Checks a file and, unless `dry_run` or any row is refused, writes it in
 /// one transaction.
-pub async fn import(app: &App, actor: &Actor, table: Table, bytes: &[u8], dry_run: bool) -> Result<ImportReport, AppError> {
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    table: Table,
+    bytes: &[u8],
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
     policy::require(actor, Action::ManageDirectory)?;
     let rows = match read(bytes, table) {
         Ok(r) => r,
@@ -172,7 +184,7 @@ fn get<'a>(row: &'a HashMap<String, String>, k: &str) -> &'a str {
 async fn import_orgs(
     app: &App,
     actor: &Actor,
-    rows: Vec<(usize, HashMap<String, String>)>,
+    rows: Vec<Row>,
     dry_run: bool,
     report: &mut ImportReport,
 ) -> Result<(), AppError> {
@@ -200,7 +212,11 @@ async fn import_orgs(
             s => match by_slug.get(s) {
                 Some(o) => Some(*o),
                 None => {
-                    report.errors.push(RowError { line: *line, column: "slug".into(), code: "err-unknown-value".into() });
+                    report.errors.push(RowError {
+                        line: *line,
+                        column: "slug".into(),
+                        code: "err-unknown-value".into(),
+                    });
                     continue;
                 }
             },
@@ -223,7 +239,9 @@ async fn import_orgs(
             Ok(d) => {
                 if let Some(b) = &d.business_id {
                     let b = b.to_string();
-                    let taken = existing.iter().any(|o| o.business_id.as_deref() == Some(&b) && Some(o.id) != target.map(|t| t.id));
+                    let taken = existing
+                        .iter()
+                        .any(|o| o.business_id.as_deref() == Some(&b) && Some(o.id) != target.map(|t| t.id));
                     if taken || seen_ids.contains_key(&b) {
                         report.errors.push(RowError {
                             line: *line,
@@ -292,7 +310,7 @@ async fn import_orgs(
 async fn import_services(
     app: &App,
     actor: &Actor,
-    rows: Vec<(usize, HashMap<String, String>)>,
+    rows: Vec<Row>,
     dry_run: bool,
     report: &mut ImportReport,
 ) -> Result<(), AppError> {
@@ -333,7 +351,11 @@ async fn import_services(
                 o.membership_status == MembershipStatus::Approved.key() && Some(o.id) != owner.map(|w| w.id)
             });
             if !fine {
-                report.errors.push(RowError { line: *line, column: "co_providers".into(), code: "err-co-provider".into() });
+                report.errors.push(RowError {
+                    line: *line,
+                    column: "co_providers".into(),
+                    code: "err-co-provider".into(),
+                });
                 ok = false;
             }
         }
@@ -342,7 +364,11 @@ async fn import_services(
             s => match by_slug.get(s) {
                 Some(x) => Some(*x),
                 None => {
-                    report.errors.push(RowError { line: *line, column: "slug".into(), code: "err-unknown-value".into() });
+                    report.errors.push(RowError {
+                        line: *line,
+                        column: "slug".into(),
+                        code: "err-unknown-value".into(),
+                    });
                     ok = false;
                     None
                 }

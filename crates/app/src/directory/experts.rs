@@ -7,7 +7,7 @@ use crate::{
     App, AppError,
     error::{Checker, checked},
     now,
-    policy::{Actor},
+    policy::Actor,
 };
 use kimppa_domain::{FocusArea, Language, optional_text};
 use kimppa_store::entities::{expert, org_member, organisation, user};
@@ -86,23 +86,24 @@ pub async fn save(app: &App, actor: &Actor, f: &ExpertForm) -> Result<expert::Mo
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
     let person = user::Entity::find_by_id(uid).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     let mut c = Checker::default();
-    let org = match organisation::Entity::find().filter(organisation::Column::Slug.eq(f.org.trim())).one(&app.db).await? {
-        Some(o) => {
-            let member = org_member::Entity::find()
-                .filter(org_member::Column::OrgId.eq(o.id))
-                .filter(org_member::Column::UserId.eq(uid))
-                .one(&app.db)
-                .await?;
-            if member.is_none() {
-                c.push("org", "err-unknown-value");
+    let org =
+        match organisation::Entity::find().filter(organisation::Column::Slug.eq(f.org.trim())).one(&app.db).await? {
+            Some(o) => {
+                let member = org_member::Entity::find()
+                    .filter(org_member::Column::OrgId.eq(o.id))
+                    .filter(org_member::Column::UserId.eq(uid))
+                    .one(&app.db)
+                    .await?;
+                if member.is_none() {
+                    c.push("org", "err-unknown-value");
+                }
+                Some(o)
             }
-            Some(o)
-        }
-        None => {
-            c.push("org", "err-required");
-            None
-        }
-    };
+            None => {
+                c.push("org", "err-required");
+                None
+            }
+        };
     let tags = match parse_tags(&f.tags) {
         Ok(t) if t.is_empty() && f.listed.is_some() => {
             c.push("tags", "err-required");
@@ -182,7 +183,10 @@ pub async fn get_visible(app: &App, actor: &Actor, id: i32) -> Result<ExpertCard
 }
 
 /// Listed experts of one organisation, for its profile. Two queries.
-pub async fn of_org(app: &App, org: &organisation::Model) -> Result<Vec<(expert::Model, String, Option<String>)>, AppError> {
+pub async fn of_org(
+    app: &App,
+    org: &organisation::Model,
+) -> Result<Vec<(expert::Model, String, Option<String>)>, AppError> {
     let rows = expert::Entity::find()
         .find_also_related(user::Entity)
         .filter(expert::Column::OrgId.eq(org.id))

@@ -10,8 +10,8 @@ use crate::{
     policy::{self, Action, Actor},
 };
 use kimppa_domain::{
-    FocusArea, Language, MembershipStatus, OfferingType, OrgRole, PriceKind, Region, ServiceStatus, Slug, optional_text,
-    required_text,
+    FocusArea, Language, MembershipStatus, OfferingType, OrgRole, PriceKind, Region, ServiceStatus, Slug,
+    optional_text, required_text,
 };
 use kimppa_store::entities::{org_member, organisation, service, service_provider, user};
 use sea_orm::{
@@ -214,7 +214,8 @@ async fn roles_in(app: &App, actor: &Actor, org_ids: &[i32]) -> Result<Vec<(i32,
 /// who manage the owner's services, the invited co-providers' admins, and
 /// staff.
 pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<ServiceView, AppError> {
-    let s = service::Entity::find().filter(service::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let s =
+        service::Entity::find().filter(service::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let owner = organisation::Entity::find_by_id(s.owner_org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let providers = service_provider::Entity::find()
         .filter(service_provider::Column::ServiceId.eq(s.id))
@@ -328,8 +329,10 @@ pub(crate) async fn admin_emails<C: ConnectionTrait>(conn: &C, org_id: i32) -> R
         .filter(org_member::Column::Role.eq(OrgRole::Admin.key()))
         .all(conn)
         .await?;
-    let users =
-        user::Entity::find().filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id).collect::<Vec<_>>())).all(conn).await?;
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id).collect::<Vec<_>>()))
+        .all(conn)
+        .await?;
     Ok(users.into_iter().map(|u| (u.email, u.locale)).collect())
 }
 
@@ -557,8 +560,10 @@ pub async fn pending_for_org(app: &App, org_id: i32) -> Result<Vec<(service::Mod
 
 /// Slugs of a service's co-providers (confirmed or not), for the form.
 pub async fn co_provider_slugs(app: &App, service_id: i32) -> Result<Vec<String>, AppError> {
-    let rows =
-        service_provider::Entity::find().filter(service_provider::Column::ServiceId.eq(service_id)).all(&app.db).await?;
+    let rows = service_provider::Entity::find()
+        .filter(service_provider::Column::ServiceId.eq(service_id))
+        .all(&app.db)
+        .await?;
     if rows.is_empty() {
         return Ok(vec![]);
     }

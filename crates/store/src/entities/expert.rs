@@ -24,7 +24,11 @@ pub struct Model {
 pub enum Relation {
     #[sea_orm(belongs_to = "super::user::Entity", from = "Column::UserId", to = "super::user::Column::Id")]
     User,
-    #[sea_orm(belongs_to = "super::organisation::Entity", from = "Column::OrgId", to = "super::organisation::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::organisation::Entity",
+        from = "Column::OrgId",
+        to = "super::organisation::Column::Id"
+    )]
     Organisation,
 }
 

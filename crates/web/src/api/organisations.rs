@@ -59,9 +59,11 @@ pub struct OrganisationJson {
 impl From<organisation::Model> for OrganisationJson {
     fn from(o: organisation::Model) -> Self {
         let carbon = match (o.carbon_kg, o.carbon_year) {
-            (Some(kg), Some(year)) => {
-                Some(CarbonJson { tonnes: kg as f64 / 1000.0, year, method: o.carbon_method.clone().unwrap_or_default() })
-            }
+            (Some(kg), Some(year)) => Some(CarbonJson {
+                tonnes: kg as f64 / 1000.0,
+                year,
+                method: o.carbon_method.clone().unwrap_or_default(),
+            }),
             _ => None,
         };
         OrganisationJson {
@@ -201,9 +203,8 @@ pub async fn get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<
             })
             .collect(),
     );
-    json.experts = Some(
-        exps.into_iter().map(|(e, name, _)| ExpertRefJson { id: e.id, name, tags: split(&e.tags) }).collect(),
-    );
+    json.experts =
+        Some(exps.into_iter().map(|(e, name, _)| ExpertRefJson { id: e.id, name, tags: split(&e.tags) }).collect());
     Ok(Json(json))
 }
 

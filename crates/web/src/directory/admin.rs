@@ -43,7 +43,8 @@ struct DirectoryPage {
 pub async fn directory(ctx: Ctx) -> Result<Response, WebError> {
     policy::require(&ctx.actor, Action::ManageDirectory)?;
     let p = ctx.form_page("admin-directory-title").await;
-    let page = DirectoryPage { p, report: None, table: "organisations".into(), dry_run: true, errors: FormErrors::none() };
+    let page =
+        DirectoryPage { p, report: None, table: "organisations".into(), dry_run: true, errors: FormErrors::none() };
     Ok(crate::html(&page))
 }
 

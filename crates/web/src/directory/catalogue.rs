@@ -171,10 +171,8 @@ async fn render(
         let mut without = q.clone();
         without.q.clear();
         without.page.clear();
-        chips.push(Chip {
-            label: format!("“{}”", q.q.trim()),
-            remove: format!("{base}{}", query_string(&without)),
-        });
+        chips
+            .push(Chip { label: format!("“{}”", q.q.trim()), remove: format!("{base}{}", query_string(&without)) });
     }
     for d in kind.dims() {
         if let Some(v) = q.selected(*d) {
@@ -231,7 +229,8 @@ pub async fn organisations(ctx: Ctx, Query(q): Query<CatalogueQuery>) -> Result<
 
 pub fn service_item(lang: Lang, c: ServiceCard) -> ServiceItem {
     let s = c.service;
-    let description = if lang == Lang::En && !s.description_en.is_empty() { &s.description_en } else { &s.description_fi };
+    let description =
+        if lang == Lang::En && !s.description_en.is_empty() { &s.description_en } else { &s.description_fi };
     ServiceItem {
         title: service_card_title(lang, &s.title_fi, &s.title_en),
         summary: summary(description, 220),

@@ -78,8 +78,7 @@ async fn read_form(mut multipart: Multipart) -> Result<(ContactForm, Option<Atta
         let name = field.name().unwrap_or("").to_string();
         if name == "attachment" {
             let file_name = field.file_name().unwrap_or("").to_string();
-            let bytes =
-                field.bytes().await.map_err(|_| AppError::field("attachment", "err-attachment-too-large"))?;
+            let bytes = field.bytes().await.map_err(|_| AppError::field("attachment", "err-attachment-too-large"))?;
             if !bytes.is_empty() {
                 attachment = Some(Attachment { name: file_name, bytes });
             }
@@ -149,7 +148,13 @@ struct ThreadPage {
     errors: FormErrors,
 }
 
-async fn thread_page(ctx: &Ctx, id: i32, body: String, reason: String, errors: FormErrors) -> Result<Response, WebError> {
+async fn thread_page(
+    ctx: &Ctx,
+    id: i32,
+    body: String,
+    reason: String,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
     let t = contact::thread(ctx.app(), &ctx.actor, id).await?;
     let statuses = LeadStatus::ALL
         .iter()
@@ -217,7 +222,8 @@ pub async fn report(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TextForm>) -> R
 /// The attachment, always downloaded (never shown inline as a page).
 pub async fn attachment(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
     let (bytes, name, content_type) = contact::attachment(ctx.app(), &ctx.actor, id).await?;
-    let ascii: String = name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
+    let ascii: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
     let encoded = url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
     let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     Ok((

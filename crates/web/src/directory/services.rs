@@ -107,7 +107,13 @@ async fn form_page(
     let status = if form.status.is_empty() { "draft".to_string() } else { form.status.clone() };
     Ok(FormPage {
         p: ctx.form_page(if slug.is_some() { "service-edit-title" } else { "service-new-title" }).await,
-        offerings: options(OfferingType::ALL, OfferingType::key, "offering", l, std::slice::from_ref(&form.offering_type)),
+        offerings: options(
+            OfferingType::ALL,
+            OfferingType::key,
+            "offering",
+            l,
+            std::slice::from_ref(&form.offering_type),
+        ),
         focuses: options(FocusArea::ALL, FocusArea::key, "focus", l, &form.focus_areas),
         regions: options(Region::ALL, Region::key, "region", l, &form.regions),
         languages: options(Language::ALL, Language::key, "lang", l, &form.languages),
@@ -134,7 +140,11 @@ pub async fn new_form(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response
     Ok(crate::html(&form_page(&ctx, org, form, FormErrors::none(), None).await?))
 }
 
-pub async fn create(ctx: Ctx, Path(org_slug): Path<String>, Form(form): Form<ServiceForm>) -> Result<Response, WebError> {
+pub async fn create(
+    ctx: Ctx,
+    Path(org_slug): Path<String>,
+    Form(form): Form<ServiceForm>,
+) -> Result<Response, WebError> {
     match services::create(ctx.app(), &ctx.actor, &org_slug, &form).await {
         Ok(s) => {
             ctx.flash("service-saved").await;

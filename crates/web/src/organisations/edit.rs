@@ -47,7 +47,11 @@ struct Preview {
 
 fn preview_of(form: &OrgForm, lang: crate::i18n::Lang) -> Result<Preview, AppError> {
     let d = organisations::parse_form(form)?;
-    let text = if lang == crate::i18n::Lang::En && !d.description_en.is_empty() { &d.description_en } else { &d.description_fi };
+    let text = if lang == crate::i18n::Lang::En && !d.description_en.is_empty() {
+        &d.description_en
+    } else {
+        &d.description_fi
+    };
     Ok(Preview {
         description: kimppa_markdown::render(text),
         org_type: d.org_type.key().into(),
