@@ -1,6 +1,7 @@
 // Shared helpers for the Kimppa browser tests: a real server on a fresh
 // database, Debian's chromium through playwright-core, TOTP, logins, axe.
 
+import { before, after } from 'node:test';
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -214,6 +215,25 @@ export async function inViewport(locator) {
   const box = await locator.boundingBox();
   const vp = locator.page().viewportSize();
   return !!box && box.height > 0 && box.y < vp.height && box.y + box.height > 0;
+}
+
+/**
+ * Registers `before`/`after` hooks for the calling test file: one server on a
+ * fresh database and one browser, shared by the file's tests and closed at
+ * the end. Returns an object whose `server` and `browser` are set once the
+ * `before` hook has run (read them inside tests, not at module level).
+ */
+export function useServerAndBrowser() {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 // ---------------------------------------------------------------- TOTP

@@ -191,12 +191,39 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     let terms = website::glossary::list(&t.app, "fi").await.unwrap();
     assert!(orgs.len() >= 30 && pages.len() == 6 && terms.len() >= 30);
     for lang in ["fi", "en"] {
-        for p in ["/", "/organisations", "/news", "/glossary", "/faq", "/clusters"] {
+        for p in ["/", "/organisations", "/services", "/experts", "/news", "/glossary", "/faq", "/clusters"] {
             expected.insert(format!("/{lang}{p}"));
         }
         expected.extend(orgs.iter().map(|o| format!("/{lang}/organisations/{}", o.slug)));
         expected.extend(pages.iter().map(|p| format!("/{lang}/pages/{}", p.page.slug)));
         expected.extend(terms.iter().map(|x| format!("/{lang}/glossary/{}", x.slug)));
+    }
+    // Published services and listed experts of public organisations (the demo has plenty).
+    use kimppa_store::entities::{expert, service};
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let public: BTreeSet<i32> = orgs.iter().map(|o| o.id).collect();
+    let services: Vec<service::Model> = service::Entity::find()
+        .filter(service::Column::Status.eq("published"))
+        .all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| public.contains(&s.owner_org_id))
+        .collect();
+    let experts: Vec<expert::Model> = expert::Entity::find()
+        .filter(expert::Column::Listed.eq(true))
+        .all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| public.contains(&e.org_id))
+        .collect();
+    assert!(services.len() >= 60 && experts.len() >= 20, "{} services, {} experts", services.len(), experts.len());
+    let offerings: BTreeSet<&str> = services.iter().map(|s| s.offering_type.as_str()).collect();
+    assert_eq!(offerings.len(), kimppa_domain::OfferingType::ALL.len(), "every offering type has services");
+    for lang in ["fi", "en"] {
+        expected.extend(services.iter().map(|s| format!("/{lang}/services/{}", s.slug)));
+        expected.extend(experts.iter().map(|e| format!("/{lang}/experts/{}", e.id)));
     }
     let total_news = website::news::visible(&kimppa_app::policy::Actor::Anonymous).all(&t.app.db).await.unwrap();
     for lang in ["fi", "en"] {

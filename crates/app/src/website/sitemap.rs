@@ -2,8 +2,8 @@
 //! the pages themselves.
 
 use crate::{App, AppError, policy::Actor};
-use kimppa_domain::MembershipStatus;
-use kimppa_store::entities::{glossary_term, organisation};
+use kimppa_domain::{MembershipStatus, ServiceStatus};
+use kimppa_store::entities::{expert, glossary_term, organisation, service};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// Paths (without language prefix) of every public page; each exists in
@@ -11,7 +11,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
     let anon = Actor::Anonymous;
     let mut paths: Vec<String> =
-        ["/", "/organisations", "/news", "/glossary", "/faq", "/clusters"].iter().map(|s| s.to_string()).collect();
+        ["/", "/organisations", "/services", "/experts", "/news", "/glossary", "/faq", "/clusters"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
     for p in super::pages::visible(&anon).all(&app.db).await? {
         paths.push(format!("/pages/{}", p.slug));
     }
@@ -27,6 +30,20 @@ pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
         .await?
     {
         paths.push(format!("/organisations/{}", o.slug));
+    }
+    // Published services and listed experts of approved organisations.
+    let approved = crate::directory::catalogue::approved_orgs(app).await?;
+    for s in
+        service::Entity::find().filter(service::Column::Status.eq(ServiceStatus::Published.key())).all(&app.db).await?
+    {
+        if approved.contains_key(&s.owner_org_id) {
+            paths.push(format!("/services/{}", s.slug));
+        }
+    }
+    for e in expert::Entity::find().filter(expert::Column::Listed.eq(true)).all(&app.db).await? {
+        if approved.contains_key(&e.org_id) {
+            paths.push(format!("/experts/{}", e.id));
+        }
     }
     Ok(paths)
 }
