@@ -1,0 +1,743 @@
+//! The full-text index of Kimppa: one tantivy index of documents of every
+//! kind (organisations, services, experts, pages, news, terms, answers …).
+//!
+//! Matching, in order of weight:
+//! - the whole query equal to a document's name (exact name first);
+//! - Finnish and English words after Snowball stemming, so inflected forms
+//!   meet ("kierrätykseen" finds "kierrätys");
+//! - parts of compound words: every stemmed word of seven letters or more
+//!   is also indexed by its endings of at least four letters, so
+//!   "pakkaus" finds "muovipakkaus" (lower weight);
+//! - one typo in words of five letters or more (lowest weight).
+//!
+//! Every word of the query must match (in some way). Documents carry
+//! visibility tokens; a search names the tokens the asker holds, and a
+//! document without one of them is never returned, counted or suggested.
+//! The crate knows nothing of databases or HTTP: the app layer builds the
+//! documents and decides the tokens.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Mutex;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::schema::{
+    FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenFilter,
+    TokenStream, Tokenizer, WhitespaceTokenizer,
+};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+/// The filter dimensions (facets) documents may carry.
+pub const DIMENSIONS: [&str; 5] = ["kind", "focus", "offering", "org_type", "municipality"];
+/// Words of at least this many letters tolerate one typo.
+pub const FUZZY_MIN_CHARS: usize = 5;
+/// Stemmed words of at least this many letters are indexed by their endings.
+const COMPOUND_MIN_CHARS: usize = 7;
+/// The shortest ending indexed for compound parts.
+const PART_MIN_CHARS: usize = 4;
+const WRITER_MEMORY: usize = 50_000_000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index folder: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("search index: {0}")]
+    Other(String),
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+/// A document as the app builds it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Doc {
+    /// Unique: `"{kind}:{id}"`.
+    pub key: String,
+    pub kind: String,
+    /// Path after the language prefix, e.g. `/services/purkukartoitus`.
+    pub path: String,
+    pub title_fi: String,
+    pub title_en: String,
+    pub body_fi: String,
+    pub body_en: String,
+    /// (dimension, value); the kind is added automatically.
+    pub facets: Vec<(String, String)>,
+    /// Who may see it: `"public"`, or tokens such as `"user:7"`, `"org:3"`, `"staff"`.
+    pub visibility: Vec<String>,
+}
+
+/// What is asked.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    /// `fi` or `en`: the language of titles and snippets.
+    pub lang: String,
+    /// Chosen filter values (dimension, value); one per dimension.
+    pub filters: Vec<(String, String)>,
+    /// The visibility tokens the asker holds (at least `"public"`).
+    pub visibility: Vec<String>,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub key: String,
+    pub kind: String,
+    pub path: String,
+    pub title: String,
+    /// HTML with `<b>` around matched words; the text itself is escaped.
+    pub snippet: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Per dimension: (value, count) where count is the number of results
+    /// with that value when every other chosen filter stays.
+    pub facets: Vec<(String, Vec<(String, u64)>)>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    key: Field,
+    kind: Field,
+    path: Field,
+    name: Field,
+    title_fi: Field,
+    title_en: Field,
+    body_fi: Field,
+    body_en: Field,
+    parts: Field,
+    facet: Field,
+    vis: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |analyzer: &str, stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored { o.set_stored() } else { o }
+    };
+    let f = Fields {
+        key: b.add_text_field("key", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED),
+        path: b.add_text_field("path", STORED),
+        name: b.add_text_field("name", text("name", false)),
+        title_fi: b.add_text_field("title_fi", text("fi", true)),
+        title_en: b.add_text_field("title_en", text("en", true)),
+        body_fi: b.add_text_field("body_fi", text("fi", true)),
+        body_en: b.add_text_field("body_en", text("en", true)),
+        parts: b.add_text_field("parts", text("parts", false)),
+        facet: b.add_facet_field("facet", FacetOptions::default()),
+        vis: b.add_text_field("vis", STRING),
+    };
+    (b.build(), f)
+}
+
+fn register(index: &Index) {
+    let stemmed = |lang| {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .filter(Stemmer::new(lang))
+            .build()
+    };
+    let finnish = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::Finnish))
+        .filter(FinnishStemEnds)
+        .build();
+    index.tokenizers().register("fi", finnish);
+    index.tokenizers().register("en", stemmed(Language::English));
+    index.tokenizers().register("name", TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build());
+    index.tokenizers().register("parts", TextAnalyzer::builder(WhitespaceTokenizer::default()).build());
+}
+
+/// The index, its reader and its one writer.
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    f: Fields,
+}
+
+/// How the index was opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// Existing and readable; `cursor` is the last change applied.
+    Existing,
+    /// Created empty (there was none, or it was unreadable): fill it.
+    Created,
+}
+
+impl SearchIndex {
+    /// An index in memory (tests).
+    pub fn in_memory() -> Result<SearchIndex> {
+        let (schema, _) = schema();
+        Self::wrap(Index::create_in_ram(schema))
+    }
+
+    /// Opens the index in `dir`, or creates it when missing or unreadable
+    /// (a broken index is moved aside, never trusted).
+    pub fn open(dir: &Path) -> Result<(SearchIndex, Opened)> {
+        std::fs::create_dir_all(dir)?;
+        let (schema, _) = schema();
+        let existing = dir.join("meta.json").exists();
+        if existing {
+            match Index::open_in_dir(dir).and_then(|i| {
+                if i.schema() == schema { Ok(i) } else { Err(tantivy::TantivyError::SchemaError("schema changed".into())) }
+            }) {
+                Ok(index) => {
+                    if let Ok(s) = Self::wrap(index)
+                        && s.check().is_ok()
+                    {
+                        return Ok((s, Opened::Existing));
+                    }
+                }
+                Err(_) => {}
+            }
+            // Unreadable or from another schema: start over.
+            let aside = dir.with_extension(format!("broken-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&aside);
+            std::fs::rename(dir, &aside)?;
+            let _ = std::fs::remove_dir_all(&aside);
+            std::fs::create_dir_all(dir)?;
+        }
+        let index = Index::create_in_dir(dir, schema)?;
+        Ok((Self::wrap(index)?, Opened::Created))
+    }
+
+    fn wrap(index: Index) -> Result<SearchIndex> {
+        register(&index);
+        let (_, f) = schema();
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), f })
+    }
+
+    /// Reads every segment's store once: fails on a damaged index.
+    fn check(&self) -> Result<()> {
+        let searcher = self.reader.searcher();
+        for seg in searcher.segment_readers() {
+            let store = seg.get_store_reader(1)?;
+            for doc in seg.doc_ids_alive().take(1) {
+                let _: TantivyDocument = store.get(doc)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The change-log position stored with the last commit.
+    pub fn cursor(&self) -> Option<i64> {
+        self.index.load_metas().ok()?.payload?.parse().ok()
+    }
+
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
+        self.writer.lock().map_err(|_| SearchError::Other("writer lock poisoned".into()))
+    }
+
+    /// Stems with the named analyzer.
+    fn analyze(&self, analyzer: &str, text: &str) -> Vec<String> {
+        let Ok(mut a) = self.index.tokenizers().get(analyzer).ok_or(()) else { return vec![] };
+        let mut out = vec![];
+        let mut stream = a.token_stream(text);
+        while let Some(t) = stream.next() {
+            out.push(t.text.clone());
+        }
+        out
+    }
+
+    /// The endings of long stemmed words, for matching compound parts.
+    fn parts(&self, texts: &[&str]) -> String {
+        let mut out = Vec::new();
+        for text in texts {
+            for stem in self.analyze("fi", text) {
+                let chars: Vec<char> = stem.chars().collect();
+                if chars.len() < COMPOUND_MIN_CHARS {
+                    continue;
+                }
+                for start in 1..=chars.len() - PART_MIN_CHARS {
+                    out.push(chars[start..].iter().collect::<String>());
+                }
+            }
+        }
+        out.join(" ")
+    }
+
+    fn to_document(&self, d: &Doc) -> TantivyDocument {
+        let f = self.f;
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.key, &d.key);
+        doc.add_text(f.kind, &d.kind);
+        doc.add_text(f.path, &d.path);
+        for name in [&d.title_fi, &d.title_en] {
+            if !name.trim().is_empty() {
+                doc.add_text(f.name, name.trim());
+            }
+        }
+        doc.add_text(f.title_fi, &d.title_fi);
+        doc.add_text(f.title_en, &d.title_en);
+        doc.add_text(f.body_fi, &d.body_fi);
+        doc.add_text(f.body_en, &d.body_en);
+        doc.add_text(f.parts, self.parts(&[&d.title_fi, &d.body_fi]));
+        doc.add_facet(f.facet, tantivy::schema::Facet::from_path(["kind", d.kind.as_str()]));
+        for (dim, value) in &d.facets {
+            if !value.is_empty() {
+                doc.add_facet(f.facet, tantivy::schema::Facet::from_path([dim.as_str(), value.as_str()]));
+            }
+        }
+        for v in &d.visibility {
+            doc.add_text(f.vis, v);
+        }
+        doc
+    }
+
+    /// Replaces documents (by key) and removes the keys in `delete`; not
+    /// visible until [`SearchIndex::commit`].
+    pub fn apply(&self, upsert: &[Doc], delete: &[String]) -> Result<()> {
+        let w = self.lock()?;
+        for key in delete.iter().chain(upsert.iter().map(|d| &d.key)) {
+            w.delete_term(Term::from_field_text(self.f.key, key));
+        }
+        for d in upsert {
+            w.add_document(self.to_document(d))?;
+        }
+        Ok(())
+    }
+
+    /// Removes every document of a kind.
+    pub fn delete_kind(&self, kind: &str) -> Result<()> {
+        self.lock()?.delete_term(Term::from_field_text(self.f.kind, kind));
+        Ok(())
+    }
+
+    /// Removes everything.
+    pub fn clear(&self) -> Result<()> {
+        self.lock()?.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes the changes durable and visible, remembering `cursor`.
+    pub fn commit(&self, cursor: i64) -> Result<()> {
+        let mut w = self.lock()?;
+        let mut prepared = w.prepare_commit()?;
+        prepared.set_payload(&cursor.to_string());
+        prepared.commit()?;
+        drop(w);
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    /// The text part of a query: every word must match.
+    fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let f = self.f;
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(12).collect();
+        if words.is_empty() {
+            return None;
+        }
+        let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
+        for w in &words {
+            let mut should: Vec<(Occur, Box<dyn Query>)> = vec![];
+            let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) { (Occur::Should, Box::new(BoostQuery::new(q, b))) };
+            let term = |field: Field, t: &str| -> Box<dyn Query> {
+                Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))
+            };
+            for stem in self.analyze("fi", w) {
+                should.push(boosted(term(f.title_fi, &stem), 3.0));
+                should.push(boosted(term(f.body_fi, &stem), 1.0));
+                should.push(boosted(term(f.parts, &stem), 0.4));
+                if w.chars().count() >= FUZZY_MIN_CHARS {
+                    let fuzzy = |field| -> Box<dyn Query> {
+                        Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true))
+                    };
+                    should.push(boosted(fuzzy(f.title_fi), 0.3));
+                    should.push(boosted(fuzzy(f.body_fi), 0.15));
+                }
+            }
+            for stem in self.analyze("en", w) {
+                should.push(boosted(term(f.title_en, &stem), 3.0));
+                should.push(boosted(term(f.body_en, &stem), 1.0));
+                if w.chars().count() >= FUZZY_MIN_CHARS {
+                    should.push(boosted(Box::new(FuzzyTermQuery::new(Term::from_field_text(f.body_en, &stem), 1, true)), 0.15));
+                }
+            }
+            musts.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+        }
+        let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(musts)))];
+        // The exact name ranks first.
+        let whole = words.join(" ").to_lowercase();
+        let exact = Box::new(TermQuery::new(Term::from_field_text(f.name, &whole), IndexRecordOption::Basic));
+        all.push((Occur::Should, Box::new(BoostQuery::new(exact, 20.0))));
+        let original = text.trim().to_lowercase();
+        if original != whole {
+            let exact = Box::new(TermQuery::new(Term::from_field_text(f.name, &original), IndexRecordOption::Basic));
+            all.push((Occur::Should, Box::new(BoostQuery::new(exact, 20.0))));
+        }
+        Some(Box::new(BooleanQuery::new(all)))
+    }
+
+    fn visibility_query(&self, tokens: &[String]) -> Box<dyn Query> {
+        let should: Vec<(Occur, Box<dyn Query>)> = tokens
+            .iter()
+            .map(|t| -> (Occur, Box<dyn Query>) {
+                (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(self.f.vis, t), IndexRecordOption::Basic)))
+            })
+            .collect();
+        Box::new(BooleanQuery::new(should))
+    }
+
+    fn facet_term(&self, dim: &str, value: &str) -> Box<dyn Query> {
+        let facet = tantivy::schema::Facet::from_path([dim, value]);
+        Box::new(TermQuery::new(Term::from_facet(self.f.facet, &facet), IndexRecordOption::Basic))
+    }
+
+    /// Text, visibility and every chosen filter except `skip`.
+    fn full_query(&self, text: &dyn Query, q: &SearchQuery, skip: Option<&str>) -> BooleanQuery {
+        let mut parts: Vec<(Occur, Box<dyn Query>)> =
+            vec![(Occur::Must, text.box_clone()), (Occur::Must, self.visibility_query(&q.visibility))];
+        for (dim, value) in &q.filters {
+            if Some(dim.as_str()) != skip {
+                parts.push((Occur::Must, self.facet_term(dim, value)));
+            }
+        }
+        BooleanQuery::new(parts)
+    }
+
+    fn facet_counts(&self, searcher: &tantivy::Searcher, query: &dyn Query, dims: &[&str]) -> Result<Vec<(String, Vec<(String, u64)>)>> {
+        let mut collector = FacetCollector::for_field("facet");
+        for d in dims {
+            collector.add_facet(tantivy::schema::Facet::from_path([*d]));
+        }
+        let counts = searcher.search(query, &collector)?;
+        Ok(dims
+            .iter()
+            .map(|d| {
+                let mut values: Vec<(String, u64)> = counts
+                    .get(tantivy::schema::Facet::from_path([*d]))
+                    .map(|(facet, n)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), n))
+                    .collect();
+                values.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+                (d.to_string(), values)
+            })
+            .collect())
+    }
+
+    /// Searches: hits of the page asked, the total and counts per filter value.
+    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+        let Some(text) = self.text_query(&q.text) else { return Ok(Results::default()) };
+        if q.visibility.is_empty() {
+            return Ok(Results::default());
+        }
+        let searcher = self.reader.searcher();
+        let query = self.full_query(&*text, q, None);
+        let limit = q.limit.clamp(1, 100);
+        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        // Counts: one pass for the dimensions without a chosen value, one
+        // more per chosen dimension (its own filter left out).
+        let chosen: Vec<&str> = q.filters.iter().map(|(d, _)| d.as_str()).collect();
+        let free: Vec<&str> = DIMENSIONS.iter().copied().filter(|d| !chosen.contains(d)).collect();
+        let mut facets: HashMap<String, Vec<(String, u64)>> = self.facet_counts(&searcher, &query, &free)?.into_iter().collect();
+        for d in &chosen {
+            let without = self.full_query(&*text, q, Some(d));
+            facets.extend(self.facet_counts(&searcher, &without, &[d])?);
+        }
+        let en = q.lang == "en";
+        let (title_field, body_field) = if en { (self.f.title_en, self.f.body_en) } else { (self.f.title_fi, self.f.body_fi) };
+        let (other_title, other_body) = if en { (self.f.title_fi, self.f.body_fi) } else { (self.f.title_en, self.f.body_en) };
+        let mut snippets = SnippetGenerator::create(&searcher, &query, body_field)?;
+        snippets.set_max_num_chars(220);
+        let mut other_snippets = SnippetGenerator::create(&searcher, &query, other_body)?;
+        other_snippets.set_max_num_chars(220);
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let mut title = get(title_field);
+            if title.is_empty() {
+                title = get(other_title);
+            }
+            let body_empty = get(body_field).is_empty();
+            let snippet = if body_empty { other_snippets.snippet_from_doc(&doc) } else { snippets.snippet_from_doc(&doc) };
+            let snippet = if snippet.is_empty() {
+                let body = if body_empty { get(other_body) } else { get(body_field) };
+                escape(&body.chars().take(200).collect::<String>())
+            } else {
+                snippet.to_html()
+            };
+            hits.push(Hit { key: get(self.f.key), kind: get(self.f.kind), path: get(self.f.path), title, snippet, score });
+        }
+        Ok(Results {
+            total,
+            hits,
+            facets: DIMENSIONS.iter().map(|d| (d.to_string(), facets.remove(*d).unwrap_or_default())).collect(),
+        })
+    }
+
+    /// Titles starting with what was typed (each word a prefix), for
+    /// search-as-you-type; honours visibility like [`SearchIndex::search`].
+    pub fn suggest(&self, prefix: &str, lang: &str, visibility: &[String], limit: usize) -> Result<Vec<Hit>> {
+        let f = self.f;
+        let words: Vec<String> =
+            prefix.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(6).map(str::to_lowercase).collect();
+        if words.is_empty() || visibility.is_empty() {
+            return Ok(vec![]);
+        }
+        let title = if lang == "en" { f.title_en } else { f.title_fi };
+        let analyzer = if lang == "en" { "en" } else { "fi" };
+        let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.visibility_query(visibility))];
+        let last = words.len() - 1;
+        for (i, w) in words.iter().enumerate() {
+            let stem = self.analyze(analyzer, w).into_iter().next().unwrap_or_else(|| w.clone());
+            let q: Box<dyn Query> = if i == last {
+                // The word being typed: a prefix of a stemmed title word.
+                let prefix_of = if stem.chars().count() < w.chars().count() { stem } else { w.clone() };
+                Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(title, &prefix_of), 0, true))
+            } else {
+                Box::new(TermQuery::new(Term::from_field_text(title, &stem), IndexRecordOption::Basic))
+            };
+            musts.push((Occur::Must, q));
+        }
+        let query = BooleanQuery::new(musts);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit.clamp(1, 20)).order_by_score())?;
+        let mut out = vec![];
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let get = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let mut t = get(title);
+            if t.is_empty() {
+                t = get(f.title_fi);
+            }
+            out.push(Hit { key: get(f.key), kind: get(f.kind), path: get(f.path), title: t, snippet: String::new(), score });
+        }
+        Ok(out)
+    }
+}
+
+/// Evens out what the Finnish Snowball stemmer leaves of the -s/-ks and
+/// -s/-ste stems: "kierrätys" and "kierrätykseen" (stem "kierrätyks"),
+/// "pakkaus" and "pakkausten" (stem "pakkaust") become one stem.
+#[derive(Clone)]
+struct FinnishStemEnds;
+
+impl TokenFilter for FinnishStemEnds {
+    type Tokenizer<T: Tokenizer> = FinnishStemEndsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> Self::Tokenizer<T> {
+        FinnishStemEndsFilter(tokenizer)
+    }
+}
+
+#[derive(Clone)]
+struct FinnishStemEndsFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for FinnishStemEndsFilter<T> {
+    type TokenStream<'a> = FinnishStemEndsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        FinnishStemEndsStream(self.0.token_stream(text))
+    }
+}
+
+struct FinnishStemEndsStream<S>(S);
+
+/// The rule itself, on a lowercased stem.
+pub fn even_finnish_stem(stem: &mut String) {
+    let n = stem.chars().count();
+    if n > 4 && stem.ends_with("ks") {
+        let cut = stem.len() - 2;
+        stem.replace_range(cut..cut + 1, "");
+    } else if n > 5 && (stem.ends_with("ust") || stem.ends_with("yst")) {
+        stem.pop();
+    }
+}
+
+impl<S: TokenStream> TokenStream for FinnishStemEndsStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.0.advance() {
+            return false;
+        }
+        even_finnish_stem(&mut self.0.token_mut().text);
+        true
+    }
+
+    fn token(&self) -> &tantivy::tokenizer::Token {
+        self.0.token()
+    }
+
+    fn token_mut(&mut self) -> &mut tantivy::tokenizer::Token {
+        self.0.token_mut()
+    }
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(key: &str, title: &str, body: &str) -> Doc {
+        Doc {
+            key: key.into(),
+            kind: key.split(':').next().unwrap().into(),
+            path: format!("/x/{key}"),
+            title_fi: title.into(),
+            body_fi: body.into(),
+            visibility: vec!["public".into()],
+            ..Default::default()
+        }
+    }
+
+    fn index(docs: &[Doc]) -> SearchIndex {
+        let i = SearchIndex::in_memory().unwrap();
+        i.apply(docs, &[]).unwrap();
+        i.commit(1).unwrap();
+        i
+    }
+
+    fn keys(i: &SearchIndex, text: &str) -> Vec<String> {
+        let q = SearchQuery { text: text.into(), lang: "fi".into(), visibility: vec!["public".into()], limit: 10, ..Default::default() };
+        i.search(&q).unwrap().hits.into_iter().map(|h| h.key).collect()
+    }
+
+    #[test]
+    fn finnish_inflections_compounds_and_typos_match() {
+        let i = index(&[
+            doc("service:1", "Kierrätys", "Teollisuuden sivuvirtojen kierrätys yrityksille."),
+            doc("service:2", "Muovipakkausten keräys", "Keräämme muovipakkauksia."),
+            doc("service:3", "Puurakentaminen", "Hirsitaloja."),
+        ]);
+        assert_eq!(keys(&i, "kierrätykseen"), vec!["service:1"]);
+        assert_eq!(keys(&i, "yritys"), vec!["service:1"]);
+        assert_eq!(keys(&i, "pakkaus"), vec!["service:2"]);
+        assert_eq!(keys(&i, "kierätys"), vec!["service:1"], "one typo in a long word");
+        assert_eq!(keys(&i, "muovipakkaus"), vec!["service:2"]);
+        assert!(keys(&i, "puu").is_empty(), "short words need the word itself");
+        assert!(keys(&i, "kierrätys hirsi").is_empty(), "every word must match");
+    }
+
+    #[test]
+    fn finnish_stems_are_evened() {
+        let i = SearchIndex::in_memory().unwrap();
+        let stem = |w: &str| i.analyze("fi", w);
+        assert_eq!(stem("kierrätykseen"), stem("kierrätys"));
+        assert_eq!(stem("yrityksille"), stem("yritys"));
+        assert_eq!(stem("pakkausten"), stem("pakkaus"));
+        assert_eq!(stem("muovipakkauksia"), stem("muovipakkaus"));
+    }
+
+    #[test]
+    fn exact_names_rank_first() {
+        let i = index(&[
+            doc("org:1", "Kiertoneuvo Oy", "Kiertotalouden neuvontaa. Kiertoneuvo kiertoneuvo kiertoneuvo."),
+            doc("org:2", "Kiertoneuvo", "Neuvontaa."),
+        ]);
+        assert_eq!(keys(&i, "kiertoneuvo")[0], "org:2");
+        assert_eq!(keys(&i, "Kiertoneuvo Oy")[0], "org:1");
+    }
+
+    #[test]
+    fn visibility_filters_hits_counts_and_suggestions() {
+        let mut secret = doc("thread:1", "Salainen kierrätyshanke", "Kierrätys");
+        secret.visibility = vec!["user:7".into()];
+        let i = index(&[doc("service:1", "Kierrätyspalvelu", "Kierrätys"), secret]);
+        let q = |vis: &[&str]| SearchQuery {
+            text: "kierrätys".into(),
+            lang: "fi".into(),
+            visibility: vis.iter().map(|s| s.to_string()).collect(),
+            limit: 10,
+            ..Default::default()
+        };
+        let public = i.search(&q(&["public"])).unwrap();
+        assert_eq!((public.total, public.hits.len()), (1, 1));
+        let kinds = &public.facets.iter().find(|(d, _)| d == "kind").unwrap().1;
+        assert_eq!(kinds, &vec![("service".to_string(), 1)]);
+        assert_eq!(i.search(&q(&["public", "user:7"])).unwrap().total, 2);
+        assert!(i.suggest("salai", "fi", &["public".into()], 5).unwrap().is_empty());
+        assert_eq!(i.suggest("salai", "fi", &["user:7".into()], 5).unwrap().len(), 1);
+        assert!(i.search(&q(&[])).unwrap().hits.is_empty(), "no tokens, nothing");
+    }
+
+    #[test]
+    fn facet_counts_keep_the_other_filters() {
+        let mut a = doc("service:1", "Kierrätys A", "");
+        a.facets = vec![("focus".into(), "energy".into()), ("org_type".into(), "sme".into())];
+        let mut b = doc("service:2", "Kierrätys B", "");
+        b.facets = vec![("focus".into(), "water".into()), ("org_type".into(), "sme".into())];
+        let mut c = doc("org:3", "Kierrätys C", "");
+        c.facets = vec![("focus".into(), "energy".into()), ("org_type".into(), "research".into())];
+        let i = index(&[a, b, c]);
+        let q = SearchQuery {
+            text: "kierrätys".into(),
+            lang: "fi".into(),
+            filters: vec![("focus".into(), "energy".into())],
+            visibility: vec!["public".into()],
+            limit: 10,
+            ..Default::default()
+        };
+        let r = i.search(&q).unwrap();
+        assert_eq!(r.total, 2);
+        let get = |d: &str| r.facets.iter().find(|(x, _)| x == d).unwrap().1.clone();
+        assert_eq!(get("focus"), vec![("energy".into(), 2), ("water".into(), 1)], "focus ignores its own filter");
+        assert_eq!(get("org_type"), vec![("research".into(), 1), ("sme".into(), 1)]);
+        assert_eq!(get("kind"), vec![("org".into(), 1), ("service".into(), 1)]);
+    }
+
+    #[test]
+    fn snippets_highlight_and_escape() {
+        let i = index(&[doc("news:1", "Uutinen", "Tänään <script> kierrätys alkoi & jatkuu.")]);
+        let q = SearchQuery { text: "kierrätys".into(), lang: "fi".into(), visibility: vec!["public".into()], limit: 5, ..Default::default() };
+        let s = &i.search(&q).unwrap().hits[0].snippet;
+        assert!(s.contains("<b>kierrätys</b>") && s.contains("&lt;script&gt;"), "{s}");
+    }
+
+    #[test]
+    fn updates_replace_and_deletes_remove() {
+        let i = index(&[doc("page:1", "Vanha otsikko", "")]);
+        i.apply(&[doc("page:1", "Uusi otsikko", "")], &[]).unwrap();
+        i.commit(2).unwrap();
+        assert!(keys(&i, "vanha").is_empty());
+        assert_eq!(keys(&i, "uusi"), vec!["page:1"]);
+        assert_eq!(i.cursor(), Some(2));
+        i.apply(&[], &["page:1".into()]).unwrap();
+        i.commit(3).unwrap();
+        assert_eq!(i.num_docs(), 0);
+    }
+
+    #[test]
+    fn a_damaged_index_is_recreated() {
+        let dir = std::env::temp_dir().join(format!("kimppa-search-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        {
+            let (i, opened) = SearchIndex::open(&dir).unwrap();
+            assert_eq!(opened, Opened::Created);
+            i.apply(&[doc("page:1", "Otsikko", "")], &[]).unwrap();
+            i.commit(5).unwrap();
+        }
+        {
+            let (i, opened) = SearchIndex::open(&dir).unwrap();
+            assert_eq!((opened, i.cursor(), i.num_docs()), (Opened::Existing, Some(5), 1));
+        }
+        std::fs::write(dir.join("meta.json"), b"{ not json").unwrap();
+        let (i, opened) = SearchIndex::open(&dir).unwrap();
+        assert_eq!((opened, i.num_docs()), (Opened::Created, 0));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
