@@ -65,7 +65,7 @@ async function audit(t, page, label, open, shot) {
 
 /** Submits the form in <main> whose action is `action`; asserts the status. */
 async function submitForm(page, action, status) {
-  const button = page.locator(`main form[action="${action}"] button[type="submit"]`);
+  const button = page.locator(`main form[action="${action}"] button[type="submit"]:not([name="preview"])`);
   const resp = await submit(page, button);
   assert.equal(resp.status(), status, `POST ${action}: expected HTTP ${status}, got ${resp.status()}`);
   await page.locator('.error-summary').first().waitFor();

@@ -291,16 +291,33 @@ test('keyboard only: a new visitor filters the services, opens one, logs in and 
       });
     }
 
-    await step(t, 'write the need and send it with Space on the button', async () => {
+    const send = 'main form[enctype="multipart/form-data"] button[type="submit"]';
+
+    await step(t, 'a too short need is refused; the error summary leads back to the field', async () => {
       assert.equal((await page.locator('main h1').innerText()).trim(), `Yhteydenotto – ${JOINT_SERVICE.title.fi}`);
       assert.match(await page.locator('main').innerText(), /Purkutaito Oy/, 'the form says who receives the request');
       await skipToMain(page);
       await tabTo(page, '#f-message', 'Tab to the message');
+      await page.keyboard.type('Purkukartoitus?');
+      await tabTo(page, send, 'Tab to the send button', { max: 5 });
+      const resp = await pressAndWait(page, 'Space');
+      assert.equal(resp.status(), 422, 'a need shorter than 20 characters is refused');
+      await expectErrorSummaryWired(page);
+      await skipToMain(page);
+      await tabTo(page, '.error-summary a[href="#f-message"]', 'Tab to the error in the summary', { max: 5 });
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => document.activeElement?.id === 'f-message');
+      await expectFocus(page, '#f-message', 'Enter on the summary link moves the focus to the field');
+      assert.equal(await page.locator('#f-message').inputValue(), 'Purkukartoitus?', 'the typed text is kept');
+    });
+
+    await step(t, 'write the need and send it with Space on the button', async () => {
+      await page.keyboard.press('Control+A');
       await page.keyboard.type(need);
+      assert.equal(await page.locator('#f-message').inputValue(), need);
       await pressExpectingFocus(page, 'Tab', '#f-from_org', 'Tab from the message to "on behalf of"');
       await arrowDownTo(page, '#f-from_org', OLLI.org);
       await pressExpectingFocus(page, 'Tab', '#f-attachment', 'Tab to the attachment');
-      const send = 'main form[enctype="multipart/form-data"] button[type="submit"]';
       await pressExpectingFocus(page, 'Tab', send, 'Tab to the send button (the hidden honeypot is skipped)');
       assert.equal((await page.locator(send).innerText()).trim(), 'Lähetä yhteydenotto');
       const cancel = `main form a[href="/fi/services/${slug}"]`;

@@ -160,7 +160,7 @@ test('foundation journey: register → verify → organisation → application �
 
       // Correct it.
       await bid.fill(randomBusinessId());
-      resp = await submit(personPage, personPage.locator('main form[action="/fi/organisations/new"] button[type="submit"]'));
+      resp = await submit(personPage, personPage.locator('main form[action="/fi/organisations/new"] button[type="submit"]:not([name="preview"])'));
       assert.equal(resp.status(), 200);
       const m = path(personPage).match(/^\/fi\/organisations\/([a-z0-9-]+)$/);
       assert.ok(m, `expected the organisation page, got ${personPage.url()}`);

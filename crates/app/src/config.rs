@@ -26,6 +26,8 @@ pub struct Config {
     pub demo_on_empty: bool,
     pub files: FilesConfig,
     pub email: EmailConfig,
+    /// Folder of this node's search index; `memory` keeps it in memory.
+    pub search_path: String,
 }
 
 /// Where uploaded files go. `backend` picks the store; the S3 settings
@@ -101,6 +103,7 @@ impl Default for Config {
             demo_on_empty: true,
             files: FilesConfig::default(),
             email: EmailConfig { from: "Kimppa <noreply@kimppa.example.org>".into(), smtp_url: None },
+            search_path: "data/search".into(),
         }
     }
 }

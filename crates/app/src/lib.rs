@@ -15,6 +15,7 @@ pub mod jobs;
 pub mod membership;
 pub mod organisations;
 pub mod policy;
+pub mod search;
 pub mod tokens;
 pub mod website;
 
@@ -35,6 +36,12 @@ pub struct App {
     pub jobs_wake: Arc<tokio::sync::Notify>,
     /// This node's batch of visitor counts.
     pub analytics: website::analytics::Analytics,
+    /// This node's search index (see [`search`]).
+    pub search: Arc<kimppa_search::SearchIndex>,
+    /// One catch-up or rebuild of the index at a time.
+    pub search_lock: Arc<tokio::sync::Mutex<()>>,
+    /// The index was created empty (or in memory) and must be filled.
+    pub search_needs_rebuild: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
@@ -48,6 +55,16 @@ impl App {
     pub fn with_db(config: config::Config, db: DatabaseConnection) -> anyhow::Result<App> {
         let files = files::Files::from_config(&config.files)?;
         let mailer = email::Mailer::from_config(&config.email)?;
+        let (index, fresh) = if config.search_path == "memory" {
+            (kimppa_search::SearchIndex::in_memory()?, true)
+        } else {
+            let (index, opened) = kimppa_search::SearchIndex::open(std::path::Path::new(&config.search_path))?;
+            if opened == kimppa_search::Opened::Created {
+                tracing::info!(path = %config.search_path, "search index created; it is filled from the database");
+            }
+            let fresh = opened == kimppa_search::Opened::Created || index.cursor().is_none();
+            (index, fresh)
+        };
         Ok(App {
             db,
             config: Arc::new(config),
@@ -55,6 +72,9 @@ impl App {
             mailer,
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             analytics: Default::default(),
+            search: Arc::new(index),
+            search_lock: Arc::new(tokio::sync::Mutex::new(())),
+            search_needs_rebuild: Arc::new(std::sync::atomic::AtomicBool::new(fresh)),
         })
     }
 

@@ -45,6 +45,9 @@ enum Command {
     },
     /// Load the demo dataset (an Oulu-region cluster) into an empty database.
     Demo,
+    /// Rebuild this node's search index from the database (stop the server
+    /// on this node first; other nodes keep their own index).
+    Reindex,
     /// Write a consistent snapshot of the database. SQLite: `VACUUM INTO`
     /// the given file. PostgreSQL: prints the pg_dump command to use.
     Backup {
@@ -122,6 +125,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 "demo data loaded: {} organisations, {} people, {} services, {} experts",
                 loaded.organisations, loaded.people, loaded.services, loaded.experts
             );
+            Ok(())
+        }
+        Command::Reindex => {
+            let app = App::start(config).await?;
+            let kinds = kimppa_app::search::documents::KINDS;
+            let mut done = 0;
+            let started = std::time::Instant::now();
+            let total = kimppa_app::search::sync::rebuild(&app, |kind, n| {
+                done += 1;
+                let bar: String = (0..kinds.len()).map(|i| if i < done { '#' } else { '.' }).collect();
+                eprintln!("[{bar}] {done}/{} {kind}: {n} documents", kinds.len());
+            })
+            .await?;
+            println!("search index rebuilt: {total} documents in {:.1} s", started.elapsed().as_secs_f64());
             Ok(())
         }
         Command::Backup { to } => {

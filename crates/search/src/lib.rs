@@ -96,13 +96,16 @@ pub struct Hit {
     pub score: f32,
 }
 
+/// A dimension with (value, count) pairs, most frequent first.
+pub type FacetCounts = (String, Vec<(String, u64)>);
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Results {
     pub total: usize,
     pub hits: Vec<Hit>,
     /// Per dimension: (value, count) where count is the number of results
     /// with that value when every other chosen filter stays.
-    pub facets: Vec<(String, Vec<(String, u64)>)>,
+    pub facets: Vec<FacetCounts>,
 }
 
 #[derive(Clone, Copy)]
@@ -124,7 +127,9 @@ fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let text = |analyzer: &str, stored: bool| {
         let o = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            TextFieldIndexing::default()
+                .set_tokenizer(analyzer)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
         if stored { o.set_stored() } else { o }
     };
@@ -168,7 +173,9 @@ fn register(index: &Index) {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    /// Taken on the first write, so a process that only reads (or a CLI
+    /// command next to a running server) does not hold the index lock.
+    writer: Mutex<Option<IndexWriter>>,
     f: Fields,
 }
 
@@ -195,17 +202,12 @@ impl SearchIndex {
         let (schema, _) = schema();
         let existing = dir.join("meta.json").exists();
         if existing {
-            match Index::open_in_dir(dir).and_then(|i| {
-                if i.schema() == schema { Ok(i) } else { Err(tantivy::TantivyError::SchemaError("schema changed".into())) }
-            }) {
-                Ok(index) => {
-                    if let Ok(s) = Self::wrap(index)
-                        && s.check().is_ok()
-                    {
-                        return Ok((s, Opened::Existing));
-                    }
-                }
-                Err(_) => {}
+            let opened = Index::open_in_dir(dir).ok().filter(|i| i.schema() == schema);
+            if let Some(index) = opened
+                && let Ok(s) = Self::wrap(index)
+                && s.check().is_ok()
+            {
+                return Ok((s, Opened::Existing));
             }
             // Unreadable or from another schema: start over.
             let aside = dir.with_extension(format!("broken-{}", std::process::id()));
@@ -222,8 +224,7 @@ impl SearchIndex {
         register(&index);
         let (_, f) = schema();
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), f })
+        Ok(SearchIndex { index, reader, writer: Mutex::new(None), f })
     }
 
     /// Reads every segment's store once: fails on a damaged index.
@@ -247,8 +248,21 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
-        self.writer.lock().map_err(|_| SearchError::Other("writer lock poisoned".into()))
+    /// Runs `f` with the writer, taking it on first use.
+    fn with_writer<R>(&self, f: impl FnOnce(&mut IndexWriter) -> Result<R>) -> Result<R> {
+        let mut guard = self.writer.lock().map_err(|_| SearchError::Other("writer lock poisoned".into()))?;
+        if guard.is_none() {
+            *guard = Some(self.index.writer_with_num_threads(1, WRITER_MEMORY).map_err(|e| match e {
+                tantivy::TantivyError::LockFailure(..) => {
+                    SearchError::Other("the index is in use by another process (a running server?)".into())
+                }
+                other => other.into(),
+            })?);
+        }
+        match guard.as_mut() {
+            Some(w) => f(w),
+            None => Err(SearchError::Other("no writer".into())),
+        }
     }
 
     /// Stems with the named analyzer.
@@ -310,35 +324,42 @@ impl SearchIndex {
     /// Replaces documents (by key) and removes the keys in `delete`; not
     /// visible until [`SearchIndex::commit`].
     pub fn apply(&self, upsert: &[Doc], delete: &[String]) -> Result<()> {
-        let w = self.lock()?;
-        for key in delete.iter().chain(upsert.iter().map(|d| &d.key)) {
-            w.delete_term(Term::from_field_text(self.f.key, key));
-        }
-        for d in upsert {
-            w.add_document(self.to_document(d))?;
-        }
-        Ok(())
+        let docs: Vec<TantivyDocument> = upsert.iter().map(|d| self.to_document(d)).collect();
+        self.with_writer(|w| {
+            for key in delete.iter().chain(upsert.iter().map(|d| &d.key)) {
+                w.delete_term(Term::from_field_text(self.f.key, key));
+            }
+            for d in docs {
+                w.add_document(d)?;
+            }
+            Ok(())
+        })
     }
 
     /// Removes every document of a kind.
     pub fn delete_kind(&self, kind: &str) -> Result<()> {
-        self.lock()?.delete_term(Term::from_field_text(self.f.kind, kind));
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_term(Term::from_field_text(self.f.kind, kind));
+            Ok(())
+        })
     }
 
     /// Removes everything.
     pub fn clear(&self) -> Result<()> {
-        self.lock()?.delete_all_documents()?;
-        Ok(())
+        self.with_writer(|w| {
+            w.delete_all_documents()?;
+            Ok(())
+        })
     }
 
     /// Makes the changes durable and visible, remembering `cursor`.
     pub fn commit(&self, cursor: i64) -> Result<()> {
-        let mut w = self.lock()?;
-        let mut prepared = w.prepare_commit()?;
-        prepared.set_payload(&cursor.to_string());
-        prepared.commit()?;
-        drop(w);
+        self.with_writer(|w| {
+            let mut prepared = w.prepare_commit()?;
+            prepared.set_payload(&cursor.to_string());
+            prepared.commit()?;
+            Ok(())
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -353,7 +374,9 @@ impl SearchIndex {
         let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
         for w in &words {
             let mut should: Vec<(Occur, Box<dyn Query>)> = vec![];
-            let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) { (Occur::Should, Box::new(BoostQuery::new(q, b))) };
+            let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
+                (Occur::Should, Box::new(BoostQuery::new(q, b)))
+            };
             let term = |field: Field, t: &str| -> Box<dyn Query> {
                 Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))
             };
@@ -373,7 +396,10 @@ impl SearchIndex {
                 should.push(boosted(term(f.title_en, &stem), 3.0));
                 should.push(boosted(term(f.body_en, &stem), 1.0));
                 if w.chars().count() >= FUZZY_MIN_CHARS {
-                    should.push(boosted(Box::new(FuzzyTermQuery::new(Term::from_field_text(f.body_en, &stem), 1, true)), 0.15));
+                    should.push(boosted(
+                        Box::new(FuzzyTermQuery::new(Term::from_field_text(f.body_en, &stem), 1, true)),
+                        0.15,
+                    ));
                 }
             }
             musts.push((Occur::Must, Box::new(BooleanQuery::new(should))));
@@ -395,7 +421,10 @@ impl SearchIndex {
         let should: Vec<(Occur, Box<dyn Query>)> = tokens
             .iter()
             .map(|t| -> (Occur, Box<dyn Query>) {
-                (Occur::Should, Box::new(TermQuery::new(Term::from_field_text(self.f.vis, t), IndexRecordOption::Basic)))
+                (
+                    Occur::Should,
+                    Box::new(TermQuery::new(Term::from_field_text(self.f.vis, t), IndexRecordOption::Basic)),
+                )
             })
             .collect();
         Box::new(BooleanQuery::new(should))
@@ -418,7 +447,7 @@ impl SearchIndex {
         BooleanQuery::new(parts)
     }
 
-    fn facet_counts(&self, searcher: &tantivy::Searcher, query: &dyn Query, dims: &[&str]) -> Result<Vec<(String, Vec<(String, u64)>)>> {
+    fn facet_counts(&self, searcher: &tantivy::Searcher, query: &dyn Query, dims: &[&str]) -> Result<Vec<FacetCounts>> {
         let mut collector = FacetCollector::for_field("facet");
         for d in dims {
             collector.add_facet(tantivy::schema::Facet::from_path([*d]));
@@ -446,19 +475,23 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let query = self.full_query(&*text, q, None);
         let limit = q.limit.clamp(1, 100);
-        let (top, total) = searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        let (top, total) =
+            searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
         // Counts: one pass for the dimensions without a chosen value, one
         // more per chosen dimension (its own filter left out).
         let chosen: Vec<&str> = q.filters.iter().map(|(d, _)| d.as_str()).collect();
         let free: Vec<&str> = DIMENSIONS.iter().copied().filter(|d| !chosen.contains(d)).collect();
-        let mut facets: HashMap<String, Vec<(String, u64)>> = self.facet_counts(&searcher, &query, &free)?.into_iter().collect();
+        let mut facets: HashMap<String, Vec<(String, u64)>> =
+            self.facet_counts(&searcher, &query, &free)?.into_iter().collect();
         for d in &chosen {
             let without = self.full_query(&*text, q, Some(d));
             facets.extend(self.facet_counts(&searcher, &without, &[d])?);
         }
         let en = q.lang == "en";
-        let (title_field, body_field) = if en { (self.f.title_en, self.f.body_en) } else { (self.f.title_fi, self.f.body_fi) };
-        let (other_title, other_body) = if en { (self.f.title_fi, self.f.body_fi) } else { (self.f.title_en, self.f.body_en) };
+        let (title_field, body_field) =
+            if en { (self.f.title_en, self.f.body_en) } else { (self.f.title_fi, self.f.body_fi) };
+        let (other_title, other_body) =
+            if en { (self.f.title_fi, self.f.body_fi) } else { (self.f.title_en, self.f.body_en) };
         let mut snippets = SnippetGenerator::create(&searcher, &query, body_field)?;
         snippets.set_max_num_chars(220);
         let mut other_snippets = SnippetGenerator::create(&searcher, &query, other_body)?;
@@ -472,14 +505,22 @@ impl SearchIndex {
                 title = get(other_title);
             }
             let body_empty = get(body_field).is_empty();
-            let snippet = if body_empty { other_snippets.snippet_from_doc(&doc) } else { snippets.snippet_from_doc(&doc) };
+            let snippet =
+                if body_empty { other_snippets.snippet_from_doc(&doc) } else { snippets.snippet_from_doc(&doc) };
             let snippet = if snippet.is_empty() {
                 let body = if body_empty { get(other_body) } else { get(body_field) };
                 escape(&body.chars().take(200).collect::<String>())
             } else {
                 snippet.to_html()
             };
-            hits.push(Hit { key: get(self.f.key), kind: get(self.f.kind), path: get(self.f.path), title, snippet, score });
+            hits.push(Hit {
+                key: get(self.f.key),
+                kind: get(self.f.kind),
+                path: get(self.f.path),
+                title,
+                snippet,
+                score,
+            });
         }
         Ok(Results {
             total,
@@ -492,8 +533,12 @@ impl SearchIndex {
     /// search-as-you-type; honours visibility like [`SearchIndex::search`].
     pub fn suggest(&self, prefix: &str, lang: &str, visibility: &[String], limit: usize) -> Result<Vec<Hit>> {
         let f = self.f;
-        let words: Vec<String> =
-            prefix.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(6).map(str::to_lowercase).collect();
+        let words: Vec<String> = prefix
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .take(6)
+            .map(str::to_lowercase)
+            .collect();
         if words.is_empty() || visibility.is_empty() {
             return Ok(vec![]);
         }
@@ -523,7 +568,14 @@ impl SearchIndex {
             if t.is_empty() {
                 t = get(f.title_fi);
             }
-            out.push(Hit { key: get(f.key), kind: get(f.kind), path: get(f.path), title: t, snippet: String::new(), score });
+            out.push(Hit {
+                key: get(f.key),
+                kind: get(f.kind),
+                path: get(f.path),
+                title: t,
+                snippet: String::new(),
+                score,
+            });
         }
         Ok(out)
     }
@@ -613,7 +665,13 @@ mod tests {
     }
 
     fn keys(i: &SearchIndex, text: &str) -> Vec<String> {
-        let q = SearchQuery { text: text.into(), lang: "fi".into(), visibility: vec!["public".into()], limit: 10, ..Default::default() };
+        let q = SearchQuery {
+            text: text.into(),
+            lang: "fi".into(),
+            visibility: vec!["public".into()],
+            limit: 10,
+            ..Default::default()
+        };
         i.search(&q).unwrap().hits.into_iter().map(|h| h.key).collect()
     }
 
@@ -703,7 +761,13 @@ mod tests {
     #[test]
     fn snippets_highlight_and_escape() {
         let i = index(&[doc("news:1", "Uutinen", "Tänään <script> kierrätys alkoi & jatkuu.")]);
-        let q = SearchQuery { text: "kierrätys".into(), lang: "fi".into(), visibility: vec!["public".into()], limit: 5, ..Default::default() };
+        let q = SearchQuery {
+            text: "kierrätys".into(),
+            lang: "fi".into(),
+            visibility: vec!["public".into()],
+            limit: 5,
+            ..Default::default()
+        };
         let s = &i.search(&q).unwrap().hits[0].snippet;
         assert!(s.contains("<b>kierrätys</b>") && s.contains("&lt;script&gt;"), "{s}");
     }

@@ -15,6 +15,7 @@ pub mod i18n;
 pub mod middleware;
 pub mod ops;
 pub mod organisations;
+pub mod search;
 pub mod session_store;
 pub mod templates;
 pub mod website;
@@ -114,11 +115,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let (tx, rx) = tokio::sync::watch::channel(false);
     let jobs = tokio::spawn(kimppa_app::jobs::run(app.clone(), rx.clone()));
+    let search = tokio::spawn(kimppa_app::search::sync::run(app.clone(), rx.clone()));
     let house = tokio::spawn(housekeeping(app.clone(), rx));
     let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     let _ = tx.send(true);
     let _ = jobs.await;
+    let _ = search.await;
     let _ = house.await;
     result
 }

@@ -11,6 +11,7 @@ use axum::{
 };
 
 const STYLE: &str = include_str!("../static/style.css");
+const SEARCH_JS: &str = include_str!("../static/search.js");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -18,6 +19,7 @@ pub fn routes() -> Router<AppState> {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
         .route("/static/style.css", get(style))
+        .route("/static/search.js", get(search_js))
         .route("/media/{*key}", get(media))
         .route("/robots.txt", get(robots))
 }
@@ -41,6 +43,14 @@ async fn readyz(State(s): State<AppState>) -> Response {
 
 async fn metrics(State(s): State<AppState>) -> Response {
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], s.metrics.render()).into_response()
+}
+
+async fn search_js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        SEARCH_JS,
+    )
+        .into_response()
 }
 
 async fn style() -> Response {

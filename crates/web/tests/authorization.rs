@@ -195,6 +195,9 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ("GET", "/api/v1/organisations".into(), vec![], everyone),
         ("GET", format!("/api/v1/organisations/{l}"), vec![], everyone),
         ("GET", format!("/api/v1/organisations/{}", hidden.slug), vec![], [NotFound; 7]),
+        ("GET", "/fi/search?q=kierr%C3%A4tys&kind=service".into(), vec![], everyone),
+        ("GET", "/api/v1/search?q=kierr%C3%A4tys".into(), vec![], everyone),
+        ("GET", "/api/v1/search/suggest?q=ki".into(), vec![], everyone),
         // The directory and services marketplace.
         ("GET", "/fi/services".into(), vec![], everyone),
         ("GET", "/en/experts".into(), vec![], everyone),

@@ -91,6 +91,12 @@ fn every_enum_value_has_a_label_in_both_languages() {
     for d in kimppa_app::directory::catalogue::Dim::ALL {
         keys.push(format!("filter-{}", d.param().replace('_', "-")));
     }
+    for k in kimppa_app::search::documents::KINDS {
+        keys.push(format!("search-kind-{k}"));
+    }
+    for d in kimppa_search_dims() {
+        keys.push(format!("search-filter-{}", d.replace('_', "-")));
+    }
     for k in ["err-csv-encoding", "err-csv-broken", "err-csv-unknown-column", "err-csv-too-many-rows"] {
         keys.push(k.into());
     }
@@ -148,4 +154,8 @@ fn every_enum_value_has_a_label_in_both_languages() {
             assert!(lang.has(k) && lang.has(&format!("{k}-detail")), "{k} in {}", lang.code());
         }
     }
+}
+
+fn kimppa_search_dims() -> [&'static str; 5] {
+    ["kind", "focus", "offering", "org_type", "municipality"]
 }

@@ -273,9 +273,13 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     let g = anon.get("/fi/glossary").await.body;
     assert!(g.contains("teollinen symbioosi"));
     let faq = anon.get("/en/faq").await.body;
-    assert!(faq.contains("<details class=\"faq-item\">"));
+    assert!(faq.contains("<details class=\"faq-item\" id=\"faq-"));
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
     let s = anon.get("/fi/search?q=symbioosi").await.body;
     assert!(s.contains("/fi/glossary/industrial-symbiosis"));
+    // The demo's Finnish words in inflected forms find services.
+    let s = anon.get("/fi/search?q=purkukartoituksen").await.body;
+    assert!(s.contains("/fi/services/purkukartoitus-ja-materiaalipassi"), "{s}");
 }
 
 async fn anyone_can_ask_a_question(b: kimppa_store::testing::Backend) {

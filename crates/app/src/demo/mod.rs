@@ -172,6 +172,9 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     }
     content::load(&tx, Some(orchestrator.id)).await?;
     let (services, experts) = directory::load(&tx, &dir, &orgs, &by_email).await?;
+    for kind in crate::search::documents::KINDS {
+        crate::search::touch_all(&tx, kind).await?;
+    }
     tx.commit().await?;
     Ok(Loaded { organisations: data.organisations.len(), people, services, experts })
 }

@@ -301,6 +301,7 @@ async fn import_orgs(
         &format!("created {}, updated {}", report.created, report.updated),
     )
     .await?;
+    crate::search::touch_all(&tx, "organisation").await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     report.written = true;
@@ -408,6 +409,7 @@ async fn import_services(
         &format!("created {}, updated {}", report.created, report.updated),
     )
     .await?;
+    crate::search::touch_all(&tx, "service").await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     report.written = true;

@@ -141,8 +141,9 @@ pub async fn save(app: &App, actor: &Actor, f: &ExpertForm) -> Result<expert::Mo
     am.bio_en = Set(bio_en);
     am.search_text = Set(search_text);
     am.updated_at = Set(now());
-    let saved = am.save(&app.db).await?;
-    Ok(sea_orm::TryIntoModel::try_into_model(saved)?)
+    let saved = sea_orm::TryIntoModel::try_into_model(am.save(&app.db).await?)?;
+    crate::search::touch(&app.db, "expert", &[saved.id]).await?;
+    Ok(saved)
 }
 
 /// Keeps the name in the text filter current after a profile change.
@@ -158,9 +159,11 @@ pub async fn refresh_search_text(app: &App, user_id: i32) -> Result<(), AppError
         &e.bio_fi,
         &e.bio_en,
     ]);
+    let id = e.id;
     let mut am = e.into_active_model();
     am.search_text = Set(text);
     am.update(&app.db).await?;
+    crate::search::touch(&app.db, "expert", &[id]).await?;
     Ok(())
 }
 

@@ -266,6 +266,7 @@ pub async fn decide(
         tier.map(|t| t.key().to_string()).or(reason).unwrap_or_default(),
     )
     .await?;
+    crate::search::touch(&tx, "organisation", &[org.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(updated)

@@ -25,6 +25,10 @@ use std::{
 pub const VIEW: &str = "view";
 pub const REFERRER: &str = "referrer";
 pub const EVENT: &str = "event";
+/// A search query (normalised text).
+pub const QUERY: &str = "query";
+/// A search query that found nothing: the demand signal.
+pub const QUERY_ZERO: &str = "query-zero";
 
 #[derive(Default)]
 struct Buffer {
@@ -74,6 +78,21 @@ impl Analytics {
             }
             if !v.do_not_track {
                 b.visitors.insert((day, pre));
+            }
+        });
+    }
+
+    /// Counts a search: the normalised text, and again as a zero-result
+    /// query when nothing was found. No identity is kept.
+    pub fn search(&self, normalised: &str, results: usize) {
+        if normalised.is_empty() {
+            return;
+        }
+        let day = today();
+        self.with(|b| {
+            *b.counts.entry((day.clone(), QUERY, normalised.to_string())).or_default() += 1;
+            if results == 0 {
+                *b.counts.entry((day, QUERY_ZERO, normalised.to_string())).or_default() += 1;
             }
         });
     }
@@ -152,6 +171,9 @@ pub struct Report {
     pub top_paths: Vec<(String, i64)>,
     pub referrers: Vec<(String, i64)>,
     pub events: Vec<(String, i64)>,
+    /// Most frequent search queries, and those that found nothing.
+    pub top_queries: Vec<(String, i64)>,
+    pub zero_queries: Vec<(String, i64)>,
 }
 
 /// The last `days` days. A fixed number of queries.
@@ -188,6 +210,8 @@ pub async fn report(app: &App, actor: &Actor, days: i64) -> Result<Report, AppEr
     r.top_paths = sum_by(VIEW);
     r.referrers = sum_by(REFERRER);
     r.events = sum_by(EVENT);
+    r.top_queries = sum_by(QUERY);
+    r.zero_queries = sum_by(QUERY_ZERO);
     Ok(r)
 }
 

@@ -48,6 +48,15 @@ fn list(s: &str) -> Vec<String> {
 
 async fn audit(app: &App, actor: &Actor, action: &str, target: &str) -> Result<(), AppError> {
     changelog::admin_action(&app.db, actor.user_id().unwrap_or_default(), action, target, "").await?;
+    let kind = match action.split('.').next() {
+        Some("news") => Some("news"),
+        Some("glossary") => Some("term"),
+        Some("faq") => Some("faq"),
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        crate::search::touch_all(&app.db, kind).await?;
+    }
     app.jobs_wake.notify_one();
     Ok(())
 }

@@ -239,6 +239,7 @@ pub async fn save(app: &App, actor: &Actor, existing: Option<&str>, f: &PageForm
     insert_revision(&tx, page.id, d.texts, actor.user_id(), d.note).await?;
     changelog::record(&tx, "page.saved", &serde_json::json!({ "page_id": page.id, "status": page.status })).await?;
     changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "page.save", &page.slug, &page.status).await?;
+    crate::search::touch_all(&tx, "page").await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(page)
@@ -294,6 +295,7 @@ pub async fn restore(app: &App, actor: &Actor, slug: &str, revision_id: i32) -> 
     .await?;
     changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "page.restore", slug, format!("#{}", old.id))
         .await?;
+    crate::search::touch_all(&tx, "page").await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(())

@@ -4,6 +4,8 @@
 mod organisations;
 mod website;
 
+pub use organisations::FacetValueJson;
+
 use crate::AppState;
 use axum::{Json, Router, routing::get};
 use utoipa::OpenApi;
@@ -18,6 +20,8 @@ use utoipa::OpenApi;
         organisations::service_get,
         organisations::experts_list,
         organisations::expert_get,
+        crate::search::api,
+        crate::search::suggest,
         website::pages,
         website::page,
         website::news,
@@ -40,6 +44,10 @@ use utoipa::OpenApi;
         organisations::ServiceList,
         organisations::ExpertJson,
         organisations::ExpertList,
+        crate::search::SearchJson,
+        crate::search::SearchHitJson,
+        crate::search::SearchFacetJson,
+        crate::search::SuggestionJson,
         website::PageJson,
         website::NewsJson,
         website::NewsList,
@@ -70,6 +78,8 @@ pub fn routes() -> Router<AppState> {
         .route("/services/{slug}", get(organisations::service_get))
         .route("/experts", get(organisations::experts_list))
         .route("/experts/{id}", get(organisations::expert_get))
+        .route("/search", get(crate::search::api))
+        .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))
         .route("/pages/{slug}", get(website::page))
         .route("/news", get(website::news))

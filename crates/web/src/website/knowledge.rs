@@ -100,6 +100,7 @@ pub async fn term(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
 }
 
 pub struct Qa {
+    pub id: i32,
     pub question: String,
     pub answer: String,
 }
@@ -123,6 +124,7 @@ async fn faq_page(ctx: &Ctx, question: String, errors: FormErrors) -> Result<Faq
             let qas = items
                 .iter()
                 .map(|i| Qa {
+                    id: i.id,
                     question: pick(p.lang, &i.question_fi, &i.question_en).to_string(),
                     answer: kimppa_markdown::render(pick(p.lang, &i.answer_fi, &i.answer_en)),
                 })
@@ -190,64 +192,7 @@ pub async fn clusters(ctx: Ctx, Query(f): Query<clusters::ClusterFilter>) -> Res
     Ok(crate::html(&ClustersPage { p, clusters: list, relations, countries }))
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct SearchQuery {
-    #[serde(default)]
-    q: String,
-}
-
-pub struct Hit {
-    pub href: String,
-    pub title: String,
-    pub kind: String,
-}
-
-#[derive(Template)]
-#[template(path = "website/search.html")]
-struct SearchPage {
-    p: Page,
-    q: String,
-    hits: Vec<Hit>,
-}
-
-/// Searches pages, glossary and FAQ in the database until the search
-/// index arrives.
-pub async fn search(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, WebError> {
-    let query = q.q.trim().chars().take(200).collect::<String>();
-    let p = ctx.page("search-title").await;
-    let mut hits = vec![];
-    if !query.is_empty() {
-        ctx.app().analytics.event("search");
-        let needle = query.to_lowercase();
-        let has = |s: &str| s.to_lowercase().contains(&needle);
-        for v in kimppa_app::website::pages::list(ctx.app(), &kimppa_app::policy::Actor::Anonymous).await? {
-            let (t, b) = (pick(p.lang, &v.rev.title_fi, &v.rev.title_en), pick(p.lang, &v.rev.body_fi, &v.rev.body_en));
-            if has(t) || has(b) {
-                hits.push(Hit {
-                    href: p.href(&format!("/pages/{}", v.page.slug)),
-                    title: t.to_string(),
-                    kind: p.t("search-kind-page"),
-                });
-            }
-        }
-        for t in glossary::list(ctx.app(), p.code()).await? {
-            if has(&t.term_fi) || has(&t.term_en) || has(pick(p.lang, &t.definition_fi, &t.definition_en)) {
-                let tv = term_view(&p, &t);
-                hits.push(Hit {
-                    href: p.href(&format!("/glossary/{}", t.slug)),
-                    title: tv.term,
-                    kind: p.t("search-kind-term"),
-                });
-            }
-        }
-        for (_, items) in faq::grouped(ctx.app()).await? {
-            for i in items {
-                let (qq, a) = (pick(p.lang, &i.question_fi, &i.question_en), pick(p.lang, &i.answer_fi, &i.answer_en));
-                if has(qq) || has(a) {
-                    hits.push(Hit { href: p.href("/faq"), title: qq.to_string(), kind: p.t("search-kind-faq") });
-                }
-            }
-        }
-    }
-    Ok(crate::html(&SearchPage { p, q: query, hits }))
+/// The site search (see `crate::search`).
+pub async fn search(ctx: Ctx, Query(q): Query<kimppa_app::search::SearchParams>) -> Result<Response, WebError> {
+    crate::search::page(ctx, q).await
 }

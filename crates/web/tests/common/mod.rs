@@ -61,6 +61,7 @@ pub fn test_config(database_url: String) -> Config {
         base_url: "http://kimppa.test".into(),
         files: kimppa_app::config::FilesConfig::memory(),
         demo_on_empty: false,
+        search_path: "memory".into(),
         ..Config::default()
     }
 }
