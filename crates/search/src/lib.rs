@@ -35,6 +35,8 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub const DIMENSIONS: [&str; 5] = ["kind", "focus", "offering", "org_type", "municipality"];
 /// Words of at least this many letters tolerate one typo.
 pub const FUZZY_MIN_CHARS: usize = 5;
+/// Typo tolerance is tried when the words as typed find fewer results.
+const FUZZY_WHEN_FEWER: usize = 3;
 /// Stemmed words of at least this many letters are indexed by their endings.
 const COMPOUND_MIN_CHARS: usize = 7;
 /// The shortest ending indexed for compound parts.
@@ -364,8 +366,9 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// The text part of a query: every word must match.
-    fn text_query(&self, text: &str) -> Option<Box<dyn Query>> {
+    /// The text part of a query: every word must match. With `fuzzy`,
+    /// words of five letters or more also match with one typo.
+    fn text_query(&self, text: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
         let f = self.f;
         let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(12).collect();
         if words.is_empty() {
@@ -384,7 +387,7 @@ impl SearchIndex {
                 should.push(boosted(term(f.title_fi, &stem), 3.0));
                 should.push(boosted(term(f.body_fi, &stem), 1.0));
                 should.push(boosted(term(f.parts, &stem), 0.4));
-                if w.chars().count() >= FUZZY_MIN_CHARS {
+                if fuzzy && w.chars().count() >= FUZZY_MIN_CHARS {
                     let fuzzy = |field| -> Box<dyn Query> {
                         Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true))
                     };
@@ -395,7 +398,7 @@ impl SearchIndex {
             for stem in self.analyze("en", w) {
                 should.push(boosted(term(f.title_en, &stem), 3.0));
                 should.push(boosted(term(f.body_en, &stem), 1.0));
-                if w.chars().count() >= FUZZY_MIN_CHARS {
+                if fuzzy && w.chars().count() >= FUZZY_MIN_CHARS {
                     should.push(boosted(
                         Box::new(FuzzyTermQuery::new(Term::from_field_text(f.body_en, &stem), 1, true)),
                         0.15,
@@ -468,15 +471,26 @@ impl SearchIndex {
 
     /// Searches: hits of the page asked, the total and counts per filter value.
     pub fn search(&self, q: &SearchQuery) -> Result<Results> {
-        let Some(text) = self.text_query(&q.text) else { return Ok(Results::default()) };
+        let Some(mut text) = self.text_query(&q.text, false) else { return Ok(Results::default()) };
         if q.visibility.is_empty() {
             return Ok(Results::default());
         }
         let searcher = self.reader.searcher();
-        let query = self.full_query(&*text, q, None);
+        let mut query = self.full_query(&*text, q, None);
         let limit = q.limit.clamp(1, 100);
-        let (top, total) =
-            searcher.search(&query, &(TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count))?;
+        let collector = (TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count);
+        let (mut top, mut total) = searcher.search(&query, &collector)?;
+        // Typos are forgiven when the words as typed find (almost) nothing:
+        // fuzzy matching is the costly part, so common queries skip it.
+        if total < FUZZY_WHEN_FEWER
+            && let Some(fuzzy) = self.text_query(&q.text, true)
+        {
+            let fuzzy_query = self.full_query(&*fuzzy, q, None);
+            let (fuzzy_top, fuzzy_total) = searcher.search(&fuzzy_query, &collector)?;
+            if fuzzy_total > total {
+                (text, query, top, total) = (fuzzy, fuzzy_query, fuzzy_top, fuzzy_total);
+            }
+        }
         // Counts: one pass for the dimensions without a chosen value, one
         // more per chosen dimension (its own filter left out).
         let chosen: Vec<&str> = q.filters.iter().map(|(d, _)| d.as_str()).collect();

@@ -1,0 +1,565 @@
+//! `kimppa-bench`: fills a database with a large, seeded dataset, and
+//! compares the search index with SQLite FTS5 and PostgreSQL full-text
+//! search on the same documents and a judged Finnish query set.
+
+mod corpus;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use corpus::{JUDGED, Rng};
+use kimppa_app::{App, config::Config};
+use kimppa_store::entities::{
+    expert, faq_item, glossary_term, news, organisation, page, page_revision, service, user,
+};
+use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, Statement, TransactionTrait};
+use std::time::Instant;
+
+#[derive(Parser)]
+#[command(name = "kimppa-bench", about = "Kimppa's benchmark harness")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fill an empty database (migrated first) with the generated dataset.
+    Generate {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// large: 10,000 organisations, 50,000 services, 20,000 experts,
+        /// 2,000 pages/news/terms/answers; small: a hundredth of that.
+        #[arg(long, default_value = "large")]
+        scale: String,
+    },
+    /// Search latency and precision@10 on the judged queries: the tantivy
+    /// index against the database's own full-text search.
+    Search {
+        #[arg(long)]
+        database_url: String,
+        /// Folder for the index built for the comparison.
+        #[arg(long, default_value = "bench-search-index")]
+        index: String,
+        /// Timed repetitions of each query.
+        #[arg(long, default_value_t = 30)]
+        repeat: usize,
+    },
+    /// Print URLs for the load test (one per line) from the database.
+    Urls {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Generate { database_url, seed, scale } => generate(&database_url, seed, &scale).await,
+        Command::Search { database_url, index, repeat } => compare(&database_url, &index, repeat).await,
+        Command::Urls { database_url, seed } => urls(&database_url, seed).await,
+    }
+}
+
+fn config(database_url: &str, search_path: &str) -> Config {
+    Config {
+        database_url: database_url.into(),
+        demo_on_empty: false,
+        search_path: search_path.into(),
+        files: kimppa_app::config::FilesConfig::memory(),
+        ..Config::default()
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Two or three sentences in each language about two common concepts.
+fn text(rng: &mut Rng) -> (String, String, String) {
+    let common = corpus::common();
+    let a = *rng.pick(&common);
+    let b = *rng.pick(&common);
+    let mut fi = vec![];
+    for _ in 0..2 + rng.below(2) {
+        let s = rng.pick(corpus::SENTENCES_FI);
+        let (fa, fb) = (*rng.pick(a.fi), *rng.pick(b.fi));
+        fi.push(s.replace("{a}", fa).replace("{b}", fb));
+    }
+    let en = rng.pick(corpus::SENTENCES_EN).replace("{a}", a.en).replace("{b}", b.en);
+    (fi.join(" "), en, a.fi[0].to_string())
+}
+
+async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<()> {
+    let div = if scale == "small" { 100 } else { 1 };
+    let (n_orgs, n_services, n_experts, n_content) = (10_000 / div, 50_000 / div, 20_000 / div, 2_000 / div);
+    let app = App::start(config(database_url, "memory")).await?;
+    anyhow::ensure!(
+        organisation::Entity::find().one(&app.db).await?.is_none(),
+        "the database is not empty; generate into a new one"
+    );
+    let started = Instant::now();
+    let mut rng = Rng::new(seed);
+    let now = kimppa_app::now();
+    let focus = ["construction", "food-bio", "reuse-materials", "digital", "energy", "water", "textiles", "plastics", "metals-mining", "forest-bio"];
+    let offering = [
+        "circular-supplies", "resource-recovery", "life-extension", "product-as-service", "sharing-platform",
+        "consulting", "testing-piloting", "logistics", "digital", "financing", "research-education",
+    ];
+    let types = ["sme", "sme", "sme", "anchor", "customer", "municipality", "research", "funder", "network"];
+    let regions = ["pohjois-pohjanmaa", "kainuu", "lappi", "keski-pohjanmaa", "whole-finland", "international"];
+
+    // Organisations.
+    let mut rows = vec![];
+    for i in 0..n_orgs {
+        let name = format!("{}{} {} Oy", rng.pick(corpus::NAME_PARTS), rng.pick(corpus::NAME_ENDS), i + 1);
+        let (fi, en, _) = text(&mut rng);
+        let municipality = rng.pick(corpus::MUNICIPALITIES).to_string();
+        rows.push(organisation::ActiveModel {
+            slug: sea_orm::Set(format!("yritys-{}", i + 1)),
+            search_text: sea_orm::Set(kimppa_app::directory::search_text(&[&name, &municipality, &fi, &en])),
+            name: sea_orm::Set(name),
+            business_id: sea_orm::Set(None),
+            country: sea_orm::Set("FI".into()),
+            org_type: sea_orm::Set(rng.pick(&types).to_string()),
+            size_class: sea_orm::Set("small".into()),
+            municipality: sea_orm::Set(municipality),
+            focus_areas: sea_orm::Set(format!("{},{}", rng.pick(&focus), rng.pick(&focus))),
+            offering_types: sea_orm::Set(rng.pick(&offering).to_string()),
+            description_fi: sea_orm::Set(fi),
+            description_en: sea_orm::Set(en),
+            membership_status: sea_orm::Set("approved".into()),
+            membership_tier: sea_orm::Set(Some("member".into())),
+            created_at: sea_orm::Set(now - chrono::Duration::minutes(i as i64)),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+    }
+    insert_all(&app, rows, |c| organisation::Entity::insert_many(c)).await?;
+    eprintln!("organisations: {n_orgs} ({:.1} s)", started.elapsed().as_secs_f64());
+    let first_org: i32 = organisation::Entity::find().one(&app.db).await?.map(|o| o.id).unwrap_or(1);
+
+    // Needles: each rare concept in a few services, in varying forms.
+    let mut planted: std::collections::HashMap<usize, Vec<&str>> = std::collections::HashMap::new();
+    for key in corpus::NEEDLES {
+        let c = corpus::concept(key).context("needle")?;
+        for _ in 0..corpus::NEEDLE_DOCS {
+            planted.entry(rng.below(n_services)).or_default().push(*rng.pick(c.fi));
+        }
+    }
+    let common = corpus::common();
+
+    // Services.
+    let mut rows = vec![];
+    for i in 0..n_services {
+        let c = *rng.pick(&common);
+        let (word_fi, word_en) = rng.pick(corpus::SERVICE_WORDS);
+        let form = *rng.pick(c.fi);
+        let title_fi = format!("{} {}", capitalise(form), word_fi);
+        let title_en = format!("{} {}", capitalise(c.en), word_en);
+        let (fi, en, _) = text(&mut rng);
+        let extra = *rng.pick(c.fi);
+        let mut fi = format!("{fi} {extra}");
+        for needle in planted.get(&i).into_iter().flatten() {
+            fi.push_str(&format!(" Erikoisosaamistamme on {needle}."));
+        }
+        rows.push(service::ActiveModel {
+            slug: sea_orm::Set(format!("palvelu-{}", i + 1)),
+            owner_org_id: sea_orm::Set(first_org + rng.below(n_orgs) as i32),
+            status: sea_orm::Set("published".into()),
+            search_text: sea_orm::Set(kimppa_app::directory::search_text(&[&title_fi, &title_en, &fi, &en])),
+            title_fi: sea_orm::Set(title_fi),
+            title_en: sea_orm::Set(title_en),
+            description_fi: sea_orm::Set(fi),
+            description_en: sea_orm::Set(en),
+            offering_type: sea_orm::Set(rng.pick(&offering).to_string()),
+            focus_areas: sea_orm::Set(rng.pick(&focus).to_string()),
+            regions: sea_orm::Set(format!("{},{}", rng.pick(&regions), rng.pick(&regions))),
+            languages: sea_orm::Set(if rng.below(3) == 0 { "fi,en".into() } else { "fi".into() }),
+            price_kind: sea_orm::Set("quote".into()),
+            price_note_fi: sea_orm::Set(String::new()),
+            price_note_en: sea_orm::Set(String::new()),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            published_at: sea_orm::Set(Some(now - chrono::Duration::minutes(i as i64))),
+            ..Default::default()
+        });
+    }
+    insert_all(&app, rows, |c| service::Entity::insert_many(c)).await?;
+    eprintln!("services: {n_services} ({:.1} s)", started.elapsed().as_secs_f64());
+
+    // Experts (people first).
+    let mut people = vec![];
+    for i in 0..n_experts {
+        let name = format!("{} {}", rng.pick(corpus::FIRST_NAMES), rng.pick(corpus::LAST_NAMES));
+        people.push(user::ActiveModel {
+            email: sea_orm::Set(format!("asiantuntija{}@bench.example.fi", i + 1)),
+            name: sea_orm::Set(name),
+            title: sea_orm::Set(Some("Asiantuntija".into())),
+            password_hash: sea_orm::Set("!".into()),
+            platform_role: sea_orm::Set("person".into()),
+            locale: sea_orm::Set("fi".into()),
+            created_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+    }
+    insert_all(&app, people, |c| user::Entity::insert_many(c)).await?;
+    let first_user: i32 = user::Entity::find().one(&app.db).await?.map(|u| u.id).unwrap_or(1);
+    let mut rows = vec![];
+    for i in 0..n_experts {
+        let a = *rng.pick(&common);
+        let b = *rng.pick(&common);
+        let (fi, en, _) = text(&mut rng);
+        let tags = format!("{},{}", a.key, b.key);
+        rows.push(expert::ActiveModel {
+            user_id: sea_orm::Set(first_user + i as i32),
+            org_id: sea_orm::Set(first_org + rng.below(n_orgs) as i32),
+            listed: sea_orm::Set(true),
+            search_text: sea_orm::Set(kimppa_app::directory::search_text(&[&tags, &fi, &en])),
+            tags: sea_orm::Set(tags),
+            languages: sea_orm::Set("fi,en".into()),
+            focus_areas: sea_orm::Set(rng.pick(&focus).to_string()),
+            bio_fi: sea_orm::Set(fi),
+            bio_en: sea_orm::Set(en),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+    }
+    insert_all(&app, rows, |c| expert::Entity::insert_many(c)).await?;
+    eprintln!("experts: {n_experts} ({:.1} s)", started.elapsed().as_secs_f64());
+
+    // Pages, news, terms and answers: a quarter each.
+    let quarter = n_content / 4;
+    let tx = app.db.begin().await?;
+    for i in 0..quarter {
+        let (fi, en, word) = text(&mut rng);
+        let p = page::Entity::insert(page::ActiveModel {
+            slug: sea_orm::Set(format!("sivu-{}", i + 1)),
+            status: sea_orm::Set("published".into()),
+            in_nav: sea_orm::Set(false),
+            nav_order: sea_orm::Set(0),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        })
+        .exec(&tx)
+        .await?;
+        page_revision::Entity::insert(page_revision::ActiveModel {
+            page_id: sea_orm::Set(p.last_insert_id),
+            title_fi: sea_orm::Set(format!("Opas: {}", word)),
+            title_en: sea_orm::Set(format!("Guide {}", i + 1)),
+            summary_fi: sea_orm::Set(String::new()),
+            summary_en: sea_orm::Set(String::new()),
+            body_fi: sea_orm::Set(fi),
+            body_en: sea_orm::Set(en),
+            author_id: sea_orm::Set(None),
+            note: sea_orm::Set(None),
+            created_at: sea_orm::Set(now),
+            ..Default::default()
+        })
+        .exec(&tx)
+        .await?;
+    }
+    tx.commit().await?;
+    let mut news_rows = vec![];
+    let mut term_rows = vec![];
+    let mut faq_rows = vec![];
+    for i in 0..quarter {
+        let (fi, en, word) = text(&mut rng);
+        news_rows.push(news::ActiveModel {
+            slug: sea_orm::Set(format!("uutinen-{}", i + 1)),
+            status: sea_orm::Set("published".into()),
+            title_fi: sea_orm::Set(format!("Uutta: {}", word)),
+            title_en: sea_orm::Set(format!("News {}", i + 1)),
+            summary_fi: sea_orm::Set(fi.clone()),
+            summary_en: sea_orm::Set(en.clone()),
+            body_fi: sea_orm::Set(fi),
+            body_en: sea_orm::Set(en),
+            tags: sea_orm::Set(String::new()),
+            image_key: sea_orm::Set(None),
+            image_alt_fi: sea_orm::Set(String::new()),
+            image_alt_en: sea_orm::Set(String::new()),
+            published_at: sea_orm::Set(now - chrono::Duration::hours(i as i64)),
+            author_id: sea_orm::Set(None),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+        let (fi, en, word) = text(&mut rng);
+        term_rows.push(glossary_term::ActiveModel {
+            slug: sea_orm::Set(format!("termi-{}", i + 1)),
+            term_fi: sea_orm::Set(format!("{word} {}", i + 1)),
+            term_en: sea_orm::Set(format!("term {}", i + 1)),
+            definition_fi: sea_orm::Set(fi),
+            definition_en: sea_orm::Set(en),
+            related: sea_orm::Set(String::new()),
+            source: sea_orm::Set(String::new()),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+        let (fi, en, word) = text(&mut rng);
+        faq_rows.push(faq_item::ActiveModel {
+            topic: sea_orm::Set("platform".into()),
+            status: sea_orm::Set("published".into()),
+            question_fi: sea_orm::Set(format!("Miten {word} hoidetaan?")),
+            question_en: sea_orm::Set(format!("Question {}", i + 1)),
+            answer_fi: sea_orm::Set(fi),
+            answer_en: sea_orm::Set(en),
+            sort: sea_orm::Set(i as i32),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+    }
+    insert_all(&app, news_rows, |c| news::Entity::insert_many(c)).await?;
+    insert_all(&app, term_rows, |c| glossary_term::Entity::insert_many(c)).await?;
+    insert_all(&app, faq_rows, |c| faq_item::Entity::insert_many(c)).await?;
+    // The index of a running node picks the new rows up from here.
+    for kind in kimppa_app::search::documents::KINDS {
+        kimppa_app::search::touch_all(&app.db, kind).await?;
+    }
+    println!(
+        "generated {n_orgs} organisations, {n_services} services, {n_experts} experts, {} pages/news/terms/answers in {:.1} s",
+        quarter * 4,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn insert_all<A, F, I>(app: &App, rows: Vec<A>, insert: F) -> anyhow::Result<()>
+where
+    A: sea_orm::ActiveModelTrait + Clone + Send,
+    F: Fn(Vec<A>) -> I,
+    I: InsertExec,
+{
+    let tx = app.db.begin().await?;
+    for chunk in rows.chunks(500) {
+        insert(chunk.to_vec()).run(&tx).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The one thing [`insert_all`] needs of an insert statement.
+trait InsertExec {
+    async fn run(self, tx: &sea_orm::DatabaseTransaction) -> anyhow::Result<()>;
+}
+
+impl<A: sea_orm::ActiveModelTrait + Send> InsertExec for sea_orm::InsertMany<A> {
+    async fn run(self, tx: &sea_orm::DatabaseTransaction) -> anyhow::Result<()> {
+        self.exec_without_returning(tx).await?;
+        Ok(())
+    }
+}
+
+/// Percentile of sorted microseconds.
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+struct Engine {
+    name: &'static str,
+    latencies_us: Vec<f64>,
+    precision: Vec<f64>,
+}
+
+impl Engine {
+    fn report(&mut self) -> (f64, f64, f64) {
+        self.latencies_us.sort_by(|a, b| a.total_cmp(b));
+        let p10 = self.precision.iter().sum::<f64>() / self.precision.len().max(1) as f64;
+        (pct(&self.latencies_us, 0.5) / 1000.0, pct(&self.latencies_us, 0.99) / 1000.0, p10)
+    }
+}
+
+async fn compare(database_url: &str, index: &str, repeat: usize) -> anyhow::Result<()> {
+    let _ = std::fs::remove_dir_all(index);
+    let app = App::start(config(database_url, index)).await?;
+    let t = Instant::now();
+    let docs = kimppa_app::search::sync::rebuild(&app, |_, _| {}).await?;
+    eprintln!("tantivy index: {docs} documents in {:.1} s", t.elapsed().as_secs_f64());
+    // The same documents for the database's full-text search.
+    let mut all = vec![];
+    for kind in ["organisation", "service", "expert", "page", "news", "term", "faq"] {
+        all.extend(kimppa_app::search::documents::load(&app, kind, &kimppa_app::search::documents::Which::All).await?);
+    }
+    let text_of: std::collections::HashMap<String, String> = all
+        .iter()
+        .map(|d| (d.key.clone(), format!("{} {} {} {}", d.title_fi, d.body_fi, d.title_en, d.body_en).to_lowercase()))
+        .collect();
+    let backend = app.db.get_database_backend();
+    let t = Instant::now();
+    build_fts(&app, backend, &all).await?;
+    eprintln!("{} full-text index: {:.1} s", backend_name(backend), t.elapsed().as_secs_f64());
+
+    let mut tantivy = Engine { name: "tantivy (kimppa-search)", latencies_us: vec![], precision: vec![] };
+    let mut fts = Engine { name: backend_name(backend), latencies_us: vec![], precision: vec![] };
+    println!("\nquery                      | relevant | tantivy P@10 | {} P@10", backend_name(backend));
+    for j in JUDGED {
+        let total_relevant = text_of.values().filter(|t| corpus::relevant(t, j)).count();
+        let q = kimppa_search::SearchQuery {
+            text: j.query.into(),
+            lang: "fi".into(),
+            visibility: vec!["public".into()],
+            limit: 10,
+            ..Default::default()
+        };
+        let mut keys = vec![];
+        for _ in 0..repeat {
+            let t = Instant::now();
+            let r = app.search.search(&q).map_err(|e| anyhow::anyhow!("{e}"))?;
+            tantivy.latencies_us.push(t.elapsed().as_secs_f64() * 1e6);
+            keys = r.hits.into_iter().map(|h| h.key).collect();
+        }
+        let p_t = precision(&keys, &text_of, j, total_relevant);
+        tantivy.precision.push(p_t);
+        let mut keys = vec![];
+        for _ in 0..repeat {
+            let t = Instant::now();
+            keys = fts_query(&app, backend, j.query).await?;
+            fts.latencies_us.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+        let p_f = precision(&keys, &text_of, j, total_relevant);
+        fts.precision.push(p_f);
+        println!("{:<26} | {:>8} | {:>12.2} | {:>8.2}", j.query, total_relevant, p_t, p_f);
+    }
+    println!("\nengine                     | p50 ms | p99 ms | mean P@10");
+    let (t50, t99, tp) = tantivy.report();
+    let (f50, f99, fp) = fts.report();
+    println!("{:<26} | {t50:>6.3} | {t99:>6.3} | {tp:.2}", tantivy.name);
+    println!("{:<26} | {f50:>6.3} | {f99:>6.3} | {fp:.2}", fts.name);
+    println!("speed-up at p50: {:.1}x", f50 / t50.max(1e-9));
+    Ok(())
+}
+
+/// Precision at 10, out of the relevant documents that exist (a query with
+/// three relevant documents scores 1.0 when it returns those three).
+fn precision(
+    keys: &[String],
+    text_of: &std::collections::HashMap<String, String>,
+    j: &corpus::Judged,
+    total_relevant: usize,
+) -> f64 {
+    let good = keys.iter().take(10).filter(|k| text_of.get(*k).is_some_and(|t| corpus::relevant(t, j))).count();
+    good as f64 / total_relevant.clamp(1, 10) as f64
+}
+
+fn backend_name(b: DatabaseBackend) -> &'static str {
+    match b {
+        DatabaseBackend::Postgres => "PostgreSQL FTS (finnish)",
+        _ => "SQLite FTS5 (unicode61)",
+    }
+}
+
+async fn build_fts(app: &App, backend: DatabaseBackend, docs: &[kimppa_search::Doc]) -> anyhow::Result<()> {
+    let db = &app.db;
+    match backend {
+        DatabaseBackend::Postgres => {
+            db.execute_unprepared("DROP TABLE IF EXISTS bench_fts").await?;
+            db.execute_unprepared("CREATE TABLE bench_fts (key text primary key, title text, body text, doc tsvector)").await?;
+        }
+        _ => {
+            db.execute_unprepared("DROP TABLE IF EXISTS bench_fts").await?;
+            db.execute_unprepared("CREATE VIRTUAL TABLE bench_fts USING fts5(key UNINDEXED, title, body, tokenize='unicode61')")
+                .await?;
+        }
+    }
+    let tx = db.begin().await?;
+    for d in docs {
+        let (sql, values): (&str, Vec<sea_orm::Value>) = (
+            if backend == DatabaseBackend::Postgres {
+                "INSERT INTO bench_fts (key, title, body) VALUES ($1, $2, $3)"
+            } else {
+                "INSERT INTO bench_fts (key, title, body) VALUES (?, ?, ?)"
+            },
+            vec![
+                d.key.clone().into(),
+                format!("{} {}", d.title_fi, d.title_en).into(),
+                format!("{} {}", d.body_fi, d.body_en).into(),
+            ],
+        );
+        tx.execute_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    }
+    tx.commit().await?;
+    if backend == DatabaseBackend::Postgres {
+        db.execute_unprepared(
+            "UPDATE bench_fts SET doc = setweight(to_tsvector('finnish', title), 'A') || to_tsvector('finnish', body)",
+        )
+        .await?;
+        db.execute_unprepared("CREATE INDEX bench_fts_doc ON bench_fts USING GIN (doc)").await?;
+        db.execute_unprepared("ANALYZE bench_fts").await?;
+    }
+    Ok(())
+}
+
+async fn fts_query(app: &App, backend: DatabaseBackend, q: &str) -> anyhow::Result<Vec<String>> {
+    let rows = if backend == DatabaseBackend::Postgres {
+        app.db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT key FROM bench_fts WHERE doc @@ plainto_tsquery('finnish', $1) \
+                 ORDER BY ts_rank(doc, plainto_tsquery('finnish', $1)) DESC LIMIT 10",
+                [q.into()],
+            ))
+            .await?
+    } else {
+        // Every word as a quoted string: what a developer would write for user input.
+        let expr = q.split_whitespace().map(|w| format!("\"{}\"", w.replace('"', ""))).collect::<Vec<_>>().join(" ");
+        app.db
+            .query_all_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT key FROM bench_fts WHERE bench_fts MATCH ? ORDER BY bm25(bench_fts) LIMIT 10",
+                [expr.into()],
+            ))
+            .await?
+    };
+    rows.iter().map(|r| r.try_get::<String>("", "key").context("key")).collect()
+}
+
+/// URLs of the load mix: catalogue pages with and without filters, profile
+/// and service pages, and searches.
+async fn urls(database_url: &str, seed: u64) -> anyhow::Result<()> {
+    let app = App::start(config(database_url, "memory")).await?;
+    let orgs = organisation::Entity::find().all(&app.db).await?.len().max(1);
+    let services = service::Entity::find().all(&app.db).await?.len().max(1);
+    let mut rng = Rng::new(seed);
+    let catalogue = [
+        "/fi/services",
+        "/fi/services?offering=consulting",
+        "/fi/services?region=kainuu&language=en",
+        "/fi/organisations",
+        "/fi/organisations?municipality=Oulu&org_type=sme",
+        "/fi/experts?focus=energy",
+    ];
+    for _ in 0..200 {
+        let url = match rng.below(4) {
+            0 => rng.pick(&catalogue).to_string(),
+            1 => format!("/fi/organisations/yritys-{}", 1 + rng.below(orgs)),
+            2 => format!("/fi/services/palvelu-{}", 1 + rng.below(services)),
+            _ => format!("/fi/search?q={}", urlencode(rng.pick(JUDGED).query)),
+        };
+        println!("{url}");
+    }
+    Ok(())
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            b' ' => "+".into(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
