@@ -198,7 +198,7 @@ for (const lang of LANGS) {
       await audit(t, page, `${lang} search`, (p) => visit(p, `/${lang}/search`));
       await audit(t, page, `${lang} search with hits`, async (p) => {
         await visit(p, `/${lang}/search?q=symbioosi`);
-        assert.ok((await p.locator('main ul a').count()) > 0, 'searching for "symbioosi" finds something');
+        assert.ok((await p.locator('main ol.search-results a').count()) > 0, 'searching for "symbioosi" finds something');
       }, `search-${lang}`);
       await audit(t, page, `${lang} search without hits`, (p) => visit(p, `/${lang}/search?q=no-such-thing-anywhere`));
     } finally {

@@ -133,7 +133,7 @@ test('foundation journey: register → verify → organisation → application �
       await form.locator('#focus-textiles').check();
       await form.locator('#f-description_fi').fill('Testiorganisaatio, joka kierrättää tekstiilejä.');
       await form.locator('#f-description_en').fill('A test organisation that recycles textiles.');
-      let resp = await submit(personPage, form.locator('button[type="submit"]'));
+      let resp = await submit(personPage, form.locator('button[type="submit"]:not([name="preview"])'));
       assert.equal(resp.status(), 422, 'a wrong Business ID must be refused with 422');
 
       const summary = personPage.locator('.error-summary');

@@ -36,6 +36,8 @@ pub struct App {
     pub jobs_wake: Arc<tokio::sync::Notify>,
     /// This node's batch of visitor counts.
     pub analytics: website::analytics::Analytics,
+    /// This node's memory of the catalogues (see [`directory::catalogue`]).
+    pub catalogue: directory::catalogue::CatalogueCache,
     /// This node's search index (see [`search`]).
     pub search: Arc<kimppa_search::SearchIndex>,
     /// One catch-up or rebuild of the index at a time.
@@ -72,6 +74,7 @@ impl App {
             mailer,
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             analytics: Default::default(),
+            catalogue: Default::default(),
             search: Arc::new(index),
             search_lock: Arc::new(tokio::sync::Mutex::new(())),
             search_needs_rebuild: Arc::new(std::sync::atomic::AtomicBool::new(fresh)),

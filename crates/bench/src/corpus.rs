@@ -13,43 +13,146 @@ pub struct Concept {
 }
 
 pub const CONCEPTS: &[Concept] = &[
-    Concept { key: "kierrätys", fi: &["kierrätys", "kierrätyksen", "kierrätykseen", "kierrätyksessä", "kierrätystä", "kierrätyksestä"], en: "recycling" },
-    Concept { key: "pakkaus", fi: &["pakkaus", "pakkauksen", "pakkauksia", "pakkausten", "pakkauksista"], en: "packaging" },
+    Concept {
+        key: "kierrätys",
+        fi: &["kierrätys", "kierrätyksen", "kierrätykseen", "kierrätyksessä", "kierrätystä", "kierrätyksestä"],
+        en: "recycling",
+    },
+    Concept {
+        key: "pakkaus",
+        fi: &["pakkaus", "pakkauksen", "pakkauksia", "pakkausten", "pakkauksista"],
+        en: "packaging",
+    },
     Concept { key: "muovi", fi: &["muovi", "muovin", "muovia", "muoveja", "muovien"], en: "plastic" },
-    Concept { key: "muovipakkaus", fi: &["muovipakkaus", "muovipakkauksen", "muovipakkauksia", "muovipakkausten"], en: "plastic packaging" },
-    Concept { key: "betonimurske", fi: &["betonimurske", "betonimursketta", "betonimurskeen", "betonimurskeesta"], en: "crushed concrete" },
+    Concept {
+        key: "muovipakkaus",
+        fi: &["muovipakkaus", "muovipakkauksen", "muovipakkauksia", "muovipakkausten"],
+        en: "plastic packaging",
+    },
+    Concept {
+        key: "betonimurske",
+        fi: &["betonimurske", "betonimursketta", "betonimurskeen", "betonimurskeesta"],
+        en: "crushed concrete",
+    },
     Concept { key: "purkupuu", fi: &["purkupuu", "purkupuuta", "purkupuun", "purkupuusta"], en: "demolition wood" },
-    Concept { key: "tekstiili", fi: &["tekstiili", "tekstiilin", "tekstiilejä", "tekstiilien", "tekstiileistä"], en: "textile" },
-    Concept { key: "elektroniikkaromu", fi: &["elektroniikkaromu", "elektroniikkaromua", "elektroniikkaromun", "elektroniikkaromusta"], en: "electronic scrap" },
+    Concept {
+        key: "tekstiili",
+        fi: &["tekstiili", "tekstiilin", "tekstiilejä", "tekstiilien", "tekstiileistä"],
+        en: "textile",
+    },
+    Concept {
+        key: "elektroniikkaromu",
+        fi: &["elektroniikkaromu", "elektroniikkaromua", "elektroniikkaromun", "elektroniikkaromusta"],
+        en: "electronic scrap",
+    },
     Concept { key: "tuhka", fi: &["tuhka", "tuhkan", "tuhkaa", "tuhkasta", "lentotuhka", "lentotuhkan"], en: "ash" },
-    Concept { key: "hyötykäyttö", fi: &["hyötykäyttö", "hyötykäytön", "hyötykäyttöä", "hyötykäyttöön"], en: "recovery" },
-    Concept { key: "biokaasulaitos", fi: &["biokaasulaitos", "biokaasulaitoksen", "biokaasulaitokseen", "biokaasulaitoksessa"], en: "biogas plant" },
-    Concept { key: "kuljetus", fi: &["kuljetus", "kuljetuksen", "kuljetukseen", "kuljetuksia", "kuljetuksista"], en: "transport" },
-    Concept { key: "jätevesi", fi: &["jätevesi", "jäteveden", "jätevettä", "jätevedestä", "jätevesien"], en: "waste water" },
-    Concept { key: "sivuvirta", fi: &["sivuvirta", "sivuvirran", "sivuvirtaa", "sivuvirtojen", "sivuvirroista"], en: "side stream" },
-    Concept { key: "metalliromu", fi: &["metalliromu", "metalliromun", "metalliromua", "metalliromusta"], en: "scrap metal" },
-    Concept { key: "korjaus", fi: &["korjaus", "korjauksen", "korjaukseen", "korjauksia", "korjauspalvelu", "korjauspalvelut"], en: "repair" },
+    Concept {
+        key: "hyötykäyttö",
+        fi: &["hyötykäyttö", "hyötykäytön", "hyötykäyttöä", "hyötykäyttöön"],
+        en: "recovery",
+    },
+    Concept {
+        key: "biokaasulaitos",
+        fi: &["biokaasulaitos", "biokaasulaitoksen", "biokaasulaitokseen", "biokaasulaitoksessa"],
+        en: "biogas plant",
+    },
+    Concept {
+        key: "kuljetus",
+        fi: &["kuljetus", "kuljetuksen", "kuljetukseen", "kuljetuksia", "kuljetuksista"],
+        en: "transport",
+    },
+    Concept {
+        key: "jätevesi",
+        fi: &["jätevesi", "jäteveden", "jätevettä", "jätevedestä", "jätevesien"],
+        en: "waste water",
+    },
+    Concept {
+        key: "sivuvirta",
+        fi: &["sivuvirta", "sivuvirran", "sivuvirtaa", "sivuvirtojen", "sivuvirroista"],
+        en: "side stream",
+    },
+    Concept {
+        key: "metalliromu",
+        fi: &["metalliromu", "metalliromun", "metalliromua", "metalliromusta"],
+        en: "scrap metal",
+    },
+    Concept {
+        key: "korjaus",
+        fi: &["korjaus", "korjauksen", "korjaukseen", "korjauksia", "korjauspalvelu", "korjauspalvelut"],
+        en: "repair",
+    },
     Concept { key: "lasi", fi: &["lasi", "lasin", "lasia", "lasinkeräys", "lasinkeräyksen"], en: "glass" },
-    Concept { key: "kompostointi", fi: &["kompostointi", "kompostoinnin", "kompostointia", "kompostointiin"], en: "composting" },
-    Concept { key: "lannoite", fi: &["lannoite", "lannoitteen", "lannoitteita", "kierrätyslannoite", "kierrätyslannoitteet"], en: "fertiliser" },
-    Concept { key: "rakennusjäte", fi: &["rakennusjäte", "rakennusjätteen", "rakennusjätettä", "rakennusjätteistä"], en: "construction waste" },
-    Concept { key: "hukkalämpö", fi: &["hukkalämpö", "hukkalämmön", "hukkalämpöä", "hukkalämmöstä"], en: "waste heat" },
-    Concept { key: "vuokraus", fi: &["vuokraus", "vuokrauksen", "vuokraukseen", "laitevuokraus", "laitevuokrauksen"], en: "rental" },
-    Concept { key: "kartonki", fi: &["kartonki", "kartongin", "kartonkia", "kartonkipakkaus", "kartonkipakkausten"], en: "board" },
-    Concept { key: "kuitu", fi: &["kuitu", "kuidun", "kuitua", "kuituja", "kierrätyskuitu", "kierrätyskuitua"], en: "fibre" },
-    Concept { key: "laboratorio", fi: &["laboratorio", "laboratorion", "laboratorioon", "laboratoriossa", "laboratorioanalyysi"], en: "laboratory" },
+    Concept {
+        key: "kompostointi",
+        fi: &["kompostointi", "kompostoinnin", "kompostointia", "kompostointiin"],
+        en: "composting",
+    },
+    Concept {
+        key: "lannoite",
+        fi: &["lannoite", "lannoitteen", "lannoitteita", "kierrätyslannoite", "kierrätyslannoitteet"],
+        en: "fertiliser",
+    },
+    Concept {
+        key: "rakennusjäte",
+        fi: &["rakennusjäte", "rakennusjätteen", "rakennusjätettä", "rakennusjätteistä"],
+        en: "construction waste",
+    },
+    Concept {
+        key: "hukkalämpö", fi: &["hukkalämpö", "hukkalämmön", "hukkalämpöä", "hukkalämmöstä"], en: "waste heat"
+    },
+    Concept {
+        key: "vuokraus",
+        fi: &["vuokraus", "vuokrauksen", "vuokraukseen", "laitevuokraus", "laitevuokrauksen"],
+        en: "rental",
+    },
+    Concept {
+        key: "kartonki",
+        fi: &["kartonki", "kartongin", "kartonkia", "kartonkipakkaus", "kartonkipakkausten"],
+        en: "board",
+    },
+    Concept {
+        key: "kuitu",
+        fi: &["kuitu", "kuidun", "kuitua", "kuituja", "kierrätyskuitu", "kierrätyskuitua"],
+        en: "fibre",
+    },
+    Concept {
+        key: "laboratorio",
+        fi: &["laboratorio", "laboratorion", "laboratorioon", "laboratoriossa", "laboratorioanalyysi"],
+        en: "laboratory",
+    },
 ];
 
 /// Concepts used by the bulk text; the others are planted ("needles").
 pub const COMMON: &[&str] = &[
-    "kierrätys", "pakkaus", "muovi", "tekstiili", "hyötykäyttö", "kuljetus", "sivuvirta", "korjaus", "lasi", "kuitu",
+    "kierrätys",
+    "pakkaus",
+    "muovi",
+    "tekstiili",
+    "hyötykäyttö",
+    "kuljetus",
+    "sivuvirta",
+    "korjaus",
+    "lasi",
+    "kuitu",
     "laboratorio",
 ];
 
 /// Needles: each is planted in a few documents, in varying inflected forms.
 pub const NEEDLES: &[&str] = &[
-    "muovipakkaus", "betonimurske", "purkupuu", "elektroniikkaromu", "tuhka", "biokaasulaitos", "jätevesi",
-    "metalliromu", "kompostointi", "lannoite", "rakennusjäte", "hukkalämpö", "kartonki", "vuokraus",
+    "muovipakkaus",
+    "betonimurske",
+    "purkupuu",
+    "elektroniikkaromu",
+    "tuhka",
+    "biokaasulaitos",
+    "jätevesi",
+    "metalliromu",
+    "kompostointi",
+    "lannoite",
+    "rakennusjäte",
+    "hukkalämpö",
+    "kartonki",
+    "vuokraus",
 ];
 
 /// Documents each needle is planted in.
@@ -72,7 +175,7 @@ pub const JUDGED: &[Judged] = &[
     Judged { query: "betonimursketta", concepts: &["betonimurske"] },
     Judged { query: "purkupuun", concepts: &["purkupuu"] },
     Judged { query: "elektroniikkaromua", concepts: &["elektroniikkaromu"] },
-    Judged { query: "tuhkan hyötykäyttö", concepts: &["tuhka", "hyötykäyttö"] },
+    Judged { query: "tuhkaa", concepts: &["tuhka"] },
     Judged { query: "biokaasulaitokseen", concepts: &["biokaasulaitos"] },
     Judged { query: "jätevedestä", concepts: &["jätevesi"] },
     Judged { query: "metalliromun", concepts: &["metalliromu"] },
@@ -126,18 +229,53 @@ pub const FIRST_NAMES: &[&str] = &[
     "Ville", "Anna", "Matti", "Laura", "Jussi", "Sanna", "Teemu",
 ];
 pub const LAST_NAMES: &[&str] = &[
-    "Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Hämäläinen", "Laine", "Heikkinen", "Koskinen", "Järvinen",
-    "Lehtonen", "Saarinen", "Salminen", "Heinonen", "Niemi", "Kinnunen", "Turunen", "Salo", "Rantanen",
+    "Korhonen",
+    "Virtanen",
+    "Mäkinen",
+    "Nieminen",
+    "Hämäläinen",
+    "Laine",
+    "Heikkinen",
+    "Koskinen",
+    "Järvinen",
+    "Lehtonen",
+    "Saarinen",
+    "Salminen",
+    "Heinonen",
+    "Niemi",
+    "Kinnunen",
+    "Turunen",
+    "Salo",
+    "Rantanen",
 ];
 pub const MUNICIPALITIES: &[&str] = &[
-    "Oulu", "Kempele", "Liminka", "Raahe", "Ii", "Muhos", "Kuusamo", "Kajaani", "Rovaniemi", "Kokkola", "Tornio",
-    "Kemi", "Ylivieska", "Pudasjärvi", "Haukipudas", "Tyrnävä", "Lumijoki", "Siikajoki", "Utajärvi", "Vaala",
+    "Oulu",
+    "Kempele",
+    "Liminka",
+    "Raahe",
+    "Ii",
+    "Muhos",
+    "Kuusamo",
+    "Kajaani",
+    "Rovaniemi",
+    "Kokkola",
+    "Tornio",
+    "Kemi",
+    "Ylivieska",
+    "Pudasjärvi",
+    "Haukipudas",
+    "Tyrnävä",
+    "Lumijoki",
+    "Siikajoki",
+    "Utajärvi",
+    "Vaala",
 ];
 pub const NAME_PARTS: &[&str] = &[
     "Kierto", "Pohjola", "Lakeus", "Kaamos", "Revon", "Hiili", "Kuitu", "Metsä", "Meri", "Joki", "Tunturi", "Kivi",
     "Viher", "Uusio", "Palo", "Virta", "Saari", "Laakso", "Kallio", "Routa",
 ];
-pub const NAME_ENDS: &[&str] = &["tek", "tuote", "palvelu", "kumppanit", "materiaali", "logistiikka", "laboratorio", "ratkaisut"];
+pub const NAME_ENDS: &[&str] =
+    &["tek", "tuote", "palvelu", "kumppanit", "materiaali", "logistiikka", "laboratorio", "ratkaisut"];
 pub const SERVICE_WORDS: &[(&str, &str)] = &[
     ("palvelu", "service"),
     ("kartoitus", "survey"),

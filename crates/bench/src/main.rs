@@ -8,9 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use corpus::{JUDGED, Rng};
 use kimppa_app::{App, config::Config};
-use kimppa_store::entities::{
-    expert, faq_item, glossary_term, news, organisation, page, page_revision, service, user,
-};
+use kimppa_store::entities::{expert, faq_item, glossary_term, news, organisation, page, page_revision, service, user};
 use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, Statement, TransactionTrait};
 use std::time::Instant;
 
@@ -108,10 +106,30 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
     let started = Instant::now();
     let mut rng = Rng::new(seed);
     let now = kimppa_app::now();
-    let focus = ["construction", "food-bio", "reuse-materials", "digital", "energy", "water", "textiles", "plastics", "metals-mining", "forest-bio"];
+    let focus = [
+        "construction",
+        "food-bio",
+        "reuse-materials",
+        "digital",
+        "energy",
+        "water",
+        "textiles",
+        "plastics",
+        "metals-mining",
+        "forest-bio",
+    ];
     let offering = [
-        "circular-supplies", "resource-recovery", "life-extension", "product-as-service", "sharing-platform",
-        "consulting", "testing-piloting", "logistics", "digital", "financing", "research-education",
+        "circular-supplies",
+        "resource-recovery",
+        "life-extension",
+        "product-as-service",
+        "sharing-platform",
+        "consulting",
+        "testing-piloting",
+        "logistics",
+        "digital",
+        "financing",
+        "research-education",
     ];
     let types = ["sme", "sme", "sme", "anchor", "customer", "municipality", "research", "funder", "network"];
     let regions = ["pohjois-pohjanmaa", "kainuu", "lappi", "keski-pohjanmaa", "whole-finland", "international"];
@@ -467,12 +485,15 @@ async fn build_fts(app: &App, backend: DatabaseBackend, docs: &[kimppa_search::D
     match backend {
         DatabaseBackend::Postgres => {
             db.execute_unprepared("DROP TABLE IF EXISTS bench_fts").await?;
-            db.execute_unprepared("CREATE TABLE bench_fts (key text primary key, title text, body text, doc tsvector)").await?;
+            db.execute_unprepared("CREATE TABLE bench_fts (key text primary key, title text, body text, doc tsvector)")
+                .await?;
         }
         _ => {
             db.execute_unprepared("DROP TABLE IF EXISTS bench_fts").await?;
-            db.execute_unprepared("CREATE VIRTUAL TABLE bench_fts USING fts5(key UNINDEXED, title, body, tokenize='unicode61')")
-                .await?;
+            db.execute_unprepared(
+                "CREATE VIRTUAL TABLE bench_fts USING fts5(key UNINDEXED, title, body, tokenize='unicode61')",
+            )
+            .await?;
         }
     }
     let tx = db.begin().await?;

@@ -689,6 +689,8 @@ async fn bulk(t: &TestApp, from: usize, n: usize) {
     for chunk in experts.chunks(200) {
         expert::Entity::insert_many(chunk.to_vec()).exec(&t.app.db).await.unwrap();
     }
+    // What a real write does: name the change in the change log.
+    kimppa_app::search::touch_all(&t.app.db, "organisation").await.unwrap();
 }
 
 async fn catalogue_pages_do_a_bounded_number_of_queries(b: kimppa_store::testing::Backend) {

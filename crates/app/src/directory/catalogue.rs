@@ -7,13 +7,14 @@
 //! the ordering are then computed in memory, and one more query loads the
 //! full rows of the page shown.
 
-use super::{contains, list, sort_key, words};
+use super::{list, sort_key, words};
 use crate::{App, AppError, error::Checker};
 use chrono::{DateTime, Utc};
 use kimppa_domain::{FocusArea, Language, MembershipStatus, OfferingType, OrgType, Region, ServiceStatus};
-use kimppa_store::entities::{expert, organisation, service, service_provider, user};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait, sea_query::Condition};
+use kimppa_store::entities::{change_log, expert, organisation, service, service_provider, user};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait};
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// Rows per catalogue page.
 pub const PAGE_SIZE: usize = 20;
@@ -76,7 +77,7 @@ impl Dim {
 }
 
 /// Which catalogue; decides the dimensions offered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Organisations,
     Services,
@@ -244,7 +245,13 @@ pub struct Listing {
 /// Filters, counts, orders and pages candidates. A filter value's count is
 /// the number of results when that value is chosen and every other chosen
 /// filter stays, so the counts never promise what the page cannot give.
-pub fn select(mut docs: Vec<Doc>, q: &CatalogueQuery, dims: &[Dim], page_size: usize) -> Listing {
+pub fn select<'a>(
+    docs: impl IntoIterator<Item = &'a Doc>,
+    q: &CatalogueQuery,
+    dims: &[Dim],
+    page_size: usize,
+) -> Listing {
+    let mut docs: Vec<&Doc> = docs.into_iter().collect();
     let chosen: Vec<(Dim, String)> = dims.iter().filter_map(|d| q.selected(*d).map(|v| (*d, v))).collect();
     let matches_except = |doc: &Doc, skip: Option<Dim>| chosen.iter().all(|(d, v)| Some(*d) == skip || doc.has(*d, v));
     let facets = dims
@@ -294,54 +301,10 @@ pub fn select(mut docs: Vec<Doc>, q: &CatalogueQuery, dims: &[Dim], page_size: u
     Listing { ids, total, page, pages, facets }
 }
 
-fn text_condition(column: impl sea_orm::sea_query::IntoColumnRef + Copy, q: &str) -> Condition {
-    words(q).iter().fold(Condition::all(), |c, w| c.add(contains(column, w)))
-}
-
 /// Puts rows into the order of `ids`.
 fn in_order<T>(ids: &[i32], rows: Vec<T>, id: impl Fn(&T) -> i32) -> Vec<T> {
     let mut by_id: HashMap<i32, T> = rows.into_iter().map(|r| (id(&r), r)).collect();
     ids.iter().filter_map(|i| by_id.remove(i)).collect()
-}
-
-/// Public organisations (approved members). Two queries.
-pub async fn organisations(app: &App, q: &CatalogueQuery) -> Result<(Listing, Vec<organisation::Model>), AppError> {
-    type Row = (i32, String, String, String, String, String, DateTime<Utc>);
-    let rows: Vec<Row> = organisation::Entity::find()
-        .select_only()
-        .columns([
-            organisation::Column::Id,
-            organisation::Column::Name,
-            organisation::Column::OrgType,
-            organisation::Column::Municipality,
-            organisation::Column::FocusAreas,
-            organisation::Column::OfferingTypes,
-            organisation::Column::CreatedAt,
-        ])
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
-        .filter(text_condition((organisation::Entity, organisation::Column::SearchText), &q.q))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    let docs = rows
-        .into_iter()
-        .map(|(id, name, org_type, municipality, focus, offering, created)| {
-            let mut d = Doc::new(id, &name, Some(created));
-            d.set(Dim::OrgType, [org_type]);
-            d.set(Dim::Municipality, [municipality]);
-            d.set(Dim::Focus, list(&focus));
-            d.set(Dim::Offering, list(&offering));
-            d
-        })
-        .collect();
-    let listing = select(docs, q, Kind::Organisations.dims(), PAGE_SIZE);
-    let page = if listing.ids.is_empty() {
-        vec![]
-    } else {
-        organisation::Entity::find().filter(organisation::Column::Id.is_in(listing.ids.clone())).all(&app.db).await?
-    };
-    let page = in_order(&listing.ids, page, |o| o.id);
-    Ok((listing, page))
 }
 
 /// A provider of a service as shown in lists.
@@ -397,50 +360,231 @@ pub(crate) async fn confirmed_co_providers(
     Ok(out)
 }
 
-/// Published services of approved organisations. Four queries.
-pub async fn services(app: &App, q: &CatalogueQuery, lang: &str) -> Result<(Listing, Vec<ServiceCard>), AppError> {
-    let orgs = approved_orgs(app).await?;
-    let co = confirmed_co_providers(app, None).await?;
-    type Row = (i32, i32, String, String, String, String, String, String, Option<DateTime<Utc>>);
-    let rows: Vec<Row> = service::Entity::find()
+/// A listed expert with the person's name and organisation.
+#[derive(Debug, Clone)]
+pub struct ExpertCard {
+    pub expert: expert::Model,
+    pub name: String,
+    pub title: Option<String>,
+    pub org: ProviderRef,
+}
+
+/// Approved organisations' slim facts: id → (slug, name, type, municipality).
+pub type OrgFacts = HashMap<i32, (String, String, String, String)>;
+
+/// Candidates of one catalogue with their lowercased text.
+type Candidates = Vec<(Doc, String)>;
+
+/// This node's memory of the catalogues: the candidates of each catalogue
+/// and the listings already computed, valid while the change log stays
+/// where it was (every write that a catalogue shows writes a change-log
+/// row, so a newer row means "look again"). Shared by all requests.
+#[derive(Clone, Default)]
+pub struct CatalogueCache(Arc<Mutex<Snapshot>>);
+
+#[derive(Default)]
+struct Snapshot {
+    version: i64,
+    orgs: Option<Arc<OrgFacts>>,
+    co: Option<Arc<HashMap<i32, Vec<i32>>>>,
+    candidates: HashMap<(Kind, bool), Arc<Candidates>>,
+    listings: HashMap<String, Listing>,
+}
+
+/// Listings remembered per version; the memory is emptied when it fills.
+const REMEMBERED_LISTINGS: usize = 512;
+
+impl CatalogueCache {
+    fn with<R>(&self, version: i64, f: impl FnOnce(&mut Snapshot) -> R) -> R {
+        let mut s = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if s.version != version {
+            *s = Snapshot { version, ..Default::default() };
+        }
+        f(&mut s)
+    }
+}
+
+/// The latest change-log row: the version of everything catalogues show.
+async fn version(app: &App) -> Result<i64, AppError> {
+    let last: Option<i32> = change_log::Entity::find()
         .select_only()
-        .columns([
-            service::Column::Id,
-            service::Column::OwnerOrgId,
-            service::Column::TitleFi,
-            service::Column::TitleEn,
-            service::Column::OfferingType,
-            service::Column::FocusAreas,
-            service::Column::Regions,
-            service::Column::Languages,
-            service::Column::PublishedAt,
-        ])
-        .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
-        .filter(text_condition((service::Entity, service::Column::SearchText), &q.q))
+        .column(change_log::Column::Id)
+        .order_by_desc(change_log::Column::Id)
+        .limit(1)
         .into_tuple()
-        .all(&app.db)
+        .one(&app.db)
         .await?;
-    let docs = rows
-        .into_iter()
-        .filter_map(|(id, owner, title_fi, title_en, offering, focus, regions, languages, published)| {
-            let (_, _, owner_type, _) = orgs.get(&owner)?;
-            let title = if lang == "en" && !title_en.is_empty() { title_en } else { title_fi };
-            let mut d = Doc::new(id, &title, published);
-            d.set(Dim::Offering, [offering]);
-            d.set(Dim::Focus, list(&focus));
-            d.set(Dim::OrgType, [owner_type.clone()]);
-            for other in co.get(&id).into_iter().flatten() {
-                if let Some((_, _, t, _)) = orgs.get(other) {
-                    d.set(Dim::OrgType, [t.clone()]);
-                }
-            }
-            let served = Region::parse_list(list(&regions)).unwrap_or_default();
-            d.set(Dim::Region, Region::ALL.iter().filter(|r| Region::covers(&served, **r)).map(|r| r.key()));
-            d.set(Dim::Language, list(&languages));
-            Some(d)
-        })
-        .collect();
-    let listing = select(docs, q, Kind::Services.dims(), PAGE_SIZE);
+    Ok(last.unwrap_or(0) as i64)
+}
+
+async fn cached_orgs(app: &App, v: i64) -> Result<Arc<OrgFacts>, AppError> {
+    if let Some(o) = app.catalogue.with(v, |s| s.orgs.clone()) {
+        return Ok(o);
+    }
+    let o = Arc::new(approved_orgs(app).await?);
+    app.catalogue.with(v, |s| s.orgs = Some(o.clone()));
+    Ok(o)
+}
+
+async fn cached_co(app: &App, v: i64) -> Result<Arc<HashMap<i32, Vec<i32>>>, AppError> {
+    if let Some(c) = app.catalogue.with(v, |s| s.co.clone()) {
+        return Ok(c);
+    }
+    let c = Arc::new(confirmed_co_providers(app, None).await?);
+    app.catalogue.with(v, |s| s.co = Some(c.clone()));
+    Ok(c)
+}
+
+async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<Candidates>, AppError> {
+    if let Some(c) = app.catalogue.with(v, |s| s.candidates.get(&(kind, en)).cloned()) {
+        return Ok(c);
+    }
+    let orgs = cached_orgs(app, v).await?;
+    let docs: Candidates = match kind {
+        Kind::Organisations => {
+            type Row = (i32, String, String, String, String, String, DateTime<Utc>, String);
+            let rows: Vec<Row> = organisation::Entity::find()
+                .select_only()
+                .columns([
+                    organisation::Column::Id,
+                    organisation::Column::Name,
+                    organisation::Column::OrgType,
+                    organisation::Column::Municipality,
+                    organisation::Column::FocusAreas,
+                    organisation::Column::OfferingTypes,
+                    organisation::Column::CreatedAt,
+                    organisation::Column::SearchText,
+                ])
+                .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+                .into_tuple()
+                .all(&app.db)
+                .await?;
+            rows.into_iter()
+                .map(|(id, name, org_type, municipality, focus, offering, created, text)| {
+                    let mut d = Doc::new(id, &name, Some(created));
+                    d.set(Dim::OrgType, [org_type]);
+                    d.set(Dim::Municipality, [municipality]);
+                    d.set(Dim::Focus, list(&focus));
+                    d.set(Dim::Offering, list(&offering));
+                    (d, text)
+                })
+                .collect()
+        }
+        Kind::Services => {
+            let co = cached_co(app, v).await?;
+            type Row = (i32, i32, String, String, String, String, String, String, Option<DateTime<Utc>>, String);
+            let rows: Vec<Row> = service::Entity::find()
+                .select_only()
+                .columns([
+                    service::Column::Id,
+                    service::Column::OwnerOrgId,
+                    service::Column::TitleFi,
+                    service::Column::TitleEn,
+                    service::Column::OfferingType,
+                    service::Column::FocusAreas,
+                    service::Column::Regions,
+                    service::Column::Languages,
+                    service::Column::PublishedAt,
+                    service::Column::SearchText,
+                ])
+                .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
+                .into_tuple()
+                .all(&app.db)
+                .await?;
+            rows.into_iter()
+                .filter_map(|(id, owner, title_fi, title_en, offering, focus, regions, languages, published, text)| {
+                    let (_, _, owner_type, _) = orgs.get(&owner)?;
+                    let title = if en && !title_en.is_empty() { title_en } else { title_fi };
+                    let mut d = Doc::new(id, &title, published);
+                    d.set(Dim::Offering, [offering]);
+                    d.set(Dim::Focus, list(&focus));
+                    d.set(Dim::OrgType, [owner_type.clone()]);
+                    for other in co.get(&id).into_iter().flatten() {
+                        if let Some((_, _, t, _)) = orgs.get(other) {
+                            d.set(Dim::OrgType, [t.clone()]);
+                        }
+                    }
+                    let served = Region::parse_list(list(&regions)).unwrap_or_default();
+                    d.set(Dim::Region, Region::ALL.iter().filter(|r| Region::covers(&served, **r)).map(|r| r.key()));
+                    d.set(Dim::Language, list(&languages));
+                    Some((d, text))
+                })
+                .collect()
+        }
+        Kind::Experts => {
+            type Row = (i32, i32, String, String, String, DateTime<Utc>, String);
+            let rows: Vec<Row> = expert::Entity::find()
+                .select_only()
+                .columns([
+                    expert::Column::Id,
+                    expert::Column::OrgId,
+                    expert::Column::Languages,
+                    expert::Column::FocusAreas,
+                ])
+                .column(user::Column::Name)
+                .column(expert::Column::CreatedAt)
+                .column(expert::Column::SearchText)
+                .join(JoinType::InnerJoin, expert::Relation::User.def())
+                .filter(expert::Column::Listed.eq(true))
+                .into_tuple()
+                .all(&app.db)
+                .await?;
+            rows.into_iter()
+                .filter_map(|(id, org_id, languages, focus, name, created, text)| {
+                    let (_, _, org_type, municipality) = orgs.get(&org_id)?;
+                    let mut d = Doc::new(id, &name, Some(created));
+                    d.set(Dim::Focus, list(&focus));
+                    d.set(Dim::Language, list(&languages));
+                    d.set(Dim::OrgType, [org_type.clone()]);
+                    d.set(Dim::Municipality, [municipality.clone()]);
+                    Some((d, text))
+                })
+                .collect()
+        }
+    };
+    let docs = Arc::new(docs);
+    app.catalogue.with(v, |s| s.candidates.insert((kind, en), docs.clone()));
+    Ok(docs)
+}
+
+/// The listing of a catalogue for a query, from memory when possible.
+async fn listing(app: &App, kind: Kind, en: bool, q: &CatalogueQuery) -> Result<(Listing, i64), AppError> {
+    let v = version(app).await?;
+    let key = format!("{kind:?}|{en}|{q:?}");
+    if let Some(l) = app.catalogue.with(v, |s| s.listings.get(&key).cloned()) {
+        return Ok((l, v));
+    }
+    let candidates = load_candidates(app, v, kind, en).await?;
+    let needles = words(&q.q);
+    let docs = candidates.iter().filter(|(_, text)| needles.iter().all(|w| text.contains(w.as_str()))).map(|(d, _)| d);
+    let l = select(docs, q, kind.dims(), PAGE_SIZE);
+    app.catalogue.with(v, |s| {
+        if s.listings.len() >= REMEMBERED_LISTINGS {
+            s.listings.clear();
+        }
+        s.listings.insert(key, l.clone());
+    });
+    Ok((l, v))
+}
+
+/// Public organisations (approved members): the version check, and the
+/// page's rows (candidates come from memory or one more query).
+pub async fn organisations(app: &App, q: &CatalogueQuery) -> Result<(Listing, Vec<organisation::Model>), AppError> {
+    let (listing, _) = listing(app, Kind::Organisations, false, q).await?;
+    let page = if listing.ids.is_empty() {
+        vec![]
+    } else {
+        organisation::Entity::find().filter(organisation::Column::Id.is_in(listing.ids.clone())).all(&app.db).await?
+    };
+    let page = in_order(&listing.ids, page, |o| o.id);
+    Ok((listing, page))
+}
+
+/// Published services of approved organisations.
+pub async fn services(app: &App, q: &CatalogueQuery, lang: &str) -> Result<(Listing, Vec<ServiceCard>), AppError> {
+    let (listing, v) = listing(app, Kind::Services, lang == "en", q).await?;
+    let orgs = cached_orgs(app, v).await?;
+    let co = cached_co(app, v).await?;
     let rows = if listing.ids.is_empty() {
         vec![]
     } else {
@@ -461,43 +605,10 @@ pub async fn services(app: &App, q: &CatalogueQuery, lang: &str) -> Result<(List
     Ok((listing, cards))
 }
 
-/// A listed expert with the person's name and organisation.
-#[derive(Debug, Clone)]
-pub struct ExpertCard {
-    pub expert: expert::Model,
-    pub name: String,
-    pub title: Option<String>,
-    pub org: ProviderRef,
-}
-
-/// Listed experts of approved organisations. Three queries.
+/// Listed experts of approved organisations.
 pub async fn experts(app: &App, q: &CatalogueQuery) -> Result<(Listing, Vec<ExpertCard>), AppError> {
-    let orgs = approved_orgs(app).await?;
-    type Row = (i32, i32, String, String, String, DateTime<Utc>);
-    let rows: Vec<Row> = expert::Entity::find()
-        .select_only()
-        .columns([expert::Column::Id, expert::Column::OrgId, expert::Column::Languages, expert::Column::FocusAreas])
-        .column(user::Column::Name)
-        .column(expert::Column::CreatedAt)
-        .join(JoinType::InnerJoin, expert::Relation::User.def())
-        .filter(expert::Column::Listed.eq(true))
-        .filter(text_condition((expert::Entity, expert::Column::SearchText), &q.q))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    let docs = rows
-        .into_iter()
-        .filter_map(|(id, org_id, languages, focus, name, created)| {
-            let (_, _, org_type, municipality) = orgs.get(&org_id)?;
-            let mut d = Doc::new(id, &name, Some(created));
-            d.set(Dim::Focus, list(&focus));
-            d.set(Dim::Language, list(&languages));
-            d.set(Dim::OrgType, [org_type.clone()]);
-            d.set(Dim::Municipality, [municipality.clone()]);
-            Some(d)
-        })
-        .collect();
-    let listing = select(docs, q, Kind::Experts.dims(), PAGE_SIZE);
+    let (listing, v) = listing(app, Kind::Experts, false, q).await?;
+    let orgs = cached_orgs(app, v).await?;
     let cards = expert_cards(app, &orgs, &listing.ids).await?;
     Ok((listing, cards))
 }
@@ -551,7 +662,7 @@ mod tests {
             doc(3, "C", &["water"], "sme"),
         ];
         let q = CatalogueQuery { focus: "energy".into(), ..Default::default() };
-        let l = select(docs, &q, &[Dim::Focus, Dim::OrgType], 10);
+        let l = select(&docs, &q, &[Dim::Focus, Dim::OrgType], 10);
         assert_eq!(l.ids, vec![1, 2]);
         let count = |d: usize, k: &str| l.facets[d].values.iter().find(|v| v.key == k).unwrap().count;
         // Focus counts ignore the focus filter, org-type counts keep it.
@@ -573,9 +684,9 @@ mod tests {
 
     #[test]
     fn pages_past_the_end_show_the_last() {
-        let docs = (1..=45).map(|i| doc(i, &format!("{i:03}"), &[], "sme")).collect();
+        let docs: Vec<Doc> = (1..=45).map(|i| doc(i, &format!("{i:03}"), &[], "sme")).collect();
         let q = CatalogueQuery { page: "9".into(), ..Default::default() };
-        let l = select(docs, &q, &[Dim::Focus], 20);
+        let l = select(&docs, &q, &[Dim::Focus], 20);
         assert_eq!((l.page, l.pages, l.total, l.ids.len()), (3, 3, 45, 5));
     }
 }

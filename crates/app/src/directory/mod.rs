@@ -10,8 +10,6 @@ pub mod experts;
 pub mod services;
 pub mod webhooks;
 
-use sea_orm::sea_query::{Expr, ExprTrait, LikeExpr, SimpleExpr};
-
 /// Lowercased text the catalogue text filter matches, joined from parts.
 pub fn search_text(parts: &[&str]) -> String {
     parts.iter().map(|p| p.trim()).filter(|p| !p.is_empty()).collect::<Vec<_>>().join(" ").to_lowercase()
@@ -20,12 +18,6 @@ pub fn search_text(parts: &[&str]) -> String {
 /// The words of a text filter, lowercased; at most eight are used.
 pub fn words(q: &str) -> Vec<String> {
     q.split_whitespace().take(8).map(|w| w.to_lowercase()).filter(|w| !w.is_empty()).collect()
-}
-
-/// `column LIKE '%word%'` with `%`, `_` and `\` in the word taken literally.
-pub fn contains(column: impl sea_orm::sea_query::IntoColumnRef, word: &str) -> SimpleExpr {
-    let escaped = word.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
-    Expr::col(column).like(LikeExpr::new(format!("%{escaped}%")).escape('\\'))
 }
 
 /// Splits a stored comma list.

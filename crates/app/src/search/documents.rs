@@ -103,11 +103,11 @@ async fn services(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
     }
     let orgs = directory::catalogue::approved_orgs(app).await?;
     let mut co: HashMap<i32, Vec<i32>> = HashMap::new();
-    let providers = service_provider::Entity::find()
-        .filter(service_provider::Column::ConfirmedAt.is_not_null())
-        .filter(service_provider::Column::ServiceId.is_in(rows.iter().map(|s| s.id).collect::<Vec<_>>()))
-        .all(&app.db)
-        .await?;
+    let mut providers = service_provider::Entity::find().filter(service_provider::Column::ConfirmedAt.is_not_null());
+    if let Which::Ids(ids) = which {
+        providers = providers.filter(service_provider::Column::ServiceId.is_in(ids.clone()));
+    }
+    let providers = providers.all(&app.db).await?;
     for p in providers {
         co.entry(p.service_id).or_default().push(p.org_id);
     }

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Kimppa's benchmark: generates the large dataset, compares search engines on
+# the judged queries, load-tests the server against nginx serving the same
+# bytes, and prints one report. Usage: bench/run.sh [--small] [--postgres URL]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+OUT=$ROOT/bench/out
+SCALE=large
+PG_URL=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --small) SCALE=small ;;
+    --postgres) PG_URL="$2"; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+DURATION=${DURATION:-20}
+PORT=18080
+NGINX_PORT=18081
+mkdir -p "$OUT"
+log() { printf '\n== %s\n' "$*" >&2; }
+
+log "tools"
+need=()
+command -v wrk >/dev/null || need+=(wrk)
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx)
+if [ ${#need[@]} -gt 0 ]; then
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+cargo build --release -q -p kimppa -p kimppa-bench
+BIN=$ROOT/target/release
+
+DB="sqlite://$OUT/kimppa-$SCALE.db?mode=rwc"
+if [ ! -s "$OUT/kimppa-$SCALE.db" ]; then
+  log "generating the $SCALE dataset (SQLite)"
+  "$BIN/kimppa-bench" generate --database-url "$DB" --scale "$SCALE"
+fi
+
+export KIMPPA_DATABASE_URL="$DB" KIMPPA_SEARCH_PATH="$OUT/search-$SCALE" KIMPPA_DEMO_ON_EMPTY=false
+export KIMPPA_LOG=warn KIMPPA_FILES__PATH="$OUT/files"
+log "search index (kimppa reindex)"
+"$BIN/kimppa" reindex
+
+log "search engines on the judged queries (SQLite)"
+"$BIN/kimppa-bench" search --database-url "$DB" --index "$OUT/compare-index" | tee "$OUT/search-sqlite.txt"
+if [ -n "$PG_URL" ]; then
+  log "search engines on the judged queries (PostgreSQL)"
+  "$BIN/kimppa-bench" generate --database-url "$PG_URL" --scale "$SCALE" 2>/dev/null || true
+  "$BIN/kimppa-bench" search --database-url "$PG_URL" --index "$OUT/compare-index-pg" | tee "$OUT/search-postgres.txt"
+fi
+
+log "server"
+KIMPPA_LISTEN=127.0.0.1:$PORT "$BIN/kimppa" serve >"$OUT/server.log" 2>&1 &
+SERVER=$!
+cleanup() { kill "$SERVER" 2>/dev/null || true; [ -f "$OUT/nginx.pid" ] && kill "$(cat "$OUT/nginx.pid")" 2>/dev/null || true; }
+trap cleanup EXIT
+for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null && break; sleep 0.5; done
+"$BIN/kimppa-bench" urls --database-url "$DB" >"$OUT/urls.txt"
+grep '/search?' "$OUT/urls.txt" >"$OUT/urls-search.txt"
+grep -v '/search?' "$OUT/urls.txt" >"$OUT/urls-pages.txt"
+# Warm up every URL once.
+while read -r u; do curl -s -o /dev/null "http://127.0.0.1:$PORT$u"; done <"$OUT/urls.txt"
+
+run_wrk() { # name connections urls-file base-url
+  URLS="$3" wrk -t2 -c"$2" -d"${DURATION}s" --latency -s bench/urls.lua "$4" >"$OUT/wrk-$1.txt"
+}
+log "load: search, one client"
+URLS="$OUT/urls-search.txt" wrk -t1 -c1 -d"${DURATION}s" --latency -s bench/urls.lua "http://127.0.0.1:$PORT" >"$OUT/wrk-search-1.txt"
+log "load: catalogue and profile pages, 64 connections"
+run_wrk pages-64 64 "$OUT/urls-pages.txt" "http://127.0.0.1:$PORT"
+log "load: the services catalogue page, 64 connections"
+echo "/fi/services" >"$OUT/urls-catalogue.txt"
+run_wrk catalogue-64 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT"
+RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
+
+log "nginx serving the same catalogue page as a file"
+mkdir -p "$OUT/static/fi"
+curl -s "http://127.0.0.1:$PORT/fi/services" >"$OUT/static/fi/services"
+cat >"$OUT/nginx.conf" <<CONF
+worker_processes 2;
+daemon on;
+pid $OUT/nginx.pid;
+error_log $OUT/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  server {
+    listen 127.0.0.1:$NGINX_PORT;
+    root $OUT/static;
+    location / { default_type "text/html; charset=utf-8"; }
+  }
+}
+CONF
+"$NGINX" -c "$OUT/nginx.conf" -p "$OUT"
+sleep 0.5
+run_wrk nginx-64 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$NGINX_PORT"
+
+pct() { awk -v p="$2" '$1 == p {print $2}' "$OUT/wrk-$1.txt"; }
+rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
+{
+  echo "Kimppa benchmark ($SCALE dataset) — $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+  echo
+  printf '%-34s %9s %9s %9s %10s\n' scenario p50 p90 p99 req/s
+  for s in search-1 pages-64 catalogue-64 nginx-64; do
+    printf '%-34s %9s %9s %9s %10s\n' "$s" "$(pct "$s" 50%)" "$(pct "$s" 90%)" "$(pct "$s" 99%)" "$(rps "$s")"
+  done
+  echo
+  awk -v a="$(rps catalogue-64)" -v b="$(rps nginx-64)" 'BEGIN { printf "catalogue page throughput vs nginx (same bytes): %.1f%%\n", 100 * a / b }'
+  echo "server peak RSS: $((RSS_KB / 1024)) MiB"
+  echo
+  cat "$OUT/search-sqlite.txt"
+  [ -f "$OUT/search-postgres.txt" ] && cat "$OUT/search-postgres.txt"
+} | tee "$OUT/report.txt"
