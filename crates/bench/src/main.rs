@@ -160,7 +160,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, rows, |c| organisation::Entity::insert_many(c)).await?;
+    insert_all(&app, rows, organisation::Entity::insert_many).await?;
     eprintln!("organisations: {n_orgs} ({:.1} s)", started.elapsed().as_secs_f64());
     let first_org: i32 = organisation::Entity::find().one(&app.db).await?.map(|o| o.id).unwrap_or(1);
 
@@ -210,7 +210,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, rows, |c| service::Entity::insert_many(c)).await?;
+    insert_all(&app, rows, service::Entity::insert_many).await?;
     eprintln!("services: {n_services} ({:.1} s)", started.elapsed().as_secs_f64());
 
     // Experts (people first).
@@ -228,7 +228,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, people, |c| user::Entity::insert_many(c)).await?;
+    insert_all(&app, people, user::Entity::insert_many).await?;
     let first_user: i32 = user::Entity::find().one(&app.db).await?.map(|u| u.id).unwrap_or(1);
     let mut rows = vec![];
     for i in 0..n_experts {
@@ -251,7 +251,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, rows, |c| expert::Entity::insert_many(c)).await?;
+    insert_all(&app, rows, expert::Entity::insert_many).await?;
     eprintln!("experts: {n_experts} ({:.1} s)", started.elapsed().as_secs_f64());
 
     // Pages, news, terms and answers: a quarter each.
@@ -338,9 +338,9 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, news_rows, |c| news::Entity::insert_many(c)).await?;
-    insert_all(&app, term_rows, |c| glossary_term::Entity::insert_many(c)).await?;
-    insert_all(&app, faq_rows, |c| faq_item::Entity::insert_many(c)).await?;
+    insert_all(&app, news_rows, news::Entity::insert_many).await?;
+    insert_all(&app, term_rows, glossary_term::Entity::insert_many).await?;
+    insert_all(&app, faq_rows, faq_item::Entity::insert_many).await?;
     // The index of a running node picks the new rows up from here.
     for kind in kimppa_app::search::documents::KINDS {
         kimppa_app::search::touch_all(&app.db, kind).await?;
