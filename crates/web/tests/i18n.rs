@@ -29,7 +29,7 @@ fn keys_in(text: &str, rust: bool) -> Vec<String> {
             let tail = &rest[start..];
             if let Some(end) = tail.find('"') {
                 let k = &tail[..end];
-                if k.len() > 6
+                if k.len() >= 3
                     && !k.ends_with('-')
                     && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
                 {
