@@ -98,12 +98,11 @@ impl Ctx {
             }
         };
         let flash: Option<String> = self.session.remove(SESSION_FLASH).await.ok().flatten();
-        let nav = match kimppa_app::website::pages::navigation(self.app()).await {
+        let nav = match kimppa_app::website::pages::menu(self.app()).await {
             Ok(pages) => pages
                 .into_iter()
-                .map(|v| {
-                    let title = if self.lang == Lang::En { v.rev.title_en } else { v.rev.title_fi };
-                    (self.href(&format!("/pages/{}", v.page.slug)), title)
+                .map(|(slug, fi, en)| {
+                    (self.href(&format!("/pages/{slug}")), if self.lang == Lang::En { en } else { fi })
                 })
                 .collect(),
             Err(e) => {

@@ -11,7 +11,8 @@ use crate::{
 use kimppa_domain::{DomainError, Slug, required_text};
 use kimppa_store::entities::{page, page_revision, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Select, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Select, Set,
+    TransactionTrait,
 };
 
 /// A page with its current (newest) revision.
@@ -54,15 +55,36 @@ pub async fn get(app: &App, actor: &Actor, slug: &str) -> Result<PageView, AppEr
     with_revisions(app, vec![p]).await?.pop().ok_or(AppError::NotFound)
 }
 
-/// Published pages in the navigation menu, in order.
-pub async fn navigation(app: &App) -> Result<Vec<PageView>, AppError> {
-    let pages = page::Entity::find()
+/// The menu as (slug, Finnish title, English title), in order: two light
+/// queries (titles of the latest revisions only), for every page frame.
+pub async fn menu(app: &App) -> Result<Vec<(String, String, String)>, AppError> {
+    let pages: Vec<(i32, String)> = page::Entity::find()
+        .select_only()
+        .columns([page::Column::Id, page::Column::Slug])
         .filter(page::Column::Status.eq(PUBLISHED))
         .filter(page::Column::InNav.eq(true))
         .order_by_asc(page::Column::NavOrder)
+        .into_tuple()
         .all(&app.db)
         .await?;
-    with_revisions(app, pages).await
+    if pages.is_empty() {
+        return Ok(vec![]);
+    }
+    let revs: Vec<(i32, String, String)> = page_revision::Entity::find()
+        .select_only()
+        .columns([page_revision::Column::PageId, page_revision::Column::TitleFi, page_revision::Column::TitleEn])
+        .filter(page_revision::Column::PageId.is_in(pages.iter().map(|(id, _)| *id).collect::<Vec<_>>()))
+        .order_by_desc(page_revision::Column::Id)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(pages
+        .into_iter()
+        .filter_map(|(id, slug)| {
+            let (_, fi, en) = revs.iter().find(|r| r.0 == id)?.clone();
+            Some((slug, fi, en))
+        })
+        .collect())
 }
 
 /// Every page the actor may see, by slug.
