@@ -344,6 +344,9 @@ async fn joint_service_shows_after_each_co_provider_confirms(b: kimppa_store::te
     assert_eq!(cb.get(&format!("/fi/services/{}", d.slug)).await.status, StatusCode::NOT_FOUND);
     let mut ca = t.login(&a, None).await;
     assert_eq!(ca.get(&format!("/fi/services/{}", d.slug)).await.status, StatusCode::OK);
+    let contact_link = format!("/fi/services/{}/contact", s.slug);
+    assert!(!ca.get(&format!("/fi/services/{}", s.slug)).await.body.contains(&contact_link), "no contact to oneself");
+    assert!(anon.get(&format!("/fi/services/{}", s.slug)).await.body.contains(&contact_link));
     let r = ca
         .post(
             &format!("/fi/services/{}/edit", s.slug),

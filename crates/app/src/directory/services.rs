@@ -196,6 +196,8 @@ pub struct ServiceView {
     pub can_manage: bool,
     /// The actor administers a co-provider that has not confirmed yet.
     pub can_confirm_as: Option<ProviderRef>,
+    /// The actor belongs to the owner (and so does not contact it).
+    pub own: bool,
 }
 
 /// The actor's role in each of the given organisations. One query.
@@ -263,7 +265,8 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
     if !can_manage {
         pending.clear();
     }
-    Ok(ServiceView { service: s, owner, co_providers, pending, contact, manage, can_manage, can_confirm_as })
+    let own = role_of(owner.id).is_some();
+    Ok(ServiceView { service: s, owner, co_providers, pending, contact, manage, can_manage, can_confirm_as, own })
 }
 
 async fn unique_slug<C: ConnectionTrait>(conn: &C, title: &str) -> Result<String, AppError> {
