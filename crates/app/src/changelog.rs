@@ -54,3 +54,18 @@ pub async fn admin_action<C: ConnectionTrait>(
     .await
     .map(|_| ())
 }
+
+/// The newest change-log row id, or 0: the position every node's derived
+/// data (search index, catalogue memory) is compared against.
+pub async fn last_id<C: ConnectionTrait>(conn: &C) -> Result<i64, DbErr> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    let last: Option<i32> = change_log::Entity::find()
+        .select_only()
+        .column(change_log::Column::Id)
+        .order_by_desc(change_log::Column::Id)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(last.unwrap_or(0) as i64)
+}

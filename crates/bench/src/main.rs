@@ -160,7 +160,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, rows, organisation::Entity::insert_many).await?;
+    insert_all(&app, rows).await?;
     eprintln!("organisations: {n_orgs} ({:.1} s)", started.elapsed().as_secs_f64());
     let first_org: i32 = organisation::Entity::find().one(&app.db).await?.map(|o| o.id).unwrap_or(1);
 
@@ -210,7 +210,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, rows, service::Entity::insert_many).await?;
+    insert_all(&app, rows).await?;
     eprintln!("services: {n_services} ({:.1} s)", started.elapsed().as_secs_f64());
 
     // Experts (people first).
@@ -228,7 +228,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, people, user::Entity::insert_many).await?;
+    insert_all(&app, people).await?;
     let first_user: i32 = user::Entity::find().one(&app.db).await?.map(|u| u.id).unwrap_or(1);
     let mut rows = vec![];
     for i in 0..n_experts {
@@ -251,7 +251,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, rows, expert::Entity::insert_many).await?;
+    insert_all(&app, rows).await?;
     eprintln!("experts: {n_experts} ({:.1} s)", started.elapsed().as_secs_f64());
 
     // Pages, news, terms and answers: a quarter each.
@@ -338,9 +338,9 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             ..Default::default()
         });
     }
-    insert_all(&app, news_rows, news::Entity::insert_many).await?;
-    insert_all(&app, term_rows, glossary_term::Entity::insert_many).await?;
-    insert_all(&app, faq_rows, faq_item::Entity::insert_many).await?;
+    insert_all(&app, news_rows).await?;
+    insert_all(&app, term_rows).await?;
+    insert_all(&app, faq_rows).await?;
     // The index of a running node picks the new rows up from here.
     for kind in kimppa_app::search::documents::KINDS {
         kimppa_app::search::touch_all(&app.db, kind).await?;
@@ -353,30 +353,17 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
     Ok(())
 }
 
-async fn insert_all<A, F, I>(app: &App, rows: Vec<A>, insert: F) -> anyhow::Result<()>
+/// Inserts rows in chunks of 500, in one transaction.
+async fn insert_all<A>(app: &App, rows: Vec<A>) -> anyhow::Result<()>
 where
     A: sea_orm::ActiveModelTrait + Clone + Send,
-    F: Fn(Vec<A>) -> I,
-    I: InsertExec,
 {
     let tx = app.db.begin().await?;
     for chunk in rows.chunks(500) {
-        insert(chunk.to_vec()).run(&tx).await?;
+        <A::Entity as EntityTrait>::insert_many(chunk.to_vec()).exec_without_returning(&tx).await?;
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// The one thing [`insert_all`] needs of an insert statement.
-trait InsertExec {
-    async fn run(self, tx: &sea_orm::DatabaseTransaction) -> anyhow::Result<()>;
-}
-
-impl<A: sea_orm::ActiveModelTrait + Send> InsertExec for sea_orm::InsertMany<A> {
-    async fn run(self, tx: &sea_orm::DatabaseTransaction) -> anyhow::Result<()> {
-        self.exec_without_returning(tx).await?;
-        Ok(())
-    }
 }
 
 /// Percentile of sorted microseconds.

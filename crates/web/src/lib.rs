@@ -64,6 +64,19 @@ pub fn html<T: Template>(t: &T) -> Response {
     Html(render(t)).into_response()
 }
 
+/// A URL query string (with `?`) of the non-empty pairs; empty when none.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut s = url::form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (k, v) in pairs {
+        if !v.trim().is_empty() {
+            s.append_pair(k, v.trim());
+            any = true;
+        }
+    }
+    if any { format!("?{}", s.finish()) } else { String::new() }
+}
+
 /// The whole application router.
 pub fn router(app: App) -> Router {
     let state = AppState { app: app.clone(), metrics: metrics_handle() };

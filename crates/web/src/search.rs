@@ -53,8 +53,7 @@ struct SearchPage {
 }
 
 fn query_string(q: &SearchParams) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
-    for (k, v) in [
+    crate::query_string(&[
         ("q", &q.q),
         ("kind", &q.kind),
         ("focus", &q.focus),
@@ -62,12 +61,7 @@ fn query_string(q: &SearchParams) -> String {
         ("org_type", &q.org_type),
         ("municipality", &q.municipality),
         ("page", &q.page),
-    ] {
-        if !v.trim().is_empty() {
-            s.append_pair(k, v.trim());
-        }
-    }
-    format!("?{}", s.finish())
+    ])
 }
 
 /// The label of a filter value.

@@ -11,8 +11,8 @@ use super::{list, sort_key, words};
 use crate::{App, AppError, error::Checker};
 use chrono::{DateTime, Utc};
 use kimppa_domain::{FocusArea, Language, MembershipStatus, OfferingType, OrgType, Region, ServiceStatus};
-use kimppa_store::entities::{change_log, expert, organisation, service, service_provider, user};
-use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait};
+use kimppa_store::entities::{expert, organisation, service, service_provider, user};
+use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -340,19 +340,15 @@ pub(crate) async fn approved_orgs(app: &App) -> Result<HashMap<i32, (String, Str
     Ok(rows.into_iter().map(|(id, slug, name, t, m)| (id, (slug, name, t, m))).collect())
 }
 
-/// Confirmed co-providers of the given services (all when `None`). One query.
-pub(crate) async fn confirmed_co_providers(
-    app: &App,
-    service_ids: Option<Vec<i32>>,
-) -> Result<HashMap<i32, Vec<i32>>, AppError> {
-    let mut q = service_provider::Entity::find()
+/// Confirmed co-providers of every service: service id → organisation ids. One query.
+async fn confirmed_co_providers(app: &App) -> Result<HashMap<i32, Vec<i32>>, AppError> {
+    let rows: Vec<(i32, i32)> = service_provider::Entity::find()
         .select_only()
         .columns([service_provider::Column::ServiceId, service_provider::Column::OrgId])
-        .filter(service_provider::Column::ConfirmedAt.is_not_null());
-    if let Some(ids) = service_ids {
-        q = q.filter(service_provider::Column::ServiceId.is_in(ids));
-    }
-    let rows: Vec<(i32, i32)> = q.into_tuple().all(&app.db).await?;
+        .filter(service_provider::Column::ConfirmedAt.is_not_null())
+        .into_tuple()
+        .all(&app.db)
+        .await?;
     let mut out: HashMap<i32, Vec<i32>> = HashMap::new();
     for (s, o) in rows {
         out.entry(s).or_default().push(o);
@@ -404,19 +400,6 @@ impl CatalogueCache {
     }
 }
 
-/// The latest change-log row: the version of everything catalogues show.
-async fn version(app: &App) -> Result<i64, AppError> {
-    let last: Option<i32> = change_log::Entity::find()
-        .select_only()
-        .column(change_log::Column::Id)
-        .order_by_desc(change_log::Column::Id)
-        .limit(1)
-        .into_tuple()
-        .one(&app.db)
-        .await?;
-    Ok(last.unwrap_or(0) as i64)
-}
-
 async fn cached_orgs(app: &App, v: i64) -> Result<Arc<OrgFacts>, AppError> {
     if let Some(o) = app.catalogue.with(v, |s| s.orgs.clone()) {
         return Ok(o);
@@ -430,7 +413,7 @@ async fn cached_co(app: &App, v: i64) -> Result<Arc<HashMap<i32, Vec<i32>>>, App
     if let Some(c) = app.catalogue.with(v, |s| s.co.clone()) {
         return Ok(c);
     }
-    let c = Arc::new(confirmed_co_providers(app, None).await?);
+    let c = Arc::new(confirmed_co_providers(app).await?);
     app.catalogue.with(v, |s| s.co = Some(c.clone()));
     Ok(c)
 }
@@ -549,7 +532,7 @@ async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<
 
 /// The listing of a catalogue for a query, from memory when possible.
 async fn listing(app: &App, kind: Kind, en: bool, q: &CatalogueQuery) -> Result<(Listing, i64), AppError> {
-    let v = version(app).await?;
+    let v = crate::changelog::last_id(&app.db).await?;
     let key = format!("{kind:?}|{en}|{q:?}");
     if let Some(l) = app.catalogue.with(v, |s| s.listings.get(&key).cloned()) {
         return Ok((l, v));

@@ -16,8 +16,8 @@ use chrono::{DateTime, Duration, Utc};
 use kimppa_domain::{LeadStatus, MembershipStatus, OrgRole, ServiceStatus, required_text};
 use kimppa_store::entities::{contact_reply, contact_request, org_member, organisation, service, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -626,11 +626,6 @@ pub async fn all_leads(app: &App, actor: &Actor, limit: u64) -> Result<Vec<Inbox
             abuse: r.abuse_reported_at.is_some(),
         })
         .collect())
-}
-
-/// Number of leads (for tests and the admin overview).
-pub async fn count(app: &App) -> Result<u64, AppError> {
-    Ok(contact_request::Entity::find().count(&app.db).await?)
 }
 
 mod texts {

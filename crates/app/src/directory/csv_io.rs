@@ -293,19 +293,7 @@ async fn import_orgs(
             }
         }
     }
-    crate::changelog::admin_action(
-        &tx,
-        actor.user_id().unwrap_or_default(),
-        "directory.import",
-        "organisations",
-        &format!("created {}, updated {}", report.created, report.updated),
-    )
-    .await?;
-    crate::search::touch_all(&tx, "organisation").await?;
-    tx.commit().await?;
-    app.jobs_wake.notify_one();
-    report.written = true;
-    Ok(())
+    finish(app, actor, tx, Table::Organisations, report).await
 }
 
 async fn import_services(
@@ -401,15 +389,25 @@ async fn import_services(
             report.updated += 1;
         }
     }
-    crate::changelog::admin_action(
-        &tx,
-        actor.user_id().unwrap_or_default(),
-        "directory.import",
-        "services",
-        &format!("created {}, updated {}", report.created, report.updated),
-    )
-    .await?;
-    crate::search::touch_all(&tx, "service").await?;
+    finish(app, actor, tx, Table::Services, report).await
+}
+
+/// Audits the import, names the change for the search index and commits.
+async fn finish(
+    app: &App,
+    actor: &Actor,
+    tx: sea_orm::DatabaseTransaction,
+    table: Table,
+    report: &mut ImportReport,
+) -> Result<(), AppError> {
+    let details = format!("created {}, updated {}", report.created, report.updated);
+    crate::changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "directory.import", table.key(), details)
+        .await?;
+    let kind = match table {
+        Table::Organisations => "organisation",
+        Table::Services => "service",
+    };
+    crate::search::touch_all(&tx, kind).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     report.written = true;

@@ -2,7 +2,7 @@
 //! listed; until then nothing about them appears in the catalogue
 //! (privacy by default).
 
-use super::catalogue::{ExpertCard, ProviderRef, approved_orgs, expert_cards};
+use super::catalogue::{ExpertCard, ProviderRef};
 use crate::{
     App, AppError,
     error::{Checker, checked},
@@ -170,18 +170,14 @@ pub async fn refresh_search_text(app: &App, user_id: i32) -> Result<(), AppError
 /// An expert page: listed experts of approved organisations are public;
 /// the person themself and staff also see an unlisted profile.
 pub async fn get_visible(app: &App, actor: &Actor, id: i32) -> Result<ExpertCard, AppError> {
-    let e = expert::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    let own = actor.user_id() == Some(e.user_id);
-    let orgs = approved_orgs(app).await?;
-    if !own && !actor.is_elevated() && (!e.listed || !orgs.contains_key(&e.org_id)) {
+    let (e, u) =
+        expert::Entity::find_by_id(id).find_also_related(user::Entity).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let u = u.ok_or(AppError::NotFound)?;
+    let o = organisation::Entity::find_by_id(e.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let public = e.listed && o.membership_status == kimppa_domain::MembershipStatus::Approved.key();
+    if !public && actor.user_id() != Some(e.user_id) && !actor.is_elevated() {
         return Err(AppError::NotFound);
     }
-    if let Some(card) = expert_cards(app, &orgs, &[id]).await?.pop() {
-        return Ok(card);
-    }
-    // Own or staff view of an expert whose organisation is not public.
-    let u = user::Entity::find_by_id(e.user_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    let o = organisation::Entity::find_by_id(e.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     Ok(ExpertCard { org: ProviderRef { slug: o.slug, name: o.name }, name: u.name, title: u.title, expert: e })
 }
 

@@ -21,25 +21,12 @@ fn id_in(payload: &str, key: &str) -> Option<i32> {
     serde_json::from_str::<serde_json::Value>(payload).ok()?.get(key)?.as_i64().map(|v| v as i32)
 }
 
-/// The latest change-log row, or 0.
-async fn last_change(app: &App) -> Result<i64, AppError> {
-    let last: Option<i32> = change_log::Entity::find()
-        .select_only()
-        .column(change_log::Column::Id)
-        .order_by_desc(change_log::Column::Id)
-        .limit(1)
-        .into_tuple()
-        .one(&app.db)
-        .await?;
-    Ok(last.unwrap_or(0) as i64)
-}
-
 /// Rebuilds the whole index from the database. `progress(kind, docs)` is
 /// told after each kind.
 pub async fn rebuild(app: &App, mut progress: impl FnMut(&str, usize)) -> Result<u64, AppError> {
     let _guard = app.search_lock.lock().await;
     // Changes after this point are picked up by the next catch-up.
-    let cursor = last_change(app).await?;
+    let cursor = crate::changelog::last_id(&app.db).await?;
     app.search.clear().map_err(AppError::internal)?;
     for kind in documents::KINDS {
         let docs = documents::load(app, kind, &documents::Which::All).await?;

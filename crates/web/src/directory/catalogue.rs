@@ -11,8 +11,7 @@ use kimppa_store::entities::organisation;
 
 /// The query as a URL query string (empty fields left out), with `?`.
 pub fn query_string(q: &CatalogueQuery) -> String {
-    let mut s = url::form_urlencoded::Serializer::new(String::new());
-    let fields = [
+    crate::query_string(&[
         ("q", &q.q),
         ("focus", &q.focus),
         ("offering", &q.offering),
@@ -22,15 +21,7 @@ pub fn query_string(q: &CatalogueQuery) -> String {
         ("language", &q.language),
         ("sort", &q.sort),
         ("page", &q.page),
-    ];
-    let mut any = false;
-    for (k, v) in fields {
-        if !v.trim().is_empty() {
-            s.append_pair(k, v.trim());
-            any = true;
-        }
-    }
-    if any { format!("?{}", s.finish()) } else { String::new() }
+    ])
 }
 
 /// A service's title in the page's language (Finnish when there is no English one).
