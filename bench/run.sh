@@ -64,16 +64,23 @@ grep -v '/search?' "$OUT/urls.txt" >"$OUT/urls-pages.txt"
 # Warm up every URL once.
 while read -r u; do curl -s -o /dev/null "http://127.0.0.1:$PORT$u"; done <"$OUT/urls.txt"
 
-run_wrk() { # name connections urls-file base-url
-  URLS="$3" wrk -t2 -c"$2" -d"${DURATION}s" --latency -s bench/urls.lua "$4" >"$OUT/wrk-$1.txt"
+run_wrk() { # name connections urls-file base-url [wrk options]
+  local name=$1 conns=$2 urls=$3 base=$4
+  shift 4
+  URLS="$urls" wrk -t2 -c"$conns" -d"${DURATION}s" --latency "$@" -s bench/urls.lua "$base" >"$OUT/wrk-$name.txt"
 }
 log "load: search, one client"
 URLS="$OUT/urls-search.txt" wrk -t1 -c1 -d"${DURATION}s" --latency -s bench/urls.lua "http://127.0.0.1:$PORT" >"$OUT/wrk-search-1.txt"
-log "load: catalogue and profile pages, 64 connections"
+log "load: catalogue and profile pages, 64 connections (anonymous visitors)"
 run_wrk pages-64 64 "$OUT/urls-pages.txt" "http://127.0.0.1:$PORT"
+# A session cookie bypasses the page memory: every request is rendered
+# (the cookie names no live session, so the pages are the anonymous ones).
+log "load: the same pages rendered for every request (session cookie), 64 connections"
+run_wrk pages-64-rendered 64 "$OUT/urls-pages.txt" "http://127.0.0.1:$PORT" -H "Cookie: kimppa_session=bench"
 log "load: the services catalogue page, 64 connections"
 echo "/fi/services" >"$OUT/urls-catalogue.txt"
 run_wrk catalogue-64 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT"
+run_wrk catalogue-64-rendered 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT" -H "Cookie: kimppa_session=bench"
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
 
 log "nginx serving the same catalogue page as a file"
@@ -105,11 +112,12 @@ rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
   echo
   printf '%-34s %9s %9s %9s %10s\n' scenario p50 p90 p99 req/s
-  for s in search-1 pages-64 catalogue-64 nginx-64; do
+  for s in search-1 pages-64 pages-64-rendered catalogue-64 catalogue-64-rendered nginx-64; do
     printf '%-34s %9s %9s %9s %10s\n' "$s" "$(pct "$s" 50%)" "$(pct "$s" 90%)" "$(pct "$s" 99%)" "$(rps "$s")"
   done
   echo
   awk -v a="$(rps catalogue-64)" -v b="$(rps nginx-64)" 'BEGIN { printf "catalogue page throughput vs nginx (same bytes): %.1f%%\n", 100 * a / b }'
+  awk -v a="$(rps catalogue-64-rendered)" -v b="$(rps nginx-64)" 'BEGIN { printf "  rendered for every request: %.1f%%\n", 100 * a / b }'
   echo "server peak RSS: $((RSS_KB / 1024)) MiB"
   echo
   cat "$OUT/search-sqlite.txt"

@@ -28,6 +28,26 @@ pub struct Config {
     pub email: EmailConfig,
     /// Folder of this node's search index; `memory` keeps it in memory.
     pub search_path: String,
+    /// This node's memory of public pages for anonymous visitors.
+    pub page_cache: PageCacheConfig,
+}
+
+/// See [`crate::pagecache`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PageCacheConfig {
+    /// Memory for remembered pages in MiB; 0 turns it off.
+    pub max_mib: u32,
+    /// How long, in milliseconds, a look at the change log is trusted: a
+    /// change made on another node shows to anonymous visitors of this node
+    /// within this time (writes through this node show at once).
+    pub freshness_ms: u64,
+}
+
+impl Default for PageCacheConfig {
+    fn default() -> Self {
+        PageCacheConfig { max_mib: 32, freshness_ms: 250 }
+    }
 }
 
 /// Where uploaded files go. `backend` picks the store; the S3 settings
@@ -104,6 +124,7 @@ impl Default for Config {
             files: FilesConfig::default(),
             email: EmailConfig { from: "Kimppa <noreply@kimppa.example.org>".into(), smtp_url: None },
             search_path: "data/search".into(),
+            page_cache: PageCacheConfig::default(),
         }
     }
 }

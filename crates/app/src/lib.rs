@@ -14,6 +14,7 @@ pub mod files;
 pub mod jobs;
 pub mod membership;
 pub mod organisations;
+pub mod pagecache;
 pub mod policy;
 pub mod search;
 pub mod tokens;
@@ -38,6 +39,8 @@ pub struct App {
     pub analytics: website::analytics::Analytics,
     /// This node's memory of the catalogues (see [`directory::catalogue`]).
     pub catalogue: directory::catalogue::CatalogueCache,
+    /// This node's memory of public pages (see [`pagecache`]).
+    pub pages: pagecache::PageCache,
     /// This node's search index (see [`search`]).
     pub search: Arc<kimppa_search::SearchIndex>,
     /// One catch-up or rebuild of the index at a time.
@@ -67,6 +70,10 @@ impl App {
             let fresh = opened == kimppa_search::Opened::Created || index.cursor().is_none();
             (index, fresh)
         };
+        let pages = pagecache::PageCache::new(
+            config.page_cache.max_mib as usize * 1024 * 1024,
+            std::time::Duration::from_millis(config.page_cache.freshness_ms),
+        );
         Ok(App {
             db,
             config: Arc::new(config),
@@ -75,6 +82,7 @@ impl App {
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             analytics: Default::default(),
             catalogue: Default::default(),
+            pages,
             search: Arc::new(index),
             search_lock: Arc::new(tokio::sync::Mutex::new(())),
             search_needs_rebuild: Arc::new(std::sync::atomic::AtomicBool::new(fresh)),

@@ -22,7 +22,7 @@ use std::sync::Mutex;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
-    FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+    FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::{
@@ -37,6 +37,14 @@ pub const DIMENSIONS: [&str; 5] = ["kind", "focus", "offering", "org_type", "mun
 pub const FUZZY_MIN_CHARS: usize = 5;
 /// Typo tolerance is tried when the words as typed find fewer results.
 const FUZZY_WHEN_FEWER: usize = 3;
+
+/// What [`SearchIndex::ranked`] found.
+struct Ranked {
+    text: Box<dyn Query>,
+    query: BooleanQuery,
+    top: Vec<(tantivy::Score, tantivy::DocAddress)>,
+    total: usize,
+}
 /// Stemmed words of at least this many letters are indexed by their endings.
 const COMPOUND_MIN_CHARS: usize = 7;
 /// The shortest ending indexed for compound parts.
@@ -136,7 +144,7 @@ fn schema() -> (Schema, Fields) {
         if stored { o.set_stored() } else { o }
     };
     let f = Fields {
-        key: b.add_text_field("key", STRING | STORED),
+        key: b.add_text_field("key", STRING | STORED | FAST),
         kind: b.add_text_field("kind", STRING | STORED),
         path: b.add_text_field("path", STORED),
         name: b.add_text_field("name", text("name", false)),
@@ -470,27 +478,79 @@ impl SearchIndex {
     }
 
     /// Searches: hits of the page asked, the total and counts per filter value.
-    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
-        let Some(mut text) = self.text_query(&q.text, false) else { return Ok(Results::default()) };
+    /// The best documents for `q` and how many match, with the text query
+    /// that found them; `None` when nothing can match.
+    /// `counted`: whether `total` must be the exact number of matches; when
+    /// not, it is exact only below the first page's size (enough to decide
+    /// on typo tolerance), and matching stops counting the rest.
+    fn ranked(&self, searcher: &tantivy::Searcher, q: &SearchQuery, counted: bool) -> Result<Option<Ranked>> {
+        let Some(text) = self.text_query(&q.text, false) else { return Ok(None) };
         if q.visibility.is_empty() {
-            return Ok(Results::default());
+            return Ok(None);
         }
-        let searcher = self.reader.searcher();
-        let mut query = self.full_query(&*text, q, None);
         let limit = q.limit.clamp(1, 100);
-        let collector = (TopDocs::with_limit(limit).and_offset(q.offset).order_by_score(), Count);
-        let (mut top, mut total) = searcher.search(&query, &collector)?;
+        let counted = counted || q.offset > 0;
+        let run = |query: &BooleanQuery| -> Result<(Vec<(tantivy::Score, tantivy::DocAddress)>, usize)> {
+            let top = TopDocs::with_limit(limit).and_offset(q.offset).order_by_score();
+            Ok(if counted {
+                searcher.search(query, &(top, Count))?
+            } else {
+                let hits = searcher.search(query, &top)?;
+                let n = hits.len();
+                (hits, n)
+            })
+        };
+        let query = self.full_query(&*text, q, None);
+        let (top, total) = run(&query)?;
+        let mut r = Ranked { text, query, top, total };
         // Typos are forgiven when the words as typed find (almost) nothing:
         // fuzzy matching is the costly part, so common queries skip it.
-        if total < FUZZY_WHEN_FEWER
+        if r.total < FUZZY_WHEN_FEWER
             && let Some(fuzzy) = self.text_query(&q.text, true)
         {
             let fuzzy_query = self.full_query(&*fuzzy, q, None);
-            let (fuzzy_top, fuzzy_total) = searcher.search(&fuzzy_query, &collector)?;
-            if fuzzy_total > total {
-                (text, query, top, total) = (fuzzy, fuzzy_query, fuzzy_top, fuzzy_total);
+            let (top, total) = run(&fuzzy_query)?;
+            if total > r.total {
+                r = Ranked { text: fuzzy, query: fuzzy_query, top, total };
             }
         }
+        Ok(Some(r))
+    }
+
+    /// Keys and scores of the best documents for `q`, ranked exactly as
+    /// [`SearchIndex::search`] ranks them but without counts, facets or
+    /// snippets: for callers that only need which documents match.
+    pub fn keys(&self, q: &SearchQuery) -> Result<Vec<(String, f32)>> {
+        let searcher = self.reader.searcher();
+        let Some(r) = self.ranked(&searcher, q, false)? else { return Ok(vec![]) };
+        let mut out = Vec::with_capacity(r.top.len());
+        let mut key = String::new();
+        let mut columns: HashMap<u32, tantivy::columnar::StrColumn> = HashMap::new();
+        for (score, addr) in r.top {
+            let column = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => e.insert(
+                    searcher
+                        .segment_reader(addr.segment_ord)
+                        .fast_fields()
+                        .str("key")?
+                        .ok_or_else(|| tantivy::TantivyError::SchemaError("key is not a fast field".into()))?,
+                ),
+            };
+            key.clear();
+            if let Some(ord) = column.term_ords(addr.doc_id).next() {
+                column.ord_to_str(ord, &mut key)?;
+            }
+            out.push((key.clone(), score));
+        }
+        Ok(out)
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Results> {
+        let searcher = self.reader.searcher();
+        let Some(Ranked { text, query, top, total }) = self.ranked(&searcher, q, true)? else {
+            return Ok(Results::default());
+        };
         // Counts: one pass for the dimensions without a chosen value, one
         // more per chosen dimension (its own filter left out).
         let chosen: Vec<&str> = q.filters.iter().map(|(d, _)| d.as_str()).collect();
@@ -745,6 +805,34 @@ mod tests {
         assert!(i.suggest("salai", "fi", &["public".into()], 5).unwrap().is_empty());
         assert_eq!(i.suggest("salai", "fi", &["user:7".into()], 5).unwrap().len(), 1);
         assert!(i.search(&q(&[])).unwrap().hits.is_empty(), "no tokens, nothing");
+        // The ranking-only answer honours visibility the same way.
+        let only = |vis: &[&str]| i.keys(&q(vis)).unwrap().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
+        assert_eq!(only(&["public"]), vec!["service:1"]);
+        assert_eq!(only(&["public", "user:7"]).len(), 2);
+        assert!(only(&[]).is_empty());
+    }
+
+    #[test]
+    fn keys_rank_like_search() {
+        let i = index(&[
+            doc("org:1", "Kiertoneuvo Oy", "Kiertotalouden neuvontaa. Kiertoneuvo kiertoneuvo kiertoneuvo."),
+            doc("org:2", "Kiertoneuvo", "Neuvontaa."),
+            doc("service:3", "Muovipakkausten kierrätys", "Kierrätämme muovipakkauksia."),
+            doc("service:4", "Kierrätyskonsultointi", "Neuvomme kierrätyksessä."),
+        ]);
+        for text in ["kiertoneuvo", "kierrätykseen", "pakkaus", "kiertonevo"] {
+            let q = SearchQuery {
+                text: text.into(),
+                lang: "fi".into(),
+                visibility: vec!["public".into()],
+                limit: 10,
+                ..Default::default()
+            };
+            let from_search: Vec<String> = i.search(&q).unwrap().hits.into_iter().map(|h| h.key).collect();
+            let from_keys: Vec<String> = i.keys(&q).unwrap().into_iter().map(|(k, _)| k).collect();
+            assert!(!from_keys.is_empty(), "{text} finds something");
+            assert_eq!(from_keys, from_search, "{text}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use axum::{
     http::{HeaderMap, header},
     response::{IntoResponse, Redirect, Response},
 };
-use kimppa_app::organisations::{self, ListFilter};
+use kimppa_app::organisations;
 
 /// `/` → `/fi/` or `/en/` by `Accept-Language`.
 pub async fn root_redirect(headers: HeaderMap) -> Response {
@@ -34,16 +34,13 @@ pub async fn not_found(_s: State<AppState>) -> WebError {
 #[template(path = "home.html")]
 struct HomePage {
     p: Page,
-    member_count: usize,
+    member_count: u64,
     newest: Vec<kimppa_store::entities::organisation::Model>,
     news: Vec<crate::website::NewsItem>,
 }
 
 pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
-    let mut orgs = organisations::list_public(ctx.app(), &ListFilter::default()).await?;
-    let member_count = orgs.len();
-    orgs.sort_by_key(|o| std::cmp::Reverse(o.updated_at));
-    orgs.truncate(6);
+    let (member_count, orgs) = organisations::newest_public(ctx.app(), 6).await?;
     let mut p = ctx.page("home-title").await;
     p.set_json_ld(serde_json::json!({
         "@context": "https://schema.org",

@@ -107,6 +107,7 @@ pub fn router(app: App) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_errors))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::page_cache))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(axum::middleware::from_fn(middleware::track_metrics))
         .layer(axum::middleware::from_fn_with_state(state.clone(), website::track::count_views))

@@ -1,4 +1,5 @@
-//! Cross-cutting layers: security headers, CSRF, request metrics.
+//! Cross-cutting layers: security headers, CSRF, request metrics, the
+//! page memory for anonymous visitors.
 
 use crate::{AppState, ctx::SESSION_CSRF};
 use axum::{
@@ -103,6 +104,94 @@ fn route_label(path: &str) -> String {
         [first, ..] => format!("/{first}"),
         [] => "/".into(),
     }
+}
+
+/// Public pages anonymous visitors may be served from this node's page
+/// memory (after the language prefix). Everything else is always rendered.
+const REMEMBERED_PAGES: &[&str] =
+    &["/organisations", "/services", "/experts", "/pages/", "/news", "/glossary", "/clusters", "/faq"];
+
+/// Serves public pages to visitors without a session from this node's
+/// memory ([`kimppa_app::pagecache`]) and forgets them after every write
+/// through this node. Sits outside the session layer, so a remembered page
+/// costs no database work; inside the view counter and metrics, so those
+/// still see every request.
+pub async fn page_cache(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let cache = state.app.pages.clone();
+    if !cache.enabled() {
+        return next.run(req).await;
+    }
+    if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        let response = next.run(req).await;
+        if response.status().as_u16() < 400 {
+            cache.invalidate();
+        }
+        return response;
+    }
+    if req.method() != Method::GET || !rememberable(&req) {
+        return next.run(req).await;
+    }
+    let key = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_string();
+    let Some(generation) = cache.refresh(&state.app.db).await else {
+        return next.run(req).await;
+    };
+    if let Some(page) = cache.get(&key) {
+        let mut r = Response::new(Body::from(page.body.clone()));
+        for (k, v) in &page.headers {
+            if let (Ok(k), Ok(v)) = (header::HeaderName::try_from(k.as_str()), HeaderValue::try_from(v.as_str())) {
+                r.headers_mut().append(k, v);
+            }
+        }
+        r.headers_mut().insert("x-kimppa-cache", HeaderValue::from_static("hit"));
+        return r;
+    }
+    let response = next.run(req).await;
+    let html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/html"));
+    let small =
+        axum::body::HttpBody::size_hint(response.body()).exact().is_some_and(|n| n as usize <= cache.max_page_bytes());
+    if response.status() != StatusCode::OK
+        || !html
+        || !small
+        || response.headers().contains_key(header::SET_COOKIE)
+        || response.headers().contains_key(header::CACHE_CONTROL)
+    {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, cache.max_page_bytes()).await {
+        Ok(b) => b,
+        Err(e) => return crate::errors::WebError(AppError::internal(format!("page body: {e}"))).into_response(),
+    };
+    let headers = parts
+        .headers
+        .iter()
+        .filter(|(k, _)| *k != header::CONTENT_LENGTH && *k != header::DATE)
+        .filter_map(|(k, v)| Some((k.as_str().to_string(), v.to_str().ok()?.to_string())))
+        .collect();
+    cache.put(generation, key, kimppa_app::pagecache::CachedPage { headers, body: bytes.clone() });
+    let mut r = Response::from_parts(parts, Body::from(bytes));
+    r.headers_mut().insert("x-kimppa-cache", HeaderValue::from_static("miss"));
+    r
+}
+
+/// A GET of a public page by a visitor who has no session cookie.
+fn rememberable(req: &Request) -> bool {
+    let path = req.uri().path();
+    let Some(rest) = path.strip_prefix("/fi").or_else(|| path.strip_prefix("/en")) else {
+        return false;
+    };
+    let public = rest == "/" || REMEMBERED_PAGES.iter().any(|p| rest.starts_with(p));
+    let has_session = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.contains("kimppa_session="));
+    public && !has_session
 }
 
 #[cfg(test)]

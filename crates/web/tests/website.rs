@@ -483,3 +483,76 @@ async fn orchestrators_edit_news_glossary_faq_and_clusters(b: kimppa_store::test
 }
 
 both_backends!(orchestrators_edit_news_glossary_faq_and_clusters);
+
+/// Anonymous visitors get public pages from the node's page memory; a
+/// write through the node, or a change seen in the change log, renders
+/// them again; visitors with a session always get a fresh render.
+async fn anonymous_pages_are_remembered_until_a_change(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let o = elevated(&orch);
+    website::pages::save(&t.app, &o, None, &page_form("muisti", "published", "Ensimmäinen versio")).await.unwrap();
+    let mut anon = t.client();
+    let first = anon.get("/fi/pages/muisti").await;
+    assert_eq!((first.status, first.header("x-kimppa-cache").as_str()), (StatusCode::OK, "miss"));
+    let again = anon.get("/fi/pages/muisti").await;
+    assert_eq!(again.header("x-kimppa-cache"), "hit");
+    assert_eq!(again.body, first.body);
+    assert!(again.body.contains("Ensimmäinen versio"));
+    // Security headers come with remembered pages too.
+    assert!(again.header("content-security-policy").contains("default-src 'self'"));
+    assert!(again.header("content-type").starts_with("text/html"));
+    assert!(anon.cookie.is_none(), "no session for anonymous readers");
+
+    // A signed-in reader is never served from memory.
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    let own = oc.get("/fi/pages/muisti").await;
+    assert_eq!(own.header("x-kimppa-cache"), "");
+    assert!(own.body.contains(&orch.name));
+
+    // A write through this node shows at once.
+    oc.get("/fi/admin/pages/muisti/edit").await;
+    let edit = [
+        ("slug", "muisti"),
+        ("title_fi", "Otsikko muisti"),
+        ("title_en", "Title muisti"),
+        ("summary_fi", "Tiivistelmä"),
+        ("summary_en", "Summary"),
+        ("body_fi", "Toinen versio"),
+        ("body_en", "Second version"),
+        ("status", "published"),
+        ("nav_order", "0"),
+    ];
+    assert_eq!(oc.post("/fi/admin/pages/muisti/edit", &edit).await.status, StatusCode::SEE_OTHER);
+    let after = anon.get("/fi/pages/muisti").await;
+    assert_eq!(after.header("x-kimppa-cache"), "miss");
+    assert!(after.body.contains("Toinen versio"));
+    assert_eq!(anon.get("/fi/pages/muisti").await.header("x-kimppa-cache"), "hit");
+
+    // Unpublishing takes the page away for anonymous readers too.
+    website::pages::save(&t.app, &o, Some("muisti"), &page_form("muisti", "draft", "Luonnos")).await.unwrap();
+    assert_eq!(anon.get("/fi/pages/muisti").await.status, StatusCode::NOT_FOUND);
+
+    // Another node trusts its look at the change log for `freshness_ms`,
+    // then renders again.
+    let mut config = common::test_config(String::new());
+    config.page_cache.freshness_ms = 400;
+    let node2 = kimppa_app::App::with_db(config, t.app.db.clone()).unwrap();
+    let mut anon2 = common::Client { router: kimppa_web::router(node2), cookie: None, csrf: None };
+    website::pages::save(&t.app, &o, Some("muisti"), &page_form("muisti", "published", "Kolmas versio")).await.unwrap();
+    assert!(anon2.get("/fi/pages/muisti").await.body.contains("Kolmas versio"));
+    website::pages::save(&t.app, &o, Some("muisti"), &page_form("muisti", "published", "Neljäs versio")).await.unwrap();
+    let stale = anon2.get("/fi/pages/muisti").await;
+    if stale.header("x-kimppa-cache") == "hit" {
+        assert!(stale.body.contains("Kolmas versio"));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(450)).await;
+    let fresh = anon2.get("/fi/pages/muisti").await;
+    assert_eq!(fresh.header("x-kimppa-cache"), "miss");
+    assert!(fresh.body.contains("Neljäs versio"));
+
+    // Search pages are not remembered (every search is counted).
+    assert_eq!(anon.get("/fi/search?q=muisti").await.header("x-kimppa-cache"), "");
+}
+
+both_backends!(anonymous_pages_are_remembered_until_a_change);

@@ -1,15 +1,16 @@
 //! The three catalogues — organisations, services, experts — with filters,
 //! counts per filter value, sorting and paging.
 //!
-//! Each listing does a fixed number of queries whatever the data size: the
-//! text filter runs in SQL over a lowercased `search_text` column and
-//! returns only the columns the filters need; the filters, the counts and
-//! the ordering are then computed in memory, and one more query loads the
-//! full rows of the page shown.
+//! Each node keeps slim candidates per catalogue (id, sort key, date,
+//! interned filter values and the lowercased `search_text`) until the change
+//! log moves; a listing filters, counts and orders them in memory, and one
+//! more query loads the full rows of the page shown. So a listing does a
+//! fixed number of queries whatever the data size.
 
 use super::{list, sort_key, words};
 use crate::{App, AppError, error::Checker};
 use chrono::{DateTime, Utc};
+use futures::TryStreamExt;
 use kimppa_domain::{FocusArea, Language, MembershipStatus, OfferingType, OrgType, Region, ServiceStatus};
 use kimppa_store::entities::{expert, organisation, service, service_provider, user};
 use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QuerySelect, RelationTrait};
@@ -32,10 +33,6 @@ pub enum Dim {
 
 impl Dim {
     pub const ALL: [Dim; 6] = [Dim::Focus, Dim::Offering, Dim::OrgType, Dim::Municipality, Dim::Region, Dim::Language];
-
-    fn index(self) -> usize {
-        self as usize
-    }
 
     /// The query parameter (and form field) of the dimension.
     pub fn param(self) -> &'static str {
@@ -188,6 +185,37 @@ impl CatalogueQuery {
     }
 }
 
+/// Filter values (enum keys, municipality names) are few however many
+/// candidates there are: each is kept once for the process and candidates
+/// hold its number, which keeps the catalogue memory small.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Arc<str>, u32>,
+    names: Vec<Arc<str>>,
+}
+
+static VALUES: std::sync::LazyLock<std::sync::RwLock<Interner>> = std::sync::LazyLock::new(Default::default);
+
+fn intern(v: &str) -> u32 {
+    if let Some(id) = value_id(v) {
+        return id;
+    }
+    let mut i = VALUES.write().unwrap_or_else(|p| p.into_inner());
+    if let Some(id) = i.ids.get(v) {
+        return *id;
+    }
+    let id = i.names.len() as u32;
+    let name: Arc<str> = Arc::from(v);
+    i.names.push(name.clone());
+    i.ids.insert(name, id);
+    id
+}
+
+/// The number of a value, if any candidate ever had it.
+fn value_id(v: &str) -> Option<u32> {
+    VALUES.read().unwrap_or_else(|p| p.into_inner()).ids.get(v).copied()
+}
+
 /// One candidate for a listing: its id, what it is ordered by, and its
 /// values per dimension.
 #[derive(Debug, Clone)]
@@ -195,26 +223,26 @@ pub struct Doc {
     pub id: i32,
     pub name: String,
     pub newest: Option<DateTime<Utc>>,
-    pub values: [Vec<String>; 6],
+    values: Vec<(Dim, u32)>,
 }
 
 impl Doc {
     pub fn new(id: i32, name: &str, newest: Option<DateTime<Utc>>) -> Doc {
-        Doc { id, name: sort_key(name), newest, values: Default::default() }
+        Doc { id, name: sort_key(name), newest, values: Vec::new() }
     }
 
-    pub fn set(&mut self, d: Dim, values: impl IntoIterator<Item = impl Into<String>>) {
-        let slot = &mut self.values[d.index()];
+    pub fn set(&mut self, d: Dim, values: impl IntoIterator<Item = impl AsRef<str>>) {
         for v in values {
-            let v = v.into();
-            if !slot.contains(&v) {
-                slot.push(v);
+            let v = (d, intern(v.as_ref()));
+            if !self.values.contains(&v) {
+                self.values.push(v);
             }
         }
+        self.values.shrink_to_fit();
     }
 
-    fn has(&self, d: Dim, v: &str) -> bool {
-        self.values[d.index()].iter().any(|x| x == v)
+    fn has(&self, d: Dim, id: Option<u32>) -> bool {
+        id.is_some_and(|id| self.values.contains(&(d, id)))
     }
 }
 
@@ -252,22 +280,30 @@ pub fn select<'a>(
     page_size: usize,
 ) -> Listing {
     let mut docs: Vec<&Doc> = docs.into_iter().collect();
-    let chosen: Vec<(Dim, String)> = dims.iter().filter_map(|d| q.selected(*d).map(|v| (*d, v))).collect();
-    let matches_except = |doc: &Doc, skip: Option<Dim>| chosen.iter().all(|(d, v)| Some(*d) == skip || doc.has(*d, v));
+    // A chosen value no candidate ever had matches nothing.
+    let chosen: Vec<(Dim, Option<u32>)> =
+        dims.iter().filter_map(|d| q.selected(*d).map(|v| (*d, value_id(&v)))).collect();
+    let matches_except = |doc: &Doc, skip: Option<Dim>| chosen.iter().all(|(d, v)| Some(*d) == skip || doc.has(*d, *v));
     let facets = dims
         .iter()
         .map(|&dim| {
-            let mut counts: HashMap<&str, usize> = HashMap::new();
+            let mut by_id: HashMap<u32, usize> = HashMap::new();
             for doc in docs.iter().filter(|doc| matches_except(doc, Some(dim))) {
-                for v in &doc.values[dim.index()] {
-                    *counts.entry(v.as_str()).or_default() += 1;
+                for (d, v) in &doc.values {
+                    if *d == dim {
+                        *by_id.entry(*v).or_default() += 1;
+                    }
                 }
             }
+            let counts: HashMap<String, usize> = {
+                let names = &VALUES.read().unwrap_or_else(|p| p.into_inner()).names;
+                by_id.into_iter().filter_map(|(id, n)| Some((names.get(id as usize)?.to_string(), n))).collect()
+            };
             let selected = q.selected(dim);
             let keys: Vec<String> = match dim.known() {
                 Some(known) => known.into_iter().map(str::to_string).collect(),
                 None => {
-                    let mut k: Vec<String> = counts.keys().map(|s| s.to_string()).collect();
+                    let mut k: Vec<String> = counts.keys().cloned().collect();
                     if let Some(s) = &selected
                         && !k.contains(s)
                     {
@@ -369,7 +405,8 @@ pub struct ExpertCard {
 pub type OrgFacts = HashMap<i32, (String, String, String, String)>;
 
 /// Candidates of one catalogue with their lowercased text.
-type Candidates = Vec<(Doc, String)>;
+/// Candidates with their lowercased search text.
+type Candidates = Vec<(Doc, Box<str>)>;
 
 /// This node's memory of the catalogues: the candidates of each catalogue
 /// and the listings already computed, valid while the change log stays
@@ -426,7 +463,7 @@ async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<
     let docs: Candidates = match kind {
         Kind::Organisations => {
             type Row = (i32, String, String, String, String, String, DateTime<Utc>, String);
-            let rows: Vec<Row> = organisation::Entity::find()
+            let mut rows = organisation::Entity::find()
                 .select_only()
                 .columns([
                     organisation::Column::Id,
@@ -439,24 +476,28 @@ async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<
                     organisation::Column::SearchText,
                 ])
                 .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
-                .into_tuple()
-                .all(&app.db)
+                .into_tuple::<Row>()
+                .stream(&app.db)
                 .await?;
-            rows.into_iter()
-                .map(|(id, name, org_type, municipality, focus, offering, created, text)| {
-                    let mut d = Doc::new(id, &name, Some(created));
-                    d.set(Dim::OrgType, [org_type]);
-                    d.set(Dim::Municipality, [municipality]);
-                    d.set(Dim::Focus, list(&focus));
-                    d.set(Dim::Offering, list(&offering));
-                    (d, text)
-                })
-                .collect()
+            let mut docs = Vec::new();
+            while let Some((id, name, org_type, municipality, focus, offering, created, text)) = rows.try_next().await?
+            {
+                let mut d = Doc::new(id, &name, Some(created));
+                d.set(Dim::OrgType, [org_type]);
+                d.set(Dim::Municipality, [municipality]);
+                d.set(Dim::Focus, list(&focus));
+                d.set(Dim::Offering, list(&offering));
+                docs.push((d, text.into_boxed_str()));
+            }
+            docs.shrink_to_fit();
+            docs
         }
         Kind::Services => {
             let co = cached_co(app, v).await?;
             type Row = (i32, i32, String, String, String, String, String, String, Option<DateTime<Utc>>, String);
-            let rows: Vec<Row> = service::Entity::find()
+            // Streamed: the rows of a large catalogue are never all in memory
+            // at once, only the slim candidates made of them.
+            let mut rows = service::Entity::find()
                 .select_only()
                 .columns([
                     service::Column::Id,
@@ -471,32 +512,35 @@ async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<
                     service::Column::SearchText,
                 ])
                 .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
-                .into_tuple()
-                .all(&app.db)
+                .into_tuple::<Row>()
+                .stream(&app.db)
                 .await?;
-            rows.into_iter()
-                .filter_map(|(id, owner, title_fi, title_en, offering, focus, regions, languages, published, text)| {
-                    let (_, _, owner_type, _) = orgs.get(&owner)?;
-                    let title = if en && !title_en.is_empty() { title_en } else { title_fi };
-                    let mut d = Doc::new(id, &title, published);
-                    d.set(Dim::Offering, [offering]);
-                    d.set(Dim::Focus, list(&focus));
-                    d.set(Dim::OrgType, [owner_type.clone()]);
-                    for other in co.get(&id).into_iter().flatten() {
-                        if let Some((_, _, t, _)) = orgs.get(other) {
-                            d.set(Dim::OrgType, [t.clone()]);
-                        }
+            let mut docs = Vec::new();
+            while let Some((id, owner, title_fi, title_en, offering, focus, regions, languages, published, text)) =
+                rows.try_next().await?
+            {
+                let Some((_, _, owner_type, _)) = orgs.get(&owner) else { continue };
+                let title = if en && !title_en.is_empty() { title_en } else { title_fi };
+                let mut d = Doc::new(id, &title, published);
+                d.set(Dim::Offering, [offering]);
+                d.set(Dim::Focus, list(&focus));
+                d.set(Dim::OrgType, [owner_type.clone()]);
+                for other in co.get(&id).into_iter().flatten() {
+                    if let Some((_, _, t, _)) = orgs.get(other) {
+                        d.set(Dim::OrgType, [t.clone()]);
                     }
-                    let served = Region::parse_list(list(&regions)).unwrap_or_default();
-                    d.set(Dim::Region, Region::ALL.iter().filter(|r| Region::covers(&served, **r)).map(|r| r.key()));
-                    d.set(Dim::Language, list(&languages));
-                    Some((d, text))
-                })
-                .collect()
+                }
+                let served = Region::parse_list(list(&regions)).unwrap_or_default();
+                d.set(Dim::Region, Region::ALL.iter().filter(|r| Region::covers(&served, **r)).map(|r| r.key()));
+                d.set(Dim::Language, list(&languages));
+                docs.push((d, text.into_boxed_str()));
+            }
+            docs.shrink_to_fit();
+            docs
         }
         Kind::Experts => {
             type Row = (i32, i32, String, String, String, DateTime<Utc>, String);
-            let rows: Vec<Row> = expert::Entity::find()
+            let mut rows = expert::Entity::find()
                 .select_only()
                 .columns([
                     expert::Column::Id,
@@ -509,20 +553,21 @@ async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<
                 .column(expert::Column::SearchText)
                 .join(JoinType::InnerJoin, expert::Relation::User.def())
                 .filter(expert::Column::Listed.eq(true))
-                .into_tuple()
-                .all(&app.db)
+                .into_tuple::<Row>()
+                .stream(&app.db)
                 .await?;
-            rows.into_iter()
-                .filter_map(|(id, org_id, languages, focus, name, created, text)| {
-                    let (_, _, org_type, municipality) = orgs.get(&org_id)?;
-                    let mut d = Doc::new(id, &name, Some(created));
-                    d.set(Dim::Focus, list(&focus));
-                    d.set(Dim::Language, list(&languages));
-                    d.set(Dim::OrgType, [org_type.clone()]);
-                    d.set(Dim::Municipality, [municipality.clone()]);
-                    Some((d, text))
-                })
-                .collect()
+            let mut docs = Vec::new();
+            while let Some((id, org_id, languages, focus, name, created, text)) = rows.try_next().await? {
+                let Some((_, _, org_type, municipality)) = orgs.get(&org_id) else { continue };
+                let mut d = Doc::new(id, &name, Some(created));
+                d.set(Dim::Focus, list(&focus));
+                d.set(Dim::Language, list(&languages));
+                d.set(Dim::OrgType, [org_type.clone()]);
+                d.set(Dim::Municipality, [municipality.clone()]);
+                docs.push((d, text.into_boxed_str()));
+            }
+            docs.shrink_to_fit();
+            docs
         }
     };
     let docs = Arc::new(docs);

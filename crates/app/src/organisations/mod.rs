@@ -245,6 +245,22 @@ impl ListFilter {
 }
 
 /// Approved member organisations, by name, filtered. One query.
+/// How many approved members there are, and the `n` most recently
+/// updated of them (for the home page): two small queries.
+pub async fn newest_public(app: &App, n: u64) -> Result<(u64, Vec<organisation::Model>), AppError> {
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let approved = organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
+    let count = approved.clone().count(&app.db).await?;
+    let newest = approved
+        .order_by_desc(organisation::Column::UpdatedAt)
+        .order_by_asc(organisation::Column::Id)
+        .limit(n)
+        .all(&app.db)
+        .await?;
+    Ok((count, newest))
+}
+
 pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::Model>, AppError> {
     let mut q = organisation::Entity::find()
         .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))

@@ -62,6 +62,9 @@ pub fn test_config(database_url: String) -> Config {
         files: kimppa_app::config::FilesConfig::memory(),
         demo_on_empty: false,
         search_path: "memory".into(),
+        // Look at the change log on every request: tests change data
+        // directly and expect the next page to show it.
+        page_cache: kimppa_app::config::PageCacheConfig { freshness_ms: 0, ..Default::default() },
         ..Config::default()
     }
 }
