@@ -11,6 +11,7 @@ pub mod directory;
 pub mod email;
 pub mod error;
 pub mod files;
+pub mod forum;
 pub mod jobs;
 pub mod membership;
 pub mod organisations;

@@ -70,6 +70,12 @@ pub enum Action {
     ManageDirectory,
     /// Configure outgoing webhooks and read their delivery log.
     ManageWebhooks,
+    /// Start threads and reply in the forum.
+    PostInForum,
+    /// Close or open a thread and invite participants: its author, or staff.
+    ManageForumThread {
+        owner: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,7 +131,14 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         | InviteToOrganisation { my_role }
         | ManageServices { my_role }
         | ViewOrganisationLeads { my_role } => org_admin_or_elevated(my_role),
-        SendContactRequest => Decision::Allow,
+        SendContactRequest | PostInForum => Decision::Allow,
+        ManageForumThread { owner } => {
+            if owner {
+                Decision::Allow
+            } else {
+                elevated()
+            }
+        }
         ApplyForMembership { my_role } => {
             if my_role == Some(OrgRole::Admin) {
                 Decision::Allow

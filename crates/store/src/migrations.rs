@@ -8,6 +8,7 @@ mod m0001_foundation;
 mod m0002_website;
 mod m0003_news_image_alt;
 mod m0004_directory;
+mod m0005_forum;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_website::Migration),
             Box::new(m0003_news_image_alt::Migration),
             Box::new(m0004_directory::Migration),
+            Box::new(m0005_forum::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod directory;
 pub mod errors;
 pub mod extract;
 pub mod forms;
+pub mod forum;
 pub mod home;
 pub mod i18n;
 pub mod middleware;
@@ -91,6 +92,7 @@ pub fn router(app: App) -> Router {
         .merge(accounts::routes())
         .merge(organisations::routes())
         .merge(directory::routes())
+        .merge(forum::routes())
         .merge(website::routes())
         .nest("/admin", admin::routes().merge(website::admin_routes()).merge(directory::admin_routes()));
     Router::new()

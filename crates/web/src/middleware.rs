@@ -109,7 +109,7 @@ fn route_label(path: &str) -> String {
 /// Public pages anonymous visitors may be served from this node's page
 /// memory (after the language prefix). Everything else is always rendered.
 const REMEMBERED_PAGES: &[&str] =
-    &["/organisations", "/services", "/experts", "/pages/", "/news", "/glossary", "/clusters", "/faq"];
+    &["/organisations", "/services", "/experts", "/pages/", "/news", "/glossary", "/clusters", "/faq", "/forum"];
 
 /// Serves public pages to visitors without a session from this node's
 /// memory ([`kimppa_app::pagecache`]) and forgets them after every write

@@ -197,7 +197,7 @@ fn api_lang(s: &str) -> &'static str {
     params(
         ("q" = String, Query, description = "Words; inflected Finnish forms, parts of compound words and one typo in longer words match"),
         ("lang" = Option<String>, Query, description = "fi (default) or en: the language of titles, snippets and paths"),
-        ("kind" = Option<String>, Query, description = "organisation, service, expert, page, news, term or faq"),
+        ("kind" = Option<String>, Query, description = "organisation, service, expert, page, news, term, faq or thread"),
         ("focus" = Option<String>, Query, description = "Focus area key"),
         ("offering" = Option<String>, Query, description = "Offering type key"),
         ("org_type" = Option<String>, Query, description = "Organisation type key"),

@@ -93,6 +93,35 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     .await
     .unwrap();
 
+    use kimppa_store::sea_orm::{ActiveModelTrait, Set};
+    kimppa_store::entities::forum_category::ActiveModel {
+        slug: Set("keskustelu".into()),
+        name_fi: Set("Keskustelu".into()),
+        name_en: Set("Discussion".into()),
+        description_fi: Set(String::new()),
+        description_en: Set(String::new()),
+        position: Set(1),
+        created_at: Set(kimppa_app::now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    let closed_thread = kimppa_app::forum::create(
+        &t.app,
+        &admin_actor,
+        &kimppa_app::forum::ThreadForm {
+            category: "keskustelu".into(),
+            title: "Suljettu ketju".into(),
+            body: "Vain kutsutuille.".into(),
+            closed: Some("on".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let ct = closed_thread.id;
+
     let mut clients: Vec<Client> = vec![
         t.client(),
         t.login(&person, None).await,
@@ -249,6 +278,27 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ("GET", "/fi/experts/999999".into(), vec![], [NotFound; 7]),
         ("GET", "/fi/account/expert".into(), vec![], logged_in),
         ("POST", "/fi/account/expert".into(), vec![("org", "")], logged_in),
+        ("GET", "/fi/forum".into(), vec![], everyone),
+        ("GET", "/fi/forum/categories/keskustelu".into(), vec![], everyone),
+        ("GET", "/fi/forum/categories/keskustelu/rss.xml".into(), vec![], everyone),
+        ("GET", "/fi/forum/categories/ei-ole".into(), vec![], [NotFound; 7]),
+        ("GET", "/fi/forum/new".into(), vec![], logged_in),
+        ("POST", "/fi/forum/new".into(), vec![("title", "")], logged_in),
+        ("GET", format!("/fi/forum/threads/{ct}"), vec![], [NotFound, NotFound, NotFound, Ok, NotFound, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/forum/threads/{ct}/reply"),
+            vec![("body", "")],
+            [Login, NotFound, NotFound, Ok, NotFound, Ok, Ok],
+        ),
+        (
+            "POST",
+            format!("/fi/forum/threads/{ct}/invite"),
+            vec![("who", "")],
+            [NotFound, NotFound, NotFound, Ok, NotFound, Ok, Ok],
+        ),
+        ("GET", "/api/v1/forum/threads".into(), vec![], everyone),
+        ("GET", format!("/api/v1/forum/threads/{ct}"), vec![], [NotFound; 7]),
         ("GET", "/fi/inbox".into(), vec![], logged_in),
         ("GET", format!("/fi/inbox/{}", lead.id), vec![], [Login, Ok, NotFound, Ok, NotFound, Ok, Ok]),
         (

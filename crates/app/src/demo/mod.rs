@@ -4,6 +4,7 @@
 
 mod content;
 mod directory;
+mod forum;
 
 use crate::{
     App, AppError, accounts, membership,
@@ -63,6 +64,7 @@ pub struct Loaded {
     pub people: usize,
     pub services: usize,
     pub experts: usize,
+    pub threads: usize,
 }
 
 /// True when the database has no users yet.
@@ -172,11 +174,12 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     }
     content::load(&tx, Some(orchestrator.id)).await?;
     let (services, experts) = directory::load(&tx, &dir, &orgs, &by_email).await?;
+    let threads = forum::load(&tx, &by_email, &orgs, (ORCHESTRATOR_EMAIL, orchestrator.id)).await?;
     for kind in crate::search::documents::KINDS {
         crate::search::touch_all(&tx, kind).await?;
     }
     tx.commit().await?;
-    Ok(Loaded { organisations: data.organisations.len(), people, services, experts })
+    Ok(Loaded { organisations: data.organisations.len(), people, services, experts, threads })
 }
 
 async fn set_title<C: sea_orm::ConnectionTrait>(conn: &C, user_id: i32, title: &str) -> Result<(), AppError> {

@@ -284,6 +284,28 @@ pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::
         .collect())
 }
 
+/// Email addresses of every member of an organisation.
+pub async fn member_emails(app: &App, org_id: i32) -> Result<Vec<String>, AppError> {
+    use sea_orm::QuerySelect;
+    let ids: Vec<i32> = org_member::Entity::find()
+        .select_only()
+        .column(org_member::Column::UserId)
+        .filter(org_member::Column::OrgId.eq(org_id))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(user::Entity::find()
+        .select_only()
+        .column(user::Column::Email)
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(&app.db)
+        .await?)
+}
+
 /// The organisation ids where the user is a member, with roles.
 pub async fn memberships_of(app: &App, user_id: i32) -> Result<Vec<(organisation::Model, OrgRole)>, AppError> {
     let rows = org_member::Entity::find().filter(org_member::Column::UserId.eq(user_id)).all(&app.db).await?;

@@ -7,12 +7,15 @@
 use crate::{App, AppError, directory, policy::Actor, website};
 use kimppa_domain::{MembershipStatus, ServiceStatus};
 use kimppa_search::Doc;
-use kimppa_store::entities::{expert, faq_item, glossary_term, organisation, service, service_provider, user};
+use kimppa_store::entities::{
+    expert, faq_item, forum_participant, forum_post, forum_thread, glossary_term, organisation, service,
+    service_provider, user,
+};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// Every kind of document, in the order a rebuild loads them.
-pub const KINDS: [&str; 7] = ["organisation", "service", "expert", "page", "news", "term", "faq"];
+pub const KINDS: [&str; 8] = ["organisation", "service", "expert", "page", "news", "term", "faq", "thread"];
 
 const PUBLIC: &str = "public";
 
@@ -68,6 +71,7 @@ pub async fn load(app: &App, kind: &str, which: &Which) -> Result<Vec<Doc>, AppE
         "news" => news(app, which).await,
         "term" => terms(app, which).await,
         "faq" => faqs(app, which).await,
+        "thread" => threads(app, which).await,
         _ => Ok(vec![]),
     }
 }
@@ -245,6 +249,47 @@ async fn faqs(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
                 (&i.question_fi, &i.question_en),
                 (plain(&i.answer_fi), plain(&i.answer_en)),
             )
+        })
+        .collect())
+}
+
+/// Longest text of a thread's replies that is indexed.
+const THREAD_TEXT: usize = 20_000;
+
+/// Forum threads with their replies' text. Closed threads are indexed with
+/// the tokens of those who may see them ([`crate::forum::visibility`]).
+async fn threads(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
+    let rows = filter_ids(forum_thread::Entity::find(), forum_thread::Column::Id, which).all(&app.db).await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i32> = rows.iter().map(|t| t.id).collect();
+    let mut posts = forum_post::Entity::find();
+    let mut participants = forum_participant::Entity::find();
+    if let Which::Ids(_) = which {
+        posts = posts.filter(forum_post::Column::ThreadId.is_in(ids.clone()));
+        participants = participants.filter(forum_participant::Column::ThreadId.is_in(ids.clone()));
+    }
+    let mut text: HashMap<i32, String> = HashMap::new();
+    for p in posts.all(&app.db).await? {
+        let t = text.entry(p.thread_id).or_default();
+        if t.len() < THREAD_TEXT {
+            t.push(' ');
+            t.push_str(&plain(&p.body));
+        }
+    }
+    let mut invited: HashMap<i32, Vec<forum_participant::Model>> = HashMap::new();
+    for p in participants.all(&app.db).await? {
+        invited.entry(p.thread_id).or_default().push(p);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|t| {
+            let body = format!("{} {}", plain(&t.body), text.remove(&t.id).unwrap_or_default());
+            let mut d =
+                doc("thread", t.id, format!("/forum/threads/{}", t.id), (&t.title, &t.title), (body, String::new()));
+            d.visibility = crate::forum::visibility::search_tokens(&t, invited.get(&t.id).into_iter().flatten());
+            d
         })
         .collect())
 }

@@ -114,9 +114,9 @@ impl SearchParams {
     }
 }
 
-/// The visibility tokens of an asker. Everything indexed today is public;
-/// closed content (later: forum threads, groups) is indexed with the
-/// tokens of those who may see it.
+/// The visibility tokens of an asker. Public documents carry `public`;
+/// closed content (forum threads, see [`crate::forum::visibility`]) is
+/// indexed with the tokens of those who may see it.
 pub async fn visibility(app: &App, actor: &Actor) -> Result<Vec<String>, AppError> {
     let mut tokens = vec!["public".to_string()];
     if let Some(uid) = actor.user_id() {

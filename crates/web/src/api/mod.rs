@@ -1,6 +1,7 @@
 //! The versioned JSON API under `/api/v1`, documented by OpenAPI at
 //! `/api/v1/openapi.json`. Built from the same use cases as the pages.
 
+mod forum;
 mod organisations;
 mod website;
 
@@ -20,6 +21,8 @@ use utoipa::OpenApi;
         organisations::service_get,
         organisations::experts_list,
         organisations::expert_get,
+        forum::threads,
+        forum::thread,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -44,6 +47,10 @@ use utoipa::OpenApi;
         organisations::ServiceList,
         organisations::ExpertJson,
         organisations::ExpertList,
+        forum::ForumThreadJson,
+        forum::ForumThreadList,
+        forum::ForumReplyJson,
+        forum::ForumThreadDetail,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -78,6 +85,8 @@ pub fn routes() -> Router<AppState> {
         .route("/services/{slug}", get(organisations::service_get))
         .route("/experts", get(organisations::experts_list))
         .route("/experts/{id}", get(organisations::expert_get))
+        .route("/forum/threads", get(forum::threads))
+        .route("/forum/threads/{id}", get(forum::thread))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))

@@ -1,0 +1,490 @@
+//! The expert forum: categories, tags, threads and replies, and closed
+//! threads that only their participants (and staff) can see.
+//!
+//! Who sees a thread is decided in one place, [`visibility`]: every list,
+//! count, single read, feed and search document goes through it.
+
+pub mod visibility;
+
+use crate::{
+    App, AppError, changelog,
+    error::Checker,
+    policy::{self, Action, Actor},
+    search,
+};
+use chrono::{DateTime, Utc};
+use kimppa_domain::Email;
+use kimppa_store::entities::{
+    forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, organisation, user,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+pub use visibility::Viewer;
+
+/// Threads per list page.
+pub const THREADS_PER_PAGE: u64 = 20;
+/// Replies per thread page.
+pub const REPLIES_PER_PAGE: u64 = 50;
+const MAX_TITLE: usize = 200;
+const MAX_BODY: usize = 20_000;
+
+pub async fn categories(app: &App) -> Result<Vec<forum_category::Model>, AppError> {
+    Ok(forum_category::Entity::find()
+        .order_by_asc(forum_category::Column::Position)
+        .order_by_asc(forum_category::Column::Id)
+        .all(&app.db)
+        .await?)
+}
+
+pub async fn tags(app: &App) -> Result<Vec<forum_tag::Model>, AppError> {
+    Ok(forum_tag::Entity::find().order_by_asc(forum_tag::Column::Slug).all(&app.db).await?)
+}
+
+/// Visible threads per category id (one query).
+pub async fn counts_by_category(app: &App, v: &Viewer) -> Result<HashMap<i32, u64>, AppError> {
+    let rows: Vec<(i32, i64)> = forum_thread::Entity::find()
+        .select_only()
+        .column(forum_thread::Column::CategoryId)
+        .column_as(forum_thread::Column::Id.count(), "n")
+        .filter(visibility::condition(v))
+        .group_by(forum_thread::Column::CategoryId)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().map(|(c, n)| (c, n as u64)).collect())
+}
+
+/// Which threads a list shows.
+#[derive(Debug, Default, Clone)]
+pub struct ListQuery {
+    pub category: Option<i32>,
+    pub tag: Option<i32>,
+    /// 1-based.
+    pub page: u64,
+}
+
+/// A thread as lists show it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ThreadCard {
+    pub thread: forum_thread::Model,
+    pub author: String,
+    pub category: Option<forum_category::Model>,
+    pub tags: Vec<forum_tag::Model>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThreadList {
+    pub threads: Vec<ThreadCard>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// A page of visible threads, pinned first, then the latest activity
+/// first. A fixed number of queries whatever the data size.
+pub async fn list(app: &App, v: &Viewer, q: &ListQuery) -> Result<ThreadList, AppError> {
+    let mut select = forum_thread::Entity::find().filter(visibility::condition(v));
+    if let Some(c) = q.category {
+        select = select.filter(forum_thread::Column::CategoryId.eq(c));
+    }
+    if let Some(t) = q.tag {
+        select = select.filter(
+            forum_thread::Column::Id.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(forum_thread_tag::Column::ThreadId)
+                    .from(forum_thread_tag::Entity)
+                    .and_where(forum_thread_tag::Column::TagId.eq(t))
+                    .to_owned(),
+            ),
+        );
+    }
+    let total = select.clone().count(&app.db).await?;
+    let pages = total.div_ceil(THREADS_PER_PAGE).max(1);
+    let page = q.page.clamp(1, pages);
+    let rows = select
+        .order_by_desc(forum_thread::Column::Pinned)
+        .order_by_desc(forum_thread::Column::LastPostAt)
+        .order_by_desc(forum_thread::Column::Id)
+        .offset((page - 1) * THREADS_PER_PAGE)
+        .limit(THREADS_PER_PAGE)
+        .all(&app.db)
+        .await?;
+    let threads = cards(app, rows).await?;
+    Ok(ThreadList { threads, total, page, pages })
+}
+
+/// Authors, categories and tags of some threads: three queries.
+async fn cards(app: &App, rows: Vec<forum_thread::Model>) -> Result<Vec<ThreadCard>, AppError> {
+    let ids: Vec<i32> = rows.iter().map(|t| t.id).collect();
+    let authors = names(app, rows.iter().map(|t| t.author_id).collect()).await?;
+    let cats: HashMap<i32, forum_category::Model> = categories(app).await?.into_iter().map(|c| (c.id, c)).collect();
+    let mut tags = tags_of(app, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|t| ThreadCard {
+            author: authors.get(&t.author_id).cloned().unwrap_or_default(),
+            category: cats.get(&t.category_id).cloned(),
+            tags: tags.remove(&t.id).unwrap_or_default(),
+            thread: t,
+        })
+        .collect())
+}
+
+async fn names(app: &App, mut ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, String)> = user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Name])
+        .filter(user::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+async fn tags_of(app: &App, thread_ids: &[i32]) -> Result<HashMap<i32, Vec<forum_tag::Model>>, AppError> {
+    if thread_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let links = forum_thread_tag::Entity::find()
+        .filter(forum_thread_tag::Column::ThreadId.is_in(thread_ids.to_vec()))
+        .all(&app.db)
+        .await?;
+    let all: HashMap<i32, forum_tag::Model> = tags(app).await?.into_iter().map(|t| (t.id, t)).collect();
+    let mut out: HashMap<i32, Vec<forum_tag::Model>> = HashMap::new();
+    for l in links {
+        if let Some(t) = all.get(&l.tag_id) {
+            out.entry(l.thread_id).or_default().push(t.clone());
+        }
+    }
+    for v in out.values_mut() {
+        v.sort_by(|a, b| a.slug.cmp(&b.slug));
+    }
+    Ok(out)
+}
+
+/// A visible thread with what its page shows above the replies.
+#[derive(Debug, Clone)]
+pub struct ThreadView {
+    pub card: ThreadCard,
+    /// Who was invited: (label, is an organisation).
+    pub participants: Vec<(String, bool)>,
+    /// The asker may close, open and invite.
+    pub manage: bool,
+}
+
+/// A thread the viewer may see, or not found (a closed thread is not
+/// admitted to exist for outsiders).
+pub async fn get(app: &App, v: &Viewer, id: i32) -> Result<forum_thread::Model, AppError> {
+    forum_thread::Entity::find_by_id(id).filter(visibility::condition(v)).one(&app.db).await?.ok_or(AppError::NotFound)
+}
+
+pub async fn view(app: &App, actor: &Actor, v: &Viewer, id: i32) -> Result<ThreadView, AppError> {
+    let thread = get(app, v, id).await?;
+    let manage = may_manage(actor, &thread);
+    let participants = if thread.closed || manage { participant_labels(app, id).await? } else { vec![] };
+    let card = cards(app, vec![thread]).await?.pop().ok_or(AppError::NotFound)?;
+    Ok(ThreadView { card, participants, manage })
+}
+
+fn may_manage(actor: &Actor, t: &forum_thread::Model) -> bool {
+    policy::decide(actor, Action::ManageForumThread { owner: actor.user_id() == Some(t.author_id) }).allowed()
+}
+
+async fn participant_labels(app: &App, thread_id: i32) -> Result<Vec<(String, bool)>, AppError> {
+    let rows = forum_participant::Entity::find()
+        .filter(forum_participant::Column::ThreadId.eq(thread_id))
+        .order_by_asc(forum_participant::Column::Id)
+        .all(&app.db)
+        .await?;
+    let users = names(app, rows.iter().filter_map(|p| p.user_id).collect()).await?;
+    let org_ids: Vec<i32> = rows.iter().filter_map(|p| p.org_id).collect();
+    let orgs: HashMap<i32, String> = if org_ids.is_empty() {
+        HashMap::new()
+    } else {
+        organisation::Entity::find()
+            .select_only()
+            .columns([organisation::Column::Id, organisation::Column::Name])
+            .filter(organisation::Column::Id.is_in(org_ids))
+            .into_tuple::<(i32, String)>()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .collect()
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|p| match (p.user_id, p.org_id) {
+            (Some(u), _) => users.get(&u).map(|n| (n.clone(), false)),
+            (_, Some(o)) => orgs.get(&o).map(|n| (n.clone(), true)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// A reply with its author's name.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Reply {
+    pub post: forum_post::Model,
+    pub author: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReplyPage {
+    pub replies: Vec<Reply>,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// A page of the replies of a thread the viewer may see (two queries).
+pub async fn replies(app: &App, thread: &forum_thread::Model, page: u64) -> Result<ReplyPage, AppError> {
+    let total = thread.reply_count.max(0) as u64;
+    let pages = total.div_ceil(REPLIES_PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let posts = forum_post::Entity::find()
+        .filter(forum_post::Column::ThreadId.eq(thread.id))
+        .order_by_asc(forum_post::Column::Id)
+        .offset((page - 1) * REPLIES_PER_PAGE)
+        .limit(REPLIES_PER_PAGE)
+        .all(&app.db)
+        .await?;
+    let authors = names(app, posts.iter().map(|p| p.author_id).collect()).await?;
+    let replies = posts
+        .into_iter()
+        .map(|post| Reply { author: authors.get(&post.author_id).cloned().unwrap_or_default(), post })
+        .collect();
+    Ok(ReplyPage { replies, page, pages })
+}
+
+/// The new-thread form as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct ThreadForm {
+    pub category: String,
+    pub title: String,
+    pub body: String,
+    pub tags: Vec<String>,
+    /// "on": only invited participants will see the thread.
+    pub closed: Option<String>,
+}
+
+fn check_body(c: &mut Checker, field: &'static str, body: &str) {
+    if body.trim().is_empty() {
+        c.push(field, "err-required");
+    } else if body.chars().count() > MAX_BODY {
+        c.push(field, "err-too-long");
+    }
+}
+
+pub async fn create(app: &App, actor: &Actor, f: &ThreadForm) -> Result<forum_thread::Model, AppError> {
+    policy::require(actor, Action::PostInForum)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let mut c = Checker::default();
+    let category =
+        forum_category::Entity::find().filter(forum_category::Column::Slug.eq(f.category.trim())).one(&app.db).await?;
+    if category.is_none() {
+        c.push("category", if f.category.trim().is_empty() { "err-required" } else { "err-unknown-value" });
+    }
+    let title = f.title.trim();
+    if title.is_empty() {
+        c.push("title", "err-required");
+    } else if title.chars().count() > MAX_TITLE {
+        c.push("title", "err-too-long");
+    }
+    check_body(&mut c, "body", &f.body);
+    let all_tags = tags(app).await?;
+    let chosen: Vec<&forum_tag::Model> = all_tags.iter().filter(|t| f.tags.contains(&t.slug)).collect();
+    if chosen.len() != f.tags.iter().filter(|t| !t.is_empty()).count() {
+        c.push("tags", "err-unknown-value");
+    }
+    c.finish()?;
+    let category = category.ok_or(AppError::NotFound)?;
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    let thread = forum_thread::ActiveModel {
+        category_id: Set(category.id),
+        author_id: Set(uid),
+        title: Set(title.to_string()),
+        body: Set(f.body.trim().to_string()),
+        closed: Set(f.closed.is_some()),
+        locked: Set(false),
+        pinned: Set(false),
+        reply_count: Set(0),
+        last_post_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    for t in chosen {
+        forum_thread_tag::ActiveModel { thread_id: Set(thread.id), tag_id: Set(t.id), ..Default::default() }
+            .insert(&tx)
+            .await?;
+    }
+    if thread.closed {
+        changelog::admin_action(&tx, uid, "forum.thread.closed", format!("thread:{}", thread.id), "created closed")
+            .await?;
+    }
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    Ok(thread)
+}
+
+pub async fn reply(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    thread_id: i32,
+    body: &str,
+) -> Result<forum_post::Model, AppError> {
+    policy::require(actor, Action::PostInForum)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let thread = get(app, v, thread_id).await?;
+    if thread.locked {
+        return Err(AppError::field("body", "err-forum-locked"));
+    }
+    let mut c = Checker::default();
+    check_body(&mut c, "body", body);
+    c.finish()?;
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    let post = forum_post::ActiveModel {
+        thread_id: Set(thread.id),
+        author_id: Set(uid),
+        body: Set(body.trim().to_string()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let count = forum_post::Entity::find().filter(forum_post::Column::ThreadId.eq(thread.id)).count(&tx).await?;
+    forum_thread::ActiveModel {
+        id: Set(thread.id),
+        reply_count: Set(count as i32),
+        last_post_at: Set(now),
+        ..Default::default()
+    }
+    .update(&tx)
+    .await?;
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    Ok(post)
+}
+
+/// Closes a thread to its participants, or opens it to everyone; logged.
+pub async fn set_closed(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, closed: bool) -> Result<(), AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    if thread.closed == closed {
+        return Ok(());
+    }
+    let tx = app.db.begin().await?;
+    forum_thread::ActiveModel {
+        id: Set(thread.id),
+        closed: Set(closed),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .update(&tx)
+    .await?;
+    let action = if closed { "forum.thread.closed" } else { "forum.thread.opened" };
+    changelog::admin_action(&tx, uid, action, format!("thread:{}", thread.id), thread.title.clone()).await?;
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// Invites a registered person (by email) or a whole organisation (by its
+/// address in the directory, e.g. `purkutaito`) to a thread; the invited
+/// are told by email.
+pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &str) -> Result<String, AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let who = who.trim();
+    if who.is_empty() {
+        return Err(AppError::field("who", "err-required"));
+    }
+    let (user_id, org_id, label, recipients) = if who.contains('@') {
+        let email = Email::parse(who).map_err(|_| AppError::field("who", "err-email"))?;
+        let u = user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
+        (Some(u.id), None, u.name.clone(), vec![u.email])
+    } else {
+        let o = organisation::Entity::find()
+            .filter(organisation::Column::Slug.eq(who.to_lowercase()))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
+        let members = crate::organisations::member_emails(app, o.id).await?;
+        (None, Some(o.id), o.name.clone(), members)
+    };
+    let already = forum_participant::Entity::find()
+        .filter(forum_participant::Column::ThreadId.eq(thread.id))
+        .filter(match (user_id, org_id) {
+            (Some(u), _) => forum_participant::Column::UserId.eq(u),
+            (_, o) => forum_participant::Column::OrgId.eq(o.unwrap_or_default()),
+        })
+        .one(&app.db)
+        .await?;
+    if already.is_some() {
+        return Ok(label);
+    }
+    let inviter = names(app, vec![uid]).await?.remove(&uid).unwrap_or_default();
+    let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
+    let tx = app.db.begin().await?;
+    forum_participant::ActiveModel {
+        thread_id: Set(thread.id),
+        user_id: Set(user_id),
+        org_id: Set(org_id),
+        invited_by: Set(uid),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let subject = format!("Kutsu keskusteluun: {} / Invitation to a discussion", thread.title);
+    let body = format!(
+        "{inviter} kutsui sinut keskusteluun \"{title}\" Kimppa-foorumilla:\n{link}\n\n\
+         {inviter} invited you to the discussion \"{title}\" on the Kimppa forum:\n{link}\n",
+        title = thread.title
+    );
+    for to in recipients {
+        crate::email::queue(&tx, &to, &subject, &body).await?;
+    }
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(label)
+}
+
+/// The latest public threads of a category for its feed (never closed ones).
+pub async fn feed(app: &App, category_id: i32) -> Result<Vec<ThreadCard>, AppError> {
+    let rows = forum_thread::Entity::find()
+        .filter(visibility::condition(&Viewer::anonymous()))
+        .filter(forum_thread::Column::CategoryId.eq(category_id))
+        .order_by_desc(forum_thread::Column::CreatedAt)
+        .limit(30)
+        .all(&app.db)
+        .await?;
+    cards(app, rows).await
+}
+
+/// When the thread was last written to, for feeds and lists.
+pub fn last_activity(t: &forum_thread::Model) -> DateTime<Utc> {
+    t.last_post_at.max(t.updated_at)
+}

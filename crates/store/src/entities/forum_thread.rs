@@ -1,0 +1,27 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "forum_threads")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub category_id: i32,
+    pub author_id: i32,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// Only participants and staff may see a closed thread.
+    pub closed: bool,
+    /// No new replies.
+    pub locked: bool,
+    pub pinned: bool,
+    pub reply_count: i32,
+    pub last_post_at: ChronoDateTimeUtc,
+    pub created_at: ChronoDateTimeUtc,
+    pub updated_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

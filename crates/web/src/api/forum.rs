@@ -1,0 +1,150 @@
+//! JSON twins of the forum: public threads (closed threads are never
+//! served here: the API answers as an anonymous visitor).
+
+use crate::{AppState, errors::WebError, extract::Query};
+use axum::{
+    Json,
+    extract::{Path, State},
+};
+use kimppa_app::{
+    AppError,
+    forum::{self, ListQuery, ThreadCard, Viewer},
+};
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ForumThreadJson {
+    pub id: i32,
+    pub title: String,
+    pub author: String,
+    /// Category slug.
+    pub category: String,
+    /// Tag slugs.
+    pub tags: Vec<String>,
+    /// Markdown.
+    pub body: String,
+    pub replies: i32,
+    pub pinned: bool,
+    pub locked: bool,
+    pub created_at: String,
+    pub last_post_at: String,
+}
+
+fn thread_json(c: ThreadCard) -> ForumThreadJson {
+    ForumThreadJson {
+        id: c.thread.id,
+        title: c.thread.title,
+        author: c.author,
+        category: c.category.map(|k| k.slug).unwrap_or_default(),
+        tags: c.tags.into_iter().map(|t| t.slug).collect(),
+        body: c.thread.body,
+        replies: c.thread.reply_count,
+        pinned: c.thread.pinned,
+        locked: c.thread.locked,
+        created_at: c.thread.created_at.to_rfc3339(),
+        last_post_at: c.thread.last_post_at.to_rfc3339(),
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ForumThreadList {
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub items: Vec<ForumThreadJson>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListParams {
+    pub category: String,
+    pub tag: String,
+    pub page: Option<u64>,
+}
+
+/// Public threads, pinned first, then by latest activity.
+#[utoipa::path(get, path = "/api/v1/forum/threads",
+    params(
+        ("category" = Option<String>, Query, description = "Category slug"),
+        ("tag" = Option<String>, Query, description = "Tag slug"),
+        ("page" = Option<u64>, Query, description = "Page from 1 (20 threads a page)"),
+    ),
+    responses(
+        (status = 200, body = ForumThreadList),
+        (status = 422, body = super::Problem, content_type = "application/problem+json")
+    ))]
+pub async fn threads(
+    State(s): State<AppState>,
+    Query(p): Query<ListParams>,
+) -> Result<Json<ForumThreadList>, WebError> {
+    let mut q = ListQuery { page: p.page.unwrap_or(1), ..Default::default() };
+    if !p.category.is_empty() {
+        let c = forum::categories(&s.app).await?.into_iter().find(|c| c.slug == p.category);
+        q.category = Some(c.ok_or(AppError::field("category", "err-unknown-value"))?.id);
+    }
+    if !p.tag.is_empty() {
+        let t = forum::tags(&s.app).await?.into_iter().find(|t| t.slug == p.tag);
+        q.tag = Some(t.ok_or(AppError::field("tag", "err-unknown-value"))?.id);
+    }
+    let l = forum::list(&s.app, &Viewer::anonymous(), &q).await?;
+    Ok(Json(ForumThreadList {
+        total: l.total,
+        page: l.page,
+        pages: l.pages,
+        items: l.threads.into_iter().map(thread_json).collect(),
+    }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ForumReplyJson {
+    pub id: i32,
+    pub author: String,
+    /// Markdown.
+    pub body: String,
+    pub created_at: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ForumThreadDetail {
+    pub thread: ForumThreadJson,
+    pub page: u64,
+    pub pages: u64,
+    pub replies: Vec<ForumReplyJson>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageParams {
+    pub page: Option<u64>,
+}
+
+/// A public thread with a page of its replies (50 a page).
+#[utoipa::path(get, path = "/api/v1/forum/threads/{id}",
+    params(("id" = i32, Path), ("page" = Option<u64>, Query, description = "Page of replies from 1")),
+    responses(
+        (status = 200, body = ForumThreadDetail),
+        (status = 404, body = super::Problem, content_type = "application/problem+json")
+    ))]
+pub async fn thread(
+    State(s): State<AppState>,
+    Path(id): Path<i32>,
+    Query(p): Query<PageParams>,
+) -> Result<Json<ForumThreadDetail>, WebError> {
+    let card = forum::view(&s.app, &kimppa_app::policy::Actor::Anonymous, &Viewer::anonymous(), id).await?.card;
+    let rp = forum::replies(&s.app, &card.thread, p.page.unwrap_or(1)).await?;
+    Ok(Json(ForumThreadDetail {
+        thread: thread_json(card),
+        page: rp.page,
+        pages: rp.pages,
+        replies: rp
+            .replies
+            .into_iter()
+            .map(|r| ForumReplyJson {
+                id: r.post.id,
+                author: r.author,
+                body: r.post.body,
+                created_at: r.post.created_at.to_rfc3339(),
+            })
+            .collect(),
+    }))
+}

@@ -1,0 +1,427 @@
+//! The expert forum pages: categories, thread lists (per category and per
+//! tag), a thread with paged replies, new threads, replies, closing and
+//! inviting; an RSS feed per category.
+
+use crate::{
+    AppState,
+    ctx::{Ctx, Page},
+    errors::WebError,
+    extract::Form,
+    forms::FormErrors,
+    i18n::Lang,
+};
+use askama::Template;
+use axum::{
+    Router,
+    extract::{OriginalUri, Path, Query, State},
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use kimppa_app::{
+    AppError,
+    forum::{self, ListQuery, ThreadCard, ThreadForm, Viewer},
+};
+use kimppa_store::entities::{forum_category, forum_tag};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/forum", get(index))
+        .route("/forum/new", get(new_form).post(create))
+        .route("/forum/categories/{slug}", get(category))
+        .route("/forum/categories/{slug}/rss.xml", get(rss))
+        .route("/forum/tags/{slug}", get(tag))
+        .route("/forum/threads/{id}", get(thread))
+        .route("/forum/threads/{id}/reply", post(reply))
+        .route("/forum/threads/{id}/closed", post(set_closed))
+        .route("/forum/threads/{id}/invite", post(invite))
+}
+
+fn name<'a>(lang: Lang, fi: &'a str, en: &'a str) -> &'a str {
+    if lang == Lang::En && !en.is_empty() { en } else { fi }
+}
+
+/// A thread in a list, ready for the template.
+pub struct Card {
+    pub id: i32,
+    pub title: String,
+    pub author: String,
+    pub category: String,
+    pub category_slug: String,
+    pub tags: Vec<(String, String)>,
+    pub replies: i32,
+    pub last: String,
+    pub last_iso: String,
+    pub closed: bool,
+    pub pinned: bool,
+    pub locked: bool,
+}
+
+fn card(p: &Page, c: ThreadCard) -> Card {
+    let last = forum::last_activity(&c.thread);
+    Card {
+        id: c.thread.id,
+        title: c.thread.title,
+        author: c.author,
+        category: c.category.as_ref().map(|k| name(p.lang, &k.name_fi, &k.name_en).to_string()).unwrap_or_default(),
+        category_slug: c.category.map(|k| k.slug).unwrap_or_default(),
+        tags: c.tags.into_iter().map(|t| (t.slug.clone(), name(p.lang, &t.name_fi, &t.name_en).to_string())).collect(),
+        replies: c.thread.reply_count,
+        last: p.datetime(&last),
+        last_iso: last.to_rfc3339(),
+        closed: c.thread.closed,
+        pinned: c.thread.pinned,
+        locked: c.thread.locked,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "forum/index.html")]
+struct IndexPage {
+    p: Page,
+    categories: Vec<(String, String, String, u64)>,
+    tags: Vec<(String, String)>,
+    latest: Vec<Card>,
+    logged_in: bool,
+}
+
+pub async fn index(ctx: Ctx) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let counts = forum::counts_by_category(ctx.app(), &v).await?;
+    let p = ctx.page("forum-title").await;
+    let categories = forum::categories(ctx.app())
+        .await?
+        .into_iter()
+        .map(|c| {
+            let n = counts.get(&c.id).copied().unwrap_or(0);
+            (
+                c.slug.clone(),
+                name(p.lang, &c.name_fi, &c.name_en).to_string(),
+                name(p.lang, &c.description_fi, &c.description_en).to_string(),
+                n,
+            )
+        })
+        .collect();
+    let tags = forum::tags(ctx.app()).await?.into_iter().map(|t| tag_pair(p.lang, t)).collect();
+    let latest = forum::list(ctx.app(), &v, &ListQuery { page: 1, ..Default::default() }).await?;
+    let latest = latest.threads.into_iter().take(10).map(|c| card(&p, c)).collect();
+    Ok(crate::html(&IndexPage { p, categories, tags, latest, logged_in: ctx.user.is_some() }))
+}
+
+fn tag_pair(lang: Lang, t: forum_tag::Model) -> (String, String) {
+    let n = name(lang, &t.name_fi, &t.name_en).to_string();
+    (t.slug, n)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PageParam {
+    pub page: Option<String>,
+}
+
+impl PageParam {
+    pub fn number(&self) -> u64 {
+        self.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "forum/list.html")]
+struct ListPage {
+    p: Page,
+    heading: String,
+    intro: String,
+    feed: Option<String>,
+    threads: Vec<Card>,
+    base: String,
+    page: u64,
+    pages: u64,
+    total: u64,
+    new_href: String,
+}
+
+async fn list_page(
+    ctx: &Ctx,
+    q: ListQuery,
+    heading: String,
+    intro: String,
+    base: String,
+    feed: Option<String>,
+    new_href: String,
+) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let l = forum::list(ctx.app(), &v, &q).await?;
+    let mut p = ctx.page("forum-title").await;
+    p.title = heading.clone();
+    let threads = l.threads.into_iter().map(|c| card(&p, c)).collect();
+    Ok(crate::html(&ListPage {
+        p,
+        heading,
+        intro,
+        feed,
+        threads,
+        base,
+        page: l.page,
+        pages: l.pages,
+        total: l.total,
+        new_href,
+    }))
+}
+
+async fn find_category(ctx: &Ctx, slug: &str) -> Result<forum_category::Model, WebError> {
+    Ok(forum::categories(ctx.app()).await?.into_iter().find(|c| c.slug == slug).ok_or(AppError::NotFound)?)
+}
+
+pub async fn category(ctx: Ctx, Path(slug): Path<String>, Query(pq): Query<PageParam>) -> Result<Response, WebError> {
+    let c = find_category(&ctx, &slug).await?;
+    let base = ctx.href(&format!("/forum/categories/{}", c.slug));
+    list_page(
+        &ctx,
+        ListQuery { category: Some(c.id), page: pq.number(), ..Default::default() },
+        name(ctx.lang, &c.name_fi, &c.name_en).to_string(),
+        name(ctx.lang, &c.description_fi, &c.description_en).to_string(),
+        base.clone(),
+        Some(format!("{base}/rss.xml")),
+        ctx.href(&format!("/forum/new?category={}", c.slug)),
+    )
+    .await
+}
+
+pub async fn tag(ctx: Ctx, Path(slug): Path<String>, Query(pq): Query<PageParam>) -> Result<Response, WebError> {
+    let t = forum::tags(ctx.app()).await?.into_iter().find(|t| t.slug == slug).ok_or(AppError::NotFound)?;
+    let label = name(ctx.lang, &t.name_fi, &t.name_en).to_string();
+    list_page(
+        &ctx,
+        ListQuery { tag: Some(t.id), page: pq.number(), ..Default::default() },
+        ctx.lang.t_args("forum-tag-heading", &[("name", label)]),
+        String::new(),
+        ctx.href(&format!("/forum/tags/{}", t.slug)),
+        None,
+        ctx.href("/forum/new"),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "forum/thread.html")]
+struct ThreadPage {
+    p: Page,
+    t: Card,
+    body: String,
+    participants: Vec<(String, bool)>,
+    manage: bool,
+    replies: Vec<(i32, String, String, String, String)>,
+    page: u64,
+    pages: u64,
+    logged_in: bool,
+    reply_body: String,
+    errors: FormErrors,
+    invite_who: String,
+    invite_errors: FormErrors,
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn thread_page(
+    ctx: &Ctx,
+    id: i32,
+    page: u64,
+    reply_body: String,
+    errors: FormErrors,
+    invite_who: String,
+    invite_errors: FormErrors,
+) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let view = forum::view(ctx.app(), &ctx.actor, &v, id).await?;
+    let rp = forum::replies(ctx.app(), &view.card.thread, page).await?;
+    let logged_in = ctx.user.is_some();
+    let mut p = if logged_in { ctx.form_page("forum-title").await } else { ctx.page("forum-title").await };
+    p.title = view.card.thread.title.clone();
+    let body = kimppa_markdown::render(&view.card.thread.body);
+    let replies = rp
+        .replies
+        .into_iter()
+        .map(|r| {
+            (
+                r.post.id,
+                r.author,
+                p.datetime(&r.post.created_at),
+                r.post.created_at.to_rfc3339(),
+                kimppa_markdown::render(&r.post.body),
+            )
+        })
+        .collect();
+    let status =
+        if errors.is_empty() && invite_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let t = card(&p, view.card);
+    let page = ThreadPage {
+        p,
+        t,
+        body,
+        participants: view.participants,
+        manage: view.manage,
+        replies,
+        page: rp.page,
+        pages: rp.pages,
+        logged_in,
+        reply_body,
+        errors,
+        invite_who,
+        invite_errors,
+    };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+pub async fn thread(ctx: Ctx, Path(id): Path<i32>, Query(pq): Query<PageParam>) -> Result<Response, WebError> {
+    thread_page(&ctx, id, pq.number(), String::new(), FormErrors::none(), String::new(), FormErrors::none()).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ReplyForm {
+    pub body: String,
+}
+
+pub async fn reply(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ReplyForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match forum::reply(ctx.app(), &ctx.actor, &v, id, &f.body).await {
+        Ok(post) => {
+            let t = forum::get(ctx.app(), &v, id).await?;
+            let page = (t.reply_count.max(1) as u64).div_ceil(forum::REPLIES_PER_PAGE);
+            ctx.flash("forum-reply-sent").await;
+            Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}?page={page}#reply-{}", post.id))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            thread_page(&ctx, id, u64::MAX, f.body, errors, String::new(), FormErrors::none()).await
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ClosedForm {
+    pub closed: String,
+}
+
+pub async fn set_closed(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ClosedForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let closed = f.closed == "true";
+    forum::set_closed(ctx.app(), &ctx.actor, &v, id, closed).await?;
+    ctx.flash(if closed { "forum-closed-done" } else { "forum-opened-done" }).await;
+    Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}"))).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    pub who: String,
+}
+
+pub async fn invite(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<InviteForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match forum::invite(ctx.app(), &ctx.actor, &v, id, &f.who).await {
+        Ok(_) => {
+            ctx.flash("forum-invited").await;
+            Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}#participants"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            thread_page(&ctx, id, 1, String::new(), FormErrors::none(), f.who, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "forum/new.html")]
+struct NewPage {
+    p: Page,
+    form: ThreadForm,
+    errors: FormErrors,
+    categories: Vec<(String, String, bool)>,
+    tags: Vec<(String, String, bool)>,
+}
+
+async fn new_page(ctx: &Ctx, form: ThreadForm, errors: FormErrors) -> Result<Response, WebError> {
+    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::PostInForum)?;
+    let l = ctx.lang;
+    let categories = forum::categories(ctx.app())
+        .await?
+        .into_iter()
+        .map(|c| {
+            let sel = c.slug == form.category;
+            (c.slug.clone(), name(l, &c.name_fi, &c.name_en).to_string(), sel)
+        })
+        .collect();
+    let tags = forum::tags(ctx.app())
+        .await?
+        .into_iter()
+        .map(|t| {
+            let sel = form.tags.contains(&t.slug);
+            (t.slug.clone(), name(l, &t.name_fi, &t.name_en).to_string(), sel)
+        })
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = NewPage { p: ctx.form_page("forum-new-title").await, form, errors, categories, tags };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewParams {
+    pub category: String,
+}
+
+pub async fn new_form(ctx: Ctx, Query(q): Query<NewParams>) -> Result<Response, WebError> {
+    new_page(&ctx, ThreadForm { category: q.category, ..Default::default() }, FormErrors::none()).await
+}
+
+pub async fn create(ctx: Ctx, Form(form): Form<ThreadForm>) -> Result<Response, WebError> {
+    match forum::create(ctx.app(), &ctx.actor, &form).await {
+        Ok(t) => {
+            ctx.flash(if t.closed { "forum-created-closed" } else { "forum-created" }).await;
+            Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{}", t.id))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            new_page(&ctx, form, errors).await
+        }
+    }
+}
+
+/// RSS 2.0 of a category's latest public threads (closed threads never
+/// appear: a feed reader is anonymous).
+pub async fn rss(State(s): State<AppState>, uri: OriginalUri, Path(slug): Path<String>) -> Result<Response, WebError> {
+    let lang = Lang::from_path(uri.0.path()).unwrap_or_default();
+    let c = forum::categories(&s.app).await?.into_iter().find(|c| c.slug == slug).ok_or(AppError::NotFound)?;
+    let base = s.app.config.base_url.trim_end_matches('/').to_string();
+    let items: Vec<rss::Item> = forum::feed(&s.app, c.id)
+        .await?
+        .into_iter()
+        .map(|t| {
+            let link = format!("{base}/{}/forum/threads/{}", lang.code(), t.thread.id);
+            let summary: String = t.thread.body.chars().take(300).collect();
+            rss::ItemBuilder::default()
+                .title(Some(t.thread.title.clone()))
+                .link(Some(link.clone()))
+                .description(Some(summary))
+                .author(None)
+                .guid(Some(rss::GuidBuilder::default().value(link).permalink(true).build()))
+                .pub_date(Some(t.thread.created_at.to_rfc2822()))
+                .categories(
+                    t.tags
+                        .iter()
+                        .map(|g| rss::CategoryBuilder::default().name(name(lang, &g.name_fi, &g.name_en)).build())
+                        .collect::<Vec<_>>(),
+                )
+                .build()
+        })
+        .collect();
+    let channel = rss::ChannelBuilder::default()
+        .title(format!("Kimppa – {} – {}", lang.t("forum-title"), name(lang, &c.name_fi, &c.name_en)))
+        .link(format!("{base}/{}/forum/categories/{}", lang.code(), c.slug))
+        .description(name(lang, &c.description_fi, &c.description_en).to_string())
+        .language(Some(lang.code().to_string()))
+        .items(items)
+        .build();
+    Ok(([(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], channel.to_string()).into_response())
+}

@@ -1,0 +1,293 @@
+//! The expert forum: a closed thread reached every way there is, as an
+//! outsider, an invited person, a member of an invited organisation, the
+//! owner and an orchestrator; opening and closing logged; a long thread
+//! paged with a bounded number of queries.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Client, TestApp};
+use kimppa_domain::{OrgRole, PlatformRole};
+use kimppa_store::{
+    entities::{audit_entry, forum_category, forum_post, forum_tag, forum_thread},
+    sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set},
+};
+use std::sync::{Arc, atomic::AtomicUsize, atomic::Ordering};
+
+async fn category_and_tag(t: &TestApp) -> (forum_category::Model, forum_tag::Model) {
+    let c = forum_category::ActiveModel {
+        slug: Set("materiaalit".into()),
+        name_fi: Set("Materiaalit".into()),
+        name_en: Set("Materials".into()),
+        description_fi: Set("Sivuvirrat ja materiaalit".into()),
+        description_en: Set("Side streams and materials".into()),
+        position: Set(1),
+        created_at: Set(kimppa_app::now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    let g = forum_tag::ActiveModel {
+        slug: Set("innovaatio".into()),
+        name_fi: Set("innovaatio".into()),
+        name_en: Set("innovation".into()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    (c, g)
+}
+
+struct Seen {
+    list: bool,
+    category: bool,
+    tag: bool,
+    thread: bool,
+    replies_page: bool,
+    search: bool,
+    category_count: String,
+}
+
+async fn look(c: &mut Client, id: i32, title: &str) -> Seen {
+    let list = c.get("/fi/forum").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let count = list
+        .body
+        .split("Keskusteluja: ")
+        .nth(1)
+        .map(|s| s.chars().take_while(|c| c.is_ascii_digit()).collect())
+        .unwrap_or_default();
+    let thread = c.get(&format!("/fi/forum/threads/{id}")).await;
+    assert!(matches!(thread.status, StatusCode::OK | StatusCode::NOT_FOUND), "{}", thread.status);
+    let replies = c.get(&format!("/fi/forum/threads/{id}?page=1")).await;
+    let search = c.get("/fi/search?q=sivuvirtahanke").await;
+    Seen {
+        list: list.body.contains(title),
+        category: c.get("/fi/forum/categories/materiaalit").await.body.contains(title),
+        tag: c.get("/fi/forum/tags/innovaatio").await.body.contains(title),
+        thread: thread.status == StatusCode::OK && thread.body.contains(title),
+        replies_page: replies.status == StatusCode::OK && replies.body.contains("Toimitamme 300 tonnia"),
+        search: search.body.contains(title),
+        category_count: count,
+    }
+}
+
+async fn closed_threads_are_seen_only_by_participants(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (cat, _) = category_and_tag(&t).await;
+    let (owner, _) = t.user("omistaja@kimppa.test", PlatformRole::Person).await;
+    let (invited, _) = t.user("kutsuttu@kimppa.test", PlatformRole::Person).await;
+    let (outsider, _) = t.user("ulkopuolinen@kimppa.test", PlatformRole::Person).await;
+    let (org_admin, _) = t.user("admin@kumppani.test", PlatformRole::Person).await;
+    let (org_member, _) = t.user("jasen@kumppani.test", PlatformRole::Person).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let partner = t.org(&org_admin, "Kumppani Oy", "approved").await;
+    t.add_to_org(&partner, &org_admin, &org_member, OrgRole::Member).await;
+
+    let mut oc = t.login(&owner, None).await;
+    oc.get("/fi/forum/new").await;
+    // Bad input keeps what was typed, with the errors beside the fields.
+    let bad = oc.post("/fi/forum/new", &[("category", "ei-ole"), ("title", "Otsikko jää"), ("body", "")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("value=\"Otsikko jää\"") && bad.body.contains("href=\"#f-body\""));
+    assert!(bad.body.contains("href=\"#f-category\""));
+    let title = "Salainen sivuvirtahanke";
+    let r = oc
+        .post(
+            "/fi/forum/new",
+            &[
+                ("category", "materiaalit"),
+                ("title", title),
+                ("body", "Meillä on **uusi** sivuvirta, josta emme vielä kerro julkisesti."),
+                ("tags", "innovaatio"),
+                ("closed", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i32 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let open = oc
+        .post(
+            "/fi/forum/new",
+            &[("category", "materiaalit"), ("title", "Avoin kysymys sivuvirroista"), ("body", "Kuka ottaa tuhkaa?")],
+        )
+        .await;
+    assert_eq!(open.status, StatusCode::SEE_OTHER);
+    let page = oc.follow(&r).await;
+    assert!(page.body.contains("suljettu keskustelu"), "the owner is told it is closed");
+    // Invite a person and a whole organisation; an unknown invitee is an error beside the field.
+    let unknown = oc.post(&format!("/fi/forum/threads/{id}/invite"), &[("who", "ei-ketaan@missaan.test")]).await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("value=\"ei-ketaan@missaan.test\""));
+    for who in ["kutsuttu@kimppa.test", partner.slug.as_str()] {
+        let r = oc.post(&format!("/fi/forum/threads/{id}/invite"), &[("who", who)]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{who}: {}", r.body);
+    }
+    t.run_jobs().await;
+    assert!(t.last_email_to("kutsuttu@kimppa.test").await.body_text.contains(&format!("/fi/forum/threads/{id}")));
+    assert!(t.last_email_to("jasen@kumppani.test").await.body_text.contains(title));
+    assert!(t.emails_to("ulkopuolinen@kimppa.test").await.is_empty());
+    let mut ic = t.login(&invited, None).await;
+    ic.get(&format!("/fi/forum/threads/{id}")).await;
+    let r = ic.post(&format!("/fi/forum/threads/{id}/reply"), &[("body", "Toimitamme 300 tonnia vuodessa.")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
+
+    let mut anon = t.client();
+    let mut out = t.login(&outsider, None).await;
+    let mut member = t.login(&org_member, None).await;
+    let mut staff = t.login(&orch, secret.as_deref()).await;
+    for (who, c, sees) in [
+        ("anonymous", &mut anon, false),
+        ("outsider", &mut out, false),
+        ("invited", &mut ic, true),
+        ("member of the invited organisation", &mut member, true),
+        ("owner", &mut oc, true),
+        ("orchestrator", &mut staff, true),
+    ] {
+        let s = look(c, id, title).await;
+        assert_eq!(
+            (s.list, s.category, s.tag, s.thread, s.replies_page, s.search),
+            (sees, sees, sees, sees, sees, sees),
+            "{who}"
+        );
+        assert_eq!(s.category_count, if sees { "2" } else { "1" }, "{who}: counts");
+        if who == "outsider" {
+            let r = c.post(&format!("/fi/forum/threads/{id}/reply"), &[("body", "Pääsenkö?")]).await;
+            assert!(matches!(r.status, StatusCode::NOT_FOUND | StatusCode::SEE_OTHER), "{who} cannot reply");
+            assert_eq!(forum_post::Entity::find().all(&t.app.db).await.unwrap().len(), 1);
+        }
+    }
+    // Only the owner and staff manage; an invited person does not.
+    let r = ic.post(&format!("/fi/forum/threads/{id}/closed"), &[("closed", "false")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // Feeds, the API and suggestions are anonymous: never the closed thread.
+    let feed = anon.get(&format!("/fi/forum/categories/{}/rss.xml", cat.slug)).await;
+    assert!(feed.body.contains("Avoin kysymys sivuvirroista") && !feed.body.contains(title));
+    let api = anon.get_json("/api/v1/forum/threads").await.json();
+    assert_eq!(api["total"], 1);
+    assert_eq!(anon.get_json(&format!("/api/v1/forum/threads/{id}")).await.status, StatusCode::NOT_FOUND);
+    let suggest = anon.get_json("/api/v1/search/suggest?q=salainen").await;
+    assert!(!suggest.body.contains(title));
+    let search_api = anon.get_json("/api/v1/search?q=sivuvirtahanke").await.json();
+    assert_eq!(search_api["total"], 0);
+
+    // The owner opens it to everyone; the change is logged and seen everywhere.
+    let r = oc.post(&format!("/fi/forum/threads/{id}/closed"), &[("closed", "false")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    t.run_jobs().await;
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
+    let s = look(&mut anon, id, title).await;
+    assert!(s.list && s.thread && s.search && s.replies_page);
+    assert_eq!(
+        anon.get_json(&format!("/api/v1/forum/threads/{id}")).await.json()["replies"][0]["body"],
+        "Toimitamme 300 tonnia vuodessa."
+    );
+    let log: Vec<String> = audit_entry::Entity::find()
+        .filter(audit_entry::Column::Target.eq(format!("thread:{id}")))
+        .all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(log, vec!["forum.thread.closed", "forum.thread.opened"]);
+    // An orchestrator may close it again.
+    let r = staff.post(&format!("/fi/forum/threads/{id}/closed"), &[("closed", "true")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.get(&format!("/fi/forum/threads/{id}")).await.status, StatusCode::NOT_FOUND);
+}
+
+/// A thread written straight to the database (bulk data for the counts).
+async fn insert_thread(t: &TestApp, category: i32, author: i32, title: &str, closed: bool) -> forum_thread::Model {
+    let now = kimppa_app::now();
+    forum_thread::ActiveModel {
+        category_id: Set(category),
+        author_id: Set(author),
+        title: Set(title.into()),
+        body: Set("Teksti".into()),
+        closed: Set(closed),
+        locked: Set(false),
+        pinned: Set(false),
+        reply_count: Set(0),
+        last_post_at: Set(now),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap()
+}
+
+async fn a_long_thread_is_paged_with_a_bounded_number_of_queries(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (cat, _) = category_and_tag(&t).await;
+    let (u, _) = t.user("kirjoittaja@kimppa.test", PlatformRole::Person).await;
+    let now = kimppa_app::now();
+    let thread = insert_thread(&t, cat.id, u.id, "Pitkä keskustelu", false).await;
+    let add = |from: usize, n: usize| {
+        let db = t.app.db.clone();
+        async move {
+            let rows: Vec<forum_post::ActiveModel> = (from..from + n)
+                .map(|i| forum_post::ActiveModel {
+                    thread_id: Set(thread.id),
+                    author_id: Set(u.id),
+                    body: Set(format!("Vastaus numero {i}")),
+                    created_at: Set(now),
+                    updated_at: Set(now),
+                    ..Default::default()
+                })
+                .collect();
+            for chunk in rows.chunks(100) {
+                forum_post::Entity::insert_many(chunk.to_vec()).exec(&db).await.unwrap();
+            }
+            let mut am: forum_thread::ActiveModel =
+                forum_thread::Entity::find_by_id(thread.id).one(&db).await.unwrap().unwrap().into();
+            am.reply_count = Set((from + n) as i32);
+            am.update(&db).await.unwrap();
+        }
+    };
+    let n = Arc::new(AtomicUsize::new(0));
+    let mut app = t.app.clone();
+    let counter = n.clone();
+    app.db.set_metric_callback(move |_| {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let logged = t.login(&u, None).await;
+    // Signed in, so every request is rendered (no page memory).
+    let mut c = Client { router: kimppa_web::router(app), cookie: logged.cookie.clone(), csrf: None };
+    let path = format!("/fi/forum/threads/{}", thread.id);
+    let mut measure = async |p: &str| {
+        let before = n.load(Ordering::SeqCst);
+        let r = c.get(p).await;
+        assert_eq!(r.status, StatusCode::OK, "{p}");
+        (n.load(Ordering::SeqCst) - before, r.body)
+    };
+    add(0, 5).await;
+    let (small, _) = measure(&path).await;
+    add(5, 495).await;
+    let (large, body) = measure(&path).await;
+    assert_eq!(small, large, "queries for a thread of 5 and of 500 replies");
+    assert!((3..=20).contains(&small), "{small}");
+    assert_eq!(body.matches("class=\"forum-reply\"").count(), 50);
+    assert!(body.contains("Vastaus numero 0") && !body.contains("Vastaus numero 50<"));
+    assert!(body.contains("Sivu 1 / 10"));
+    let (_, last) = measure(&format!("{path}?page=10")).await;
+    assert_eq!(last.matches("class=\"forum-reply\"").count(), 50);
+    assert!(last.contains("Vastaus numero 499"));
+    // The list with many threads is bounded too.
+    let (list_small, _) = measure("/fi/forum").await;
+    for i in 0..40 {
+        insert_thread(&t, cat.id, u.id, &format!("Ketju {i}"), i % 3 == 0).await;
+    }
+    let (list_large, _) = measure("/fi/forum").await;
+    assert_eq!(list_small, list_large, "queries of the forum front page");
+    let (cat_q, cat_body) = measure("/fi/forum/categories/materiaalit?page=2").await;
+    assert!((3..=20).contains(&cat_q));
+    assert!(cat_body.contains("Sivu 2 / 3"), "41 visible threads to the author, 20 a page");
+}
+
+both_backends!(closed_threads_are_seen_only_by_participants, a_long_thread_is_paged_with_a_bounded_number_of_queries);

@@ -1,0 +1,146 @@
+// The expert forum in a real browser.
+//
+// 1. axe finds no WCAG 2.1 A/AA violations on the forum pages (front page,
+//    category, topic, thread), in Finnish and in English, as a visitor.
+// 2. A member starts a closed discussion, invites an organisation, replies
+//    and opens the discussion to everyone, with the keyboard only; the
+//    new-thread form shown again with errors passes axe too.
+// 3. A visitor cannot see the closed discussion, and sees it once it is open.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useServerAndBrowser,
+  newContext,
+  visit,
+  follow,
+  loggedInPage,
+  step,
+  expectNoA11yViolations,
+  expectErrorSummaryWired,
+  screenshot,
+  uniqueSuffix,
+  LANGS,
+  PURKUTAITO_ADMIN,
+} from './helpers.js';
+
+const env = useServerAndBrowser();
+
+/** Presses Enter on a focused button and waits for the page it leads to. */
+async function pressEnterOn(page, button) {
+  await button.focus();
+  const [resp] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  return resp;
+}
+
+/** Types into a field the keyboard way: focus, then keys. */
+async function typeInto(page, selector, text) {
+  await page.locator(selector).focus();
+  await page.keyboard.type(text);
+}
+
+for (const lang of LANGS) {
+  test(`forum pages pass axe as a visitor (${lang})`, async (t) => {
+    const { browser, server } = env;
+    const ctx = await newContext(browser, server.baseUrl);
+    const page = await ctx.newPage();
+    try {
+      const audit = async (label, open, shot) => {
+        await t.test(label, async () => {
+          await open(page);
+          await page.locator('main h1').first().waitFor();
+          if (shot && lang === 'fi') await screenshot(page, shot);
+          await expectNoA11yViolations(page, label);
+        });
+      };
+      await audit(`${lang} forum`, async (p) => {
+        await visit(p, `/${lang}/forum`);
+        assert.ok((await p.locator('main ul.cards li').count()) >= 5, 'the categories are listed');
+        assert.ok((await p.locator('main ul.threads li').count()) >= 10, 'the latest threads are listed');
+      }, 'forum-fi');
+      await audit(`${lang} forum category`, async (p) => {
+        await visit(p, `/${lang}/forum`);
+        await follow(p, p.locator('main ul.cards h3 a').first());
+        assert.match(new URL(p.url()).pathname, new RegExp(`^/${lang}/forum/categories/`));
+      }, 'forum-category-fi');
+      await audit(`${lang} forum topic`, async (p) => {
+        await visit(p, `/${lang}/forum`);
+        await follow(p, p.locator('main ul.tags a').first());
+        assert.match(new URL(p.url()).pathname, new RegExp(`^/${lang}/forum/tags/`));
+      });
+      await audit(`${lang} forum thread`, async (p) => {
+        await visit(p, `/${lang}/forum`);
+        await follow(p, p.locator('main ul.threads h3 a').first());
+        assert.ok((await p.locator('main article.forum-reply').count()) >= 1, 'the thread shows its replies');
+        assert.equal(await p.locator('main form[action$="/reply"]').count(), 0, 'visitors get a login link, not a form');
+      }, 'forum-thread-fi');
+    } finally {
+      await ctx.close();
+    }
+  });
+}
+
+test('a member starts a closed discussion, invites, replies and opens it, with the keyboard', async (t) => {
+  const { browser, server } = env;
+  const { context, page } = await loggedInPage(browser, server.baseUrl, PURKUTAITO_ADMIN, 'fi');
+  const visitor = await newContext(browser, server.baseUrl);
+  const vpage = await visitor.newPage();
+  const title = `Luottamuksellinen purkumateriaalikysely ${uniqueSuffix()}`;
+  let threadPath;
+  try {
+    await step(t, 'the empty form comes back with its errors', async () => {
+      await visit(page, '/fi/forum/new');
+      const resp = await pressEnterOn(page, page.locator('main form button[type="submit"]'));
+      assert.equal(resp.status(), 422);
+      await expectErrorSummaryWired(page);
+      await expectNoA11yViolations(page, 'new thread with errors');
+    });
+    await step(t, 'the thread is written and published with the keyboard', async () => {
+      await page.locator('#f-category').focus();
+      await page.keyboard.press('ArrowDown');
+      assert.notEqual(await page.locator('#f-category').inputValue(), '', 'a category is chosen with the arrow key');
+      await typeInto(page, '#f-title', title);
+      await typeInto(page, '#f-body', 'Purkukohteesta vapautuu **teräspalkkeja**. Kuka voisi ottaa ne uudelleenkäyttöön?');
+      await page.locator('#tags-materiaalit').focus();
+      await page.keyboard.press('Space');
+      await page.locator('#f-closed').focus();
+      await page.keyboard.press('Space');
+      assert.ok(await page.locator('#f-closed').isChecked());
+      const resp = await pressEnterOn(page, page.locator('main form button[type="submit"]'));
+      assert.equal(resp.status(), 200);
+      threadPath = new URL(page.url()).pathname;
+      assert.match(threadPath, /^\/fi\/forum\/threads\/\d+$/);
+      assert.equal((await page.locator('main h1').innerText()).trim(), title);
+      await page.locator('main .notice').first().waitFor();
+      await screenshot(page, 'forum-closed-thread-fi');
+      await expectNoA11yViolations(page, 'closed thread, owner');
+    });
+    await step(t, 'a visitor does not see it', async () => {
+      await visit(vpage, threadPath, 404);
+      await visit(vpage, '/fi/forum');
+      assert.equal(await vpage.locator(`main a:has-text("${title}")`).count(), 0);
+    });
+    await step(t, 'a whole organisation is invited', async () => {
+      await typeInto(page, '#f-who', 'sivuvirtapaja');
+      const resp = await pressEnterOn(page, page.locator('main form[action$="/invite"] button'));
+      assert.equal(resp.status(), 200);
+      assert.match(await page.locator('#participants').innerText(), /Sivuvirtapaja/);
+    });
+    await step(t, 'the owner replies', async () => {
+      await typeInto(page, 'main form[action$="/reply"] textarea', 'Palkkeja on noin 40 tonnia, toimitus keväällä.');
+      const resp = await pressEnterOn(page, page.locator('main form[action$="/reply"] button'));
+      assert.equal(resp.status(), 200);
+      assert.match(await page.locator('main article.forum-reply').last().innerText(), /40 tonnia/);
+    });
+    await step(t, 'the owner opens it to everyone, and the visitor sees it', async () => {
+      const resp = await pressEnterOn(page, page.locator('main form[action$="/closed"] button'));
+      assert.equal(resp.status(), 200);
+      await expectNoA11yViolations(page, 'open thread, owner');
+      await visit(vpage, threadPath);
+      assert.equal((await vpage.locator('main h1').innerText()).trim(), title);
+    });
+  } finally {
+    await visitor.close();
+    await context.close();
+  }
+});
