@@ -34,10 +34,8 @@ cargo build --release -q -p kimppa -p kimppa-bench
 BIN=$ROOT/target/release
 
 DB="sqlite://$OUT/kimppa-$SCALE.db?mode=rwc"
-if [ ! -s "$OUT/kimppa-$SCALE.db" ]; then
-  log "generating the $SCALE dataset (SQLite)"
-  "$BIN/kimppa-bench" generate --database-url "$DB" --scale "$SCALE"
-fi
+log "the $SCALE dataset (SQLite; generated once, completed when a part is missing)"
+"$BIN/kimppa-bench" generate --database-url "$DB" --scale "$SCALE"
 
 export KIMPPA_DATABASE_URL="$DB" KIMPPA_SEARCH_PATH="$OUT/search-$SCALE" KIMPPA_DEMO_ON_EMPTY=false
 export KIMPPA_LOG=warn KIMPPA_FILES__PATH="$OUT/files"
@@ -61,6 +59,7 @@ for _ in $(seq 1 600); do curl -sf "http://127.0.0.1:$PORT/readyz" >/dev/null &&
 "$BIN/kimppa-bench" urls --database-url "$DB" >"$OUT/urls.txt"
 grep '/search?' "$OUT/urls.txt" >"$OUT/urls-search.txt"
 grep -v '/search?' "$OUT/urls.txt" >"$OUT/urls-pages.txt"
+grep '/forum' "$OUT/urls.txt" >"$OUT/urls-forum.txt"
 # Warm up every URL once.
 while read -r u; do curl -s -o /dev/null "http://127.0.0.1:$PORT$u"; done <"$OUT/urls.txt"
 
@@ -77,6 +76,9 @@ run_wrk pages-64 64 "$OUT/urls-pages.txt" "http://127.0.0.1:$PORT"
 # (the cookie names no live session, so the pages are the anonymous ones).
 log "load: the same pages rendered for every request (session cookie), 64 connections"
 run_wrk pages-64-rendered 64 "$OUT/urls-pages.txt" "http://127.0.0.1:$PORT" -H "Cookie: kimppa_session=bench"
+log "load: the forum (front page, areas, the 500-reply thread, other threads), 64 connections"
+run_wrk forum-64 64 "$OUT/urls-forum.txt" "http://127.0.0.1:$PORT"
+run_wrk forum-64-rendered 64 "$OUT/urls-forum.txt" "http://127.0.0.1:$PORT" -H "Cookie: kimppa_session=bench"
 log "load: the services catalogue page, 64 connections"
 echo "/fi/services" >"$OUT/urls-catalogue.txt"
 run_wrk catalogue-64 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT"
@@ -112,7 +114,7 @@ rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
   echo
   printf '%-34s %9s %9s %9s %10s\n' scenario p50 p90 p99 req/s
-  for s in search-1 pages-64 pages-64-rendered catalogue-64 catalogue-64-rendered nginx-64; do
+  for s in search-1 pages-64 pages-64-rendered forum-64 forum-64-rendered catalogue-64 catalogue-64-rendered nginx-64; do
     printf '%-34s %9s %9s %9s %10s\n' "$s" "$(pct "$s" 50%)" "$(pct "$s" 90%)" "$(pct "$s" 99%)" "$(rps "$s")"
   done
   echo

@@ -22,6 +22,8 @@ import {
   uniqueSuffix,
   LANGS,
   PURKUTAITO_ADMIN,
+  ORCHESTRATOR,
+  submit,
 } from './helpers.js';
 
 const env = useServerAndBrowser();
@@ -142,5 +144,49 @@ test('a member starts a closed discussion, invites, replies and opens it, with t
   } finally {
     await visitor.close();
     await context.close();
+  }
+});
+
+test('reporting, editing, history and the moderation queue pass axe', async (t) => {
+  const { browser, server } = env;
+  const member = await loggedInPage(browser, server.baseUrl, PURKUTAITO_ADMIN, 'fi');
+  const staff = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, 'fi');
+  try {
+    const m = member.page;
+    const o = staff.page;
+    let threadPath;
+    await step(t, 'a member reports a reply (the empty form first)', async () => {
+      await visit(m, '/fi/forum');
+      await follow(m, m.locator('main ul.threads h3 a').nth(2));
+      threadPath = new URL(m.url()).pathname;
+      await follow(m, m.locator('main article.forum-reply .actions a[href*="/report?post="]').first());
+      await expectNoA11yViolations(m, 'report form');
+      const bad = await submit(m, m.locator('main form button[type="submit"]'));
+      assert.equal(bad.status(), 422);
+      await expectErrorSummaryWired(m);
+      await expectNoA11yViolations(m, 'report form with errors');
+      await m.locator('#f-reason').fill('Mainos, ei liity aiheeseen.');
+      const ok = await submit(m, m.locator('main form button[type="submit"]'));
+      assert.equal(ok.status(), 200);
+      assert.equal(new URL(m.url()).pathname, threadPath);
+    });
+    await step(t, 'the orchestrator sees it in the queue', async () => {
+      await visit(o, '/fi/admin/forum');
+      assert.match(await o.locator('main').innerText(), /Mainos, ei liity aiheeseen/);
+      await screenshot(o, 'forum-queue-fi');
+      await expectNoA11yViolations(o, 'moderation queue');
+    });
+    await step(t, 'the thread with moderation tools, the edit form and the history pass axe', async () => {
+      await visit(o, threadPath);
+      await o.locator('main section.moderation').waitFor();
+      await expectNoA11yViolations(o, 'thread with moderation tools');
+      await follow(o, o.locator(`main a[href="${threadPath}/edit"]`));
+      await expectNoA11yViolations(o, 'edit form');
+      await visit(o, `${threadPath}/history`);
+      await expectNoA11yViolations(o, 'edit history');
+    });
+  } finally {
+    await member.context.close();
+    await staff.context.close();
   }
 });

@@ -72,10 +72,17 @@ pub enum Action {
     ManageWebhooks,
     /// Start threads and reply in the forum.
     PostInForum,
-    /// Close or open a thread and invite participants: its author, or staff.
+    /// Close or open a thread, invite participants and mark the accepted
+    /// answer: its author, or staff.
     ManageForumThread {
         owner: bool,
     },
+    /// Edit a thread's opening or a reply: its writer, or staff.
+    EditForumText {
+        author: bool,
+    },
+    /// Lock, pin, move and hide; read and resolve reports; see edit history.
+    ModerateForum,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,8 +139,8 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         | ManageServices { my_role }
         | ViewOrganisationLeads { my_role } => org_admin_or_elevated(my_role),
         SendContactRequest | PostInForum => Decision::Allow,
-        ManageForumThread { owner } => {
-            if owner {
+        ManageForumThread { owner: mine } | EditForumText { author: mine } => {
+            if mine {
                 Decision::Allow
             } else {
                 elevated()
@@ -147,7 +154,7 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
             }
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
-        | ManageDirectory => elevated(),
+        | ManageDirectory | ModerateForum => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()

@@ -8,8 +8,13 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use corpus::{JUDGED, Rng};
 use kimppa_app::{App, config::Config};
-use kimppa_store::entities::{expert, faq_item, glossary_term, news, organisation, page, page_revision, service, user};
-use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, Statement, TransactionTrait};
+use kimppa_store::entities::{
+    expert, faq_item, forum_category, forum_participant, forum_post, forum_thread, glossary_term, news, organisation,
+    page, page_revision, service, user,
+};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, EntityTrait, PaginatorTrait, QueryOrder, QuerySelect, Statement, TransactionTrait,
+};
 use std::time::Instant;
 
 #[derive(Parser)]
@@ -99,10 +104,16 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
     let div = if scale == "small" { 100 } else { 1 };
     let (n_orgs, n_services, n_experts, n_content) = (10_000 / div, 50_000 / div, 20_000 / div, 2_000 / div);
     let app = App::start(config(database_url, "memory")).await?;
-    anyhow::ensure!(
-        organisation::Entity::find().one(&app.db).await?.is_none(),
-        "the database is not empty; generate into a new one"
-    );
+    if organisation::Entity::find().one(&app.db).await?.is_some() {
+        // A dataset from before the forum existed gets its forum part.
+        if forum_thread::Entity::find().one(&app.db).await?.is_some() {
+            println!("the dataset is already generated");
+            return Ok(());
+        }
+        generate_forum(&app, &mut Rng::new(seed ^ 0xF0), div).await?;
+        kimppa_app::search::touch_all(&app.db, "thread").await?;
+        return Ok(());
+    }
     let started = Instant::now();
     let mut rng = Rng::new(seed);
     let now = kimppa_app::now();
@@ -341,6 +352,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
     insert_all(&app, news_rows).await?;
     insert_all(&app, term_rows).await?;
     insert_all(&app, faq_rows).await?;
+    generate_forum(&app, &mut rng, div).await?;
     // The index of a running node picks the new rows up from here.
     for kind in kimppa_app::search::documents::KINDS {
         kimppa_app::search::touch_all(&app.db, kind).await?;
@@ -350,6 +362,107 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
         quarter * 4,
         started.elapsed().as_secs_f64()
     );
+    Ok(())
+}
+
+/// The forum: 6 areas, 20,000 threads (one in twenty closed, with an
+/// invited person) and 200,000 replies by the generated people; one thread
+/// has 500 replies (the long thread of the load mix).
+async fn generate_forum(app: &App, rng: &mut Rng, div: usize) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let (n_threads, n_replies) = (20_000 / div, 200_000 / div);
+    let now = kimppa_app::now();
+    let people: Vec<i32> =
+        user::Entity::find().select_only().column(user::Column::Id).into_tuple().all(&app.db).await?;
+    anyhow::ensure!(!people.is_empty(), "no people to write the forum");
+    let areas = [
+        ("materiaalit", "Materiaalit ja sivuvirrat", "Materials and side streams"),
+        ("saantely", "Sääntely ja luvat", "Regulation and permits"),
+        ("rahoitus", "Rahoitus ja hankkeet", "Funding and projects"),
+        ("rakentaminen", "Rakentaminen ja purku", "Construction and demolition"),
+        ("tutkimus", "Tutkimus ja pilotointi", "Research and piloting"),
+        ("klusteri", "Klusterin yhteiset asiat", "The cluster's own matters"),
+    ];
+    let mut area_ids = vec![];
+    for (i, (slug, fi, en)) in areas.iter().enumerate() {
+        let c = forum_category::ActiveModel {
+            slug: sea_orm::Set(slug.to_string()),
+            name_fi: sea_orm::Set(fi.to_string()),
+            name_en: sea_orm::Set(en.to_string()),
+            description_fi: sea_orm::Set(String::new()),
+            description_en: sea_orm::Set(String::new()),
+            position: sea_orm::Set(i as i32),
+            created_at: sea_orm::Set(now),
+            ..Default::default()
+        };
+        area_ids.push(forum_category::Entity::insert(c).exec(&app.db).await?.last_insert_id);
+    }
+    // Reply counts: 500 for the first thread, the rest spread at random.
+    let mut counts = vec![0usize; n_threads];
+    counts[0] = 500.min(n_replies);
+    for _ in counts[0]..n_replies {
+        counts[rng.below(n_threads)] += 1;
+    }
+    let mut threads = vec![];
+    for (i, &replies) in counts.iter().enumerate() {
+        let (fi, _, word) = text(rng);
+        let at = now - chrono::Duration::minutes((n_threads - i) as i64 * 7);
+        threads.push(forum_thread::ActiveModel {
+            category_id: sea_orm::Set(*rng.pick(&area_ids)),
+            author_id: sea_orm::Set(*rng.pick(&people)),
+            title: sea_orm::Set(format!("{} – kokemuksia? ({})", capitalise(&word), i + 1)),
+            body: sea_orm::Set(fi),
+            closed: sea_orm::Set(i > 0 && i.is_multiple_of(20)),
+            locked: sea_orm::Set(false),
+            pinned: sea_orm::Set(false),
+            reply_count: sea_orm::Set(replies as i32),
+            last_post_at: sea_orm::Set(at + chrono::Duration::minutes(replies as i64)),
+            created_at: sea_orm::Set(at),
+            updated_at: sea_orm::Set(at),
+            ..Default::default()
+        });
+    }
+    insert_all(app, threads).await?;
+    let first_thread: i32 = forum_thread::Entity::find()
+        .select_only()
+        .column(forum_thread::Column::Id)
+        .order_by_asc(forum_thread::Column::Id)
+        .into_tuple()
+        .one(&app.db)
+        .await?
+        .unwrap_or(1);
+    let mut participants = vec![];
+    for i in (20..n_threads).step_by(20) {
+        participants.push(forum_participant::ActiveModel {
+            thread_id: sea_orm::Set(first_thread + i as i32),
+            user_id: sea_orm::Set(Some(*rng.pick(&people))),
+            org_id: sea_orm::Set(None),
+            invited_by: sea_orm::Set(people[0]),
+            created_at: sea_orm::Set(now),
+            ..Default::default()
+        });
+    }
+    insert_all(app, participants).await?;
+    let mut posts = vec![];
+    for (i, &replies) in counts.iter().enumerate() {
+        for r in 0..replies {
+            let (fi, _, _) = text(rng);
+            let at = now - chrono::Duration::minutes((n_threads - i) as i64 * 7) + chrono::Duration::minutes(r as i64);
+            posts.push(forum_post::ActiveModel {
+                thread_id: sea_orm::Set(first_thread + i as i32),
+                author_id: sea_orm::Set(*rng.pick(&people)),
+                body: sea_orm::Set(fi),
+                created_at: sea_orm::Set(at),
+                updated_at: sea_orm::Set(at),
+                ..Default::default()
+            });
+        }
+        if posts.len() >= 20_000 {
+            insert_all(app, std::mem::take(&mut posts)).await?;
+        }
+    }
+    insert_all(app, posts).await?;
+    eprintln!("forum: {n_threads} threads, {n_replies} replies ({:.1} s)", started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -396,7 +509,7 @@ async fn compare(database_url: &str, index: &str, repeat: usize) -> anyhow::Resu
     eprintln!("tantivy index: {docs} documents in {:.1} s", t.elapsed().as_secs_f64());
     // The same documents for the database's full-text search.
     let mut all = vec![];
-    for kind in ["organisation", "service", "expert", "page", "news", "term", "faq"] {
+    for kind in kimppa_app::search::documents::KINDS {
         all.extend(kimppa_app::search::documents::load(&app, kind, &kimppa_app::search::documents::Which::All).await?);
     }
     let text_of: std::collections::HashMap<String, String> = all
@@ -597,6 +710,38 @@ async fn urls(database_url: &str, seed: u64) -> anyhow::Result<()> {
         "/fi/organisations?municipality=Oulu&org_type=sme",
         "/fi/experts?focus=energy",
     ];
+    let long_thread: Option<(i32, i32)> = forum_thread::Entity::find()
+        .select_only()
+        .columns([forum_thread::Column::Id, forum_thread::Column::ReplyCount])
+        .order_by_desc(forum_thread::Column::ReplyCount)
+        .into_tuple()
+        .one(&app.db)
+        .await?;
+    let threads = forum_thread::Entity::find().count(&app.db).await? as usize;
+    let first_thread = long_thread.map(|t| t.0).unwrap_or(1);
+    // The forum: the front page, area lists, the long thread (first and
+    // last page of replies) and other public threads.
+    if let Some((id, replies)) = long_thread {
+        let last = (replies.max(1) as u64).div_ceil(kimppa_app::forum::REPLIES_PER_PAGE);
+        for url in [
+            "/fi/forum".to_string(),
+            "/fi/forum/categories/materiaalit".into(),
+            "/fi/forum/categories/rahoitus?page=3".into(),
+            format!("/fi/forum/threads/{id}"),
+            format!("/fi/forum/threads/{id}?page={last}"),
+        ] {
+            println!("{url}");
+        }
+        for _ in 0..20 {
+            if threads < 2 {
+                break;
+            }
+            let i = 1 + rng.below(threads - 1);
+            if !i.is_multiple_of(20) {
+                println!("/fi/forum/threads/{}", first_thread + i as i32);
+            }
+        }
+    }
     for _ in 0..200 {
         let url = match rng.below(4) {
             0 => rng.pick(&catalogue).to_string(),

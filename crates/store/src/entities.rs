@@ -19,6 +19,8 @@ pub mod faq_question;
 pub mod forum_category;
 pub mod forum_participant;
 pub mod forum_post;
+pub mod forum_report;
+pub mod forum_revision;
 pub mod forum_tag;
 pub mod forum_thread;
 pub mod forum_thread_tag;

@@ -9,6 +9,7 @@ mod m0002_website;
 mod m0003_news_image_alt;
 mod m0004_directory;
 mod m0005_forum;
+mod m0006_forum_moderation;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_news_image_alt::Migration),
             Box::new(m0004_directory::Migration),
             Box::new(m0005_forum::Migration),
+            Box::new(m0006_forum_moderation::Migration),
         ]
     }
 }

@@ -94,7 +94,13 @@ pub fn router(app: App) -> Router {
         .merge(directory::routes())
         .merge(forum::routes())
         .merge(website::routes())
-        .nest("/admin", admin::routes().merge(website::admin_routes()).merge(directory::admin_routes()));
+        .nest(
+            "/admin",
+            admin::routes()
+                .merge(website::admin_routes())
+                .merge(directory::admin_routes())
+                .merge(forum::moderation::admin_routes()),
+        );
     Router::new()
         .route("/", get(home::root_redirect))
         // `nest` matches `/fi` but not `/fi/`, the canonical home URL.

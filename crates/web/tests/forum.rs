@@ -291,3 +291,174 @@ async fn a_long_thread_is_paged_with_a_bounded_number_of_queries(b: kimppa_store
 }
 
 both_backends!(closed_threads_are_seen_only_by_participants, a_long_thread_is_paged_with_a_bounded_number_of_queries);
+
+async fn moderators_readers_and_writers_keep_the_forum_in_order(b: kimppa_store::testing::Backend) {
+    use kimppa_app::forum::{self, ThreadForm, Viewer};
+    let t = TestApp::new(b).await;
+    let (_, _) = category_and_tag(&t).await;
+    forum_category::ActiveModel {
+        slug: Set("rahoitus".into()),
+        name_fi: Set("Rahoitus".into()),
+        name_en: Set("Funding".into()),
+        description_fi: Set(String::new()),
+        description_en: Set(String::new()),
+        position: Set(2),
+        created_at: Set(kimppa_app::now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    let (author, _) = t.user("kysyja@kimppa.test", PlatformRole::Person).await;
+    let (replier, _) = t.user("vastaaja@kimppa.test", PlatformRole::Person).await;
+    let (reader, _) = t.user("lukija@kimppa.test", PlatformRole::Person).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let a = kimppa_app::accounts::actor_for(&author, false);
+    let r = kimppa_app::accounts::actor_for(&replier, false);
+    let thread = forum::create(
+        &t.app,
+        &a,
+        &ThreadForm {
+            category: "materiaalit".into(),
+            title: "Kuka ottaa kipsijätettä".into(),
+            body: "Alkuperäinen kysymys kipsistä.".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let id = thread.id;
+    let rv = Viewer::of(&t.app, &r).await.unwrap();
+    let good = forum::reply(&t.app, &r, &rv, id, "Me otamme kipsiä vastaan Oulussa.").await.unwrap();
+    let rude = forum::reply(&t.app, &r, &rv, id, "Asiaton kommentti, jota ei pitäisi näkyä.").await.unwrap();
+
+    // A reader reports the rude reply; an empty reason is shown again with the error.
+    let mut lc = t.login(&reader, None).await;
+    assert_eq!(lc.get(&format!("/fi/forum/threads/{id}/report?post={}", rude.id)).await.status, StatusCode::OK);
+    let bad =
+        lc.post(&format!("/fi/forum/threads/{id}/report"), &[("post", &rude.id.to_string()), ("reason", " ")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#f-reason\""));
+    let ok = lc
+        .post(&format!("/fi/forum/threads/{id}/report"), &[("post", &rude.id.to_string()), ("reason", "Loukkaava")])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    assert_eq!(lc.get("/fi/admin/forum").await.status, StatusCode::FORBIDDEN, "readers have no queue");
+
+    // The orchestrator sees the report, hides the reply and resolves the report.
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    let queue = oc.get("/fi/admin/forum").await;
+    assert!(queue.body.contains("Loukkaava") && queue.body.contains("Asiaton kommentti"));
+    let report_id = kimppa_store::entities::forum_report::Entity::find().one(&t.app.db).await.unwrap().unwrap().id;
+    let r1 = oc.post(&format!("/fi/forum/threads/{id}/replies/{}/hidden", rude.id), &[("hidden", "true")]).await;
+    assert_eq!(r1.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        oc.post(&format!("/fi/admin/forum/reports/{report_id}/resolve"), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(oc.get("/fi/admin/forum").await.body.contains("Ei käsittelemättömiä"));
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
+    let mut anon = t.client();
+    let page = anon.get(&format!("/fi/forum/threads/{id}")).await;
+    assert!(!page.body.contains("Asiaton kommentti") && page.body.contains("piilottanut"));
+    assert!(page.body.contains("Me otamme kipsiä"));
+    assert!(oc.get(&format!("/fi/forum/threads/{id}")).await.body.contains("Asiaton kommentti"), "staff still see it");
+    let api = anon.get_json(&format!("/api/v1/forum/threads/{id}")).await.json();
+    assert_eq!((api["replies"][1]["hidden"].as_bool(), api["replies"][1]["body"].as_str()), (Some(true), Some("")));
+    assert_eq!(anon.get_json("/api/v1/search?q=asiaton").await.json()["total"], 0);
+
+    // Locked: no replies (the form comes back with the reason); unlocked again.
+    assert_eq!(
+        oc.post(&format!("/fi/forum/threads/{id}/moderate"), &[("action", "lock")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut rc = t.login(&replier, None).await;
+    rc.get(&format!("/fi/forum/threads/{id}")).await;
+    let locked = rc.post(&format!("/fi/forum/threads/{id}/reply"), &[("body", "Vielä yksi")]).await;
+    assert_eq!(locked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(locked.body.contains("lukittu"));
+    assert_eq!(
+        oc.post(&format!("/fi/forum/threads/{id}/moderate"), &[("action", "unlock")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Pin and move; a person cannot.
+    assert_eq!(
+        oc.post(&format!("/fi/forum/threads/{id}/moderate"), &[("action", "pin")]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let moved =
+        oc.post(&format!("/fi/forum/threads/{id}/moderate"), &[("action", "move"), ("category", "rahoitus")]).await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        rc.post(&format!("/fi/forum/threads/{id}/moderate"), &[("action", "lock")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let now = forum_thread::Entity::find_by_id(id).one(&t.app.db).await.unwrap().unwrap();
+    assert!(now.pinned && !now.locked);
+    assert!(anon.get("/fi/forum/categories/rahoitus").await.body.contains("Kuka ottaa kipsijätettä"));
+
+    // Edits keep the earlier text for moderators; only the writer (or staff) edits.
+    let mut ac = t.login(&author, None).await;
+    ac.get(&format!("/fi/forum/threads/{id}/edit")).await;
+    let empty = ac.post(&format!("/fi/forum/threads/{id}/edit"), &[("title", "Uusi otsikko"), ("body", "")]).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("value=\"Uusi otsikko\""));
+    let edited = ac
+        .post(
+            &format!("/fi/forum/threads/{id}/edit"),
+            &[("title", "Kuka ottaa kipsiä"), ("body", "Tarkennettu kysymys.")],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    assert_eq!(ac.get(&format!("/fi/forum/threads/{id}/edit?post={}", good.id)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ac.get(&format!("/fi/forum/threads/{id}/history")).await.status, StatusCode::FORBIDDEN);
+    rc.get(&format!("/fi/forum/threads/{id}/edit?post={}", good.id)).await;
+    let own = rc
+        .post(
+            &format!("/fi/forum/threads/{id}/edit"),
+            &[("post", &good.id.to_string()), ("body", "Otamme kipsiä Oulussa ja Kempeleessä.")],
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER);
+    let history = oc.get(&format!("/fi/forum/threads/{id}/history")).await;
+    assert!(
+        history.body.contains("Alkuperäinen kysymys kipsistä.")
+            && history.body.contains("Me otamme kipsiä vastaan Oulussa.")
+    );
+    let page = anon.get(&format!("/fi/forum/threads/{id}")).await;
+    assert!(page.body.contains("Tarkennettu kysymys.") && page.body.contains("Kempeleessä"));
+
+    // The asker marks the accepted answer; others cannot.
+    assert_eq!(
+        rc.post(&format!("/fi/forum/threads/{id}/accept"), &[("post", &good.id.to_string())]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let acc = ac.post(&format!("/fi/forum/threads/{id}/accept"), &[("post", &good.id.to_string())]).await;
+    assert_eq!(acc.status, StatusCode::SEE_OTHER);
+    assert!(anon.get(&format!("/fi/forum/threads/{id}")).await.body.contains("hyväksytty vastaus"));
+    assert_eq!(anon.get_json(&format!("/api/v1/forum/threads/{id}")).await.json()["thread"]["accepted_reply"], good.id);
+
+    // Moderator actions are in the audit log.
+    t.run_jobs().await;
+    let actions: Vec<String> =
+        audit_entry::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|e| e.action).collect();
+    for a in [
+        "forum.post.hidden",
+        "forum.report.resolved",
+        "forum.thread.locked",
+        "forum.thread.pinned",
+        "forum.thread.moved",
+    ] {
+        assert!(actions.iter().any(|x| x == a), "{a} in {actions:?}");
+    }
+
+    // Posting is limited per person: after ten posts in ten minutes, the next is refused.
+    for i in 0..(kimppa_app::forum::POSTS_PER_10_MIN - 2) {
+        forum::reply(&t.app, &r, &rv, id, &format!("Lisähuomio {i}")).await.unwrap();
+    }
+    let over = rc.post(&format!("/fi/forum/threads/{id}/reply"), &[("body", "Vielä yksi huomio")]).await;
+    assert_eq!(over.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(over.body.contains("Vielä yksi huomio") && over.body.contains("Odota hetki"));
+}
+
+both_backends!(moderators_readers_and_writers_keep_the_forum_in_order);

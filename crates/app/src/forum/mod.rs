@@ -4,6 +4,8 @@
 //! Who sees a thread is decided in one place, [`visibility`]: every list,
 //! count, single read, feed and search document goes through it.
 
+pub mod moderation;
+pub mod participants;
 pub mod visibility;
 
 use crate::{
@@ -13,10 +15,10 @@ use crate::{
     search,
 };
 use chrono::{DateTime, Utc};
-use kimppa_domain::Email;
 use kimppa_store::entities::{
     forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, organisation, user,
 };
+pub use participants::{invite, set_closed};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
@@ -133,7 +135,7 @@ async fn cards(app: &App, rows: Vec<forum_thread::Model>) -> Result<Vec<ThreadCa
         .collect())
 }
 
-async fn names(app: &App, mut ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
+pub(crate) async fn names(app: &App, mut ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
@@ -263,6 +265,15 @@ pub async fn replies(app: &App, thread: &forum_thread::Model, page: u64) -> Resu
     Ok(ReplyPage { replies, page, pages })
 }
 
+/// A reply of a thread (any reply, hidden ones too).
+pub async fn reply_of(app: &App, thread: &forum_thread::Model, post_id: i32) -> Result<forum_post::Model, AppError> {
+    forum_post::Entity::find_by_id(post_id)
+        .filter(forum_post::Column::ThreadId.eq(thread.id))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// The new-thread form as typed.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
@@ -275,7 +286,43 @@ pub struct ThreadForm {
     pub closed: Option<String>,
 }
 
-fn check_body(c: &mut Checker, field: &'static str, body: &str) {
+pub(crate) fn check_title(c: &mut Checker, title: &str) {
+    if title.is_empty() {
+        c.push("title", "err-required");
+    } else if title.chars().count() > MAX_TITLE {
+        c.push("title", "err-too-long");
+    }
+}
+
+/// Posts (threads and replies) a person may write in ten minutes, and in a day.
+pub const POSTS_PER_10_MIN: u64 = 10;
+pub const POSTS_PER_DAY: u64 = 100;
+
+/// Refuses a post over the per-person limits.
+async fn within_limits(app: &App, uid: i32, field: &'static str) -> Result<(), AppError> {
+    let now = crate::now();
+    for (window, limit) in
+        [(chrono::Duration::minutes(10), POSTS_PER_10_MIN), (chrono::Duration::days(1), POSTS_PER_DAY)]
+    {
+        let since = now - window;
+        let threads = forum_thread::Entity::find()
+            .filter(forum_thread::Column::AuthorId.eq(uid))
+            .filter(forum_thread::Column::CreatedAt.gt(since))
+            .count(&app.db)
+            .await?;
+        let posts = forum_post::Entity::find()
+            .filter(forum_post::Column::AuthorId.eq(uid))
+            .filter(forum_post::Column::CreatedAt.gt(since))
+            .count(&app.db)
+            .await?;
+        if threads + posts >= limit {
+            return Err(AppError::field(field, "err-forum-rate"));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn check_body(c: &mut Checker, field: &'static str, body: &str) {
     if body.trim().is_empty() {
         c.push(field, "err-required");
     } else if body.chars().count() > MAX_BODY {
@@ -293,11 +340,7 @@ pub async fn create(app: &App, actor: &Actor, f: &ThreadForm) -> Result<forum_th
         c.push("category", if f.category.trim().is_empty() { "err-required" } else { "err-unknown-value" });
     }
     let title = f.title.trim();
-    if title.is_empty() {
-        c.push("title", "err-required");
-    } else if title.chars().count() > MAX_TITLE {
-        c.push("title", "err-too-long");
-    }
+    check_title(&mut c, title);
     check_body(&mut c, "body", &f.body);
     let all_tags = tags(app).await?;
     let chosen: Vec<&forum_tag::Model> = all_tags.iter().filter(|t| f.tags.contains(&t.slug)).collect();
@@ -305,6 +348,7 @@ pub async fn create(app: &App, actor: &Actor, f: &ThreadForm) -> Result<forum_th
         c.push("tags", "err-unknown-value");
     }
     c.finish()?;
+    within_limits(app, uid, "body").await?;
     let category = category.ok_or(AppError::NotFound)?;
     let now = crate::now();
     let tx = app.db.begin().await?;
@@ -354,6 +398,7 @@ pub async fn reply(
     let mut c = Checker::default();
     check_body(&mut c, "body", body);
     c.finish()?;
+    within_limits(app, uid, "body").await?;
     let now = crate::now();
     let tx = app.db.begin().await?;
     let post = forum_post::ActiveModel {
@@ -367,6 +412,7 @@ pub async fn reply(
     .insert(&tx)
     .await?;
     let count = forum_post::Entity::find().filter(forum_post::Column::ThreadId.eq(thread.id)).count(&tx).await?;
+    // (hidden replies still count: paging stays stable)
     forum_thread::ActiveModel {
         id: Set(thread.id),
         reply_count: Set(count as i32),
@@ -378,98 +424,6 @@ pub async fn reply(
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     Ok(post)
-}
-
-/// Closes a thread to its participants, or opens it to everyone; logged.
-pub async fn set_closed(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, closed: bool) -> Result<(), AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    if thread.closed == closed {
-        return Ok(());
-    }
-    let tx = app.db.begin().await?;
-    forum_thread::ActiveModel {
-        id: Set(thread.id),
-        closed: Set(closed),
-        updated_at: Set(crate::now()),
-        ..Default::default()
-    }
-    .update(&tx)
-    .await?;
-    let action = if closed { "forum.thread.closed" } else { "forum.thread.opened" };
-    changelog::admin_action(&tx, uid, action, format!("thread:{}", thread.id), thread.title.clone()).await?;
-    search::touch(&tx, "thread", &[thread.id]).await?;
-    tx.commit().await?;
-    app.jobs_wake.notify_one();
-    Ok(())
-}
-
-/// Invites a registered person (by email) or a whole organisation (by its
-/// address in the directory, e.g. `purkutaito`) to a thread; the invited
-/// are told by email.
-pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &str) -> Result<String, AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let who = who.trim();
-    if who.is_empty() {
-        return Err(AppError::field("who", "err-required"));
-    }
-    let (user_id, org_id, label, recipients) = if who.contains('@') {
-        let email = Email::parse(who).map_err(|_| AppError::field("who", "err-email"))?;
-        let u = user::Entity::find()
-            .filter(user::Column::Email.eq(email.as_str()))
-            .one(&app.db)
-            .await?
-            .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
-        (Some(u.id), None, u.name.clone(), vec![u.email])
-    } else {
-        let o = organisation::Entity::find()
-            .filter(organisation::Column::Slug.eq(who.to_lowercase()))
-            .one(&app.db)
-            .await?
-            .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
-        let members = crate::organisations::member_emails(app, o.id).await?;
-        (None, Some(o.id), o.name.clone(), members)
-    };
-    let already = forum_participant::Entity::find()
-        .filter(forum_participant::Column::ThreadId.eq(thread.id))
-        .filter(match (user_id, org_id) {
-            (Some(u), _) => forum_participant::Column::UserId.eq(u),
-            (_, o) => forum_participant::Column::OrgId.eq(o.unwrap_or_default()),
-        })
-        .one(&app.db)
-        .await?;
-    if already.is_some() {
-        return Ok(label);
-    }
-    let inviter = names(app, vec![uid]).await?.remove(&uid).unwrap_or_default();
-    let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
-    let tx = app.db.begin().await?;
-    forum_participant::ActiveModel {
-        thread_id: Set(thread.id),
-        user_id: Set(user_id),
-        org_id: Set(org_id),
-        invited_by: Set(uid),
-        created_at: Set(crate::now()),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    let subject = format!("Kutsu keskusteluun: {} / Invitation to a discussion", thread.title);
-    let body = format!(
-        "{inviter} kutsui sinut keskusteluun \"{title}\" Kimppa-foorumilla:\n{link}\n\n\
-         {inviter} invited you to the discussion \"{title}\" on the Kimppa forum:\n{link}\n",
-        title = thread.title
-    );
-    for to in recipients {
-        crate::email::queue(&tx, &to, &subject, &body).await?;
-    }
-    search::touch(&tx, "thread", &[thread.id]).await?;
-    tx.commit().await?;
-    app.jobs_wake.notify_one();
-    Ok(label)
 }
 
 /// The latest public threads of a category for its feed (never closed ones).

@@ -271,7 +271,7 @@ async fn threads(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
         participants = participants.filter(forum_participant::Column::ThreadId.is_in(ids.clone()));
     }
     let mut text: HashMap<i32, String> = HashMap::new();
-    for p in posts.all(&app.db).await? {
+    for p in posts.filter(forum_post::Column::Hidden.eq(false)).all(&app.db).await? {
         let t = text.entry(p.thread_id).or_default();
         if t.len() < THREAD_TEXT {
             t.push(' ');

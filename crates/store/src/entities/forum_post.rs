@@ -10,6 +10,8 @@ pub struct Model {
     pub author_id: i32,
     /// Markdown.
     pub body: String,
+    /// Hidden by a moderator: the text is shown only to staff.
+    pub hidden: bool,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
 }

@@ -19,6 +19,8 @@ pub struct Model {
     pub last_post_at: ChronoDateTimeUtc,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
+    /// The reply the asker marked as the answer.
+    pub accepted_post_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,8 @@ pub struct ForumThreadJson {
     pub replies: i32,
     pub pinned: bool,
     pub locked: bool,
+    /// The reply the asker marked as the answer.
+    pub accepted_reply: Option<i32>,
     pub created_at: String,
     pub last_post_at: String,
 }
@@ -41,6 +43,7 @@ fn thread_json(c: ThreadCard) -> ForumThreadJson {
         replies: c.thread.reply_count,
         pinned: c.thread.pinned,
         locked: c.thread.locked,
+        accepted_reply: c.thread.accepted_post_id,
         created_at: c.thread.created_at.to_rfc3339(),
         last_post_at: c.thread.last_post_at.to_rfc3339(),
     }
@@ -99,8 +102,9 @@ pub async fn threads(
 pub struct ForumReplyJson {
     pub id: i32,
     pub author: String,
-    /// Markdown.
+    /// Markdown; empty when a moderator hid the reply.
     pub body: String,
+    pub hidden: bool,
     pub created_at: String,
 }
 
@@ -142,7 +146,8 @@ pub async fn thread(
             .map(|r| ForumReplyJson {
                 id: r.post.id,
                 author: r.author,
-                body: r.post.body,
+                body: if r.post.hidden { String::new() } else { r.post.body },
+                hidden: r.post.hidden,
                 created_at: r.post.created_at.to_rfc3339(),
             })
             .collect(),

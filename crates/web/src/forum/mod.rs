@@ -24,8 +24,11 @@ use kimppa_app::{
 };
 use kimppa_store::entities::{forum_category, forum_tag};
 
+pub mod moderation;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(moderation::routes())
         .route("/forum", get(index))
         .route("/forum/new", get(new_form).post(create))
         .route("/forum/categories/{slug}", get(category))
@@ -37,7 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/forum/threads/{id}/invite", post(invite))
 }
 
-fn name<'a>(lang: Lang, fi: &'a str, en: &'a str) -> &'a str {
+pub(crate) fn name<'a>(lang: Lang, fi: &'a str, en: &'a str) -> &'a str {
     if lang == Lang::En && !en.is_empty() { en } else { fi }
 }
 
@@ -202,6 +205,19 @@ pub async fn tag(ctx: Ctx, Path(slug): Path<String>, Query(pq): Query<PageParam>
     .await
 }
 
+/// A reply as the thread page shows it.
+pub struct ReplyView {
+    pub id: i32,
+    pub author: String,
+    pub when: String,
+    pub iso: String,
+    pub html: String,
+    pub hidden: bool,
+    /// The reader wrote it (and may edit it).
+    pub own: bool,
+    pub accepted: bool,
+}
+
 #[derive(Template)]
 #[template(path = "forum/thread.html")]
 struct ThreadPage {
@@ -210,7 +226,10 @@ struct ThreadPage {
     body: String,
     participants: Vec<(String, bool)>,
     manage: bool,
-    replies: Vec<(i32, String, String, String, String)>,
+    moderator: bool,
+    own_thread: bool,
+    categories: Vec<(String, String, bool)>,
+    replies: Vec<ReplyView>,
     page: u64,
     pages: u64,
     logged_in: bool,
@@ -237,19 +256,30 @@ async fn thread_page(
     let mut p = if logged_in { ctx.form_page("forum-title").await } else { ctx.page("forum-title").await };
     p.title = view.card.thread.title.clone();
     let body = kimppa_markdown::render(&view.card.thread.body);
+    let uid = ctx.actor.user_id();
+    let moderator = kimppa_app::policy::decide(&ctx.actor, kimppa_app::policy::Action::ModerateForum).allowed();
+    let own_thread = uid == Some(view.card.thread.author_id);
+    let accepted = view.card.thread.accepted_post_id;
     let replies = rp
         .replies
         .into_iter()
-        .map(|r| {
-            (
-                r.post.id,
-                r.author,
-                p.datetime(&r.post.created_at),
-                r.post.created_at.to_rfc3339(),
-                kimppa_markdown::render(&r.post.body),
-            )
+        .map(|r| ReplyView {
+            id: r.post.id,
+            author: r.author,
+            when: p.datetime(&r.post.created_at),
+            iso: r.post.created_at.to_rfc3339(),
+            // A hidden reply's text reaches only moderators.
+            html: if r.post.hidden && !moderator { String::new() } else { kimppa_markdown::render(&r.post.body) },
+            hidden: r.post.hidden,
+            own: uid == Some(r.post.author_id),
+            accepted: accepted == Some(r.post.id),
         })
         .collect();
+    let categories = if moderator {
+        moderation::move_choices(ctx, &view.card.category.as_ref().map(|c| c.slug.clone()).unwrap_or_default()).await?
+    } else {
+        vec![]
+    };
     let status =
         if errors.is_empty() && invite_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let t = card(&p, view.card);
@@ -259,6 +289,9 @@ async fn thread_page(
         body,
         participants: view.participants,
         manage: view.manage,
+        moderator,
+        own_thread,
+        categories,
         replies,
         page: rp.page,
         pages: rp.pages,

@@ -1,0 +1,316 @@
+//! Keeping the forum in order: moderators lock, pin, move and hide; readers
+//! report; writers edit with the earlier text kept; the asker marks the
+//! accepted answer. Every moderator action is in the audit log.
+
+use super::{Viewer, get, names};
+use crate::{
+    App, AppError, changelog,
+    policy::{self, Action, Actor},
+    search,
+};
+use kimppa_store::entities::{forum_category, forum_post, forum_report, forum_revision, forum_thread};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+
+/// What a moderator does to a thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ThreadAction {
+    Lock(bool),
+    Pin(bool),
+    Move(String),
+}
+
+pub async fn moderate(app: &App, actor: &Actor, thread_id: i32, what: ThreadAction) -> Result<(), AppError> {
+    policy::require(actor, Action::ModerateForum)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let v = Viewer::of(app, actor).await?;
+    let thread = get(app, &v, thread_id).await?;
+    let mut am = forum_thread::ActiveModel { id: Set(thread.id), ..Default::default() };
+    let (action, details) = match &what {
+        ThreadAction::Lock(on) => {
+            am.locked = Set(*on);
+            (if *on { "forum.thread.locked" } else { "forum.thread.unlocked" }, String::new())
+        }
+        ThreadAction::Pin(on) => {
+            am.pinned = Set(*on);
+            (if *on { "forum.thread.pinned" } else { "forum.thread.unpinned" }, String::new())
+        }
+        ThreadAction::Move(slug) => {
+            let c = forum_category::Entity::find()
+                .filter(forum_category::Column::Slug.eq(slug.as_str()))
+                .one(&app.db)
+                .await?
+                .ok_or(AppError::field("category", "err-unknown-value"))?;
+            am.category_id = Set(c.id);
+            ("forum.thread.moved", c.slug)
+        }
+    };
+    let tx = app.db.begin().await?;
+    am.update(&tx).await?;
+    changelog::admin_action(&tx, uid, action, format!("thread:{}", thread.id), details).await?;
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// Hides a reply (its text is then shown only to staff) or shows it again.
+pub async fn hide_post(app: &App, actor: &Actor, post_id: i32, hidden: bool) -> Result<i32, AppError> {
+    policy::require(actor, Action::ModerateForum)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let post = forum_post::Entity::find_by_id(post_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let tx = app.db.begin().await?;
+    forum_post::ActiveModel { id: Set(post.id), hidden: Set(hidden), ..Default::default() }.update(&tx).await?;
+    let action = if hidden { "forum.post.hidden" } else { "forum.post.shown" };
+    changelog::admin_action(&tx, uid, action, format!("post:{}", post.id), format!("thread:{}", post.thread_id))
+        .await?;
+    search::touch(&tx, "thread", &[post.thread_id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(post.thread_id)
+}
+
+/// A reader reports a thread (no `post_id`) or a reply to the moderators.
+pub async fn report(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    thread_id: i32,
+    post_id: Option<i32>,
+    reason: &str,
+) -> Result<(), AppError> {
+    policy::require(actor, Action::PostInForum)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let thread = get(app, v, thread_id).await?;
+    if let Some(p) = post_id {
+        forum_post::Entity::find_by_id(p)
+            .filter(forum_post::Column::ThreadId.eq(thread.id))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", "err-required"));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::field("reason", "err-too-long"));
+    }
+    forum_report::ActiveModel {
+        thread_id: Set(thread.id),
+        post_id: Set(post_id),
+        reporter_id: Set(uid),
+        reason: Set(reason.to_string()),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await?;
+    Ok(())
+}
+
+/// An open report as the moderation queue shows it.
+#[derive(Debug, Clone)]
+pub struct ReportRow {
+    pub report: forum_report::Model,
+    pub reporter: String,
+    pub thread_title: String,
+    /// The reported text (the reply's, or the thread's opening).
+    pub text: String,
+}
+
+/// Open reports, oldest first (a fixed number of queries).
+pub async fn open_reports(app: &App, actor: &Actor) -> Result<Vec<ReportRow>, AppError> {
+    policy::require(actor, Action::ModerateForum)?;
+    let reports = forum_report::Entity::find()
+        .filter(forum_report::Column::ResolvedAt.is_null())
+        .order_by_asc(forum_report::Column::Id)
+        .all(&app.db)
+        .await?;
+    let reporters = names(app, reports.iter().map(|r| r.reporter_id).collect()).await?;
+    let threads: std::collections::HashMap<i32, forum_thread::Model> = forum_thread::Entity::find()
+        .filter(forum_thread::Column::Id.is_in(reports.iter().map(|r| r.thread_id).collect::<Vec<_>>()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t))
+        .collect();
+    let posts: std::collections::HashMap<i32, forum_post::Model> = forum_post::Entity::find()
+        .filter(forum_post::Column::Id.is_in(reports.iter().filter_map(|r| r.post_id).collect::<Vec<_>>()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    Ok(reports
+        .into_iter()
+        .map(|r| {
+            let thread = threads.get(&r.thread_id);
+            let text = match r.post_id {
+                Some(p) => posts.get(&p).map(|p| p.body.clone()).unwrap_or_default(),
+                None => thread.map(|t| t.body.clone()).unwrap_or_default(),
+            };
+            ReportRow {
+                reporter: reporters.get(&r.reporter_id).cloned().unwrap_or_default(),
+                thread_title: thread.map(|t| t.title.clone()).unwrap_or_default(),
+                text,
+                report: r,
+            }
+        })
+        .collect())
+}
+
+pub async fn open_report_count(app: &App) -> Result<u64, AppError> {
+    Ok(forum_report::Entity::find().filter(forum_report::Column::ResolvedAt.is_null()).count(&app.db).await?)
+}
+
+/// Marks a report handled.
+pub async fn resolve(app: &App, actor: &Actor, report_id: i32) -> Result<(), AppError> {
+    policy::require(actor, Action::ModerateForum)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let r = forum_report::Entity::find_by_id(report_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    if r.resolved_at.is_some() {
+        return Ok(());
+    }
+    let tx = app.db.begin().await?;
+    forum_report::ActiveModel {
+        id: Set(r.id),
+        resolved_at: Set(Some(crate::now())),
+        resolved_by: Set(Some(uid)),
+        ..Default::default()
+    }
+    .update(&tx)
+    .await?;
+    changelog::admin_action(&tx, uid, "forum.report.resolved", format!("thread:{}", r.thread_id), r.reason.clone())
+        .await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// Edits a thread's title and opening (no `post_id`) or a reply; the text
+/// before the edit is kept as a revision.
+pub async fn edit(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    thread_id: i32,
+    post_id: Option<i32>,
+    title: Option<&str>,
+    body: &str,
+) -> Result<(), AppError> {
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let thread = get(app, v, thread_id).await?;
+    let body = body.trim();
+    let mut c = crate::error::Checker::default();
+    super::check_body(&mut c, "body", body);
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    match post_id {
+        None => {
+            policy::require(actor, Action::EditForumText { author: thread.author_id == uid })?;
+            let title = title.unwrap_or(&thread.title).trim();
+            super::check_title(&mut c, title);
+            c.finish()?;
+            revision(&tx, &thread, None, &thread.title, &thread.body, uid).await?;
+            forum_thread::ActiveModel {
+                id: Set(thread.id),
+                title: Set(title.to_string()),
+                body: Set(body.to_string()),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(&tx)
+            .await?;
+        }
+        Some(p) => {
+            let post = forum_post::Entity::find_by_id(p)
+                .filter(forum_post::Column::ThreadId.eq(thread.id))
+                .one(&tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            policy::require(actor, Action::EditForumText { author: post.author_id == uid })?;
+            c.finish()?;
+            revision(&tx, &thread, Some(post.id), "", &post.body, uid).await?;
+            forum_post::ActiveModel {
+                id: Set(post.id),
+                body: Set(body.to_string()),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .update(&tx)
+            .await?;
+        }
+    }
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn revision<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    thread: &forum_thread::Model,
+    post_id: Option<i32>,
+    title: &str,
+    body: &str,
+    by: i32,
+) -> Result<(), AppError> {
+    forum_revision::ActiveModel {
+        thread_id: Set(thread.id),
+        post_id: Set(post_id),
+        title: Set(title.to_string()),
+        body: Set(body.to_string()),
+        edited_by: Set(by),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Earlier texts of a thread and its replies, newest first, with the
+/// editor's name: for moderators.
+pub async fn history(
+    app: &App,
+    actor: &Actor,
+    thread_id: i32,
+) -> Result<(forum_thread::Model, Vec<(forum_revision::Model, String)>), AppError> {
+    policy::require(actor, Action::ModerateForum)?;
+    let thread = forum_thread::Entity::find_by_id(thread_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let revs = forum_revision::Entity::find()
+        .filter(forum_revision::Column::ThreadId.eq(thread.id))
+        .order_by_desc(forum_revision::Column::Id)
+        .all(&app.db)
+        .await?;
+    let editors = names(app, revs.iter().map(|r| r.edited_by).collect()).await?;
+    Ok((
+        thread,
+        revs.into_iter().map(|r| (r.clone(), editors.get(&r.edited_by).cloned().unwrap_or_default())).collect(),
+    ))
+}
+
+/// The asker (or staff) marks a reply as the accepted answer, or clears it.
+pub async fn accept(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    thread_id: i32,
+    post_id: Option<i32>,
+) -> Result<(), AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    if let Some(p) = post_id {
+        forum_post::Entity::find_by_id(p)
+            .filter(forum_post::Column::ThreadId.eq(thread.id))
+            .filter(forum_post::Column::Hidden.eq(false))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::NotFound)?;
+    }
+    forum_thread::ActiveModel { id: Set(thread.id), accepted_post_id: Set(post_id), ..Default::default() }
+        .update(&app.db)
+        .await?;
+    Ok(())
+}

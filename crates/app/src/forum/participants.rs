@@ -1,0 +1,104 @@
+//! Closed threads: closing and opening (logged), and inviting people or
+//! whole organisations (who are told by email).
+
+use super::{Viewer, get, names};
+use crate::{
+    App, AppError, changelog,
+    policy::{self, Action, Actor},
+    search,
+};
+use kimppa_domain::Email;
+use kimppa_store::entities::{forum_participant, forum_thread, organisation, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+
+/// Closes a thread to its participants, or opens it to everyone; logged.
+pub async fn set_closed(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, closed: bool) -> Result<(), AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    if thread.closed == closed {
+        return Ok(());
+    }
+    let tx = app.db.begin().await?;
+    forum_thread::ActiveModel {
+        id: Set(thread.id),
+        closed: Set(closed),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .update(&tx)
+    .await?;
+    let action = if closed { "forum.thread.closed" } else { "forum.thread.opened" };
+    changelog::admin_action(&tx, uid, action, format!("thread:{}", thread.id), thread.title.clone()).await?;
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// Invites a registered person (by email) or a whole organisation (by its
+/// address in the directory, e.g. `purkutaito`) to a thread; the invited
+/// are told by email.
+pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &str) -> Result<String, AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let who = who.trim();
+    if who.is_empty() {
+        return Err(AppError::field("who", "err-required"));
+    }
+    let (user_id, org_id, label, recipients) = if who.contains('@') {
+        let email = Email::parse(who).map_err(|_| AppError::field("who", "err-email"))?;
+        let u = user::Entity::find()
+            .filter(user::Column::Email.eq(email.as_str()))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
+        (Some(u.id), None, u.name.clone(), vec![u.email])
+    } else {
+        let o = organisation::Entity::find()
+            .filter(organisation::Column::Slug.eq(who.to_lowercase()))
+            .one(&app.db)
+            .await?
+            .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
+        let members = crate::organisations::member_emails(app, o.id).await?;
+        (None, Some(o.id), o.name.clone(), members)
+    };
+    let already = forum_participant::Entity::find()
+        .filter(forum_participant::Column::ThreadId.eq(thread.id))
+        .filter(match (user_id, org_id) {
+            (Some(u), _) => forum_participant::Column::UserId.eq(u),
+            (_, o) => forum_participant::Column::OrgId.eq(o.unwrap_or_default()),
+        })
+        .one(&app.db)
+        .await?;
+    if already.is_some() {
+        return Ok(label);
+    }
+    let inviter = names(app, vec![uid]).await?.remove(&uid).unwrap_or_default();
+    let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
+    let tx = app.db.begin().await?;
+    forum_participant::ActiveModel {
+        thread_id: Set(thread.id),
+        user_id: Set(user_id),
+        org_id: Set(org_id),
+        invited_by: Set(uid),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let subject = format!("Kutsu keskusteluun: {} / Invitation to a discussion", thread.title);
+    let body = format!(
+        "{inviter} kutsui sinut keskusteluun \"{title}\" Kimppa-foorumilla:\n{link}\n\n\
+         {inviter} invited you to the discussion \"{title}\" on the Kimppa forum:\n{link}\n",
+        title = thread.title
+    );
+    for to in recipients {
+        crate::email::queue(&tx, &to, &subject, &body).await?;
+    }
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(label)
+}

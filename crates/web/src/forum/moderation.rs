@@ -1,0 +1,298 @@
+//! Forum care pages: moderator actions on threads and replies, reports and
+//! their queue, editing with history, and the accepted answer.
+
+use super::name;
+use crate::{
+    AppState,
+    ctx::{Ctx, Page},
+    errors::WebError,
+    extract::{Form, Query},
+    forms::FormErrors,
+};
+use askama::Template;
+use axum::{
+    Router,
+    extract::Path,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use kimppa_app::forum::{
+    self, Viewer,
+    moderation::{self, ThreadAction},
+};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/forum/threads/{id}/moderate", post(moderate))
+        .route("/forum/threads/{id}/replies/{post}/hidden", post(hide))
+        .route("/forum/threads/{id}/report", get(report_form).post(report))
+        .route("/forum/threads/{id}/edit", get(edit_form).post(edit))
+        .route("/forum/threads/{id}/history", get(history))
+        .route("/forum/threads/{id}/accept", post(accept))
+}
+
+pub fn admin_routes() -> Router<AppState> {
+    Router::new().route("/forum", get(queue)).route("/forum/reports/{id}/resolve", post(resolve))
+}
+
+fn back(ctx: &Ctx, id: i32) -> Response {
+    Redirect::to(&ctx.href(&format!("/forum/threads/{id}"))).into_response()
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ModerateForm {
+    pub action: String,
+    pub category: String,
+}
+
+pub async fn moderate(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ModerateForm>) -> Result<Response, WebError> {
+    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ModerateForum)?;
+    let what = match f.action.as_str() {
+        "lock" => ThreadAction::Lock(true),
+        "unlock" => ThreadAction::Lock(false),
+        "pin" => ThreadAction::Pin(true),
+        "unpin" => ThreadAction::Pin(false),
+        "move" => ThreadAction::Move(f.category),
+        _ => return Err(kimppa_app::AppError::field("action", "err-unknown-value").into()),
+    };
+    moderation::moderate(ctx.app(), &ctx.actor, id, what).await?;
+    ctx.flash("forum-moderated").await;
+    Ok(back(&ctx, id))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct HiddenForm {
+    pub hidden: String,
+}
+
+pub async fn hide(
+    ctx: Ctx,
+    Path((id, post)): Path<(i32, i32)>,
+    Form(f): Form<HiddenForm>,
+) -> Result<Response, WebError> {
+    let thread = moderation::hide_post(ctx.app(), &ctx.actor, post, f.hidden == "true").await?;
+    if thread != id {
+        return Err(kimppa_app::AppError::NotFound.into());
+    }
+    ctx.flash("forum-moderated").await;
+    Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}#reply-{post}"))).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PostParam {
+    pub post: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "forum/report.html")]
+struct ReportPage {
+    p: Page,
+    id: i32,
+    post: Option<i32>,
+    thread_title: String,
+    reason: String,
+    errors: FormErrors,
+}
+
+async fn report_page(
+    ctx: &Ctx,
+    id: i32,
+    post: Option<i32>,
+    reason: String,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::PostInForum)?;
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let thread = forum::get(ctx.app(), &v, id).await?;
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = ReportPage {
+        p: ctx.form_page("forum-report-title").await,
+        id,
+        post,
+        thread_title: thread.title,
+        reason,
+        errors,
+    };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+pub async fn report_form(ctx: Ctx, Path(id): Path<i32>, Query(q): Query<PostParam>) -> Result<Response, WebError> {
+    report_page(&ctx, id, q.post, String::new(), FormErrors::none()).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ReportForm {
+    pub post: Option<i32>,
+    pub reason: String,
+}
+
+pub async fn report(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ReportForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match moderation::report(ctx.app(), &ctx.actor, &v, id, f.post, &f.reason).await {
+        Ok(()) => {
+            ctx.flash("forum-reported").await;
+            Ok(back(&ctx, id))
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            report_page(&ctx, id, f.post, f.reason, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "forum/edit.html")]
+struct EditPage {
+    p: Page,
+    id: i32,
+    post: Option<i32>,
+    title: String,
+    body: String,
+    errors: FormErrors,
+}
+
+async fn edit_page(
+    ctx: &Ctx,
+    id: i32,
+    post: Option<i32>,
+    typed: Option<(String, String)>,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let thread = forum::get(ctx.app(), &v, id).await?;
+    let uid = ctx.actor.user_id().ok_or(kimppa_app::AppError::LoginRequired)?;
+    let (author, title, body) = match post {
+        None => (thread.author_id, thread.title.clone(), thread.body.clone()),
+        Some(p) => {
+            let r = forum::reply_of(ctx.app(), &thread, p).await?;
+            (r.author_id, String::new(), r.body)
+        }
+    };
+    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::EditForumText { author: author == uid })?;
+    let (title, body) = typed.unwrap_or((title, body));
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = EditPage { p: ctx.form_page("forum-edit-title").await, id, post, title, body, errors };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>, Query(q): Query<PostParam>) -> Result<Response, WebError> {
+    edit_page(&ctx, id, q.post, None, FormErrors::none()).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct EditForm {
+    pub post: Option<i32>,
+    pub title: String,
+    pub body: String,
+}
+
+pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<EditForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let title = f.post.is_none().then_some(f.title.as_str());
+    match moderation::edit(ctx.app(), &ctx.actor, &v, id, f.post, title, &f.body).await {
+        Ok(()) => {
+            ctx.flash("forum-edited").await;
+            let anchor = f.post.map(|p| format!("#reply-{p}")).unwrap_or_default();
+            Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}{anchor}"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            edit_page(&ctx, id, f.post, Some((f.title, f.body)), errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "forum/history.html")]
+struct HistoryPage {
+    p: Page,
+    id: i32,
+    title: String,
+    /// (what: thread or reply id, editor, when, iso, title, body as Markdown source)
+    revisions: Vec<(Option<i32>, String, String, String, String, String)>,
+}
+
+pub async fn history(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    let (thread, revs) = moderation::history(ctx.app(), &ctx.actor, id).await?;
+    let p = ctx.page("forum-history-title").await;
+    let revisions = revs
+        .into_iter()
+        .map(|(r, editor)| (r.post_id, editor, p.datetime(&r.created_at), r.created_at.to_rfc3339(), r.title, r.body))
+        .collect();
+    Ok(crate::html(&HistoryPage { p, id, title: thread.title, revisions }))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AcceptForm {
+    pub post: Option<i32>,
+}
+
+pub async fn accept(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<AcceptForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    moderation::accept(ctx.app(), &ctx.actor, &v, id, f.post).await?;
+    ctx.flash(if f.post.is_some() { "forum-accepted" } else { "forum-accept-cleared" }).await;
+    Ok(back(&ctx, id))
+}
+
+/// An open report as the queue shows it.
+struct QueueRow {
+    id: i32,
+    thread: i32,
+    post: Option<i32>,
+    title: String,
+    reporter: String,
+    when: String,
+    reason: String,
+    text: String,
+}
+
+#[derive(Template)]
+#[template(path = "forum/queue.html")]
+struct QueuePage {
+    p: Page,
+    reports: Vec<QueueRow>,
+}
+
+pub async fn queue(ctx: Ctx) -> Result<Response, WebError> {
+    let rows = moderation::open_reports(ctx.app(), &ctx.actor).await?;
+    let p = ctx.form_page("forum-queue-title").await;
+    let reports = rows
+        .into_iter()
+        .map(|r| QueueRow {
+            id: r.report.id,
+            thread: r.report.thread_id,
+            post: r.report.post_id,
+            title: r.thread_title,
+            reporter: r.reporter,
+            when: p.datetime(&r.report.created_at),
+            reason: r.report.reason,
+            text: r.text.chars().take(400).collect(),
+        })
+        .collect();
+    Ok(crate::html(&QueuePage { p, reports }))
+}
+
+pub async fn resolve(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    moderation::resolve(ctx.app(), &ctx.actor, id).await?;
+    ctx.flash("forum-report-resolved").await;
+    Ok(Redirect::to(&ctx.href("/admin/forum")).into_response())
+}
+
+/// Category choices for the move form: (slug, name, is the current one).
+pub async fn move_choices(ctx: &Ctx, current: &str) -> Result<Vec<(String, String, bool)>, WebError> {
+    Ok(forum::categories(ctx.app())
+        .await?
+        .into_iter()
+        .map(|c| {
+            let sel = c.slug == current;
+            (c.slug.clone(), name(ctx.lang, &c.name_fi, &c.name_en).to_string(), sel)
+        })
+        .collect())
+}
