@@ -128,6 +128,14 @@ test('a member starts a closed discussion, invites, replies and opens it, with t
       assert.equal(resp.status(), 200);
       assert.match(await page.locator('#participants').innerText(), /Sivuvirtapaja/);
     });
+    await step(t, 'a suggested expert is linked', async () => {
+      const suggested = page.locator('#experts form[action$="/experts"] input[name="expert"][type="hidden"]');
+      assert.ok((await suggested.count()) > 0, 'the directory has experts for demolition materials');
+      const resp = await pressEnterOn(page, page.locator('#experts li form button').first());
+      assert.equal(resp.status(), 200);
+      assert.ok((await page.locator('#experts ul').first().locator('li').count()) >= 1, 'the expert is listed');
+      await expectNoA11yViolations(page, 'thread with a linked expert');
+    });
     await step(t, 'the owner replies', async () => {
       await typeInto(page, 'main form[action$="/reply"] textarea', 'Palkkeja on noin 40 tonnia, toimitus keväällä.');
       const resp = await pressEnterOn(page, page.locator('main form[action$="/reply"] button'));

@@ -93,6 +93,10 @@ pub struct SearchQuery {
     pub visibility: Vec<String>,
     pub offset: usize,
     pub limit: usize,
+    /// Match documents with any of the words, ranked by how many and how
+    /// well they match, instead of all of them: for finding what is like a
+    /// longer text (experts for a forum thread, partners for a problem).
+    pub any_word: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -376,9 +380,11 @@ impl SearchIndex {
 
     /// The text part of a query: every word must match. With `fuzzy`,
     /// words of five letters or more also match with one typo.
-    fn text_query(&self, text: &str, fuzzy: bool) -> Option<Box<dyn Query>> {
+    fn text_query(&self, text: &str, fuzzy: bool, any_word: bool) -> Option<Box<dyn Query>> {
         let f = self.f;
-        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(12).collect();
+        let mut words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+        words.dedup();
+        words.truncate(if any_word { 40 } else { 12 });
         if words.is_empty() {
             return None;
         }
@@ -413,7 +419,8 @@ impl SearchIndex {
                     ));
                 }
             }
-            musts.push((Occur::Must, Box::new(BooleanQuery::new(should))));
+            let occur = if any_word { Occur::Should } else { Occur::Must };
+            musts.push((occur, Box::new(BooleanQuery::new(should))));
         }
         let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(musts)))];
         // The exact name ranks first.
@@ -484,7 +491,7 @@ impl SearchIndex {
     /// not, it is exact only below the first page's size (enough to decide
     /// on typo tolerance), and matching stops counting the rest.
     fn ranked(&self, searcher: &tantivy::Searcher, q: &SearchQuery, counted: bool) -> Result<Option<Ranked>> {
-        let Some(text) = self.text_query(&q.text, false) else { return Ok(None) };
+        let Some(text) = self.text_query(&q.text, false, q.any_word) else { return Ok(None) };
         if q.visibility.is_empty() {
             return Ok(None);
         }
@@ -506,7 +513,8 @@ impl SearchIndex {
         // Typos are forgiven when the words as typed find (almost) nothing:
         // fuzzy matching is the costly part, so common queries skip it.
         if r.total < FUZZY_WHEN_FEWER
-            && let Some(fuzzy) = self.text_query(&q.text, true)
+            && !q.any_word
+            && let Some(fuzzy) = self.text_query(&q.text, true, false)
         {
             let fuzzy_query = self.full_query(&*fuzzy, q, None);
             let (top, total) = run(&fuzzy_query)?;
@@ -810,6 +818,27 @@ mod tests {
         assert_eq!(only(&["public"]), vec!["service:1"]);
         assert_eq!(only(&["public", "user:7"]).len(), 2);
         assert!(only(&[]).is_empty());
+    }
+
+    #[test]
+    fn any_word_finds_what_is_alike() {
+        let i = index(&[
+            doc("expert:1", "Kipsin kierrätys", "Kipsijätteen kierrätys ja purkumateriaalit."),
+            doc("expert:2", "Biokaasu", "Biokaasulaitokset ja lietteet."),
+            doc("expert:3", "Purku", "Purkumateriaalit, kipsi ja betoni."),
+        ]);
+        let q = |any_word| SearchQuery {
+            text: "Kuka ottaa kipsijätettä purkukohteesta vastaan".into(),
+            lang: "fi".into(),
+            visibility: vec!["public".into()],
+            limit: 10,
+            any_word,
+            ..Default::default()
+        };
+        assert!(i.keys(&q(false)).unwrap().is_empty(), "not every word is in any document");
+        let alike: Vec<String> = i.keys(&q(true)).unwrap().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(alike.first().map(String::as_str), Some("expert:1"));
+        assert!(!alike.contains(&"expert:2".to_string()));
     }
 
     #[test]

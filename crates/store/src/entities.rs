@@ -23,6 +23,7 @@ pub mod forum_report;
 pub mod forum_revision;
 pub mod forum_tag;
 pub mod forum_thread;
+pub mod forum_thread_expert;
 pub mod forum_thread_tag;
 pub mod glossary_term;
 pub mod invitation;

@@ -10,6 +10,7 @@ mod m0003_news_image_alt;
 mod m0004_directory;
 mod m0005_forum;
 mod m0006_forum_moderation;
+mod m0007_forum_experts;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_directory::Migration),
             Box::new(m0005_forum::Migration),
             Box::new(m0006_forum_moderation::Migration),
+            Box::new(m0007_forum_experts::Migration),
         ]
     }
 }

@@ -337,6 +337,18 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             vec![],
             [NotFound, NotFound, NotFound, Done, NotFound, Done, Done],
         ),
+        (
+            "POST",
+            format!("/fi/forum/threads/{ct}/experts"),
+            vec![("expert", "")],
+            [NotFound, NotFound, NotFound, Ok, NotFound, Ok, Ok],
+        ),
+        (
+            "POST",
+            format!("/fi/forum/threads/{ct}/experts/999999/remove"),
+            vec![],
+            [NotFound, NotFound, NotFound, Done, NotFound, Done, Done],
+        ),
         ("GET", "/api/v1/forum/threads".into(), vec![], everyone),
         ("GET", format!("/api/v1/forum/threads/{ct}"), vec![], [NotFound; 7]),
         ("GET", "/fi/inbox".into(), vec![], logged_in),

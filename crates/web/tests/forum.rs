@@ -462,3 +462,89 @@ async fn moderators_readers_and_writers_keep_the_forum_in_order(b: kimppa_store:
 }
 
 both_backends!(moderators_readers_and_writers_keep_the_forum_in_order);
+
+async fn experts_are_suggested_linked_and_told(b: kimppa_store::testing::Backend) {
+    use kimppa_store::entities::expert;
+    let t = TestApp::new(b).await;
+    category_and_tag(&t).await;
+    let (author, _) = t.user("kysyja@kimppa.test", PlatformRole::Person).await;
+    let (gypsum, _) = t.user("kipsi@asiantuntija.test", PlatformRole::Person).await;
+    let (biogas, _) = t.user("biokaasu@asiantuntija.test", PlatformRole::Person).await;
+    let (outsider, _) = t.user("ulkopuolinen@kimppa.test", PlatformRole::Person).await;
+    let org = t.org(&gypsum, "Asiantuntijat Oy", "approved").await;
+    t.add_to_org(&org, &gypsum, &biogas, OrgRole::Member).await;
+    let now = kimppa_app::now();
+    let mut ids = vec![];
+    for (u, tags, bio) in [
+        (&gypsum, "kipsijäte,purkumateriaalit", "Kipsijätteen kierrätys ja purkumateriaalien uusiokäyttö."),
+        (&biogas, "biokaasu,lietteet", "Biokaasulaitosten prosessit ja lietteiden käsittely."),
+    ] {
+        let e = expert::ActiveModel {
+            user_id: Set(u.id),
+            org_id: Set(org.id),
+            listed: Set(true),
+            tags: Set(tags.into()),
+            languages: Set("fi".into()),
+            focus_areas: Set("construction".into()),
+            bio_fi: Set(bio.into()),
+            bio_en: Set(String::new()),
+            search_text: Set(bio.to_lowercase()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&t.app.db)
+        .await
+        .unwrap();
+        ids.push(e.id);
+    }
+    kimppa_app::search::touch_all(&t.app.db, "expert").await.unwrap();
+    let mut ac = t.login(&author, None).await;
+    ac.get("/fi/forum/new").await;
+    let r = ac
+        .post(
+            "/fi/forum/new",
+            &[
+                ("category", "materiaalit"),
+                ("title", "Kuka ottaa kipsijätettä vastaan"),
+                ("body", "Purkukohteesta tulee kipsilevyä, noin 20 tonnia."),
+                ("closed", "on"),
+            ],
+        )
+        .await;
+    let id: i32 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
+
+    // The asker sees suggestions with the reason; the gypsum expert first, not the biogas one.
+    let page = ac.get(&format!("/fi/forum/threads/{id}")).await;
+    let suggestions = page.body.split("Ehdotetut asiantuntijat").nth(1).unwrap_or_default().to_string();
+    assert!(suggestions.contains(&format!("/fi/experts/{}", ids[0])), "{suggestions}");
+    assert!(suggestions.contains("osaamisalueet: kipsijäte"), "the matching tag is the reason");
+    assert!(!suggestions.contains(&format!("/fi/experts/{}\"", ids[1])));
+    // An unknown expert is an error beside the field; an outsider cannot link.
+    let bad = ac.post(&format!("/fi/forum/threads/{id}/experts"), &[("expert", "ei@ketaan.test")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#f-expert\"") && bad.body.contains("value=\"ei@ketaan.test\""));
+    let mut oc = t.login(&outsider, None).await;
+    oc.get("/fi/forum").await;
+    let r = oc.post(&format!("/fi/forum/threads/{id}/experts"), &[("expert", &ids[0].to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Linking by email: the expert is told and, the thread being closed, may now read it.
+    let mut gc = t.login(&gypsum, None).await;
+    assert_eq!(gc.get(&format!("/fi/forum/threads/{id}")).await.status, StatusCode::NOT_FOUND);
+    let r = ac.post(&format!("/fi/forum/threads/{id}/experts"), &[("expert", "kipsi@asiantuntija.test")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    t.run_jobs().await;
+    assert!(t.last_email_to("kipsi@asiantuntija.test").await.body_text.contains(&format!("/fi/forum/threads/{id}")));
+    let seen = gc.get(&format!("/fi/forum/threads/{id}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.split("id=\"experts\"").nth(1).unwrap_or_default().contains(&format!("/fi/experts/{}", ids[0])));
+    assert!(!seen.body.contains("Ehdotetut asiantuntijat"), "suggestions are for the asker and staff");
+    // Removing takes the expert off the list.
+    let r = ac.post(&format!("/fi/forum/threads/{id}/experts/{}/remove", ids[0]), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(ac.get(&format!("/fi/forum/threads/{id}")).await.body.contains("ei ole vielä liitetty asiantuntijoita"));
+}
+
+both_backends!(experts_are_suggested_linked_and_told);

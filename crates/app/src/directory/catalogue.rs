@@ -404,8 +404,7 @@ pub struct ExpertCard {
 /// Approved organisations' slim facts: id → (slug, name, type, municipality).
 pub type OrgFacts = HashMap<i32, (String, String, String, String)>;
 
-/// Candidates of one catalogue with their lowercased text.
-/// Candidates with their lowercased search text.
+/// Candidates of one catalogue with their lowercased search text.
 type Candidates = Vec<(Doc, Box<str>)>;
 
 /// This node's memory of the catalogues: the candidates of each catalogue

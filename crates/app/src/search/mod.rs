@@ -155,6 +155,7 @@ pub async fn search(app: &App, actor: &Actor, params: &SearchParams, lang: &str)
         visibility: vis,
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
+        any_word: false,
     };
     let results = app.search.search(&q).map_err(AppError::internal)?;
     if page == 1 {

@@ -38,6 +38,8 @@ pub fn routes() -> Router<AppState> {
         .route("/forum/threads/{id}/reply", post(reply))
         .route("/forum/threads/{id}/closed", post(set_closed))
         .route("/forum/threads/{id}/invite", post(invite))
+        .route("/forum/threads/{id}/experts", post(link_expert))
+        .route("/forum/threads/{id}/experts/{expert}/remove", post(unlink_expert))
 }
 
 pub(crate) fn name<'a>(lang: Lang, fi: &'a str, en: &'a str) -> &'a str {
@@ -229,6 +231,10 @@ struct ThreadPage {
     moderator: bool,
     own_thread: bool,
     categories: Vec<(String, String, bool)>,
+    experts: Vec<forum::experts::ExpertRef>,
+    suggestions: Vec<forum::experts::ExpertRef>,
+    expert_errors: FormErrors,
+    expert_value: String,
     replies: Vec<ReplyView>,
     page: u64,
     pages: u64,
@@ -239,16 +245,20 @@ struct ThreadPage {
     invite_errors: FormErrors,
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn thread_page(
-    ctx: &Ctx,
-    id: i32,
-    page: u64,
-    reply_body: String,
-    errors: FormErrors,
-    invite_who: String,
+/// What the thread page's forms show again after bad input.
+#[derive(Default)]
+struct Typed {
+    reply: String,
+    reply_errors: FormErrors,
+    invite: String,
     invite_errors: FormErrors,
-) -> Result<Response, WebError> {
+    expert: String,
+    expert_errors: FormErrors,
+}
+
+async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Response, WebError> {
+    let Typed { reply: reply_body, reply_errors: errors, invite: invite_who, invite_errors, expert, expert_errors } =
+        typed;
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let view = forum::view(ctx.app(), &ctx.actor, &v, id).await?;
     let rp = forum::replies(ctx.app(), &view.card.thread, page).await?;
@@ -275,13 +285,18 @@ async fn thread_page(
             accepted: accepted == Some(r.post.id),
         })
         .collect();
+    let experts = forum::experts::linked(ctx.app(), &view.card.thread).await?;
+    let suggestions = if view.manage { forum::experts::suggest(ctx.app(), &ctx.actor, &v, id).await? } else { vec![] };
     let categories = if moderator {
         moderation::move_choices(ctx, &view.card.category.as_ref().map(|c| c.slug.clone()).unwrap_or_default()).await?
     } else {
         vec![]
     };
-    let status =
-        if errors.is_empty() && invite_errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if errors.is_empty() && invite_errors.is_empty() && expert_errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     let t = card(&p, view.card);
     let page = ThreadPage {
         p,
@@ -292,6 +307,10 @@ async fn thread_page(
         moderator,
         own_thread,
         categories,
+        experts,
+        suggestions,
+        expert_errors,
+        expert_value: expert,
         replies,
         page: rp.page,
         pages: rp.pages,
@@ -305,7 +324,7 @@ async fn thread_page(
 }
 
 pub async fn thread(ctx: Ctx, Path(id): Path<i32>, Query(pq): Query<PageParam>) -> Result<Response, WebError> {
-    thread_page(&ctx, id, pq.number(), String::new(), FormErrors::none(), String::new(), FormErrors::none()).await
+    thread_page(&ctx, id, pq.number(), Typed::default()).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -325,7 +344,7 @@ pub async fn reply(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ReplyForm>) -> R
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            thread_page(&ctx, id, u64::MAX, f.body, errors, String::new(), FormErrors::none()).await
+            thread_page(&ctx, id, u64::MAX, Typed { reply: f.body, reply_errors: errors, ..Default::default() }).await
         }
     }
 }
@@ -359,9 +378,50 @@ pub async fn invite(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<InviteForm>) ->
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            thread_page(&ctx, id, 1, String::new(), FormErrors::none(), f.who, errors).await
+            thread_page(&ctx, id, 1, Typed { invite: f.who, invite_errors: errors, ..Default::default() }).await
         }
     }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ExpertForm {
+    /// An expert profile number, or the expert's email address.
+    pub expert: String,
+}
+
+pub async fn link_expert(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ExpertForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let who = f.expert.trim();
+    let expert_id = match who.parse::<i32>() {
+        Ok(n) => Some(n),
+        Err(_) if who.contains('@') => forum::experts::by_email(ctx.app(), who).await?,
+        Err(_) => None,
+    };
+    let result = match expert_id {
+        Some(e) => forum::experts::link(ctx.app(), &ctx.actor, &v, id, e).await,
+        None => {
+            forum::get(ctx.app(), &v, id).await?;
+            Err(AppError::field("expert", if who.is_empty() { "err-required" } else { "err-unknown-value" }))
+        }
+    };
+    match result {
+        Ok(()) => {
+            ctx.flash("forum-expert-linked").await;
+            Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}#experts"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            thread_page(&ctx, id, 1, Typed { expert: f.expert, expert_errors: errors, ..Default::default() }).await
+        }
+    }
+}
+
+pub async fn unlink_expert(ctx: Ctx, Path((id, expert)): Path<(i32, i32)>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    forum::experts::unlink(ctx.app(), &ctx.actor, &v, id, expert).await?;
+    ctx.flash("forum-expert-unlinked").await;
+    Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}#experts"))).into_response())
 }
 
 #[derive(Template)]

@@ -1,0 +1,212 @@
+//! Directory experts on forum threads: linked by the asker or an
+//! orchestrator, and suggested by the search index from the thread's text,
+//! with the expertise tags that matched as the reason. A linked expert is
+//! told by email and, on a closed thread, becomes a participant.
+
+use super::{Viewer, get};
+use crate::{
+    App, AppError, directory,
+    policy::{self, Action, Actor},
+    search,
+};
+use kimppa_store::entities::{expert, forum_participant, forum_thread, forum_thread_expert, organisation, user};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use std::collections::HashMap;
+
+/// An expert as the thread shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpertRef {
+    pub expert_id: i32,
+    pub name: String,
+    pub org: String,
+    /// Expertise tags that also appear in the thread (for suggestions).
+    pub reasons: Vec<String>,
+}
+
+/// Listed experts of approved organisations among `ids`, in that order (three queries).
+async fn refs(app: &App, ids: &[i32]) -> Result<Vec<(ExpertRef, expert::Model)>, AppError> {
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = expert::Entity::find()
+        .find_also_related(user::Entity)
+        .filter(expert::Column::Id.is_in(ids.to_vec()))
+        .filter(expert::Column::Listed.eq(true))
+        .all(&app.db)
+        .await?;
+    let orgs: HashMap<i32, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(rows.iter().map(|(e, _)| e.org_id).collect::<Vec<_>>()))
+        .filter(organisation::Column::MembershipStatus.eq(kimppa_domain::MembershipStatus::Approved.key()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut by_id: HashMap<i32, (ExpertRef, expert::Model)> = rows
+        .into_iter()
+        .filter_map(|(e, u)| {
+            let o = orgs.get(&e.org_id)?;
+            let r = ExpertRef { expert_id: e.id, name: u?.name, org: o.name.clone(), reasons: vec![] };
+            Some((e.id, (r, e)))
+        })
+        .collect();
+    Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
+}
+
+/// Experts linked to a thread the viewer sees.
+pub async fn linked(app: &App, thread: &forum_thread::Model) -> Result<Vec<ExpertRef>, AppError> {
+    let ids: Vec<i32> = forum_thread_expert::Entity::find()
+        .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
+        .order_by_asc(forum_thread_expert::Column::Id)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|l| l.expert_id)
+        .collect();
+    Ok(refs(app, &ids).await?.into_iter().map(|(r, _)| r).collect())
+}
+
+/// How many suggestions are offered.
+const SUGGESTIONS: usize = 5;
+
+/// Experts whose tags and bio are like the thread, best first, not yet
+/// linked; for the asker and staff.
+pub async fn suggest(app: &App, actor: &Actor, v: &Viewer, thread_id: i32) -> Result<Vec<ExpertRef>, AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    let text = format!("{} {}", thread.title, thread.body);
+    let q = kimppa_search::SearchQuery {
+        text: text.clone(),
+        lang: "fi".into(),
+        filters: vec![("kind".into(), "expert".into())],
+        visibility: vec!["public".into()],
+        offset: 0,
+        limit: SUGGESTIONS + 10,
+        any_word: true,
+    };
+    let already: Vec<i32> = forum_thread_expert::Entity::find()
+        .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|l| l.expert_id)
+        .collect();
+    let ids: Vec<i32> = app
+        .search
+        .keys(&q)
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter_map(|(k, _)| k.strip_prefix("expert:")?.parse().ok())
+        .filter(|id| !already.contains(id))
+        .collect();
+    let lowered = text.to_lowercase();
+    let mut out: Vec<ExpertRef> = refs(app, &ids)
+        .await?
+        .into_iter()
+        .filter(|(_, e)| e.user_id != thread.author_id)
+        .map(|(mut r, e)| {
+            r.reasons =
+                directory::list(&e.tags).into_iter().filter(|t| stem_in(&lowered, t)).map(str::to_string).collect();
+            r
+        })
+        .collect();
+    out.truncate(SUGGESTIONS);
+    Ok(out)
+}
+
+/// A tag "appears" in the text when the text has a word starting with the
+/// tag's first five letters (Finnish inflects the ending).
+fn stem_in(text: &str, tag: &str) -> bool {
+    let tag = tag.to_lowercase();
+    let head: String = tag.chars().take(5).collect();
+    !head.is_empty() && text.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(&head) || w.contains(&tag))
+}
+
+/// Links an expert to a thread; the expert is told, and on a closed thread
+/// also invited.
+pub async fn link(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let (_, e) = refs(app, &[expert_id]).await?.pop().ok_or(AppError::field("expert", "err-unknown-value"))?;
+    let exists = forum_thread_expert::Entity::find()
+        .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
+        .filter(forum_thread_expert::Column::ExpertId.eq(e.id))
+        .one(&app.db)
+        .await?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let person = user::Entity::find_by_id(e.user_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    forum_thread_expert::ActiveModel {
+        thread_id: Set(thread.id),
+        expert_id: Set(e.id),
+        linked_by: Set(uid),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    if thread.closed {
+        forum_participant::ActiveModel {
+            thread_id: Set(thread.id),
+            user_id: Set(Some(e.user_id)),
+            org_id: Set(None),
+            invited_by: Set(uid),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+        search::touch(&tx, "thread", &[thread.id]).await?;
+    }
+    let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
+    crate::email::queue(
+        &tx,
+        &person.email,
+        &format!("Asiantuntemustasi kaivataan: {} / Your expertise is asked for", thread.title),
+        &format!(
+            "Sinut on liitetty asiantuntijaksi keskusteluun \"{title}\" Kimppa-foorumilla:\n{link}\n\n\
+             You have been linked as an expert to the discussion \"{title}\" on the Kimppa forum:\n{link}\n",
+            title = thread.title
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// The expert profile of the person with this email, if they have one.
+pub async fn by_email(app: &App, email: &str) -> Result<Option<i32>, AppError> {
+    let Some(u) = user::Entity::find().filter(user::Column::Email.eq(email.trim().to_lowercase())).one(&app.db).await?
+    else {
+        return Ok(None);
+    };
+    Ok(expert::Entity::find().filter(expert::Column::UserId.eq(u.id)).one(&app.db).await?.map(|e| e.id))
+}
+
+/// Removes an expert from a thread (a participant stays invited).
+pub async fn unlink(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
+    let thread = get(app, v, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+    forum_thread_expert::Entity::delete_many()
+        .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
+        .filter(forum_thread_expert::Column::ExpertId.eq(expert_id))
+        .exec(&app.db)
+        .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tags_match_inflected_words() {
+        let text = "kuka ottaa kipsijätettä ja purkumateriaaleja vastaan?";
+        assert!(super::stem_in(text, "kipsijäte"));
+        assert!(super::stem_in(text, "purkumateriaalit"));
+        assert!(!super::stem_in(text, "biokaasu"));
+    }
+}
