@@ -193,6 +193,15 @@ test('reporting, editing, history and the moderation queue pass axe', async (t) 
       await visit(o, `${threadPath}/history`);
       await expectNoA11yViolations(o, 'edit history');
     });
+    await step(t, 'areas and topics are managed by the orchestrator', async () => {
+      await visit(o, '/fi/admin/forum/areas');
+      await expectNoA11yViolations(o, 'areas and topics');
+      await visit(o, '/fi/admin/forum/areas/new');
+      const bad = await submit(o, o.locator('main form button[type="submit"]'));
+      assert.equal(bad.status(), 422);
+      await expectErrorSummaryWired(o);
+      await expectNoA11yViolations(o, 'new area with errors');
+    });
   } finally {
     await member.context.close();
     await staff.context.close();

@@ -311,6 +311,9 @@ async fn matrix(b: kimppa_store::testing::Backend) {
         ),
         ("GET", format!("/fi/forum/threads/{ct}/history"), vec![], admin_pages),
         ("GET", "/fi/admin/forum".into(), vec![], admin_pages),
+        ("GET", "/fi/admin/forum/areas".into(), vec![], admin_pages),
+        ("GET", "/fi/admin/forum/topics/new".into(), vec![], admin_pages),
+        ("POST", "/fi/admin/forum/areas/new".into(), vec![("slug", "")], admin_pages),
         (
             "POST",
             "/fi/admin/forum/reports/999999/resolve".into(),

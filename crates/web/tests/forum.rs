@@ -548,3 +548,56 @@ async fn experts_are_suggested_linked_and_told(b: kimppa_store::testing::Backend
 }
 
 both_backends!(experts_are_suggested_linked_and_told);
+
+async fn orchestrators_manage_areas_and_topics(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    category_and_tag(&t).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let (person, _) = t.user("henkilo@kimppa.test", PlatformRole::Person).await;
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    assert_eq!(oc.get("/fi/admin/forum/areas").await.status, StatusCode::OK);
+    oc.get("/fi/admin/forum/areas/new").await;
+    let bad = oc
+        .post("/fi/admin/forum/areas/new", &[("slug", "Huono Osoite"), ("name_fi", "Kiertotalous"), ("position", "x")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("value=\"Huono Osoite\"") && bad.body.contains("href=\"#f-name_en\""));
+    assert!(bad.body.contains("href=\"#f-position\""));
+    let taken =
+        oc.post("/fi/admin/forum/areas/new", &[("slug", "materiaalit"), ("name_fi", "A"), ("name_en", "A")]).await;
+    assert!(taken.body.contains("href=\"#f-slug\""));
+    let ok = oc
+        .post(
+            "/fi/admin/forum/areas/new",
+            &[
+                ("slug", "energia"),
+                ("name_fi", "Energia"),
+                ("name_en", "Energy"),
+                ("description_fi", "Hukkalämpö ja uusiutuva energia"),
+                ("position", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    oc.get("/fi/admin/forum/areas/energia").await;
+    let edited = oc
+        .post(
+            "/fi/admin/forum/areas/energia",
+            &[("slug", "energia"), ("name_fi", "Energia ja lämpö"), ("name_en", "Energy")],
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    let topic =
+        oc.post("/fi/admin/forum/topics/new", &[("slug", "vety"), ("name_fi", "vety"), ("name_en", "hydrogen")]).await;
+    assert_eq!(topic.status, StatusCode::SEE_OTHER);
+    let front = t.client().get("/fi/forum").await;
+    assert!(front.body.contains("Energia ja lämpö") && front.body.contains("/fi/forum/tags/vety"));
+    // A person cannot.
+    let mut pc = t.login(&person, None).await;
+    assert_eq!(pc.get("/fi/admin/forum/areas").await.status, StatusCode::FORBIDDEN);
+    let r = pc.post("/fi/admin/forum/topics/new", &[("slug", "x"), ("name_fi", "x"), ("name_en", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(forum_tag::Entity::find().all(&t.app.db).await.unwrap().len(), 2);
+}
+
+both_backends!(orchestrators_manage_areas_and_topics);

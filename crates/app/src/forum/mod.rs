@@ -4,6 +4,7 @@
 //! Who sees a thread is decided in one place, [`visibility`]: every list,
 //! count, single read, feed and search document goes through it.
 
+pub mod areas;
 pub mod experts;
 pub mod moderation;
 pub mod participants;

@@ -19,6 +19,7 @@ use axum::{
 };
 use kimppa_app::forum::{
     self, Viewer,
+    areas::{self, AreaForm},
     moderation::{self, ThreadAction},
 };
 
@@ -33,7 +34,12 @@ pub fn routes() -> Router<AppState> {
 }
 
 pub fn admin_routes() -> Router<AppState> {
-    Router::new().route("/forum", get(queue)).route("/forum/reports/{id}/resolve", post(resolve))
+    Router::new()
+        .route("/forum", get(queue))
+        .route("/forum/reports/{id}/resolve", post(resolve))
+        .route("/forum/areas", get(areas))
+        .route("/forum/{kind}/new", get(new_area_form).post(create_area))
+        .route("/forum/{kind}/{slug}", get(edit_area_form).post(update_area))
 }
 
 fn back(ctx: &Ctx, id: i32) -> Response {
@@ -295,4 +301,119 @@ pub async fn move_choices(ctx: &Ctx, current: &str) -> Result<Vec<(String, Strin
             (c.slug.clone(), name(ctx.lang, &c.name_fi, &c.name_en).to_string(), sel)
         })
         .collect())
+}
+
+#[derive(Template)]
+#[template(path = "forum/areas.html")]
+struct AreasPage {
+    p: Page,
+    /// (slug, name, position) of areas; (slug, name) of topics.
+    areas: Vec<(String, String, i32)>,
+    topics: Vec<(String, String)>,
+}
+
+/// Areas and topics, with links to edit and to add.
+pub async fn areas(ctx: Ctx) -> Result<Response, WebError> {
+    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ModerateForum)?;
+    let p = ctx.page("forum-areas-title").await;
+    let areas = forum::categories(ctx.app())
+        .await?
+        .into_iter()
+        .map(|c| (c.slug.clone(), name(p.lang, &c.name_fi, &c.name_en).to_string(), c.position))
+        .collect();
+    let topics = forum::tags(ctx.app())
+        .await?
+        .into_iter()
+        .map(|t| (t.slug.clone(), name(p.lang, &t.name_fi, &t.name_en).to_string()))
+        .collect();
+    Ok(crate::html(&AreasPage { p, areas, topics }))
+}
+
+#[derive(Template)]
+#[template(path = "forum/area_form.html")]
+struct AreaFormPage {
+    p: Page,
+    /// `areas` or `topics`.
+    kind: &'static str,
+    /// The address the form posts to.
+    action: String,
+    form: AreaForm,
+    errors: FormErrors,
+}
+
+async fn area_form_page(
+    ctx: &Ctx,
+    kind: &'static str,
+    existing: Option<&str>,
+    form: AreaForm,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ModerateForum)?;
+    let action = match existing {
+        Some(s) => ctx.href(&format!("/admin/forum/{kind}/{s}")),
+        None => ctx.href(&format!("/admin/forum/{kind}/new")),
+    };
+    let title = if kind == "areas" { "forum-area-form-title" } else { "forum-topic-form-title" };
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = AreaFormPage { p: ctx.form_page(title).await, kind, action, form, errors };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+fn kind_of(kind: &str) -> Result<&'static str, WebError> {
+    match kind {
+        "areas" => Ok("areas"),
+        "topics" => Ok("topics"),
+        _ => Err(kimppa_app::AppError::NotFound.into()),
+    }
+}
+
+pub async fn new_area_form(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, WebError> {
+    area_form_page(&ctx, kind_of(&kind)?, None, AreaForm::default(), FormErrors::none()).await
+}
+
+pub async fn edit_area_form(ctx: Ctx, Path((kind, slug)): Path<(String, String)>) -> Result<Response, WebError> {
+    let kind = kind_of(&kind)?;
+    let form = if kind == "areas" {
+        forum::categories(ctx.app()).await?.iter().find(|c| c.slug == slug).map(AreaForm::from_area)
+    } else {
+        forum::tags(ctx.app()).await?.iter().find(|t| t.slug == slug).map(AreaForm::from_topic)
+    };
+    area_form_page(&ctx, kind, Some(&slug), form.ok_or(kimppa_app::AppError::NotFound)?, FormErrors::none()).await
+}
+
+async fn save_area(
+    ctx: Ctx,
+    kind: &'static str,
+    existing: Option<String>,
+    form: AreaForm,
+) -> Result<Response, WebError> {
+    let saved = if kind == "areas" {
+        areas::save_area(ctx.app(), &ctx.actor, existing.as_deref(), &form).await.map(|_| ())
+    } else {
+        areas::save_topic(ctx.app(), &ctx.actor, existing.as_deref(), &form).await.map(|_| ())
+    };
+    match saved {
+        Ok(()) => {
+            ctx.flash("forum-area-saved").await;
+            Ok(Redirect::to(&ctx.href("/admin/forum/areas")).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            area_form_page(&ctx, kind, existing.as_deref(), form, errors).await
+        }
+    }
+}
+
+pub async fn create_area(ctx: Ctx, Path(kind): Path<String>, Form(form): Form<AreaForm>) -> Result<Response, WebError> {
+    let kind = kind_of(&kind)?;
+    save_area(ctx, kind, None, form).await
+}
+
+pub async fn update_area(
+    ctx: Ctx,
+    Path((kind, slug)): Path<(String, String)>,
+    Form(form): Form<AreaForm>,
+) -> Result<Response, WebError> {
+    let kind = kind_of(&kind)?;
+    save_area(ctx, kind, Some(slug), form).await
 }
