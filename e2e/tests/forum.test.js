@@ -207,3 +207,70 @@ test('reporting, editing, history and the moderation queue pass axe', async (t) 
     await staff.context.close();
   }
 });
+
+test('watching, notifications, settings and a reply with an image, with the keyboard; axe on each', async (t) => {
+  const { browser, server } = env;
+  const member = await loggedInPage(browser, server.baseUrl, PURKUTAITO_ADMIN, 'fi');
+  const page = member.page;
+  try {
+    for (const lang of LANGS) {
+      await step(t, `${lang} notification list and settings pass axe`, async () => {
+        await visit(page, `/${lang}/notifications`);
+        await page.locator('main h1').waitFor();
+        if (lang === 'fi') await screenshot(page, 'forum-notifications-fi');
+        await expectNoA11yViolations(page, `${lang} notifications`);
+        await visit(page, `/${lang}/notifications/settings`);
+        await expectNoA11yViolations(page, `${lang} notification settings`);
+      });
+    }
+    await step(t, 'an area is watched with the keyboard', async () => {
+      await visit(page, '/fi/forum/categories/materiaalit-ja-sivuvirrat');
+      const resp = await pressEnterOn(page, page.locator('main form.watch button'));
+      assert.equal(resp.status(), 200);
+      assert.match(await page.locator('#watch').innerText(), /Seuraat tätä/);
+      await expectNoA11yViolations(page, 'area, watched');
+    });
+    await step(t, 'immediate email is chosen with the keyboard', async () => {
+      await visit(page, '/fi/notifications/settings');
+      await page.locator('#mode-immediate').focus();
+      await page.keyboard.press('Space');
+      assert.ok(await page.locator('#mode-immediate').isChecked());
+      const resp = await pressEnterOn(page, page.locator('main form[action$="/settings"] button'));
+      assert.equal(resp.status(), 200);
+      assert.ok(await page.locator('#mode-immediate').isChecked(), 'the choice is kept');
+      assert.match(await page.locator('main').innerText(), /Materiaalit/, 'the watched area is listed');
+      await expectNoA11yViolations(page, 'settings saved');
+    });
+    await step(t, 'a reply quotes another and carries an image shown inline', async () => {
+      await visit(page, '/fi/forum/categories/materiaalit-ja-sivuvirrat');
+      await follow(page, page.locator('main ul.threads h3 a').first());
+      await follow(page, page.locator('main article.forum-reply .actions a[href*="quote="]').first());
+      const typed = await page.locator('main form[action$="/reply"] textarea').inputValue();
+      assert.match(typed, /^> \*\*/, 'the quoted reply is in the form');
+      await page.locator('main form[action$="/reply"] textarea').focus();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.type('Tässä kuva kasasta.');
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      await page.locator('#f-attachment').setInputFiles({ name: 'kasa.png', mimeType: 'image/png', buffer: png });
+      const resp = await pressEnterOn(page, page.locator('main form[action$="/reply"] button[type="submit"]'));
+      assert.equal(resp.status(), 200);
+      const last = page.locator('main article.forum-reply').last();
+      assert.match(await last.innerText(), /Tässä kuva kasasta/);
+      const img = last.locator('ul.attachments img');
+      assert.equal(await img.count(), 1, 'the image is shown inline');
+      assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth === 1), 'the image loads');
+      await screenshot(page, 'forum-reply-with-image-fi');
+      await expectNoA11yViolations(page, 'thread with an attached image');
+    });
+    await step(t, 'the settings go back to the daily digest', async () => {
+      await visit(page, '/fi/notifications/settings');
+      await page.locator('#mode-digest').check();
+      await submit(page, page.locator('main form[action$="/settings"] button'));
+    });
+  } finally {
+    await member.context.close();
+  }
+});

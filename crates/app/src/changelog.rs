@@ -11,6 +11,17 @@ pub const ADMIN_ACTION: &str = "admin.action";
 
 /// Writes a change-log row on `conn` (pass the open transaction).
 pub async fn record<C: ConnectionTrait>(conn: &C, kind: &str, payload: &impl Serialize) -> Result<i32, DbErr> {
+    record_at(conn, kind, payload, crate::now()).await
+}
+
+/// Writes a change-log row that the job runner takes up at `due` (a
+/// scheduled job, such as the daily digest).
+pub async fn record_at<C: ConnectionTrait>(
+    conn: &C,
+    kind: &str,
+    payload: &impl Serialize,
+    due: chrono::DateTime<chrono::Utc>,
+) -> Result<i32, DbErr> {
     let now = crate::now();
     let row = change_log::ActiveModel {
         kind: Set(kind.to_string()),
@@ -18,7 +29,7 @@ pub async fn record<C: ConnectionTrait>(conn: &C, kind: &str, payload: &impl Ser
         created_at: Set(now),
         processed_at: Set(None),
         attempts: Set(0),
-        next_attempt_at: Set(now),
+        next_attempt_at: Set(due),
         locked_until: Set(None),
         last_error: Set(None),
         failed_at: Set(None),

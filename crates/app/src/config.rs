@@ -30,6 +30,16 @@ pub struct Config {
     pub search_path: String,
     /// This node's memory of public pages for anonymous visitors.
     pub page_cache: PageCacheConfig,
+    pub forum: ForumConfig,
+}
+
+/// Settings of the expert forum.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ForumConfig {
+    /// A person's first thread or reply waits for a moderator's approval
+    /// (seen only by its author and staff until then).
+    pub first_post_approval: bool,
 }
 
 /// See [`crate::pagecache`].
@@ -125,6 +135,7 @@ impl Default for Config {
             email: EmailConfig { from: "Kimppa <noreply@kimppa.example.org>".into(), smtp_url: None },
             search_path: "data/search".into(),
             page_cache: PageCacheConfig::default(),
+            forum: ForumConfig::default(),
         }
     }
 }

@@ -111,6 +111,11 @@ async fn handle(app: &App, row: &change_log::Model) -> Result<(), String> {
             let p: DeliveryQueued = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
             crate::directory::webhooks::deliver(app, p.delivery_id).await
         }
+        crate::forum::notify::NOTIFY => {
+            let p: crate::forum::notify::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
+            crate::forum::notify::fan_out(app, &p).await
+        }
+        crate::forum::notify::DIGEST => crate::forum::notify::digest_job(app).await,
         _ => Ok(()),
     }
 }

@@ -11,6 +11,7 @@ mod m0004_directory;
 mod m0005_forum;
 mod m0006_forum_moderation;
 mod m0007_forum_experts;
+mod m0008_forum_notifications;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_forum::Migration),
             Box::new(m0006_forum_moderation::Migration),
             Box::new(m0007_forum_experts::Migration),
+            Box::new(m0008_forum_notifications::Migration),
         ]
     }
 }

@@ -112,6 +112,12 @@ impl Ctx {
         };
         let mut p = Page::bare(self.lang, self.lang.t(title_key), &self.app().config.base_url, &self.path);
         p.user_name = self.user.as_ref().map(|u| u.name.clone());
+        if let Some(u) = &self.user {
+            p.unread = match kimppa_app::forum::Viewer::of(self.app(), &self.actor).await {
+                Ok(v) => kimppa_app::forum::notify::unread(self.app(), &v, u.id).await.unwrap_or(0),
+                Err(_) => 0,
+            };
+        }
         p.elevated = self.actor.is_elevated();
         p.csrf = csrf;
         p.flash = flash.map(|k| self.lang.t(&k));
@@ -125,6 +131,8 @@ pub struct Page {
     pub lang: Lang,
     pub title: String,
     pub user_name: Option<String>,
+    /// Unread notifications of the signed-in person.
+    pub unread: u64,
     pub elevated: bool,
     pub csrf: String,
     /// The same page in the other language.
@@ -156,6 +164,7 @@ impl Page {
             lang,
             title,
             user_name: None,
+            unread: 0,
             elevated: false,
             csrf: String::new(),
             switch_href: format!("/{}{rest}{query}", other.code()),

@@ -45,3 +45,53 @@ where
         }
     }
 }
+
+/// A form that may carry one file in its `attachment` field: read from
+/// `multipart/form-data` (or, without a file, `application/x-www-form-urlencoded`).
+/// The other fields are read as [`Form`] reads them.
+pub struct FormWithFile<T>(pub T, pub Option<kimppa_app::forum::attachments::Upload>);
+
+impl<S, T> FromRequest<S> for FormWithFile<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|c| c.to_str().ok())
+            .is_some_and(|c| c.starts_with("multipart/form-data"));
+        if !multipart {
+            let Form(t) = Form::<T>::from_request(req, state).await?;
+            return Ok(FormWithFile(t, None));
+        }
+        let bad = || WebError(AppError::field("form", "err-form"));
+        let mut mp = axum::extract::Multipart::from_request(req, state).await.map_err(|_| bad())?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut file = None;
+        while let Some(field) = mp.next_field().await.map_err(|_| bad())? {
+            let name = field.name().unwrap_or("").to_string();
+            if name == "attachment" {
+                let file_name = field.file_name().unwrap_or("").to_string();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| WebError(AppError::field("attachment", "err-attachment-too-large")))?;
+                if !bytes.is_empty() {
+                    file = Some(kimppa_app::forum::attachments::Upload { name: file_name, bytes });
+                }
+                continue;
+            }
+            let value = field.text().await.map_err(|_| bad())?;
+            pairs.push((name, value));
+        }
+        let encoded = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        serde_html_form::from_str::<T>(&encoded).map(|t| FormWithFile(t, file)).map_err(|e| {
+            tracing::debug!(error = %e, "form rejected");
+            bad()
+        })
+    }
+}

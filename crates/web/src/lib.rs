@@ -136,6 +136,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (tx, rx) = tokio::sync::watch::channel(false);
+    if let Err(e) = kimppa_app::forum::notify::ensure_digest_scheduled(&app).await {
+        tracing::warn!(error = %e, "could not schedule the forum digest");
+    }
     let jobs = tokio::spawn(kimppa_app::jobs::run(app.clone(), rx.clone()));
     let search = tokio::spawn(kimppa_app::search::sync::run(app.clone(), rx.clone()));
     let house = tokio::spawn(housekeeping(app.clone(), rx));

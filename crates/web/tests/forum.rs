@@ -601,3 +601,326 @@ async fn orchestrators_manage_areas_and_topics(b: kimppa_store::testing::Backend
 }
 
 both_backends!(orchestrators_manage_areas_and_topics);
+
+/// Unread notifications as the header shows them ("Ilmoitukset 3 lukematonta").
+fn unread_in(body: &str) -> u64 {
+    body.split("class=\"count-badge\">")
+        .nth(1)
+        .map(|s| s.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0))
+        .unwrap_or(0)
+}
+
+async fn notifications_digests_and_files_follow_visibility(b: kimppa_store::testing::Backend) {
+    use kimppa_app::forum::notify;
+    use kimppa_store::entities::notification;
+    let t = TestApp::new(b).await;
+    let (cat, tag) = category_and_tag(&t).await;
+    let (owner, _) = t.user("omistaja@kimppa.test", PlatformRole::Person).await;
+    let (invited, _) = t.user("kutsuttu@kimppa.test", PlatformRole::Person).await;
+    let (outsider, _) = t.user("ulkopuolinen@kimppa.test", PlatformRole::Person).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let mut oc = t.login(&owner, None).await;
+    let mut ic = t.login(&invited, None).await;
+    let mut out = t.login(&outsider, None).await;
+    let mut staff = t.login(&orch, secret.as_deref()).await;
+    let mut anon = t.client();
+    // The outsider and the orchestrator watch the area, the invited person the topic.
+    for (c, path) in [
+        (&mut out, format!("/fi/forum/categories/{}", cat.slug)),
+        (&mut staff, format!("/fi/forum/categories/{}", cat.slug)),
+        (&mut ic, format!("/fi/forum/tags/{}", tag.slug)),
+    ] {
+        let page = c.get(&path).await;
+        assert!(page.body.contains("Seuraa"), "a watch button for the signed-in");
+        let r = c.post(&format!("{path}/watch"), &[("on", "true")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+        assert!(c.follow(&r).await.body.contains("Seuraat tätä."));
+    }
+    assert!(!anon.get(&format!("/fi/forum/categories/{}", cat.slug)).await.body.contains("/watch\""));
+
+    // A closed thread with a PDF, then a reply with an image from the invited person.
+    oc.get("/fi/forum/new").await;
+    let title = "Suljettu liitekeskustelu";
+    let r = oc
+        .post_multipart(
+            "/fi/forum/new",
+            &[
+                ("category", "materiaalit"),
+                ("title", title),
+                ("body", "Analyysi liitteenä."),
+                ("tags", "innovaatio"),
+                ("closed", "on"),
+            ],
+            "attachment",
+            "analyysi.pdf",
+            b"%PDF-1.4 analyysi",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id: i32 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    // A file that is not a PDF or an image is refused beside the field; the text is kept.
+    oc.get("/fi/forum/new").await;
+    let bad = oc
+        .post_multipart(
+            "/fi/forum/new",
+            &[("category", "materiaalit"), ("title", "Skripti"), ("body", "Tässä tiedosto")],
+            "attachment",
+            "x.html",
+            b"<script>alert(1)</script>",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#f-attachment\"") && bad.body.contains("value=\"Skripti\""));
+    let r = oc.post(&format!("/fi/forum/threads/{id}/invite"), &[("who", "kutsuttu@kimppa.test")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    ic.get(&format!("/fi/forum/threads/{id}")).await;
+    let png = [b"\x89PNG\r\n\x1a\n".as_slice(), b"pixels"].concat();
+    let r = ic
+        .post_multipart(
+            &format!("/fi/forum/threads/{id}/reply"),
+            &[("body", "Kuva kasasta.")],
+            "attachment",
+            "kasa.png",
+            &png,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    t.run_jobs().await;
+    let page = ic.get(&format!("/fi/forum/threads/{id}")).await;
+    let pdf = common::link_after(&page.body, "analyysi.pdf\"").unwrap();
+    let pdf = pdf.trim_start_matches("href=\"").trim_end_matches('"').to_string();
+    let img = common::link_after(&page.body, "kasa.png\"").unwrap();
+    let img = img.trim_start_matches("src=\"").trim_end_matches('"').to_string();
+    assert!(page.body.contains("<img src=\"") && pdf.contains("/attachments/"), "{pdf} {img}");
+    let got = ic.get(&pdf).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert!(got.header("content-disposition").starts_with("attachment;"));
+    assert!(got.header("content-security-policy").contains("sandbox"));
+    assert_eq!(got.header("x-content-type-options"), "nosniff");
+    let got = ic.get(&img).await;
+    assert_eq!((got.status, got.header("content-type").as_str()), (StatusCode::OK, "image/png"));
+    assert!(got.header("content-disposition").starts_with("inline;"));
+    for (who, c, sees) in [
+        ("anonymous", &mut anon, false),
+        ("outsider", &mut out, false),
+        ("owner", &mut oc, true),
+        ("orchestrator", &mut staff, true),
+    ] {
+        for file in [&pdf, &img] {
+            let s = c.get(file).await.status;
+            assert_eq!(s == StatusCode::OK, sees, "{who}: {file} {s}");
+        }
+    }
+
+    // Notifications: never to those who may not see the thread.
+    let events = |uid: i32| {
+        let db = t.app.db.clone();
+        async move {
+            notification::Entity::find()
+                .filter(notification::Column::UserId.eq(uid))
+                .all(&db)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|n| format!("{}:{}", n.event, n.reason))
+                .collect::<Vec<_>>()
+        }
+    };
+    assert!(events(outsider.id).await.is_empty(), "outsider");
+    assert_eq!(events(orch.id).await, vec!["thread:area", "reply:area"]);
+    assert_eq!(events(owner.id).await, vec!["reply:thread"], "the asker follows their thread");
+    // The thread was told after the invitation (jobs ran then), so the invited
+    // person, watching its topic, hears of it; never of their own reply.
+    assert_eq!(events(invited.id).await, vec!["invite:invite", "thread:topic"]);
+    let list = oc.get("/fi/notifications").await;
+    assert!(list.body.contains(title) && unread_in(&list.body) == 1, "{}", list.body);
+    assert_eq!(unread_in(&out.get("/fi/notifications").await.body), 0);
+    assert!(!out.get("/fi/notifications").await.body.contains(title));
+
+    // A public thread does reach the outsider watching the area (so the above is not vacuous).
+    let r = oc
+        .post(
+            "/fi/forum/new",
+            &[("category", "materiaalit"), ("title", "Julkinen tuhkakysymys"), ("body", "Kuka ottaa tuhkaa?")],
+        )
+        .await;
+    let public: i32 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    t.run_jobs().await;
+    assert_eq!(events(outsider.id).await, vec!["thread:area"]);
+    let listing = out.get("/fi/notifications").await;
+    assert!(listing.body.contains("Julkinen tuhkakysymys") && unread_in(&listing.body) == 1);
+
+    // The daily digest: one email per person with their threads; nothing for the outsider's hidden ones.
+    let sent = notify::send_digests(&t.app, kimppa_app::now()).await.unwrap();
+    t.run_jobs().await;
+    let orch_mail = t.last_email_to("orch@kimppa.test").await;
+    assert!(orch_mail.subject.contains("uutta 2 keskustelussa"), "{}", orch_mail.subject);
+    assert!(
+        orch_mail.body_text.contains(&format!("- {title} (uusi keskustelu, 1 vastaus)")),
+        "{}",
+        orch_mail.body_text
+    );
+    assert!(orch_mail.body_text.contains("- Julkinen tuhkakysymys (uusi keskustelu)"));
+    let owner_mail = t.last_email_to("omistaja@kimppa.test").await;
+    assert!(owner_mail.body_text.contains(&format!("- {title} (1 uusi vastaus)")), "{}", owner_mail.body_text);
+    let out_mails = t.emails_to("ulkopuolinen@kimppa.test").await;
+    assert_eq!(out_mails.len(), 1);
+    assert!(out_mails[0].body_text.contains("Julkinen tuhkakysymys") && !out_mails[0].body_text.contains(title));
+    assert!(t.last_email_to("kutsuttu@kimppa.test").await.body_text.contains(&format!("- {title} (uusi keskustelu)")));
+    assert_eq!(sent, 4, "orchestrator, owner, invited person and outsider: one each");
+    assert_eq!(notify::send_digests(&t.app, kimppa_app::now()).await.unwrap(), 0, "nothing is sent twice");
+
+    // Closing the public thread later takes it out of the outsider's list too.
+    let r = oc.post(&format!("/fi/forum/threads/{public}/closed"), &[("closed", "true")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let listing = out.get("/fi/notifications").await;
+    assert!(!listing.body.contains("Julkinen tuhkakysymys") && unread_in(&listing.body) == 0);
+
+    // Unsubscribe from the digest without a login; a changed signature is refused.
+    let stop = common::link_after(&out_mails[0].body_text, "s=email").unwrap();
+    assert!(stop.starts_with("/fi/notifications/unsubscribe?"), "{stop}");
+    let forged = stop.replace(&format!("u={}", outsider.id), &format!("u={}", owner.id));
+    assert_eq!(anon.get(&forged).await.status, StatusCode::NOT_FOUND);
+    let done = anon.get(&stop).await;
+    assert_eq!(done.status, StatusCode::OK);
+    assert!(done.body.contains("Et saa enää foorumin sähköposteja"));
+    assert_eq!(notify::email_mode(&t.app, outsider.id).await.unwrap(), notify::EmailMode::Off);
+    let undo = anon
+        .post(
+            "/fi/notifications/unsubscribe",
+            &[("u", &outsider.id.to_string()), ("s", "email"), ("sig", stop.rsplit("sig=").next().unwrap())],
+        )
+        .await;
+    assert_eq!(undo.status, StatusCode::OK, "{}", undo.body);
+    assert_eq!(notify::email_mode(&t.app, outsider.id).await.unwrap(), notify::EmailMode::Digest);
+
+    // Immediate email: the invited person chooses it; the owner's reply arrives at once.
+    let settings = ic.get("/fi/notifications/settings").await;
+    assert!(settings.body.contains("value=\"digest\" checked"));
+    let r = ic.post("/fi/notifications/settings", &[("email_mode", "immediate")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        ic.post("/fi/notifications/settings", &[("email_mode", "hourly")]).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // Quoting the invited person's reply puts it in the reply form.
+    let page = oc.get(&format!("/fi/forum/threads/{id}")).await;
+    let reply_id: i32 = page.body.split("id=\"reply-").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    let quoted = oc.get(&format!("/fi/forum/threads/{id}?quote={reply_id}")).await;
+    let form = quoted
+        .body
+        .split("id=\"f-body\"")
+        .nth(1)
+        .unwrap_or_default()
+        .split("</textarea>")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(form.contains("Kuva kasasta."), "quote in the form: {form}");
+    let r =
+        oc.post(&format!("/fi/forum/threads/{id}/reply"), &[("body", "> Kuva kasasta.\n\nKiitos, hyvä kuva!")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    t.run_jobs().await;
+    let mail = t.last_email_to("kutsuttu@kimppa.test").await;
+    assert!(mail.subject.starts_with("Uusi vastaus: "), "{}", mail.subject);
+    assert!(
+        mail.body_text.contains("Kiitos, hyvä kuva!")
+            && mail.body_text.contains(&format!("/fi/forum/threads/{id}/replies/"))
+    );
+    let link = common::link_after(&mail.body_text, "/replies/").unwrap();
+    let to = ic.get(&link).await;
+    assert_eq!(to.status, StatusCode::SEE_OTHER);
+    assert!(to.location().ends_with(&format!("?page=1#reply-{}", link.rsplit('/').next().unwrap())));
+    assert_eq!(out.get(&link).await.status, StatusCode::NOT_FOUND, "a reply link of a closed thread");
+    // The invited person watches the thread since replying; the link in the email stops it.
+    assert!(notify::is_watching(&t.app, invited.id, notify::Target::Thread(id)).await.unwrap());
+    let stop_thread = common::link_after(&mail.body_text, &format!("s=thread:{id}")).unwrap();
+    assert_eq!(anon.get(&stop_thread).await.status, StatusCode::OK);
+    assert!(!notify::is_watching(&t.app, invited.id, notify::Target::Thread(id)).await.unwrap());
+    // Marking read.
+    let before = unread_in(&ic.get("/fi/notifications").await.body);
+    assert!(before >= 1);
+    ic.post("/fi/notifications/read", &[]).await;
+    assert_eq!(unread_in(&ic.get("/fi/notifications").await.body), 0);
+}
+
+async fn first_posts_wait_for_approval(b: kimppa_store::testing::Backend) {
+    let t = TestApp::with_config(b, |c| c.forum.first_post_approval = true).await;
+    let (cat, _) = category_and_tag(&t).await;
+    let (newbie, _) = t.user("uusi@kimppa.test", PlatformRole::Person).await;
+    let (watcher, _) = t.user("seuraaja@kimppa.test", PlatformRole::Person).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let mut nc = t.login(&newbie, None).await;
+    let mut wc = t.login(&watcher, None).await;
+    let mut staff = t.login(&orch, secret.as_deref()).await;
+    let mut anon = t.client();
+    wc.get(&format!("/fi/forum/categories/{}", cat.slug)).await;
+    wc.post(&format!("/fi/forum/categories/{}/watch", cat.slug), &[("on", "true")]).await;
+
+    nc.get("/fi/forum/new").await;
+    let r = nc
+        .post(
+            "/fi/forum/new",
+            &[("category", "materiaalit"), ("title", "Ensimmäinen kysymykseni"), ("body", "Hei kaikki")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let id: i32 = r.location().rsplit('/').next().unwrap().parse().unwrap();
+    let own = nc.follow(&r).await;
+    assert!(own.body.contains("odottaa moderaattorin hyväksyntää"), "the author is told");
+    t.run_jobs().await;
+    assert_eq!(anon.get(&format!("/fi/forum/threads/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert!(!wc.get("/fi/forum").await.body.contains("Ensimmäinen kysymykseni"));
+    assert_eq!(unread_in(&wc.get("/fi/notifications").await.body), 0, "not told before approval");
+    let queue = staff.get("/fi/admin/forum").await;
+    assert!(queue.body.contains("Ensimmäinen kysymykseni"), "{}", queue.body);
+    let r = staff
+        .post("/fi/admin/forum/pending", &[("thread", &id.to_string()), ("post", ""), ("decision", "approve")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    t.run_jobs().await;
+    assert_eq!(anon.get(&format!("/fi/forum/threads/{id}")).await.status, StatusCode::OK);
+    assert_eq!(unread_in(&wc.get("/fi/notifications").await.body), 1, "told after approval");
+    // Approved once, the next post goes straight out.
+    nc.get(&format!("/fi/forum/threads/{id}")).await;
+    let r = nc.post(&format!("/fi/forum/threads/{id}/reply"), &[("body", "Lisätieto heti näkyviin")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(anon.get(&format!("/fi/forum/threads/{id}")).await.body.contains("Lisätieto heti näkyviin"));
+    // Another newcomer's first reply waits, seen by its author only, and a rejection removes it.
+    let (second, _) = t.user("toinen@kimppa.test", PlatformRole::Person).await;
+    let mut sc = t.login(&second, None).await;
+    sc.get(&format!("/fi/forum/threads/{id}")).await;
+    let r = sc.post(&format!("/fi/forum/threads/{id}/reply"), &[("body", "Mainos: osta halvalla")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let mine = sc.follow(&r).await;
+    assert!(mine.body.contains("Mainos: osta halvalla") && mine.body.contains("Odottaa hyväksyntää"));
+    assert!(!anon.get(&format!("/fi/forum/threads/{id}")).await.body.contains("Mainos: osta halvalla"));
+    assert!(!nc.get(&format!("/fi/forum/threads/{id}")).await.body.contains("Mainos: osta halvalla"));
+    let post =
+        forum_post::Entity::find().filter(forum_post::Column::Pending.eq(true)).one(&t.app.db).await.unwrap().unwrap();
+    staff.get("/fi/admin/forum").await;
+    let r = staff
+        .post(
+            "/fi/admin/forum/pending",
+            &[("thread", &id.to_string()), ("post", &post.id.to_string()), ("decision", "reject")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(forum_post::Entity::find_by_id(post.id).one(&t.app.db).await.unwrap().is_none());
+    let audit: Vec<String> =
+        audit_entry::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|e| e.action).collect();
+    t.run_jobs().await;
+    let audit2: Vec<String> =
+        audit_entry::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|e| e.action).collect();
+    assert!(audit.len() <= audit2.len());
+    assert!(audit2.contains(&"forum.post.approved".to_string()) && audit2.contains(&"forum.post.rejected".to_string()));
+    // A person may not decide.
+    assert_eq!(
+        nc.post("/fi/admin/forum/pending", &[("thread", &id.to_string()), ("post", ""), ("decision", "approve")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+both_backends!(notifications_digests_and_files_follow_visibility, first_posts_wait_for_approval);

@@ -5,7 +5,8 @@ use super::directory::People;
 use crate::{AppError, now};
 use chrono::Duration;
 use kimppa_store::entities::{
-    forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, organisation,
+    forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, notification,
+    organisation,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Deserialize;
@@ -160,11 +161,15 @@ pub(super) async fn load<C: ConnectionTrait>(
             .insert(conn)
             .await?;
         }
+        // The asker and everyone who replies watch the thread; each reply
+        // told the earlier watchers (read when older than a week).
+        let mut watchers = vec![author];
         for (i, r) in t.replies.iter().enumerate() {
             let when = (now() - Duration::days(r.days_ago) + Duration::minutes(i as i64 * 11)).max(at);
-            forum_post::ActiveModel {
+            let replier = person(&r.author)?;
+            let post = forum_post::ActiveModel {
                 thread_id: Set(thread.id),
-                author_id: Set(person(&r.author)?),
+                author_id: Set(replier),
                 body: Set(r.body.clone()),
                 created_at: Set(when),
                 updated_at: Set(when),
@@ -172,6 +177,29 @@ pub(super) async fn load<C: ConnectionTrait>(
             }
             .insert(conn)
             .await?;
+            for &w in watchers.iter().filter(|&&w| w != replier) {
+                notification::ActiveModel {
+                    user_id: Set(w),
+                    event: Set("reply".into()),
+                    event_key: Set(format!("reply:{}", post.id)),
+                    thread_id: Set(thread.id),
+                    post_id: Set(Some(post.id)),
+                    actor_id: Set(Some(replier)),
+                    reason: Set("thread".into()),
+                    created_at: Set(when),
+                    read_at: Set((r.days_ago > 7).then_some(when)),
+                    emailed_at: Set(Some(when)),
+                    ..Default::default()
+                }
+                .insert(conn)
+                .await?;
+            }
+            if !watchers.contains(&replier) {
+                watchers.push(replier);
+            }
+        }
+        for w in watchers {
+            crate::forum::notify::subscribe(conn, w, crate::forum::notify::Target::Thread(thread.id)).await?;
         }
     }
     Ok(data.threads.len())

@@ -163,6 +163,8 @@ pub async fn link(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, expert_i
         search::touch(&tx, "thread", &[thread.id]).await?;
     }
     let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
+    super::notify::direct(&tx, &[e.user_id], thread.id, "expert", uid).await?;
+    super::notify::subscribe(&tx, e.user_id, super::notify::Target::Thread(thread.id)).await?;
     crate::email::queue(
         &tx,
         &person.email,

@@ -5,8 +5,10 @@
 //! count, single read, feed and search document goes through it.
 
 pub mod areas;
+pub mod attachments;
 pub mod experts;
 pub mod moderation;
+pub mod notify;
 pub mod participants;
 pub mod visibility;
 
@@ -247,13 +249,26 @@ pub struct ReplyPage {
     pub pages: u64,
 }
 
+/// Replies waiting for approval are seen only by their author and staff.
+fn replies_seen_by(v: &Viewer) -> sea_orm::Condition {
+    let mut c = sea_orm::Condition::any().add(forum_post::Column::Pending.eq(false));
+    if v.staff {
+        return sea_orm::Condition::all();
+    }
+    if let Some(uid) = v.user_id {
+        c = c.add(forum_post::Column::AuthorId.eq(uid));
+    }
+    c
+}
+
 /// A page of the replies of a thread the viewer may see (two queries).
-pub async fn replies(app: &App, thread: &forum_thread::Model, page: u64) -> Result<ReplyPage, AppError> {
+pub async fn replies(app: &App, v: &Viewer, thread: &forum_thread::Model, page: u64) -> Result<ReplyPage, AppError> {
     let total = thread.reply_count.max(0) as u64;
     let pages = total.div_ceil(REPLIES_PER_PAGE).max(1);
     let page = page.clamp(1, pages);
     let posts = forum_post::Entity::find()
         .filter(forum_post::Column::ThreadId.eq(thread.id))
+        .filter(replies_seen_by(v))
         .order_by_asc(forum_post::Column::Id)
         .offset((page - 1) * REPLIES_PER_PAGE)
         .limit(REPLIES_PER_PAGE)
@@ -265,6 +280,24 @@ pub async fn replies(app: &App, thread: &forum_thread::Model, page: u64) -> Resu
         .map(|post| Reply { author: authors.get(&post.author_id).cloned().unwrap_or_default(), post })
         .collect();
     Ok(ReplyPage { replies, page, pages })
+}
+
+/// The page of the thread on which a reply the viewer sees stands (for
+/// links to one reply).
+pub async fn page_of_reply(app: &App, v: &Viewer, thread: &forum_thread::Model, post_id: i32) -> Result<u64, AppError> {
+    let post = forum_post::Entity::find_by_id(post_id)
+        .filter(forum_post::Column::ThreadId.eq(thread.id))
+        .filter(replies_seen_by(v))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let before = forum_post::Entity::find()
+        .filter(forum_post::Column::ThreadId.eq(thread.id))
+        .filter(forum_post::Column::Pending.eq(false))
+        .filter(forum_post::Column::Id.lt(post.id))
+        .count(&app.db)
+        .await?;
+    Ok(before / REPLIES_PER_PAGE + 1)
 }
 
 /// A reply of a thread (any reply, hidden ones too).
@@ -333,6 +366,16 @@ pub(crate) fn check_body(c: &mut Checker, field: &'static str, body: &str) {
 }
 
 pub async fn create(app: &App, actor: &Actor, f: &ThreadForm) -> Result<forum_thread::Model, AppError> {
+    create_with(app, actor, f, None).await
+}
+
+/// Starts a thread, with a file attached to its opening text.
+pub async fn create_with(
+    app: &App,
+    actor: &Actor,
+    f: &ThreadForm,
+    upload: Option<attachments::Upload>,
+) -> Result<forum_thread::Model, AppError> {
     policy::require(actor, Action::PostInForum)?;
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
     let mut c = Checker::default();
@@ -352,9 +395,12 @@ pub async fn create(app: &App, actor: &Actor, f: &ThreadForm) -> Result<forum_th
     c.finish()?;
     within_limits(app, uid, "body").await?;
     let category = category.ok_or(AppError::NotFound)?;
+    let pending = needs_approval(app, actor, uid).await?;
+    let file = attachments::store(app, "attachment", upload).await?;
     let now = crate::now();
     let tx = app.db.begin().await?;
     let thread = forum_thread::ActiveModel {
+        pending: Set(pending),
         category_id: Set(category.id),
         author_id: Set(uid),
         title: Set(title.to_string()),
@@ -379,9 +425,38 @@ pub async fn create(app: &App, actor: &Actor, f: &ThreadForm) -> Result<forum_th
         changelog::admin_action(&tx, uid, "forum.thread.closed", format!("thread:{}", thread.id), "created closed")
             .await?;
     }
+    if let Some(file) = file {
+        attachments::attach(&tx, thread.id, None, uid, file).await?;
+    }
+    // The asker follows the answers to their question.
+    notify::subscribe(&tx, uid, notify::Target::Thread(thread.id)).await?;
+    notify::record(&tx, &notify::Event { thread_id: thread.id, post_id: None, actor_id: uid }).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
+    app.jobs_wake.notify_one();
     Ok(thread)
+}
+
+/// A person's first post waits for approval when the setting asks for it
+/// (staff never wait): none of their threads or replies is approved yet.
+async fn needs_approval(app: &App, actor: &Actor, uid: i32) -> Result<bool, AppError> {
+    if !app.config.forum.first_post_approval || actor.is_elevated() {
+        return Ok(false);
+    }
+    let threads = forum_thread::Entity::find()
+        .filter(forum_thread::Column::AuthorId.eq(uid))
+        .filter(forum_thread::Column::Pending.eq(false))
+        .count(&app.db)
+        .await?;
+    if threads > 0 {
+        return Ok(false);
+    }
+    let posts = forum_post::Entity::find()
+        .filter(forum_post::Column::AuthorId.eq(uid))
+        .filter(forum_post::Column::Pending.eq(false))
+        .count(&app.db)
+        .await?;
+    Ok(posts == 0)
 }
 
 pub async fn reply(
@@ -390,6 +465,18 @@ pub async fn reply(
     v: &Viewer,
     thread_id: i32,
     body: &str,
+) -> Result<forum_post::Model, AppError> {
+    reply_with(app, actor, v, thread_id, body, None).await
+}
+
+/// Replies with a file attached.
+pub async fn reply_with(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    thread_id: i32,
+    body: &str,
+    upload: Option<attachments::Upload>,
 ) -> Result<forum_post::Model, AppError> {
     policy::require(actor, Action::PostInForum)?;
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
@@ -401,9 +488,12 @@ pub async fn reply(
     check_body(&mut c, "body", body);
     c.finish()?;
     within_limits(app, uid, "body").await?;
+    let pending = needs_approval(app, actor, uid).await?;
+    let file = attachments::store(app, "attachment", upload).await?;
     let now = crate::now();
     let tx = app.db.begin().await?;
     let post = forum_post::ActiveModel {
+        pending: Set(pending),
         thread_id: Set(thread.id),
         author_id: Set(uid),
         body: Set(body.trim().to_string()),
@@ -413,19 +503,42 @@ pub async fn reply(
     }
     .insert(&tx)
     .await?;
-    let count = forum_post::Entity::find().filter(forum_post::Column::ThreadId.eq(thread.id)).count(&tx).await?;
-    // (hidden replies still count: paging stays stable)
-    forum_thread::ActiveModel {
-        id: Set(thread.id),
-        reply_count: Set(count as i32),
-        last_post_at: Set(now),
-        ..Default::default()
+    if let Some(file) = file {
+        attachments::attach(&tx, thread.id, Some(post.id), uid, file).await?;
     }
-    .update(&tx)
-    .await?;
+    if !pending {
+        recount(&tx, thread.id, now).await?;
+        notify::record(&tx, &notify::Event { thread_id: thread.id, post_id: Some(post.id), actor_id: uid }).await?;
+    }
+    // Who replies follows the thread.
+    notify::subscribe(&tx, uid, notify::Target::Thread(thread.id)).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
+    app.jobs_wake.notify_one();
     Ok(post)
+}
+
+/// Sets a thread's reply count (replies waiting for approval do not count;
+/// hidden ones do, so paging stays stable) and its last activity.
+pub(crate) async fn recount<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    thread_id: i32,
+    at: DateTime<Utc>,
+) -> Result<(), sea_orm::DbErr> {
+    let count = forum_post::Entity::find()
+        .filter(forum_post::Column::ThreadId.eq(thread_id))
+        .filter(forum_post::Column::Pending.eq(false))
+        .count(conn)
+        .await?;
+    forum_thread::ActiveModel {
+        id: Set(thread_id),
+        reply_count: Set(count as i32),
+        last_post_at: Set(at),
+        ..Default::default()
+    }
+    .update(conn)
+    .await?;
+    Ok(())
 }
 
 /// The latest public threads of a category for its feed (never closed ones).

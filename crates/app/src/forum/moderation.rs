@@ -10,7 +10,8 @@ use crate::{
 };
 use kimppa_store::entities::{forum_category, forum_post, forum_report, forum_revision, forum_thread};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
 };
 
 /// What a moderator does to a thread.
@@ -313,4 +314,137 @@ pub async fn accept(
         .update(&app.db)
         .await?;
     Ok(())
+}
+
+/// A first post waiting for approval, as the queue shows it.
+#[derive(Debug, Clone)]
+pub struct PendingRow {
+    pub thread_id: i32,
+    /// The reply; none when the thread itself waits.
+    pub post_id: Option<i32>,
+    pub thread_title: String,
+    pub author: String,
+    pub text: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Threads and replies waiting for approval, oldest first (four queries).
+pub async fn pending(app: &App, actor: &Actor) -> Result<Vec<PendingRow>, AppError> {
+    policy::require(actor, Action::ModerateForum)?;
+    let threads = forum_thread::Entity::find()
+        .filter(forum_thread::Column::Pending.eq(true))
+        .order_by_asc(forum_thread::Column::Id)
+        .all(&app.db)
+        .await?;
+    let posts = forum_post::Entity::find()
+        .filter(forum_post::Column::Pending.eq(true))
+        .order_by_asc(forum_post::Column::Id)
+        .all(&app.db)
+        .await?;
+    let titles: std::collections::HashMap<i32, String> = forum_thread::Entity::find()
+        .select_only()
+        .columns([forum_thread::Column::Id, forum_thread::Column::Title])
+        .filter(forum_thread::Column::Id.is_in(posts.iter().map(|p| p.thread_id).collect::<Vec<_>>()))
+        .into_tuple()
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .collect();
+    let authors =
+        names(app, threads.iter().map(|t| t.author_id).chain(posts.iter().map(|p| p.author_id)).collect()).await?;
+    let mut rows: Vec<PendingRow> = threads
+        .into_iter()
+        .map(|t| PendingRow {
+            thread_id: t.id,
+            post_id: None,
+            author: authors.get(&t.author_id).cloned().unwrap_or_default(),
+            thread_title: t.title,
+            text: t.body,
+            created_at: t.created_at,
+        })
+        .chain(posts.into_iter().map(|p| PendingRow {
+            thread_id: p.thread_id,
+            post_id: Some(p.id),
+            thread_title: titles.get(&p.thread_id).cloned().unwrap_or_default(),
+            author: authors.get(&p.author_id).cloned().unwrap_or_default(),
+            text: p.body,
+            created_at: p.created_at,
+        }))
+        .collect();
+    rows.sort_by_key(|r| r.created_at);
+    Ok(rows)
+}
+
+/// Approves a waiting thread or reply (it becomes visible and its
+/// watchers are told) or, with `approve = false`, deletes it. Audited.
+pub async fn decide_pending(
+    app: &App,
+    actor: &Actor,
+    thread_id: i32,
+    post_id: Option<i32>,
+    approve: bool,
+) -> Result<(), AppError> {
+    policy::require(actor, Action::ModerateForum)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let thread = forum_thread::Entity::find_by_id(thread_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    match post_id {
+        Some(pid) => {
+            let post = forum_post::Entity::find_by_id(pid)
+                .filter(forum_post::Column::ThreadId.eq(thread.id))
+                .filter(forum_post::Column::Pending.eq(true))
+                .one(&tx)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            if approve {
+                forum_post::ActiveModel { id: Set(post.id), pending: Set(false), ..Default::default() }
+                    .update(&tx)
+                    .await?;
+                super::recount(&tx, thread.id, now).await?;
+                super::notify::record(
+                    &tx,
+                    &super::notify::Event { thread_id: thread.id, post_id: Some(post.id), actor_id: post.author_id },
+                )
+                .await?;
+            } else {
+                super::attachments::delete_of_post(&tx, post.id).await?;
+                forum_post::Entity::delete_by_id(post.id).exec(&tx).await?;
+            }
+        }
+        None => {
+            if !thread.pending {
+                return Err(AppError::NotFound);
+            }
+            if approve {
+                forum_thread::ActiveModel { id: Set(thread.id), pending: Set(false), ..Default::default() }
+                    .update(&tx)
+                    .await?;
+                super::notify::record(
+                    &tx,
+                    &super::notify::Event { thread_id: thread.id, post_id: None, actor_id: thread.author_id },
+                )
+                .await?;
+            } else {
+                forum_thread::Entity::delete_by_id(thread.id).exec(&tx).await?;
+            }
+        }
+    }
+    let action = if approve { "forum.post.approved" } else { "forum.post.rejected" };
+    let target = match post_id {
+        Some(p) => format!("post:{p}"),
+        None => format!("thread:{}", thread.id),
+    };
+    changelog::admin_action(&tx, uid, action, target, format!("thread:{}", thread.id)).await?;
+    search::touch(&tx, "thread", &[thread.id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// How many posts wait for approval (for the admin menu).
+pub async fn pending_count(app: &App) -> Result<u64, AppError> {
+    let t = forum_thread::Entity::find().filter(forum_thread::Column::Pending.eq(true)).count(&app.db).await?;
+    let p = forum_post::Entity::find().filter(forum_post::Column::Pending.eq(true)).count(&app.db).await?;
+    Ok(t + p)
 }

@@ -8,7 +8,7 @@ use crate::{
     search,
 };
 use kimppa_domain::Email;
-use kimppa_store::entities::{forum_participant, forum_thread, organisation, user};
+use kimppa_store::entities::{forum_participant, forum_thread, org_member, organisation, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// Closes a thread to its participants, or opens it to everyone; logged.
@@ -97,6 +97,18 @@ pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &
     for to in recipients {
         crate::email::queue(&tx, &to, &subject, &body).await?;
     }
+    let told: Vec<i32> = match (user_id, org_id) {
+        (Some(u), _) => vec![u],
+        (_, Some(o)) => org_member::Entity::find()
+            .filter(org_member::Column::OrgId.eq(o))
+            .all(&tx)
+            .await?
+            .into_iter()
+            .map(|m| m.user_id)
+            .collect(),
+        _ => vec![],
+    };
+    super::notify::direct(&tx, &told, thread.id, "invite", uid).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();

@@ -12,6 +12,9 @@ pub struct Model {
     pub body: String,
     /// Hidden by a moderator: the text is shown only to staff.
     pub hidden: bool,
+    /// A new account's first post, waiting for a moderator's approval:
+    /// seen only by its author and staff.
+    pub pending: bool,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
 }

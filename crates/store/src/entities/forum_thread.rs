@@ -21,6 +21,9 @@ pub struct Model {
     pub updated_at: ChronoDateTimeUtc,
     /// The reply the asker marked as the answer.
     pub accepted_post_id: Option<i32>,
+    /// A new account's first post, waiting for a moderator's approval:
+    /// seen only by its author and staff.
+    pub pending: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

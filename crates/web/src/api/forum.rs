@@ -135,7 +135,7 @@ pub async fn thread(
     Query(p): Query<PageParams>,
 ) -> Result<Json<ForumThreadDetail>, WebError> {
     let card = forum::view(&s.app, &kimppa_app::policy::Actor::Anonymous, &Viewer::anonymous(), id).await?.card;
-    let rp = forum::replies(&s.app, &card.thread, p.page.unwrap_or(1)).await?;
+    let rp = forum::replies(&s.app, &Viewer::anonymous(), &card.thread, p.page.unwrap_or(1)).await?;
     Ok(Json(ForumThreadDetail {
         thread: thread_json(card),
         page: rp.page,

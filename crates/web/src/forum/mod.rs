@@ -6,7 +6,7 @@ use crate::{
     AppState,
     ctx::{Ctx, Page},
     errors::WebError,
-    extract::Form,
+    extract::{Form, FormWithFile},
     forms::FormErrors,
     i18n::Lang,
 };
@@ -25,10 +25,14 @@ use kimppa_app::{
 use kimppa_store::entities::{forum_category, forum_tag};
 
 pub mod moderation;
+pub mod notifications;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(moderation::routes())
+        .merge(notifications::routes())
+        .route("/forum/threads/{id}/replies/{post}", get(reply_link))
+        .route("/forum/threads/{id}/attachments/{file}/{name}", get(attachment))
         .route("/forum", get(index))
         .route("/forum/new", get(new_form).post(create))
         .route("/forum/categories/{slug}", get(category))
@@ -60,6 +64,8 @@ pub struct Card {
     pub closed: bool,
     pub pinned: bool,
     pub locked: bool,
+    /// Waiting for a moderator's approval.
+    pub pending: bool,
 }
 
 fn card(p: &Page, c: ThreadCard) -> Card {
@@ -77,6 +83,7 @@ fn card(p: &Page, c: ThreadCard) -> Card {
         closed: c.thread.closed,
         pinned: c.thread.pinned,
         locked: c.thread.locked,
+        pending: c.thread.pending,
     }
 }
 
@@ -122,6 +129,8 @@ fn tag_pair(lang: Lang, t: forum_tag::Model) -> (String, String) {
 #[serde(default)]
 pub struct PageParam {
     pub page: Option<String>,
+    /// A reply's id (or `thread`) to quote in the reply form.
+    pub quote: Option<String>,
 }
 
 impl PageParam {
@@ -143,20 +152,30 @@ struct ListPage {
     pages: u64,
     total: u64,
     new_href: String,
+    /// For a signed-in reader: the watch form's action and whether they watch.
+    watch: Option<(String, bool)>,
 }
 
-async fn list_page(
-    ctx: &Ctx,
+/// A list page of threads (an area or a topic).
+struct ListSpec {
     q: ListQuery,
     heading: String,
     intro: String,
     base: String,
     feed: Option<String>,
     new_href: String,
-) -> Result<Response, WebError> {
+    target: forum::notify::Target,
+}
+
+async fn list_page(ctx: &Ctx, spec: ListSpec) -> Result<Response, WebError> {
+    let ListSpec { q, heading, intro, base, feed, new_href, target } = spec;
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let l = forum::list(ctx.app(), &v, &q).await?;
-    let mut p = ctx.page("forum-title").await;
+    let watch = match ctx.actor.user_id() {
+        Some(uid) => Some((format!("{base}/watch"), forum::notify::is_watching(ctx.app(), uid, target).await?)),
+        None => None,
+    };
+    let mut p = if watch.is_some() { ctx.form_page("forum-title").await } else { ctx.page("forum-title").await };
     p.title = heading.clone();
     let threads = l.threads.into_iter().map(|c| card(&p, c)).collect();
     Ok(crate::html(&ListPage {
@@ -170,6 +189,7 @@ async fn list_page(
         pages: l.pages,
         total: l.total,
         new_href,
+        watch,
     }))
 }
 
@@ -182,12 +202,15 @@ pub async fn category(ctx: Ctx, Path(slug): Path<String>, Query(pq): Query<PageP
     let base = ctx.href(&format!("/forum/categories/{}", c.slug));
     list_page(
         &ctx,
-        ListQuery { category: Some(c.id), page: pq.number(), ..Default::default() },
-        name(ctx.lang, &c.name_fi, &c.name_en).to_string(),
-        name(ctx.lang, &c.description_fi, &c.description_en).to_string(),
-        base.clone(),
-        Some(format!("{base}/rss.xml")),
-        ctx.href(&format!("/forum/new?category={}", c.slug)),
+        ListSpec {
+            q: ListQuery { category: Some(c.id), page: pq.number(), ..Default::default() },
+            heading: name(ctx.lang, &c.name_fi, &c.name_en).to_string(),
+            intro: name(ctx.lang, &c.description_fi, &c.description_en).to_string(),
+            base: base.clone(),
+            feed: Some(format!("{base}/rss.xml")),
+            new_href: ctx.href(&format!("/forum/new?category={}", c.slug)),
+            target: forum::notify::Target::Area(c.id),
+        },
     )
     .await
 }
@@ -197,12 +220,15 @@ pub async fn tag(ctx: Ctx, Path(slug): Path<String>, Query(pq): Query<PageParam>
     let label = name(ctx.lang, &t.name_fi, &t.name_en).to_string();
     list_page(
         &ctx,
-        ListQuery { tag: Some(t.id), page: pq.number(), ..Default::default() },
-        ctx.lang.t_args("forum-tag-heading", &[("name", label)]),
-        String::new(),
-        ctx.href(&format!("/forum/tags/{}", t.slug)),
-        None,
-        ctx.href("/forum/new"),
+        ListSpec {
+            q: ListQuery { tag: Some(t.id), page: pq.number(), ..Default::default() },
+            heading: ctx.lang.t_args("forum-tag-heading", &[("name", label)]),
+            intro: String::new(),
+            base: ctx.href(&format!("/forum/tags/{}", t.slug)),
+            feed: None,
+            new_href: ctx.href("/forum/new"),
+            target: forum::notify::Target::Topic(t.id),
+        },
     )
     .await
 }
@@ -215,9 +241,58 @@ pub struct ReplyView {
     pub iso: String,
     pub html: String,
     pub hidden: bool,
+    /// Waiting for approval (seen by its author and staff only).
+    pub pending: bool,
     /// The reader wrote it (and may edit it).
     pub own: bool,
     pub accepted: bool,
+    pub files: Vec<FileView>,
+}
+
+/// An attached file as the thread page shows it.
+pub struct FileView {
+    pub href: String,
+    pub name: String,
+    pub image: bool,
+    pub size: String,
+}
+
+fn file_views(p: &Page, files: Vec<kimppa_store::entities::forum_attachment::Model>) -> Vec<FileView> {
+    files
+        .into_iter()
+        .map(|a| FileView {
+            href: p.href(&format!(
+                "/forum/threads/{}/attachments/{}/{}",
+                a.thread_id,
+                a.id,
+                urlencoding_path(&a.filename)
+            )),
+            image: forum::attachments::is_image(&a),
+            size: if a.size >= 1024 * 1024 {
+                format!("{:.1} MiB", a.size as f64 / (1024.0 * 1024.0))
+            } else {
+                format!("{} KiB", (a.size + 1023) / 1024)
+            },
+            name: a.filename,
+        })
+        .collect()
+}
+
+/// A file name as one URL path segment.
+fn urlencoding_path(name: &str) -> String {
+    url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20")
+}
+
+/// The reply form's text with a quoted reply (or the opening text) above it.
+fn quoted(author: &str, body: &str) -> String {
+    let mut out = format!("> **{author}:**\n");
+    for line in body.lines().take(40) {
+        out.push_str("> ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('\n');
+    out
 }
 
 #[derive(Template)]
@@ -243,11 +318,15 @@ struct ThreadPage {
     errors: FormErrors,
     invite_who: String,
     invite_errors: FormErrors,
+    files: Vec<FileView>,
+    /// The signed-in reader watches the thread.
+    watching: bool,
 }
 
 /// What the thread page's forms show again after bad input.
 #[derive(Default)]
 struct Typed {
+    quote: Option<String>,
     reply: String,
     reply_errors: FormErrors,
     invite: String,
@@ -257,11 +336,20 @@ struct Typed {
 }
 
 async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Response, WebError> {
-    let Typed { reply: reply_body, reply_errors: errors, invite: invite_who, invite_errors, expert, expert_errors } =
-        typed;
+    let Typed {
+        quote,
+        reply: mut reply_body,
+        reply_errors: errors,
+        invite: invite_who,
+        invite_errors,
+        expert,
+        expert_errors,
+    } = typed;
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let view = forum::view(ctx.app(), &ctx.actor, &v, id).await?;
-    let rp = forum::replies(ctx.app(), &view.card.thread, page).await?;
+    let rp = forum::replies(ctx.app(), &v, &view.card.thread, page).await?;
+    let post_ids: Vec<i32> = rp.replies.iter().map(|r| r.post.id).collect();
+    let mut files = forum::attachments::of(ctx.app(), id, &post_ids).await?;
     let logged_in = ctx.user.is_some();
     let mut p = if logged_in { ctx.form_page("forum-title").await } else { ctx.page("forum-title").await };
     p.title = view.card.thread.title.clone();
@@ -270,21 +358,43 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
     let moderator = kimppa_app::policy::decide(&ctx.actor, kimppa_app::policy::Action::ModerateForum).allowed();
     let own_thread = uid == Some(view.card.thread.author_id);
     let accepted = view.card.thread.accepted_post_id;
+    // Quoting: a reply on this page (not a hidden one), or the opening text.
+    if logged_in && reply_body.is_empty() {
+        match quote.as_deref() {
+            Some("thread") => reply_body = quoted(&view.card.author, &view.card.thread.body),
+            Some(q) => {
+                if let Some(r) = rp.replies.iter().find(|r| Some(r.post.id) == q.parse().ok() && !r.post.hidden) {
+                    reply_body = quoted(&r.author, &r.post.body);
+                }
+            }
+            None => {}
+        }
+    }
     let replies = rp
         .replies
         .into_iter()
-        .map(|r| ReplyView {
-            id: r.post.id,
-            author: r.author,
-            when: p.datetime(&r.post.created_at),
-            iso: r.post.created_at.to_rfc3339(),
-            // A hidden reply's text reaches only moderators.
-            html: if r.post.hidden && !moderator { String::new() } else { kimppa_markdown::render(&r.post.body) },
-            hidden: r.post.hidden,
-            own: uid == Some(r.post.author_id),
-            accepted: accepted == Some(r.post.id),
+        .map(|r| {
+            let shown = !r.post.hidden || moderator;
+            ReplyView {
+                id: r.post.id,
+                when: p.datetime(&r.post.created_at),
+                iso: r.post.created_at.to_rfc3339(),
+                // A hidden reply's text and files reach only moderators.
+                html: if shown { kimppa_markdown::render(&r.post.body) } else { String::new() },
+                files: if shown { file_views(&p, files.remove(&Some(r.post.id)).unwrap_or_default()) } else { vec![] },
+                author: r.author,
+                hidden: r.post.hidden,
+                pending: r.post.pending,
+                own: uid == Some(r.post.author_id),
+                accepted: accepted == Some(r.post.id),
+            }
         })
         .collect();
+    let thread_files = file_views(&p, files.remove(&None).unwrap_or_default());
+    let watching = match uid {
+        Some(u) => forum::notify::is_watching(ctx.app(), u, forum::notify::Target::Thread(id)).await?,
+        None => false,
+    };
     let experts = forum::experts::linked(ctx.app(), &view.card.thread).await?;
     let suggestions = if view.manage { forum::experts::suggest(ctx.app(), &ctx.actor, &v, id).await? } else { vec![] };
     let categories = if moderator {
@@ -319,12 +429,44 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
         errors,
         invite_who,
         invite_errors,
+        files: thread_files,
+        watching,
     };
     Ok((status, crate::html(&page)).into_response())
 }
 
 pub async fn thread(ctx: Ctx, Path(id): Path<i32>, Query(pq): Query<PageParam>) -> Result<Response, WebError> {
-    thread_page(&ctx, id, pq.number(), Typed::default()).await
+    thread_page(&ctx, id, pq.number(), Typed { quote: pq.quote.clone(), ..Default::default() }).await
+}
+
+/// A link to one reply: the thread page it stands on, at the reply.
+pub async fn reply_link(ctx: Ctx, Path((id, post)): Path<(i32, i32)>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let t = forum::get(ctx.app(), &v, id).await?;
+    let page = forum::page_of_reply(ctx.app(), &v, &t, post).await?;
+    Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}?page={page}#reply-{post}"))).into_response())
+}
+
+/// An attached file, through the thread's visibility. Images are shown
+/// inline, other files downloaded; neither can run as a page.
+pub async fn attachment(ctx: Ctx, Path((id, file, _name)): Path<(i32, i32, String)>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let (a, bytes) = forum::attachments::read(ctx.app(), &v, id, file).await?;
+    let ascii: String =
+        a.filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let kind = if forum::attachments::is_image(&a) { "inline" } else { "attachment" };
+    let disposition = format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", urlencoding_path(&a.filename));
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.content_type.clone()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_string()),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -333,13 +475,17 @@ pub struct ReplyForm {
     pub body: String,
 }
 
-pub async fn reply(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ReplyForm>) -> Result<Response, WebError> {
+pub async fn reply(
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    FormWithFile(f, file): FormWithFile<ReplyForm>,
+) -> Result<Response, WebError> {
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match forum::reply(ctx.app(), &ctx.actor, &v, id, &f.body).await {
+    match forum::reply_with(ctx.app(), &ctx.actor, &v, id, &f.body, file).await {
         Ok(post) => {
             let t = forum::get(ctx.app(), &v, id).await?;
-            let page = (t.reply_count.max(1) as u64).div_ceil(forum::REPLIES_PER_PAGE);
-            ctx.flash("forum-reply-sent").await;
+            let page = forum::page_of_reply(ctx.app(), &v, &t, post.id).await?;
+            ctx.flash(if post.pending { "forum-awaiting-approval" } else { "forum-reply-sent" }).await;
             Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}?page={page}#reply-{}", post.id))).into_response())
         }
         Err(e) => {
@@ -468,10 +614,17 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewParams>) -> Result<Response, 
     new_page(&ctx, ThreadForm { category: q.category, ..Default::default() }, FormErrors::none()).await
 }
 
-pub async fn create(ctx: Ctx, Form(form): Form<ThreadForm>) -> Result<Response, WebError> {
-    match forum::create(ctx.app(), &ctx.actor, &form).await {
+pub async fn create(ctx: Ctx, FormWithFile(form, file): FormWithFile<ThreadForm>) -> Result<Response, WebError> {
+    match forum::create_with(ctx.app(), &ctx.actor, &form, file).await {
         Ok(t) => {
-            ctx.flash(if t.closed { "forum-created-closed" } else { "forum-created" }).await;
+            ctx.flash(if t.pending {
+                "forum-awaiting-approval"
+            } else if t.closed {
+                "forum-created-closed"
+            } else {
+                "forum-created"
+            })
+            .await;
             Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{}", t.id))).into_response())
         }
         Err(e) => {

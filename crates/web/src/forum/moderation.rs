@@ -37,6 +37,7 @@ pub fn admin_routes() -> Router<AppState> {
     Router::new()
         .route("/forum", get(queue))
         .route("/forum/reports/{id}/resolve", post(resolve))
+        .route("/forum/pending", post(decide_pending))
         .route("/forum/areas", get(areas))
         .route("/forum/{kind}/new", get(new_area_form).post(create_area))
         .route("/forum/{kind}/{slug}", get(edit_area_form).post(update_area))
@@ -263,6 +264,7 @@ struct QueueRow {
 #[template(path = "forum/queue.html")]
 struct QueuePage {
     p: Page,
+    pending: Vec<PendingView>,
     reports: Vec<QueueRow>,
 }
 
@@ -282,7 +284,53 @@ pub async fn queue(ctx: Ctx) -> Result<Response, WebError> {
             text: r.text.chars().take(400).collect(),
         })
         .collect();
-    Ok(crate::html(&QueuePage { p, reports }))
+    let pending = moderation::pending(ctx.app(), &ctx.actor)
+        .await?
+        .into_iter()
+        .map(|r| PendingView {
+            thread: r.thread_id,
+            post: r.post_id.map(|p| p.to_string()).unwrap_or_default(),
+            title: r.thread_title,
+            author: r.author,
+            when: p.datetime(&r.created_at),
+            html: kimppa_markdown::render(&r.text),
+        })
+        .collect();
+    Ok(crate::html(&QueuePage { p, pending, reports }))
+}
+
+/// A first post waiting for approval, for the queue.
+pub struct PendingView {
+    pub thread: i32,
+    /// The reply's id, empty for a thread.
+    pub post: String,
+    pub title: String,
+    pub author: String,
+    pub when: String,
+    pub html: String,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PendingForm {
+    pub thread: String,
+    pub post: String,
+    /// `approve` or `reject`.
+    pub decision: String,
+}
+
+pub async fn decide_pending(ctx: Ctx, Form(f): Form<PendingForm>) -> Result<Response, WebError> {
+    let thread = f.thread.parse::<i32>().map_err(|_| kimppa_app::AppError::NotFound)?;
+    let post =
+        if f.post.is_empty() { None } else { Some(f.post.parse::<i32>().map_err(|_| kimppa_app::AppError::NotFound)?) };
+    let approve = match f.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(kimppa_app::AppError::field("decision", "err-unknown-value").into()),
+    };
+    moderation::decide_pending(ctx.app(), &ctx.actor, thread, post, approve).await?;
+    ctx.flash(if approve { "forum-approved" } else { "forum-rejected" }).await;
+    Ok(Redirect::to(&ctx.href("/admin/forum")).into_response())
 }
 
 pub async fn resolve(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {

@@ -71,8 +71,15 @@ pub fn test_config(database_url: String) -> Config {
 
 impl TestApp {
     pub async fn new(backend: Backend) -> TestApp {
+        Self::with_config(backend, |_| {}).await
+    }
+
+    /// A test app whose settings `change` adjusts first.
+    pub async fn with_config(backend: Backend, change: impl FnOnce(&mut Config)) -> TestApp {
         let url = fresh_database_url(backend).await.expect("database for the backend");
-        let app = App::start(test_config(url)).await.expect("app starts");
+        let mut config = test_config(url);
+        change(&mut config);
+        let app = App::start(config).await.expect("app starts");
         let router = kimppa_web::router(app.clone());
         TestApp { app, router, backend }
     }
