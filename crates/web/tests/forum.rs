@@ -747,8 +747,28 @@ async fn notifications_digests_and_files_follow_visibility(b: kimppa_store::test
     let public: i32 = r.location().rsplit('/').next().unwrap().parse().unwrap();
     t.run_jobs().await;
     assert_eq!(events(outsider.id).await, vec!["thread:area"]);
+    // The JSON twin lists a public reply's file with its address.
+    oc.get(&format!("/fi/forum/threads/{public}")).await;
+    let r = oc
+        .post_multipart(
+            &format!("/fi/forum/threads/{public}/reply"),
+            &[("body", "Raportti")],
+            "attachment",
+            "tuhka.pdf",
+            b"%PDF-1.4 x",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let json = anon.get_json(&format!("/api/v1/forum/threads/{public}")).await.json();
+    let file = &json["replies"][0]["attachments"][0];
+    assert_eq!(
+        (file["filename"].as_str(), file["content_type"].as_str()),
+        (Some("tuhka.pdf"), Some("application/pdf"))
+    );
+    assert_eq!(anon.get(file["url"].as_str().unwrap()).await.status, StatusCode::OK);
+    t.run_jobs().await;
     let listing = out.get("/fi/notifications").await;
-    assert!(listing.body.contains("Julkinen tuhkakysymys") && unread_in(&listing.body) == 1);
+    assert!(listing.body.contains("Julkinen tuhkakysymys") && unread_in(&listing.body) == 2);
 
     // The daily digest: one email per person with their threads; nothing for the outsider's hidden ones.
     let sent = notify::send_digests(&t.app, kimppa_app::now()).await.unwrap();
@@ -760,7 +780,7 @@ async fn notifications_digests_and_files_follow_visibility(b: kimppa_store::test
         "{}",
         orch_mail.body_text
     );
-    assert!(orch_mail.body_text.contains("- Julkinen tuhkakysymys (uusi keskustelu)"));
+    assert!(orch_mail.body_text.contains("- Julkinen tuhkakysymys (uusi keskustelu, 1 vastaus)"));
     let owner_mail = t.last_email_to("omistaja@kimppa.test").await;
     assert!(owner_mail.body_text.contains(&format!("- {title} (1 uusi vastaus)")), "{}", owner_mail.body_text);
     let out_mails = t.emails_to("ulkopuolinen@kimppa.test").await;

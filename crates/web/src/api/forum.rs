@@ -106,11 +106,43 @@ pub struct ForumReplyJson {
     pub body: String,
     pub hidden: bool,
     pub created_at: String,
+    /// Files of the reply (none when hidden).
+    pub attachments: Vec<ForumAttachmentJson>,
+}
+
+/// A file attached to a thread or a reply.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ForumAttachmentJson {
+    pub filename: String,
+    pub content_type: String,
+    /// Bytes.
+    pub size: i64,
+    /// Where to fetch it (a path on this site).
+    pub url: String,
+}
+
+fn attachments_json(files: Vec<kimppa_store::entities::forum_attachment::Model>) -> Vec<ForumAttachmentJson> {
+    files
+        .into_iter()
+        .map(|a| ForumAttachmentJson {
+            url: format!(
+                "/fi/forum/threads/{}/attachments/{}/{}",
+                a.thread_id,
+                a.id,
+                url::form_urlencoded::byte_serialize(a.filename.as_bytes()).collect::<String>().replace('+', "%20")
+            ),
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+        })
+        .collect()
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct ForumThreadDetail {
     pub thread: ForumThreadJson,
+    /// Files of the opening text.
+    pub attachments: Vec<ForumAttachmentJson>,
     pub page: u64,
     pub pages: u64,
     pub replies: Vec<ForumReplyJson>,
@@ -136,7 +168,10 @@ pub async fn thread(
 ) -> Result<Json<ForumThreadDetail>, WebError> {
     let card = forum::view(&s.app, &kimppa_app::policy::Actor::Anonymous, &Viewer::anonymous(), id).await?.card;
     let rp = forum::replies(&s.app, &Viewer::anonymous(), &card.thread, p.page.unwrap_or(1)).await?;
+    let post_ids: Vec<i32> = rp.replies.iter().map(|r| r.post.id).collect();
+    let mut files = forum::attachments::of(&s.app, id, &post_ids).await?;
     Ok(Json(ForumThreadDetail {
+        attachments: attachments_json(files.remove(&None).unwrap_or_default()),
         thread: thread_json(card),
         page: rp.page,
         pages: rp.pages,
@@ -149,6 +184,11 @@ pub async fn thread(
                 body: if r.post.hidden { String::new() } else { r.post.body },
                 hidden: r.post.hidden,
                 created_at: r.post.created_at.to_rfc3339(),
+                attachments: if r.post.hidden {
+                    vec![]
+                } else {
+                    attachments_json(files.remove(&Some(r.post.id)).unwrap_or_default())
+                },
             })
             .collect(),
     }))

@@ -50,6 +50,7 @@ use utoipa::OpenApi;
         forum::ForumThreadJson,
         forum::ForumThreadList,
         forum::ForumReplyJson,
+        forum::ForumAttachmentJson,
         forum::ForumThreadDetail,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
