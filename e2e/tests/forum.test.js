@@ -24,22 +24,11 @@ import {
   PURKUTAITO_ADMIN,
   ORCHESTRATOR,
   submit,
+  pressEnterOn,
+  typeInto,
 } from './helpers.js';
 
 const env = useServerAndBrowser();
-
-/** Presses Enter on a focused button and waits for the page it leads to. */
-async function pressEnterOn(page, button) {
-  await button.focus();
-  const [resp] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
-  return resp;
-}
-
-/** Types into a field the keyboard way: focus, then keys. */
-async function typeInto(page, selector, text) {
-  await page.locator(selector).focus();
-  await page.keyboard.type(text);
-}
 
 for (const lang of LANGS) {
   test(`forum pages pass axe as a visitor (${lang})`, async (t) => {

@@ -40,6 +40,17 @@ export const MUHOS_ADMIN = {
   org: 'muhoksen-kunta',
 };
 
+/** Admin of the approved anchor company `pohjoisrakenne`. */
+export const POHJOISRAKENNE_ADMIN = {
+  email: 'teemu.vesala@pohjoisrakenne.example.fi',
+  password: DEMO_PASSWORD,
+};
+/** Admin of the approved demo organisation `kiertoneuvo`. */
+export const KIERTONEUVO_ADMIN = {
+  email: 'saara.makela@kiertoneuvo.example.fi',
+  password: DEMO_PASSWORD,
+};
+
 export const LANGS = ['fi', 'en'];
 
 // ---------------------------------------------------------------- server
@@ -292,6 +303,19 @@ export async function login(page, user, lang = 'fi') {
   assert.ok(!p.startsWith(`/${lang}/login`), `login of ${user.email} did not succeed; still at ${page.url()}`);
   // The header shows the logout button once logged in.
   await page.locator(`header form[action="/${lang}/logout"] button`).waitFor();
+}
+
+/** Presses Enter on a focused button and waits for the page it leads to. */
+export async function pressEnterOn(page, button) {
+  await button.focus();
+  const [resp] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  return resp;
+}
+
+/** Types into a field the keyboard way: focus, then keys. */
+export async function typeInto(page, selector, text) {
+  await page.locator(selector).focus();
+  await page.keyboard.type(text);
 }
 
 /** A new context and page, logged in as `user`. */

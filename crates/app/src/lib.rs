@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod backup;
+pub mod challenges;
 pub mod changelog;
 pub mod config;
 pub mod demo;
@@ -22,6 +23,7 @@ pub mod tokens;
 pub mod website;
 
 pub use error::{AppError, FieldError};
+pub use kimppa_matchmaking as matchmaking;
 pub use kimppa_store::sea_orm;
 
 use sea_orm::DatabaseConnection;

@@ -83,6 +83,15 @@ pub enum Action {
     },
     /// Lock, pin, move and hide; read and resolve reports; see edit history.
     ModerateForum,
+    /// Write, publish and close an organisation's challenges, decide on their
+    /// responses and form kimppas from them: its admins, or staff on its behalf.
+    ManageChallenges {
+        my_role: Option<OrgRole>,
+    },
+    /// Feature a challenge on the list.
+    FeatureChallenges,
+    /// Respond to a challenge.
+    RespondToChallenge,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,8 +146,9 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         EditOrganisation { my_role }
         | InviteToOrganisation { my_role }
         | ManageServices { my_role }
-        | ViewOrganisationLeads { my_role } => org_admin_or_elevated(my_role),
-        SendContactRequest | PostInForum => Decision::Allow,
+        | ViewOrganisationLeads { my_role }
+        | ManageChallenges { my_role } => org_admin_or_elevated(my_role),
+        SendContactRequest | PostInForum | RespondToChallenge => Decision::Allow,
         ManageForumThread { owner: mine } | EditForumText { author: mine } => {
             if mine {
                 Decision::Allow
@@ -154,7 +164,7 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
             }
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
-        | ManageDirectory | ModerateForum => elevated(),
+        | ManageDirectory | ModerateForum | FeatureChallenges => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()

@@ -227,6 +227,85 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// A role a partner fills in a challenge or a kimppa (SPEC C6).
+    PartnerRole {
+        MaterialSupplier => "material-supplier",
+        Recycler => "recycler",
+        Logistics => "logistics",
+        ResearchPartner => "research-partner",
+        Funder => "funder",
+        TechnologyProvider => "technology-provider",
+        Consultant => "consultant",
+        Customer => "customer",
+    }
+);
+
+impl PartnerRole {
+    /// The offering types whose services fill this role.
+    pub fn offerings(self) -> &'static [OfferingType] {
+        use OfferingType::*;
+        match self {
+            PartnerRole::MaterialSupplier => &[CircularSupplies],
+            PartnerRole::Recycler => &[ResourceRecovery],
+            PartnerRole::Logistics => &[Logistics],
+            PartnerRole::ResearchPartner => &[ResearchEducation, TestingPiloting],
+            PartnerRole::Funder => &[Financing],
+            PartnerRole::TechnologyProvider => &[Digital, LifeExtension, ProductAsService, SharingPlatform],
+            PartnerRole::Consultant => &[Consulting],
+            PartnerRole::Customer => &[],
+        }
+    }
+
+    /// The organisation types that fill this role by what they are.
+    pub fn org_types(self) -> &'static [OrgType] {
+        match self {
+            PartnerRole::ResearchPartner => &[OrgType::Research],
+            PartnerRole::Funder => &[OrgType::Funder],
+            PartnerRole::Customer => &[OrgType::Anchor, OrgType::Customer, OrgType::Municipality],
+            _ => &[],
+        }
+    }
+}
+
+keyed_enum!(
+    /// Who sees a challenge.
+    ChallengeVisibility {
+        Public => "public",
+        Members => "members",
+        Invited => "invited",
+    }
+);
+
+keyed_enum!(
+    /// Life of a challenge.
+    ChallengeStatus {
+        Draft => "draft",
+        Published => "published",
+        Closed => "closed",
+    }
+);
+
+keyed_enum!(
+    /// Where a response to a challenge stands.
+    ResponseStatus {
+        Submitted => "submitted",
+        Shortlisted => "shortlisted",
+        Accepted => "accepted",
+        Declined => "declined",
+    }
+);
+
+keyed_enum!(
+    /// Life of a kimppa.
+    KimppaStatus {
+        Forming => "forming",
+        Active => "active",
+        Delivered => "delivered",
+        Dissolved => "dissolved",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

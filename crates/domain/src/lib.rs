@@ -10,8 +10,9 @@ mod slug;
 pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
-    FocusArea, Language, LeadStatus, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PlatformRole,
-    PriceKind, Region, ServiceStatus, SizeClass,
+    ChallengeStatus, ChallengeVisibility, FocusArea, KimppaStatus, Language, LeadStatus, MembershipStatus,
+    MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind, Region, ResponseStatus,
+    ServiceStatus, SizeClass,
 };
 pub use slug::Slug;
 

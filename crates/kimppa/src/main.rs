@@ -122,8 +122,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => other.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} services, {} experts",
-                loaded.organisations, loaded.people, loaded.services, loaded.experts
+                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas",
+                loaded.organisations,
+                loaded.people,
+                loaded.services,
+                loaded.experts,
+                loaded.threads,
+                loaded.challenges,
+                loaded.kimppas
             );
             Ok(())
         }
@@ -177,6 +183,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             people = loaded.people,
             services = loaded.services,
             experts = loaded.experts,
+            threads = loaded.threads,
+            challenges = loaded.challenges,
+            kimppas = loaded.kimppas,
             "demo data loaded into the empty default database"
         );
     }

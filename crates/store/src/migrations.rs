@@ -12,6 +12,7 @@ mod m0005_forum;
 mod m0006_forum_moderation;
 mod m0007_forum_experts;
 mod m0008_forum_notifications;
+mod m0009_challenges;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_forum_moderation::Migration),
             Box::new(m0007_forum_experts::Migration),
             Box::new(m0008_forum_notifications::Migration),
+            Box::new(m0009_challenges::Migration),
         ]
     }
 }

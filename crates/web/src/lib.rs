@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod api;
+pub mod challenges;
 pub mod ctx;
 pub mod directory;
 pub mod errors;
@@ -93,13 +94,15 @@ pub fn router(app: App) -> Router {
         .merge(organisations::routes())
         .merge(directory::routes())
         .merge(forum::routes())
+        .merge(challenges::routes())
         .merge(website::routes())
         .nest(
             "/admin",
             admin::routes()
                 .merge(website::admin_routes())
                 .merge(directory::admin_routes())
-                .merge(forum::moderation::admin_routes()),
+                .merge(forum::moderation::admin_routes())
+                .merge(challenges::admin_routes()),
         );
     Router::new()
         .route("/", get(home::root_redirect))

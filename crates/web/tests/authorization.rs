@@ -121,6 +121,22 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     .await
     .unwrap();
     let ct = closed_thread.id;
+    let draft_challenge = kimppa_app::challenges::create(
+        &t.app,
+        &admin_actor,
+        &kimppa_app::challenges::ChallengeForm {
+            org: listed.slug.clone(),
+            title: "Luonnoshaaste".into(),
+            description: "Kuvaus".into(),
+            roles: vec!["recycler".into()],
+            visibility: "members".into(),
+            action: "draft".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
 
     let mut clients: Vec<Client> = vec![
         t.client(),
@@ -380,6 +396,19 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             vec![],
             [Login, NotFound, NotFound, NotFound, NotFound, NotFound, NotFound],
         ),
+        ("GET", "/fi/challenges".into(), vec![], everyone),
+        ("GET", "/fi/challenges/new".into(), vec![], [Login, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok]),
+        ("GET", format!("/fi/challenges/{draft_challenge}"), vec![], [NotFound, NotFound, Ok, Ok, NotFound, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/challenges/{draft_challenge}/state"),
+            vec![("action", "feature")],
+            [NotFound, NotFound, Forbidden, Forbidden, NotFound, Done, Done],
+        ),
+        ("GET", "/fi/kimppas".into(), vec![], everyone),
+        ("GET", "/api/v1/challenges".into(), vec![], everyone),
+        ("GET", format!("/api/v1/challenges/{draft_challenge}"), vec![], [NotFound; 7]),
+        ("GET", "/fi/admin/challenges".into(), vec![], admin_pages),
         ("GET", "/fi/admin/leads".into(), vec![], admin_pages),
         ("GET", "/fi/admin/directory".into(), vec![], admin_pages),
         ("GET", "/fi/admin/directory/export/organisations.csv".into(), vec![], admin_pages),

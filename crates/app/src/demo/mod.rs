@@ -2,6 +2,7 @@
 //! every type, people, memberships, the commitment agreement and staff
 //! accounts, and the website content. Nothing in it is real personal data.
 
+mod challenges;
 mod content;
 mod directory;
 mod forum;
@@ -65,6 +66,8 @@ pub struct Loaded {
     pub services: usize,
     pub experts: usize,
     pub threads: usize,
+    pub challenges: usize,
+    pub kimppas: usize,
 }
 
 /// True when the database has no users yet.
@@ -175,11 +178,12 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     content::load(&tx, Some(orchestrator.id)).await?;
     let (services, experts) = directory::load(&tx, &dir, &orgs, &by_email).await?;
     let threads = forum::load(&tx, &by_email, &orgs, (ORCHESTRATOR_EMAIL, orchestrator.id)).await?;
+    let (challenges, kimppas) = challenges::load(&tx, &by_email, &orgs).await?;
     for kind in crate::search::documents::KINDS {
         crate::search::touch_all(&tx, kind).await?;
     }
     tx.commit().await?;
-    Ok(Loaded { organisations: data.organisations.len(), people, services, experts, threads })
+    Ok(Loaded { organisations: data.organisations.len(), people, services, experts, threads, challenges, kimppas })
 }
 
 async fn set_title<C: sea_orm::ConnectionTrait>(conn: &C, user_id: i32, title: &str) -> Result<(), AppError> {

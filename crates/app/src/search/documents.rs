@@ -8,14 +8,15 @@ use crate::{App, AppError, directory, policy::Actor, website};
 use kimppa_domain::{MembershipStatus, ServiceStatus};
 use kimppa_search::Doc;
 use kimppa_store::entities::{
-    expert, faq_item, forum_participant, forum_post, forum_thread, glossary_term, organisation, service,
-    service_provider, user,
+    challenge, challenge_invite, expert, faq_item, forum_participant, forum_post, forum_thread, glossary_term, kimppa,
+    kimppa_member, organisation, service, service_provider, user,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// Every kind of document, in the order a rebuild loads them.
-pub const KINDS: [&str; 8] = ["organisation", "service", "expert", "page", "news", "term", "faq", "thread"];
+pub const KINDS: [&str; 10] =
+    ["organisation", "service", "expert", "page", "news", "term", "faq", "thread", "challenge", "kimppa"];
 
 const PUBLIC: &str = "public";
 
@@ -72,6 +73,8 @@ pub async fn load(app: &App, kind: &str, which: &Which) -> Result<Vec<Doc>, AppE
         "term" => terms(app, which).await,
         "faq" => faqs(app, which).await,
         "thread" => threads(app, which).await,
+        "challenge" => challenges(app, which).await,
+        "kimppa" => kimppas(app, which).await,
         _ => Ok(vec![]),
     }
 }
@@ -271,7 +274,13 @@ async fn threads(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
         participants = participants.filter(forum_participant::Column::ThreadId.is_in(ids.clone()));
     }
     let mut text: HashMap<i32, String> = HashMap::new();
-    for p in posts.filter(forum_post::Column::Hidden.eq(false)).all(&app.db).await? {
+    // Hidden replies and replies waiting for approval never reach the index.
+    for p in posts
+        .filter(forum_post::Column::Hidden.eq(false))
+        .filter(forum_post::Column::Pending.eq(false))
+        .all(&app.db)
+        .await?
+    {
         let t = text.entry(p.thread_id).or_default();
         if t.len() < THREAD_TEXT {
             t.push(' ');
@@ -290,6 +299,82 @@ async fn threads(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
                 doc("thread", t.id, format!("/forum/threads/{}", t.id), (&t.title, &t.title), (body, String::new()));
             d.visibility = crate::forum::visibility::search_tokens(&t, invited.get(&t.id).into_iter().flatten());
             d
+        })
+        .collect())
+}
+
+/// Published and closed challenges (never drafts), with the visibility
+/// tokens of [`crate::challenges::visibility`]: `public`; members only:
+/// `member`, the owner organisation and staff; invited only: the invited
+/// organisations, the owner organisation and staff.
+async fn challenges(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
+    let q = challenge::Entity::find().filter(challenge::Column::Status.ne("draft"));
+    let rows = filter_ids(q, challenge::Column::Id, which).all(&app.db).await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let mut invites = challenge_invite::Entity::find();
+    if let Which::Ids(ids) = which {
+        invites = invites.filter(challenge_invite::Column::ChallengeId.is_in(ids.clone()));
+    }
+    let mut invited: HashMap<i32, Vec<i32>> = HashMap::new();
+    for i in invites.all(&app.db).await? {
+        invited.entry(i.challenge_id).or_default().push(i.org_id);
+    }
+    let orgs = crate::challenges::org_names(app, rows.iter().map(|c| c.org_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let org = orgs.get(&c.org_id).map(|(n, _)| n.clone()).unwrap_or_default();
+            let body = format!("{} {} {} {}", plain(&c.description), plain(&c.context), c.impact, org);
+            let mut d =
+                doc("challenge", c.id, format!("/challenges/{}", c.id), (&c.title, &c.title), (body, String::new()));
+            d.facets = facets(&[], &[("focus", &c.focus_areas)]);
+            d.visibility = match c.visibility.as_str() {
+                "public" => vec![PUBLIC.into()],
+                other => {
+                    let mut t = vec!["staff".to_string(), format!("org:{}", c.org_id)];
+                    if other == "members" {
+                        t.push("member".into());
+                    } else {
+                        t.extend(invited.remove(&c.id).unwrap_or_default().into_iter().map(|o| format!("org:{o}")));
+                    }
+                    t
+                }
+            };
+            d
+        })
+        .collect())
+}
+
+/// Published kimppas, with their members' names.
+async fn kimppas(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
+    let q = kimppa::Entity::find().filter(kimppa::Column::Published.eq(true));
+    let rows = filter_ids(q, kimppa::Column::Id, which).all(&app.db).await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let members = kimppa_member::Entity::find()
+        .filter(kimppa_member::Column::KimppaId.is_in(rows.iter().map(|k| k.id).collect::<Vec<_>>()))
+        .all(&app.db)
+        .await?;
+    let names = crate::challenges::org_names(app, members.iter().map(|m| m.org_id).collect()).await?;
+    let mut who: HashMap<i32, Vec<String>> = HashMap::new();
+    for m in members {
+        if let Some((n, _)) = names.get(&m.org_id) {
+            who.entry(m.kimppa_id).or_default().push(n.clone());
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|k| {
+            let body = format!(
+                "{} {} {}",
+                plain(&k.problem),
+                plain(&k.value_proposition),
+                who.remove(&k.id).unwrap_or_default().join(", ")
+            );
+            doc("kimppa", k.id, format!("/kimppas/{}", k.slug), (&k.name, &k.name), (body, String::new()))
         })
         .collect())
 }

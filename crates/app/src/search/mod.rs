@@ -121,8 +121,14 @@ pub async fn visibility(app: &App, actor: &Actor) -> Result<Vec<String>, AppErro
     let mut tokens = vec!["public".to_string()];
     if let Some(uid) = actor.user_id() {
         tokens.push(format!("user:{uid}"));
+        let mut member = false;
         for (o, _) in crate::organisations::memberships_of(app, uid).await? {
             tokens.push(format!("org:{}", o.id));
+            member |= o.membership_status == kimppa_domain::MembershipStatus::Approved.key();
+        }
+        // People of approved member organisations see members-only content.
+        if member {
+            tokens.push("member".into());
         }
         if actor.is_elevated() {
             tokens.push("staff".into());

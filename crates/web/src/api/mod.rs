@@ -1,6 +1,7 @@
 //! The versioned JSON API under `/api/v1`, documented by OpenAPI at
 //! `/api/v1/openapi.json`. Built from the same use cases as the pages.
 
+mod challenges;
 mod forum;
 mod organisations;
 mod website;
@@ -23,6 +24,10 @@ use utoipa::OpenApi;
         organisations::expert_get,
         forum::threads,
         forum::thread,
+        challenges::list,
+        challenges::get,
+        challenges::kimppa_list,
+        challenges::kimppa_get,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -52,6 +57,10 @@ use utoipa::OpenApi;
         forum::ForumReplyJson,
         forum::ForumAttachmentJson,
         forum::ForumThreadDetail,
+        challenges::ChallengeJson,
+        challenges::ChallengeList,
+        challenges::KimppaJson,
+        challenges::KimppaMemberJson,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -88,6 +97,10 @@ pub fn routes() -> Router<AppState> {
         .route("/experts/{id}", get(organisations::expert_get))
         .route("/forum/threads", get(forum::threads))
         .route("/forum/threads/{id}", get(forum::thread))
+        .route("/challenges", get(challenges::list))
+        .route("/challenges/{id}", get(challenges::get))
+        .route("/kimppas", get(challenges::kimppa_list))
+        .route("/kimppas/{slug}", get(challenges::kimppa_get))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))

@@ -1,0 +1,253 @@
+//! Kimppas: joint groups of organisations around a customer problem, with
+//! each member's role, the joint value proposition and a status. A kimppa
+//! is formed from a challenge's accepted responses; published kimppas make
+//! the public kimppa catalogue. Composition rules (a funding call's
+//! demands) are checked with the matchmaking crate.
+
+use super::{Viewer, get, may_manage};
+use crate::{App, AppError, error::Checker};
+use kimppa_domain::{KimppaStatus, PartnerRole, Slug};
+use kimppa_matchmaking::{Candidate, Rules, Violation};
+use kimppa_store::entities::{challenge_response, kimppa, kimppa_member, organisation};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use std::collections::HashMap;
+
+/// Forming a kimppa from a challenge, as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct KimppaForm {
+    pub name: String,
+    pub value_proposition: String,
+    /// "on": shown in the public kimppa catalogue.
+    pub publish: Option<String>,
+}
+
+/// The kimppa formed from a challenge, if any.
+pub async fn of_challenge(app: &App, challenge_id: i32) -> Result<Option<kimppa::Model>, AppError> {
+    Ok(kimppa::Entity::find().filter(kimppa::Column::ChallengeId.eq(challenge_id)).one(&app.db).await?)
+}
+
+/// Forms a kimppa of the challenge's organisation and the organisations
+/// whose responses were accepted, each in the role it offered.
+pub async fn form(
+    app: &App,
+    actor: &crate::policy::Actor,
+    v: &Viewer,
+    challenge_id: i32,
+    f: &KimppaForm,
+) -> Result<kimppa::Model, AppError> {
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let c = get(app, v, challenge_id).await?;
+    if !may_manage(app, actor, c.org_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    if of_challenge(app, c.id).await?.is_some() {
+        return Err(AppError::Conflict("kimppa-exists"));
+    }
+    let accepted: Vec<challenge_response::Model> = challenge_response::Entity::find()
+        .filter(challenge_response::Column::ChallengeId.eq(c.id))
+        .filter(challenge_response::Column::Status.eq("accepted"))
+        .filter(challenge_response::Column::OrgId.is_not_null())
+        .order_by_asc(challenge_response::Column::Id)
+        .all(&app.db)
+        .await?;
+    let mut k = Checker::default();
+    let name = f.name.trim();
+    if name.is_empty() {
+        k.push("name", "err-required");
+    } else if name.chars().count() > 200 {
+        k.push("name", "err-too-long");
+    }
+    let slug = Slug::from_name(name).ok();
+    if slug.is_none() && !name.is_empty() {
+        k.push("name", "err-slug");
+    }
+    if f.value_proposition.trim().is_empty() {
+        k.push("value_proposition", "err-required");
+    }
+    if accepted.is_empty() {
+        k.push("name", "err-kimppa-no-partners");
+    }
+    k.finish()?;
+    let base = slug.map(|s| s.as_str().to_string()).unwrap_or_default();
+    let taken = kimppa::Entity::find().filter(kimppa::Column::Slug.starts_with(&base)).all(&app.db).await?;
+    let slug = (1..)
+        .map(|i| if i == 1 { base.clone() } else { format!("{base}-{i}") })
+        .find(|s| taken.iter().all(|t| &t.slug != s))
+        .unwrap_or(base);
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    let kimppa = kimppa::ActiveModel {
+        slug: Set(slug),
+        name: Set(name.into()),
+        problem: Set(c.description.clone()),
+        value_proposition: Set(f.value_proposition.trim().into()),
+        status: Set(KimppaStatus::Forming.key().into()),
+        published: Set(f.publish.is_some()),
+        challenge_id: Set(Some(c.id)),
+        created_by: Set(uid),
+        min_partners: Set(0),
+        max_partners: Set(0),
+        min_smes: Set(0),
+        min_research: Set(0),
+        min_municipalities: Set(0),
+        required_roles: Set(c.roles.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    let mut seen = vec![c.org_id];
+    kimppa_member::ActiveModel {
+        kimppa_id: Set(kimppa.id),
+        org_id: Set(c.org_id),
+        role: Set(PartnerRole::Customer.key().into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    for r in accepted {
+        let Some(org) = r.org_id else { continue };
+        if seen.contains(&org) {
+            continue;
+        }
+        seen.push(org);
+        kimppa_member::ActiveModel {
+            kimppa_id: Set(kimppa.id),
+            org_id: Set(org),
+            role: Set(r.role.clone()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
+    crate::changelog::admin_action(
+        &tx,
+        uid,
+        "kimppa.formed",
+        format!("kimppa:{}", kimppa.id),
+        format!("challenge:{}", c.id),
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(kimppa)
+}
+
+/// A member as the kimppa page shows it.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub org: organisation::Model,
+    pub role: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct KimppaView {
+    pub k: kimppa::Model,
+    pub members: Vec<Member>,
+    /// The composition rules the members break (none when they hold).
+    pub violations: Vec<Violation>,
+}
+
+async fn members_of(app: &App, ids: &[i32]) -> Result<HashMap<i32, Vec<Member>>, AppError> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = kimppa_member::Entity::find()
+        .filter(kimppa_member::Column::KimppaId.is_in(ids.to_vec()))
+        .order_by_asc(kimppa_member::Column::Id)
+        .all(&app.db)
+        .await?;
+    let orgs: HashMap<i32, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(rows.iter().map(|m| m.org_id).collect::<Vec<_>>()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut out: HashMap<i32, Vec<Member>> = HashMap::new();
+    for m in rows {
+        if let Some(o) = orgs.get(&m.org_id) {
+            out.entry(m.kimppa_id).or_default().push(Member { org: o.clone(), role: m.role });
+        }
+    }
+    Ok(out)
+}
+
+/// Published kimppas, newest first, with their members (three queries).
+pub async fn catalogue(app: &App) -> Result<Vec<KimppaView>, AppError> {
+    let rows = kimppa::Entity::find()
+        .filter(kimppa::Column::Published.eq(true))
+        .order_by_desc(kimppa::Column::CreatedAt)
+        .order_by_desc(kimppa::Column::Id)
+        .all(&app.db)
+        .await?;
+    let mut members = members_of(app, &rows.iter().map(|k| k.id).collect::<Vec<_>>()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|k| {
+            let m = members.remove(&k.id).unwrap_or_default();
+            view(k, m)
+        })
+        .collect())
+}
+
+fn view(k: kimppa::Model, members: Vec<Member>) -> KimppaView {
+    let rules = rules_of(&k);
+    let candidates: Vec<Candidate> = members.iter().map(|m| candidate(&m.org, &m.role)).collect();
+    let violations = kimppa_matchmaking::check(&rules, &candidates.iter().collect::<Vec<_>>());
+    KimppaView { k, members, violations }
+}
+
+/// The kimppa's composition rules for the matchmaking crate.
+pub fn rules_of(k: &kimppa::Model) -> Rules {
+    Rules {
+        min_partners: k.min_partners.max(0) as usize,
+        max_partners: k.max_partners.max(0) as usize,
+        min_smes: k.min_smes.max(0) as usize,
+        min_research: k.min_research.max(0) as usize,
+        min_municipalities: k.min_municipalities.max(0) as usize,
+        required_roles: crate::directory::list(&k.required_roles).into_iter().map(str::to_string).collect(),
+    }
+}
+
+/// A member organisation as a matchmaking candidate (its role in the kimppa fills that role).
+fn candidate(o: &organisation::Model, role: &str) -> Candidate {
+    Candidate {
+        id: o.id as i64,
+        org_type: o.org_type.clone(),
+        municipality: Some(o.municipality.clone()).filter(|m| !m.is_empty()),
+        region: None,
+        roles: vec![(role.to_string(), kimppa_matchmaking::Fit::Declared)],
+        focus: vec![],
+        text: 0.0,
+        cooperations: 0,
+    }
+}
+
+/// A kimppa by its address: published ones for everyone, others for the
+/// people of its member organisations and staff.
+pub async fn get_by_slug(app: &App, v: &Viewer, slug: &str) -> Result<KimppaView, AppError> {
+    let k =
+        kimppa::Entity::find().filter(kimppa::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let members = members_of(app, &[k.id]).await?.remove(&k.id).unwrap_or_default();
+    if !(k.published || v.staff || members.iter().any(|m| v.in_org(m.org.id))) {
+        return Err(AppError::NotFound);
+    }
+    Ok(view(k, members))
+}
+
+/// A stable key for a broken rule (for the API): `too-few:3`, `missing-role:recycler`, …
+pub fn rule_key(v: &Violation) -> String {
+    match v {
+        Violation::TooFew { need, .. } => format!("too-few:{need}"),
+        Violation::TooMany { max, .. } => format!("too-many:{max}"),
+        Violation::Smes { need, .. } => format!("smes:{need}"),
+        Violation::Research { need, .. } => format!("research:{need}"),
+        Violation::Municipalities { need, .. } => format!("municipalities:{need}"),
+        Violation::MissingRole(r) => format!("missing-role:{r}"),
+    }
+}

@@ -1,0 +1,357 @@
+//! Challenges — the problem marketplace of SPEC C6: an organisation
+//! publishes a problem with the partner roles it wants (optionally as an
+//! innovation competition with a deadline and criteria), organisations and
+//! experts respond, the owner shortlists, scores and decides, and the
+//! accepted partners form a kimppa.
+//!
+//! Who sees what is decided in [`visibility`].
+
+pub mod kimppas;
+pub mod metrics;
+pub mod responses;
+pub mod suggest;
+pub mod visibility;
+
+use crate::{
+    App, AppError,
+    directory::list as split_list,
+    error::Checker,
+    policy::{self, Action, Actor},
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use kimppa_domain::{ChallengeStatus, ChallengeVisibility, FocusArea, OrgRole, PartnerRole};
+use kimppa_store::entities::{challenge, challenge_invite, organisation};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+use std::collections::HashMap;
+pub use visibility::Viewer;
+
+pub const PER_PAGE: u64 = 20;
+const MAX_TITLE: usize = 200;
+const MAX_TEXT: usize = 20_000;
+
+/// The challenge form as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct ChallengeForm {
+    /// The owner organisation's slug.
+    pub org: String,
+    pub title: String,
+    pub description: String,
+    pub context: String,
+    pub roles: Vec<String>,
+    pub focus_areas: Vec<String>,
+    pub schedule: String,
+    pub impact: String,
+    pub visibility: String,
+    /// "on": an innovation competition.
+    pub competition: Option<String>,
+    /// YYYY-MM-DD.
+    pub deadline: String,
+    /// One criterion per line.
+    pub criteria: String,
+    /// Invited organisations' slugs, separated by commas or spaces.
+    pub invited: String,
+    /// "publish" publishes at once; anything else saves a draft.
+    pub action: String,
+}
+
+/// Organisations the actor may publish challenges for: those they administer
+/// (staff: every approved organisation).
+pub async fn owner_choices(app: &App, actor: &Actor) -> Result<Vec<organisation::Model>, AppError> {
+    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
+    if actor.is_elevated() {
+        return Ok(organisation::Entity::find()
+            .filter(organisation::Column::MembershipStatus.eq("approved"))
+            .order_by_asc(organisation::Column::Name)
+            .all(&app.db)
+            .await?);
+    }
+    Ok(crate::organisations::memberships_of(app, uid)
+        .await?
+        .into_iter()
+        .filter(|(_, r)| *r == OrgRole::Admin)
+        .map(|(o, _)| o)
+        .collect())
+}
+
+async fn role_in(app: &App, actor: &Actor, org_id: i32) -> Result<Option<OrgRole>, AppError> {
+    let Some(uid) = actor.user_id() else { return Ok(None) };
+    Ok(crate::organisations::memberships_of(app, uid).await?.into_iter().find(|(o, _)| o.id == org_id).map(|(_, r)| r))
+}
+
+/// May the actor manage this organisation's challenges (edit, publish,
+/// close, decide on responses)? Its admins and staff.
+pub async fn may_manage(app: &App, actor: &Actor, org_id: i32) -> Result<bool, AppError> {
+    let my_role = role_in(app, actor, org_id).await?;
+    Ok(policy::decide(actor, Action::ManageChallenges { my_role }).allowed())
+}
+
+struct Checked {
+    org: organisation::Model,
+    roles: Vec<PartnerRole>,
+    focus: Vec<FocusArea>,
+    visibility: ChallengeVisibility,
+    deadline: Option<DateTime<Utc>>,
+    invited: Vec<i32>,
+}
+
+async fn check(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<Checked, AppError> {
+    let mut c = Checker::default();
+    let choices = owner_choices(app, actor).await?;
+    let org = choices.into_iter().find(|o| o.slug == f.org.trim());
+    if org.is_none() {
+        c.push("org", if f.org.trim().is_empty() { "err-required" } else { "err-unknown-value" });
+    }
+    let title = f.title.trim();
+    if title.is_empty() {
+        c.push("title", "err-required");
+    } else if title.chars().count() > MAX_TITLE {
+        c.push("title", "err-too-long");
+    }
+    if f.description.trim().is_empty() {
+        c.push("description", "err-required");
+    }
+    for (field, text) in [("description", &f.description), ("context", &f.context), ("impact", &f.impact)] {
+        if text.chars().count() > MAX_TEXT {
+            c.push(field, "err-too-long");
+        }
+    }
+    let roles = c.check("roles", PartnerRole::parse_list(f.roles.iter().map(String::as_str))).unwrap_or_default();
+    if roles.is_empty() && c.errors.iter().all(|e| e.field != "roles") {
+        c.push("roles", "err-required");
+    }
+    let focus =
+        c.check("focus_areas", FocusArea::parse_list(f.focus_areas.iter().map(String::as_str))).unwrap_or_default();
+    let visibility = c.check("visibility", ChallengeVisibility::parse(&f.visibility));
+    let mut deadline = None;
+    if f.competition.is_some() {
+        match NaiveDate::parse_from_str(f.deadline.trim(), "%Y-%m-%d") {
+            Err(_) if f.deadline.trim().is_empty() => c.push("deadline", "err-required"),
+            Err(_) => c.push("deadline", "err-date"),
+            Ok(d) => {
+                // The end of the day, Finnish time (21:59 UTC in winter, 20:59 in summer).
+                let end = d.and_hms_opt(23, 59, 0).unwrap_or_default();
+                let offset = crate::finnish_time(crate::now()).offset().local_minus_utc() as i64;
+                let at = DateTime::<Utc>::from_naive_utc_and_offset(end - chrono::Duration::seconds(offset), Utc);
+                if at < crate::now() {
+                    c.push("deadline", "err-date-past");
+                }
+                deadline = Some(at);
+            }
+        }
+        if split_lines(&f.criteria).is_empty() {
+            c.push("criteria", "err-required");
+        }
+    }
+    let mut invited = Vec::new();
+    if visibility == Some(ChallengeVisibility::Invited) {
+        let slugs: Vec<String> =
+            f.invited.split([',', ' ', '\n']).map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
+        if slugs.is_empty() {
+            c.push("invited", "err-required");
+        } else {
+            let found = organisation::Entity::find()
+                .filter(organisation::Column::Slug.is_in(slugs.clone()))
+                .all(&app.db)
+                .await?;
+            if found.len() != slugs.iter().collect::<std::collections::BTreeSet<_>>().len() {
+                c.push("invited", "err-unknown-value");
+            }
+            invited = found.into_iter().map(|o| o.id).collect();
+        }
+    }
+    c.finish()?;
+    let (Some(org), Some(visibility)) = (org, visibility) else { return Err(crate::error::checked()) };
+    Ok(Checked { org, roles, focus, visibility, deadline, invited })
+}
+
+/// The non-empty, trimmed lines of a text.
+pub fn split_lines(s: &str) -> Vec<String> {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+/// Creates a challenge (a draft, or published at once). Its organisation's
+/// admins or staff (on behalf of an organisation).
+pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<challenge::Model, AppError> {
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let k = check(app, actor, f).await?;
+    let my_role = role_in(app, actor, k.org.id).await?;
+    policy::require(actor, Action::ManageChallenges { my_role })?;
+    let now = crate::now();
+    let publish = f.action == "publish";
+    let tx = app.db.begin().await?;
+    let c = challenge::ActiveModel {
+        org_id: Set(k.org.id),
+        created_by: Set(uid),
+        title: Set(f.title.trim().into()),
+        description: Set(f.description.trim().into()),
+        context: Set(f.context.trim().into()),
+        roles: Set(PartnerRole::join(&k.roles)),
+        focus_areas: Set(FocusArea::join(&k.focus)),
+        schedule: Set(f.schedule.trim().chars().take(200).collect()),
+        impact: Set(f.impact.trim().into()),
+        visibility: Set(k.visibility.key().into()),
+        competition: Set(f.competition.is_some()),
+        deadline: Set(k.deadline),
+        criteria: Set(if f.competition.is_some() { split_lines(&f.criteria).join("\n") } else { String::new() }),
+        status: Set(if publish { ChallengeStatus::Published } else { ChallengeStatus::Draft }.key().into()),
+        featured: Set(false),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set(publish.then_some(now)),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    for org_id in k.invited {
+        challenge_invite::ActiveModel { challenge_id: Set(c.id), org_id: Set(org_id), ..Default::default() }
+            .insert(&tx)
+            .await?;
+    }
+    crate::changelog::admin_action(
+        &tx,
+        uid,
+        if publish { "challenge.published" } else { "challenge.drafted" },
+        format!("challenge:{}", c.id),
+        k.org.slug.clone(),
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(c)
+}
+
+/// Publishes a draft, closes a published challenge (no new responses), or
+/// features it (staff only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Publish,
+    Close,
+    Feature(bool),
+}
+
+pub async fn change(app: &App, actor: &Actor, v: &Viewer, id: i32, what: Change) -> Result<(), AppError> {
+    let c = get(app, v, id).await?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    match what {
+        Change::Feature(_) => policy::require(actor, Action::FeatureChallenges)?,
+        _ => {
+            let my_role = role_in(app, actor, c.org_id).await?;
+            policy::require(actor, Action::ManageChallenges { my_role })?;
+        }
+    }
+    let now = crate::now();
+    let mut am = challenge::ActiveModel { id: Set(c.id), updated_at: Set(now), ..Default::default() };
+    let action = match what {
+        Change::Publish if c.status == "draft" => {
+            am.status = Set(ChallengeStatus::Published.key().into());
+            am.published_at = Set(Some(now));
+            "challenge.published"
+        }
+        Change::Close if c.status == "published" => {
+            am.status = Set(ChallengeStatus::Closed.key().into());
+            "challenge.closed"
+        }
+        Change::Feature(on) => {
+            am.featured = Set(on);
+            if on { "challenge.featured" } else { "challenge.unfeatured" }
+        }
+        _ => return Err(AppError::Conflict("challenge-state")),
+    };
+    let tx = app.db.begin().await?;
+    am.update(&tx).await?;
+    crate::search::touch(&tx, "challenge", &[c.id]).await?;
+    crate::changelog::admin_action(&tx, uid, action, format!("challenge:{}", c.id), "").await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(())
+}
+
+/// A challenge the viewer may see, or not found.
+pub async fn get(app: &App, v: &Viewer, id: i32) -> Result<challenge::Model, AppError> {
+    challenge::Entity::find_by_id(id).filter(visibility::condition(v)).one(&app.db).await?.ok_or(AppError::NotFound)
+}
+
+/// A challenge as lists show it.
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub c: challenge::Model,
+    pub org_name: String,
+    pub org_slug: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct CardList {
+    pub items: Vec<Card>,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+}
+
+/// Published and closed challenges the viewer sees (and, for the people of
+/// an organisation, its drafts): featured first, then the newest. Three
+/// queries whatever the data size.
+pub async fn list(app: &App, v: &Viewer, page: u64) -> Result<CardList, AppError> {
+    let select = challenge::Entity::find().filter(visibility::condition(v));
+    let total = select.clone().count(&app.db).await?;
+    let pages = total.div_ceil(PER_PAGE).max(1);
+    let page = page.clamp(1, pages);
+    let rows = select
+        .order_by_asc(challenge::Column::Status)
+        .order_by_desc(challenge::Column::Featured)
+        .order_by_desc(challenge::Column::PublishedAt)
+        .order_by_desc(challenge::Column::Id)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .all(&app.db)
+        .await?;
+    let items = cards(app, rows).await?;
+    Ok(CardList { items, total, page, pages })
+}
+
+pub async fn cards(app: &App, rows: Vec<challenge::Model>) -> Result<Vec<Card>, AppError> {
+    let orgs = org_names(app, rows.iter().map(|c| c.org_id).collect()).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| {
+            let (org_name, org_slug) = orgs.get(&c.org_id).cloned().unwrap_or_default();
+            Card { c, org_name, org_slug }
+        })
+        .collect())
+}
+
+/// Names and slugs of organisations (one query).
+pub async fn org_names(app: &App, mut ids: Vec<i32>) -> Result<HashMap<i32, (String, String)>, AppError> {
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, String, String)> = organisation::Entity::find()
+        .select_only()
+        .columns([organisation::Column::Id, organisation::Column::Name, organisation::Column::Slug])
+        .filter(organisation::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, n, s)| (id, (n, s))).collect())
+}
+
+/// The roles a challenge wants.
+pub fn roles_of(c: &challenge::Model) -> Vec<PartnerRole> {
+    PartnerRole::parse_list(split_list(&c.roles)).unwrap_or_default()
+}
+
+/// Responses are taken while the challenge is published and, for a
+/// competition, until its deadline.
+pub fn open_for_responses(c: &challenge::Model) -> bool {
+    c.status == "published" && c.deadline.is_none_or(|d| d > crate::now())
+}
+
+/// The name of one organisation (empty when gone).
+pub async fn org_names_of(app: &App, org_id: i32) -> Result<String, AppError> {
+    Ok(org_names(app, vec![org_id]).await?.remove(&org_id).map(|(n, _)| n).unwrap_or_default())
+}

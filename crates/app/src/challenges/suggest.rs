@@ -1,0 +1,149 @@
+//! Suggested partners for a challenge: approved member organisations that
+//! could fill the roles still missing, ranked by the matchmaking crate
+//! (role fit from their services' offering types or their type, shared
+//! focus areas, text similarity through the search index, the same
+//! municipality, earlier kimppas together), each with its reasons.
+
+use super::{Viewer, get, may_manage, roles_of};
+use crate::{App, AppError, directory::list as split_list, policy::Actor};
+use kimppa_domain::{OfferingType, PartnerRole};
+use kimppa_matchmaking::{Candidate, Fit, Need, Reason, Weights};
+use kimppa_store::entities::{challenge_response, kimppa_member, organisation, service};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+use std::collections::{HashMap, HashSet};
+
+/// Suggestions shown at a time.
+pub const LIMIT: usize = 8;
+
+/// A suggested organisation with the parts of its score.
+#[derive(Debug, Clone)]
+pub struct Suggestion {
+    pub org: organisation::Model,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// The roles an organisation fills, from what it offers and what it is.
+pub fn fits(org_type: &str, offerings: &HashSet<String>) -> Vec<(String, Fit)> {
+    let mut out = Vec::new();
+    for role in PartnerRole::ALL {
+        if role.offerings().iter().any(|o| offerings.contains(o.key())) {
+            out.push((role.key().to_string(), Fit::Offering));
+        } else if role.org_types().iter().any(|t| t.key() == org_type) {
+            out.push((role.key().to_string(), Fit::OrgType));
+        }
+    }
+    out
+}
+
+/// For the challenge's owners and staff. A fixed number of queries.
+pub async fn for_challenge(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    challenge_id: i32,
+) -> Result<Vec<Suggestion>, AppError> {
+    let c = get(app, v, challenge_id).await?;
+    if !may_manage(app, actor, c.org_id).await? {
+        return Ok(vec![]);
+    }
+    let responses = challenge_response::Entity::find()
+        .filter(challenge_response::Column::ChallengeId.eq(c.id))
+        .all(&app.db)
+        .await?;
+    let filled: HashSet<String> = responses.iter().filter(|r| r.status == "accepted").map(|r| r.role.clone()).collect();
+    let answered: HashSet<i32> = responses.iter().filter_map(|r| r.org_id).collect();
+    let need = Need {
+        roles: roles_of(&c).into_iter().map(|r| r.key().to_string()).filter(|r| !filled.contains(r)).collect(),
+        focus: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
+        region: organisation::Entity::find_by_id(c.org_id).one(&app.db).await?.map(|o| o.municipality),
+    };
+    if need.roles.is_empty() {
+        return Ok(vec![]);
+    }
+    let orgs: Vec<organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.eq("approved"))
+        .filter(organisation::Column::Id.ne(c.org_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|o| !answered.contains(&o.id))
+        .collect();
+    let mut offers: HashMap<i32, HashSet<String>> = HashMap::new();
+    for o in &orgs {
+        offers.insert(o.id, split_list(&o.offering_types).into_iter().map(str::to_string).collect());
+    }
+    let services: Vec<(i32, String)> = service::Entity::find()
+        .select_only()
+        .columns([service::Column::OwnerOrgId, service::Column::OfferingType])
+        .filter(service::Column::Status.eq("published"))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    for (org, offering) in services {
+        if OfferingType::parse(&offering).is_ok() {
+            offers.entry(org).or_default().insert(offering);
+        }
+    }
+    // Earlier kimppas together with the challenge's organisation.
+    let memberships = kimppa_member::Entity::find().all(&app.db).await?;
+    let ours: HashSet<i32> = memberships.iter().filter(|m| m.org_id == c.org_id).map(|m| m.kimppa_id).collect();
+    let mut together: HashMap<i32, u32> = HashMap::new();
+    for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != c.org_id) {
+        *together.entry(m.org_id).or_default() += 1;
+    }
+    // Text similarity: the organisation's place in the search ranking for the problem.
+    let q = kimppa_search::SearchQuery {
+        text: format!("{} {}", c.title, c.description),
+        lang: "fi".into(),
+        filters: vec![("kind".into(), "organisation".into())],
+        visibility: vec!["public".into()],
+        offset: 0,
+        limit: 50,
+        any_word: true,
+    };
+    let ranked: Vec<i32> = app
+        .search
+        .keys(&q)
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter_map(|(k, _)| k.strip_prefix("organisation:")?.parse().ok())
+        .collect();
+    let n = ranked.len().max(1) as f64;
+    let similarity: HashMap<i32, f64> = ranked.iter().enumerate().map(|(i, id)| (*id, 1.0 - i as f64 / n)).collect();
+    let pool: Vec<Candidate> = orgs
+        .iter()
+        .map(|o| Candidate {
+            id: o.id as i64,
+            org_type: o.org_type.clone(),
+            municipality: Some(o.municipality.clone()),
+            region: Some(o.municipality.clone()),
+            roles: fits(&o.org_type, offers.get(&o.id).unwrap_or(&HashSet::new())),
+            focus: split_list(&o.focus_areas).into_iter().map(str::to_string).collect(),
+            text: similarity.get(&o.id).copied().unwrap_or(0.0),
+            cooperations: together.get(&o.id).copied().unwrap_or(0),
+        })
+        .collect();
+    let by_id: HashMap<i64, &organisation::Model> = orgs.iter().map(|o| (o.id as i64, o)).collect();
+    Ok(kimppa_matchmaking::rank(&need, &pool, &Weights::default(), LIMIT)
+        .into_iter()
+        .filter_map(|(cand, s)| {
+            by_id.get(&cand.id).map(|o| Suggestion { org: (*o).clone(), score: s.total, reasons: s.reasons })
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_come_from_offerings_then_from_the_organisation_type() {
+        let offers: HashSet<String> = ["resource-recovery".to_string(), "logistics".to_string()].into();
+        let f = fits("research", &offers);
+        assert!(f.contains(&("recycler".into(), Fit::Offering)));
+        assert!(f.contains(&("logistics".into(), Fit::Offering)));
+        assert!(f.contains(&("research-partner".into(), Fit::OrgType)));
+        assert!(!f.iter().any(|(r, _)| r == "funder"));
+    }
+}

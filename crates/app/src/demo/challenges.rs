@@ -1,0 +1,180 @@
+//! The challenges part of the demo: five challenges (a competition, a
+//! members-only and an invited-only one among them) with responses in every
+//! state, and three kimppas (all published) with composition rules.
+
+use super::directory::People;
+use crate::{AppError, now};
+use chrono::Duration;
+use kimppa_store::entities::{challenge, challenge_invite, challenge_response, kimppa, kimppa_member, organisation};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+const DATA: &str = include_str!("challenges.json");
+
+#[derive(Deserialize)]
+struct Data {
+    challenges: Vec<ChallengeData>,
+    kimppas: Vec<KimppaData>,
+}
+
+#[derive(Deserialize)]
+struct ChallengeData {
+    org: String,
+    by: String,
+    title: String,
+    description: String,
+    context: String,
+    roles: String,
+    focus: String,
+    schedule: String,
+    impact: String,
+    visibility: String,
+    #[serde(default)]
+    invited: String,
+    competition: bool,
+    deadline_days: i64,
+    criteria: String,
+    featured: bool,
+    days_ago: i64,
+    responses: Vec<ResponseData>,
+}
+
+#[derive(Deserialize)]
+struct ResponseData {
+    by: String,
+    org: String,
+    role: String,
+    proposal: String,
+    status: String,
+    scores: Vec<u8>,
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct KimppaData {
+    name: String,
+    challenge: usize,
+    value: String,
+    status: String,
+    members: Vec<(String, String)>,
+    /// min partners, max partners, min SMEs, min research, min municipalities, required roles.
+    rules: (i32, i32, i32, i32, i32, String),
+}
+
+/// Loads the challenges and kimppas; returns (challenges, kimppas).
+pub(super) async fn load<C: ConnectionTrait>(
+    conn: &C,
+    people: &People,
+    orgs: &HashMap<String, organisation::Model>,
+) -> Result<(usize, usize), AppError> {
+    let data: Data = serde_json::from_str(DATA).map_err(AppError::internal)?;
+    let person = |email: &str| -> Result<i32, AppError> {
+        people
+            .get(email)
+            .map(|p| p.0)
+            .ok_or_else(|| AppError::Internal(format!("demo challenges: unknown person {email}")))
+    };
+    let org = |slug: &str| -> Result<&organisation::Model, AppError> {
+        orgs.get(slug).ok_or_else(|| AppError::Internal(format!("demo challenges: unknown organisation {slug}")))
+    };
+    let mut ids = Vec::new();
+    for c in &data.challenges {
+        let at = now() - Duration::days(c.days_ago);
+        let row = challenge::ActiveModel {
+            org_id: Set(org(&c.org)?.id),
+            created_by: Set(person(&c.by)?),
+            title: Set(c.title.clone()),
+            description: Set(c.description.clone()),
+            context: Set(c.context.clone()),
+            roles: Set(c.roles.clone()),
+            focus_areas: Set(c.focus.clone()),
+            schedule: Set(c.schedule.clone()),
+            impact: Set(c.impact.clone()),
+            visibility: Set(c.visibility.clone()),
+            competition: Set(c.competition),
+            deadline: Set(c.competition.then(|| now() + Duration::days(c.deadline_days))),
+            criteria: Set(c.criteria.clone()),
+            status: Set("published".into()),
+            featured: Set(c.featured),
+            created_at: Set(at),
+            updated_at: Set(at),
+            published_at: Set(Some(at)),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        for slug in crate::directory::list(&c.invited) {
+            challenge_invite::ActiveModel {
+                challenge_id: Set(row.id),
+                org_id: Set(org(slug)?.id),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+        }
+        for (i, r) in c.responses.iter().enumerate() {
+            let when = at + Duration::hours(6 + 20 * i as i64);
+            let decided = matches!(r.status.as_str(), "accepted" | "declined");
+            let mut scores: Vec<Option<u8>> = r.scores.iter().map(|s| Some(*s)).collect();
+            scores.resize(crate::challenges::split_lines(&c.criteria).len(), None);
+            challenge_response::ActiveModel {
+                challenge_id: Set(row.id),
+                user_id: Set(person(&r.by)?),
+                org_id: Set(Some(org(&r.org)?.id)),
+                role: Set(r.role.clone()),
+                proposal: Set(r.proposal.clone()),
+                status: Set(r.status.clone()),
+                decision_message: Set(r.message.clone()),
+                scores: Set(serde_json::to_string(&scores).map_err(AppError::internal)?),
+                created_at: Set(when),
+                decided_at: Set(decided.then_some(when + Duration::days(2))),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+        }
+        ids.push(row.id);
+    }
+    for k in &data.kimppas {
+        let challenge_id =
+            *ids.get(k.challenge).ok_or_else(|| AppError::Internal("demo kimppa: no such challenge".into()))?;
+        let source = &data.challenges[k.challenge];
+        let at = now() - Duration::days(source.days_ago) + Duration::days(3);
+        let slug = kimppa_domain::Slug::from_name(&k.name).map_err(AppError::internal)?;
+        let (min_p, max_p, smes, research, places, roles) = k.rules.clone();
+        let row = kimppa::ActiveModel {
+            slug: Set(slug.as_str().to_string()),
+            name: Set(k.name.clone()),
+            problem: Set(source.description.clone()),
+            value_proposition: Set(k.value.clone()),
+            status: Set(k.status.clone()),
+            published: Set(true),
+            challenge_id: Set(Some(challenge_id)),
+            created_by: Set(person(&source.by)?),
+            min_partners: Set(min_p),
+            max_partners: Set(max_p),
+            min_smes: Set(smes),
+            min_research: Set(research),
+            min_municipalities: Set(places),
+            required_roles: Set(roles),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        for (slug, role) in &k.members {
+            kimppa_member::ActiveModel {
+                kimppa_id: Set(row.id),
+                org_id: Set(org(slug)?.id),
+                role: Set(role.clone()),
+                created_at: Set(at),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+        }
+    }
+    Ok((data.challenges.len(), data.kimppas.len()))
+}

@@ -1,0 +1,603 @@
+//! Challenge pages (the problem marketplace), responses with their private
+//! conversations, forming a kimppa, and the kimppa catalogue.
+
+use crate::{
+    AppState,
+    ctx::{Ctx, Page},
+    errors::WebError,
+    extract::{Form, Query},
+    forms::FormErrors,
+};
+use askama::Template;
+use axum::{
+    Router,
+    extract::Path,
+    http::StatusCode,
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use kimppa_app::matchmaking::{Fit, Part};
+use kimppa_app::{
+    AppError,
+    challenges::{
+        self, ChallengeForm, Change, Viewer,
+        kimppas::{self, KimppaForm},
+        responses::{self, DecisionForm, ResponseForm},
+        suggest,
+    },
+};
+use kimppa_domain::{ChallengeVisibility, FocusArea, PartnerRole};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/challenges", get(list))
+        .route("/challenges/new", get(new_form).post(create))
+        .route("/challenges/{id}", get(detail))
+        .route("/challenges/{id}/state", post(state))
+        .route("/challenges/{id}/respond", post(respond))
+        .route("/challenges/{id}/kimppa", post(form_kimppa))
+        .route("/challenges/{id}/responses/{rid}", get(response))
+        .route("/challenges/{id}/responses/{rid}/decision", post(decide))
+        .route("/challenges/{id}/responses/{rid}/messages", post(message))
+        .route("/kimppas", get(catalogue))
+        .route("/kimppas/{slug}", get(kimppa))
+}
+
+/// Under `/admin`.
+pub fn admin_routes() -> Router<AppState> {
+    Router::new().route("/challenges", get(figures))
+}
+
+#[derive(Template)]
+#[template(path = "challenges/figures.html")]
+struct FiguresPage {
+    p: Page,
+    months: Vec<challenges::metrics::Month>,
+}
+
+/// The challenge path in figures per month, for orchestrators.
+pub async fn figures(ctx: Ctx) -> Result<Response, WebError> {
+    let months = challenges::metrics::by_month(ctx.app(), &ctx.actor).await?;
+    let p = ctx.page("challenge-figures-title").await;
+    Ok(crate::html(&FiguresPage { p, months }))
+}
+
+/// Options for a list of keys: (key, label, chosen).
+fn options<S: AsRef<str>>(
+    p: &Page,
+    prefix: &str,
+    keys: impl IntoIterator<Item = S>,
+    chosen: &[String],
+) -> Vec<(String, String, bool)> {
+    keys.into_iter()
+        .map(|k| {
+            let k = k.as_ref();
+            (k.to_string(), p.t(&format!("{prefix}{k}")), chosen.iter().any(|c| c == k))
+        })
+        .collect()
+}
+
+fn role_keys() -> impl Iterator<Item = &'static str> {
+    PartnerRole::ALL.iter().map(|r| r.key())
+}
+
+/// A challenge in a list, ready for the template.
+pub struct CardView {
+    pub id: i32,
+    pub title: String,
+    pub org: String,
+    pub roles: Vec<String>,
+    pub status: String,
+    pub status_key: String,
+    pub visibility: String,
+    pub competition: bool,
+    pub featured: bool,
+    pub deadline: String,
+}
+
+fn card(p: &Page, c: challenges::Card) -> CardView {
+    CardView {
+        id: c.c.id,
+        roles: challenges::roles_of(&c.c).iter().map(|r| p.t(&format!("role-{}", r.key()))).collect(),
+        status: p.t(&format!("challenge-status-{}", c.c.status)),
+        status_key: c.c.status.clone(),
+        visibility: p.t(&format!("visibility-{}", c.c.visibility)),
+        competition: c.c.competition,
+        featured: c.c.featured,
+        deadline: c.c.deadline.map(|d| p.date(&d)).unwrap_or_default(),
+        title: c.c.title,
+        org: c.org_name,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "challenges/list.html")]
+struct ListPage {
+    p: Page,
+    items: Vec<CardView>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    logged_in: bool,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PageParam {
+    pub page: Option<String>,
+}
+
+pub async fn list(ctx: Ctx, Query(q): Query<PageParam>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
+    let l = challenges::list(ctx.app(), &v, page).await?;
+    let p = ctx.page("challenges-title").await;
+    let items = l.items.into_iter().map(|c| card(&p, c)).collect();
+    Ok(crate::html(&ListPage { p, items, total: l.total, page: l.page, pages: l.pages, logged_in: ctx.user.is_some() }))
+}
+
+#[derive(Template)]
+#[template(path = "challenges/new.html")]
+struct NewPage {
+    p: Page,
+    form: ChallengeForm,
+    errors: FormErrors,
+    orgs: Vec<(String, String, bool)>,
+    roles: Vec<(String, String, bool)>,
+    focus: Vec<(String, String, bool)>,
+    visibilities: Vec<(String, String, bool)>,
+}
+
+async fn new_page(ctx: &Ctx, form: ChallengeForm, errors: FormErrors) -> Result<Response, WebError> {
+    let choices = challenges::owner_choices(ctx.app(), &ctx.actor).await?;
+    if choices.is_empty() {
+        return Err(AppError::Forbidden.into());
+    }
+    let p = ctx.form_page("challenge-new-title").await;
+    let chosen_org = if form.org.is_empty() && choices.len() == 1 { choices[0].slug.clone() } else { form.org.clone() };
+    let orgs = choices
+        .into_iter()
+        .map(|o| {
+            let sel = o.slug == chosen_org;
+            (o.slug, o.name, sel)
+        })
+        .collect();
+    let roles = options(&p, "role-", role_keys(), &form.roles);
+    let focus = options(&p, "focus-", FocusArea::ALL.iter().map(|f| f.key()), &form.focus_areas);
+    let vis = if form.visibility.is_empty() { "public".to_string() } else { form.visibility.clone() };
+    let visibilities = options(&p, "visibility-", ChallengeVisibility::ALL.iter().map(|v| v.key()), &[vis]);
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, crate::html(&NewPage { p, form, errors, orgs, roles, focus, visibilities })).into_response())
+}
+
+pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
+    if ctx.user.is_none() {
+        return Err(AppError::LoginRequired.into());
+    }
+    new_page(&ctx, ChallengeForm::default(), FormErrors::none()).await
+}
+
+pub async fn create(ctx: Ctx, Form(form): Form<ChallengeForm>) -> Result<Response, WebError> {
+    match challenges::create(ctx.app(), &ctx.actor, &form).await {
+        Ok(c) => {
+            ctx.flash(if c.status == "published" { "challenge-published" } else { "challenge-drafted" }).await;
+            Ok(Redirect::to(&ctx.href(&format!("/challenges/{}", c.id))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            new_page(&ctx, form, errors).await
+        }
+    }
+}
+
+/// A response in the owner's table.
+pub struct ResponseRow {
+    pub id: i32,
+    pub from: String,
+    pub role: String,
+    pub status: String,
+    pub total: u32,
+    pub own: bool,
+}
+
+/// A suggested partner with its reasons in words.
+pub struct SuggestionView {
+    pub name: String,
+    pub slug: String,
+    pub points: String,
+    pub reasons: Vec<String>,
+}
+
+fn reason_text(p: &Page, part: &Part, points: f64) -> String {
+    let what = match part {
+        Part::Role { role, fit } => {
+            let how = match fit {
+                Fit::Offering => p.t("reason-fit-offering"),
+                Fit::Declared => p.t("reason-fit-declared"),
+                Fit::OrgType => p.t("reason-fit-org-type"),
+            };
+            format!("{} ({how})", p.t(&format!("role-{role}")))
+        }
+        Part::Focus { shared } => format!(
+            "{}: {}",
+            p.t("reason-focus"),
+            shared.iter().map(|f| p.t(&format!("focus-{f}"))).collect::<Vec<_>>().join(", ")
+        ),
+        Part::Text { .. } => p.t("reason-text"),
+        Part::Region { region } => format!("{}: {region}", p.t("reason-region")),
+        Part::Cooperation { times } => p.t1("reason-cooperation", "count", &times.to_string()),
+    };
+    format!("{what} +{points:.0}")
+}
+
+#[derive(Template)]
+#[template(path = "challenges/detail.html")]
+struct DetailPage {
+    p: Page,
+    c: CardView,
+    description: String,
+    context: String,
+    schedule: String,
+    impact: String,
+    criteria: Vec<String>,
+    focus: Vec<String>,
+    manage: bool,
+    staff: bool,
+    open: bool,
+    logged_in: bool,
+    responses: Vec<ResponseRow>,
+    suggestions: Vec<SuggestionView>,
+    kimppa: Option<(String, String)>,
+    accepted: usize,
+    // The response form.
+    form: ResponseForm,
+    errors: FormErrors,
+    as_orgs: Vec<(String, String, bool)>,
+    roles: Vec<(String, String, bool)>,
+    // The kimppa form.
+    kform: KimppaForm,
+    kerrors: FormErrors,
+}
+
+#[derive(Default)]
+struct Typed {
+    form: ResponseForm,
+    errors: FormErrors,
+    kform: KimppaForm,
+    kerrors: FormErrors,
+}
+
+async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let c = challenges::get(ctx.app(), &v, id).await?;
+    let manage = challenges::may_manage(ctx.app(), &ctx.actor, c.org_id).await?;
+    let logged_in = ctx.user.is_some();
+    let p = if logged_in { ctx.form_page("challenges-title").await } else { ctx.page("challenges-title").await };
+    let mut p = p;
+    p.title = c.title.clone();
+    let rows = responses::list(ctx.app(), &v, &c).await?;
+    let accepted = rows.iter().filter(|r| r.r.status == "accepted" && r.r.org_id.is_some()).count();
+    let responses = rows
+        .into_iter()
+        .map(|r| ResponseRow {
+            id: r.r.id,
+            role: p.t(&format!("role-{}", r.r.role)),
+            status: p.t(&format!("response-status-{}", r.r.status)),
+            total: responses::total(&r.scores),
+            own: ctx.actor.user_id() == Some(r.r.user_id),
+            from: r.from,
+        })
+        .collect();
+    let suggestions = if manage {
+        suggest::for_challenge(ctx.app(), &ctx.actor, &v, id)
+            .await?
+            .into_iter()
+            .map(|s| SuggestionView {
+                points: format!("{:.0}", s.score),
+                reasons: s.reasons.iter().map(|r| reason_text(&p, &r.part, r.points)).collect(),
+                name: s.org.name,
+                slug: s.org.slug,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
+    let kimppa = kimppas::of_challenge(ctx.app(), c.id).await?.map(|k| (k.slug, k.name));
+    let as_orgs = match ctx.actor.user_id() {
+        Some(uid) => kimppa_app::organisations::memberships_of(ctx.app(), uid)
+            .await?
+            .into_iter()
+            .filter(|(o, _)| o.id != c.org_id)
+            .map(|(o, _)| {
+                let sel = o.slug == typed.form.as_org;
+                (o.slug, o.name, sel)
+            })
+            .collect(),
+        None => vec![],
+    };
+    let wanted: Vec<String> = challenges::roles_of(&c).iter().map(|r| r.key().to_string()).collect();
+    let chosen = if typed.form.role.is_empty() { vec![] } else { vec![typed.form.role.clone()] };
+    let others: Vec<String> = role_keys().filter(|k| !wanted.iter().any(|w| w == k)).map(str::to_string).collect();
+    let roles = options(&p, "role-", wanted.iter().chain(others.iter()), &chosen);
+    let focus = kimppa_app::directory::list(&c.focus_areas).into_iter().map(|f| p.t(&format!("focus-{f}"))).collect();
+    let status = if typed.errors.is_empty() && typed.kerrors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let org_name = challenges::org_names_of(ctx.app(), c.org_id).await?;
+    let page = DetailPage {
+        description: kimppa_markdown::render(&c.description),
+        context: kimppa_markdown::render(&c.context),
+        schedule: c.schedule.clone(),
+        impact: c.impact.clone(),
+        criteria: challenges::split_lines(&c.criteria),
+        focus,
+        open: challenges::open_for_responses(&c),
+        c: card(&p, challenges::Card { org_name, org_slug: String::new(), c }),
+        manage,
+        staff: ctx.actor.is_elevated(),
+        logged_in,
+        responses,
+        suggestions,
+        kimppa,
+        accepted,
+        form: typed.form,
+        errors: typed.errors,
+        as_orgs,
+        roles,
+        kform: typed.kform,
+        kerrors: typed.kerrors,
+        p,
+    };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    detail_page(&ctx, id, Typed::default()).await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StateForm {
+    /// `publish`, `close`, `feature` or `unfeature`.
+    pub action: String,
+}
+
+pub async fn state(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<StateForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let (what, flash) = match f.action.as_str() {
+        "publish" => (Change::Publish, "challenge-published"),
+        "close" => (Change::Close, "challenge-closed"),
+        "feature" => (Change::Feature(true), "challenge-featured"),
+        "unfeature" => (Change::Feature(false), "challenge-unfeatured"),
+        _ => return Err(AppError::field("action", "err-unknown-value").into()),
+    };
+    challenges::change(ctx.app(), &ctx.actor, &v, id, what).await?;
+    ctx.flash(flash).await;
+    Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}"))).into_response())
+}
+
+pub async fn respond(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ResponseForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match responses::respond(ctx.app(), &ctx.actor, &v, id, &f).await {
+        Ok(r) => {
+            ctx.flash("challenge-responded").await;
+            Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{}", r.id))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            detail_page(&ctx, id, Typed { form: f, errors, ..Default::default() }).await
+        }
+    }
+}
+
+pub async fn form_kimppa(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<KimppaForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match kimppas::form(ctx.app(), &ctx.actor, &v, id, &f).await {
+        Ok(k) => {
+            ctx.flash("kimppa-formed").await;
+            Ok(Redirect::to(&ctx.href(&format!("/kimppas/{}", k.slug))).into_response())
+        }
+        Err(e) => {
+            let kerrors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            detail_page(&ctx, id, Typed { kform: f, kerrors, ..Default::default() }).await
+        }
+    }
+}
+
+/// A message of a response's conversation, ready for the template.
+pub struct MessageView {
+    pub author: String,
+    pub when: String,
+    pub html: String,
+}
+
+#[derive(Template)]
+#[template(path = "challenges/response.html")]
+struct ResponsePage {
+    p: Page,
+    challenge_id: i32,
+    challenge_title: String,
+    from: String,
+    author: String,
+    role: String,
+    status: String,
+    decided: bool,
+    decision_message: String,
+    proposal: String,
+    manage: bool,
+    /// (index, criterion, the score given as text or empty).
+    criteria: Vec<(usize, String, String)>,
+    score_values: Vec<String>,
+    messages: Vec<MessageView>,
+    rid: i32,
+    derrors: FormErrors,
+    message_body: String,
+    merrors: FormErrors,
+}
+
+async fn response_page(
+    ctx: &Ctx,
+    id: i32,
+    rid: i32,
+    derrors: FormErrors,
+    message_body: String,
+    merrors: FormErrors,
+) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let (c, r) = responses::get_one(ctx.app(), &v, id, rid).await?;
+    let manage = challenges::may_manage(ctx.app(), &ctx.actor, c.org_id).await?;
+    let mut p = ctx.form_page("challenge-response-title").await;
+    p.title = format!("{} – {}", r.from, c.title);
+    let messages = responses::messages(ctx.app(), r.r.id)
+        .await?
+        .into_iter()
+        .map(|m| MessageView {
+            when: p.datetime(&m.m.created_at),
+            html: kimppa_markdown::render(&m.m.body),
+            author: m.author,
+        })
+        .collect();
+    let criteria = challenges::split_lines(&c.criteria)
+        .into_iter()
+        .enumerate()
+        .map(|(i, name)| (i, name, r.scores.get(i).copied().flatten().map(|n| n.to_string()).unwrap_or_default()))
+        .collect();
+    let status =
+        if derrors.is_empty() && merrors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = ResponsePage {
+        challenge_id: c.id,
+        challenge_title: c.title,
+        role: p.t(&format!("role-{}", r.r.role)),
+        status: p.t(&format!("response-status-{}", r.r.status)),
+        decided: r.r.decided_at.is_some(),
+        decision_message: r.r.decision_message.clone(),
+        proposal: kimppa_markdown::render(&r.r.proposal),
+        from: r.from,
+        author: r.author,
+        manage,
+        criteria,
+        score_values: (0..=5).map(|n: u8| n.to_string()).collect(),
+        messages,
+        rid: r.r.id,
+        derrors,
+        message_body,
+        merrors,
+        p,
+    };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+pub async fn response(ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) -> Result<Response, WebError> {
+    response_page(&ctx, id, rid, FormErrors::none(), String::new(), FormErrors::none()).await
+}
+
+pub async fn decide(
+    ctx: Ctx,
+    Path((id, rid)): Path<(i32, i32)>,
+    Form(f): Form<DecisionForm>,
+) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match responses::decide(ctx.app(), &ctx.actor, &v, id, rid, &f).await {
+        Ok(()) => {
+            ctx.flash("challenge-decision-saved").await;
+            Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{rid}"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            response_page(&ctx, id, rid, errors, String::new(), FormErrors::none()).await
+        }
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MessageForm {
+    pub body: String,
+}
+
+pub async fn message(
+    ctx: Ctx,
+    Path((id, rid)): Path<(i32, i32)>,
+    Form(f): Form<MessageForm>,
+) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match responses::post_message(ctx.app(), &ctx.actor, &v, id, rid, &f.body).await {
+        Ok(()) => {
+            ctx.flash("challenge-message-sent").await;
+            Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{rid}#messages"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            response_page(&ctx, id, rid, FormErrors::none(), f.body, errors).await
+        }
+    }
+}
+
+/// A kimppa ready for the template.
+pub struct KimppaView {
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+    pub problem: String,
+    pub value_proposition: String,
+    /// (organisation name, slug, role).
+    pub members: Vec<(String, String, String)>,
+    pub violations: Vec<String>,
+    pub challenge: Option<i32>,
+}
+
+fn kimppa_view(p: &Page, k: kimppas::KimppaView) -> KimppaView {
+    use kimppa_app::matchmaking::Violation;
+    KimppaView {
+        status: p.t(&format!("kimppa-status-{}", k.k.status)),
+        problem: kimppa_markdown::render(&k.k.problem),
+        value_proposition: kimppa_markdown::render(&k.k.value_proposition),
+        members: k.members.into_iter().map(|m| (m.org.name, m.org.slug, p.t(&format!("role-{}", m.role)))).collect(),
+        violations: k
+            .violations
+            .into_iter()
+            .map(|v| match v {
+                Violation::TooFew { need, .. } => p.t1("rule-too-few", "count", &need.to_string()),
+                Violation::TooMany { max, .. } => p.t1("rule-too-many", "count", &max.to_string()),
+                Violation::Smes { need, .. } => p.t1("rule-smes", "count", &need.to_string()),
+                Violation::Research { need, .. } => p.t1("rule-research", "count", &need.to_string()),
+                Violation::Municipalities { need, .. } => p.t1("rule-municipalities", "count", &need.to_string()),
+                Violation::MissingRole(r) => p.t1("rule-role", "name", &p.t(&format!("role-{r}"))),
+            })
+            .collect(),
+        challenge: k.k.challenge_id,
+        slug: k.k.slug,
+        name: k.k.name,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "challenges/kimppas.html")]
+struct CataloguePage {
+    p: Page,
+    items: Vec<KimppaView>,
+}
+
+pub async fn catalogue(ctx: Ctx) -> Result<Response, WebError> {
+    let p = ctx.page("kimppas-title").await;
+    let items = kimppas::catalogue(ctx.app()).await?.into_iter().map(|k| kimppa_view(&p, k)).collect();
+    Ok(crate::html(&CataloguePage { p, items }))
+}
+
+#[derive(Template)]
+#[template(path = "challenges/kimppa.html")]
+struct KimppaPage {
+    p: Page,
+    k: KimppaView,
+}
+
+pub async fn kimppa(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let k = kimppas::get_by_slug(ctx.app(), &v, &slug).await?;
+    let mut p = ctx.page("kimppas-title").await;
+    p.title = k.k.name.clone();
+    let k = kimppa_view(&p, k);
+    Ok(crate::html(&KimppaPage { p, k }))
+}
