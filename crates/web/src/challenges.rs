@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/challenges", get(list))
         .route("/challenges/new", get(new_form).post(create))
         .route("/challenges/{id}", get(detail))
+        .route("/challenges/{id}/edit", get(edit_form).post(edit))
         .route("/challenges/{id}/state", post(state))
         .route("/challenges/{id}/respond", post(respond))
         .route("/challenges/{id}/kimppa", post(form_kimppa))
@@ -140,6 +141,10 @@ pub async fn list(ctx: Ctx, Query(q): Query<PageParam>) -> Result<Response, WebE
 #[template(path = "challenges/new.html")]
 struct NewPage {
     p: Page,
+    /// Where the form goes: new, or the challenge's edit address.
+    action: String,
+    /// Editing a draft (it may be published from the form).
+    draft: bool,
     form: ChallengeForm,
     errors: FormErrors,
     orgs: Vec<(String, String, bool)>,
@@ -149,11 +154,31 @@ struct NewPage {
 }
 
 async fn new_page(ctx: &Ctx, form: ChallengeForm, errors: FormErrors) -> Result<Response, WebError> {
-    let choices = challenges::owner_choices(ctx.app(), &ctx.actor).await?;
+    form_page(ctx, form, errors, None).await
+}
+
+/// The challenge form: new (`editing` none) or editing (id, is a draft).
+async fn form_page(
+    ctx: &Ctx,
+    form: ChallengeForm,
+    errors: FormErrors,
+    editing: Option<(i32, bool)>,
+) -> Result<Response, WebError> {
+    let mut choices = challenges::owner_choices(ctx.app(), &ctx.actor).await?;
+    if editing.is_some() {
+        choices.retain(|o| o.slug == form.org);
+    }
     if choices.is_empty() {
         return Err(AppError::Forbidden.into());
     }
-    let p = ctx.form_page("challenge-new-title").await;
+    let mut p = ctx.form_page(if editing.is_some() { "challenge-edit-title" } else { "challenge-new-title" }).await;
+    let (action, draft) = match editing {
+        Some((id, draft)) => {
+            p.title = format!("{}: {}", p.title, form.title);
+            (ctx.href(&format!("/challenges/{id}/edit")), draft)
+        }
+        None => (ctx.href("/challenges/new"), true),
+    };
     let chosen_org = if form.org.is_empty() && choices.len() == 1 { choices[0].slug.clone() } else { form.org.clone() };
     let orgs = choices
         .into_iter()
@@ -167,7 +192,33 @@ async fn new_page(ctx: &Ctx, form: ChallengeForm, errors: FormErrors) -> Result<
     let vis = if form.visibility.is_empty() { "public".to_string() } else { form.visibility.clone() };
     let visibilities = options(&p, "visibility-", ChallengeVisibility::ALL.iter().map(|v| v.key()), &[vis]);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, crate::html(&NewPage { p, form, errors, orgs, roles, focus, visibilities })).into_response())
+    Ok((status, crate::html(&NewPage { p, action, draft, form, errors, orgs, roles, focus, visibilities }))
+        .into_response())
+}
+
+pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let c = challenges::get(ctx.app(), &v, id).await?;
+    if !challenges::may_manage(ctx.app(), &ctx.actor, c.org_id).await? {
+        return Err(AppError::Forbidden.into());
+    }
+    let form = challenges::form_of(ctx.app(), &c).await?;
+    form_page(&ctx, form, FormErrors::none(), Some((id, c.status == "draft"))).await
+}
+
+pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<ChallengeForm>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    match challenges::update(ctx.app(), &ctx.actor, &v, id, &form).await {
+        Ok(c) => {
+            ctx.flash(if form.action == "publish" { "challenge-published" } else { "challenge-saved" }).await;
+            Ok(Redirect::to(&ctx.href(&format!("/challenges/{}", c.id))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let c = challenges::get(ctx.app(), &v, id).await?;
+            form_page(&ctx, form, errors, Some((id, c.status == "draft"))).await
+        }
+    }
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {

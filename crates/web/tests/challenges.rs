@@ -142,8 +142,38 @@ async fn who_sees_what(b: kimppa_store::testing::Backend) {
         let page = c.get(&format!("/fi/challenges/{public}")).await.body;
         assert_eq!(page.contains(">Jäsen Oy</a>"), own, "{who}: the member's response in the table");
     }
+    // The owner edits the draft and publishes it from the form; no one else may.
+    let form = oc.get(&format!("/fi/challenges/{draft}/edit")).await;
+    assert!(form.body.contains("value=\"Luonnoskipsihaaste\"") && form.body.contains("value=\"publish\""));
+    assert_eq!(mc.get(&format!("/fi/challenges/{draft}/edit")).await.status, StatusCode::NOT_FOUND);
+    let bad = oc
+        .post(
+            &format!("/fi/challenges/{draft}/edit"),
+            &[("org", &anchor.slug), ("title", ""), ("visibility", "public")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("href=\"#f-title\""));
+    let r = oc
+        .post(
+            &format!("/fi/challenges/{draft}/edit"),
+            &[
+                ("org", &anchor.slug),
+                ("title", "Julkaistu luonnoshaaste"),
+                ("description", "Nyt valmis."),
+                ("roles", "logistics"),
+                ("visibility", "public"),
+                ("action", "publish"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let now_public = anon.get(&format!("/fi/challenges/{draft}")).await;
+    assert!(now_public.status == StatusCode::OK && now_public.body.contains("Julkaistu luonnoshaaste"));
+    assert!(now_public.body.contains("Logistiikka"));
     // A draft cannot be answered by an outsider who guesses its number.
-    let r = mc.post(&format!("/fi/challenges/{draft}/respond"), &[("role", "recycler"), ("proposal", "x")]).await;
+    let hidden = publish(&mut oc, &anchor.slug, "Toinen luonnos", "public", "", "draft").await;
+    let r = mc.post(&format!("/fi/challenges/{hidden}/respond"), &[("role", "recycler"), ("proposal", "x")]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 

@@ -224,6 +224,100 @@ pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<chall
     Ok(c)
 }
 
+/// The form filled from a stored challenge (for editing).
+pub async fn form_of(app: &App, c: &challenge::Model) -> Result<ChallengeForm, AppError> {
+    let invited_ids: Vec<i32> = challenge_invite::Entity::find()
+        .filter(challenge_invite::Column::ChallengeId.eq(c.id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|i| i.org_id)
+        .collect();
+    let names = org_names(app, invited_ids.iter().copied().chain([c.org_id]).collect()).await?;
+    Ok(ChallengeForm {
+        org: names.get(&c.org_id).map(|(_, s)| s.clone()).unwrap_or_default(),
+        title: c.title.clone(),
+        description: c.description.clone(),
+        context: c.context.clone(),
+        roles: split_list(&c.roles).into_iter().map(str::to_string).collect(),
+        focus_areas: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
+        schedule: c.schedule.clone(),
+        impact: c.impact.clone(),
+        visibility: c.visibility.clone(),
+        competition: c.competition.then(|| "on".to_string()),
+        deadline: c.deadline.map(|d| crate::finnish_time(d).format("%Y-%m-%d").to_string()).unwrap_or_default(),
+        criteria: c.criteria.clone(),
+        invited: invited_ids
+            .iter()
+            .filter_map(|id| names.get(id).map(|(_, s)| s.clone()))
+            .collect::<Vec<_>>()
+            .join(", "),
+        action: String::new(),
+    })
+}
+
+/// Saves an edited challenge (its organisation stays); a draft may be
+/// published with the same form. Its organisation's admins or staff.
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    id: i32,
+    f: &ChallengeForm,
+) -> Result<challenge::Model, AppError> {
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let c = get(app, v, id).await?;
+    if !may_manage(app, actor, c.org_id).await? {
+        return Err(AppError::Forbidden);
+    }
+    let k = check(app, actor, f).await?;
+    if k.org.id != c.org_id {
+        return Err(AppError::field("org", "err-challenge-org-fixed"));
+    }
+    let now = crate::now();
+    let publish = f.action == "publish" && c.status == "draft";
+    let tx = app.db.begin().await?;
+    let mut am = challenge::ActiveModel {
+        id: Set(c.id),
+        title: Set(f.title.trim().into()),
+        description: Set(f.description.trim().into()),
+        context: Set(f.context.trim().into()),
+        roles: Set(PartnerRole::join(&k.roles)),
+        focus_areas: Set(FocusArea::join(&k.focus)),
+        schedule: Set(f.schedule.trim().chars().take(200).collect()),
+        impact: Set(f.impact.trim().into()),
+        visibility: Set(k.visibility.key().into()),
+        competition: Set(f.competition.is_some()),
+        deadline: Set(k.deadline),
+        criteria: Set(if f.competition.is_some() { split_lines(&f.criteria).join("\n") } else { String::new() }),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    if publish {
+        am.status = Set(ChallengeStatus::Published.key().into());
+        am.published_at = Set(Some(now));
+    }
+    let saved = am.update(&tx).await?;
+    challenge_invite::Entity::delete_many().filter(challenge_invite::Column::ChallengeId.eq(c.id)).exec(&tx).await?;
+    for org_id in k.invited {
+        challenge_invite::ActiveModel { challenge_id: Set(c.id), org_id: Set(org_id), ..Default::default() }
+            .insert(&tx)
+            .await?;
+    }
+    crate::search::touch(&tx, "challenge", &[c.id]).await?;
+    crate::changelog::admin_action(
+        &tx,
+        uid,
+        if publish { "challenge.published" } else { "challenge.edited" },
+        format!("challenge:{}", c.id),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(saved)
+}
+
 /// Publishes a draft, closes a published challenge (no new responses), or
 /// features it (staff only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1092,3 +1092,6 @@ figures-responses = Responses
 figures-partners = Partners brokered
 figures-experts = Experts brokered
 figures-kimppas = Kimppas formed
+challenge-edit-title = Edit the challenge
+challenge-saved = The changes were saved.
+err-challenge-org-fixed = The challenge's organisation cannot be changed.

@@ -1092,3 +1092,6 @@ figures-responses = Vastaukset
 figures-partners = Välitetyt kumppanit
 figures-experts = Välitetyt asiantuntijat
 figures-kimppas = Muodostetut kimpat
+challenge-edit-title = Muokkaa haastetta
+challenge-saved = Muutokset tallennettiin.
+err-challenge-org-fixed = Haasteen organisaatiota ei voi vaihtaa.
