@@ -42,6 +42,7 @@ pub fn routes() -> Router<AppState> {
         .route("/challenges/{id}/responses/{rid}/messages", post(message))
         .route("/kimppas", get(catalogue))
         .route("/kimppas/{slug}", get(kimppa))
+        .route("/kimppas/{slug}/settings", post(kimppa_settings))
 }
 
 /// Under `/admin`.
@@ -642,13 +643,77 @@ pub async fn catalogue(ctx: Ctx) -> Result<Response, WebError> {
 struct KimppaPage {
     p: Page,
     k: KimppaView,
+    manage: bool,
+    form: kimppas::SettingsForm,
+    errors: FormErrors,
+    statuses: Vec<(String, String, bool)>,
+    roles: Vec<(String, String, bool)>,
+    sets: Vec<SuggestedSet>,
+}
+
+/// A suggested addition to a kimppa: organisations (name, slug, roles in words) and points.
+pub struct SuggestedSet {
+    pub added: Vec<(String, String, String)>,
+    pub points: String,
+}
+
+async fn kimppa_page(
+    ctx: &Ctx,
+    slug: &str,
+    form: Option<kimppas::SettingsForm>,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let k = kimppas::get_by_slug(ctx.app(), &v, slug).await?;
+    let manage = kimppas::may_manage_kimppa(ctx.app(), &ctx.actor, &k).await?;
+    let mut p = if manage { ctx.form_page("kimppas-title").await } else { ctx.page("kimppas-title").await };
+    p.title = k.k.name.clone();
+    let form = form.unwrap_or_else(|| kimppas::SettingsForm::of(&k.k));
+    let statuses = options(
+        &p,
+        "kimppa-status-",
+        kimppa_domain::KimppaStatus::ALL.iter().map(|s| s.key()),
+        std::slice::from_ref(&form.status),
+    );
+    let roles = options(&p, "role-", role_keys(), &form.required_roles);
+    let sets = kimppas::suggested_sets(ctx.app(), &ctx.actor, &k)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let added = s
+                .added
+                .into_iter()
+                .map(|(o, roles)| {
+                    let roles = roles.iter().map(|r| p.t(&format!("role-{r}"))).collect::<Vec<_>>().join(", ");
+                    (o.name, o.slug, roles)
+                })
+                .collect();
+            SuggestedSet { added, points: format!("{:.0}", s.score) }
+        })
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let k = kimppa_view(&p, k);
+    Ok((status, crate::html(&KimppaPage { p, k, manage, form, errors, statuses, roles, sets })).into_response())
 }
 
 pub async fn kimppa(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
+    kimppa_page(&ctx, &slug, None, FormErrors::none()).await
+}
+
+pub async fn kimppa_settings(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<kimppas::SettingsForm>,
+) -> Result<Response, WebError> {
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let k = kimppas::get_by_slug(ctx.app(), &v, &slug).await?;
-    let mut p = ctx.page("kimppas-title").await;
-    p.title = k.k.name.clone();
-    let k = kimppa_view(&p, k);
-    Ok(crate::html(&KimppaPage { p, k }))
+    match kimppas::update(ctx.app(), &ctx.actor, &v, &slug, &f).await {
+        Ok(k) => {
+            ctx.flash("kimppa-saved").await;
+            Ok(Redirect::to(&ctx.href(&format!("/kimppas/{}", k.slug))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            kimppa_page(&ctx, &slug, Some(f), errors).await
+        }
+    }
 }

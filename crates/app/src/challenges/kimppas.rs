@@ -251,3 +251,172 @@ pub fn rule_key(v: &Violation) -> String {
         Violation::MissingRole(r) => format!("missing-role:{r}"),
     }
 }
+
+/// May the actor manage this kimppa (status, rules, publishing)? Admins of
+/// its member organisations, and staff.
+pub async fn may_manage_kimppa(app: &App, actor: &crate::policy::Actor, view: &KimppaView) -> Result<bool, AppError> {
+    for m in &view.members {
+        if may_manage(app, actor, m.org.id).await? {
+            return Ok(true);
+        }
+    }
+    Ok(actor.is_elevated())
+}
+
+/// The kimppa's settings as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub status: String,
+    pub value_proposition: String,
+    /// "on": in the public catalogue.
+    pub published: Option<String>,
+    pub min_partners: String,
+    pub max_partners: String,
+    pub min_smes: String,
+    pub min_research: String,
+    pub min_municipalities: String,
+    pub required_roles: Vec<String>,
+}
+
+impl SettingsForm {
+    pub fn of(k: &kimppa::Model) -> SettingsForm {
+        let n = |v: i32| if v > 0 { v.to_string() } else { String::new() };
+        SettingsForm {
+            status: k.status.clone(),
+            value_proposition: k.value_proposition.clone(),
+            published: k.published.then(|| "on".into()),
+            min_partners: n(k.min_partners),
+            max_partners: n(k.max_partners),
+            min_smes: n(k.min_smes),
+            min_research: n(k.min_research),
+            min_municipalities: n(k.min_municipalities),
+            required_roles: crate::directory::list(&k.required_roles).into_iter().map(str::to_string).collect(),
+        }
+    }
+}
+
+/// Saves a kimppa's status, value proposition, publishing and composition rules.
+pub async fn update(
+    app: &App,
+    actor: &crate::policy::Actor,
+    v: &Viewer,
+    slug: &str,
+    f: &SettingsForm,
+) -> Result<kimppa::Model, AppError> {
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let view = get_by_slug(app, v, slug).await?;
+    if !may_manage_kimppa(app, actor, &view).await? {
+        return Err(AppError::Forbidden);
+    }
+    let mut c = Checker::default();
+    let status = c.check("status", KimppaStatus::parse(&f.status));
+    if f.value_proposition.trim().is_empty() {
+        c.push("value_proposition", "err-required");
+    }
+    let mut number = |field: &'static str, s: &str| -> i32 {
+        let s = s.trim();
+        if s.is_empty() {
+            return 0;
+        }
+        match s.parse::<i32>() {
+            Ok(n) if (0..=50).contains(&n) => n,
+            _ => {
+                c.push(field, "err-rule-number");
+                0
+            }
+        }
+    };
+    let min_partners = number("min_partners", &f.min_partners);
+    let max_partners = number("max_partners", &f.max_partners);
+    let min_smes = number("min_smes", &f.min_smes);
+    let min_research = number("min_research", &f.min_research);
+    let min_municipalities = number("min_municipalities", &f.min_municipalities);
+    if max_partners > 0 && max_partners < min_partners {
+        c.push("max_partners", "err-rule-max");
+    }
+    let roles = c.check("required_roles", PartnerRole::parse_list(f.required_roles.iter().map(String::as_str)));
+    c.finish()?;
+    let (Some(status), Some(roles)) = (status, roles) else { return Err(crate::error::checked()) };
+    let tx = app.db.begin().await?;
+    let saved = kimppa::ActiveModel {
+        id: Set(view.k.id),
+        status: Set(status.key().into()),
+        value_proposition: Set(f.value_proposition.trim().into()),
+        published: Set(f.published.is_some()),
+        min_partners: Set(min_partners),
+        max_partners: Set(max_partners),
+        min_smes: Set(min_smes),
+        min_research: Set(min_research),
+        min_municipalities: Set(min_municipalities),
+        required_roles: Set(PartnerRole::join(&roles)),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .update(&tx)
+    .await?;
+    crate::search::touch(&tx, "kimppa", &[view.k.id]).await?;
+    crate::changelog::admin_action(&tx, uid, "kimppa.updated", format!("kimppa:{}", view.k.id), status.key()).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(saved)
+}
+
+/// A suggested way to satisfy the kimppa's rules: the organisations to add.
+#[derive(Debug, Clone)]
+pub struct SetView {
+    pub added: Vec<(organisation::Model, Vec<String>)>,
+    pub score: f64,
+}
+
+/// Up to three sets of organisations that, with the present members,
+/// satisfy the composition rules (for those who manage the kimppa, when
+/// the rules are not met). Each added organisation comes with the roles
+/// it can fill.
+pub async fn suggested_sets(
+    app: &App,
+    actor: &crate::policy::Actor,
+    view: &KimppaView,
+) -> Result<Vec<SetView>, AppError> {
+    if view.violations.is_empty() || !may_manage_kimppa(app, actor, view).await? {
+        return Ok(vec![]);
+    }
+    let asker = view.members.first().map(|m| m.org.id).unwrap_or_default();
+    let (pool, orgs) = super::suggest::candidates(app, &view.k.name, &view.k.problem, asker).await?;
+    let member_ids: Vec<i64> = view.members.iter().map(|m| m.org.id as i64).collect();
+    // The members as they are: their own fits plus the role they hold.
+    let fixed: Vec<Candidate> = view
+        .members
+        .iter()
+        .map(|m| {
+            let mut c =
+                pool.iter().find(|p| p.id == m.org.id as i64).cloned().unwrap_or_else(|| candidate(&m.org, &m.role));
+            c.roles.push((m.role.clone(), kimppa_matchmaking::Fit::Declared));
+            c
+        })
+        .collect();
+    let others: Vec<Candidate> = pool.into_iter().filter(|p| !member_ids.contains(&p.id)).collect();
+    let rules = rules_of(&view.k);
+    let need = kimppa_matchmaking::Need {
+        roles: rules.required_roles.clone(),
+        focus: vec![],
+        region: view.members.first().map(|m| m.org.municipality.clone()),
+    };
+    let sets =
+        kimppa_matchmaking::suggest_sets(&rules, &fixed, &others, &need, &kimppa_matchmaking::Weights::default(), 3);
+    Ok(sets
+        .into_iter()
+        .map(|s| SetView {
+            added: s
+                .added
+                .iter()
+                .filter_map(|id| {
+                    let o = orgs.get(&(*id as i32))?.clone();
+                    let roles = s.roles.iter().filter(|(_, who)| who == id).map(|(r, _)| r.clone()).collect();
+                    Some((o, roles))
+                })
+                .collect(),
+            score: s.score,
+        })
+        .collect())
+}

@@ -61,13 +61,33 @@ pub async fn for_challenge(
     if need.roles.is_empty() {
         return Ok(vec![]);
     }
+    let (pool, orgs) = candidates(app, &c.title, &c.description, c.org_id).await?;
+    let pool: Vec<Candidate> =
+        pool.into_iter().filter(|p| p.id != c.org_id as i64 && !answered.contains(&(p.id as i32))).collect();
+    let by_id: HashMap<i64, &organisation::Model> = orgs.values().map(|o| (o.id as i64, o)).collect();
+    Ok(kimppa_matchmaking::rank(&need, &pool, &Weights::default(), LIMIT)
+        .into_iter()
+        .filter_map(|(cand, s)| {
+            by_id.get(&cand.id).map(|o| Suggestion { org: (*o).clone(), score: s.total, reasons: s.reasons })
+        })
+        .collect())
+}
+
+/// Every approved organisation as a candidate (with its role fits, focus
+/// areas, the similarity of its texts to `title` and `text` through the
+/// search index, and its earlier kimppas with `asker`), and the
+/// organisations by id. A fixed number of queries.
+pub async fn candidates(
+    app: &App,
+    title: &str,
+    text: &str,
+    asker: i32,
+) -> Result<(Vec<Candidate>, HashMap<i32, organisation::Model>), AppError> {
     let orgs: Vec<organisation::Model> = organisation::Entity::find()
         .filter(organisation::Column::MembershipStatus.eq("approved"))
-        .filter(organisation::Column::Id.ne(c.org_id))
         .all(&app.db)
         .await?
         .into_iter()
-        .filter(|o| !answered.contains(&o.id))
         .collect();
     let mut offers: HashMap<i32, HashSet<String>> = HashMap::new();
     for o in &orgs {
@@ -87,14 +107,14 @@ pub async fn for_challenge(
     }
     // Earlier kimppas together with the challenge's organisation.
     let memberships = kimppa_member::Entity::find().all(&app.db).await?;
-    let ours: HashSet<i32> = memberships.iter().filter(|m| m.org_id == c.org_id).map(|m| m.kimppa_id).collect();
+    let ours: HashSet<i32> = memberships.iter().filter(|m| m.org_id == asker).map(|m| m.kimppa_id).collect();
     let mut together: HashMap<i32, u32> = HashMap::new();
-    for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != c.org_id) {
+    for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != asker) {
         *together.entry(m.org_id).or_default() += 1;
     }
     // Text similarity: the organisation's place in the search ranking for the problem.
     let q = kimppa_search::SearchQuery {
-        text: format!("{} {}", c.title, c.description),
+        text: format!("{title} {text}"),
         lang: "fi".into(),
         filters: vec![("kind".into(), "organisation".into())],
         visibility: vec!["public".into()],
@@ -124,13 +144,7 @@ pub async fn for_challenge(
             cooperations: together.get(&o.id).copied().unwrap_or(0),
         })
         .collect();
-    let by_id: HashMap<i64, &organisation::Model> = orgs.iter().map(|o| (o.id as i64, o)).collect();
-    Ok(kimppa_matchmaking::rank(&need, &pool, &Weights::default(), LIMIT)
-        .into_iter()
-        .filter_map(|(cand, s)| {
-            by_id.get(&cand.id).map(|o| Suggestion { org: (*o).clone(), score: s.total, reasons: s.reasons })
-        })
-        .collect())
+    Ok((pool, orgs.into_iter().map(|o| (o.id, o)).collect()))
 }
 
 #[cfg(test)]
