@@ -158,17 +158,29 @@ async fn new_page(ctx: &Ctx, form: ChallengeForm, errors: FormErrors) -> Result<
     form_page(ctx, form, errors, None).await
 }
 
-/// The challenge form: new (`editing` none) or editing (id, is a draft).
+/// The challenge form: new (`editing` none) or editing (the challenge).
 async fn form_page(
     ctx: &Ctx,
-    form: ChallengeForm,
+    mut form: ChallengeForm,
     errors: FormErrors,
-    editing: Option<(i32, bool)>,
+    editing: Option<&kimppa_store::entities::challenge::Model>,
 ) -> Result<Response, WebError> {
-    let mut choices = challenges::owner_choices(ctx.app(), &ctx.actor).await?;
-    if editing.is_some() {
-        choices.retain(|o| o.slug == form.org);
+    let choices = match editing {
+        // The organisation of a challenge stays.
+        Some(c) => {
+            <kimppa_store::entities::organisation::Entity as kimppa_app::sea_orm::EntityTrait>::find_by_id(c.org_id)
+                .one(&ctx.app().db)
+                .await
+                .map_err(AppError::from)?
+                .into_iter()
+                .collect()
+        }
+        None => challenges::owner_choices(ctx.app(), &ctx.actor).await?,
+    };
+    if let (Some(_), Some(o)) = (editing, choices.first()) {
+        form.org = o.slug.clone();
     }
+    let editing = editing.map(|c| (c.id, c.status == "draft"));
     if choices.is_empty() {
         return Err(AppError::Forbidden.into());
     }
@@ -204,7 +216,7 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebErr
         return Err(AppError::Forbidden.into());
     }
     let form = challenges::form_of(ctx.app(), &c).await?;
-    form_page(&ctx, form, FormErrors::none(), Some((id, c.status == "draft"))).await
+    form_page(&ctx, form, FormErrors::none(), Some(&c)).await
 }
 
 pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<ChallengeForm>) -> Result<Response, WebError> {
@@ -217,7 +229,7 @@ pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<ChallengeForm>
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
             let c = challenges::get(ctx.app(), &v, id).await?;
-            form_page(&ctx, form, errors, Some((id, c.status == "draft"))).await
+            form_page(&ctx, form, errors, Some(&c)).await
         }
     }
 }
@@ -354,7 +366,9 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     } else {
         vec![]
     };
-    let kimppa = kimppas::of_challenge(ctx.app(), c.id).await?.map(|k| (k.slug, k.name));
+    // An unpublished kimppa is named only to those who manage the challenge.
+    let kimppa =
+        kimppas::of_challenge(ctx.app(), c.id).await?.filter(|k| k.published || manage).map(|k| (k.slug, k.name));
     let as_orgs = match ctx.actor.user_id() {
         Some(uid) => kimppa_app::organisations::memberships_of(ctx.app(), uid)
             .await?
@@ -485,15 +499,24 @@ struct ResponsePage {
     messages: Vec<MessageView>,
     rid: i32,
     derrors: FormErrors,
+    /// The decision message as typed (after an error).
+    decision_typed: String,
     message_body: String,
     merrors: FormErrors,
+}
+
+/// What the decision form shows again after bad input.
+#[derive(Default)]
+struct DecisionTyped {
+    message: String,
+    scores: Option<Vec<String>>,
 }
 
 async fn response_page(
     ctx: &Ctx,
     id: i32,
     rid: i32,
-    derrors: FormErrors,
+    (derrors, typed): (FormErrors, DecisionTyped),
     message_body: String,
     merrors: FormErrors,
 ) -> Result<Response, WebError> {
@@ -514,7 +537,13 @@ async fn response_page(
     let criteria = challenges::split_lines(&c.criteria)
         .into_iter()
         .enumerate()
-        .map(|(i, name)| (i, name, r.scores.get(i).copied().flatten().map(|n| n.to_string()).unwrap_or_default()))
+        .map(|(i, name)| {
+            let score = match &typed.scores {
+                Some(typed) => typed.get(i).cloned().unwrap_or_default(),
+                None => r.scores.get(i).copied().flatten().map(|n| n.to_string()).unwrap_or_default(),
+            };
+            (i, name, score)
+        })
         .collect();
     let status =
         if derrors.is_empty() && merrors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -534,6 +563,7 @@ async fn response_page(
         messages,
         rid: r.r.id,
         derrors,
+        decision_typed: typed.message,
         message_body,
         merrors,
         p,
@@ -542,7 +572,8 @@ async fn response_page(
 }
 
 pub async fn response(ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) -> Result<Response, WebError> {
-    response_page(&ctx, id, rid, FormErrors::none(), String::new(), FormErrors::none()).await
+    response_page(&ctx, id, rid, (FormErrors::none(), DecisionTyped::default()), String::new(), FormErrors::none())
+        .await
 }
 
 pub async fn decide(
@@ -558,7 +589,8 @@ pub async fn decide(
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            response_page(&ctx, id, rid, errors, String::new(), FormErrors::none()).await
+            let typed = DecisionTyped { message: f.message, scores: Some(f.scores) };
+            response_page(&ctx, id, rid, (errors, typed), String::new(), FormErrors::none()).await
         }
     }
 }
@@ -582,7 +614,7 @@ pub async fn message(
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            response_page(&ctx, id, rid, FormErrors::none(), f.body, errors).await
+            response_page(&ctx, id, rid, (FormErrors::none(), DecisionTyped::default()), f.body, errors).await
         }
     }
 }

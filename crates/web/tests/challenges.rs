@@ -142,6 +142,35 @@ async fn who_sees_what(b: kimppa_store::testing::Backend) {
         let page = c.get(&format!("/fi/challenges/{public}")).await.body;
         assert_eq!(page.contains(">Jäsen Oy</a>"), own, "{who}: the member's response in the table");
     }
+    // A kimppa from a members-only challenge never publishes the challenge's text.
+    mc.get(&format!("/fi/challenges/{members}")).await;
+    let r = mc
+        .post(
+            &format!("/fi/challenges/{members}/respond"),
+            &[("as_org", &m_org.slug), ("role", "recycler"), ("proposal", "Mukana.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rid = r.location().rsplit('/').next().unwrap().to_string();
+    oc.get(&r.location()).await;
+    let r = oc
+        .post(
+            &format!("/fi/challenges/{members}/responses/{rid}/decision"),
+            &[("decision", "accept"), ("message", "Tervetuloa")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = oc
+        .post(
+            &format!("/fi/challenges/{members}/kimppa"),
+            &[("name", "Jäsenkimppa"), ("value_proposition", "Yhdessä."), ("publish", "on")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let k = anon.get("/fi/kimppas/jasenkimppa").await;
+    assert_eq!(k.status, StatusCode::OK);
+    assert!(k.body.contains("Yhdessä.") && !k.body.contains("Purkukohteista vapautuu"), "{}", k.body);
+
     // The owner edits the draft and publishes it from the form; no one else may.
     let form = oc.get(&format!("/fi/challenges/{draft}/edit")).await;
     assert!(form.body.contains("value=\"Luonnoskipsihaaste\"") && form.body.contains("value=\"publish\""));
@@ -171,6 +200,14 @@ async fn who_sees_what(b: kimppa_store::testing::Backend) {
     let now_public = anon.get(&format!("/fi/challenges/{draft}")).await;
     assert!(now_public.status == StatusCode::OK && now_public.body.contains("Julkaistu luonnoshaaste"));
     assert!(now_public.body.contains("Logistiikka"));
+    // New and changed challenges and kimppas reach the search index through the change log.
+    let fresh = publish(&mut oc, &anchor.slug, "Tuore sivuvirtahaaste", "public", "", "publish").await;
+    t.run_jobs().await;
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
+    let found = anon.get("/fi/search?q=sivuvirtahaaste").await.body;
+    assert!(found.contains(&format!("/fi/challenges/{fresh}")), "a new challenge is found");
+    assert!(anon.get("/fi/search?q=luonnoshaaste").await.body.contains("Julkaistu luonnoshaaste"));
+    assert!(anon.get("/fi/search?q=jasenkimppa").await.body.contains("Jäsenkimppa"));
     // A draft cannot be answered by an outsider who guesses its number.
     let hidden = publish(&mut oc, &anchor.slug, "Toinen luonnos", "public", "", "draft").await;
     let r = mc.post(&format!("/fi/challenges/{hidden}/respond"), &[("role", "recycler"), ("proposal", "x")]).await;

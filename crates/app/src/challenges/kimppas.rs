@@ -80,7 +80,8 @@ pub async fn form(
     let kimppa = kimppa::ActiveModel {
         slug: Set(slug),
         name: Set(name.into()),
-        problem: Set(c.description.clone()),
+        // Only a public challenge's text may travel to a kimppa that can be published.
+        problem: Set(if c.visibility == "public" { c.description.clone() } else { String::new() }),
         value_proposition: Set(f.value_proposition.trim().into()),
         status: Set(KimppaStatus::Forming.key().into()),
         published: Set(f.publish.is_some()),
@@ -124,6 +125,7 @@ pub async fn form(
         .insert(&tx)
         .await?;
     }
+    crate::search::touch(&tx, "kimppa", &[kimppa.id]).await?;
     crate::changelog::admin_action(
         &tx,
         uid,

@@ -98,10 +98,21 @@ struct Checked {
     invited: Vec<i32>,
 }
 
-async fn check(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<Checked, AppError> {
+/// A stored challenge being edited: its organisation stays, and its
+/// deadline may stay even when it has passed.
+struct Editing {
+    org: organisation::Model,
+    deadline: Option<DateTime<Utc>>,
+}
+
+/// Checks the form (a new challenge, or `editing` one).
+async fn check(app: &App, actor: &Actor, f: &ChallengeForm, editing: Option<Editing>) -> Result<Checked, AppError> {
     let mut c = Checker::default();
-    let choices = owner_choices(app, actor).await?;
-    let org = choices.into_iter().find(|o| o.slug == f.org.trim());
+    let keep_deadline = editing.as_ref().and_then(|e| e.deadline);
+    let org = match editing {
+        Some(e) => Some(e.org),
+        None => owner_choices(app, actor).await?.into_iter().find(|o| o.slug == f.org.trim()),
+    };
     if org.is_none() {
         c.push("org", if f.org.trim().is_empty() { "err-required" } else { "err-unknown-value" });
     }
@@ -113,6 +124,9 @@ async fn check(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<Checked, A
     }
     if f.description.trim().is_empty() {
         c.push("description", "err-required");
+    }
+    if f.schedule.trim().chars().count() > 200 {
+        c.push("schedule", "err-too-long");
     }
     for (field, text) in [("description", &f.description), ("context", &f.context), ("impact", &f.impact)] {
         if text.chars().count() > MAX_TEXT {
@@ -134,9 +148,12 @@ async fn check(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<Checked, A
             Ok(d) => {
                 // The end of the day, Finnish time (21:59 UTC in winter, 20:59 in summer).
                 let end = d.and_hms_opt(23, 59, 0).unwrap_or_default();
-                let offset = crate::finnish_time(crate::now()).offset().local_minus_utc() as i64;
+                // The offset of that day (clocks change at 01:00 UTC, never near 23:59).
+                let offset = crate::finnish_time(DateTime::<Utc>::from_naive_utc_and_offset(end, Utc))
+                    .offset()
+                    .local_minus_utc() as i64;
                 let at = DateTime::<Utc>::from_naive_utc_and_offset(end - chrono::Duration::seconds(offset), Utc);
-                if at < crate::now() {
+                if at < crate::now() && Some(at) != keep_deadline {
                     c.push("deadline", "err-date-past");
                 }
                 deadline = Some(at);
@@ -177,7 +194,7 @@ pub fn split_lines(s: &str) -> Vec<String> {
 /// admins or staff (on behalf of an organisation).
 pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<challenge::Model, AppError> {
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let k = check(app, actor, f).await?;
+    let k = check(app, actor, f, None).await?;
     let my_role = role_in(app, actor, k.org.id).await?;
     policy::require(actor, Action::ManageChallenges { my_role })?;
     let now = crate::now();
@@ -191,7 +208,7 @@ pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<chall
         context: Set(f.context.trim().into()),
         roles: Set(PartnerRole::join(&k.roles)),
         focus_areas: Set(FocusArea::join(&k.focus)),
-        schedule: Set(f.schedule.trim().chars().take(200).collect()),
+        schedule: Set(f.schedule.trim().into()),
         impact: Set(f.impact.trim().into()),
         visibility: Set(k.visibility.key().into()),
         competition: Set(f.competition.is_some()),
@@ -211,6 +228,7 @@ pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<chall
             .insert(&tx)
             .await?;
     }
+    crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(
         &tx,
         uid,
@@ -270,10 +288,8 @@ pub async fn update(
     if !may_manage(app, actor, c.org_id).await? {
         return Err(AppError::Forbidden);
     }
-    let k = check(app, actor, f).await?;
-    if k.org.id != c.org_id {
-        return Err(AppError::field("org", "err-challenge-org-fixed"));
-    }
+    let org = organisation::Entity::find_by_id(c.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let k = check(app, actor, f, Some(Editing { org, deadline: c.deadline })).await?;
     let now = crate::now();
     let publish = f.action == "publish" && c.status == "draft";
     let tx = app.db.begin().await?;
@@ -284,7 +300,7 @@ pub async fn update(
         context: Set(f.context.trim().into()),
         roles: Set(PartnerRole::join(&k.roles)),
         focus_areas: Set(FocusArea::join(&k.focus)),
-        schedule: Set(f.schedule.trim().chars().take(200).collect()),
+        schedule: Set(f.schedule.trim().into()),
         impact: Set(f.impact.trim().into()),
         visibility: Set(k.visibility.key().into()),
         competition: Set(f.competition.is_some()),
@@ -394,7 +410,8 @@ pub async fn list(app: &App, v: &Viewer, page: u64) -> Result<CardList, AppError
     let pages = total.div_ceil(PER_PAGE).max(1);
     let page = page.clamp(1, pages);
     let rows = select
-        .order_by_asc(challenge::Column::Status)
+        // "published", then "draft", then "closed".
+        .order_by_desc(challenge::Column::Status)
         .order_by_desc(challenge::Column::Featured)
         .order_by_desc(challenge::Column::PublishedAt)
         .order_by_desc(challenge::Column::Id)

@@ -51,7 +51,8 @@ pub async fn respond(
         }
         found
     };
-    if org.as_ref().is_some_and(|o| o.id == c.org_id) {
+    // Not to one's own organisation's challenge, as the organisation or as oneself.
+    if org.as_ref().is_some_and(|o| o.id == c.org_id) || (org.is_none() && v.in_org(c.org_id)) {
         k.push("as_org", "err-challenge-own");
     }
     let role = k.check("role", PartnerRole::parse(&f.role));
@@ -245,6 +246,10 @@ pub async fn decide(
             None
         }
     };
+    // A decision once told to the respondent stays; scores may still change.
+    if status.is_some() && view.r.decided_at.is_some() {
+        k.push("decision", "err-already-decided");
+    }
     let message = f.message.trim();
     if matches!(status, Some(ResponseStatus::Declined)) && message.is_empty() {
         k.push("message", "err-decline-message");

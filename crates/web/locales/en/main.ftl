@@ -1109,3 +1109,4 @@ kimppa-sets = Suggested additions
 kimppa-sets-hint = Organisations that, with the present members, would satisfy the rules. Every suggestion satisfies all of them.
 err-rule-number = Give a whole number from 0 to 50.
 err-rule-max = The maximum cannot be below the minimum.
+err-already-decided = The response has been decided and the respondent told; the scores can still change.

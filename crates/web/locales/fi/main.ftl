@@ -1109,3 +1109,4 @@ kimppa-sets = Ehdotetut täydennykset
 kimppa-sets-hint = Organisaatiot, jotka nykyisten jäsenten kanssa täyttäisivät säännöt. Jokainen ehdotus täyttää kaikki säännöt.
 err-rule-number = Anna kokonaisluku 0–50.
 err-rule-max = Enimmäismäärä ei voi olla pienempi kuin vähimmäismäärä.
+err-already-decided = Vastaukseen on jo päätetty ja vastaajalle kerrottu; pisteitä voi yhä muuttaa.
