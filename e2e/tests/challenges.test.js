@@ -125,6 +125,8 @@ test('an anchor runs a competition, two respond, one is accepted and a kimppa is
       const suggestions = o.locator('ul.suggestions li');
       assert.ok((await suggestions.count()) > 0, 'partners are suggested for the missing roles');
       assert.match(await suggestions.first().innerText(), /\+\d+/);
+      const experts = await o.locator('#suggest-experts-title + p + ul.suggestions').innerText();
+      assert.ok(!experts.includes('Purkutaito'), 'experts of organisations that answered are not suggested');
       await screenshot(o, 'challenge-owner-fi');
       await expectNoA11yViolations(o, 'challenge with responses, owner');
     });

@@ -264,6 +264,15 @@ pub struct ResponseRow {
     pub own: bool,
 }
 
+/// A suggested expert with the reasons in words.
+pub struct ExpertView {
+    pub id: i32,
+    pub name: String,
+    pub org: String,
+    pub points: String,
+    pub reasons: Vec<String>,
+}
+
 /// A suggested partner with its reasons in words.
 pub struct SuggestionView {
     pub name: String,
@@ -311,6 +320,8 @@ struct DetailPage {
     logged_in: bool,
     responses: Vec<ResponseRow>,
     suggestions: Vec<SuggestionView>,
+    /// Suggested experts with their reasons.
+    expert_suggestions: Vec<ExpertView>,
     kimppa: Option<(String, String)>,
     accepted: usize,
     // The response form.
@@ -366,6 +377,21 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     } else {
         vec![]
     };
+    let expert_suggestions = if manage {
+        suggest::experts_for_challenge(ctx.app(), &ctx.actor, &v, id)
+            .await?
+            .into_iter()
+            .map(|s| ExpertView {
+                id: s.expert_id,
+                points: format!("{:.0}", s.score),
+                reasons: s.reasons.iter().map(|r| reason_text(&p, &r.part, r.points)).collect(),
+                name: s.name,
+                org: s.org,
+            })
+            .collect()
+    } else {
+        vec![]
+    };
     // An unpublished kimppa is named only to those who manage the challenge.
     let kimppa =
         kimppas::of_challenge(ctx.app(), c.id).await?.filter(|k| k.published || manage).map(|k| (k.slug, k.name));
@@ -406,6 +432,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
         logged_in,
         responses,
         suggestions,
+        expert_suggestions,
         kimppa,
         accepted,
         form: typed.form,

@@ -230,6 +230,23 @@ async fn a_competition_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     am.org_type = Set("research".into());
     am.focus_areas = Set("construction".into());
     am.update(&t.app.db).await.unwrap();
+    let lab_expert = kimppa_store::entities::expert::ActiveModel {
+        user_id: Set(lab.id),
+        org_id: Set(labra.id),
+        listed: Set(true),
+        tags: Set("kipsi,laboratorio".into()),
+        languages: Set("fi".into()),
+        focus_areas: Set("construction".into()),
+        bio_fi: Set("Analysoin kipsin laatua.".into()),
+        bio_en: Set(String::new()),
+        search_text: Set("kipsi laboratorio".into()),
+        created_at: Set(kimppa_app::now()),
+        updated_at: Set(kimppa_app::now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
     let mut oc = t.login(&owner, None).await;
 
     // Bad input comes back with the errors beside the fields.
@@ -341,6 +358,12 @@ async fn a_competition_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     assert!(suggestions.contains("Tutkimuskumppani (organisaatiotyypin perusteella) +24"), "{suggestions}");
     assert!(suggestions.contains("yhteiset painopistealueet: Rakentaminen +20"));
     assert!(!suggestions.contains("Kierto Oy</a>"), "those who answered are not suggested");
+    let experts = page.split("Ehdotetut asiantuntijat").nth(1).unwrap_or_default();
+    assert!(experts.contains(&format!("/fi/experts/{}", lab_expert.id)), "{experts}");
+    assert!(
+        experts.contains("Kipsilabra — pisteet")
+            && experts.contains("Tutkimuskumppani (organisaatiotyypin perusteella) +24")
+    );
     assert!(!c1.get(&format!("/fi/challenges/{id}")).await.body.contains("Ehdotetut kumppanit"), "only for the owner");
 
     // A kimppa of the owner and the accepted respondent.

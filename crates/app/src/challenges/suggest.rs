@@ -73,6 +73,112 @@ pub async fn for_challenge(
         .collect())
 }
 
+/// A suggested expert with the parts of the score.
+#[derive(Debug, Clone)]
+pub struct ExpertSuggestion {
+    pub expert_id: i32,
+    pub name: String,
+    pub org: String,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
+/// Listed experts of approved organisations (other than the challenge's)
+/// for the roles still missing: an expert fills the roles their
+/// organisation's services fill; their own focus areas and texts (through
+/// the search index) count. For the challenge's owners and staff; a fixed
+/// number of queries.
+pub async fn experts_for_challenge(
+    app: &App,
+    actor: &Actor,
+    v: &Viewer,
+    challenge_id: i32,
+) -> Result<Vec<ExpertSuggestion>, AppError> {
+    let c = get(app, v, challenge_id).await?;
+    if !may_manage(app, actor, c.org_id).await? {
+        return Ok(vec![]);
+    }
+    let responses = challenge_response::Entity::find()
+        .filter(challenge_response::Column::ChallengeId.eq(c.id))
+        .all(&app.db)
+        .await?;
+    let accepted: HashSet<String> =
+        responses.iter().filter(|r| r.status == "accepted").map(|r| r.role.clone()).collect();
+    // Experts of organisations that answered already, and those who answered themselves, are not suggested.
+    let answered_orgs: HashSet<i32> = responses.iter().filter_map(|r| r.org_id).collect();
+    let answered_people: HashSet<i32> = responses.iter().map(|r| r.user_id).collect();
+    let need = Need {
+        roles: roles_of(&c).into_iter().map(|r| r.key().to_string()).filter(|r| !accepted.contains(r)).collect(),
+        focus: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
+        region: None,
+    };
+    if need.roles.is_empty() {
+        return Ok(vec![]);
+    }
+    let (orgs_pool, orgs) = candidates(app, &c.title, &c.description, c.org_id).await?;
+    let fits_of: HashMap<i64, Vec<(String, Fit)>> = orgs_pool.into_iter().map(|p| (p.id, p.roles)).collect();
+    let experts = kimppa_store::entities::expert::Entity::find()
+        .filter(kimppa_store::entities::expert::Column::Listed.eq(true))
+        .filter(kimppa_store::entities::expert::Column::OrgId.ne(c.org_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .filter(|e| {
+            orgs.contains_key(&e.org_id) && !answered_orgs.contains(&e.org_id) && !answered_people.contains(&e.user_id)
+        })
+        .collect::<Vec<_>>();
+    let q = kimppa_search::SearchQuery {
+        text: format!("{} {}", c.title, c.description),
+        lang: "fi".into(),
+        filters: vec![("kind".into(), "expert".into())],
+        visibility: vec!["public".into()],
+        offset: 0,
+        limit: 50,
+        any_word: true,
+    };
+    let ranked: Vec<i32> = app
+        .search
+        .keys(&q)
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter_map(|(k, _)| k.strip_prefix("expert:")?.parse().ok())
+        .collect();
+    let n = ranked.len().max(1) as f64;
+    let similarity: HashMap<i32, f64> = ranked.iter().enumerate().map(|(i, id)| (*id, 1.0 - i as f64 / n)).collect();
+    let pool: Vec<Candidate> = experts
+        .iter()
+        .map(|e| Candidate {
+            id: e.id as i64,
+            org_type: String::new(),
+            municipality: None,
+            region: None,
+            roles: fits_of.get(&(e.org_id as i64)).cloned().unwrap_or_default(),
+            focus: split_list(&e.focus_areas).into_iter().map(str::to_string).collect(),
+            text: similarity.get(&e.id).copied().unwrap_or(0.0),
+            cooperations: 0,
+        })
+        .collect();
+    let names = crate::forum::names(app, experts.iter().map(|e| e.user_id).collect()).await?;
+    let by_id: HashMap<i64, &kimppa_store::entities::expert::Model> =
+        experts.iter().map(|e| (e.id as i64, e)).collect();
+    Ok(kimppa_matchmaking::rank(&need, &pool, &Weights::default(), EXPERT_LIMIT)
+        .into_iter()
+        .filter_map(|(cand, s)| {
+            let e = by_id.get(&cand.id)?;
+            Some(ExpertSuggestion {
+                expert_id: e.id,
+                name: names.get(&e.user_id).cloned().unwrap_or_default(),
+                org: orgs.get(&e.org_id).map(|o| o.name.clone()).unwrap_or_default(),
+                score: s.total,
+                reasons: s.reasons,
+            })
+        })
+        .collect())
+}
+
+/// Expert suggestions shown at a time.
+pub const EXPERT_LIMIT: usize = 5;
+
 /// Every approved organisation as a candidate (with its role fits, focus
 /// areas, the similarity of its texts to `title` and `text` through the
 /// search index, and its earlier kimppas with `asker`), and the

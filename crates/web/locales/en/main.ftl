@@ -1110,3 +1110,5 @@ kimppa-sets-hint = Organisations that, with the present members, would satisfy t
 err-rule-number = Give a whole number from 0 to 50.
 err-rule-max = The maximum cannot be below the minimum.
 err-already-decided = The response has been decided and the respondent told; the scores can still change.
+challenge-expert-suggestions = Suggested experts
+challenge-expert-suggestions-hint = Directory experts whose organisation's services fill missing roles; their own focus areas and profiles count too.

@@ -1110,3 +1110,5 @@ kimppa-sets-hint = Organisaatiot, jotka nykyisten jäsenten kanssa täyttäisiv�
 err-rule-number = Anna kokonaisluku 0–50.
 err-rule-max = Enimmäismäärä ei voi olla pienempi kuin vähimmäismäärä.
 err-already-decided = Vastaukseen on jo päätetty ja vastaajalle kerrottu; pisteitä voi yhä muuttaa.
+challenge-expert-suggestions = Ehdotetut asiantuntijat
+challenge-expert-suggestions-hint = Hakemiston asiantuntijat, joiden organisaation palvelut täyttävät puuttuvia rooleja; myös heidän painopistealueensa ja esittelynsä vaikuttavat.
