@@ -735,8 +735,8 @@ async fn kimppa_page(
         std::slice::from_ref(&form.status),
     );
     let roles = options(&p, "role-", role_keys(), &form.required_roles);
-    let sets = kimppas::suggested_sets(ctx.app(), &ctx.actor, &k)
-        .await?
+    let sets = if manage { kimppas::suggested_sets(ctx.app(), &k).await? } else { vec![] };
+    let sets = sets
         .into_iter()
         .map(|s| {
             let added = s

@@ -257,12 +257,13 @@ pub fn rule_key(v: &Violation) -> String {
 /// May the actor manage this kimppa (status, rules, publishing)? Admins of
 /// its member organisations, and staff.
 pub async fn may_manage_kimppa(app: &App, actor: &crate::policy::Actor, view: &KimppaView) -> Result<bool, AppError> {
-    for m in &view.members {
-        if may_manage(app, actor, m.org.id).await? {
-            return Ok(true);
-        }
-    }
-    Ok(actor.is_elevated())
+    let Some(uid) = actor.user_id() else { return Ok(false) };
+    // One look at the actor's memberships, then the policy per member organisation.
+    let mine = crate::organisations::memberships_of(app, uid).await?;
+    Ok(view.members.iter().any(|m| {
+        let my_role = mine.iter().find(|(o, _)| o.id == m.org.id).map(|(_, r)| *r);
+        crate::policy::decide(actor, crate::policy::Action::ManageChallenges { my_role }).allowed()
+    }) || actor.is_elevated())
 }
 
 /// The kimppa's settings as typed.
@@ -372,15 +373,11 @@ pub struct SetView {
 }
 
 /// Up to three sets of organisations that, with the present members,
-/// satisfy the composition rules (for those who manage the kimppa, when
-/// the rules are not met). Each added organisation comes with the roles
-/// it can fill.
-pub async fn suggested_sets(
-    app: &App,
-    actor: &crate::policy::Actor,
-    view: &KimppaView,
-) -> Result<Vec<SetView>, AppError> {
-    if view.violations.is_empty() || !may_manage_kimppa(app, actor, view).await? {
+/// satisfy the composition rules (when they are not met). Each added
+/// organisation comes with the roles it can fill. For those who manage the
+/// kimppa ([`may_manage_kimppa`], which the caller has asked).
+pub async fn suggested_sets(app: &App, view: &KimppaView) -> Result<Vec<SetView>, AppError> {
+    if view.violations.is_empty() {
         return Ok(vec![]);
     }
     let asker = view.members.first().map(|m| m.org.id).unwrap_or_default();

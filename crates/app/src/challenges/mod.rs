@@ -185,6 +185,38 @@ async fn check(app: &App, actor: &Actor, f: &ChallengeForm, editing: Option<Edit
     Ok(Checked { org, roles, focus, visibility, deadline, invited })
 }
 
+/// The columns a checked form sets, on a new or a stored challenge.
+fn content(f: &ChallengeForm, k: &Checked) -> challenge::ActiveModel {
+    challenge::ActiveModel {
+        title: Set(f.title.trim().into()),
+        description: Set(f.description.trim().into()),
+        context: Set(f.context.trim().into()),
+        roles: Set(PartnerRole::join(&k.roles)),
+        focus_areas: Set(FocusArea::join(&k.focus)),
+        schedule: Set(f.schedule.trim().into()),
+        impact: Set(f.impact.trim().into()),
+        visibility: Set(k.visibility.key().into()),
+        competition: Set(f.competition.is_some()),
+        deadline: Set(k.deadline),
+        criteria: Set(if f.competition.is_some() { split_lines(&f.criteria).join("\n") } else { String::new() }),
+        ..Default::default()
+    }
+}
+
+/// Makes `orgs` the challenge's invited organisations.
+async fn set_invites<C: sea_orm::ConnectionTrait>(conn: &C, challenge_id: i32, orgs: &[i32]) -> Result<(), AppError> {
+    challenge_invite::Entity::delete_many()
+        .filter(challenge_invite::Column::ChallengeId.eq(challenge_id))
+        .exec(conn)
+        .await?;
+    for &org_id in orgs {
+        challenge_invite::ActiveModel { challenge_id: Set(challenge_id), org_id: Set(org_id), ..Default::default() }
+            .insert(conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// The non-empty, trimmed lines of a text.
 pub fn split_lines(s: &str) -> Vec<String> {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
@@ -200,34 +232,16 @@ pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<chall
     let now = crate::now();
     let publish = f.action == "publish";
     let tx = app.db.begin().await?;
-    let c = challenge::ActiveModel {
-        org_id: Set(k.org.id),
-        created_by: Set(uid),
-        title: Set(f.title.trim().into()),
-        description: Set(f.description.trim().into()),
-        context: Set(f.context.trim().into()),
-        roles: Set(PartnerRole::join(&k.roles)),
-        focus_areas: Set(FocusArea::join(&k.focus)),
-        schedule: Set(f.schedule.trim().into()),
-        impact: Set(f.impact.trim().into()),
-        visibility: Set(k.visibility.key().into()),
-        competition: Set(f.competition.is_some()),
-        deadline: Set(k.deadline),
-        criteria: Set(if f.competition.is_some() { split_lines(&f.criteria).join("\n") } else { String::new() }),
-        status: Set(if publish { ChallengeStatus::Published } else { ChallengeStatus::Draft }.key().into()),
-        featured: Set(false),
-        created_at: Set(now),
-        updated_at: Set(now),
-        published_at: Set(publish.then_some(now)),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    for org_id in k.invited {
-        challenge_invite::ActiveModel { challenge_id: Set(c.id), org_id: Set(org_id), ..Default::default() }
-            .insert(&tx)
-            .await?;
-    }
+    let mut am = content(f, &k);
+    am.org_id = Set(k.org.id);
+    am.created_by = Set(uid);
+    am.status = Set(if publish { ChallengeStatus::Published } else { ChallengeStatus::Draft }.key().into());
+    am.featured = Set(false);
+    am.created_at = Set(now);
+    am.updated_at = Set(now);
+    am.published_at = Set(publish.then_some(now));
+    let c = am.insert(&tx).await?;
+    set_invites(&tx, c.id, &k.invited).await?;
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(
         &tx,
@@ -293,33 +307,15 @@ pub async fn update(
     let now = crate::now();
     let publish = f.action == "publish" && c.status == "draft";
     let tx = app.db.begin().await?;
-    let mut am = challenge::ActiveModel {
-        id: Set(c.id),
-        title: Set(f.title.trim().into()),
-        description: Set(f.description.trim().into()),
-        context: Set(f.context.trim().into()),
-        roles: Set(PartnerRole::join(&k.roles)),
-        focus_areas: Set(FocusArea::join(&k.focus)),
-        schedule: Set(f.schedule.trim().into()),
-        impact: Set(f.impact.trim().into()),
-        visibility: Set(k.visibility.key().into()),
-        competition: Set(f.competition.is_some()),
-        deadline: Set(k.deadline),
-        criteria: Set(if f.competition.is_some() { split_lines(&f.criteria).join("\n") } else { String::new() }),
-        updated_at: Set(now),
-        ..Default::default()
-    };
+    let mut am = content(f, &k);
+    am.id = Set(c.id);
+    am.updated_at = Set(now);
     if publish {
         am.status = Set(ChallengeStatus::Published.key().into());
         am.published_at = Set(Some(now));
     }
     let saved = am.update(&tx).await?;
-    challenge_invite::Entity::delete_many().filter(challenge_invite::Column::ChallengeId.eq(c.id)).exec(&tx).await?;
-    for org_id in k.invited {
-        challenge_invite::ActiveModel { challenge_id: Set(c.id), org_id: Set(org_id), ..Default::default() }
-            .insert(&tx)
-            .await?;
-    }
+    set_invites(&tx, c.id, &k.invited).await?;
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(
         &tx,

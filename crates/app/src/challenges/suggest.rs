@@ -127,24 +127,7 @@ pub async fn experts_for_challenge(
             orgs.contains_key(&e.org_id) && !answered_orgs.contains(&e.org_id) && !answered_people.contains(&e.user_id)
         })
         .collect::<Vec<_>>();
-    let q = kimppa_search::SearchQuery {
-        text: format!("{} {}", c.title, c.description),
-        lang: "fi".into(),
-        filters: vec![("kind".into(), "expert".into())],
-        visibility: vec!["public".into()],
-        offset: 0,
-        limit: 50,
-        any_word: true,
-    };
-    let ranked: Vec<i32> = app
-        .search
-        .keys(&q)
-        .map_err(AppError::internal)?
-        .into_iter()
-        .filter_map(|(k, _)| k.strip_prefix("expert:")?.parse().ok())
-        .collect();
-    let n = ranked.len().max(1) as f64;
-    let similarity: HashMap<i32, f64> = ranked.iter().enumerate().map(|(i, id)| (*id, 1.0 - i as f64 / n)).collect();
+    let similarity = similarity(app, "expert", &format!("{} {}", c.title, c.description))?;
     let pool: Vec<Candidate> = experts
         .iter()
         .map(|e| Candidate {
@@ -174,6 +157,30 @@ pub async fn experts_for_challenge(
             })
         })
         .collect())
+}
+
+/// Text similarity of the public documents of `kind` to `text`, 0 to 1:
+/// each one's place among the search index's first 50 ("any word" mode).
+fn similarity(app: &App, kind: &str, text: &str) -> Result<HashMap<i32, f64>, AppError> {
+    let q = kimppa_search::SearchQuery {
+        text: text.to_string(),
+        lang: "fi".into(),
+        filters: vec![("kind".into(), kind.into())],
+        visibility: vec!["public".into()],
+        offset: 0,
+        limit: 50,
+        any_word: true,
+    };
+    let prefix = format!("{kind}:");
+    let ranked: Vec<i32> = app
+        .search
+        .keys(&q)
+        .map_err(AppError::internal)?
+        .into_iter()
+        .filter_map(|(k, _)| k.strip_prefix(&prefix)?.parse().ok())
+        .collect();
+    let n = ranked.len().max(1) as f64;
+    Ok(ranked.iter().enumerate().map(|(i, id)| (*id, 1.0 - i as f64 / n)).collect())
 }
 
 /// Expert suggestions shown at a time.
@@ -218,25 +225,7 @@ pub async fn candidates(
     for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != asker) {
         *together.entry(m.org_id).or_default() += 1;
     }
-    // Text similarity: the organisation's place in the search ranking for the problem.
-    let q = kimppa_search::SearchQuery {
-        text: format!("{title} {text}"),
-        lang: "fi".into(),
-        filters: vec![("kind".into(), "organisation".into())],
-        visibility: vec!["public".into()],
-        offset: 0,
-        limit: 50,
-        any_word: true,
-    };
-    let ranked: Vec<i32> = app
-        .search
-        .keys(&q)
-        .map_err(AppError::internal)?
-        .into_iter()
-        .filter_map(|(k, _)| k.strip_prefix("organisation:")?.parse().ok())
-        .collect();
-    let n = ranked.len().max(1) as f64;
-    let similarity: HashMap<i32, f64> = ranked.iter().enumerate().map(|(i, id)| (*id, 1.0 - i as f64 / n)).collect();
+    let similarity = similarity(app, "organisation", &format!("{title} {text}"))?;
     let pool: Vec<Candidate> = orgs
         .iter()
         .map(|o| Candidate {
