@@ -44,6 +44,8 @@ pub mod org_member;
 pub mod organisation;
 pub mod page;
 pub mod page_revision;
+pub mod partner_search;
+pub mod partner_search_entry;
 pub mod service;
 pub mod service_provider;
 pub mod session;

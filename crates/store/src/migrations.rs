@@ -13,6 +13,7 @@ mod m0006_forum_moderation;
 mod m0007_forum_experts;
 mod m0008_forum_notifications;
 mod m0009_challenges;
+mod m0010_partner_searches;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_forum_experts::Migration),
             Box::new(m0008_forum_notifications::Migration),
             Box::new(m0009_challenges::Migration),
+            Box::new(m0010_partner_searches::Migration),
         ]
     }
 }

@@ -281,7 +281,7 @@ pub struct SuggestionView {
     pub reasons: Vec<String>,
 }
 
-fn reason_text(p: &Page, part: &Part, points: f64) -> String {
+pub fn reason_text(p: &Page, part: &Part, points: f64) -> String {
     let what = match part {
         Part::Role { role, fit } => {
             let how = match fit {
@@ -301,6 +301,33 @@ fn reason_text(p: &Page, part: &Part, points: f64) -> String {
         Part::Cooperation { times } => p.t1("reason-cooperation", "count", &times.to_string()),
     };
     format!("{what} +{points:.0}")
+}
+
+/// Suggested organisations with their reasons in words.
+pub fn suggestion_views(p: &Page, found: Vec<suggest::Suggestion>) -> Vec<SuggestionView> {
+    found
+        .into_iter()
+        .map(|s| SuggestionView {
+            points: format!("{:.0}", s.score),
+            reasons: s.reasons.iter().map(|r| reason_text(p, &r.part, r.points)).collect(),
+            name: s.org.name,
+            slug: s.org.slug,
+        })
+        .collect()
+}
+
+/// Suggested experts with their reasons in words.
+pub fn expert_views(p: &Page, found: Vec<suggest::ExpertSuggestion>) -> Vec<ExpertView> {
+    found
+        .into_iter()
+        .map(|s| ExpertView {
+            id: s.expert_id,
+            points: format!("{:.0}", s.score),
+            reasons: s.reasons.iter().map(|r| reason_text(p, &r.part, r.points)).collect(),
+            name: s.name,
+            org: s.org,
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -363,35 +390,13 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
             from: r.from,
         })
         .collect();
-    let suggestions = if manage {
-        suggest::for_challenge(ctx.app(), &ctx.actor, &v, id)
-            .await?
-            .into_iter()
-            .map(|s| SuggestionView {
-                points: format!("{:.0}", s.score),
-                reasons: s.reasons.iter().map(|r| reason_text(&p, &r.part, r.points)).collect(),
-                name: s.org.name,
-                slug: s.org.slug,
-            })
-            .collect()
+    let found = if manage {
+        suggest::for_challenge(ctx.app(), &ctx.actor, &v, id).await?
     } else {
-        vec![]
+        suggest::Suggestions::default()
     };
-    let expert_suggestions = if manage {
-        suggest::experts_for_challenge(ctx.app(), &ctx.actor, &v, id)
-            .await?
-            .into_iter()
-            .map(|s| ExpertView {
-                id: s.expert_id,
-                points: format!("{:.0}", s.score),
-                reasons: s.reasons.iter().map(|r| reason_text(&p, &r.part, r.points)).collect(),
-                name: s.name,
-                org: s.org,
-            })
-            .collect()
-    } else {
-        vec![]
-    };
+    let suggestions = suggestion_views(&p, found.orgs);
+    let expert_suggestions = expert_views(&p, found.experts);
     // An unpublished kimppa is named only to those who manage the challenge.
     let kimppa =
         kimppas::of_challenge(ctx.app(), c.id).await?.filter(|k| k.published || manage).map(|k| (k.slug, k.name));

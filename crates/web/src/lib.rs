@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod middleware;
 pub mod ops;
 pub mod organisations;
+pub mod partner_searches;
 pub mod search;
 pub mod session_store;
 pub mod templates;
@@ -95,6 +96,7 @@ pub fn router(app: App) -> Router {
         .merge(directory::routes())
         .merge(forum::routes())
         .merge(challenges::routes())
+        .merge(partner_searches::routes())
         .merge(website::routes())
         .nest(
             "/admin",
@@ -102,7 +104,8 @@ pub fn router(app: App) -> Router {
                 .merge(website::admin_routes())
                 .merge(directory::admin_routes())
                 .merge(forum::moderation::admin_routes())
-                .merge(challenges::admin_routes()),
+                .merge(challenges::admin_routes())
+                .merge(partner_searches::admin_routes()),
         );
     Router::new()
         .route("/", get(home::root_redirect))

@@ -137,6 +137,22 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     .await
     .unwrap()
     .id;
+    let search = kimppa_app::challenges::searches::create(
+        &t.app,
+        &admin_actor,
+        &kimppa_app::challenges::searches::SearchForm {
+            org: listed.slug.clone(),
+            title: "Kumppanihaku".into(),
+            offer_role: "consultant".into(),
+            offer: "Neuvontaa".into(),
+            roles: vec!["recycler".into()],
+            value_proposition: "Yhteinen asiakas".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap()
+    .id;
 
     let mut clients: Vec<Client> = vec![
         t.client(),
@@ -406,6 +422,22 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             [NotFound, NotFound, Forbidden, Forbidden, NotFound, Done, Done],
         ),
         ("GET", "/fi/kimppas".into(), vec![], everyone),
+        ("GET", "/fi/partner-searches".into(), vec![], logged_in),
+        ("GET", "/fi/partner-searches/new".into(), vec![], [Login, Forbidden, Forbidden, Ok, Forbidden, Ok, Ok]),
+        ("GET", format!("/fi/partner-searches/{search}"), vec![], [Login, NotFound, NotFound, Ok, NotFound, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/partner-searches/{search}/help"),
+            vec![("help_message", "")],
+            [Login, NotFound, NotFound, Ok, NotFound, Ok, Ok],
+        ),
+        (
+            "POST",
+            format!("/fi/partner-searches/{search}/help/answer"),
+            vec![("help_reply", "")],
+            [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Ok, Ok],
+        ),
+        ("GET", "/fi/admin/partner-searches".into(), vec![], admin_pages),
         ("GET", "/api/v1/challenges".into(), vec![], everyone),
         ("GET", format!("/api/v1/challenges/{draft_challenge}"), vec![], [NotFound; 7]),
         ("GET", "/fi/admin/challenges".into(), vec![], admin_pages),

@@ -52,6 +52,45 @@ pub async fn form(
         .all(&app.db)
         .await?;
     let mut k = Checker::default();
+    let slug = check_form(&mut k, f);
+    if accepted.is_empty() {
+        k.push("name", "err-kimppa-no-partners");
+    }
+    k.finish()?;
+    let mut members = vec![(c.org_id, PartnerRole::Customer.key().to_string())];
+    for r in accepted {
+        if let Some(org) = r.org_id
+            && members.iter().all(|(o, _)| *o != org)
+        {
+            members.push((org, r.role.clone()));
+        }
+    }
+    let tx = app.db.begin().await?;
+    let kimppa = insert(
+        app,
+        &tx,
+        NewKimppa {
+            slug,
+            name: f.name.trim(),
+            // Only a public challenge's text may travel to a kimppa that can be published.
+            problem: if c.visibility == "public" { c.description.clone() } else { String::new() },
+            value_proposition: f.value_proposition.trim(),
+            publish: f.publish.is_some(),
+            challenge_id: Some(c.id),
+            required_roles: c.roles.clone(),
+            created_by: uid,
+            members,
+        },
+        format!("challenge:{}", c.id),
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(kimppa)
+}
+
+/// Checks a kimppa's name and value proposition; the slug the name makes.
+pub(crate) fn check_form(k: &mut Checker, f: &KimppaForm) -> String {
     let name = f.name.trim();
     if name.is_empty() {
         k.push("name", "err-required");
@@ -64,78 +103,74 @@ pub async fn form(
     }
     if f.value_proposition.trim().is_empty() {
         k.push("value_proposition", "err-required");
+    } else if f.value_proposition.chars().count() > 20_000 {
+        k.push("value_proposition", "err-too-long");
     }
-    if accepted.is_empty() {
-        k.push("name", "err-kimppa-no-partners");
-    }
-    k.finish()?;
-    let base = slug.map(|s| s.as_str().to_string()).unwrap_or_default();
+    slug.map(|s| s.as_str().to_string()).unwrap_or_default()
+}
+
+/// A kimppa about to be stored, with its members' organisations and roles.
+pub(crate) struct NewKimppa<'a> {
+    pub slug: String,
+    pub name: &'a str,
+    pub problem: String,
+    pub value_proposition: &'a str,
+    pub publish: bool,
+    pub challenge_id: Option<i32>,
+    pub required_roles: String,
+    pub created_by: i32,
+    pub members: Vec<(i32, String)>,
+}
+
+/// Stores a kimppa and its members (the slug made unique), queues it for
+/// the search index and writes the audit entry (`from` names its origin).
+pub(crate) async fn insert(
+    app: &App,
+    tx: &sea_orm::DatabaseTransaction,
+    n: NewKimppa<'_>,
+    from: String,
+) -> Result<kimppa::Model, AppError> {
+    let base = n.slug;
     let taken = kimppa::Entity::find().filter(kimppa::Column::Slug.starts_with(&base)).all(&app.db).await?;
     let slug = (1..)
         .map(|i| if i == 1 { base.clone() } else { format!("{base}-{i}") })
         .find(|s| taken.iter().all(|t| &t.slug != s))
         .unwrap_or(base);
     let now = crate::now();
-    let tx = app.db.begin().await?;
     let kimppa = kimppa::ActiveModel {
         slug: Set(slug),
-        name: Set(name.into()),
-        // Only a public challenge's text may travel to a kimppa that can be published.
-        problem: Set(if c.visibility == "public" { c.description.clone() } else { String::new() }),
-        value_proposition: Set(f.value_proposition.trim().into()),
+        name: Set(n.name.into()),
+        problem: Set(n.problem),
+        value_proposition: Set(n.value_proposition.into()),
         status: Set(KimppaStatus::Forming.key().into()),
-        published: Set(f.publish.is_some()),
-        challenge_id: Set(Some(c.id)),
-        created_by: Set(uid),
+        published: Set(n.publish),
+        challenge_id: Set(n.challenge_id),
+        created_by: Set(n.created_by),
         min_partners: Set(0),
         max_partners: Set(0),
         min_smes: Set(0),
         min_research: Set(0),
         min_municipalities: Set(0),
-        required_roles: Set(c.roles.clone()),
+        required_roles: Set(n.required_roles),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&tx)
+    .insert(tx)
     .await?;
-    let mut seen = vec![c.org_id];
-    kimppa_member::ActiveModel {
-        kimppa_id: Set(kimppa.id),
-        org_id: Set(c.org_id),
-        role: Set(PartnerRole::Customer.key().into()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&tx)
-    .await?;
-    for r in accepted {
-        let Some(org) = r.org_id else { continue };
-        if seen.contains(&org) {
-            continue;
-        }
-        seen.push(org);
+    for (org_id, role) in n.members {
         kimppa_member::ActiveModel {
             kimppa_id: Set(kimppa.id),
-            org_id: Set(org),
-            role: Set(r.role.clone()),
+            org_id: Set(org_id),
+            role: Set(role),
             created_at: Set(now),
             ..Default::default()
         }
-        .insert(&tx)
+        .insert(tx)
         .await?;
     }
-    crate::search::touch(&tx, "kimppa", &[kimppa.id]).await?;
-    crate::changelog::admin_action(
-        &tx,
-        uid,
-        "kimppa.formed",
-        format!("kimppa:{}", kimppa.id),
-        format!("challenge:{}", c.id),
-    )
-    .await?;
-    tx.commit().await?;
-    app.jobs_wake.notify_one();
+    crate::search::touch(tx, "kimppa", &[kimppa.id]).await?;
+    crate::changelog::admin_action(tx, n.created_by, "kimppa.formed", format!("kimppa:{}", kimppa.id), from).await?;
     Ok(kimppa)
 }
 
@@ -381,7 +416,7 @@ pub async fn suggested_sets(app: &App, view: &KimppaView) -> Result<Vec<SetView>
         return Ok(vec![]);
     }
     let asker = view.members.first().map(|m| m.org.id).unwrap_or_default();
-    let (pool, orgs) = super::suggest::candidates(app, &view.k.name, &view.k.problem, asker).await?;
+    let (pool, orgs) = super::suggest::candidates(app, &format!("{} {}", view.k.name, view.k.problem), asker).await?;
     let member_ids: Vec<i64> = view.members.iter().map(|m| m.org.id as i64).collect();
     // The members as they are: their own fits plus the role they hold.
     let fixed: Vec<Candidate> = view

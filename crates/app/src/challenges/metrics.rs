@@ -1,7 +1,8 @@
 //! The challenge path in figures, per month (Finnish time), for the
 //! cluster's impact reporting (SPEC C13): challenges published, responses,
 //! partners and experts brokered (accepted responses of organisations and
-//! of persons), kimppas formed, and how many challenges stated their
+//! of persons), kimppas formed, partner searches started and requests for
+//! the orchestrators' help, and how many challenges stated their
 //! potential impact.
 
 use crate::{
@@ -9,7 +10,7 @@ use crate::{
     policy::{self, Action, Actor},
 };
 use chrono::{DateTime, Utc};
-use kimppa_store::entities::{challenge, challenge_response, kimppa};
+use kimppa_store::entities::{challenge, challenge_response, kimppa, partner_search};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::BTreeMap;
 
@@ -24,14 +25,17 @@ pub struct Month {
     pub partners: u32,
     pub experts: u32,
     pub kimppas: u32,
+    /// Partner searches started, and those that asked the orchestrators for help.
+    pub searches: u32,
+    pub help_requests: u32,
 }
 
 fn month(t: DateTime<Utc>) -> String {
     crate::finnish_time(t).format("%Y-%m").to_string()
 }
 
-/// Every month with something to count, newest first (three queries, one
-/// column each).
+/// Every month with something to count, newest first (four queries, a
+/// column or two each).
 pub async fn by_month(app: &App, actor: &Actor) -> Result<Vec<Month>, AppError> {
     policy::require(actor, Action::FeatureChallenges)?;
     let mut out: BTreeMap<String, Month> = BTreeMap::new();
@@ -81,6 +85,18 @@ pub async fn by_month(app: &App, actor: &Actor) -> Result<Vec<Month>, AppError> 
         kimppa::Entity::find().select_only().column(kimppa::Column::CreatedAt).into_tuple().all(&app.db).await?;
     for t in kimppas {
         at(&mut out, t).kimppas += 1;
+    }
+    let searches: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> = partner_search::Entity::find()
+        .select_only()
+        .columns([partner_search::Column::CreatedAt, partner_search::Column::HelpRequestedAt])
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    for (created, help) in searches {
+        at(&mut out, created).searches += 1;
+        if let Some(t) = help {
+            at(&mut out, t).help_requests += 1;
+        }
     }
     Ok(out.into_values().rev().collect())
 }

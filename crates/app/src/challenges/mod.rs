@@ -9,6 +9,7 @@
 pub mod kimppas;
 pub mod metrics;
 pub mod responses;
+pub mod searches;
 pub mod suggest;
 pub mod visibility;
 

@@ -36,99 +36,97 @@ pub fn fits(org_type: &str, offerings: &HashSet<String>) -> Vec<(String, Fit)> {
     out
 }
 
-/// For the challenge's owners and staff. A fixed number of queries.
-pub async fn for_challenge(
-    app: &App,
-    actor: &Actor,
-    v: &Viewer,
-    challenge_id: i32,
-) -> Result<Vec<Suggestion>, AppError> {
+/// What suggestions are asked for: the roles still missing, focus areas,
+/// the asker's municipality and text, and who is left out (the asker's
+/// organisation always).
+#[derive(Debug, Clone, Default)]
+pub struct Wanted {
+    pub roles: Vec<String>,
+    pub focus: Vec<String>,
+    pub region: Option<String>,
+    /// The problem or offer the candidates' texts are compared with.
+    pub text: String,
+    /// The asking organisation (left out; earlier kimppas with it count).
+    pub asker: i32,
+    /// Organisations left out, with their experts.
+    pub skip_orgs: HashSet<i32>,
+    /// People left out as experts.
+    pub skip_people: HashSet<i32>,
+    /// Experts left out (already chosen).
+    pub skip_experts: HashSet<i32>,
+}
+
+/// Suggested organisations and experts.
+#[derive(Debug, Clone, Default)]
+pub struct Suggestions {
+    pub orgs: Vec<Suggestion>,
+    pub experts: Vec<ExpertSuggestion>,
+}
+
+/// For the challenge's owners and staff (nothing for others). A fixed
+/// number of queries.
+pub async fn for_challenge(app: &App, actor: &Actor, v: &Viewer, challenge_id: i32) -> Result<Suggestions, AppError> {
     let c = get(app, v, challenge_id).await?;
     if !may_manage(app, actor, c.org_id).await? {
-        return Ok(vec![]);
+        return Ok(Suggestions::default());
     }
     let responses = challenge_response::Entity::find()
         .filter(challenge_response::Column::ChallengeId.eq(c.id))
         .all(&app.db)
         .await?;
     let filled: HashSet<String> = responses.iter().filter(|r| r.status == "accepted").map(|r| r.role.clone()).collect();
-    let answered: HashSet<i32> = responses.iter().filter_map(|r| r.org_id).collect();
-    let need = Need {
+    let wanted = Wanted {
         roles: roles_of(&c).into_iter().map(|r| r.key().to_string()).filter(|r| !filled.contains(r)).collect(),
         focus: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
-        region: organisation::Entity::find_by_id(c.org_id).one(&app.db).await?.map(|o| o.municipality),
+        region: None,
+        text: format!("{} {}", c.title, c.description),
+        asker: c.org_id,
+        // Organisations that answered already (and their experts), and people who answered themselves.
+        skip_orgs: responses.iter().filter_map(|r| r.org_id).collect(),
+        skip_people: responses.iter().map(|r| r.user_id).collect(),
+        skip_experts: HashSet::new(),
     };
-    if need.roles.is_empty() {
-        return Ok(vec![]);
+    suggest(app, wanted).await
+}
+
+/// Approved organisations (other than the asker's and those left out) and
+/// listed experts of approved organisations that could fill the wanted
+/// roles, ranked by the matchmaking crate with their reasons. An expert
+/// fills the roles their organisation's services fill; their own focus
+/// areas and texts (through the search index) count. A fixed number of
+/// queries.
+pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> {
+    if w.roles.is_empty() {
+        return Ok(Suggestions::default());
     }
-    let (pool, orgs) = candidates(app, &c.title, &c.description, c.org_id).await?;
-    let pool: Vec<Candidate> =
-        pool.into_iter().filter(|p| p.id != c.org_id as i64 && !answered.contains(&(p.id as i32))).collect();
-    let by_id: HashMap<i64, &organisation::Model> = orgs.values().map(|o| (o.id as i64, o)).collect();
-    Ok(kimppa_matchmaking::rank(&need, &pool, &Weights::default(), LIMIT)
+    let (pool, orgs) = candidates(app, &w.text, w.asker).await?;
+    if w.region.is_none() {
+        w.region = orgs.get(&w.asker).map(|o| o.municipality.clone());
+    }
+    w.skip_orgs.insert(w.asker);
+    let need = Need { roles: w.roles.clone(), focus: w.focus.clone(), region: w.region.clone() };
+    let fits_of: HashMap<i64, Vec<(String, Fit)>> = pool.iter().map(|p| (p.id, p.roles.clone())).collect();
+    let pool: Vec<Candidate> = pool.into_iter().filter(|p| !w.skip_orgs.contains(&(p.id as i32))).collect();
+    let org_suggestions = kimppa_matchmaking::rank(&need, &pool, &Weights::default(), LIMIT)
         .into_iter()
         .filter_map(|(cand, s)| {
-            by_id.get(&cand.id).map(|o| Suggestion { org: (*o).clone(), score: s.total, reasons: s.reasons })
+            orgs.get(&(cand.id as i32)).map(|o| Suggestion { org: o.clone(), score: s.total, reasons: s.reasons })
         })
-        .collect())
-}
-
-/// A suggested expert with the parts of the score.
-#[derive(Debug, Clone)]
-pub struct ExpertSuggestion {
-    pub expert_id: i32,
-    pub name: String,
-    pub org: String,
-    pub score: f64,
-    pub reasons: Vec<Reason>,
-}
-
-/// Listed experts of approved organisations (other than the challenge's)
-/// for the roles still missing: an expert fills the roles their
-/// organisation's services fill; their own focus areas and texts (through
-/// the search index) count. For the challenge's owners and staff; a fixed
-/// number of queries.
-pub async fn experts_for_challenge(
-    app: &App,
-    actor: &Actor,
-    v: &Viewer,
-    challenge_id: i32,
-) -> Result<Vec<ExpertSuggestion>, AppError> {
-    let c = get(app, v, challenge_id).await?;
-    if !may_manage(app, actor, c.org_id).await? {
-        return Ok(vec![]);
-    }
-    let responses = challenge_response::Entity::find()
-        .filter(challenge_response::Column::ChallengeId.eq(c.id))
-        .all(&app.db)
-        .await?;
-    let accepted: HashSet<String> =
-        responses.iter().filter(|r| r.status == "accepted").map(|r| r.role.clone()).collect();
-    // Experts of organisations that answered already, and those who answered themselves, are not suggested.
-    let answered_orgs: HashSet<i32> = responses.iter().filter_map(|r| r.org_id).collect();
-    let answered_people: HashSet<i32> = responses.iter().map(|r| r.user_id).collect();
-    let need = Need {
-        roles: roles_of(&c).into_iter().map(|r| r.key().to_string()).filter(|r| !accepted.contains(r)).collect(),
-        focus: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
-        region: None,
-    };
-    if need.roles.is_empty() {
-        return Ok(vec![]);
-    }
-    let (orgs_pool, orgs) = candidates(app, &c.title, &c.description, c.org_id).await?;
-    let fits_of: HashMap<i64, Vec<(String, Fit)>> = orgs_pool.into_iter().map(|p| (p.id, p.roles)).collect();
+        .collect();
     let experts = kimppa_store::entities::expert::Entity::find()
         .filter(kimppa_store::entities::expert::Column::Listed.eq(true))
-        .filter(kimppa_store::entities::expert::Column::OrgId.ne(c.org_id))
         .all(&app.db)
         .await?
         .into_iter()
         .filter(|e| {
-            orgs.contains_key(&e.org_id) && !answered_orgs.contains(&e.org_id) && !answered_people.contains(&e.user_id)
+            orgs.get(&e.org_id).is_some_and(|o| o.membership_status == "approved")
+                && !w.skip_orgs.contains(&e.org_id)
+                && !w.skip_people.contains(&e.user_id)
+                && !w.skip_experts.contains(&e.id)
         })
         .collect::<Vec<_>>();
-    let similarity = similarity(app, "expert", &format!("{} {}", c.title, c.description))?;
-    let pool: Vec<Candidate> = experts
+    let similarity = similarity(app, "expert", &w.text)?;
+    let expert_pool: Vec<Candidate> = experts
         .iter()
         .map(|e| Candidate {
             id: e.id as i64,
@@ -144,7 +142,8 @@ pub async fn experts_for_challenge(
     let names = crate::forum::names(app, experts.iter().map(|e| e.user_id).collect()).await?;
     let by_id: HashMap<i64, &kimppa_store::entities::expert::Model> =
         experts.iter().map(|e| (e.id as i64, e)).collect();
-    Ok(kimppa_matchmaking::rank(&need, &pool, &Weights::default(), EXPERT_LIMIT)
+    let expert_need = Need { region: None, ..need };
+    let expert_suggestions = kimppa_matchmaking::rank(&expert_need, &expert_pool, &Weights::default(), EXPERT_LIMIT)
         .into_iter()
         .filter_map(|(cand, s)| {
             let e = by_id.get(&cand.id)?;
@@ -152,11 +151,13 @@ pub async fn experts_for_challenge(
                 expert_id: e.id,
                 name: names.get(&e.user_id).cloned().unwrap_or_default(),
                 org: orgs.get(&e.org_id).map(|o| o.name.clone()).unwrap_or_default(),
+                org_id: e.org_id,
                 score: s.total,
                 reasons: s.reasons,
             })
         })
-        .collect())
+        .collect();
+    Ok(Suggestions { orgs: org_suggestions, experts: expert_suggestions })
 }
 
 /// Text similarity of the public documents of `kind` to `text`, 0 to 1:
@@ -183,21 +184,35 @@ fn similarity(app: &App, kind: &str, text: &str) -> Result<HashMap<i32, f64>, Ap
     Ok(ranked.iter().enumerate().map(|(i, id)| (*id, 1.0 - i as f64 / n)).collect())
 }
 
+/// A suggested expert with the parts of the score.
+#[derive(Debug, Clone)]
+pub struct ExpertSuggestion {
+    pub expert_id: i32,
+    pub name: String,
+    pub org: String,
+    pub org_id: i32,
+    pub score: f64,
+    pub reasons: Vec<Reason>,
+}
+
 /// Expert suggestions shown at a time.
 pub const EXPERT_LIMIT: usize = 5;
 
 /// Every approved organisation as a candidate (with its role fits, focus
-/// areas, the similarity of its texts to `title` and `text` through the
-/// search index, and its earlier kimppas with `asker`), and the
-/// organisations by id. A fixed number of queries.
+/// areas, the similarity of its texts to `text` through the search index,
+/// and its earlier kimppas with `asker`), and the organisations by id (the
+/// asker's too, whatever its standing). A fixed number of queries.
 pub async fn candidates(
     app: &App,
-    title: &str,
     text: &str,
     asker: i32,
 ) -> Result<(Vec<Candidate>, HashMap<i32, organisation::Model>), AppError> {
     let orgs: Vec<organisation::Model> = organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq("approved"))
+        .filter(
+            sea_orm::Condition::any()
+                .add(organisation::Column::MembershipStatus.eq("approved"))
+                .add(organisation::Column::Id.eq(asker)),
+        )
         .all(&app.db)
         .await?
         .into_iter()
@@ -225,7 +240,7 @@ pub async fn candidates(
     for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != asker) {
         *together.entry(m.org_id).or_default() += 1;
     }
-    let similarity = similarity(app, "organisation", &format!("{title} {text}"))?;
+    let similarity = similarity(app, "organisation", text)?;
     let pool: Vec<Candidate> = orgs
         .iter()
         .map(|o| Candidate {

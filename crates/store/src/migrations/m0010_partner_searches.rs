@@ -1,0 +1,81 @@
+//! Partner searches (kimppahaku): an organisation's search for the partners
+//! it lacks, its shortlist of organisations and experts, and its request
+//! for the orchestrators' help.
+
+use super::helpers::{fk, index, ts, ts_null};
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table("partner_searches")
+                .col(pk_auto("id"))
+                .col(integer("org_id"))
+                .col(integer("created_by"))
+                .col(string("title"))
+                .col(string_len("offer_role", 32))
+                .col(text("offer"))
+                .col(string("roles"))
+                .col(string("focus_areas"))
+                .col(text("value_proposition"))
+                .col(string_len("status", 16))
+                .col(integer_null("kimppa_id"))
+                .col(string_len("help_status", 16))
+                .col(text("help_message"))
+                .col(text("help_reply"))
+                .col(ts_null("help_requested_at"))
+                .col(integer_null("help_handled_by"))
+                .col(ts("created_at"))
+                .col(ts("updated_at"))
+                .foreign_key(&mut fk("partner_searches", "org_id", "organisations"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("partner_searches", "idx_partner_searches_org", &["org_id", "id"], false)).await?;
+        m.create_index(index(
+            "partner_searches",
+            "idx_partner_searches_help",
+            &["help_status", "help_requested_at"],
+            false,
+        ))
+        .await?;
+        m.create_table(
+            Table::create()
+                .table("partner_search_entries")
+                .col(pk_auto("id"))
+                .col(integer("search_id"))
+                // `org:{id}` or `expert:{id}`: one entry per candidate and search.
+                .col(string_len("target", 32))
+                .col(integer("org_id"))
+                .col(integer_null("expert_id"))
+                .col(string_len("role", 32))
+                .col(integer("added_by"))
+                .col(integer_null("contact_request_id"))
+                .col(ts("created_at"))
+                .foreign_key(&mut fk("partner_search_entries", "search_id", "partner_searches"))
+                .foreign_key(&mut fk("partner_search_entries", "org_id", "organisations"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(
+            "partner_search_entries",
+            "idx_partner_search_entries_target",
+            &["search_id", "target"],
+            true,
+        ))
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for t in ["partner_search_entries", "partner_searches"] {
+            m.drop_table(Table::drop().table(t).to_owned()).await?;
+        }
+        Ok(())
+    }
+}
