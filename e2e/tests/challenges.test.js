@@ -6,6 +6,9 @@
 //    two organisations respond, the owner scores and accepts one, declines
 //    the other, and forms a kimppa — with the keyboard only, axe on every
 //    page, screenshots of the steps.
+// 3. A visitor searches, reads a challenge, registers, and asks the
+//    experts a question in the forum — keyboard only, axe on every page.
+//    (The partner-search path is in partner_search.test.js.)
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,6 +30,8 @@ import {
   ORCHESTRATOR,
   pressEnterOn,
   typeInto,
+  linkFromOutbox,
+  login,
 } from './helpers.js';
 
 const env = useServerAndBrowser();
@@ -183,6 +188,73 @@ test('the challenge figures pass axe (orchestrator)', async (t) => {
       });
     }
   } finally {
+    await staff.context.close();
+  }
+});
+
+test('a visitor searches, reads, registers and asks a question (keyboard)', async (t) => {
+  const { browser, server } = env;
+  const ctx = await newContext(browser, server.baseUrl);
+  const p = await ctx.newPage();
+  const staff = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, 'fi');
+  const suffix = uniqueSuffix();
+  const person = { name: `Uusi Kävijä ${suffix}`, email: `kavija-${suffix}@example.fi`, password: `salasana-${suffix}-pitka` };
+  const question = `Kuka ottaa vastaan purkukipsiä? ${suffix}`;
+  try {
+    await step(t, 'the visitor searches from the home page', async () => {
+      await visit(p, '/fi/');
+      await typeInto(p, 'main form[role="search"] input[name="q"]', 'kipsi');
+      const [resp] = await Promise.all([p.waitForNavigation({ waitUntil: 'load' }), p.keyboard.press('Enter')]);
+      assert.equal(resp.status(), 200);
+      assert.match(new URL(p.url()).pathname, /^\/fi\/search$/);
+      await screenshot(p, 'path1-search-fi');
+      await expectNoA11yViolations(p, 'search results');
+    });
+    await step(t, 'the visitor reads a challenge found by the search', async () => {
+      const hit = p.locator('main a[href^="/fi/challenges/"]').first();
+      await hit.waitFor();
+      const resp = await pressEnterOn(p, hit);
+      assert.equal(resp.status(), 200);
+      assert.match(await p.locator('main h1').innerText(), /kipsi/i);
+      assert.match(await p.locator('main').innerText(), /Kirjaudu sisään vastataksesi/);
+      await screenshot(p, 'path1-challenge-fi');
+      await expectNoA11yViolations(p, 'challenge, visitor');
+    });
+    await step(t, 'the visitor registers', async () => {
+      const resp = await pressEnterOn(p, p.locator('header a[href="/fi/register"]'));
+      assert.equal(resp.status(), 200);
+      await expectNoA11yViolations(p, 'registration');
+      await typeInto(p, '#f-name', person.name);
+      await typeInto(p, '#f-email', person.email);
+      await typeInto(p, '#f-password', person.password);
+      const done = await pressEnterOn(p, p.locator('main form[action="/fi/register"] button[type="submit"]'));
+      assert.equal(done.status(), 200);
+      assert.equal(new URL(p.url()).pathname, '/fi/register/done');
+      await screenshot(p, 'path1-registered-fi');
+      await expectNoA11yViolations(p, 'registered');
+    });
+    await step(t, 'the email address is verified and the person logs in', async () => {
+      const link = await linkFromOutbox(staff.page, person.email, /https?:\/\/\S+\/verify\?token=[^\s<>"]+/);
+      await visit(p, link);
+      await login(p, person, 'fi');
+    });
+    await step(t, 'the person asks the experts a question in the forum', async () => {
+      await visit(p, '/fi/forum');
+      const resp = await pressEnterOn(p, p.locator('main a[href="/fi/forum/new"]'));
+      assert.equal(resp.status(), 200);
+      await p.locator('#f-category').focus();
+      await p.keyboard.press('ArrowDown');
+      await typeInto(p, '#f-title', question);
+      await typeInto(p, '#f-body', 'Remontista jää kipsilevyä. Kuka alueella ottaa sen vastaan kierrätykseen?');
+      const asked = await pressEnterOn(p, p.locator('main form button[type="submit"]'));
+      assert.equal(asked.status(), 200);
+      assert.match(new URL(p.url()).pathname, /^\/fi\/forum\/threads\/\d+$/);
+      assert.equal((await p.locator('main h1').innerText()).trim(), question);
+      await screenshot(p, 'path1-question-fi');
+      await expectNoA11yViolations(p, 'the question');
+    });
+  } finally {
+    await ctx.close();
     await staff.context.close();
   }
 });

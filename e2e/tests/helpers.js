@@ -441,3 +441,24 @@ export function randomBusinessId() {
 export function uniqueSuffix() {
   return `${Date.now().toString(36)}${crypto.randomBytes(3).toString('hex')}`;
 }
+
+/**
+ * As the orchestrator, finds the newest email to `to` in /admin/outbox and
+ * returns the first link in its body matching `re`. Emails are written by a
+ * background job, so the page is reloaded until it shows up.
+ */
+export async function linkFromOutbox(page, to, re) {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    await visit(page, '/fi/admin/outbox');
+    const mail = page.locator('article.email').filter({ hasText: to }).first();
+    if ((await mail.count()) > 0) {
+      const body = await mail.locator('.email-body').innerText();
+      const m = body.match(re);
+      assert.ok(m, `the email to ${to} has no link matching ${re}:\n${body}`);
+      return m[0];
+    }
+    if (Date.now() > deadline) assert.fail(`no email to ${to} appeared in /admin/outbox`);
+    await page.waitForTimeout(500);
+  }
+}

@@ -165,6 +165,14 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     kimppa_app::demo::load(&t.app).await.unwrap();
     let mut anon = t.client();
 
+    // The demo's partner searches: one waits for the orchestrators' help, one was answered.
+    let (orch, _) = t.user("orch@kimppa.test", kimppa_domain::PlatformRole::Orchestrator).await;
+    let queue = kimppa_app::challenges::searches::help_queue(&t.app, &common::elevated(&orch)).await.unwrap();
+    assert_eq!(
+        queue.iter().map(|c| (c.s.help_status.as_str(), c.shortlisted)).collect::<Vec<_>>(),
+        vec![("requested", 2), ("handled", 1)]
+    );
+
     // Feeds parse with a real parser.
     let rss = anon.get("/fi/news/rss.xml").await;
     assert!(rss.header("content-type").starts_with("application/rss+xml"));

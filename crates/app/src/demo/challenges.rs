@@ -1,11 +1,16 @@
 //! The challenges part of the demo: five challenges (a competition, a
 //! members-only and an invited-only one among them) with responses in every
-//! state, and three kimppas (all published) with composition rules.
+//! state, three kimppas (all published) with composition rules, and two
+//! partner searches with shortlists (one waiting for the orchestrators'
+//! help, one answered).
 
 use super::directory::People;
 use crate::{AppError, now};
 use chrono::Duration;
-use kimppa_store::entities::{challenge, challenge_invite, challenge_response, kimppa, kimppa_member, organisation};
+use kimppa_store::entities::{
+    challenge, challenge_invite, challenge_response, kimppa, kimppa_member, organisation, partner_search,
+    partner_search_entry,
+};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -16,6 +21,26 @@ const DATA: &str = include_str!("challenges.json");
 struct Data {
     challenges: Vec<ChallengeData>,
     kimppas: Vec<KimppaData>,
+    searches: Vec<SearchData>,
+}
+
+#[derive(Deserialize)]
+struct SearchData {
+    org: String,
+    by: String,
+    title: String,
+    offer_role: String,
+    offer: String,
+    roles: String,
+    focus: String,
+    value: String,
+    days_ago: i64,
+    /// Empty, `requested` or `handled`.
+    help: String,
+    help_message: String,
+    help_reply: String,
+    /// (organisation, role).
+    shortlist: Vec<(String, String)>,
 }
 
 #[derive(Deserialize)]
@@ -62,11 +87,13 @@ struct KimppaData {
     rules: (i32, i32, i32, i32, i32, String),
 }
 
-/// Loads the challenges and kimppas; returns (challenges, kimppas).
+/// Loads the challenges, kimppas and partner searches; returns
+/// (challenges, kimppas).
 pub(super) async fn load<C: ConnectionTrait>(
     conn: &C,
     people: &People,
     orgs: &HashMap<String, organisation::Model>,
+    orchestrator: i32,
 ) -> Result<(usize, usize), AppError> {
     let data: Data = serde_json::from_str(DATA).map_err(AppError::internal)?;
     let person = |email: &str| -> Result<i32, AppError> {
@@ -170,6 +197,49 @@ pub(super) async fn load<C: ConnectionTrait>(
                 org_id: Set(org(slug)?.id),
                 role: Set(role.clone()),
                 created_at: Set(at),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+        }
+    }
+    for s in &data.searches {
+        let at = now() - Duration::days(s.days_ago);
+        let by = person(&s.by)?;
+        let asked = (!s.help.is_empty()).then(|| at + Duration::days(2));
+        let row = partner_search::ActiveModel {
+            org_id: Set(org(&s.org)?.id),
+            created_by: Set(by),
+            title: Set(s.title.clone()),
+            offer_role: Set(s.offer_role.clone()),
+            offer: Set(s.offer.clone()),
+            roles: Set(s.roles.clone()),
+            focus_areas: Set(s.focus.clone()),
+            value_proposition: Set(s.value.clone()),
+            status: Set("open".into()),
+            kimppa_id: Set(None),
+            help_status: Set(s.help.clone()),
+            help_message: Set(s.help_message.clone()),
+            help_reply: Set(s.help_reply.clone()),
+            help_requested_at: Set(asked),
+            help_handled_by: Set((s.help == "handled").then_some(orchestrator)),
+            created_at: Set(at),
+            updated_at: Set(at),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        for (slug, role) in &s.shortlist {
+            let o = org(slug)?;
+            partner_search_entry::ActiveModel {
+                search_id: Set(row.id),
+                target: Set(format!("org:{}", o.id)),
+                org_id: Set(o.id),
+                expert_id: Set(None),
+                role: Set(role.clone()),
+                added_by: Set(if s.help == "handled" { orchestrator } else { by }),
+                contact_request_id: Set(None),
+                created_at: Set(at + Duration::days(1)),
                 ..Default::default()
             }
             .insert(conn)

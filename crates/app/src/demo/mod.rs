@@ -178,7 +178,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     content::load(&tx, Some(orchestrator.id)).await?;
     let (services, experts) = directory::load(&tx, &dir, &orgs, &by_email).await?;
     let threads = forum::load(&tx, &by_email, &orgs, (ORCHESTRATOR_EMAIL, orchestrator.id)).await?;
-    let (challenges, kimppas) = challenges::load(&tx, &by_email, &orgs).await?;
+    let (challenges, kimppas) = challenges::load(&tx, &by_email, &orgs, orchestrator.id).await?;
     for kind in crate::search::documents::KINDS {
         crate::search::touch_all(&tx, kind).await?;
     }
