@@ -116,6 +116,10 @@ async fn handle(app: &App, row: &change_log::Model) -> Result<(), String> {
             crate::forum::notify::fan_out(app, &p).await
         }
         crate::forum::notify::DIGEST => crate::forum::notify::digest_job(app).await,
+        crate::challenges::notify::NOTIFY => {
+            let p: crate::challenges::notify::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
+            crate::challenges::notify::fan_out(app, &p).await
+        }
         _ => Ok(()),
     }
 }

@@ -20,6 +20,7 @@ pub mod email_token;
 pub mod expert;
 pub mod faq_item;
 pub mod faq_question;
+pub mod focus_watch;
 pub mod forum_attachment;
 pub mod forum_category;
 pub mod forum_participant;

@@ -441,4 +441,115 @@ async fn a_competition_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     );
 }
 
-both_backends!(who_sees_what, a_competition_becomes_a_kimppa);
+/// "New challenge" emails to each of the people of the focus test, in order.
+async fn told(t: &TestApp) -> Vec<usize> {
+    let mut out = vec![];
+    for who in [
+        "kollega@ankkuri.test",
+        "jasen@jasen.test",
+        "ulko@eijasen.test",
+        "kutsuttu@kutsuttu.test",
+        "hiljainen@jasen.test",
+        "muualla@jasen.test",
+        "omistaja@ankkuri.test",
+    ] {
+        out.push(t.emails_to(who).await.into_iter().filter(|e| e.subject.starts_with("Uusi haaste")).count());
+    }
+    out
+}
+
+async fn focus_followers_hear_of_new_challenges(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (owner, _) = t.user("omistaja@ankkuri.test", PlatformRole::Person).await;
+    let (colleague, _) = t.user("kollega@ankkuri.test", PlatformRole::Person).await;
+    let (member, _) = t.user("jasen@jasen.test", PlatformRole::Person).await;
+    let (outsider, _) = t.user("ulko@eijasen.test", PlatformRole::Person).await;
+    let (invited, _) = t.user("kutsuttu@kutsuttu.test", PlatformRole::Person).await;
+    let (quiet, _) = t.user("hiljainen@jasen.test", PlatformRole::Person).await;
+    let (elsewhere, _) = t.user("muualla@jasen.test", PlatformRole::Person).await;
+    let anchor = t.org(&owner, "Ankkuri Oyj", "approved").await;
+    t.add_to_org(&anchor, &owner, &colleague, OrgRole::Member).await;
+    let m_org = t.org(&member, "Jäsen Oy", "approved").await;
+    t.add_to_org(&m_org, &member, &quiet, OrgRole::Member).await;
+    t.org(&outsider, "Ei Jäsen Oy", "none").await;
+    let i_org = t.org(&invited, "Kutsuttu Oy", "none").await;
+    // Following from the settings page; one of them has turned all notification email off, one follows another area.
+    for (u, areas, off) in [
+        (&colleague, vec!["construction"], false),
+        (&member, vec!["construction", "energy"], false),
+        (&outsider, vec!["construction"], false),
+        (&invited, vec!["construction"], false),
+        (&quiet, vec!["construction"], true),
+        (&elsewhere, vec!["textiles"], false),
+    ] {
+        let mut c = t.login(u, None).await;
+        let page = c.get("/fi/notifications/settings").await;
+        assert!(page.body.contains("Seuraamasi painopistealueet"));
+        let fields: Vec<(&str, &str)> = areas.iter().map(|a| ("focus_areas", *a)).collect();
+        let r = c.post("/fi/notifications/focus", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        if off {
+            let r = c.post("/fi/notifications/settings", &[("email_mode", "off")]).await;
+            assert_eq!(r.status, StatusCode::SEE_OTHER);
+        }
+        let page = c.get("/fi/notifications/settings").await.body;
+        let a = areas[0];
+        assert!(page.contains(&format!("id=\"follow-{a}\" name=\"focus_areas\" value=\"{a}\" checked")), "{page}");
+    }
+    let mut oc = t.login(&owner, None).await;
+    let before = told(&t).await;
+    publish(&mut oc, &anchor.slug, "Jäsenten kipsihaaste", "members", "", "publish").await;
+    t.run_jobs().await;
+    t.run_jobs().await;
+    let after_members = told(&t).await;
+    assert_eq!(
+        after_members.iter().zip(&before).map(|(a, b)| a - b).collect::<Vec<_>>(),
+        vec![0, 1, 0, 0, 0, 0, 0],
+        "members-only: only the follower of an approved member organisation (not the owner's own people, not email-off)"
+    );
+    publish(&mut oc, &anchor.slug, "Kutsuttujen kipsihaaste", "invited", &i_org.slug, "publish").await;
+    let draft = publish(&mut oc, &anchor.slug, "Luonnoskipsihaaste", "public", "", "draft").await;
+    t.run_jobs().await;
+    let after_invited = told(&t).await;
+    assert_eq!(
+        after_invited.iter().zip(&after_members).map(|(a, b)| a - b).collect::<Vec<_>>(),
+        vec![0, 0, 0, 1, 0, 0, 0],
+        "invited-only: only the invited organisation's follower; a draft tells nobody"
+    );
+    // Publishing the draft tells every follower of the area who may see it, once.
+    let r = oc.post(&format!("/fi/challenges/{draft}/state"), &[("action", "publish")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    t.run_jobs().await;
+    t.run_jobs().await;
+    let after_public = told(&t).await;
+    assert_eq!(
+        after_public.iter().zip(&after_invited).map(|(a, b)| a - b).collect::<Vec<_>>(),
+        vec![0, 1, 1, 1, 0, 0, 0]
+    );
+    let mail = t.last_email_to("ulko@eijasen.test").await;
+    assert!(mail.subject.contains("Luonnoskipsihaaste") && mail.body_text.contains(&format!("/fi/challenges/{draft}")));
+    // The signed link stops following the area, without logging in; the undo follows it again.
+    let link = common::link_after(&mail.body_text, "/fi/notifications/unsubscribe").unwrap();
+    let mut anon = t.client();
+    let page = anon.get(&link).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Et enää saa sähköpostia uusista haasteista painopistealueelta Rakentaminen"));
+    let u = t.find_user("ulko@eijasen.test").await.unwrap();
+    assert!(kimppa_app::challenges::notify::followed(&t.app, u.id).await.unwrap().is_empty());
+    let forged = link.replace("sig=", "sig=0");
+    assert_eq!(t.client().get(&forged).await.status, StatusCode::NOT_FOUND);
+    let query = link.split('?').nth(1).unwrap().to_string();
+    let fields: Vec<(String, String)> = query
+        .split('&')
+        .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.replace("%3A", ":"))))
+        .collect();
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let r = anon.post("/fi/notifications/unsubscribe", &fields).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        kimppa_app::challenges::notify::followed(&t.app, u.id).await.unwrap(),
+        vec![kimppa_domain::FocusArea::Construction]
+    );
+}
+
+both_backends!(who_sees_what, a_competition_becomes_a_kimppa, focus_followers_hear_of_new_challenges);

@@ -804,6 +804,7 @@ async fn notifications_digests_and_files_follow_visibility(b: kimppa_store::test
     let done = anon.get(&stop).await;
     assert_eq!(done.status, StatusCode::OK);
     assert!(done.body.contains("Et saa enää foorumin sähköposteja"));
+    assert!(done.body.contains("name=\"prev\" value=\"digest\""), "the undo returns to the mode before");
     assert_eq!(notify::email_mode(&t.app, outsider.id).await.unwrap(), notify::EmailMode::Off);
     let undo = anon
         .post(

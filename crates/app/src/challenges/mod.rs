@@ -8,6 +8,7 @@
 
 pub mod kimppas;
 pub mod metrics;
+pub mod notify;
 pub mod responses;
 pub mod searches;
 pub mod suggest;
@@ -243,6 +244,9 @@ pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<chall
     am.published_at = Set(publish.then_some(now));
     let c = am.insert(&tx).await?;
     set_invites(&tx, c.id, &k.invited).await?;
+    if publish {
+        notify::record(&tx, c.id).await?;
+    }
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(
         &tx,
@@ -317,6 +321,9 @@ pub async fn update(
     }
     let saved = am.update(&tx).await?;
     set_invites(&tx, c.id, &k.invited).await?;
+    if publish {
+        notify::record(&tx, c.id).await?;
+    }
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(
         &tx,
@@ -370,6 +377,9 @@ pub async fn change(app: &App, actor: &Actor, v: &Viewer, id: i32, what: Change)
     };
     let tx = app.db.begin().await?;
     am.update(&tx).await?;
+    if what == Change::Publish {
+        notify::record(&tx, c.id).await?;
+    }
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(&tx, uid, action, format!("challenge:{}", c.id), "").await?;
     tx.commit().await?;

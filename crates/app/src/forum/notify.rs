@@ -29,7 +29,7 @@ pub const DIGEST: &str = "forum.digest";
 pub const PER_PAGE: u64 = 30;
 /// The digest goes out at this hour, Finnish time.
 pub const DIGEST_HOUR: u32 = 7;
-const SIGNING_KEY: &str = "unsubscribe";
+pub(crate) const SIGNING_KEY: &str = "unsubscribe";
 
 /// What can be watched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -234,10 +234,12 @@ pub async fn set_email_mode(app: &App, uid: i32, mode: EmailMode) -> Result<(), 
 // ---------------------------------------------------------------------------
 // Signed unsubscribe links
 
-/// What a signed link stops: one subscription, or all notification email.
+/// What a signed link stops: one subscription, following a focus area (new
+/// challenges), or all notification email.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unsubscribe {
     Watch(Target),
+    Focus(kimppa_domain::FocusArea),
     AllEmail,
 }
 
@@ -245,12 +247,19 @@ impl Unsubscribe {
     fn key(self) -> String {
         match self {
             Unsubscribe::Watch(t) => t.key(),
+            Unsubscribe::Focus(a) => format!("focus:{}", a.key()),
             Unsubscribe::AllEmail => "email".into(),
         }
     }
 
     pub fn parse(s: &str) -> Option<Unsubscribe> {
-        if s == "email" { Some(Unsubscribe::AllEmail) } else { Target::parse(s).map(Unsubscribe::Watch) }
+        if s == "email" {
+            Some(Unsubscribe::AllEmail)
+        } else if let Some(area) = s.strip_prefix("focus:") {
+            kimppa_domain::FocusArea::parse(area).ok().map(Unsubscribe::Focus)
+        } else {
+            Target::parse(s).map(Unsubscribe::Watch)
+        }
     }
 }
 
@@ -274,13 +283,22 @@ pub async fn unsubscribe(app: &App, uid: i32, what: &str, sig: &str) -> Result<U
     }
     match what {
         Unsubscribe::Watch(t) => unwatch(app, uid, t).await?,
+        Unsubscribe::Focus(a) => crate::challenges::notify::unfollow(app, uid, a).await?,
         Unsubscribe::AllEmail => set_email_mode(app, uid, EmailMode::Off).await?,
     }
     Ok(what)
 }
 
-/// Undoes a signed unsubscribe (the page offers it next to the notice).
-pub async fn resubscribe(app: &App, uid: i32, what: &str, sig: &str) -> Result<Unsubscribe, AppError> {
+/// Undoes a signed unsubscribe (the page offers it next to the notice);
+/// "all email" returns to `previous` (immediate or the digest; the digest
+/// when unknown).
+pub async fn resubscribe(
+    app: &App,
+    uid: i32,
+    what: &str,
+    sig: &str,
+    previous: Option<EmailMode>,
+) -> Result<Unsubscribe, AppError> {
     let what = Unsubscribe::parse(what).ok_or(AppError::NotFound)?;
     let key = tokens::signing_key(&app.db, SIGNING_KEY).await?;
     if !tokens::verify(&key, &unsubscribe_message(uid, what), sig) {
@@ -288,7 +306,11 @@ pub async fn resubscribe(app: &App, uid: i32, what: &str, sig: &str) -> Result<U
     }
     match what {
         Unsubscribe::Watch(t) => subscribe(&app.db, uid, t).await?,
-        Unsubscribe::AllEmail => set_email_mode(app, uid, EmailMode::Digest).await?,
+        Unsubscribe::Focus(a) => crate::challenges::notify::follow(app, uid, a).await?,
+        Unsubscribe::AllEmail => {
+            let back = previous.filter(|m| *m != EmailMode::Off).unwrap_or(EmailMode::Digest);
+            set_email_mode(app, uid, back).await?
+        }
     }
     Ok(what)
 }
@@ -485,7 +507,10 @@ async fn fan_out_inner(app: &App, e: &Event) -> Result<(), AppError> {
     Ok(())
 }
 
-async fn modes_of<C: ConnectionTrait>(conn: &C, ids: &[i32]) -> Result<HashMap<i32, EmailMode>, sea_orm::DbErr> {
+pub(crate) async fn modes_of<C: ConnectionTrait>(
+    conn: &C,
+    ids: &[i32],
+) -> Result<HashMap<i32, EmailMode>, sea_orm::DbErr> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }

@@ -32,6 +32,8 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,
     pub published_at: Option<ChronoDateTimeUtc>,
+    /// When the people following its focus areas were told of it.
+    pub notified_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

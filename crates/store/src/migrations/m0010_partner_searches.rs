@@ -1,6 +1,8 @@
 //! Partner searches (kimppahaku): an organisation's search for the partners
 //! it lacks, its shortlist of organisations and experts, and its request
-//! for the orchestrators' help.
+//! for the orchestrators' help. Also: people following focus areas hear of
+//! new challenges in them (`focus_watches`; a challenge remembers when its
+//! followers were told).
 
 use super::helpers::{fk, index, ts, ts_null};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -69,11 +71,26 @@ impl MigrationTrait for Migration {
             true,
         ))
         .await?;
+        m.create_table(
+            Table::create()
+                .table("focus_watches")
+                .col(pk_auto("id"))
+                .col(integer("user_id"))
+                .col(string_len("focus_area", 32))
+                .col(ts("created_at"))
+                .foreign_key(&mut fk("focus_watches", "user_id", "users"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("focus_watches", "idx_focus_watches_pair", &["user_id", "focus_area"], true)).await?;
+        m.create_index(index("focus_watches", "idx_focus_watches_area", &["focus_area"], false)).await?;
+        m.alter_table(Table::alter().table("challenges").add_column(ts_null("notified_at")).to_owned()).await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in ["partner_search_entries", "partner_searches"] {
+        m.alter_table(Table::alter().table("challenges").drop_column("notified_at").to_owned()).await?;
+        for t in ["focus_watches", "partner_search_entries", "partner_searches"] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())

@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/notifications", get(list))
         .route("/notifications/read", post(read))
         .route("/notifications/settings", get(settings).post(save_settings))
+        .route("/notifications/focus", post(save_focus))
         .route("/notifications/unwatch", post(unwatch))
         .route("/notifications/unsubscribe", get(unsubscribe).post(resubscribe))
 }
@@ -169,6 +170,8 @@ struct SettingsPage {
     p: Page,
     mode: &'static str,
     watched: Vec<WatchedView>,
+    /// Focus areas (key, label, followed): new challenges in them are emailed.
+    focus: Vec<(String, String, bool)>,
 }
 
 pub async fn settings(ctx: Ctx) -> Result<Response, WebError> {
@@ -208,7 +211,12 @@ async fn settings_page(ctx: &Ctx, status: StatusCode) -> Result<Response, WebErr
             WatchedView { kind_label, label, href, key: w.target.key() }
         })
         .collect();
-    Ok((status, crate::html(&SettingsPage { p, mode, watched })).into_response())
+    let followed = kimppa_app::challenges::notify::followed(ctx.app(), uid).await?;
+    let focus = kimppa_domain::FocusArea::ALL
+        .iter()
+        .map(|a| (a.key().to_string(), p.t(&format!("focus-{}", a.key())), followed.contains(a)))
+        .collect();
+    Ok((status, crate::html(&SettingsPage { p, mode, watched, focus })).into_response())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -221,6 +229,20 @@ pub async fn save_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> Result<Resp
     let uid = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
     let mode = EmailMode::parse(&f.email_mode).ok_or(AppError::field("email_mode", "err-unknown-value"))?;
     notify::set_email_mode(ctx.app(), uid, mode).await?;
+    ctx.flash("notification-settings-saved").await;
+    Ok(Redirect::to(&ctx.href("/notifications/settings")).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FocusForm {
+    pub focus_areas: Vec<String>,
+}
+
+/// Saves the focus areas whose new challenges the person hears of.
+pub async fn save_focus(ctx: Ctx, Form(f): Form<FocusForm>) -> Result<Response, WebError> {
+    let uid = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
+    kimppa_app::challenges::notify::set_followed(ctx.app(), uid, &f.focus_areas).await?;
     ctx.flash("notification-settings-saved").await;
     Ok(Redirect::to(&ctx.href("/notifications/settings")).into_response())
 }
@@ -246,6 +268,8 @@ pub struct SignedParams {
     pub u: String,
     pub s: String,
     pub sig: String,
+    /// The email mode before "all email" was stopped (for the undo).
+    pub prev: String,
 }
 
 #[derive(Template)]
@@ -258,12 +282,14 @@ struct UnsubscribedPage {
     u: String,
     s: String,
     sig: String,
+    prev: String,
 }
 
 async fn describe(ctx: &Ctx, what: Unsubscribe) -> Result<String, WebError> {
     let l = ctx.lang;
     Ok(match what {
         Unsubscribe::AllEmail => l.t("unsubscribed-email"),
+        Unsubscribe::Focus(a) => l.t_args("unsubscribed-focus", &[("name", l.t(&format!("focus-{}", a.key())))]),
         Unsubscribe::Watch(Target::Thread(_)) => l.t("unsubscribed-thread"),
         Unsubscribe::Watch(Target::Area(id)) => {
             let c = forum::categories(ctx.app()).await?.into_iter().find(|c| c.id == id);
@@ -285,17 +311,18 @@ async fn describe(ctx: &Ctx, what: Unsubscribe) -> Result<String, WebError> {
 /// The link in an email: stops at once, without a login, and offers an undo.
 pub async fn unsubscribe(ctx: Ctx, Query(q): Query<SignedParams>) -> Result<Response, WebError> {
     let uid = q.u.parse::<i32>().map_err(|_| AppError::NotFound)?;
+    let prev = notify::email_mode(ctx.app(), uid).await?.as_str().to_string();
     let what = notify::unsubscribe(ctx.app(), uid, &q.s, &q.sig).await?;
     let what = describe(&ctx, what).await?;
     let p = ctx.form_page("unsubscribed-title").await;
-    Ok(crate::html(&UnsubscribedPage { p, what, undone: false, u: q.u, s: q.s, sig: q.sig }))
+    Ok(crate::html(&UnsubscribedPage { p, what, undone: false, u: q.u, s: q.s, sig: q.sig, prev }))
 }
 
 /// The undo button of the unsubscribe page (signed like the link).
 pub async fn resubscribe(ctx: Ctx, Form(q): Form<SignedParams>) -> Result<Response, WebError> {
     let uid = q.u.parse::<i32>().map_err(|_| AppError::NotFound)?;
-    let what = notify::resubscribe(ctx.app(), uid, &q.s, &q.sig).await?;
+    let what = notify::resubscribe(ctx.app(), uid, &q.s, &q.sig, EmailMode::parse(&q.prev)).await?;
     let what = describe(&ctx, what).await?;
     let p = ctx.form_page("resubscribed-title").await;
-    Ok(crate::html(&UnsubscribedPage { p, what, undone: true, u: q.u, s: q.s, sig: q.sig }))
+    Ok(crate::html(&UnsubscribedPage { p, what, undone: true, u: q.u, s: q.s, sig: q.sig, prev: q.prev }))
 }
