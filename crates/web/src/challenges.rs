@@ -5,7 +5,7 @@ use crate::{
     AppState,
     ctx::{Ctx, Page},
     errors::WebError,
-    extract::{Form, Query},
+    extract::{Form, FormWithFile, Query},
     forms::FormErrors,
 };
 use askama::Template;
@@ -40,6 +40,7 @@ pub fn routes() -> Router<AppState> {
         .route("/challenges/{id}/responses/{rid}", get(response))
         .route("/challenges/{id}/responses/{rid}/decision", post(decide))
         .route("/challenges/{id}/responses/{rid}/messages", post(message))
+        .route("/challenges/{id}/responses/{rid}/attachment", get(response_attachment))
         .route("/kimppas", get(catalogue))
         .route("/kimppas/{slug}", get(kimppa))
         .route("/kimppas/{slug}/settings", post(kimppa_settings))
@@ -476,9 +477,13 @@ pub async fn state(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<StateForm>) -> R
     Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}"))).into_response())
 }
 
-pub async fn respond(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ResponseForm>) -> Result<Response, WebError> {
+pub async fn respond(
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    FormWithFile(f, file): FormWithFile<ResponseForm>,
+) -> Result<Response, WebError> {
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match responses::respond(ctx.app(), &ctx.actor, &v, id, &f).await {
+    match responses::respond(ctx.app(), &ctx.actor, &v, id, &f, file).await {
         Ok(r) => {
             ctx.flash("challenge-responded").await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{}", r.id))).into_response())
@@ -524,6 +529,8 @@ struct ResponsePage {
     decided: bool,
     decision_message: String,
     proposal: String,
+    /// The attached file's name, if any.
+    attachment: Option<String>,
     manage: bool,
     /// (index, criterion, the score given as text or empty).
     criteria: Vec<(usize, String, String)>,
@@ -587,6 +594,7 @@ async fn response_page(
         decided: r.r.decided_at.is_some(),
         decision_message: r.r.decision_message.clone(),
         proposal: kimppa_markdown::render(&r.r.proposal),
+        attachment: r.r.attachment_name.clone(),
         from: r.from,
         author: r.author,
         manage,
@@ -780,4 +788,11 @@ pub async fn kimppa_settings(
             kimppa_page(&ctx, &slug, Some(f), errors).await
         }
     }
+}
+
+/// A response's file, for those who may read the response.
+pub async fn response_attachment(ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) -> Result<Response, WebError> {
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let (name, kind, bytes) = responses::attachment(ctx.app(), &v, id, rid).await?;
+    Ok(crate::forum::file_response(&name, &kind, bytes))
 }

@@ -298,15 +298,56 @@ async fn a_competition_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     let mut rids = vec![];
     for (c, org, role) in [(&mut c1, &kierto, "recycler"), (&mut c2, &tutkimus, "research-partner")] {
         c.get(&format!("/fi/challenges/{id}")).await;
-        let r = c
-            .post(
+        let fields = [("as_org", org.slug.as_str()), ("role", role), ("proposal", "Ehdotuksemme")];
+        let r = if role == "recycler" {
+            // A file that is not what it claims is refused, and what was typed stays.
+            let bad = c
+                .post_multipart(
+                    &format!("/fi/challenges/{id}/respond"),
+                    &fields,
+                    "attachment",
+                    "x.pdf",
+                    b"MZ not a pdf",
+                )
+                .await;
+            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+            assert!(bad.body.contains("f-attachment-error") && bad.body.contains(">Ehdotuksemme</textarea>"));
+            c.post_multipart(
                 &format!("/fi/challenges/{id}/respond"),
-                &[("as_org", &org.slug), ("role", role), ("proposal", "Ehdotuksemme")],
+                &fields,
+                "attachment",
+                "laskelma.pdf",
+                b"%PDF-1.4 kierratyslaskelma",
             )
-            .await;
+            .await
+        } else {
+            c.post(&format!("/fi/challenges/{id}/respond"), &fields).await
+        };
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
         rids.push(r.location().rsplit('/').next().unwrap().parse::<i32>().unwrap());
     }
+    // The attachment is read by the owner and the respondent, not by the other respondent or a visitor.
+    let file_url = format!("/fi/challenges/{id}/responses/{}/attachment", rids[0]);
+    assert!(c1.get(&format!("/fi/challenges/{id}/responses/{}", rids[0])).await.body.contains("laskelma.pdf"));
+    for (who, c, ok) in [("owner", &mut oc, true), ("respondent", &mut c1, true), ("other respondent", &mut c2, false)]
+    {
+        let r = c.get(&file_url).await;
+        if ok {
+            assert_eq!(r.status, StatusCode::OK, "{who}");
+            assert_eq!(r.header("content-type"), "application/pdf");
+            assert_eq!(r.header("x-content-type-options"), "nosniff");
+            assert!(r.header("content-disposition").starts_with("attachment;"));
+            assert_eq!(r.body, "%PDF-1.4 kierratyslaskelma");
+        } else {
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
+        }
+    }
+    assert_eq!(t.client().get(&file_url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        c2.get(&format!("/fi/challenges/{id}/responses/{}/attachment", rids[1])).await.status,
+        StatusCode::NOT_FOUND,
+        "no file"
+    );
     // The owner scores and decides; a decline needs a message; scores are 0–5.
     let base = format!("/fi/challenges/{id}/responses");
     oc.get(&format!("{base}/{}", rids[0])).await;

@@ -1,14 +1,18 @@
 //! Responses to a challenge: a proposal naming the role the respondent
 //! fills; the owner shortlists, scores by the criteria, asks questions in a
 //! private conversation, and accepts or declines with a message. Every
-//! respondent is told the outcome by email.
+//! respondent is told the outcome by email. A response may carry one file
+//! (a PDF or an image, checked like the forum's), read only by those who
+//! may read the response.
 
 use super::{Viewer, get, may_manage, open_for_responses, org_names, split_lines, visibility};
 use crate::{
     App, AppError,
     error::Checker,
+    forum::attachments::Upload,
     policy::{self, Action, Actor},
 };
+use bytes::Bytes;
 use kimppa_domain::{PartnerRole, ResponseStatus};
 use kimppa_store::entities::{challenge, challenge_message, challenge_response, org_member, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -33,6 +37,7 @@ pub async fn respond(
     v: &Viewer,
     challenge_id: i32,
     f: &ResponseForm,
+    file: Option<Upload>,
 ) -> Result<challenge_response::Model, AppError> {
     policy::require(actor, Action::RespondToChallenge)?;
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
@@ -76,6 +81,7 @@ pub async fn respond(
     if existing.is_some() {
         return Err(AppError::field("proposal", "err-challenge-responded"));
     }
+    let file = crate::forum::attachments::store(app, "attachment", file).await?;
     let now = crate::now();
     let tx = app.db.begin().await?;
     let r = challenge_response::ActiveModel {
@@ -89,6 +95,9 @@ pub async fn respond(
         scores: Set("[]".into()),
         created_at: Set(now),
         decided_at: Set(None),
+        attachment_key: Set(file.as_ref().map(|f| f.key.clone())),
+        attachment_name: Set(file.as_ref().map(|f| f.name.clone())),
+        attachment_type: Set(file.as_ref().map(|f| f.content_type.to_string())),
         ..Default::default()
     }
     .insert(&tx)
@@ -369,4 +378,29 @@ pub async fn post_message(
 /// The sum of a response's scores (unscored criteria count as none).
 pub fn total(scores: &[Option<u8>]) -> u32 {
     scores.iter().flatten().map(|s| *s as u32).sum()
+}
+
+/// A response's attachment and its bytes, for those who may read the
+/// response (its challenge's organisation, the respondent, staff); anyone
+/// else: not found.
+pub async fn attachment(
+    app: &App,
+    v: &Viewer,
+    challenge_id: i32,
+    response_id: i32,
+) -> Result<(String, String, Bytes), AppError> {
+    let c = get(app, v, challenge_id).await?;
+    let r = challenge_response::Entity::find_by_id(response_id)
+        .filter(challenge_response::Column::ChallengeId.eq(c.id))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !visibility::sees_response(v, &c, &r) {
+        return Err(AppError::NotFound);
+    }
+    let (Some(key), Some(name), Some(kind)) = (r.attachment_key, r.attachment_name, r.attachment_type) else {
+        return Err(AppError::NotFound);
+    };
+    let bytes = app.files.get_attachment(&key).await?.ok_or(AppError::NotFound)?;
+    Ok((name, kind, bytes))
 }

@@ -21,9 +21,9 @@ pub struct Upload {
 /// A checked file in the store, not yet tied to a post.
 #[derive(Debug, Clone)]
 pub struct Stored {
-    key: String,
-    name: String,
-    content_type: &'static str,
+    pub(crate) key: String,
+    pub(crate) name: String,
+    pub(crate) content_type: &'static str,
     size: i64,
 }
 

@@ -23,6 +23,11 @@ pub struct Model {
     pub scores: String,
     pub created_at: ChronoDateTimeUtc,
     pub decided_at: Option<ChronoDateTimeUtc>,
+    /// One attachment (a PDF or an image) in the file store, its cleaned
+    /// name and its content type.
+    pub attachment_key: Option<String>,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

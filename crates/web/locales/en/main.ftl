@@ -1201,3 +1201,4 @@ field-focus-follow = Focus areas you follow
 focus-follow-save = Save the followed areas
 unsubscribed-focus = You no longer get email about new challenges in the focus area { $name }.
 challenges-follow = Follow new challenges
+challenge-response-attachment = Attachment

@@ -1201,3 +1201,4 @@ field-focus-follow = Seuraamasi painopistealueet
 focus-follow-save = Tallenna seuratut alueet
 unsubscribed-focus = Et enää saa sähköpostia uusista haasteista painopistealueelta { $name }.
 challenges-follow = Seuraa uusia haasteita
+challenge-response-attachment = Liite

@@ -452,13 +452,19 @@ pub async fn reply_link(ctx: Ctx, Path((id, post)): Path<(i32, i32)>) -> Result<
 pub async fn attachment(ctx: Ctx, Path((id, file, _name)): Path<(i32, i32, String)>) -> Result<Response, WebError> {
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let (a, bytes) = forum::attachments::read(ctx.app(), &v, id, file).await?;
+    Ok(file_response(&a.filename, &a.content_type, bytes))
+}
+
+/// An uploaded file as served back: images inline, anything else as a
+/// download; never sniffed, never active content.
+pub fn file_response(filename: &str, content_type: &str, bytes: bytes::Bytes) -> Response {
     let ascii: String =
-        a.filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
-    let kind = if forum::attachments::is_image(&a) { "inline" } else { "attachment" };
-    let disposition = format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", urlencoding_path(&a.filename));
-    Ok((
+        filename.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_".contains(c) { c } else { '_' }).collect();
+    let kind = if content_type.starts_with("image/") { "inline" } else { "attachment" };
+    let disposition = format!("{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}", urlencoding_path(filename));
+    (
         [
-            (header::CONTENT_TYPE, a.content_type.clone()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
             (header::CONTENT_SECURITY_POLICY, "default-src 'none'; sandbox".to_string()),
@@ -466,7 +472,7 @@ pub async fn attachment(ctx: Ctx, Path((id, file, _name)): Path<(i32, i32, Strin
         ],
         bytes,
     )
-        .into_response())
+        .into_response()
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
