@@ -721,6 +721,8 @@ struct KimppaPage {
     statuses: Vec<(String, String, bool)>,
     roles: Vec<(String, String, bool)>,
     sets: Vec<SuggestedSet>,
+    /// Published services offered in the kimppa's name: (slug, title).
+    services: Vec<(String, String)>,
 }
 
 /// A suggested addition to a kimppa: organisations (name, slug, roles in words) and points.
@@ -763,9 +765,15 @@ async fn kimppa_page(
             SuggestedSet { added, points: format!("{:.0}", s.score) }
         })
         .collect();
+    let services = kimppa_app::directory::services::of_kimppa(ctx.app(), k.k.id)
+        .await?
+        .into_iter()
+        .map(|s| (s.slug, crate::directory::service_card_title(p.lang, &s.title_fi, &s.title_en)))
+        .collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let k = kimppa_view(&p, k);
-    Ok((status, crate::html(&KimppaPage { p, k, manage, form, errors, statuses, roles, sets })).into_response())
+    Ok((status, crate::html(&KimppaPage { p, k, manage, form, errors, statuses, roles, sets, services }))
+        .into_response())
 }
 
 pub async fn kimppa(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {

@@ -261,6 +261,52 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "once per search");
 
+    // A joint service in the kimppa's name: its other members become co-providers, each confirming.
+    let service = [
+        ("title_fi", "Lämpöpumppujen kierrätyspalvelu"),
+        ("description_fi", "Noudamme, kunnostamme tai kierrätämme käytetyt lämpöpumput."),
+        ("offering_type", "resource-recovery"),
+        ("regions", "pohjois-pohjanmaa"),
+        ("languages", "fi"),
+        ("price_kind", "quote"),
+        ("status", "published"),
+        ("kimppa", "lampopumppukimppa"),
+    ];
+    let mut xc = t.login(&stranger, None).await;
+    xc.get(&format!("/fi/organisations/{}/services/new", outsider.slug)).await;
+    let r = xc.post(&format!("/fi/organisations/{}/services/new", outsider.slug), &service).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "only a member names the kimppa");
+    assert!(r.body.contains("Valitse kimppa, jonka jäsen organisaatiosi on."));
+    let form = sc.get(&format!("/fi/organisations/{}/services/new", pieni.slug)).await.body;
+    assert!(form.contains("<option value=\"lampopumppukimppa\">Lämpöpumppukimppa</option>"), "{form}");
+    let r = sc.post(&format!("/fi/organisations/{}/services/new", pieni.slug), &service).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let service_url = r.location();
+    let svc = kimppa_store::entities::service::Entity::find()
+        .filter(kimppa_store::entities::service::Column::KimppaId.eq(k.id))
+        .one(&t.app.db)
+        .await
+        .unwrap()
+        .expect("the service names the kimppa");
+    let mut asked: Vec<i32> = kimppa_store::entities::service_provider::Entity::find()
+        .filter(kimppa_store::entities::service_provider::Column::ServiceId.eq(svc.id))
+        .all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.org_id)
+        .collect();
+    asked.sort();
+    let mut others = vec![kierto.id, labra.id];
+    others.sort();
+    assert_eq!(asked, others, "the other members are asked to co-provide");
+    let shown = anon.get(&service_url).await.body;
+    assert!(shown.contains("Palvelua tarjoaa kimppa") && shown.contains("/fi/kimppas/lampopumppukimppa"));
+    let kpage = anon.get("/fi/kimppas/lampopumppukimppa").await.body;
+    assert!(kpage.contains("Kimpan palvelut") && kpage.contains(&format!("/fi/services/{}", svc.slug)));
+    let edit = sc.get(&format!("/fi/services/{}/edit", svc.slug)).await.body;
+    assert!(edit.contains("<option value=\"lampopumppukimppa\" selected>"), "the edit form keeps the kimppa");
+
     // The figures count the search and the request for help.
     let months = kimppa_app::challenges::metrics::by_month(&t.app, &common::elevated(&orch)).await.unwrap();
     let totals = months.iter().fold((0, 0, 0), |a, m| (a.0 + m.searches, a.1 + m.help_requests, a.2 + m.kimppas));

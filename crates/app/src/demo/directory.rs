@@ -124,6 +124,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             contact_user_id: person(&s.contact)?.0.to_string(),
             status: s.status.clone(),
             co_providers: vec![],
+            kimppa: String::new(),
         };
         let d = services::parse_form(&form)
             .map_err(|e| AppError::Internal(format!("demo service {}: {e:?}", s.title_fi)))?;

@@ -325,6 +325,7 @@ async fn import_services(
             status: get(row, "status").into(),
             co_providers: split(get(row, "co_providers")),
             contact_user_id: String::new(),
+            kimppa: String::new(),
         };
         let mut ok = true;
         let owner = match org_by_slug.get(get(row, "owner")) {

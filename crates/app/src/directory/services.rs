@@ -1,5 +1,6 @@
 //! Services of member organisations: create, edit, publish and archive;
-//! joint services whose co-providers each confirm; who may see which
+//! joint services whose co-providers each confirm (a kimppa's service has its
+//! members as co-providers); who may see which
 //! service ([`get_visible`] is the one place that decides).
 
 use super::{catalogue::ProviderRef, list};
@@ -13,7 +14,7 @@ use kimppa_domain::{
     FocusArea, Language, MembershipStatus, OfferingType, OrgRole, PriceKind, Region, ServiceStatus, Slug,
     optional_text, required_text,
 };
-use kimppa_store::entities::{org_member, organisation, service, service_provider, user};
+use kimppa_store::entities::{kimppa, kimppa_member, org_member, organisation, service, service_provider, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -40,6 +41,8 @@ pub struct ServiceForm {
     pub status: String,
     /// Slugs of the co-providing organisations.
     pub co_providers: Vec<String>,
+    /// Slug of the kimppa in whose name the service is offered (empty: none).
+    pub kimppa: String,
 }
 
 impl ServiceForm {
@@ -61,6 +64,7 @@ impl ServiceForm {
             contact_user_id: s.contact_user_id.map(|i| i.to_string()).unwrap_or_default(),
             status: s.status.clone(),
             co_providers,
+            kimppa: String::new(),
         }
     }
 }
@@ -83,6 +87,9 @@ pub struct ServiceData {
     pub contact_user_id: Option<i32>,
     pub status: ServiceStatus,
     pub co_providers: Vec<String>,
+    pub kimppa: Option<String>,
+    /// Set when the kimppa is resolved.
+    pub kimppa_id: Option<i32>,
 }
 
 impl ServiceData {
@@ -178,6 +185,8 @@ pub fn parse_form(f: &ServiceForm) -> Result<ServiceData, AppError> {
         contact_user_id,
         status: status.ok_or_else(checked)?,
         co_providers,
+        kimppa: Some(f.kimppa.trim().to_string()).filter(|k| !k.is_empty()),
+        kimppa_id: None,
     })
 }
 
@@ -198,6 +207,8 @@ pub struct ServiceView {
     pub can_confirm_as: Option<ProviderRef>,
     /// The actor belongs to the owner (and so does not contact it).
     pub own: bool,
+    /// The kimppa in whose name it is offered: (slug, name), when published.
+    pub kimppa: Option<(String, String)>,
 }
 
 /// The actor's role in each of the given organisations. One query.
@@ -266,7 +277,26 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
         pending.clear();
     }
     let own = role_of(owner.id).is_some();
-    Ok(ServiceView { service: s, owner, co_providers, pending, contact, manage, can_manage, can_confirm_as, own })
+    let kimppa = match s.kimppa_id {
+        Some(id) => kimppa::Entity::find_by_id(id)
+            .filter(kimppa::Column::Published.eq(true))
+            .one(&app.db)
+            .await?
+            .map(|k| (k.slug, k.name)),
+        None => None,
+    };
+    Ok(ServiceView {
+        service: s,
+        owner,
+        co_providers,
+        pending,
+        contact,
+        manage,
+        can_manage,
+        can_confirm_as,
+        own,
+        kimppa,
+    })
 }
 
 async fn unique_slug<C: ConnectionTrait>(conn: &C, title: &str) -> Result<String, AppError> {
@@ -310,6 +340,72 @@ async fn resolve_co_providers<C: ConnectionTrait>(
         return Err(AppError::field("co_providers", "err-co-provider"));
     }
     Ok(orgs)
+}
+
+/// A service offered in a kimppa's name: the owner must be one of its
+/// members, and the other (approved) members become co-providers, each
+/// asked to confirm as any co-provider is.
+async fn resolve_kimppa<C: ConnectionTrait>(conn: &C, owner_id: i32, d: &mut ServiceData) -> Result<(), AppError> {
+    let Some(slug) = &d.kimppa else {
+        d.kimppa_id = None;
+        return Ok(());
+    };
+    let k = kimppa::Entity::find().filter(kimppa::Column::Slug.eq(slug)).one(conn).await?;
+    let members = match &k {
+        Some(k) => kimppa_member::Entity::find().filter(kimppa_member::Column::KimppaId.eq(k.id)).all(conn).await?,
+        None => vec![],
+    };
+    let (Some(k), true) = (k, members.iter().any(|m| m.org_id == owner_id)) else {
+        return Err(AppError::field("kimppa", "err-kimppa-not-member"));
+    };
+    let others: Vec<i32> = members.iter().map(|m| m.org_id).filter(|o| *o != owner_id).collect();
+    let slugs: Vec<String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(others))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|o| o.slug)
+        .collect();
+    for s in slugs {
+        if !d.co_providers.contains(&s) {
+            d.co_providers.push(s);
+        }
+    }
+    d.kimppa_id = Some(k.id);
+    Ok(())
+}
+
+/// The kimppas an organisation belongs to: (id, slug, name), for the service form.
+pub async fn kimppa_choices(app: &App, org_id: i32) -> Result<Vec<(i32, String, String)>, AppError> {
+    let ids: Vec<i32> = kimppa_member::Entity::find()
+        .filter(kimppa_member::Column::OrgId.eq(org_id))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| m.kimppa_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(kimppa::Entity::find()
+        .filter(kimppa::Column::Id.is_in(ids))
+        .order_by_asc(kimppa::Column::Name)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|k| (k.id, k.slug, k.name))
+        .collect())
+}
+
+/// The published services offered in a kimppa's name (one query).
+pub async fn of_kimppa(app: &App, kimppa_id: i32) -> Result<Vec<service::Model>, AppError> {
+    Ok(service::Entity::find()
+        .filter(service::Column::KimppaId.eq(kimppa_id))
+        .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
+        .order_by_asc(service::Column::TitleFi)
+        .all(&app.db)
+        .await?)
 }
 
 async fn check_contact<C: ConnectionTrait>(conn: &C, org_id: i32, contact: Option<i32>) -> Result<(), AppError> {
@@ -394,6 +490,7 @@ fn fill(am: &mut service::ActiveModel, d: &ServiceData) {
     am.price_note_en = Set(d.price_note_en.clone());
     am.contact_user_id = Set(d.contact_user_id);
     am.status = Set(d.status.key().into());
+    am.kimppa_id = Set(d.kimppa_id);
     am.updated_at = Set(now());
 }
 
@@ -435,8 +532,9 @@ pub(crate) async fn write<C: ConnectionTrait>(
 pub async fn create(app: &App, actor: &Actor, org_slug: &str, form: &ServiceForm) -> Result<service::Model, AppError> {
     let (owner, role) = crate::organisations::get_visible(app, actor, org_slug).await?;
     policy::require(actor, Action::ManageServices { my_role: role })?;
-    let d = parse_form(form)?;
+    let mut d = parse_form(form)?;
     let tx = app.db.begin().await?;
+    resolve_kimppa(&tx, owner.id, &mut d).await?;
     let wanted = resolve_co_providers(&tx, owner.id, &d.co_providers).await?;
     check_contact(&tx, owner.id, d.contact_user_id).await?;
     let s = write(&tx, &owner, None, &d).await?;
@@ -451,8 +549,9 @@ pub async fn create(app: &App, actor: &Actor, org_slug: &str, form: &ServiceForm
 pub async fn update(app: &App, actor: &Actor, slug: &str, form: &ServiceForm) -> Result<service::Model, AppError> {
     let view = get_visible(app, actor, slug).await?;
     view.manage.into_result()?;
-    let d = parse_form(form)?;
+    let mut d = parse_form(form)?;
     let tx = app.db.begin().await?;
+    resolve_kimppa(&tx, view.owner.id, &mut d).await?;
     let wanted = resolve_co_providers(&tx, view.owner.id, &d.co_providers).await?;
     check_contact(&tx, view.owner.id, d.contact_user_id).await?;
     let s = write(&tx, &view.owner, Some(view.service.clone()), &d).await?;

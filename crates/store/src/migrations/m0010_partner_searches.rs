@@ -2,7 +2,8 @@
 //! it lacks, its shortlist of organisations and experts, and its request
 //! for the orchestrators' help. Also: people following focus areas hear of
 //! new challenges in them (`focus_watches`; a challenge remembers when its
-//! followers were told); a response to a challenge may carry one file.
+//! followers were told); a response to a challenge may carry one file; a
+//! service may be offered in a kimppa's name.
 
 use super::helpers::{fk, index, ts, ts_null};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -85,6 +86,8 @@ impl MigrationTrait for Migration {
         m.create_index(index("focus_watches", "idx_focus_watches_pair", &["user_id", "focus_area"], true)).await?;
         m.create_index(index("focus_watches", "idx_focus_watches_area", &["focus_area"], false)).await?;
         m.alter_table(Table::alter().table("challenges").add_column(ts_null("notified_at")).to_owned()).await?;
+        // A joint service offered in a kimppa's name.
+        m.alter_table(Table::alter().table("services").add_column(integer_null("kimppa_id")).to_owned()).await?;
         // A response's one attachment (SQLite alters one column at a time).
         for col in ["attachment_key", "attachment_name", "attachment_type"] {
             m.alter_table(Table::alter().table("challenge_responses").add_column(string_null(col)).to_owned()).await?;
@@ -94,6 +97,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(Table::alter().table("challenges").drop_column("notified_at").to_owned()).await?;
+        m.alter_table(Table::alter().table("services").drop_column("kimppa_id").to_owned()).await?;
         for col in ["attachment_key", "attachment_name", "attachment_type"] {
             m.alter_table(Table::alter().table("challenge_responses").drop_column(col).to_owned()).await?;
         }

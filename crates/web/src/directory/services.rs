@@ -77,6 +77,8 @@ struct FormPage {
     statuses: Options,
     contacts: Options,
     partners: Options,
+    /// The organisation's kimppas, in whose name the service may be offered.
+    kimppas: Options,
 }
 
 async fn form_page(
@@ -104,8 +106,17 @@ async fn form_page(
             (slug, name, sel)
         })
         .collect();
+    let kimppas = services::kimppa_choices(ctx.app(), org.id)
+        .await?
+        .into_iter()
+        .map(|(_, slug, name)| {
+            let sel = form.kimppa == slug;
+            (slug, name, sel)
+        })
+        .collect();
     let status = if form.status.is_empty() { "draft".to_string() } else { form.status.clone() };
     Ok(FormPage {
+        kimppas,
         p: ctx.form_page(if slug.is_some() { "service-edit-title" } else { "service-new-title" }).await,
         offerings: options(
             OfferingType::ALL,
@@ -168,7 +179,11 @@ async fn managed(ctx: &Ctx, slug: &str) -> Result<ServiceView, WebError> {
 pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
     let v = managed(&ctx, &slug).await?;
     let co = services::co_provider_slugs(ctx.app(), v.service.id).await?;
-    let form = ServiceForm::from_model(&v.service, co);
+    let mut form = ServiceForm::from_model(&v.service, co);
+    if let Some(kid) = v.service.kimppa_id {
+        let choices = services::kimppa_choices(ctx.app(), v.owner.id).await?;
+        form.kimppa = choices.into_iter().find(|(id, _, _)| *id == kid).map(|(_, slug, _)| slug).unwrap_or_default();
+    }
     Ok(crate::html(&form_page(&ctx, v.owner, form, FormErrors::none(), Some(v.service.slug)).await?))
 }
 
