@@ -44,6 +44,7 @@ pub fn routes() -> Router<AppState> {
         .route("/kimppas", get(catalogue))
         .route("/kimppas/{slug}", get(kimppa))
         .route("/kimppas/{slug}/settings", post(kimppa_settings))
+        .route("/kimppas/{slug}/membership", post(kimppa_membership))
 }
 
 /// Under `/admin`.
@@ -668,6 +669,8 @@ pub struct KimppaView {
     pub value_proposition: String,
     /// (organisation name, slug, role).
     pub members: Vec<(String, String, String)>,
+    /// Invited, not confirmed yet (for the kimppa's own people): (name, slug, role).
+    pub pending: Vec<(String, String, String)>,
     pub violations: Vec<String>,
     pub challenge: Option<i32>,
 }
@@ -679,6 +682,7 @@ fn kimppa_view(p: &Page, k: kimppas::KimppaView) -> KimppaView {
         problem: kimppa_markdown::render(&k.k.problem),
         value_proposition: kimppa_markdown::render(&k.k.value_proposition),
         members: k.members.into_iter().map(|m| (m.org.name, m.org.slug, p.t(&format!("role-{}", m.role)))).collect(),
+        pending: k.pending.into_iter().map(|m| (m.org.name, m.org.slug, p.t(&format!("role-{}", m.role)))).collect(),
         violations: k
             .violations
             .into_iter()
@@ -723,6 +727,8 @@ struct KimppaPage {
     sets: Vec<SuggestedSet>,
     /// Published services offered in the kimppa's name: (slug, title).
     services: Vec<(String, String)>,
+    /// The viewer administers an invited organisation that has not answered.
+    invited: bool,
 }
 
 /// A suggested addition to a kimppa: organisations (name, slug, roles in words) and points.
@@ -740,7 +746,14 @@ async fn kimppa_page(
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let k = kimppas::get_by_slug(ctx.app(), &v, slug).await?;
     let manage = kimppas::may_manage_kimppa(ctx.app(), &ctx.actor, &k).await?;
-    let mut p = if manage { ctx.form_page("kimppas-title").await } else { ctx.page("kimppas-title").await };
+    let invited = match ctx.actor.user_id() {
+        Some(uid) if !k.pending.is_empty() => kimppa_app::organisations::memberships_of(ctx.app(), uid)
+            .await?
+            .iter()
+            .any(|(o, r)| *r == kimppa_domain::OrgRole::Admin && k.pending.iter().any(|m| m.org.id == o.id)),
+        _ => false,
+    };
+    let mut p = if manage || invited { ctx.form_page("kimppas-title").await } else { ctx.page("kimppas-title").await };
     p.title = k.k.name.clone();
     let form = form.unwrap_or_else(|| kimppas::SettingsForm::of(&k.k));
     let statuses = options(
@@ -772,7 +785,7 @@ async fn kimppa_page(
         .collect();
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let k = kimppa_view(&p, k);
-    Ok((status, crate::html(&KimppaPage { p, k, manage, form, errors, statuses, roles, sets, services }))
+    Ok((status, crate::html(&KimppaPage { p, k, manage, form, errors, statuses, roles, sets, services, invited }))
         .into_response())
 }
 
@@ -803,4 +816,29 @@ pub async fn response_attachment(ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) ->
     let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let (name, kind, bytes) = responses::attachment(ctx.app(), &v, id, rid).await?;
     Ok(crate::forum::file_response(&name, &kind, bytes))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MembershipForm {
+    /// `accept` or `decline`.
+    pub answer: String,
+}
+
+/// An invited organisation's admin confirms or declines taking part.
+pub async fn kimppa_membership(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(f): Form<MembershipForm>,
+) -> Result<Response, WebError> {
+    let accept = match f.answer.as_str() {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(AppError::field("answer", "err-unknown-value").into()),
+    };
+    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
+    let k = kimppas::answer_invitation(ctx.app(), &ctx.actor, &v, &slug, accept).await?;
+    ctx.flash(if accept { "kimppa-joined" } else { "kimppa-declined" }).await;
+    let to = if accept || k.published { format!("/kimppas/{}", k.slug) } else { "/kimppas".to_string() };
+    Ok(Redirect::to(&ctx.href(&to)).into_response())
 }

@@ -106,7 +106,8 @@ pub async fn list(ctx: Ctx) -> Result<Response, WebError> {
         return Err(AppError::LoginRequired.into());
     }
     let rows = searches::mine(ctx.app(), &ctx.actor).await?;
-    let may_start = !challenges::owner_choices(ctx.app(), &ctx.actor).await?.is_empty();
+    let may_start =
+        challenges::owner_choices(ctx.app(), &ctx.actor).await?.iter().any(|o| o.membership_status == "approved");
     let p = ctx.page("searches-title").await;
     let items = rows.into_iter().map(|c| card(&p, c)).collect();
     Ok(crate::html(&ListPage { p, items, may_start, staff: ctx.actor.is_elevated() }))
@@ -153,7 +154,12 @@ async fn form_page(
             names.into_values().map(|(n, slug)| (slug, n, true)).collect()
         }
         None => {
-            let choices = challenges::owner_choices(ctx.app(), &ctx.actor).await?;
+            // Approved member organisations search for partners.
+            let choices: Vec<_> = challenges::owner_choices(ctx.app(), &ctx.actor)
+                .await?
+                .into_iter()
+                .filter(|o| o.membership_status == "approved")
+                .collect();
             if choices.is_empty() {
                 return Err(AppError::Forbidden.into());
             }
@@ -232,6 +238,8 @@ pub struct EntryView {
     pub role: String,
     pub contacted: String,
     pub lead: String,
+    /// An expert who left the catalogue: not named, not contacted.
+    pub withdrawn: bool,
 }
 
 /// A suggestion or browse hit with the shortlist form's values.
@@ -380,7 +388,12 @@ async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> 
         .iter()
         .map(|e| EntryView {
             id: e.e.id,
-            name: e.expert.clone().unwrap_or_else(|| e.org.name.clone()),
+            name: if e.withdrawn {
+                p.t("search-expert-withdrawn")
+            } else {
+                e.expert.clone().unwrap_or_else(|| e.org.name.clone())
+            },
+            withdrawn: e.withdrawn,
             href: match e.e.expert_id {
                 Some(x) => p.href(&format!("/experts/{x}")),
                 None => org_href(&p, &e.org.slug),

@@ -87,6 +87,22 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     assert_ne!(anon.get("/fi/partner-searches/new").await.status, StatusCode::OK);
     let mut mc = t.login(&colleague, None).await;
     assert_eq!(mc.get("/fi/partner-searches/new").await.status, StatusCode::FORBIDDEN);
+    let mut xs = t.login(&stranger, None).await;
+    assert_eq!(xs.get("/fi/partner-searches/new").await.status, StatusCode::FORBIDDEN, "not an approved member");
+    let r = xs
+        .post(
+            "/fi/partner-searches/new",
+            &[
+                ("org", outsider.slug.as_str()),
+                ("title", TITLE),
+                ("offer_role", "recycler"),
+                ("offer", "Tarjous"),
+                ("roles", "recycler"),
+                ("value_proposition", "Lupaus"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let mut sc = t.login(&sme, None).await;
     sc.get("/fi/partner-searches/new").await;
     let r = sc.post("/fi/partner-searches/new", &[("org", &pieni.slug), ("title", TITLE), ("roles", "wizard")]).await;
@@ -234,23 +250,41 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/fi/kimppas/lampopumppukimppa");
     let k = kimppa::Entity::find().one(&t.app.db).await.unwrap().unwrap();
-    let mut members: Vec<(i32, String)> = kimppa_member::Entity::find()
-        .filter(kimppa_member::Column::KimppaId.eq(k.id))
-        .all(&t.app.db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|m| (m.org_id, m.role))
-        .collect();
-    members.sort();
-    let mut want = vec![
-        (pieni.id, "technology-provider".to_string()),
-        (kierto.id, "recycler".to_string()),
-        (labra.id, "research-partner".to_string()),
-    ];
-    want.sort();
-    assert_eq!(members, want);
+    let want = |confirmed: bool| {
+        let mut w = vec![
+            (pieni.id, "technology-provider".to_string(), true),
+            (kierto.id, "recycler".to_string(), confirmed),
+            (labra.id, "research-partner".to_string(), confirmed),
+        ];
+        w.sort();
+        w
+    };
+    assert_eq!(kimppa_members(&t, k.id).await, want(false), "the chosen are invited, not members yet");
+    assert!(
+        t.last_email_to("kierratys@kierto.test").await.subject.contains("kutsuu teidät kimppaan Lämpöpumppukimppa")
+    );
     assert!(anon.get("/fi/kimppas").await.body.contains("Lämpöpumppukimppa"), "published in the catalogue");
+    let public = anon.get("/fi/kimppas/lampopumppukimppa").await.body;
+    assert!(
+        public.contains("Pieni Oy") && !public.contains("Kierto Oy"),
+        "the invited are not shown before they confirm"
+    );
+    assert!(sc.get("/fi/kimppas/lampopumppukimppa").await.body.contains("Kutsuttu, ei vielä vahvistanut"));
+    // The invited confirm on the kimppa's page; someone else cannot answer for them.
+    let mut xk = t.login(&stranger, None).await;
+    xk.get("/fi/kimppas").await;
+    let r = xk.post("/fi/kimppas/lampopumppukimppa/membership", &[("answer", "accept")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "only the invited organisations' admins answer");
+    let mut lc = t.login(&lab, None).await;
+    for c in [&mut rc, &mut lc] {
+        let page = c.get("/fi/kimppas/lampopumppukimppa").await.body;
+        assert!(page.contains("Organisaatiosi on kutsuttu tähän kimppaan"), "{page}");
+        let r = c.post("/fi/kimppas/lampopumppukimppa/membership", &[("answer", "accept")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    assert_eq!(kimppa_members(&t, k.id).await, want(true), "both confirmed");
+    let public = anon.get("/fi/kimppas/lampopumppukimppa").await.body;
+    assert!(public.contains("Kierto Oy") && public.contains("Lämpölabra"));
     let s = partner_search::Entity::find_by_id(id).one(&t.app.db).await.unwrap().unwrap();
     assert_eq!((s.status.as_str(), s.kimppa_id), ("formed", Some(k.id)));
     let r = sc
@@ -260,6 +294,10 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT, "once per search");
+    let outsider_target = format!("org:{}", outsider.slug);
+    let r =
+        sc.post(&format!("{page_url}/shortlist"), &[("target", outsider_target.as_str()), ("role", "recycler")]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "a formed search takes no more candidates");
 
     // A joint service in the kimppa's name: its other members become co-providers, each confirming.
     let service = [
@@ -300,12 +338,30 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     let mut others = vec![kierto.id, labra.id];
     others.sort();
     assert_eq!(asked, others, "the other members are asked to co-provide");
+    // In the kimppa's name once every other member has confirmed co-providing.
+    let shown = anon.get(&service_url).await.body;
+    assert!(!shown.contains("Palvelua tarjoaa kimppa"));
+    assert!(!anon.get("/fi/kimppas/lampopumppukimppa").await.body.contains("Kimpan palvelut"));
+    for c in [&mut rc, &mut lc] {
+        let r = c.post(&format!("/fi/services/{}/co-provision", svc.slug), &[("answer", "accept")]).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
     let shown = anon.get(&service_url).await.body;
     assert!(shown.contains("Palvelua tarjoaa kimppa") && shown.contains("/fi/kimppas/lampopumppukimppa"));
     let kpage = anon.get("/fi/kimppas/lampopumppukimppa").await.body;
     assert!(kpage.contains("Kimpan palvelut") && kpage.contains(&format!("/fi/services/{}", svc.slug)));
     let edit = sc.get(&format!("/fi/services/{}/edit", svc.slug)).await.body;
     assert!(edit.contains("<option value=\"lampopumppukimppa\" selected>"), "the edit form keeps the kimppa");
+    // A write that does not offer the choice (an import) leaves the kimppa; the form's "none" removes it.
+    let mut form =
+        kimppa_app::directory::services::ServiceForm::from_model(&svc, vec![kierto.slug.clone(), labra.slug.clone()]);
+    form.title_fi = "Lämpöpumppujen kierrätys".into();
+    let sme_actor = kimppa_app::accounts::actor_for(&sme, false);
+    let saved = kimppa_app::directory::services::update(&t.app, &sme_actor, &svc.slug, &form).await.unwrap();
+    assert_eq!(saved.kimppa_id, Some(k.id));
+    form.kimppa_shown = "1".into();
+    let saved = kimppa_app::directory::services::update(&t.app, &sme_actor, &svc.slug, &form).await.unwrap();
+    assert_eq!(saved.kimppa_id, None);
 
     // The figures count the search and the request for help.
     let months = kimppa_app::challenges::metrics::by_month(&t.app, &common::elevated(&orch)).await.unwrap();
@@ -313,6 +369,20 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     assert_eq!(totals, (1, 1, 1));
     let figures = staff.get("/fi/admin/challenges").await.body;
     assert!(figures.contains("Kimppahaut") && figures.contains("Avunpyynnöt"));
+}
+
+/// A kimppa's member rows: (organisation, role, confirmed), sorted.
+async fn kimppa_members(t: &TestApp, kimppa_id: i32) -> Vec<(i32, String, bool)> {
+    let mut m: Vec<(i32, String, bool)> = kimppa_member::Entity::find()
+        .filter(kimppa_member::Column::KimppaId.eq(kimppa_id))
+        .all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.org_id, m.role, m.confirmed_at.is_some()))
+        .collect();
+    m.sort();
+    m
 }
 
 /// A connection that counts the statements it runs.

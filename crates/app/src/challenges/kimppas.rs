@@ -57,12 +57,13 @@ pub async fn form(
         k.push("name", "err-kimppa-no-partners");
     }
     k.finish()?;
-    let mut members = vec![(c.org_id, PartnerRole::Customer.key().to_string())];
+    // The accepted respondents offered to take part: they are members at once.
+    let mut members = vec![(c.org_id, PartnerRole::Customer.key().to_string(), true)];
     for r in accepted {
         if let Some(org) = r.org_id
-            && members.iter().all(|(o, _)| *o != org)
+            && members.iter().all(|(o, _, _)| *o != org)
         {
-            members.push((org, r.role.clone()));
+            members.push((org, r.role.clone(), true));
         }
     }
     let tx = app.db.begin().await?;
@@ -119,7 +120,8 @@ pub(crate) struct NewKimppa<'a> {
     pub challenge_id: Option<i32>,
     pub required_roles: String,
     pub created_by: i32,
-    pub members: Vec<(i32, String)>,
+    /// (organisation, role, confirmed).
+    pub members: Vec<(i32, String, bool)>,
 }
 
 /// Stores a kimppa and its members (the slug made unique), queues it for
@@ -158,12 +160,13 @@ pub(crate) async fn insert(
     }
     .insert(tx)
     .await?;
-    for (org_id, role) in n.members {
+    for (org_id, role, confirmed) in n.members {
         kimppa_member::ActiveModel {
             kimppa_id: Set(kimppa.id),
             org_id: Set(org_id),
             role: Set(role),
             created_at: Set(now),
+            confirmed_at: Set(confirmed.then_some(now)),
             ..Default::default()
         }
         .insert(tx)
@@ -181,15 +184,27 @@ pub struct Member {
     pub role: String,
 }
 
+/// Members invited from a partner search's shortlist who have not
+/// confirmed yet (or declined: then they are gone).
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub org: organisation::Model,
+    pub role: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct KimppaView {
     pub k: kimppa::Model,
+    /// Confirmed members: the ones shown, counted by the rules and managing it.
     pub members: Vec<Member>,
+    /// Invited, not yet confirmed (shown to the kimppa's people only).
+    pub pending: Vec<Pending>,
     /// The composition rules the members break (none when they hold).
     pub violations: Vec<Violation>,
 }
 
-async fn members_of(app: &App, ids: &[i32]) -> Result<HashMap<i32, Vec<Member>>, AppError> {
+/// Each kimppa's confirmed and pending members (two queries).
+async fn members_of(app: &App, ids: &[i32]) -> Result<HashMap<i32, (Vec<Member>, Vec<Pending>)>, AppError> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
@@ -205,10 +220,15 @@ async fn members_of(app: &App, ids: &[i32]) -> Result<HashMap<i32, Vec<Member>>,
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let mut out: HashMap<i32, Vec<Member>> = HashMap::new();
+    let mut out: HashMap<i32, (Vec<Member>, Vec<Pending>)> = HashMap::new();
     for m in rows {
         if let Some(o) = orgs.get(&m.org_id) {
-            out.entry(m.kimppa_id).or_default().push(Member { org: o.clone(), role: m.role });
+            let e = out.entry(m.kimppa_id).or_default();
+            if m.confirmed_at.is_some() {
+                e.0.push(Member { org: o.clone(), role: m.role });
+            } else {
+                e.1.push(Pending { org: o.clone(), role: m.role });
+            }
         }
     }
     Ok(out)
@@ -226,17 +246,17 @@ pub async fn catalogue(app: &App) -> Result<Vec<KimppaView>, AppError> {
     Ok(rows
         .into_iter()
         .map(|k| {
-            let m = members.remove(&k.id).unwrap_or_default();
-            view(k, m)
+            let (m, _) = members.remove(&k.id).unwrap_or_default();
+            view(k, m, vec![])
         })
         .collect())
 }
 
-fn view(k: kimppa::Model, members: Vec<Member>) -> KimppaView {
+fn view(k: kimppa::Model, members: Vec<Member>, pending: Vec<Pending>) -> KimppaView {
     let rules = rules_of(&k);
     let candidates: Vec<Candidate> = members.iter().map(|m| candidate(&m.org, &m.role)).collect();
     let violations = kimppa_matchmaking::check(&rules, &candidates.iter().collect::<Vec<_>>());
-    KimppaView { k, members, violations }
+    KimppaView { k, members, pending, violations }
 }
 
 /// The kimppa's composition rules for the matchmaking crate.
@@ -270,11 +290,68 @@ fn candidate(o: &organisation::Model, role: &str) -> Candidate {
 pub async fn get_by_slug(app: &App, v: &Viewer, slug: &str) -> Result<KimppaView, AppError> {
     let k =
         kimppa::Entity::find().filter(kimppa::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    let members = members_of(app, &[k.id]).await?.remove(&k.id).unwrap_or_default();
-    if !(k.published || v.staff || members.iter().any(|m| v.in_org(m.org.id))) {
+    let (members, pending) = members_of(app, &[k.id]).await?.remove(&k.id).unwrap_or_default();
+    let ours = members.iter().any(|m| v.in_org(m.org.id)) || pending.iter().any(|m| v.in_org(m.org.id));
+    if !(k.published || v.staff || ours) {
         return Err(AppError::NotFound);
     }
-    Ok(view(k, members))
+    // Invitations not yet answered are the kimppa's own business.
+    let pending = if ours || v.staff { pending } else { vec![] };
+    Ok(view(k, members, pending))
+}
+
+/// An invited organisation's admin confirms taking part in a kimppa (it
+/// becomes a member) or declines (the invitation is gone). Answers for
+/// every organisation the actor administers that was invited.
+pub async fn answer_invitation(
+    app: &App,
+    actor: &crate::policy::Actor,
+    v: &Viewer,
+    slug: &str,
+    accept: bool,
+) -> Result<kimppa::Model, AppError> {
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let view = get_by_slug(app, v, slug).await?;
+    let mine: Vec<i32> = crate::organisations::memberships_of(app, uid)
+        .await?
+        .into_iter()
+        .filter(|(_, r)| *r == kimppa_domain::OrgRole::Admin)
+        .map(|(o, _)| o.id)
+        .collect();
+    let orgs: Vec<i32> = view.pending.iter().map(|p| p.org.id).filter(|o| mine.contains(o)).collect();
+    if orgs.is_empty() {
+        return Err(AppError::Forbidden);
+    }
+    let tx = app.db.begin().await?;
+    let rows = kimppa_member::Entity::find()
+        .filter(kimppa_member::Column::KimppaId.eq(view.k.id))
+        .filter(kimppa_member::Column::OrgId.is_in(orgs))
+        .filter(kimppa_member::Column::ConfirmedAt.is_null());
+    if accept {
+        kimppa_member::Entity::update_many()
+            .col_expr(kimppa_member::Column::ConfirmedAt, Some(crate::now()).into())
+            .filter(kimppa_member::Column::KimppaId.eq(view.k.id))
+            .filter(kimppa_member::Column::Id.is_in(rows.all(&tx).await?.into_iter().map(|m| m.id).collect::<Vec<_>>()))
+            .exec(&tx)
+            .await?;
+    } else {
+        kimppa_member::Entity::delete_many()
+            .filter(kimppa_member::Column::Id.is_in(rows.all(&tx).await?.into_iter().map(|m| m.id).collect::<Vec<_>>()))
+            .exec(&tx)
+            .await?;
+    }
+    crate::search::touch(&tx, "kimppa", &[view.k.id]).await?;
+    crate::changelog::admin_action(
+        &tx,
+        uid,
+        if accept { "kimppa.joined" } else { "kimppa.declined" },
+        format!("kimppa:{}", view.k.id),
+        "",
+    )
+    .await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(view.k)
 }
 
 /// A stable key for a broken rule (for the API): `too-few:3`, `missing-role:recycler`, …

@@ -125,6 +125,9 @@ pub async fn create(app: &App, actor: &Actor, f: &SearchForm) -> Result<partner_
     if !may_manage(app, actor, k.org.id).await? {
         return Err(AppError::Forbidden);
     }
+    if k.org.membership_status != "approved" {
+        return Err(AppError::field("org", "err-search-not-member"));
+    }
     let now = crate::now();
     let tx = app.db.begin().await?;
     let mut am = content(f, &k);
@@ -247,7 +250,11 @@ pub async fn help_queue(app: &App, actor: &Actor) -> Result<Vec<Card>, AppError>
         .order_by_asc(partner_search::Column::HelpRequestedAt)
         .all(&app.db)
         .await?;
-    rows.sort_by_key(|s| (s.help_status != "requested", if s.help_status == "requested" { 0 } else { -s.id }));
+    // Waiting ones oldest first, then the answered ones newest first.
+    rows.sort_by_key(|s| {
+        let at = s.help_requested_at.map(|t| t.timestamp()).unwrap_or_default();
+        (s.help_status != "requested", if s.help_status == "requested" { at } else { -at })
+    });
     cards(app, rows).await
 }
 
@@ -258,6 +265,8 @@ pub struct Entry {
     pub org: organisation::Model,
     /// The expert's name, for expert entries.
     pub expert: Option<String>,
+    /// An expert who has left the catalogue since (their name is not shown).
+    pub withdrawn: bool,
     /// When contacted, and the lead's status.
     pub contacted: Option<(DateTime<Utc>, String)>,
 }
@@ -280,11 +289,13 @@ pub async fn entries(app: &App, s: &partner_search::Model) -> Result<Vec<Entry>,
         .map(|o| (o.id, o))
         .collect();
     let expert_ids: Vec<i32> = rows.iter().filter_map(|e| e.expert_id).collect();
+    // Listed experts only: one who left the catalogue is no longer named.
     let experts: HashMap<i32, i32> = if expert_ids.is_empty() {
         HashMap::new()
     } else {
         expert::Entity::find()
             .filter(expert::Column::Id.is_in(expert_ids))
+            .filter(expert::Column::Listed.eq(true))
             .all(&app.db)
             .await?
             .into_iter()
@@ -308,9 +319,10 @@ pub async fn entries(app: &App, s: &partner_search::Model) -> Result<Vec<Entry>,
         .into_iter()
         .filter_map(|e| {
             let org = orgs.get(&e.org_id)?.clone();
+            let withdrawn = e.expert_id.is_some_and(|x| !experts.contains_key(&x));
             let expert = e.expert_id.map(|x| experts.get(&x).and_then(|u| names.get(u)).cloned().unwrap_or_default());
             let contacted = e.contact_request_id.and_then(|l| leads.get(&l).cloned());
-            Some(Entry { e, org, expert, contacted })
+            Some(Entry { e, org, expert, withdrawn, contacted })
         })
         .collect())
 }
@@ -457,6 +469,9 @@ fn found(app: &App, kind: &str, q: &str) -> Result<Vec<i32>, AppError> {
 pub async fn add(app: &App, actor: &Actor, id: i32, target: &str, role: &str) -> Result<entry::Model, AppError> {
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
     let s = get(app, actor, id).await?;
+    if s.status != "open" {
+        return Err(AppError::Conflict("search-state"));
+    }
     let mut c = Checker::default();
     let role = if role.trim().is_empty() {
         c.push("role", "err-required");
@@ -586,6 +601,7 @@ pub async fn ask_help(app: &App, actor: &Actor, id: i32, message: &str) -> Resul
         help_message: Set(message.clone()),
         help_reply: Set(String::new()),
         help_requested_at: Set(Some(now)),
+        help_requested_by: Set(Some(uid)),
         help_handled_by: Set(None),
         updated_at: Set(now),
         ..Default::default()
@@ -635,10 +651,26 @@ pub async fn answer_help(app: &App, actor: &Actor, id: i32, reply: &str) -> Resu
     }
     .update(&tx)
     .await?;
-    if let Some(u) = user::Entity::find_by_id(s.created_by).one(&tx).await? {
-        let link = app.url(&format!("/{}/partner-searches/{}", u.locale, s.id));
-        let (subject, body) = texts::help_answered(&u.locale, &s.title, &reply, &link);
-        email::queue(&tx, &u.email, &subject, &body).await?;
+    // The person who asked, while they still manage the search; otherwise the organisation's admins.
+    let asker = match s.help_requested_by {
+        Some(id) => user::Entity::find_by_id(id).one(&tx).await?,
+        None => None,
+    };
+    let still_admin = match &asker {
+        Some(u) => crate::organisations::memberships_of(app, u.id)
+            .await?
+            .iter()
+            .any(|(o, r)| o.id == s.org_id && *r == kimppa_domain::OrgRole::Admin),
+        None => false,
+    };
+    let recipients = match asker {
+        Some(u) if still_admin => vec![(u.email, u.locale)],
+        _ => crate::directory::services::admin_emails(&tx, s.org_id).await?,
+    };
+    for (to, lang) in recipients {
+        let link = app.url(&format!("/{lang}/partner-searches/{}", s.id));
+        let (subject, body) = texts::help_answered(&lang, &s.title, &reply, &link);
+        email::queue(&tx, &to, &subject, &body).await?;
     }
     crate::changelog::admin_action(&tx, uid, "partner-search.help-answered", format!("partner-search:{}", s.id), "")
         .await?;
@@ -683,13 +715,26 @@ pub async fn form_kimppa(app: &App, actor: &Actor, id: i32, f: &FromShortlist) -
         k.push("members", "err-kimppa-choose-members");
     }
     k.finish()?;
-    let mut members = vec![(s.org_id, s.offer_role.clone())];
+    // The searcher is a member at once; the chosen ones are invited and confirm first.
+    let mut members = vec![(s.org_id, s.offer_role.clone(), true)];
     for e in chosen {
-        if members.iter().all(|(o, _)| *o != e.e.org_id) {
-            members.push((e.e.org_id, e.e.role.clone()));
+        if members.iter().all(|(o, _, _)| *o != e.e.org_id) {
+            members.push((e.e.org_id, e.e.role.clone(), false));
         }
     }
+    let invited: Vec<(i32, String)> = members.iter().filter(|m| !m.2).map(|m| (m.0, m.1.clone())).collect();
     let tx = app.db.begin().await?;
+    // Once per search, also when the form is sent twice at once.
+    let taken = partner_search::Entity::update_many()
+        .col_expr(partner_search::Column::Status, sea_orm::sea_query::Expr::value("formed"))
+        .col_expr(partner_search::Column::UpdatedAt, sea_orm::sea_query::Expr::value(crate::now()))
+        .filter(partner_search::Column::Id.eq(s.id))
+        .filter(partner_search::Column::KimppaId.is_null())
+        .exec(&tx)
+        .await?;
+    if taken.rows_affected == 0 {
+        return Err(AppError::Conflict("kimppa-exists"));
+    }
     let made = kimppas::insert(
         app,
         &tx,
@@ -707,15 +752,17 @@ pub async fn form_kimppa(app: &App, actor: &Actor, id: i32, f: &FromShortlist) -
         format!("partner-search:{}", s.id),
     )
     .await?;
-    partner_search::ActiveModel {
-        id: Set(s.id),
-        status: Set("formed".into()),
-        kimppa_id: Set(Some(made.id)),
-        updated_at: Set(crate::now()),
-        ..Default::default()
+    partner_search::ActiveModel { id: Set(s.id), kimppa_id: Set(Some(made.id)), ..Default::default() }
+        .update(&tx)
+        .await?;
+    let from = super::org_names_of(app, s.org_id).await?;
+    for (org_id, _) in invited {
+        for (to, lang) in crate::directory::services::admin_emails(&tx, org_id).await? {
+            let link = app.url(&format!("/{lang}/kimppas/{}", made.slug));
+            let (subject, body) = texts::kimppa_invitation(&lang, &from, &made.name, &link);
+            email::queue(&tx, &to, &subject, &body).await?;
+        }
     }
-    .update(&tx)
-    .await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(made)
@@ -741,6 +788,24 @@ pub async fn set_open(app: &App, actor: &Actor, id: i32, open: bool) -> Result<(
 }
 
 mod texts {
+    pub fn kimppa_invitation(lang: &str, from: &str, kimppa: &str, link: &str) -> (String, String) {
+        if lang == "en" {
+            (
+                format!("{from} invites you to the kimppa {kimppa}"),
+                format!(
+                    "{from} formed the kimppa \"{kimppa}\" on Kimppa and invites your organisation to it.\n\nRead it and confirm or decline:\n{link}\n"
+                ),
+            )
+        } else {
+            (
+                format!("{from} kutsuu teidät kimppaan {kimppa}"),
+                format!(
+                    "{from} muodosti Kimppassa kimpan \"{kimppa}\" ja kutsuu organisaationne mukaan.\n\nLue ja vahvista tai kieltäydy:\n{link}\n"
+                ),
+            )
+        }
+    }
+
     pub fn help_asked(lang: &str, org: &str, title: &str, message: &str, link: &str) -> (String, String) {
         if lang == "en" {
             (

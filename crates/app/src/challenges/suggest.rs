@@ -234,7 +234,8 @@ pub async fn candidates(
         }
     }
     // Earlier kimppas together with the challenge's organisation.
-    let memberships = kimppa_member::Entity::find().all(&app.db).await?;
+    let memberships =
+        kimppa_member::Entity::find().filter(kimppa_member::Column::ConfirmedAt.is_not_null()).all(&app.db).await?;
     let ours: HashSet<i32> = memberships.iter().filter(|m| m.org_id == asker).map(|m| m.kimppa_id).collect();
     let mut together: HashMap<i32, u32> = HashMap::new();
     for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != asker) {

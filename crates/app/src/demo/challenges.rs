@@ -197,6 +197,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                 org_id: Set(org(slug)?.id),
                 role: Set(role.clone()),
                 created_at: Set(at),
+                confirmed_at: Set(Some(at)),
                 ..Default::default()
             }
             .insert(conn)

@@ -125,6 +125,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             status: s.status.clone(),
             co_providers: vec![],
             kimppa: String::new(),
+            kimppa_shown: String::new(),
         };
         let d = services::parse_form(&form)
             .map_err(|e| AppError::Internal(format!("demo service {}: {e:?}", s.title_fi)))?;

@@ -326,6 +326,7 @@ async fn import_services(
             co_providers: split(get(row, "co_providers")),
             contact_user_id: String::new(),
             kimppa: String::new(),
+            kimppa_shown: String::new(),
         };
         let mut ok = true;
         let owner = match org_by_slug.get(get(row, "owner")) {

@@ -43,6 +43,9 @@ pub struct ServiceForm {
     pub co_providers: Vec<String>,
     /// Slug of the kimppa in whose name the service is offered (empty: none).
     pub kimppa: String,
+    /// "1" when the form offered the kimppa choice; otherwise (an import,
+    /// say) an empty `kimppa` leaves the service's kimppa as it is.
+    pub kimppa_shown: String,
 }
 
 impl ServiceForm {
@@ -65,6 +68,7 @@ impl ServiceForm {
             status: s.status.clone(),
             co_providers,
             kimppa: String::new(),
+            kimppa_shown: String::new(),
         }
     }
 }
@@ -88,6 +92,8 @@ pub struct ServiceData {
     pub status: ServiceStatus,
     pub co_providers: Vec<String>,
     pub kimppa: Option<String>,
+    /// No kimppa named and none offered: the stored one stays.
+    pub keep_kimppa: bool,
     /// Set when the kimppa is resolved.
     pub kimppa_id: Option<i32>,
 }
@@ -186,6 +192,7 @@ pub fn parse_form(f: &ServiceForm) -> Result<ServiceData, AppError> {
         status: status.ok_or_else(checked)?,
         co_providers,
         kimppa: Some(f.kimppa.trim().to_string()).filter(|k| !k.is_empty()),
+        keep_kimppa: f.kimppa.trim().is_empty() && f.kimppa_shown != "1",
         kimppa_id: None,
     })
 }
@@ -273,11 +280,13 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
         Some(id) => user::Entity::find_by_id(id).one(&app.db).await?.map(|u| (u.name, u.title)),
         None => None,
     };
+    // In a kimppa's name once every co-provider has confirmed.
+    let all_confirmed = pending.is_empty();
     if !can_manage {
         pending.clear();
     }
     let own = role_of(owner.id).is_some();
-    let kimppa = match s.kimppa_id {
+    let kimppa = match s.kimppa_id.filter(|_| all_confirmed) {
         Some(id) => kimppa::Entity::find_by_id(id)
             .filter(kimppa::Column::Published.eq(true))
             .one(&app.db)
@@ -352,7 +361,13 @@ async fn resolve_kimppa<C: ConnectionTrait>(conn: &C, owner_id: i32, d: &mut Ser
     };
     let k = kimppa::Entity::find().filter(kimppa::Column::Slug.eq(slug)).one(conn).await?;
     let members = match &k {
-        Some(k) => kimppa_member::Entity::find().filter(kimppa_member::Column::KimppaId.eq(k.id)).all(conn).await?,
+        Some(k) => {
+            kimppa_member::Entity::find()
+                .filter(kimppa_member::Column::KimppaId.eq(k.id))
+                .filter(kimppa_member::Column::ConfirmedAt.is_not_null())
+                .all(conn)
+                .await?
+        }
         None => vec![],
     };
     let (Some(k), true) = (k, members.iter().any(|m| m.org_id == owner_id)) else {
@@ -380,6 +395,7 @@ async fn resolve_kimppa<C: ConnectionTrait>(conn: &C, owner_id: i32, d: &mut Ser
 pub async fn kimppa_choices(app: &App, org_id: i32) -> Result<Vec<(i32, String, String)>, AppError> {
     let ids: Vec<i32> = kimppa_member::Entity::find()
         .filter(kimppa_member::Column::OrgId.eq(org_id))
+        .filter(kimppa_member::Column::ConfirmedAt.is_not_null())
         .all(&app.db)
         .await?
         .into_iter()
@@ -398,14 +414,35 @@ pub async fn kimppa_choices(app: &App, org_id: i32) -> Result<Vec<(i32, String, 
         .collect())
 }
 
-/// The published services offered in a kimppa's name (one query).
+/// The published services offered in a kimppa's name by an approved
+/// member, once every co-provider has confirmed (three queries).
 pub async fn of_kimppa(app: &App, kimppa_id: i32) -> Result<Vec<service::Model>, AppError> {
-    Ok(service::Entity::find()
+    let rows = service::Entity::find()
         .filter(service::Column::KimppaId.eq(kimppa_id))
         .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
         .order_by_asc(service::Column::TitleFi)
         .all(&app.db)
-        .await?)
+        .await?;
+    if rows.is_empty() {
+        return Ok(rows);
+    }
+    let waiting: Vec<i32> = service_provider::Entity::find()
+        .filter(service_provider::Column::ServiceId.is_in(rows.iter().map(|s| s.id).collect::<Vec<_>>()))
+        .filter(service_provider::Column::ConfirmedAt.is_null())
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| p.service_id)
+        .collect();
+    let approved: Vec<i32> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(rows.iter().map(|s| s.owner_org_id).collect::<Vec<_>>()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    Ok(rows.into_iter().filter(|s| !waiting.contains(&s.id) && approved.contains(&s.owner_org_id)).collect())
 }
 
 async fn check_contact<C: ConnectionTrait>(conn: &C, org_id: i32, contact: Option<i32>) -> Result<(), AppError> {
@@ -490,7 +527,9 @@ fn fill(am: &mut service::ActiveModel, d: &ServiceData) {
     am.price_note_en = Set(d.price_note_en.clone());
     am.contact_user_id = Set(d.contact_user_id);
     am.status = Set(d.status.key().into());
-    am.kimppa_id = Set(d.kimppa_id);
+    if !d.keep_kimppa {
+        am.kimppa_id = Set(d.kimppa_id);
+    }
     am.updated_at = Set(now());
 }
 

@@ -356,6 +356,7 @@ async fn kimppas(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
     }
     let members = kimppa_member::Entity::find()
         .filter(kimppa_member::Column::KimppaId.is_in(rows.iter().map(|k| k.id).collect::<Vec<_>>()))
+        .filter(kimppa_member::Column::ConfirmedAt.is_not_null())
         .all(&app.db)
         .await?;
     let names = crate::challenges::org_names(app, members.iter().map(|m| m.org_id).collect()).await?;

@@ -10,6 +10,9 @@ pub struct Model {
     pub org_id: i32,
     pub role: String,
     pub created_at: ChronoDateTimeUtc,
+    /// When the organisation confirmed taking part (an invitation from a
+    /// partner search waits until then).
+    pub confirmed_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

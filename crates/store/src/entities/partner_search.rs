@@ -27,6 +27,8 @@ pub struct Model {
     pub help_message: String,
     pub help_reply: String,
     pub help_requested_at: Option<ChronoDateTimeUtc>,
+    /// Who asked for help (told the answer).
+    pub help_requested_by: Option<i32>,
     pub help_handled_by: Option<i32>,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,

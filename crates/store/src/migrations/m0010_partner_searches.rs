@@ -3,7 +3,8 @@
 //! for the orchestrators' help. Also: people following focus areas hear of
 //! new challenges in them (`focus_watches`; a challenge remembers when its
 //! followers were told); a response to a challenge may carry one file; a
-//! service may be offered in a kimppa's name.
+//! service may be offered in a kimppa's name; a kimppa member invited from a
+//! shortlist confirms before it counts.
 
 use super::helpers::{fk, index, ts, ts_null};
 use sea_orm_migration::{prelude::*, schema::*};
@@ -32,6 +33,7 @@ impl MigrationTrait for Migration {
                 .col(text("help_message"))
                 .col(text("help_reply"))
                 .col(ts_null("help_requested_at"))
+                .col(integer_null("help_requested_by"))
                 .col(integer_null("help_handled_by"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
@@ -86,6 +88,10 @@ impl MigrationTrait for Migration {
         m.create_index(index("focus_watches", "idx_focus_watches_pair", &["user_id", "focus_area"], true)).await?;
         m.create_index(index("focus_watches", "idx_focus_watches_area", &["focus_area"], false)).await?;
         m.alter_table(Table::alter().table("challenges").add_column(ts_null("notified_at")).to_owned()).await?;
+        // A kimppa member invited from a partner search's shortlist confirms first; members
+        // so far came from accepted responses and count as confirmed.
+        m.alter_table(Table::alter().table("kimppa_members").add_column(ts_null("confirmed_at")).to_owned()).await?;
+        m.get_connection().execute_unprepared("UPDATE kimppa_members SET confirmed_at = created_at").await?;
         // A joint service offered in a kimppa's name.
         m.alter_table(Table::alter().table("services").add_column(integer_null("kimppa_id")).to_owned()).await?;
         // A response's one attachment (SQLite alters one column at a time).
@@ -97,6 +103,7 @@ impl MigrationTrait for Migration {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.alter_table(Table::alter().table("challenges").drop_column("notified_at").to_owned()).await?;
+        m.alter_table(Table::alter().table("kimppa_members").drop_column("confirmed_at").to_owned()).await?;
         m.alter_table(Table::alter().table("services").drop_column("kimppa_id").to_owned()).await?;
         for col in ["attachment_key", "attachment_name", "attachment_type"] {
             m.alter_table(Table::alter().table("challenge_responses").drop_column(col).to_owned()).await?;
