@@ -28,6 +28,8 @@ import {
 
 const env = useServerAndBrowser();
 
+/** Admin of the demo logistics company `paluukuorma-logistiikka`. */
+const PALUUKUORMA_ADMIN = { email: 'paivi.rautio@paluukuorma-logistiikka.example.fi', password: DEMO_PASSWORD };
 /** Admin of the demo SME `sivuvirtapaja`, whose demo search waits for help. */
 const SIVUVIRTAPAJA_ADMIN = { email: 'kalle.vayrynen@sivuvirtapaja.example.fi', password: DEMO_PASSWORD };
 
@@ -45,6 +47,7 @@ test('an SME runs a partner search, shortlists and contacts two partners and for
   const sme = await loggedInPage(browser, server.baseUrl, PURKUTAITO_ADMIN, 'fi');
   const p = sme.page;
   const title = `Purkupuun jatkojalostus ${uniqueSuffix()}`;
+  let kimppaPath;
   try {
     await step(t, 'from the challenges to the partner searches', async () => {
       await visit(p, '/fi/challenges');
@@ -131,8 +134,24 @@ test('an SME runs a partner search, shortlists and contacts two partners and for
       assert.match(text, /Purkutaito/);
       assert.match(text, /Paluukuorma/);
       assert.match(text, /tutkimuskeskus/i);
+      assert.match(text, /Kutsuttu, ei vielä vahvistanut/, 'the chosen partners are invited');
       await screenshot(p, 'partner-search-kimppa-fi');
       await expectNoA11yViolations(p, 'kimppa from a partner search');
+      kimppaPath = new URL(p.url()).pathname;
+    });
+    await step(t, 'an invited partner confirms taking part', async () => {
+      const partner = await loggedInPage(browser, server.baseUrl, PALUUKUORMA_ADMIN, 'fi');
+      try {
+        await visit(partner.page, kimppaPath);
+        await expectNoA11yViolations(partner.page, 'kimppa invitation');
+        const resp = await pressEnterOn(partner.page, partner.page.locator('main button[value="accept"]'));
+        assert.equal(resp.status(), 200);
+        const members = await partner.page.locator('main h2 + ul').first().innerText();
+        assert.match(members, /Paluukuorma/);
+        assert.doesNotMatch(members.split('\n').find((l) => l.includes('Paluukuorma')) ?? '', /Kutsuttu/);
+      } finally {
+        await partner.context.close();
+      }
     });
   } finally {
     await sme.context.close();

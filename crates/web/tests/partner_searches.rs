@@ -269,7 +269,10 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
         public.contains("Pieni Oy") && !public.contains("Kierto Oy"),
         "the invited are not shown before they confirm"
     );
-    assert!(sc.get("/fi/kimppas/lampopumppukimppa").await.body.contains("Kutsuttu, ei vielä vahvistanut"));
+    let own = sc.get("/fi/kimppas/lampopumppukimppa").await.body;
+    assert!(own.contains("Kutsuttu, ei vielä vahvistanut"));
+    let sets = own.split("Ehdotetut täydennykset").nth(1).unwrap_or_default();
+    assert!(!sets.contains("Kierto Oy") && !sets.contains("Lämpölabra"), "the invited are not suggested again: {sets}");
     // The invited confirm on the kimppa's page; someone else cannot answer for them.
     let mut xk = t.login(&stranger, None).await;
     xk.get("/fi/kimppas").await;

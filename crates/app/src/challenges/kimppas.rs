@@ -494,7 +494,9 @@ pub async fn suggested_sets(app: &App, view: &KimppaView) -> Result<Vec<SetView>
     }
     let asker = view.members.first().map(|m| m.org.id).unwrap_or_default();
     let (pool, orgs) = super::suggest::candidates(app, &format!("{} {}", view.k.name, view.k.problem), asker).await?;
-    let member_ids: Vec<i64> = view.members.iter().map(|m| m.org.id as i64).collect();
+    // Members and those already invited are not suggested as additions.
+    let member_ids: Vec<i64> =
+        view.members.iter().map(|m| m.org.id as i64).chain(view.pending.iter().map(|m| m.org.id as i64)).collect();
     // The members as they are: their own fits plus the role they hold.
     let fixed: Vec<Candidate> = view
         .members
