@@ -576,17 +576,6 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
-/// A connection that counts the statements it runs.
-fn counted(t: &TestApp) -> (axum::Router, Arc<std::sync::atomic::AtomicUsize>) {
-    let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut app = t.app.clone();
-    let counter = n.clone();
-    app.db.set_metric_callback(move |_| {
-        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    });
-    (kimppa_web::router(app), n)
-}
-
 /// Adds `n` approved organisations, each with a published service and a listed expert.
 async fn bulk(t: &TestApp, from: usize, n: usize) {
     use kimppa_store::entities::{expert, user};
@@ -709,7 +698,7 @@ async fn catalogue_pages_do_a_bounded_number_of_queries(b: kimppa_store::testing
         "/api/v1/services?offering=consulting",
         "/api/v1/organisations?focus=energy",
     ];
-    let (router, n) = counted(&t);
+    let (router, n) = common::counted(&t);
     let measure = || {
         let router = router.clone();
         let n = n.clone();

@@ -12,7 +12,7 @@ use kimppa_store::{
     entities::{audit_entry, forum_category, forum_post, forum_tag, forum_thread},
     sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set},
 };
-use std::sync::{Arc, atomic::AtomicUsize, atomic::Ordering};
+use std::sync::atomic::Ordering;
 
 async fn category_and_tag(t: &TestApp) -> (forum_category::Model, forum_tag::Model) {
     let c = forum_category::ActiveModel {
@@ -250,15 +250,10 @@ async fn a_long_thread_is_paged_with_a_bounded_number_of_queries(b: kimppa_store
             am.update(&db).await.unwrap();
         }
     };
-    let n = Arc::new(AtomicUsize::new(0));
-    let mut app = t.app.clone();
-    let counter = n.clone();
-    app.db.set_metric_callback(move |_| {
-        counter.fetch_add(1, Ordering::SeqCst);
-    });
+    let (router, n) = common::counted(&t);
     let logged = t.login(&u, None).await;
     // Signed in, so every request is rendered (no page memory).
-    let mut c = Client { router: kimppa_web::router(app), cookie: logged.cookie.clone(), csrf: None };
+    let mut c = Client { router, cookie: logged.cookie.clone(), csrf: None };
     let path = format!("/fi/forum/threads/{}", thread.id);
     let mut measure = async |p: &str| {
         let before = n.load(Ordering::SeqCst);

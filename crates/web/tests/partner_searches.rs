@@ -14,7 +14,6 @@ use kimppa_store::{
         ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
     },
 };
-use std::sync::Arc;
 
 const TITLE: &str = "Kumppanit lämpöpumppujen kierrätykseen";
 
@@ -388,17 +387,6 @@ async fn kimppa_members(t: &TestApp, kimppa_id: i32) -> Vec<(i32, String, bool)>
     m
 }
 
-/// A connection that counts the statements it runs.
-fn counted(t: &TestApp) -> (axum::Router, Arc<std::sync::atomic::AtomicUsize>) {
-    let n = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let mut app = t.app.clone();
-    let counter = n.clone();
-    app.db.set_metric_callback(move |_| {
-        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    });
-    (kimppa_web::router(app), n)
-}
-
 /// `n` approved recyclers with a listed expert each.
 async fn recyclers(t: &TestApp, from: usize, n: usize) {
     let now = kimppa_app::now();
@@ -453,7 +441,7 @@ async fn the_search_page_does_a_bounded_number_of_queries(b: kimppa_store::testi
     let pieni = t.org(&sme, "Pieni Oy", "approved").await;
     let mut sc = t.login(&sme, None).await;
     let id = start(&mut sc, &pieni.slug).await;
-    let (router, n) = counted(&t);
+    let (router, n) = common::counted(&t);
     let cookie = sc.cookie.clone();
     let pages = [
         format!("/fi/partner-searches/{id}"),

@@ -115,15 +115,7 @@ async fn check(app: &App, actor: &Actor, f: &ChallengeForm, editing: Option<Edit
         Some(e) => Some(e.org),
         None => owner_choices(app, actor).await?.into_iter().find(|o| o.slug == f.org.trim()),
     };
-    if org.is_none() {
-        c.push("org", if f.org.trim().is_empty() { "err-required" } else { "err-unknown-value" });
-    }
-    let title = f.title.trim();
-    if title.is_empty() {
-        c.push("title", "err-required");
-    } else if title.chars().count() > MAX_TITLE {
-        c.push("title", "err-too-long");
-    }
+    check_org_and_title(&mut c, org.is_some(), &f.org, &f.title);
     if f.description.trim().is_empty() {
         c.push("description", "err-required");
     }
@@ -185,6 +177,20 @@ async fn check(app: &App, actor: &Actor, f: &ChallengeForm, editing: Option<Edit
     c.finish()?;
     let (Some(org), Some(visibility)) = (org, visibility) else { return Err(crate::error::checked()) };
     Ok(Checked { org, roles, focus, visibility, deadline, invited })
+}
+
+/// The owner organisation (found among the actor's choices, or not) and
+/// the title, as the challenge and partner-search forms check them.
+pub(crate) fn check_org_and_title(c: &mut Checker, org_found: bool, org_typed: &str, title: &str) {
+    if !org_found {
+        c.push("org", if org_typed.trim().is_empty() { "err-required" } else { "err-unknown-value" });
+    }
+    let title = title.trim();
+    if title.is_empty() {
+        c.push("title", "err-required");
+    } else if title.chars().count() > MAX_TITLE {
+        c.push("title", "err-too-long");
+    }
 }
 
 /// The columns a checked form sets, on a new or a stored challenge.

@@ -33,7 +33,6 @@ use sea_orm::{
 };
 use std::collections::{HashMap, HashSet};
 
-const MAX_TITLE: usize = 200;
 const MAX_TEXT: usize = 10_000;
 /// Organisations and experts a browse shows at a time.
 pub const BROWSE_LIMIT: usize = 20;
@@ -71,15 +70,7 @@ async fn check(
         Some(o) => Some(o),
         None => owner_choices(app, actor).await?.into_iter().find(|o| o.slug == f.org.trim()),
     };
-    if org.is_none() {
-        c.push("org", if f.org.trim().is_empty() { "err-required" } else { "err-unknown-value" });
-    }
-    let title = f.title.trim();
-    if title.is_empty() {
-        c.push("title", "err-required");
-    } else if title.chars().count() > MAX_TITLE {
-        c.push("title", "err-too-long");
-    }
+    super::check_org_and_title(&mut c, org.is_some(), &f.org, &f.title);
     let offer_role = if f.offer_role.trim().is_empty() {
         c.push("offer_role", "err-required");
         None

@@ -340,3 +340,15 @@ fn csrf_in(body: &str) -> Option<String> {
 pub fn elevated(u: &user::Model) -> Actor {
     kimppa_app::accounts::actor_for(u, true)
 }
+
+/// A router over a copy of the app whose database connection counts the
+/// statements it runs, and the counter.
+pub fn counted(t: &TestApp) -> (Router, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut app = t.app.clone();
+    let counter = n.clone();
+    app.db.set_metric_callback(move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    (kimppa_web::router(app), n)
+}
