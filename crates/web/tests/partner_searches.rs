@@ -352,6 +352,9 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     assert!(shown.contains("Palvelua tarjoaa kimppa") && shown.contains("/fi/kimppas/lampopumppukimppa"));
     let kpage = anon.get("/fi/kimppas/lampopumppukimppa").await.body;
     assert!(kpage.contains("Kimpan palvelut") && kpage.contains(&format!("/fi/services/{}", svc.slug)));
+    let json = anon.get_json("/api/v1/kimppas/lampopumppukimppa").await.json();
+    assert_eq!(json["services"], serde_json::json!([svc.slug]));
+    assert_eq!(json["members"].as_array().map(Vec::len), Some(3));
     let edit = sc.get(&format!("/fi/services/{}/edit", svc.slug)).await.body;
     assert!(edit.contains("<option value=\"lampopumppukimppa\" selected>"), "the edit form keeps the kimppa");
     // A write that does not offer the choice (an import) leaves the kimppa; the form's "none" removes it.

@@ -123,6 +123,9 @@ pub struct KimppaJson {
     /// The composition rules the members do not yet satisfy: `too-few:N`, `too-many:N`,
     /// `smes:N`, `research:N`, `municipalities:N`, `missing-role:ROLE`.
     pub unmet_rules: Vec<String>,
+    /// Directory addresses of the services offered in the kimppa's name
+    /// (in the single kimppa's answer; empty in the catalogue).
+    pub services: Vec<String>,
 }
 
 fn kimppa_json(k: kimppas::KimppaView) -> KimppaJson {
@@ -139,6 +142,7 @@ fn kimppa_json(k: kimppas::KimppaView) -> KimppaJson {
         value_proposition: k.k.value_proposition,
         status: k.k.status,
         challenge: k.k.challenge_id,
+        services: vec![],
     }
 }
 
@@ -156,5 +160,9 @@ pub async fn kimppa_list(State(s): State<AppState>) -> Result<Json<Vec<KimppaJso
         (status = 404, body = super::Problem, content_type = "application/problem+json")
     ))]
 pub async fn kimppa_get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<KimppaJson>, WebError> {
-    Ok(Json(kimppa_json(kimppas::get_by_slug(&s.app, &Viewer::anonymous(), &slug).await?)))
+    let view = kimppas::get_by_slug(&s.app, &Viewer::anonymous(), &slug).await?;
+    let services = kimppa_app::directory::services::of_kimppa(&s.app, view.k.id).await?;
+    let mut k = kimppa_json(view);
+    k.services = services.into_iter().map(|s| s.slug).collect();
+    Ok(Json(k))
 }
