@@ -31,7 +31,7 @@ fn groups(s: &str) -> Result<(Vec<u8>, bool), ParseError> {
         None => (t, false),
     };
     let digits: String = t.chars().filter(|c| !matches!(c, ' ' | '-' | '.')).collect();
-    if digits.is_empty() || digits.len() % 2 != 0 || digits.len() > 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+    if digits.is_empty() || !digits.len().is_multiple_of(2) || digits.len() > 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
         return Err(ParseError(s.to_string()));
     }
     let g: Vec<u8> = digits.as_bytes().chunks(2).map(|c| (c[0] - b'0') * 10 + (c[1] - b'0')).collect();
