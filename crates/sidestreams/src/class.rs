@@ -31,7 +31,11 @@ fn groups(s: &str) -> Result<(Vec<u8>, bool), ParseError> {
         None => (t, false),
     };
     let digits: String = t.chars().filter(|c| !matches!(c, ' ' | '-' | '.')).collect();
-    if digits.is_empty() || !digits.len().is_multiple_of(2) || digits.len() > 6 || !digits.chars().all(|c| c.is_ascii_digit()) {
+    if digits.is_empty()
+        || !digits.len().is_multiple_of(2)
+        || digits.len() > 6
+        || !digits.chars().all(|c| c.is_ascii_digit())
+    {
         return Err(ParseError(s.to_string()));
     }
     let g: Vec<u8> = digits.as_bytes().chunks(2).map(|c| (c[0] - b'0') * 10 + (c[1] - b'0')).collect();
@@ -73,9 +77,12 @@ pub enum Class {
     Project(String),
 }
 
-/// A bucket of the index: an EWC chapter, or a project class.
+/// A bucket of the index: an EWC code, sub-chapter or chapter, or a
+/// project class.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Bucket {
+    Code(Code),
+    SubChapter(u8, u8),
     Chapter(u8),
     Project(String),
 }
@@ -94,10 +101,24 @@ impl Class {
         }
     }
 
-    pub(crate) fn bucket(&self) -> Bucket {
+    /// The buckets a class is filed in, the closest first: its code, its
+    /// sub-chapter and its chapter (a project class: itself).
+    pub(crate) fn levels(&self) -> Vec<Bucket> {
         match self {
-            Class::Ewc(c) => Bucket::Chapter(c.chapter),
-            Class::Project(k) => Bucket::Project(k.clone()),
+            Class::Ewc(c) => vec![Bucket::Code(*c), Bucket::SubChapter(c.chapter, c.sub), Bucket::Chapter(c.chapter)],
+            Class::Project(k) => vec![Bucket::Project(k.clone())],
+        }
+    }
+
+    /// Every pattern that matches this class.
+    pub(crate) fn patterns(&self) -> Vec<Pattern> {
+        match self {
+            Class::Ewc(c) => vec![
+                Pattern::Ewc { chapter: c.chapter, sub: None, entry: None },
+                Pattern::Ewc { chapter: c.chapter, sub: Some(c.sub), entry: None },
+                Pattern::Ewc { chapter: c.chapter, sub: Some(c.sub), entry: Some(c.entry) },
+            ],
+            Class::Project(k) => vec![Pattern::Project(k.clone())],
         }
     }
 }
@@ -128,10 +149,13 @@ impl Pattern {
         }
     }
 
-    pub(crate) fn bucket(&self) -> Bucket {
-        match self {
-            Pattern::Ewc { chapter, .. } => Bucket::Chapter(*chapter),
-            Pattern::Project(k) => Bucket::Project(k.clone()),
+    /// The bucket holding exactly the classes this pattern matches.
+    pub(crate) fn level(&self) -> Bucket {
+        match *self {
+            Pattern::Ewc { chapter, sub: Some(sub), entry: Some(entry) } => Bucket::Code(Code { chapter, sub, entry }),
+            Pattern::Ewc { chapter, sub: Some(sub), entry: None } => Bucket::SubChapter(chapter, sub),
+            Pattern::Ewc { chapter, .. } => Bucket::Chapter(chapter),
+            Pattern::Project(ref k) => Bucket::Project(k.clone()),
         }
     }
 }

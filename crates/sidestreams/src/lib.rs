@@ -85,8 +85,9 @@ pub struct Listing {
     /// Availability window in days (any epoch); `to` `None` is open-ended.
     pub from_day: i32,
     pub to_day: Option<i32>,
-    /// Normalised words of the title and description.
-    pub words: HashSet<String>,
+    /// Ids of the normalised words of the title and description, sorted
+    /// and without repeats (see [`word_ids`]).
+    pub words: Vec<u32>,
 }
 
 /// How well two classes fit, best first.
@@ -192,50 +193,107 @@ pub fn window_overlap(a: &Listing, b: &Listing) -> Option<f64> {
     Some(((to as f64 - from as f64 + 1.0) / shorter).clamp(0.0, 1.0))
 }
 
-fn jaccard(a: &HashSet<String>, b: &HashSet<String>) -> f64 {
+/// Word ids for [`Listing::words`]: each word's FNV-1a hash, sorted, no
+/// repeats (a collision only ever adds a little text similarity).
+pub fn word_ids<'a>(words: impl IntoIterator<Item = &'a str>) -> Vec<u32> {
+    let mut ids: Vec<u32> = words
+        .into_iter()
+        .map(|w| w.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193)))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Jaccard similarity of two sorted id lists.
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
-    let common = a.intersection(b).count() as f64;
-    common / (a.len() as f64 + b.len() as f64 - common)
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    common as f64 / (a.len() + b.len() - common) as f64
+}
+
+/// Points for a class fit.
+fn class_points(fit: ClassFit, w: &Weights) -> f64 {
+    match fit {
+        ClassFit::SameCode => w.same_code,
+        ClassFit::SameSubChapter => w.same_sub_chapter,
+        ClassFit::SameChapter => w.same_chapter,
+        ClassFit::Declared => w.declared,
+    }
+}
+
+/// The parts of a pair that can meet, as numbers: (fit, quantity overlap,
+/// km, nearness, window overlap, text similarity).
+struct Parts {
+    fit: ClassFit,
+    quantity: Option<f64>,
+    km: f64,
+    near: f64,
+    window: f64,
+    text: f64,
+}
+
+fn parts(a: &Listing, b: &Listing) -> Option<Parts> {
+    if !a.kind.pairs_with(b.kind) || !hazard_ok(a, b) {
+        return None;
+    }
+    let fit = class_fit(a, b)?;
+    let max = a.max_km.min(b.max_km);
+    let km = haversine_km(a.at, b.at);
+    if km > max {
+        return None;
+    }
+    let window = window_overlap(a, b)?;
+    let quantity = match (a.monthly_tonnes, b.monthly_tonnes) {
+        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(x.min(y) / x.max(y)),
+        _ => None,
+    };
+    let near = if max > 0.0 { (1.0 - km / max).clamp(0.0, 1.0) } else { 1.0 };
+    Some(Parts { fit, quantity, km, near, window, text: jaccard(&a.words, &b.words) })
+}
+
+/// The total of [`score`] without its reasons (no allocation), for ranking.
+/// The same sum in the same order, so the two agree exactly.
+pub fn total(a: &Listing, b: &Listing, w: &Weights) -> Option<f64> {
+    let p = parts(a, b)?;
+    let mut t = class_points(p.fit, w);
+    if let Some(q) = p.quantity {
+        t += w.quantity * q;
+    }
+    t += w.distance * p.near;
+    t += w.window * p.window;
+    if p.text > 0.0 {
+        t += w.text * p.text;
+    }
+    Some(t)
 }
 
 /// Scores a pair, or `None` when they cannot match: not counterparts, no
 /// class fit, the hazardous-waste rule, farther than either side's maximum,
 /// or windows that do not meet. Symmetric in its arguments.
 pub fn score(a: &Listing, b: &Listing, w: &Weights) -> Option<Score> {
-    if !a.kind.pairs_with(b.kind) || !hazard_ok(a, b) {
-        return None;
-    }
-    let fit = class_fit(a, b)?;
-    let km = haversine_km(a.at, b.at);
-    let max = a.max_km.min(b.max_km);
-    if km > max {
-        return None;
-    }
-    let overlap = window_overlap(a, b)?;
-    let mut reasons = vec![Reason {
-        points: match fit {
-            ClassFit::SameCode => w.same_code,
-            ClassFit::SameSubChapter => w.same_sub_chapter,
-            ClassFit::SameChapter => w.same_chapter,
-            ClassFit::Declared => w.declared,
-        },
-        part: Part::Class(fit),
-    }];
-    if let (Some(x), Some(y)) = (a.monthly_tonnes, b.monthly_tonnes)
-        && x > 0.0
-        && y > 0.0
-    {
-        let q = x.min(y) / x.max(y);
+    let p = parts(a, b)?;
+    let mut reasons = vec![Reason { points: class_points(p.fit, w), part: Part::Class(p.fit) }];
+    if let Some(q) = p.quantity {
         reasons.push(Reason { part: Part::Quantity { overlap: q }, points: w.quantity * q });
     }
-    let near = if max > 0.0 { (1.0 - km / max).clamp(0.0, 1.0) } else { 1.0 };
-    reasons.push(Reason { part: Part::Distance { km }, points: w.distance * near });
-    reasons.push(Reason { part: Part::Window { overlap }, points: w.window * overlap });
-    let sim = jaccard(&a.words, &b.words);
-    if sim > 0.0 {
-        reasons.push(Reason { part: Part::Text { similarity: sim }, points: w.text * sim });
+    reasons.push(Reason { part: Part::Distance { km: p.km }, points: w.distance * p.near });
+    reasons.push(Reason { part: Part::Window { overlap: p.window }, points: w.window * p.window });
+    if p.text > 0.0 {
+        reasons.push(Reason { part: Part::Text { similarity: p.text }, points: w.text * p.text });
     }
     let total = reasons.iter().map(|r| r.points).sum();
     Some(Score { total, reasons })
@@ -256,47 +314,50 @@ pub fn rank_naive(l: &Listing, pool: &[Listing], w: &Weights, limit: usize) -> V
     out
 }
 
-/// Where a listing is filed: its class's bucket, and the buckets of the
-/// classes it accepts (so that it is found from their side too).
-fn buckets_of(l: &Listing) -> Vec<class::Bucket> {
-    let mut b = vec![l.class.bucket()];
-    for p in &l.accepts {
-        let k = p.bucket();
-        if !b.contains(&k) {
-            b.push(k);
-        }
-    }
-    b
-}
-
-/// Counter-listings by class bucket, each bucket sorted by latitude.
-#[derive(Debug, Default)]
-pub struct Index {
-    listings: Vec<Listing>,
-    /// Bucket → (latitude, position in `listings`), sorted by latitude.
-    buckets: HashMap<class::Bucket, Vec<(f64, usize)>>,
-    /// The largest maximum distance of any listing (bounds the band read).
-    widest_km: f64,
-}
-
 /// Kilometres per degree of latitude, rounded down (a degree is 111.19 km
 /// on the sphere the distances use), so the band read is never too narrow.
 const KM_PER_DEGREE: f64 = 111.0;
 
+/// A bucket's entries: (latitude, position in the index), by latitude.
+type Band = Vec<(f64, u32)>;
+
+/// Counter-listings filed by class at three levels (code, sub-chapter,
+/// chapter; a project class at the first) and by the classes they accept,
+/// each bucket sorted by latitude.
+#[derive(Debug, Default)]
+pub struct Index {
+    listings: Vec<Listing>,
+    by_class: HashMap<class::Bucket, Band>,
+    by_accepted: HashMap<Pattern, Band>,
+    /// The largest maximum distance of any listing (bounds the band read).
+    widest_km: f64,
+}
+
+/// Appends the entries of `band` within `reach` km of latitude `lat`.
+fn within<'a>(band: &'a Band, lat: f64, reach: f64) -> impl Iterator<Item = u32> + 'a {
+    let d = reach / KM_PER_DEGREE;
+    let start = band.partition_point(|(l, _)| *l < lat - d);
+    band[start..].iter().take_while(move |(l, _)| *l <= lat + d).map(|(_, i)| *i)
+}
+
 impl Index {
     pub fn new(listings: Vec<Listing>) -> Index {
-        let mut buckets: HashMap<class::Bucket, Vec<(f64, usize)>> = HashMap::new();
+        let mut by_class: HashMap<class::Bucket, Band> = HashMap::new();
+        let mut by_accepted: HashMap<Pattern, Band> = HashMap::new();
         let mut widest_km: f64 = 0.0;
         for (i, l) in listings.iter().enumerate() {
             widest_km = widest_km.max(l.max_km);
-            for b in buckets_of(l) {
-                buckets.entry(b).or_default().push((l.at.lat, i));
+            for b in l.class.levels() {
+                by_class.entry(b).or_default().push((l.at.lat, i as u32));
+            }
+            for p in &l.accepts {
+                by_accepted.entry(p.clone()).or_default().push((l.at.lat, i as u32));
             }
         }
-        for v in buckets.values_mut() {
+        for v in by_class.values_mut().chain(by_accepted.values_mut()) {
             v.sort_by(|a, b| a.0.total_cmp(&b.0));
         }
-        Index { listings, buckets, widest_km }
+        Index { listings, by_class, by_accepted, widest_km }
     }
 
     pub fn len(&self) -> usize {
@@ -311,37 +372,69 @@ impl Index {
         &self.listings
     }
 
-    /// The `limit` best counter-listings of `l`, as [`rank_naive`] would
-    /// find them over the whole index, reading only the class buckets that
-    /// can fit and, in each, the latitude band within reach.
+    /// The `limit` best counter-listings of `l`, exactly as [`rank_naive`]
+    /// over the whole index would give them. Candidates come tier by tier —
+    /// the same code, then the same sub-chapter, the same chapter, then the
+    /// declared classes — each read only in the latitude band within reach;
+    /// a tier is skipped when the results so far already beat the best it
+    /// could give.
     pub fn matches(&self, l: &Listing, w: &Weights, limit: usize) -> Vec<(u64, Score)> {
+        if limit == 0 {
+            return vec![];
+        }
         let reach = l.max_km.min(self.widest_km);
-        let band = reach / KM_PER_DEGREE;
-        let mut seen: HashSet<usize> = HashSet::new();
-        let mut out: Vec<(u64, Score)> = Vec::new();
-        // A fit needs the other's class in one of these buckets, or the other
-        // accepting this class (and so filed under this class's bucket).
-        for b in buckets_of(l) {
-            let Some(v) = self.buckets.get(&b) else { continue };
-            let start = v.partition_point(|(lat, _)| *lat < l.at.lat - band);
-            for &(lat, i) in &v[start..] {
-                if lat > l.at.lat + band {
-                    break;
-                }
-                if !seen.insert(i) {
-                    continue;
-                }
-                let o = &self.listings[i];
-                if o.id == l.id {
-                    continue;
-                }
-                if let Some(s) = score(l, o, w) {
-                    out.push((o.id, s));
+        let rest = w.quantity + w.distance + w.window + w.text;
+        let mut best: Vec<(u64, f64, u32)> = Vec::new();
+        let mut seen: HashSet<u32> = HashSet::new();
+        let mut consider = |i: u32, best: &mut Vec<(u64, f64, u32)>| {
+            if !seen.insert(i) {
+                return;
+            }
+            let o = &self.listings[i as usize];
+            if o.id == l.id {
+                return;
+            }
+            if let Some(t) = total(l, o, w) {
+                best.push((o.id, t, i));
+            }
+        };
+        let settled = |best: &mut Vec<(u64, f64, u32)>, ceiling: f64| {
+            best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+            best.truncate(limit);
+            best.len() == limit && best[limit - 1].1 > ceiling
+        };
+        let levels = l.class.levels();
+        let ceilings = [w.same_sub_chapter + rest, w.same_chapter + rest, w.declared + rest];
+        let mut done = false;
+        for (tier, b) in levels.iter().enumerate() {
+            if let Some(band) = self.by_class.get(b) {
+                for i in within(band, l.at.lat, reach) {
+                    consider(i, &mut best);
                 }
             }
+            if settled(&mut best, ceilings[tier.min(2)]) {
+                done = true;
+                break;
+            }
         }
-        out.sort_by(order);
-        out.truncate(limit);
-        out
+        if !done {
+            // Declared: the classes this listing accepts, and those accepting its class.
+            for p in &l.accepts {
+                if let Some(band) = self.by_class.get(&p.level()) {
+                    for i in within(band, l.at.lat, reach) {
+                        consider(i, &mut best);
+                    }
+                }
+            }
+            for p in l.class.patterns() {
+                if let Some(band) = self.by_accepted.get(&p) {
+                    for i in within(band, l.at.lat, reach) {
+                        consider(i, &mut best);
+                    }
+                }
+            }
+            settled(&mut best, f64::INFINITY);
+        }
+        best.into_iter().filter_map(|(id, _, i)| score(l, &self.listings[i as usize], w).map(|s| (id, s))).collect()
     }
 }
