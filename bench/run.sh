@@ -50,6 +50,10 @@ if [ -n "$PG_URL" ]; then
   "$BIN/kimppa-bench" search --database-url "$PG_URL" --index "$OUT/compare-index-pg" | tee "$OUT/search-postgres.txt"
 fi
 
+log "materials matching (generated listings, in process)"
+if [ "$SCALE" = small ]; then SIDE=1000; else SIDE=100000; fi
+"$BIN/kimppa-bench" sidestreams --count "$SIDE" | tee "$OUT/sidestreams.txt"
+
 log "server"
 KIMPPA_LISTEN=127.0.0.1:$PORT "$BIN/kimppa" serve >"$OUT/server.log" 2>&1 &
 SERVER=$!
@@ -124,4 +128,6 @@ rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
   echo
   cat "$OUT/search-sqlite.txt"
   [ -f "$OUT/search-postgres.txt" ] && cat "$OUT/search-postgres.txt"
+  echo
+  cat "$OUT/sidestreams.txt"
 } | tee "$OUT/report.txt"

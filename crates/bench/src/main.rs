@@ -1,8 +1,10 @@
 //! `kimppa-bench`: fills a database with a large, seeded dataset, and
 //! compares the search index with SQLite FTS5 and PostgreSQL full-text
-//! search on the same documents and a judged Finnish query set.
+//! search on the same documents and a judged Finnish query set; measures
+//! the materials marketplace's matching on generated listings.
 
 mod corpus;
+mod sidestreams;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -49,6 +51,22 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         repeat: usize,
     },
+    /// The materials marketplace's matching on generated listings: a new
+    /// listing's matches against all counter-listings (percentiles), a full
+    /// re-match, and the naive all-pairs baseline on a sample.
+    Sidestreams {
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        /// Offers, and as many wants.
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// New listings timed one by one.
+        #[arg(long, default_value_t = 2_000)]
+        queries: usize,
+        /// Offers ranked by scoring every want, for the baseline.
+        #[arg(long, default_value_t = 200)]
+        sample: usize,
+    },
     /// Print URLs for the load test (one per line) from the database.
     Urls {
         #[arg(long)]
@@ -64,6 +82,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Generate { database_url, seed, scale } => generate(&database_url, seed, &scale).await,
         Command::Search { database_url, index, repeat } => compare(&database_url, &index, repeat).await,
         Command::Urls { database_url, seed } => urls(&database_url, seed).await,
+        Command::Sidestreams { seed, count, queries, sample } => {
+            sidestreams::run(seed, count, queries, sample);
+            Ok(())
+        }
     }
 }
 
