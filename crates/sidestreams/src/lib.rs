@@ -20,7 +20,7 @@ mod class;
 mod tests;
 
 pub use class::{Class, Code, ParseError, Pattern};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// What a listing is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -327,34 +327,132 @@ type Band = Vec<(f64, u32)>;
 #[derive(Debug, Default)]
 pub struct Index {
     listings: Vec<Listing>,
-    by_class: HashMap<class::Bucket, Band>,
+    /// Class bucket → its entries split by monthly volume (bins a quarter of
+    /// a decade wide, and one for unknown volumes).
+    by_class: HashMap<class::Bucket, Vec<Bin>>,
     by_accepted: HashMap<Pattern, Band>,
     /// The largest maximum distance of any listing (bounds the band read).
     widest_km: f64,
 }
 
-/// Appends the entries of `band` within `reach` km of latitude `lat`.
-fn within<'a>(band: &'a Band, lat: f64, reach: f64) -> impl Iterator<Item = u32> + 'a {
+/// The entries of `band` within `reach` km of latitude `lat`, nearest
+/// latitude first, each with its latitude gap in degrees.
+fn outward(band: &Band, lat: f64, reach: f64) -> impl Iterator<Item = (f64, u32)> + '_ {
     let d = reach / KM_PER_DEGREE;
-    let start = band.partition_point(|(l, _)| *l < lat - d);
-    band[start..].iter().take_while(move |(l, _)| *l <= lat + d).map(|(_, i)| *i)
+    let mid = band.partition_point(|(l, _)| *l < lat);
+    let (mut down, mut up) = (mid, mid);
+    std::iter::from_fn(move || {
+        let below = (down > 0).then(|| lat - band[down - 1].0);
+        let above = (up < band.len()).then(|| band[up].0 - lat);
+        let (gap, i) = match (below, above) {
+            (Some(b), Some(a)) if b <= a => {
+                down -= 1;
+                (b, band[down].1)
+            }
+            (_, Some(a)) => {
+                up += 1;
+                (a, band[up - 1].1)
+            }
+            (Some(b), None) => {
+                down -= 1;
+                (b, band[down].1)
+            }
+            (None, None) => return None,
+        };
+        (gap <= d).then_some((gap, i))
+    })
+}
+
+/// Entries of a class bucket whose monthly volumes (log10 tonnes) lie in
+/// `lo..=hi` as observed, or unknown (`known` false).
+#[derive(Debug, Default)]
+struct Bin {
+    known: bool,
+    lo: f64,
+    hi: f64,
+    band: Band,
+}
+
+impl Bin {
+    /// The most quantity overlap an entry of this bin can have with a
+    /// listing of `volume` tonnes a month (0 when either is unknown).
+    fn overlap_bound(&self, volume: Option<f64>) -> f64 {
+        match volume {
+            Some(v) if self.known && v > 0.0 => {
+                let x = v.log10();
+                let d = if x < self.lo {
+                    self.lo - x
+                } else if x > self.hi {
+                    x - self.hi
+                } else {
+                    0.0
+                };
+                // Rounding: never promise less than the entries can give.
+                (10f64.powf(-d) * (1.0 + 1e-9)).min(1.0)
+            }
+            _ => 0.0,
+        }
+    }
+}
+
+/// A listing's volume bin key: quarter decades, or none when unknown.
+fn bin_key(l: &Listing) -> Option<i32> {
+    l.monthly_tonnes.filter(|v| *v > 0.0).map(|v| (v.log10() * 4.0).floor() as i32)
+}
+
+/// The best results so far: (id, total, position), best first, at most `limit`.
+struct Best {
+    limit: usize,
+    items: Vec<(u64, f64, u32)>,
+}
+
+impl Best {
+    fn push(&mut self, id: u64, total: f64, i: u32) {
+        let at = self.items.partition_point(|(oid, t, _)| *t > total || (*t == total && *oid < id));
+        if at < self.limit {
+            self.items.insert(at, (id, total, i));
+            self.items.truncate(self.limit);
+        }
+    }
+
+    /// The total a newcomer must beat (or tie with a lower id) to enter;
+    /// none while there is room.
+    fn threshold(&self) -> Option<f64> {
+        (self.items.len() == self.limit).then(|| self.items[self.limit - 1].1)
+    }
 }
 
 impl Index {
     pub fn new(listings: Vec<Listing>) -> Index {
-        let mut by_class: HashMap<class::Bucket, Band> = HashMap::new();
+        let mut bins: HashMap<(class::Bucket, Option<i32>), Bin> = HashMap::new();
         let mut by_accepted: HashMap<Pattern, Band> = HashMap::new();
         let mut widest_km: f64 = 0.0;
         for (i, l) in listings.iter().enumerate() {
             widest_km = widest_km.max(l.max_km);
+            let key = bin_key(l);
             for b in l.class.levels() {
-                by_class.entry(b).or_default().push((l.at.lat, i as u32));
+                let bin = bins.entry((b, key)).or_insert_with(|| Bin {
+                    known: key.is_some(),
+                    lo: f64::INFINITY,
+                    hi: f64::NEG_INFINITY,
+                    band: Vec::new(),
+                });
+                if let Some(v) = l.monthly_tonnes.filter(|_| key.is_some()) {
+                    bin.lo = bin.lo.min(v.log10());
+                    bin.hi = bin.hi.max(v.log10());
+                }
+                bin.band.push((l.at.lat, i as u32));
             }
             for p in &l.accepts {
                 by_accepted.entry(p.clone()).or_default().push((l.at.lat, i as u32));
             }
         }
-        for v in by_class.values_mut().chain(by_accepted.values_mut()) {
+        let mut by_class: HashMap<class::Bucket, Vec<Bin>> = HashMap::new();
+        for ((b, _), mut bin) in bins {
+            bin.band.sort_by(|x, y| x.0.total_cmp(&y.0));
+            by_class.entry(b).or_default().push(bin);
+        }
+        for v in by_accepted.values_mut() {
             v.sort_by(|a, b| a.0.total_cmp(&b.0));
         }
         Index { listings, by_class, by_accepted, widest_km }
@@ -375,66 +473,84 @@ impl Index {
     /// The `limit` best counter-listings of `l`, exactly as [`rank_naive`]
     /// over the whole index would give them. Candidates come tier by tier —
     /// the same code, then the same sub-chapter, the same chapter, then the
-    /// declared classes — each read only in the latitude band within reach;
-    /// a tier is skipped when the results so far already beat the best it
-    /// could give.
+    /// declared classes — each read outward from the listing's latitude
+    /// within reach. A tier is skipped, and a band left, once the results
+    /// already beat the most any remaining candidate could score (its class
+    /// points, full quantity, window and text points, and the distance
+    /// points its latitude gap still allows).
     pub fn matches(&self, l: &Listing, w: &Weights, limit: usize) -> Vec<(u64, Score)> {
         if limit == 0 {
             return vec![];
         }
         let reach = l.max_km.min(self.widest_km);
-        let rest = w.quantity + w.distance + w.window + w.text;
-        let mut best: Vec<(u64, f64, u32)> = Vec::new();
-        let mut seen: HashSet<u32> = HashSet::new();
-        let mut consider = |i: u32, best: &mut Vec<(u64, f64, u32)>| {
-            if !seen.insert(i) {
-                return;
-            }
-            let o = &self.listings[i as usize];
-            if o.id == l.id {
-                return;
-            }
-            if let Some(t) = total(l, o, w) {
-                best.push((o.id, t, i));
-            }
-        };
-        let settled = |best: &mut Vec<(u64, f64, u32)>, ceiling: f64| {
-            best.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-            best.truncate(limit);
-            best.len() == limit && best[limit - 1].1 > ceiling
-        };
-        let levels = l.class.levels();
-        let ceilings = [w.same_sub_chapter + rest, w.same_chapter + rest, w.declared + rest];
-        let mut done = false;
-        for (tier, b) in levels.iter().enumerate() {
-            if let Some(band) = self.by_class.get(b) {
-                for i in within(band, l.at.lat, reach) {
-                    consider(i, &mut best);
+        let fixed = w.window + w.text;
+        let mut best = Best { limit, items: Vec::with_capacity(limit + 1) };
+        let mut seen = vec![0u64; self.listings.len().div_ceil(64)];
+        // Reads one band outward; `cap` is the most an entry can score apart
+        // from the distance points.
+        let mut read = |band: &Band, cap: f64, best: &mut Best| {
+            for (gap, i) in outward(band, l.at.lat, reach) {
+                if let Some(t) = best.threshold() {
+                    let near = (1.0 - gap * KM_PER_DEGREE / l.max_km).clamp(0.0, 1.0);
+                    if cap + w.distance * near + 1e-9 < t {
+                        break;
+                    }
+                }
+                let (word, bit) = (i as usize / 64, 1u64 << (i % 64));
+                if seen[word] & bit != 0 {
+                    continue;
+                }
+                seen[word] |= bit;
+                let o = &self.listings[i as usize];
+                if o.id == l.id {
+                    continue;
+                }
+                if let Some(t) = total(l, o, w) {
+                    best.push(o.id, t, i);
                 }
             }
-            if settled(&mut best, ceilings[tier.min(2)]) {
-                done = true;
+        };
+        let beaten = |best: &Best, cap: f64| best.threshold().is_some_and(|t| t > cap + w.distance + 1e-9);
+        let tiers = [w.same_code, w.same_sub_chapter, w.same_chapter];
+        for (tier, b) in l.class.levels().iter().enumerate() {
+            let class = match b {
+                class::Bucket::Project(_) => w.same_code,
+                _ => tiers[tier.min(2)],
+            };
+            if beaten(&best, class + w.quantity + fixed) {
                 break;
             }
+            let Some(bins) = self.by_class.get(b) else { continue };
+            // The volume bins whose entries could give the most first.
+            let mut order: Vec<(f64, &Bin)> = bins
+                .iter()
+                .map(|bin| (class + w.quantity * bin.overlap_bound(l.monthly_tonnes) + fixed, bin))
+                .collect();
+            order.sort_by(|x, y| y.0.total_cmp(&x.0));
+            for (cap, bin) in order {
+                if beaten(&best, cap) {
+                    break;
+                }
+                read(&bin.band, cap, &mut best);
+            }
         }
-        if !done {
-            // Declared: the classes this listing accepts, and those accepting its class.
+        // Declared: the classes this listing accepts, and those accepting its class.
+        let cap = w.same_code.max(w.declared) + w.quantity + fixed;
+        if !beaten(&best, w.declared + w.quantity + fixed) {
             for p in &l.accepts {
-                if let Some(band) = self.by_class.get(&p.level()) {
-                    for i in within(band, l.at.lat, reach) {
-                        consider(i, &mut best);
-                    }
+                for bin in self.by_class.get(&p.level()).into_iter().flatten() {
+                    read(&bin.band, cap, &mut best);
                 }
             }
             for p in l.class.patterns() {
                 if let Some(band) = self.by_accepted.get(&p) {
-                    for i in within(band, l.at.lat, reach) {
-                        consider(i, &mut best);
-                    }
+                    read(band, cap, &mut best);
                 }
             }
-            settled(&mut best, f64::INFINITY);
         }
-        best.into_iter().filter_map(|(id, _, i)| score(l, &self.listings[i as usize], w).map(|s| (id, s))).collect()
+        best.items
+            .into_iter()
+            .filter_map(|(id, _, i)| score(l, &self.listings[i as usize], w).map(|s| (id, s)))
+            .collect()
     }
 }
