@@ -251,12 +251,17 @@ fn parts(a: &Listing, b: &Listing) -> Option<Parts> {
         return None;
     }
     let fit = class_fit(a, b)?;
+    let window = window_overlap(a, b)?;
     let max = a.max_km.min(b.max_km);
+    // A degree of latitude is at least 111 km: most pairs out of reach are
+    // known without the trigonometry.
+    if (a.at.lat - b.at.lat).abs() * KM_PER_DEGREE > max {
+        return None;
+    }
     let km = haversine_km(a.at, b.at);
     if km > max {
         return None;
     }
-    let window = window_overlap(a, b)?;
     let quantity = match (a.monthly_tonnes, b.monthly_tonnes) {
         (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(x.min(y) / x.max(y)),
         _ => None,
@@ -327,8 +332,8 @@ type Band = Vec<(f64, u32)>;
 #[derive(Debug, Default)]
 pub struct Index {
     listings: Vec<Listing>,
-    /// Class bucket → its entries split by monthly volume (bins a quarter of
-    /// a decade wide, and one for unknown volumes).
+    /// Class bucket → its entries split by monthly volume (bins a tenth of a
+    /// decade wide, and one for unknown volumes).
     by_class: HashMap<class::Bucket, Vec<Bin>>,
     by_accepted: HashMap<Pattern, Band>,
     /// The largest maximum distance of any listing (bounds the band read).
@@ -395,9 +400,9 @@ impl Bin {
     }
 }
 
-/// A listing's volume bin key: quarter decades, or none when unknown.
+/// A listing's volume bin key: tenths of a decade, or none when unknown.
 fn bin_key(l: &Listing) -> Option<i32> {
-    l.monthly_tonnes.filter(|v| *v > 0.0).map(|v| (v.log10() * 4.0).floor() as i32)
+    l.monthly_tonnes.filter(|v| *v > 0.0).map(|v| (v.log10() * 10.0).floor() as i32)
 }
 
 /// The best results so far: (id, total, position), best first, at most `limit`.
