@@ -67,7 +67,7 @@ pub async fn figures(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 /// Options for a list of keys: (key, label, chosen).
-fn options<S: AsRef<str>>(
+pub(crate) fn options<S: AsRef<str>>(
     p: &Page,
     prefix: &str,
     keys: impl IntoIterator<Item = S>,
@@ -81,7 +81,7 @@ fn options<S: AsRef<str>>(
         .collect()
 }
 
-fn role_keys() -> impl Iterator<Item = &'static str> {
+pub(crate) fn role_keys() -> impl Iterator<Item = &'static str> {
     PartnerRole::ALL.iter().map(|r| r.key())
 }
 

@@ -5,7 +5,7 @@
 
 use crate::{
     AppState,
-    challenges::{ExpertView, SuggestionView, expert_views, suggestion_views},
+    challenges::{expert_views, options, role_keys, suggestion_views},
     ctx::{Ctx, Page},
     errors::WebError,
     extract::{Form, Query},
@@ -49,20 +49,6 @@ pub fn routes() -> Router<AppState> {
 /// Under `/admin`.
 pub fn admin_routes() -> Router<AppState> {
     Router::new().route("/partner-searches", get(queue))
-}
-
-/// Options for a list of keys: (key, label, chosen).
-fn options<'a>(
-    p: &Page,
-    prefix: &str,
-    keys: impl IntoIterator<Item = &'a str>,
-    chosen: &[String],
-) -> Vec<(String, String, bool)> {
-    keys.into_iter().map(|k| (k.to_string(), p.t(&format!("{prefix}{k}")), chosen.iter().any(|c| c == k))).collect()
-}
-
-fn role_keys() -> impl Iterator<Item = &'static str> {
-    PartnerRole::ALL.iter().map(|r| r.key())
 }
 
 /// A search in a list, ready for the template.
@@ -327,32 +313,31 @@ async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> 
     let needed: Vec<String> = searches::roles_of(&s).iter().map(|r| r.key().to_string()).collect();
     let open = s.status == "open";
     let found = if open { searches::suggestions(app, &s, &entries).await? } else { Default::default() };
-    let org_views: Vec<SuggestionView> = suggestion_views(&p, found.orgs.clone());
-    let expert_views_: Vec<ExpertView> = expert_views(&p, found.experts.clone());
+    // The roles each suggestion fills, from its reasons, for the shortlist form.
+    let org_fills: Vec<Vec<String>> = found.orgs.iter().map(|x| roles_in(&x.reasons)).collect();
+    let expert_fills: Vec<Vec<String>> = found.experts.iter().map(|x| roles_in(&x.reasons)).collect();
     let mut suggestions: Vec<AddView> = Vec::new();
-    for (s_, v) in found.orgs.iter().zip(org_views) {
-        let fills = roles_in(&s_.reasons);
+    for (fills, v) in org_fills.iter().zip(suggestion_views(&p, found.orgs)) {
         suggestions.push(AddView {
             target: format!("org:{}", v.slug),
             href: org_href(&p, &v.slug),
             org: v.name.clone(),
             name: v.name,
             expert: false,
-            roles: add_roles(&p, &needed, &fills),
+            roles: add_roles(&p, &needed, fills),
             points: v.points,
             reasons: v.reasons,
             shortlisted: false,
         });
     }
-    for (s_, v) in found.experts.iter().zip(expert_views_) {
-        let fills = roles_in(&s_.reasons);
+    for (fills, v) in expert_fills.iter().zip(expert_views(&p, found.experts)) {
         suggestions.push(AddView {
             target: format!("expert:{}", v.id),
             href: p.href(&format!("/experts/{}", v.id)),
             name: v.name,
             org: v.org,
             expert: true,
-            roles: add_roles(&p, &needed, &fills),
+            roles: add_roles(&p, &needed, fills),
             points: v.points,
             reasons: v.reasons,
             shortlisted: false,
@@ -530,8 +515,7 @@ async fn contact_page(
     form: Option<ContactForm>,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    let s = searches::get(ctx.app(), &ctx.actor, id).await?;
-    let e = searches::entry_of(ctx.app(), &ctx.actor, id, eid).await?;
+    let (s, e) = searches::entry_of(ctx.app(), &ctx.actor, id, eid).await?;
     let mut p = ctx.form_page("search-contact-title").await;
     let to = match &e.expert {
         Some(name) => format!("{name} ({})", e.org.name),

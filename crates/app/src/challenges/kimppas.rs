@@ -9,7 +9,7 @@ use crate::{App, AppError, error::Checker};
 use kimppa_domain::{KimppaStatus, PartnerRole, Slug};
 use kimppa_matchmaking::{Candidate, Rules, Violation};
 use kimppa_store::entities::{challenge_response, kimppa, kimppa_member, organisation};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::HashMap;
 
 /// Forming a kimppa from a challenge, as typed.
@@ -323,22 +323,18 @@ pub async fn answer_invitation(
         return Err(AppError::Forbidden);
     }
     let tx = app.db.begin().await?;
-    let rows = kimppa_member::Entity::find()
-        .filter(kimppa_member::Column::KimppaId.eq(view.k.id))
-        .filter(kimppa_member::Column::OrgId.is_in(orgs))
-        .filter(kimppa_member::Column::ConfirmedAt.is_null());
+    let waiting = Condition::all()
+        .add(kimppa_member::Column::KimppaId.eq(view.k.id))
+        .add(kimppa_member::Column::OrgId.is_in(orgs))
+        .add(kimppa_member::Column::ConfirmedAt.is_null());
     if accept {
         kimppa_member::Entity::update_many()
             .col_expr(kimppa_member::Column::ConfirmedAt, Some(crate::now()).into())
-            .filter(kimppa_member::Column::KimppaId.eq(view.k.id))
-            .filter(kimppa_member::Column::Id.is_in(rows.all(&tx).await?.into_iter().map(|m| m.id).collect::<Vec<_>>()))
+            .filter(waiting)
             .exec(&tx)
             .await?;
     } else {
-        kimppa_member::Entity::delete_many()
-            .filter(kimppa_member::Column::Id.is_in(rows.all(&tx).await?.into_iter().map(|m| m.id).collect::<Vec<_>>()))
-            .exec(&tx)
-            .await?;
+        kimppa_member::Entity::delete_many().filter(waiting).exec(&tx).await?;
     }
     crate::search::touch(&tx, "kimppa", &[view.k.id]).await?;
     crate::changelog::admin_action(

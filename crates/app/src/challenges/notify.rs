@@ -131,9 +131,11 @@ async fn fan_out_inner(app: &App, id: i32) -> Result<(), AppError> {
             .all(&app.db)
             .await?
     };
-    let memberships = if users.is_empty() {
-        vec![]
-    } else {
+    if users.is_empty() {
+        // Nobody follows these areas: nothing to tell.
+        return Ok(());
+    }
+    let memberships = {
         org_member::Entity::find()
             .filter(org_member::Column::UserId.is_in(users.iter().map(|u| u.id).collect::<Vec<_>>()))
             .all(&app.db)

@@ -236,11 +236,8 @@ pub async fn mine(app: &App, actor: &Actor) -> Result<Vec<Card>, AppError> {
 /// waiting ones first (oldest first), then the handled ones (newest first).
 pub async fn help_queue(app: &App, actor: &Actor) -> Result<Vec<Card>, AppError> {
     policy::require(actor, Action::FeatureChallenges)?;
-    let mut rows = partner_search::Entity::find()
-        .filter(partner_search::Column::HelpStatus.ne(""))
-        .order_by_asc(partner_search::Column::HelpRequestedAt)
-        .all(&app.db)
-        .await?;
+    let mut rows =
+        partner_search::Entity::find().filter(partner_search::Column::HelpStatus.ne("")).all(&app.db).await?;
     // Waiting ones oldest first, then the answered ones newest first.
     rows.sort_by_key(|s| {
         let at = s.help_requested_at.map(|t| t.timestamp()).unwrap_or_default();
@@ -365,17 +362,15 @@ pub async fn browse(
     role: Option<PartnerRole>,
 ) -> Result<Vec<Hit>, AppError> {
     let q = q.trim();
-    let (pool, orgs) = suggest::candidates(app, q, s.org_id).await?;
+    let (orgs, roles) = suggest::role_fits(app, s.org_id).await?;
+    let orgs: HashMap<i32, organisation::Model> = orgs.into_iter().map(|o| (o.id, o)).collect();
     let needed: Vec<String> = match role {
         Some(r) => vec![r.key().to_string()],
         None => roles_of(s).into_iter().map(|r| r.key().to_string()).collect(),
     };
-    let fits: HashMap<i32, Vec<String>> = pool
-        .iter()
-        .map(|c| {
-            let roles = needed.iter().filter(|r| c.fit_for(r).is_some()).cloned().collect();
-            (c.id as i32, roles)
-        })
+    let fits: HashMap<i32, Vec<String>> = roles
+        .into_iter()
+        .map(|(id, have)| (id, needed.iter().filter(|r| have.iter().any(|(k, _)| k == *r)).cloned().collect()))
         .collect();
     let approved = |id: i32| id != s.org_id && orgs.get(&id).is_some_and(|o| o.membership_status == "approved");
     // With a role filter, only those who fill it; otherwise any organisation the words find.
@@ -530,10 +525,16 @@ pub async fn add(app: &App, actor: &Actor, id: i32, target: &str, role: &str) ->
     .await?)
 }
 
-/// One shortlist entry of a search the actor manages.
-pub async fn entry_of(app: &App, actor: &Actor, id: i32, entry_id: i32) -> Result<Entry, AppError> {
+/// One shortlist entry of a search the actor manages, with the search.
+pub async fn entry_of(
+    app: &App,
+    actor: &Actor,
+    id: i32,
+    entry_id: i32,
+) -> Result<(partner_search::Model, Entry), AppError> {
     let s = get(app, actor, id).await?;
-    entries(app, &s).await?.into_iter().find(|e| e.e.id == entry_id).ok_or(AppError::NotFound)
+    let e = entries(app, &s).await?.into_iter().find(|e| e.e.id == entry_id).ok_or(AppError::NotFound)?;
+    Ok((s, e))
 }
 
 /// Takes an entry off the shortlist.
@@ -557,8 +558,7 @@ pub async fn contact(
     entry_id: i32,
     form: &ContactForm,
 ) -> Result<contact_request::Model, AppError> {
-    let s = get(app, actor, id).await?;
-    let e = entry_of(app, actor, id, entry_id).await?;
+    let (s, e) = entry_of(app, actor, id, entry_id).await?;
     let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
     // Sent on behalf of the searching organisation when the sender is one of its people.
     let mine = crate::organisations::memberships_of(app, uid).await?;

@@ -207,32 +207,7 @@ pub async fn candidates(
     text: &str,
     asker: i32,
 ) -> Result<(Vec<Candidate>, HashMap<i32, organisation::Model>), AppError> {
-    let orgs: Vec<organisation::Model> = organisation::Entity::find()
-        .filter(
-            sea_orm::Condition::any()
-                .add(organisation::Column::MembershipStatus.eq("approved"))
-                .add(organisation::Column::Id.eq(asker)),
-        )
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut offers: HashMap<i32, HashSet<String>> = HashMap::new();
-    for o in &orgs {
-        offers.insert(o.id, split_list(&o.offering_types).into_iter().map(str::to_string).collect());
-    }
-    let services: Vec<(i32, String)> = service::Entity::find()
-        .select_only()
-        .columns([service::Column::OwnerOrgId, service::Column::OfferingType])
-        .filter(service::Column::Status.eq("published"))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    for (org, offering) in services {
-        if OfferingType::parse(&offering).is_ok() {
-            offers.entry(org).or_default().insert(offering);
-        }
-    }
+    let (orgs, roles) = role_fits(app, asker).await?;
     // Earlier kimppas together with the challenge's organisation.
     let memberships =
         kimppa_member::Entity::find().filter(kimppa_member::Column::ConfirmedAt.is_not_null()).all(&app.db).await?;
@@ -249,13 +224,48 @@ pub async fn candidates(
             org_type: o.org_type.clone(),
             municipality: Some(o.municipality.clone()),
             region: Some(o.municipality.clone()),
-            roles: fits(&o.org_type, offers.get(&o.id).unwrap_or(&HashSet::new())),
+            roles: roles.get(&o.id).cloned().unwrap_or_default(),
             focus: split_list(&o.focus_areas).into_iter().map(str::to_string).collect(),
             text: similarity.get(&o.id).copied().unwrap_or(0.0),
             cooperations: together.get(&o.id).copied().unwrap_or(0),
         })
         .collect();
     Ok((pool, orgs.into_iter().map(|o| (o.id, o)).collect()))
+}
+
+/// The roles each approved organisation (and the asker, whatever its
+/// standing) fills, from what it offers — its declared offering types and
+/// published services — and what it is (two queries).
+pub async fn role_fits(
+    app: &App,
+    asker: i32,
+) -> Result<(Vec<organisation::Model>, HashMap<i32, Vec<(String, Fit)>>), AppError> {
+    let orgs: Vec<organisation::Model> = organisation::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(organisation::Column::MembershipStatus.eq("approved"))
+                .add(organisation::Column::Id.eq(asker)),
+        )
+        .all(&app.db)
+        .await?;
+    let mut offers: HashMap<i32, HashSet<String>> = HashMap::new();
+    for o in &orgs {
+        offers.insert(o.id, split_list(&o.offering_types).into_iter().map(str::to_string).collect());
+    }
+    let services: Vec<(i32, String)> = service::Entity::find()
+        .select_only()
+        .columns([service::Column::OwnerOrgId, service::Column::OfferingType])
+        .filter(service::Column::Status.eq("published"))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    for (org, offering) in services {
+        if OfferingType::parse(&offering).is_ok() {
+            offers.entry(org).or_default().insert(offering);
+        }
+    }
+    let roles = orgs.iter().map(|o| (o.id, fits(&o.org_type, offers.get(&o.id).unwrap_or(&HashSet::new())))).collect();
+    Ok((orgs, roles))
 }
 
 #[cfg(test)]
