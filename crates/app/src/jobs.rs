@@ -115,7 +115,15 @@ async fn handle(app: &App, row: &change_log::Model) -> Result<(), String> {
             let p: crate::forum::notify::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
             crate::forum::notify::fan_out(app, &p).await
         }
-        crate::forum::notify::DIGEST => crate::forum::notify::digest_job(app).await,
+        crate::forum::notify::DIGEST => {
+            // The morning round also reminds of and expires material listings.
+            crate::materials::daily(app).await.map_err(|e| e.to_string())?;
+            crate::forum::notify::digest_job(app).await
+        }
+        crate::materials::matching::MATCH => {
+            let p: crate::materials::matching::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
+            crate::materials::matching::job(app, &p).await
+        }
         crate::challenges::notify::NOTIFY => {
             let p: crate::challenges::notify::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
             crate::challenges::notify::fan_out(app, &p).await

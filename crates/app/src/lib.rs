@@ -14,6 +14,7 @@ pub mod error;
 pub mod files;
 pub mod forum;
 pub mod jobs;
+pub mod materials;
 pub mod membership;
 pub mod organisations;
 pub mod pagecache;
@@ -24,6 +25,7 @@ pub mod website;
 
 pub use error::{AppError, FieldError};
 pub use kimppa_matchmaking as matchmaking;
+pub use kimppa_sidestreams as sidestreams;
 pub use kimppa_store::sea_orm;
 
 use sea_orm::DatabaseConnection;

@@ -92,6 +92,19 @@ pub enum Action {
     FeatureChallenges,
     /// Respond to a challenge.
     RespondToChallenge,
+    /// Write, publish and close an organisation's material listings and
+    /// give feedback on their matches: any of its people, or staff.
+    ManageListings {
+        my_role: Option<OrgRole>,
+    },
+    /// Keep the emission factors, the material classes and the regional
+    /// coordinators; read the matching-quality report of every region.
+    ManageMaterials,
+    /// Search and export a region's listings (closed ones too) and record
+    /// its workshops: the region's coordinators, or staff.
+    CoordinateRegion {
+        coordinator: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +155,16 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
         |my_role: Option<OrgRole>| -> Decision { if my_role.is_some() { Decision::Allow } else { elevated() } };
     match action {
         ViewPublic | ManageOwnAccount | CreateOrganisation => Decision::Allow,
-        ViewUnlistedOrganisation { my_role } | ViewOrganisationMembers { my_role } => org_member_or_elevated(my_role),
+        ViewUnlistedOrganisation { my_role } | ViewOrganisationMembers { my_role } | ManageListings { my_role } => {
+            org_member_or_elevated(my_role)
+        }
+        CoordinateRegion { coordinator } => {
+            if coordinator {
+                Decision::Allow
+            } else {
+                elevated()
+            }
+        }
         EditOrganisation { my_role }
         | InviteToOrganisation { my_role }
         | ManageServices { my_role }
@@ -164,7 +186,7 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
             }
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
-        | ManageDirectory | ModerateForum | FeatureChallenges => elevated(),
+        | ManageDirectory | ModerateForum | FeatureChallenges | ManageMaterials => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()
@@ -255,5 +277,19 @@ mod tests {
             decide(&user(PlatformRole::Operator, true, false), Action::ManageWebhooks),
             Decision::SecondFactorRequired
         );
+    }
+
+    #[test]
+    fn materials_powers() {
+        let p = user(PlatformRole::Person, false, false);
+        assert_eq!(decide(&p, Action::ManageListings { my_role: Some(OrgRole::Member) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageListings { my_role: None }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::CoordinateRegion { coordinator: true }), Decision::Allow);
+        assert_eq!(decide(&p, Action::CoordinateRegion { coordinator: false }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ManageMaterials), Decision::Forbidden);
+        let o = user(PlatformRole::Orchestrator, true, true);
+        assert_eq!(decide(&o, Action::CoordinateRegion { coordinator: false }), Decision::Allow);
+        assert_eq!(decide(&o, Action::ManageMaterials), Decision::Allow);
+        assert_eq!(decide(&Actor::Anonymous, Action::ManageListings { my_role: None }), Decision::LoginRequired);
     }
 }

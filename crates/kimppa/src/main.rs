@@ -122,14 +122,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => other.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas",
+                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas, {} material listings",
                 loaded.organisations,
                 loaded.people,
                 loaded.services,
                 loaded.experts,
                 loaded.threads,
                 loaded.challenges,
-                loaded.kimppas
+                loaded.kimppas,
+                loaded.listings
             );
             Ok(())
         }
@@ -186,6 +187,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             threads = loaded.threads,
             challenges = loaded.challenges,
             kimppas = loaded.kimppas,
+            listings = loaded.listings,
             "demo data loaded into the empty default database"
         );
     }

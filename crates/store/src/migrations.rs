@@ -14,6 +14,7 @@ mod m0007_forum_experts;
 mod m0008_forum_notifications;
 mod m0009_challenges;
 mod m0010_partner_searches;
+mod m0011_materials;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_forum_notifications::Migration),
             Box::new(m0009_challenges::Migration),
             Box::new(m0010_partner_searches::Migration),
+            Box::new(m0011_materials::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ pub mod forms;
 pub mod forum;
 pub mod home;
 pub mod i18n;
+pub mod materials;
 pub mod middleware;
 pub mod ops;
 pub mod organisations;
@@ -97,6 +98,7 @@ pub fn router(app: App) -> Router {
         .merge(forum::routes())
         .merge(challenges::routes())
         .merge(partner_searches::routes())
+        .merge(materials::routes())
         .merge(website::routes())
         .nest(
             "/admin",
@@ -105,7 +107,8 @@ pub fn router(app: App) -> Router {
                 .merge(directory::admin_routes())
                 .merge(forum::moderation::admin_routes())
                 .merge(challenges::admin_routes())
-                .merge(partner_searches::admin_routes()),
+                .merge(partner_searches::admin_routes())
+                .merge(materials::admin_routes()),
         );
     Router::new()
         .route("/", get(home::root_redirect))

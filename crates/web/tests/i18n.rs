@@ -97,6 +97,25 @@ fn every_enum_value_has_a_label_in_both_languages() {
     for d in kimppa_search_dims() {
         keys.push(format!("search-filter-{}", d.replace('_', "-")));
     }
+    {
+        use kimppa_app::materials::{self as m, matching, outcomes};
+        let lists: [(&str, &[&str]); 11] = [
+            ("listing-kind", &m::KINDS),
+            ("listing-status", &m::STATUSES),
+            ("unit", &m::UNITS),
+            ("frequency", &m::FREQUENCIES),
+            ("delivery", &m::DELIVERY),
+            ("price", &m::PRICE_KINDS),
+            ("listing-visibility", &m::VISIBILITIES),
+            ("reason", &outcomes::REASONS),
+            ("feedback", &matching::FEEDBACK),
+            ("match-class", &["same-code", "same-sub-chapter", "same-chapter", "declared"]),
+            ("listing-status", &["all"]),
+        ];
+        for (prefix, values) in lists {
+            keys.extend(values.iter().map(|v| format!("{prefix}-{v}")));
+        }
+    }
     for k in ["err-csv-encoding", "err-csv-broken", "err-csv-unknown-column", "err-csv-too-many-rows"] {
         keys.push(k.into());
     }

@@ -6,6 +6,7 @@ mod challenges;
 mod content;
 mod directory;
 mod forum;
+mod materials;
 
 use crate::{
     App, AppError, accounts, membership,
@@ -68,6 +69,7 @@ pub struct Loaded {
     pub threads: usize,
     pub challenges: usize,
     pub kimppas: usize,
+    pub listings: usize,
 }
 
 /// True when the database has no users yet.
@@ -179,11 +181,22 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     let (services, experts) = directory::load(&tx, &dir, &orgs, &by_email).await?;
     let threads = forum::load(&tx, &by_email, &orgs, (ORCHESTRATOR_EMAIL, orchestrator.id)).await?;
     let (challenges, kimppas) = challenges::load(&tx, &by_email, &orgs, orchestrator.id).await?;
+    let listings = materials::load(&tx, &by_email, &orgs).await?;
     for kind in crate::search::documents::KINDS {
         crate::search::touch_all(&tx, kind).await?;
     }
     tx.commit().await?;
-    Ok(Loaded { organisations: data.organisations.len(), people, services, experts, threads, challenges, kimppas })
+    materials::finish(app).await?;
+    Ok(Loaded {
+        organisations: data.organisations.len(),
+        people,
+        services,
+        experts,
+        threads,
+        challenges,
+        kimppas,
+        listings,
+    })
 }
 
 async fn set_title<C: sea_orm::ConnectionTrait>(conn: &C, user_id: i32, title: &str) -> Result<(), AppError> {

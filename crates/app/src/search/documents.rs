@@ -9,14 +9,14 @@ use kimppa_domain::{MembershipStatus, ServiceStatus};
 use kimppa_search::Doc;
 use kimppa_store::entities::{
     challenge, challenge_invite, expert, faq_item, forum_participant, forum_post, forum_thread, glossary_term, kimppa,
-    kimppa_member, organisation, service, service_provider, user,
+    kimppa_member, listing, organisation, service, service_provider, user,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 
 /// Every kind of document, in the order a rebuild loads them.
-pub const KINDS: [&str; 10] =
-    ["organisation", "service", "expert", "page", "news", "term", "faq", "thread", "challenge", "kimppa"];
+pub const KINDS: [&str; 11] =
+    ["organisation", "service", "expert", "page", "news", "term", "faq", "thread", "challenge", "kimppa", "listing"];
 
 const PUBLIC: &str = "public";
 
@@ -75,6 +75,7 @@ pub async fn load(app: &App, kind: &str, which: &Which) -> Result<Vec<Doc>, AppE
         "thread" => threads(app, which).await,
         "challenge" => challenges(app, which).await,
         "kimppa" => kimppas(app, which).await,
+        "listing" => listings(app, which).await,
         _ => Ok(vec![]),
     }
 }
@@ -376,6 +377,47 @@ async fn kimppas(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
                 who.remove(&k.id).unwrap_or_default().join(", ")
             );
             doc("kimppa", k.id, format!("/kimppas/{}", k.slug), (&k.name, &k.name), (body, String::new()))
+        })
+        .collect())
+}
+
+/// Published material listings, with the visibility tokens of
+/// [`crate::materials::visibility`]: `public`; members only: `member`, the
+/// owner organisation and staff. Closed, expired and draft listings are
+/// not searched (coordinators find them in their region's list).
+async fn listings(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
+    let q = listing::Entity::find().filter(listing::Column::Status.eq("published"));
+    let rows = filter_ids(q, listing::Column::Id, which).all(&app.db).await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let orgs = crate::challenges::org_names(app, rows.iter().map(|l| l.org_id).collect()).await?;
+    let classes = crate::materials::reference::Classes::load_codes(
+        app,
+        &rows.iter().map(|l| l.class_code.clone()).collect::<Vec<_>>(),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|l| {
+            let org = orgs.get(&l.org_id).map(|(n, _)| n.clone()).unwrap_or_default();
+            let class = classes.get(&l.class_code);
+            let body_fi = format!(
+                "{} {} {} {}",
+                plain(&l.description),
+                crate::materials::reference::label(&l.class_code, class, "fi"),
+                l.class_code,
+                org
+            );
+            let body_en =
+                format!("{} {}", plain(&l.description), crate::materials::reference::label(&l.class_code, class, "en"));
+            let mut d = doc("listing", l.id, format!("/materials/{}", l.id), (&l.title, &l.title), (body_fi, body_en));
+            d.visibility = if l.visibility == "public" {
+                vec![PUBLIC.into()]
+            } else {
+                vec!["staff".into(), format!("org:{}", l.org_id), "member".into()]
+            };
+            d
         })
         .collect())
 }

@@ -3,6 +3,7 @@
 
 mod challenges;
 mod forum;
+mod materials;
 mod organisations;
 mod website;
 
@@ -28,6 +29,8 @@ use utoipa::OpenApi;
         challenges::get,
         challenges::kimppa_list,
         challenges::kimppa_get,
+        materials::list,
+        materials::get,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -61,6 +64,8 @@ use utoipa::OpenApi;
         challenges::ChallengeList,
         challenges::KimppaJson,
         challenges::KimppaMemberJson,
+        materials::ListingJson,
+        materials::ListingList,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -101,6 +106,8 @@ pub fn routes() -> Router<AppState> {
         .route("/challenges/{id}", get(challenges::get))
         .route("/kimppas", get(challenges::kimppa_list))
         .route("/kimppas/{slug}", get(challenges::kimppa_get))
+        .route("/listings", get(materials::list))
+        .route("/listings/{id}", get(materials::get))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))

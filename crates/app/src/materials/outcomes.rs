@@ -1,0 +1,389 @@
+//! What became of listings: closing asks whether a deal was made (with
+//! whom, how much, from when) or why not; a deal is a realised symbiosis
+//! whose impact — tonnes kept from disposal and CO2e avoided — is estimated
+//! with the emission factor of the material class (the most specific one in
+//! the table the orchestrators keep). The matching-quality report counts
+//! matches, feedback and outcomes per month.
+
+use super::{number, parse_day, parse_number, reference};
+use crate::{
+    App, AppError,
+    error::Checker,
+    policy::{self, Action, Actor},
+};
+use kimppa_store::entities::{emission_factor, listing, listing_match, organisation, symbiosis};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+    TryIntoModel,
+};
+use std::collections::BTreeMap;
+
+pub const REASONS: [&str; 5] = ["price", "quality", "distance", "regulation", "other"];
+
+/// The closing form as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct CloseForm {
+    /// `deal` or `no-deal`.
+    pub outcome: String,
+    /// The other party's slug.
+    pub deal_org: String,
+    pub tonnes_per_year: String,
+    /// YYYY-MM-DD.
+    pub deal_from: String,
+    pub reason: String,
+    pub note: String,
+}
+
+/// The most specific factor for a class: its code, then its sub-chapter,
+/// then its chapter (a project class: itself).
+pub fn factor_for<'a>(code: &str, factors: &'a [emission_factor::Model]) -> Option<&'a emission_factor::Model> {
+    let mut keys = vec![code.to_string()];
+    if code.len() == 8 && code.as_bytes()[0].is_ascii_digit() {
+        keys.push(code[..5].to_string());
+        keys.push(code[..2].to_string());
+    }
+    keys.iter().find_map(|k| factors.iter().find(|f| &f.class_pattern == k))
+}
+
+/// Closes a listing with its outcome; a deal creates the symbiosis record.
+pub async fn close(app: &App, actor: &Actor, id: i32, f: &CloseForm) -> Result<listing::Model, AppError> {
+    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
+    let l = super::managed(app, actor, id).await?;
+    if l.status == "closed" {
+        return Err(AppError::Conflict("listing-closed"));
+    }
+    let mut c = Checker::default();
+    let mut deal = None;
+    let note = f.note.trim().to_string();
+    match f.outcome.as_str() {
+        "deal" => {
+            let partner = organisation::Entity::find()
+                .filter(organisation::Column::Slug.eq(f.deal_org.trim()))
+                .one(&app.db)
+                .await?
+                .filter(|o| o.id != l.org_id);
+            if partner.is_none() {
+                c.push("deal_org", if f.deal_org.trim().is_empty() { "err-required" } else { "err-unknown-value" });
+            }
+            let tonnes = parse_number(&f.tonnes_per_year).filter(|t| *t > 0.0 && *t < 1e9);
+            if tonnes.is_none() {
+                c.push(
+                    "tonnes_per_year",
+                    if f.tonnes_per_year.trim().is_empty() { "err-required" } else { "err-positive-number" },
+                );
+            }
+            let from = parse_day(&f.deal_from);
+            if from.is_none() {
+                c.push("deal_from", if f.deal_from.trim().is_empty() { "err-required" } else { "err-date" });
+            }
+            if let (Some(p), Some(t), Some(d)) = (partner, tonnes, from) {
+                deal = Some((p, t, d.format("%Y-%m-%d").to_string()));
+            }
+        }
+        "no-deal" => {
+            if !REASONS.contains(&f.reason.as_str()) {
+                c.push("reason", if f.reason.is_empty() { "err-required" } else { "err-unknown-value" });
+            }
+        }
+        "" => c.push("outcome", "err-required"),
+        _ => c.push("outcome", "err-unknown-value"),
+    }
+    if note.chars().count() > 2000 {
+        c.push("note", "err-too-long");
+    }
+    c.finish()?;
+    let factors = emission_factor::Entity::find().all(&app.db).await?;
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    let mut a: listing::ActiveModel = l.clone().into();
+    a.status = Set("closed".into());
+    a.closed_at = Set(Some(now));
+    a.updated_at = Set(now);
+    a.outcome = Set(f.outcome.clone());
+    a.outcome_note = Set(note);
+    match &deal {
+        Some((p, t, d)) => {
+            a.deal_org_id = Set(Some(p.id));
+            a.deal_tonnes_per_year = Set(Some(*t));
+            a.deal_from = Set(Some(d.clone()));
+            a.outcome_reason = Set(String::new());
+        }
+        None => a.outcome_reason = Set(f.reason.clone()),
+    }
+    let closed = a.update(&tx).await?;
+    if let Some((p, tonnes, from)) = deal {
+        // The material moves from the offering side to the other.
+        let (provider, receiver) = if l.kind == "offer" { (l.org_id, p.id) } else { (p.id, l.org_id) };
+        let factor = factor_for(&l.class_code, &factors);
+        symbiosis::ActiveModel {
+            listing_id: Set(l.id),
+            provider_org_id: Set(provider),
+            receiver_org_id: Set(receiver),
+            class_code: Set(l.class_code.clone()),
+            tonnes_per_year: Set(tonnes),
+            started_on: Set(from),
+            diverted_tonnes: Set(tonnes),
+            co2e_tonnes: Set(factor.map(|f| tonnes * f.kg_co2e_per_tonne / 1000.0).unwrap_or(0.0)),
+            factor_id: Set(factor.map(|f| f.id)),
+            created_by: Set(uid),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&tx)
+        .await?;
+    }
+    super::matching::record(&tx, l.id).await?;
+    crate::search::touch(&tx, "listing", &[l.id]).await?;
+    tx.commit().await?;
+    app.jobs_wake.notify_one();
+    Ok(closed)
+}
+
+/// The symbiosis of a closed listing, if it ended in a deal.
+pub async fn symbiosis_of(app: &App, listing_id: i32) -> Result<Option<symbiosis::Model>, AppError> {
+    Ok(symbiosis::Entity::find().filter(symbiosis::Column::ListingId.eq(listing_id)).one(&app.db).await?)
+}
+
+/// The cluster's realised symbioses and their totals.
+#[derive(Debug, Clone, Default)]
+pub struct Impact {
+    pub symbioses: Vec<symbiosis::Model>,
+    pub tonnes_per_year: f64,
+    pub co2e_tonnes: f64,
+}
+
+/// Every realised symbiosis (newest first) with the totals; with `org`,
+/// those the organisation takes part in.
+pub async fn impact(app: &App, org: Option<i32>) -> Result<Impact, AppError> {
+    let mut q = symbiosis::Entity::find();
+    if let Some(o) = org {
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(symbiosis::Column::ProviderOrgId.eq(o))
+                .add(symbiosis::Column::ReceiverOrgId.eq(o)),
+        );
+    }
+    let symbioses = q.order_by_desc(symbiosis::Column::StartedOn).all(&app.db).await?;
+    Ok(Impact {
+        tonnes_per_year: symbioses.iter().map(|s| s.diverted_tonnes).sum(),
+        co2e_tonnes: symbioses.iter().map(|s| s.co2e_tonnes).sum(),
+        symbioses,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Emission factors
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct FactorForm {
+    pub class_pattern: String,
+    pub kg_co2e_per_tonne: String,
+    pub source: String,
+    pub year: String,
+    pub note: String,
+}
+
+impl FactorForm {
+    pub fn of(f: &emission_factor::Model) -> FactorForm {
+        FactorForm {
+            class_pattern: f.class_pattern.clone(),
+            kg_co2e_per_tonne: number(f.kg_co2e_per_tonne),
+            source: f.source.clone(),
+            year: f.year.to_string(),
+            note: f.note.clone(),
+        }
+    }
+}
+
+/// The emission factors, by class.
+pub async fn factors(app: &App) -> Result<Vec<emission_factor::Model>, AppError> {
+    Ok(emission_factor::Entity::find().order_by_asc(emission_factor::Column::ClassPattern).all(&app.db).await?)
+}
+
+/// Adds a factor, or replaces the factor of the same class (orchestrators).
+/// Symbioses keep the figures they were recorded with.
+pub async fn save_factor(app: &App, actor: &Actor, f: &FactorForm) -> Result<emission_factor::Model, AppError> {
+    policy::require(actor, Action::ManageMaterials)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let mut c = Checker::default();
+    let pattern = reference::normalise_code(&f.class_pattern);
+    let known = reference::Classes::load_codes(app, std::slice::from_ref(&pattern)).await?;
+    if pattern.is_empty() {
+        c.push("class_pattern", "err-required");
+    } else if !known.contains_key(&pattern) {
+        c.push("class_pattern", "err-material-pattern");
+    }
+    let kg = parse_number(&f.kg_co2e_per_tonne).filter(|k| (-100_000.0..=100_000.0).contains(k));
+    if kg.is_none() {
+        c.push("kg_co2e_per_tonne", if f.kg_co2e_per_tonne.trim().is_empty() { "err-required" } else { "err-number" });
+    }
+    if f.source.trim().is_empty() {
+        c.push("source", "err-required");
+    } else if f.source.trim().chars().count() > 250 {
+        c.push("source", "err-too-long");
+    }
+    let year = f.year.trim().parse::<i32>().ok().filter(|y| (1990..=2100).contains(y));
+    if year.is_none() {
+        c.push("year", if f.year.trim().is_empty() { "err-required" } else { "err-year" });
+    }
+    if f.note.chars().count() > 2000 {
+        c.push("note", "err-too-long");
+    }
+    c.finish()?;
+    let (Some(kg), Some(year)) = (kg, year) else { return Err(crate::error::checked()) };
+    let tx = app.db.begin().await?;
+    let old = emission_factor::Entity::find()
+        .filter(emission_factor::Column::ClassPattern.eq(pattern.clone()))
+        .one(&tx)
+        .await?;
+    let mut a = match old {
+        Some(o) => o.into(),
+        None => emission_factor::ActiveModel { class_pattern: Set(pattern.clone()), ..Default::default() },
+    };
+    a.kg_co2e_per_tonne = Set(kg);
+    a.source = Set(f.source.trim().into());
+    a.year = Set(year);
+    a.note = Set(f.note.trim().into());
+    a.updated_by = Set(Some(uid));
+    a.updated_at = Set(crate::now());
+    let saved = a.save(&tx).await?.try_into_model()?;
+    crate::changelog::admin_action(&tx, uid, "materials.factor.save", pattern, format!("{kg} kg CO2e/t")).await?;
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Removes a factor (orchestrators).
+pub async fn delete_factor(app: &App, actor: &Actor, id: i32) -> Result<(), AppError> {
+    policy::require(actor, Action::ManageMaterials)?;
+    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let f = emission_factor::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let tx = app.db.begin().await?;
+    emission_factor::Entity::delete_by_id(id).exec(&tx).await?;
+    crate::changelog::admin_action(&tx, uid, "materials.factor.delete", f.class_pattern, "").await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Inserts factors that are not in the table yet (the demo's starter set).
+pub async fn add_missing_factors<C: ConnectionTrait>(
+    conn: &C,
+    rows: &[(String, f64, String, i32, String)],
+) -> Result<(), AppError> {
+    let have: Vec<String> =
+        emission_factor::Entity::find().all(conn).await?.into_iter().map(|f| f.class_pattern).collect();
+    for (pattern, kg, source, year, note) in rows {
+        if have.contains(pattern) {
+            continue;
+        }
+        emission_factor::ActiveModel {
+            class_pattern: Set(pattern.clone()),
+            kg_co2e_per_tonne: Set(*kg),
+            source: Set(source.clone()),
+            year: Set(*year),
+            note: Set(note.clone()),
+            updated_by: Set(None),
+            updated_at: Set(crate::now()),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Matching quality
+
+/// One month of the matching-quality report.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Month {
+    /// "2026-11"
+    pub month: String,
+    /// Match rows found (each side counts).
+    pub matches: usize,
+    pub notified: usize,
+    pub relevant: usize,
+    pub not_relevant: usize,
+    pub contacted: usize,
+    pub published: usize,
+    pub deals: usize,
+    pub no_deals: usize,
+    pub tonnes_per_year: f64,
+    pub co2e_tonnes: f64,
+}
+
+impl Month {
+    /// Share of the matches given feedback that were relevant or led to
+    /// contact, percent; `None` without feedback.
+    pub fn precision(&self) -> Option<u32> {
+        let rated = self.relevant + self.not_relevant + self.contacted;
+        (rated > 0).then(|| (((self.relevant + self.contacted) * 100) as f64 / rated as f64).round() as u32)
+    }
+}
+
+/// The report, newest month first, and the reasons of listings closed
+/// without a deal (reason → count). `region` limits it to a region's
+/// listings (coordinators); `None` is every region (orchestrators).
+pub async fn quality(
+    app: &App,
+    actor: &Actor,
+    region: Option<&str>,
+) -> Result<(Vec<Month>, BTreeMap<String, usize>), AppError> {
+    match region {
+        None => policy::require(actor, Action::ManageMaterials)?,
+        Some(r) => super::regions::require_coordinator(app, actor, r).await?,
+    }
+    let mut lq = listing::Entity::find().filter(listing::Column::Status.ne("draft"));
+    if let Some(r) = region {
+        lq = lq.filter(listing::Column::Region.eq(r));
+    }
+    let listings = lq.all(&app.db).await?;
+    let ids: Vec<i32> = listings.iter().map(|l| l.id).collect();
+    let mut mq = listing_match::Entity::find();
+    let mut sq = symbiosis::Entity::find();
+    if region.is_some() {
+        mq = mq.filter(listing_match::Column::ListingId.is_in(ids.clone()));
+        sq = sq.filter(symbiosis::Column::ListingId.is_in(ids));
+    }
+    let matches = mq.all(&app.db).await?;
+    let symbioses = sq.all(&app.db).await?;
+    let month_of = |t: &chrono::DateTime<chrono::Utc>| crate::finnish_time(*t).format("%Y-%m").to_string();
+    let mut months: BTreeMap<String, Month> = BTreeMap::new();
+    fn at(months: &mut BTreeMap<String, Month>, m: String) -> &mut Month {
+        months.entry(m.clone()).or_insert_with(|| Month { month: m, ..Default::default() })
+    }
+    for m in &matches {
+        let x = at(&mut months, month_of(&m.created_at));
+        x.matches += 1;
+        x.notified += m.notified_at.is_some() as usize;
+        match m.feedback.as_str() {
+            "relevant" => x.relevant += 1,
+            "not-relevant" => x.not_relevant += 1,
+            "contacted" => x.contacted += 1,
+            _ => {}
+        }
+    }
+    let mut reasons: BTreeMap<String, usize> = BTreeMap::new();
+    for l in &listings {
+        if let Some(p) = &l.published_at {
+            at(&mut months, month_of(p)).published += 1;
+        }
+        if let Some(c) = &l.closed_at {
+            let x = at(&mut months, month_of(c));
+            if l.outcome == "deal" {
+                x.deals += 1;
+            } else {
+                x.no_deals += 1;
+                *reasons.entry(l.outcome_reason.clone()).or_default() += 1;
+            }
+        }
+    }
+    for s in &symbioses {
+        let x = at(&mut months, month_of(&s.created_at));
+        x.tonnes_per_year += s.diverted_tonnes;
+        x.co2e_tonnes += s.co2e_tonnes;
+    }
+    Ok((months.into_values().rev().collect(), reasons))
+}

@@ -1,0 +1,30 @@
+use sea_orm::entity::prelude::*;
+
+/// A realised industrial symbiosis: a listing closed with a deal, the
+/// material moving from one organisation to another, and its estimated
+/// impact.
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
+#[sea_orm(table_name = "symbioses")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub listing_id: i32,
+    pub provider_org_id: i32,
+    pub receiver_org_id: i32,
+    pub class_code: String,
+    pub tonnes_per_year: f64,
+    /// YYYY-MM-DD.
+    pub started_on: String,
+    /// Tonnes a year kept out of disposal.
+    pub diverted_tonnes: f64,
+    /// Tonnes of CO2e a year avoided (0 when no factor applies).
+    pub co2e_tonnes: f64,
+    pub factor_id: Option<i32>,
+    pub created_by: i32,
+    pub created_at: ChronoDateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
