@@ -67,6 +67,15 @@ enum Command {
         #[arg(long, default_value_t = 200)]
         sample: usize,
     },
+    /// The materials marketplace's matching job in the running system: the
+    /// time to match listings of the generated dataset from the database.
+    MatchingJobs {
+        #[arg(long)]
+        database_url: String,
+        /// Offers matched one after the other.
+        #[arg(long, default_value_t = 50)]
+        count: usize,
+    },
     /// Print URLs for the load test (one per line) from the database.
     Urls {
         #[arg(long)]
@@ -82,6 +91,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Generate { database_url, seed, scale } => generate(&database_url, seed, &scale).await,
         Command::Search { database_url, index, repeat } => compare(&database_url, &index, repeat).await,
         Command::Urls { database_url, seed } => urls(&database_url, seed).await,
+        Command::MatchingJobs { database_url, count } => {
+            let app = App::start(config(&database_url, "memory")).await?;
+            sidestreams::jobs(&app, count).await
+        }
         Command::Sidestreams { seed, count, queries, sample } => {
             sidestreams::run(seed, count, queries, sample);
             Ok(())
@@ -127,13 +140,21 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
     let (n_orgs, n_services, n_experts, n_content) = (10_000 / div, 50_000 / div, 20_000 / div, 2_000 / div);
     let app = App::start(config(database_url, "memory")).await?;
     if organisation::Entity::find().one(&app.db).await?.is_some() {
-        // A dataset from before the forum existed gets its forum part.
-        if forum_thread::Entity::find().one(&app.db).await?.is_some() {
-            println!("the dataset is already generated");
-            return Ok(());
+        // A dataset from before the forum or the materials marketplace
+        // existed gets the missing part.
+        let mut added = false;
+        if forum_thread::Entity::find().one(&app.db).await?.is_none() {
+            generate_forum(&app, &mut Rng::new(seed ^ 0xF0), div).await?;
+            kimppa_app::search::touch_all(&app.db, "thread").await?;
+            added = true;
         }
-        generate_forum(&app, &mut Rng::new(seed ^ 0xF0), div).await?;
-        kimppa_app::search::touch_all(&app.db, "thread").await?;
+        if kimppa_store::entities::listing::Entity::find().one(&app.db).await?.is_none() {
+            sidestreams::generate(&app, seed, 100_000 / div).await?;
+            added = true;
+        }
+        if !added {
+            println!("the dataset is already generated");
+        }
         return Ok(());
     }
     let started = Instant::now();
@@ -375,6 +396,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
     insert_all(&app, term_rows).await?;
     insert_all(&app, faq_rows).await?;
     generate_forum(&app, &mut rng, div).await?;
+    sidestreams::generate(&app, seed, 100_000 / div).await?;
     // The index of a running node picks the new rows up from here.
     for kind in kimppa_app::search::documents::KINDS {
         kimppa_app::search::touch_all(&app.db, kind).await?;

@@ -236,3 +236,142 @@ pub fn run(seed: u64, count: usize, queries: usize, sample: usize) {
         naive_s / picked.len().max(1) as f64 * offers.len() as f64
     );
 }
+
+/// Adds `count` published listings to the database with the generator's
+/// classes, quantities, windows and words, each at the municipality whose
+/// centre is nearest its generated place, owned by the generated
+/// organisations; a tenth members only.
+pub async fn generate(app: &kimppa_app::App, seed: u64, count: usize) -> anyhow::Result<()> {
+    use kimppa_store::entities::{listing, municipality, org_member};
+    use sea_orm::{EntityTrait, QuerySelect};
+    let started = Instant::now();
+    let places = municipality::Entity::find().all(&app.db).await?;
+    anyhow::ensure!(!places.is_empty(), "no municipalities: the database is not migrated");
+    let owners: Vec<(i32, i32)> = org_member::Entity::find()
+        .select_only()
+        .columns([org_member::Column::OrgId, org_member::Column::UserId])
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    anyhow::ensure!(!owners.is_empty(), "no organisations with people to own the listings");
+    let mut rng = Rng::new(seed ^ 0x51DE);
+    let today = kimppa_app::materials::today();
+    let day = |d: i32| (today + chrono::Duration::days(d as i64 - 180)).format("%Y-%m-%d").to_string();
+    let now = kimppa_app::now();
+    let mut rows = Vec::with_capacity(count);
+    for id in 0..count {
+        let kind =
+            [Kind::Offer, Kind::Want, Kind::Service][weighted(&mut rng, &[(0usize, 10u32), (1, 9), (2, 1)], |k| k.1).0];
+        let l = listing(&mut rng, id as u64, kind);
+        let place = places
+            .iter()
+            .min_by(|a, b| {
+                let da = kimppa_sidestreams::haversine_km(l.at, Point { lat: a.lat, lon: a.lon });
+                let db = kimppa_sidestreams::haversine_km(l.at, Point { lat: b.lat, lon: b.lon });
+                da.total_cmp(&db)
+            })
+            .map(|m| (m.code.clone(), m.region.clone()))
+            .unwrap_or_default();
+        let Class::Ewc(code) = &l.class else { continue };
+        let (org, person) = owners[rng.below(owners.len())];
+        let words: Vec<&str> = (0..3 + rng.below(4)).map(|_| WORDS[rng.below(WORDS.len())]).collect();
+        let accepts: Vec<String> = l
+            .accepts
+            .iter()
+            .filter_map(|p| match p {
+                Pattern::Ewc { chapter, sub: Some(s), entry: None } => Some(format!("{chapter:02} {s:02}")),
+                _ => None,
+            })
+            .collect();
+        let title = format!("{} {}", words[0], words[1]);
+        let description = words.join(" ");
+        rows.push(listing::ActiveModel {
+            org_id: sea_orm::Set(org),
+            created_by: sea_orm::Set(person),
+            contact_user_id: sea_orm::Set(None),
+            kind: sea_orm::Set(
+                match kind {
+                    Kind::Offer => "offer",
+                    Kind::Want => "want",
+                    Kind::Service => "service",
+                }
+                .into(),
+            ),
+            class_code: sea_orm::Set(code.to_string()),
+            hazardous: sea_orm::Set(l.hazardous),
+            accepts: sea_orm::Set(accepts.join(", ")),
+            accepts_hazardous: sea_orm::Set(l.accepts_hazardous),
+            title: sea_orm::Set(title),
+            description: sea_orm::Set(description),
+            quantity: sea_orm::Set(l.monthly_tonnes.map(|t| (t * 10.0).round() / 10.0)),
+            unit: sea_orm::Set("t".into()),
+            frequency: sea_orm::Set("month".into()),
+            unit_tonnes: sea_orm::Set(None),
+            municipality: sea_orm::Set(place.0),
+            region: sea_orm::Set(place.1),
+            max_km: sea_orm::Set(l.max_km as i32),
+            available_from: sea_orm::Set(day(l.from_day)),
+            available_to: sea_orm::Set(l.to_day.map(day)),
+            delivery: sea_orm::Set("pickup,by-agreement".into()),
+            price_kind: sea_orm::Set("negotiable".into()),
+            price: sea_orm::Set(String::new()),
+            visibility: sea_orm::Set(if rng.below(10) == 0 { "members" } else { "public" }.into()),
+            notify_threshold: sea_orm::Set(60),
+            status: sea_orm::Set("published".into()),
+            expires_on: sea_orm::Set((today + chrono::Duration::days(90)).format("%Y-%m-%d").to_string()),
+            reminded_at: sea_orm::Set(None),
+            workshop_id: sea_orm::Set(None),
+            attachment_key: sea_orm::Set(None),
+            attachment_name: sea_orm::Set(None),
+            attachment_type: sea_orm::Set(None),
+            outcome: sea_orm::Set(String::new()),
+            outcome_reason: sea_orm::Set(String::new()),
+            outcome_note: sea_orm::Set(String::new()),
+            deal_org_id: sea_orm::Set(None),
+            deal_tonnes_per_year: sea_orm::Set(None),
+            deal_from: sea_orm::Set(None),
+            closed_at: sea_orm::Set(None),
+            created_at: sea_orm::Set(now),
+            updated_at: sea_orm::Set(now),
+            published_at: sea_orm::Set(Some(now)),
+            ..Default::default()
+        });
+    }
+    crate::insert_all(app, rows).await?;
+    kimppa_app::search::touch_all(&app.db, "listing").await?;
+    println!("generated {count} material listings in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Publishing in the running system: a listing's matching job (loading the
+/// open counter-listings from the database, ranking, writing the match rows)
+/// timed for `n` listings of the generated dataset.
+pub async fn jobs(app: &kimppa_app::App, n: usize) -> anyhow::Result<()> {
+    use kimppa_store::entities::listing;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let ids: Vec<i32> = listing::Entity::find()
+        .filter(listing::Column::Status.eq("published"))
+        .filter(listing::Column::Kind.eq("offer"))
+        .order_by_asc(listing::Column::Id)
+        .select_only()
+        .column(listing::Column::Id)
+        .limit(n as u64)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let mut ms = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let t = Instant::now();
+        kimppa_app::materials::matching::run_quietly(app, *id).await?;
+        ms.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    ms.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "matching job (database to match rows) for {} offers against the generated listings: p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
+        ms.len(),
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95),
+        ms.last().copied().unwrap_or(0.0)
+    );
+    Ok(())
+}

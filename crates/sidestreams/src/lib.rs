@@ -323,8 +323,10 @@ pub fn rank_naive(l: &Listing, pool: &[Listing], w: &Weights, limit: usize) -> V
 /// on the sphere the distances use), so the band read is never too narrow.
 const KM_PER_DEGREE: f64 = 111.0;
 
-/// A bucket's entries: (latitude, position in the index), by latitude.
-type Band = Vec<(f64, u32)>;
+/// A bucket's entries: (latitude, longitude, position in the index), by
+/// latitude. The coordinates are kept inline so an entry out of reach or
+/// too far to place is passed over without reading its listing.
+type Band = Vec<(f64, f64, u32)>;
 
 /// Counter-listings filed by class at three levels (code, sub-chapter,
 /// chapter; a project class at the first) and by the classes they accept,
@@ -342,9 +344,9 @@ pub struct Index {
 
 /// The entries of `band` within `reach` km of latitude `lat`, nearest
 /// latitude first, each with its latitude gap in degrees.
-fn outward(band: &Band, lat: f64, reach: f64) -> impl Iterator<Item = (f64, u32)> + '_ {
+fn outward(band: &Band, lat: f64, reach: f64) -> impl Iterator<Item = (f64, &(f64, f64, u32))> + '_ {
     let d = reach / KM_PER_DEGREE;
-    let mid = band.partition_point(|(l, _)| *l < lat);
+    let mid = band.partition_point(|(l, _, _)| *l < lat);
     let (mut down, mut up) = (mid, mid);
     std::iter::from_fn(move || {
         let below = (down > 0).then(|| lat - band[down - 1].0);
@@ -352,15 +354,15 @@ fn outward(band: &Band, lat: f64, reach: f64) -> impl Iterator<Item = (f64, u32)
         let (gap, i) = match (below, above) {
             (Some(b), Some(a)) if b <= a => {
                 down -= 1;
-                (b, band[down].1)
+                (b, &band[down])
             }
             (_, Some(a)) => {
                 up += 1;
-                (a, band[up - 1].1)
+                (a, &band[up - 1])
             }
             (Some(b), None) => {
                 down -= 1;
-                (b, band[down].1)
+                (b, &band[down])
             }
             (None, None) => return None,
         };
@@ -446,10 +448,10 @@ impl Index {
                     bin.lo = bin.lo.min(v.log10());
                     bin.hi = bin.hi.max(v.log10());
                 }
-                bin.band.push((l.at.lat, i as u32));
+                bin.band.push((l.at.lat, l.at.lon, i as u32));
             }
             for p in &l.accepts {
-                by_accepted.entry(p.clone()).or_default().push((l.at.lat, i as u32));
+                by_accepted.entry(p.clone()).or_default().push((l.at.lat, l.at.lon, i as u32));
             }
         }
         let mut by_class: HashMap<class::Bucket, Vec<Bin>> = HashMap::new();
@@ -493,16 +495,32 @@ impl Index {
         let mut seen = vec![0u64; self.listings.len().div_ceil(64)];
         // Reads one band outward; `cap` is the most an entry can score apart
         // from the distance points.
+        // The most distance points at `km`: a pair's maximum is at most this
+        // listing's, so its nearness is at most this.
+        let nearness = |km: f64| if l.max_km > 0.0 { (1.0 - km / l.max_km).clamp(0.0, 1.0) } else { 1.0 };
         let mut read = |band: &Band, cap: f64, best: &mut Best| {
-            for (gap, i) in outward(band, l.at.lat, reach) {
-                if let Some(t) = best.threshold() {
-                    let near = (1.0 - gap * KM_PER_DEGREE / l.max_km).clamp(0.0, 1.0);
-                    if cap + w.distance * near + 1e-9 < t {
-                        break;
-                    }
+            for (gap, &(lat, lon, i)) in outward(band, l.at.lat, reach) {
+                if let Some(t) = best.threshold()
+                    && cap + w.distance * nearness(gap * KM_PER_DEGREE) + 1e-9 < t
+                {
+                    break;
                 }
                 let (word, bit) = (i as usize / 64, 1u64 << (i % 64));
                 if seen[word] & bit != 0 {
+                    continue;
+                }
+                // The exact distance from the inline coordinates (the same
+                // computation the score makes) before the listing is read.
+                let km = haversine_km(l.at, Point { lat, lon });
+                if km > l.max_km {
+                    // Out of this listing's reach: never a match.
+                    seen[word] |= bit;
+                    continue;
+                }
+                if let Some(t) = best.threshold()
+                    && cap + w.distance * nearness(km) + 1e-9 < t
+                {
+                    // Not marked: a bucket read later may allow more points.
                     continue;
                 }
                 seen[word] |= bit;

@@ -231,6 +231,17 @@ impl Page {
         }
     }
 
+    /// A stored day (YYYY-MM-DD) in Finnish or English style; anything else as it is.
+    pub fn day(&self, iso: &str) -> String {
+        match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+            Ok(d) => match self.lang {
+                Lang::Fi => d.format("%-d.%-m.%Y").to_string(),
+                Lang::En => d.format("%-d %B %Y").to_string(),
+            },
+            Err(_) => iso.to_string(),
+        }
+    }
+
     /// The translated label of a keyed value: `label("org-type", "sme")`.
     pub fn label(&self, prefix: &str, key: &str) -> String {
         self.lang.t(&format!("{prefix}-{key}"))

@@ -209,10 +209,8 @@ fn class_groups(p: &Page, classes: &[material_class::Model], chosen: &str, filte
         match c.level.as_str() {
             "chapter" => {
                 groups.push(ClassGroup { label: label.clone(), options: vec![] });
-                if filter {
-                    if let Some(g) = groups.last_mut() {
-                        g.options.push((c.code.clone(), format!("{} {}", c.code, p.t("class-whole-chapter")), sel));
-                    }
+                if filter && let Some(g) = groups.last_mut() {
+                    g.options.push((c.code.clone(), format!("{} {}", c.code, p.t("class-whole-chapter")), sel));
                 }
             }
             "sub" if filter => {
@@ -674,8 +672,8 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
             }
         },
         window: match &l.available_to {
-            Some(to) => format!("{} – {}", l.available_from, to),
-            None => format!("{} –", l.available_from),
+            Some(to) => format!("{} – {}", p.day(&l.available_from), p.day(to)),
+            None => format!("{} –", p.day(&l.available_from)),
         },
         accepts: kimppa_app::directory::list(&l.accepts)
             .into_iter()
@@ -737,10 +735,10 @@ async fn close_page(ctx: &Ctx, l: listing::Model, form: CloseForm, errors: FormE
     let mut partners: Vec<(String, String, bool)> = Vec::new();
     let names = kimppa_app::challenges::org_names(app, matched.clone()).await?;
     for id in &matched {
-        if let Some((n, slug)) = names.get(id) {
-            if !partners.iter().any(|(s, _, _)| s == slug) {
-                partners.push((slug.clone(), n.clone(), *slug == form.deal_org));
-            }
+        if let Some((n, slug)) = names.get(id)
+            && !partners.iter().any(|(s, _, _)| s == slug)
+        {
+            partners.push((slug.clone(), n.clone(), *slug == form.deal_org));
         }
     }
     for (id, n, slug) in orgs {
@@ -896,7 +894,8 @@ pub async fn workshops(ctx: Ctx) -> Result<Response, WebError> {
     let rows = regions::workshops(app).await?;
     let may_record = ctx.user.is_some() && !regions::coordinated(app, &ctx.actor).await.unwrap_or_default().is_empty();
     let p = ctx.page("workshops-title").await;
-    let items = rows.into_iter().map(|w| (w.id, w.title, w.held_on, p.t(&format!("region-{}", w.region)))).collect();
+    let items =
+        rows.into_iter().map(|w| (w.id, w.title, p.day(&w.held_on), p.t(&format!("region-{}", w.region)))).collect();
     Ok(crate::html(&WorkshopsPage { p, items, may_record }))
 }
 

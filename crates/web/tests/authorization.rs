@@ -153,6 +153,29 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     .await
     .unwrap()
     .id;
+    let draft_listing = kimppa_app::materials::create(
+        &t.app,
+        &admin_actor,
+        &kimppa_app::materials::ListingForm {
+            org: listed.slug.clone(),
+            kind: "offer".into(),
+            class_code: "17 01 01".into(),
+            title: "Betoni".into(),
+            description: "Betonijäte".into(),
+            unit: "t".into(),
+            frequency: "month".into(),
+            municipality: "564".into(),
+            available_from: "2026-11-01".into(),
+            price_kind: "negotiable".into(),
+            visibility: "public".into(),
+            action: "draft".into(),
+            ..Default::default()
+        },
+        None,
+    )
+    .await
+    .unwrap()
+    .id;
 
     let mut clients: Vec<Client> = vec![
         t.client(),
@@ -438,6 +461,46 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Ok, Ok],
         ),
         ("GET", "/fi/admin/partner-searches".into(), vec![], admin_pages),
+        ("GET", "/fi/materials".into(), vec![], everyone),
+        ("GET", "/fi/materials/workshops".into(), vec![], everyone),
+        ("GET", "/fi/materials/mine".into(), vec![], logged_in),
+        ("GET", "/fi/materials/new".into(), vec![], [Login, Forbidden, Ok, Ok, Forbidden, Ok, Ok]),
+        ("GET", format!("/fi/materials/{draft_listing}"), vec![], [NotFound, NotFound, Ok, Ok, NotFound, Ok, Ok]),
+        ("GET", format!("/fi/materials/{draft_listing}/edit"), vec![], [Login, NotFound, Ok, Ok, NotFound, Ok, Ok]),
+        (
+            "POST",
+            format!("/fi/materials/{draft_listing}/close"),
+            vec![("outcome", "")],
+            [Login, NotFound, Ok, Ok, NotFound, Ok, Ok],
+        ),
+        ("GET", "/fi/materials/region".into(), vec![], [Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok]),
+        (
+            "GET",
+            "/fi/materials/region/export.csv?region=uusimaa".into(),
+            vec![],
+            [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Ok, Ok],
+        ),
+        (
+            "GET",
+            "/fi/materials/workshops/new".into(),
+            vec![],
+            [Login, Forbidden, Forbidden, Forbidden, Forbidden, Ok, Ok],
+        ),
+        ("GET", "/fi/admin/materials".into(), vec![], admin_pages),
+        (
+            "POST",
+            "/fi/admin/materials/factors".into(),
+            vec![("class_pattern", "")],
+            [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Ok, Ok],
+        ),
+        (
+            "POST",
+            "/fi/admin/materials/coordinators".into(),
+            vec![("email", "")],
+            [Login, Forbidden, Forbidden, Forbidden, TwoFactor, Ok, Ok],
+        ),
+        ("GET", "/api/v1/listings".into(), vec![], everyone),
+        ("GET", format!("/api/v1/listings/{draft_listing}"), vec![], [NotFound; 7]),
         ("GET", "/api/v1/challenges".into(), vec![], everyone),
         ("GET", format!("/api/v1/challenges/{draft_challenge}"), vec![], [NotFound; 7]),
         ("GET", "/fi/admin/challenges".into(), vec![], admin_pages),

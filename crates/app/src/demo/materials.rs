@@ -139,14 +139,15 @@ pub(super) async fn load<C: ConnectionTrait>(
     .await?;
     for l in &d.listings {
         let org = orgs.get(&l.org).ok_or_else(|| AppError::Internal(format!("demo listing org {}", l.org)))?;
-        let mut by: Vec<(&String, &(i32, String, String, String))> =
-            people.iter().filter(|(_, p)| p.3 == l.org).collect();
-        by.sort_by_key(|(e, _)| e.to_string());
+        // (email, user id) of the organisation's people.
+        let mut by: Vec<(&str, i32)> =
+            people.iter().filter(|(_, p)| p.3 == l.org).map(|(e, p)| (e.as_str(), p.0)).collect();
+        by.sort_unstable();
         let person = by
             .iter()
             .find(|(e, _)| !l.by.is_empty() && e.starts_with(&format!("{}@", l.by)))
             .or(by.first())
-            .map(|(_, p)| p.0)
+            .map(|(_, id)| *id)
             .ok_or_else(|| AppError::Internal(format!("demo listing {} has nobody", l.title)))?;
         let days = if l.workshop { w.days_ago } else { l.days_ago };
         let at = now - Duration::days(days);

@@ -1426,3 +1426,4 @@ err-threshold = Give a number from 0 to 100.
 err-expiry-too-far = At most a year ahead.
 err-no-such-account = No account has this email.
 search-kind-listing = materials listing
+org-listings-title = Materials marketplace listings

@@ -1426,3 +1426,4 @@ err-threshold = Anna luku väliltä 0–100.
 err-expiry-too-far = Enintään vuoden päähän.
 err-no-such-account = Tällä sähköpostilla ei ole tiliä.
 search-kind-listing = materiaali-ilmoitus
+org-listings-title = Materiaalitorin ilmoitukset

@@ -26,6 +26,12 @@ struct ShowPage {
     services: Vec<(service::Model, String)>,
     experts: Vec<(expert::Model, String, Option<String>)>,
     carbon: Option<String>,
+    /// Published listings of the materials marketplace the viewer may see:
+    /// (id, title, kind), and how many there are.
+    listings: Vec<(i32, String, String)>,
+    listing_count: u64,
+    /// Realised symbioses: (count, tonnes a year, t CO2e a year).
+    symbioses: Option<(usize, String, String)>,
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
@@ -53,7 +59,15 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         .collect();
     let experts = if public || can_see_people { experts::of_org(ctx.app(), &org).await? } else { vec![] };
     let carbon = org.carbon_kg.map(kimppa_app::directory::format_tonnes);
+    let seer = kimppa_app::materials::Seer::of(ctx.app(), &ctx.actor).await?;
+    let filter = kimppa_app::materials::Filter { org: Some(org.id), ..Default::default() };
+    let (rows, listing_count) = kimppa_app::materials::browse(ctx.app(), &seer, &filter).await?;
+    let impact = kimppa_app::materials::outcomes::impact(ctx.app(), Some(org.id)).await?;
+    let symbioses = (!impact.symbioses.is_empty()).then(|| {
+        (impact.symbioses.len(), format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes))
+    });
     let mut p = ctx.page("org-title").await;
+    let listings = rows.into_iter().map(|l| (l.id, l.title, p.t(&format!("listing-kind-{}", l.kind)))).collect();
     p.title = org.name.clone();
     p.description = text.chars().take(160).collect();
     if public {
@@ -78,6 +92,9 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         can_contact,
         history,
         services,
+        listings,
+        listing_count,
+        symbioses,
         experts,
         carbon,
     }))
