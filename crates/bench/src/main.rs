@@ -64,7 +64,7 @@ enum Command {
         #[arg(long, default_value_t = 2_000)]
         queries: usize,
         /// Offers ranked by scoring every want, for the baseline.
-        #[arg(long, default_value_t = 200)]
+        #[arg(long, default_value_t = 500)]
         sample: usize,
     },
     /// The materials marketplace's matching job in the running system: the

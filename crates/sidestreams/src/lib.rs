@@ -56,11 +56,21 @@ pub struct Point {
 
 /// Great-circle distance in kilometres.
 pub fn haversine_km(a: Point, b: Point) -> f64 {
+    haversine_with(a, cos_lat(a), b, cos_lat(b))
+}
+
+/// The cosine of a point's latitude, as [`haversine_km`] computes it.
+fn cos_lat(p: Point) -> f64 {
+    p.lat.to_radians().cos()
+}
+
+/// [`haversine_km`] with the cosines of the latitudes given (the index
+/// keeps them): the same operations, so the same result to the bit.
+fn haversine_with(a: Point, cos_a: f64, b: Point, cos_b: f64) -> f64 {
     const R: f64 = 6371.0;
-    let (la1, la2) = (a.lat.to_radians(), b.lat.to_radians());
-    let dlat = la2 - la1;
+    let dlat = b.lat.to_radians() - a.lat.to_radians();
     let dlon = (b.lon - a.lon).to_radians();
-    let h = (dlat / 2.0).sin().powi(2) + la1.cos() * la2.cos() * (dlon / 2.0).sin().powi(2);
+    let h = (dlat / 2.0).sin().powi(2) + cos_a * cos_b * (dlon / 2.0).sin().powi(2);
     2.0 * R * h.sqrt().min(1.0).asin()
 }
 
@@ -182,15 +192,39 @@ pub fn hazard_ok(a: &Listing, b: &Listing) -> bool {
 /// The overlapping share of the shorter availability window, 0 to 1; `None`
 /// when the windows do not meet.
 pub fn window_overlap(a: &Listing, b: &Listing) -> Option<f64> {
-    let end = |l: &Listing| l.to_day.unwrap_or(i32::MAX);
-    let from = a.from_day.max(b.from_day);
-    let to = end(a).min(end(b));
+    days_overlap((a.from_day, a.to_day.unwrap_or(i32::MAX)), (b.from_day, b.to_day.unwrap_or(i32::MAX)))
+}
+
+/// [`window_overlap`] of two windows (first day, last day; open-ended:
+/// `i32::MAX`).
+fn days_overlap(a: (i32, i32), b: (i32, i32)) -> Option<f64> {
+    let from = a.0.max(b.0);
+    let to = a.1.min(b.1);
     if to < from {
         return None;
     }
-    let len = |l: &Listing| (end(l) as f64 - l.from_day as f64 + 1.0).max(1.0);
+    let len = |w: (i32, i32)| (w.1 as f64 - w.0 as f64 + 1.0).max(1.0);
     let shorter = len(a).min(len(b));
     Some(((to as f64 - from as f64 + 1.0) / shorter).clamp(0.0, 1.0))
+}
+
+/// Overlap of two monthly volumes, 0 to 1, when both are known.
+fn volume_overlap(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(x.min(y) / x.max(y)),
+        _ => None,
+    }
+}
+
+/// The most word similarity two lists of `a` and `b` words can have: all
+/// of the shorter shared.
+fn text_bound(a: u32, b: u32) -> f64 {
+    if a == 0 || b == 0 { 0.0 } else { a.min(b) as f64 / a.max(b) as f64 * (1.0 + 1e-9) }
+}
+
+/// Nearness 0 to 1 at `km` when the pair's maximum is `max`.
+fn nearness(km: f64, max: f64) -> f64 {
+    if max > 0.0 { (1.0 - km / max).clamp(0.0, 1.0) } else { 1.0 }
 }
 
 /// Word ids for [`Listing::words`]: each word's FNV-1a hash, sorted, no
@@ -247,6 +281,12 @@ struct Parts {
 }
 
 fn parts(a: &Listing, b: &Listing) -> Option<Parts> {
+    parts_at(a, b, None)
+}
+
+/// [`parts`], with the pair's distance when the caller has it already
+/// (`haversine_km(a.at, b.at)`, to the bit).
+fn parts_at(a: &Listing, b: &Listing, known_km: Option<f64>) -> Option<Parts> {
     if !a.kind.pairs_with(b.kind) || !hazard_ok(a, b) {
         return None;
     }
@@ -254,26 +294,28 @@ fn parts(a: &Listing, b: &Listing) -> Option<Parts> {
     let window = window_overlap(a, b)?;
     let max = a.max_km.min(b.max_km);
     // A degree of latitude is at least 111 km: most pairs out of reach are
-    // known without the trigonometry.
-    if (a.at.lat - b.at.lat).abs() * KM_PER_DEGREE > max {
+    // known without the trigonometry (the distance is then over the maximum too).
+    if known_km.is_none() && (a.at.lat - b.at.lat).abs() * KM_PER_DEGREE > max {
         return None;
     }
-    let km = haversine_km(a.at, b.at);
+    let km = known_km.unwrap_or_else(|| haversine_km(a.at, b.at));
     if km > max {
         return None;
     }
-    let quantity = match (a.monthly_tonnes, b.monthly_tonnes) {
-        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(x.min(y) / x.max(y)),
-        _ => None,
-    };
-    let near = if max > 0.0 { (1.0 - km / max).clamp(0.0, 1.0) } else { 1.0 };
+    let quantity = volume_overlap(a.monthly_tonnes, b.monthly_tonnes);
+    let near = nearness(km, max);
     Some(Parts { fit, quantity, km, near, window, text: jaccard(&a.words, &b.words) })
 }
 
 /// The total of [`score`] without its reasons (no allocation), for ranking.
 /// The same sum in the same order, so the two agree exactly.
 pub fn total(a: &Listing, b: &Listing, w: &Weights) -> Option<f64> {
-    let p = parts(a, b)?;
+    total_at(a, b, w, None)
+}
+
+/// [`total`] with the pair's distance known.
+fn total_at(a: &Listing, b: &Listing, w: &Weights, km: Option<f64>) -> Option<f64> {
+    let p = parts_at(a, b, km)?;
     let mut t = class_points(p.fit, w);
     if let Some(q) = p.quantity {
         t += w.quantity * q;
@@ -323,10 +365,65 @@ pub fn rank_naive(l: &Listing, pool: &[Listing], w: &Weights, limit: usize) -> V
 /// on the sphere the distances use), so the band read is never too narrow.
 const KM_PER_DEGREE: f64 = 111.0;
 
-/// A bucket's entries: (latitude, longitude, position in the index), by
-/// latitude. The coordinates are kept inline so an entry out of reach or
-/// too far to place is passed over without reading its listing.
-type Band = Vec<(f64, f64, u32)>;
+/// What the index keeps of a listing inline in its buckets: everything a
+/// score needs except the class fit and the words, so that a pair that
+/// cannot meet — or cannot beat the results so far even with every text
+/// point — is passed over without reading the listing.
+#[derive(Debug, Clone, Copy)]
+struct Entry {
+    lat: f64,
+    lon: f64,
+    cos_lat: f64,
+    i: u32,
+    kind: Kind,
+    hazardous: bool,
+    accepts_hazardous: bool,
+    max_km: f64,
+    from_day: i32,
+    /// `i32::MAX` when open-ended.
+    to_day: i32,
+    monthly_tonnes: Option<f64>,
+    /// How many words (the text points are at most the shorter list's share).
+    words: u32,
+}
+
+impl Entry {
+    fn of(l: &Listing, i: u32) -> Entry {
+        Entry {
+            lat: l.at.lat,
+            lon: l.at.lon,
+            cos_lat: cos_lat(l.at),
+            i,
+            kind: l.kind,
+            hazardous: l.hazardous,
+            accepts_hazardous: l.accepts_hazardous,
+            max_km: l.max_km,
+            from_day: l.from_day,
+            to_day: l.to_day.unwrap_or(i32::MAX),
+            monthly_tonnes: l.monthly_tonnes,
+            words: l.words.len() as u32,
+        }
+    }
+}
+
+/// A bucket's entries by latitude, and their latitudes apart (the binary
+/// search and the outward reading touch only these until an entry is read).
+#[derive(Debug, Default)]
+struct Band {
+    lats: Vec<f64>,
+    entries: Vec<Entry>,
+}
+
+impl Band {
+    fn push(&mut self, e: Entry) {
+        self.entries.push(e);
+    }
+
+    fn sort(&mut self) {
+        self.entries.sort_by(|x, y| x.lat.total_cmp(&y.lat));
+        self.lats = self.entries.iter().map(|e| e.lat).collect();
+    }
+}
 
 /// Counter-listings filed by class at three levels (code, sub-chapter,
 /// chapter; a project class at the first) and by the classes they accept,
@@ -344,25 +441,26 @@ pub struct Index {
 
 /// The entries of `band` within `reach` km of latitude `lat`, nearest
 /// latitude first, each with its latitude gap in degrees.
-fn outward(band: &Band, lat: f64, reach: f64) -> impl Iterator<Item = (f64, &(f64, f64, u32))> + '_ {
+fn outward(band: &Band, lat: f64, reach: f64) -> impl Iterator<Item = (f64, &Entry)> + '_ {
     let d = reach / KM_PER_DEGREE;
-    let mid = band.partition_point(|(l, _, _)| *l < lat);
+    let (lats, entries) = (&band.lats, &band.entries);
+    let mid = lats.partition_point(|l| *l < lat);
     let (mut down, mut up) = (mid, mid);
     std::iter::from_fn(move || {
-        let below = (down > 0).then(|| lat - band[down - 1].0);
-        let above = (up < band.len()).then(|| band[up].0 - lat);
+        let below = (down > 0).then(|| lat - lats[down - 1]);
+        let above = (up < lats.len()).then(|| lats[up] - lat);
         let (gap, i) = match (below, above) {
             (Some(b), Some(a)) if b <= a => {
                 down -= 1;
-                (b, &band[down])
+                (b, &entries[down])
             }
             (_, Some(a)) => {
                 up += 1;
-                (a, &band[up - 1])
+                (a, &entries[up - 1])
             }
             (Some(b), None) => {
                 down -= 1;
-                (b, &band[down])
+                (b, &entries[down])
             }
             (None, None) => return None,
         };
@@ -430,7 +528,16 @@ impl Best {
 }
 
 impl Index {
-    pub fn new(listings: Vec<Listing>) -> Index {
+    pub fn new(mut listings: Vec<Listing>) -> Index {
+        // Listings of one class, volume and latitude side by side in memory:
+        // the ones a query reads lie close together.
+        listings.sort_by(|a, b| {
+            let key = |l: &Listing| match &l.class {
+                Class::Ewc(c) => (c.chapter, c.sub, c.entry),
+                Class::Project(_) => (u8::MAX, 0, 0),
+            };
+            key(a).cmp(&key(b)).then(bin_key(a).cmp(&bin_key(b))).then(a.at.lat.total_cmp(&b.at.lat))
+        });
         let mut bins: HashMap<(class::Bucket, Option<i32>), Bin> = HashMap::new();
         let mut by_accepted: HashMap<Pattern, Band> = HashMap::new();
         let mut widest_km: f64 = 0.0;
@@ -442,25 +549,25 @@ impl Index {
                     known: key.is_some(),
                     lo: f64::INFINITY,
                     hi: f64::NEG_INFINITY,
-                    band: Vec::new(),
+                    band: Band::default(),
                 });
                 if let Some(v) = l.monthly_tonnes.filter(|_| key.is_some()) {
                     bin.lo = bin.lo.min(v.log10());
                     bin.hi = bin.hi.max(v.log10());
                 }
-                bin.band.push((l.at.lat, l.at.lon, i as u32));
+                bin.band.push(Entry::of(l, i as u32));
             }
             for p in &l.accepts {
-                by_accepted.entry(p.clone()).or_default().push((l.at.lat, l.at.lon, i as u32));
+                by_accepted.entry(p.clone()).or_default().push(Entry::of(l, i as u32));
             }
         }
         let mut by_class: HashMap<class::Bucket, Vec<Bin>> = HashMap::new();
         for ((b, _), mut bin) in bins {
-            bin.band.sort_by(|x, y| x.0.total_cmp(&y.0));
+            bin.band.sort();
             by_class.entry(b).or_default().push(bin);
         }
         for v in by_accepted.values_mut() {
-            v.sort_by(|a, b| a.0.total_cmp(&b.0));
+            v.sort();
         }
         Index { listings, by_class, by_accepted, widest_km }
     }
@@ -495,41 +602,54 @@ impl Index {
         let mut seen = vec![0u64; self.listings.len().div_ceil(64)];
         // Reads one band outward; `cap` is the most an entry can score apart
         // from the distance points.
-        // The most distance points at `km`: a pair's maximum is at most this
-        // listing's, so its nearness is at most this.
-        let nearness = |km: f64| if l.max_km > 0.0 { (1.0 - km / l.max_km).clamp(0.0, 1.0) } else { 1.0 };
-        let mut read = |band: &Band, cap: f64, best: &mut Best| {
-            for (gap, &(lat, lon, i)) in outward(band, l.at.lat, reach) {
+        let window = (l.from_day, l.to_day.unwrap_or(i32::MAX));
+        let l_cos = cos_lat(l.at);
+        // Reads one band outward. `class` is the most class points an entry
+        // of the band can have, `cap` the most it can score apart from the
+        // distance points (for leaving the band by the latitude gap alone).
+        let mut read = |band: &Band, class: f64, cap: f64, best: &mut Best| {
+            for (gap, e) in outward(band, l.at.lat, reach) {
                 if let Some(t) = best.threshold()
-                    && cap + w.distance * nearness(gap * KM_PER_DEGREE) + 1e-9 < t
+                    && cap + w.distance * nearness(gap * KM_PER_DEGREE, l.max_km) + 1e-9 < t
                 {
                     break;
                 }
-                let (word, bit) = (i as usize / 64, 1u64 << (i % 64));
+                let (word, bit) = (e.i as usize / 64, 1u64 << (e.i % 64));
                 if seen[word] & bit != 0 {
                     continue;
                 }
-                // The exact distance from the inline coordinates (the same
-                // computation the score makes) before the listing is read.
-                let km = haversine_km(l.at, Point { lat, lon });
-                if km > l.max_km {
-                    // Out of this listing's reach: never a match.
+                // What the pair would score apart from the class and the
+                // words, from the inline values by the same computations
+                // as the score; a pair that cannot meet is never read.
+                let max = l.max_km.min(e.max_km);
+                let km = haversine_with(l.at, l_cos, Point { lat: e.lat, lon: e.lon }, e.cos_lat);
+                let meets = l.kind.pairs_with(e.kind)
+                    && (!l.hazardous || e.accepts_hazardous)
+                    && (!e.hazardous || l.accepts_hazardous)
+                    && km <= max;
+                let Some(overlap) = days_overlap(window, (e.from_day, e.to_day)).filter(|_| meets) else {
                     seen[word] |= bit;
                     continue;
-                }
-                if let Some(t) = best.threshold()
-                    && cap + w.distance * nearness(km) + 1e-9 < t
-                {
-                    // Not marked: a bucket read later may allow more points.
-                    continue;
+                };
+                if let Some(t) = best.threshold() {
+                    let quantity = volume_overlap(l.monthly_tonnes, e.monthly_tonnes).unwrap_or(0.0);
+                    let most = class
+                        + w.quantity * quantity
+                        + w.distance * nearness(km, max)
+                        + w.window * overlap
+                        + w.text * text_bound(l.words.len() as u32, e.words);
+                    if most + 1e-9 < t {
+                        // Not marked: a bucket read later may give more class points.
+                        continue;
+                    }
                 }
                 seen[word] |= bit;
-                let o = &self.listings[i as usize];
+                let o = &self.listings[e.i as usize];
                 if o.id == l.id {
                     continue;
                 }
-                if let Some(t) = total(l, o, w) {
-                    best.push(o.id, t, i);
+                if let Some(t) = total_at(l, o, w, Some(km)) {
+                    best.push(o.id, t, e.i);
                 }
             }
         };
@@ -554,20 +674,22 @@ impl Index {
                 if beaten(&best, cap) {
                     break;
                 }
-                read(&bin.band, cap, &mut best);
+                read(&bin.band, class, cap, &mut best);
             }
         }
         // Declared: the classes this listing accepts, and those accepting its class.
-        let cap = w.same_code.max(w.declared) + w.quantity + fixed;
+        // A declared entry may also share the code (it is scored by its best fit).
+        let declared = w.same_code.max(w.declared);
+        let cap = declared + w.quantity + fixed;
         if !beaten(&best, w.declared + w.quantity + fixed) {
             for p in &l.accepts {
                 for bin in self.by_class.get(&p.level()).into_iter().flatten() {
-                    read(&bin.band, cap, &mut best);
+                    read(&bin.band, declared, cap, &mut best);
                 }
             }
             for p in l.class.patterns() {
                 if let Some(band) = self.by_accepted.get(&p) {
-                    read(band, cap, &mut best);
+                    read(band, declared, cap, &mut best);
                 }
             }
         }

@@ -311,8 +311,23 @@ pub async fn list(ctx: Ctx, Query(mut f): Query<Filter>) -> Result<Response, Web
     let places = reference::municipalities(app).await?;
     let impact = outcomes::impact(app, None).await?;
     let p = ctx.page("materials-title").await;
-    let items = rows.iter().map(|l| card(&p, &names, l)).collect();
-    let page = f.page.unwrap_or(1).max(1);
+    // With a municipality to measure from, each listing shows its distance.
+    let centre = f.near.as_deref().and_then(|n| places.iter().find(|m| m.code == n)).map(reference::point);
+    let items = rows
+        .iter()
+        .map(|l| {
+            let mut c = card(&p, &names, l);
+            if let (Some(a), Some(b)) = (centre, names.point(&l.municipality)) {
+                c.place = format!(
+                    "{} · {}",
+                    c.place,
+                    p.t1("listing-km-away", "amount", &format!("{:.0}", kimppa_app::sidestreams::haversine_km(a, b)))
+                );
+            }
+            c
+        })
+        .collect();
+    let page = materials::page_of(&f, total);
     let prev = (page > 1).then(|| format!("{}{}", p.href("/materials"), query_of(&f, Some(page - 1))));
     let next = (page * materials::PER_PAGE < total)
         .then(|| format!("{}{}", p.href("/materials"), query_of(&f, Some(page + 1))));
@@ -453,7 +468,13 @@ async fn form_page(
     };
     let classes = reference::Classes::all(app).await?;
     let places = reference::municipalities(app).await?;
-    let workshops = materials::workshop_choices(app).await?;
+    let mut workshops = materials::workshop_choices(app).await?;
+    // An older workshop a listing was made at stays a choice when editing it.
+    if let Some(w) = editing.and_then(|l| l.workshop_id).filter(|w| !workshops.iter().any(|x| x.id == *w))
+        && let Some(old) = workshop::Entity::find_by_id(w).one(&app.db).await.map_err(AppError::from)?
+    {
+        workshops.push(old);
+    }
     let mut p = ctx.form_page(if editing.is_some() { "listing-edit-title" } else { "listing-new-title" }).await;
     let action = match editing {
         Some(l) => {

@@ -116,17 +116,22 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     // Wants used oil but has no permit for hazardous waste: never paired.
     let oil_want =
         list(&mut r, &fields(&tie.slug, "want", "13 02 08", "Öljyä polttoaineeksi", &[("municipality", "889")])).await;
-    let hidden = list(
-        &mut r,
-        &fields(
-            &tie.slug,
-            "want",
-            "10 01 03",
-            "Vain jäsenille: tuhka",
-            &[("municipality", "889"), ("visibility", "members")],
-        ),
-    )
-    .await;
+    // A members-only want with an analysis report; a file that is not a PDF or an image is refused.
+    let hidden_fields = fields(
+        &tie.slug,
+        "want",
+        "10 01 03",
+        "Vain jäsenille: tuhka",
+        &[("municipality", "889"), ("visibility", "members")],
+    );
+    r.get("/fi/materials/new").await;
+    let bad = r.post_multipart("/fi/materials/new", &hidden_fields, "attachment", "raportti.exe", b"MZ\x90\x00").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains("Vain jäsenille: tuhka"), "typed title kept");
+    let ok =
+        r.post_multipart("/fi/materials/new", &hidden_fields, "attachment", "analyysi.pdf", b"%PDF-1.4\n%test\n").await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let hidden: i32 = ok.location().rsplit('/').next().unwrap().parse().unwrap();
     let draft = list(
         &mut r,
         &fields(&tie.slug, "want", "10 01 03", "Luonnos: tuhka", &[("municipality", "889"), ("action", "draft")]),
@@ -173,6 +178,16 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     assert_eq!(e.get(&format!("/fi/materials/{hidden}")).await.status, StatusCode::OK, "members see members-only");
     assert_eq!(e.get(&format!("/fi/materials/{draft}")).await.status, StatusCode::NOT_FOUND);
     assert_eq!(s.get(&format!("/fi/materials/{ash}/edit")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.get(&format!("/fi/materials/{hidden}/attachment")).await.status, StatusCode::NOT_FOUND);
+    let report = e.get(&format!("/fi/materials/{hidden}/attachment")).await;
+    assert_eq!(report.status, StatusCode::OK, "members read a members-only listing's report");
+    assert!(report.body.starts_with("%PDF"));
+    // Search keeps visibility too.
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
+    let found = anon.get("/fi/search?q=tierakenteisiin").await;
+    assert!(found.body.contains("Tuhkaa tierakenteisiin"), "published listings are searched");
+    assert!(!anon.get("/fi/search?q=j%C3%A4senille").await.body.contains("Vain jäsenille: tuhka"));
+    assert!(e.get("/fi/search?q=j%C3%A4senille").await.body.contains("Vain jäsenille: tuhka"), "members find it");
 
     // Feedback: the owner's only.
     s.get("/fi/materials").await;
@@ -266,6 +281,9 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     assert!(report.body.contains("Tuhkaa tierakenteisiin") && report.body.contains("Tuhkatie Oy"));
 
     // The feed and the JSON API take the list's filters and keep visibility.
+    let near = anon.get("/fi/materials?kind=want&near=564&km=150").await;
+    assert!(near.body.contains("Tuhkaa tierakenteisiin") && near.body.contains("km päässä"), "distance shown");
+    assert!(!anon.get("/fi/materials?kind=want&near=091&km=50").await.body.contains("Tuhkaa tierakenteisiin"));
     let feed = anon.get("/fi/materials/feed.xml?kind=want").await;
     assert!(feed.body.contains("Tuhkaa tierakenteisiin") && !feed.body.contains("Vain jäsenille"));
     assert!(!anon.get("/fi/materials/feed.xml?kind=offer").await.body.contains("Tuhkaa tierakenteisiin"));

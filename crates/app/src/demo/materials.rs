@@ -170,6 +170,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             accepts_hazardous: Set(l.accepts_hazardous),
             title: Set(l.title.clone()),
             description: Set(l.description.clone()),
+            search_text: Set(crate::materials::search_text(&l.title, &l.description)),
             quantity: Set(l.quantity),
             unit: Set(l.unit.clone()),
             frequency: Set(l.frequency.clone()),

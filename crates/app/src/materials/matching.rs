@@ -9,7 +9,7 @@
 use super::{Seer, engine_listing, reference, visibility};
 use crate::{App, AppError, changelog, email, forum::notify as forum_notify, policy::Actor};
 use kimppa_sidestreams::{self as engine, ClassFit, Part};
-use kimppa_store::entities::{listing, listing_match, municipality, organisation, user};
+use kimppa_store::entities::{listing, listing_match, municipality, org_member, organisation, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
     TransactionTrait,
@@ -116,17 +116,31 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         .map(|m| (m.code.clone(), reference::point(m)))
         .collect();
     let Some(me) = engine_listing(&l, places.get(&l.municipality).copied()) else { return Ok(0) };
+    // The counter-listings this listing's organisation may see (members-only
+    // ones only when it is an approved member).
+    let approved = organisation::Entity::find_by_id(l.org_id)
+        .one(&app.db)
+        .await?
+        .is_some_and(|o| o.membership_status == "approved");
+    let owner = Seer::of_org(l.org_id, approved);
     let pool: Vec<listing::Model> = listing::Entity::find()
         .filter(listing::Column::Status.eq("published"))
         .filter(listing::Column::Kind.is_in(counterparts(&l.kind).iter().copied()))
         .filter(listing::Column::OrgId.ne(l.org_id))
         .all(&app.db)
-        .await?;
-    let index = engine::Index::new(
-        pool.iter().filter_map(|o| engine_listing(o, places.get(&o.municipality).copied())).collect(),
-    );
-    let found = index.matches(&me, &engine::Weights::default(), LIMIT);
+        .await?
+        .into_iter()
+        .filter(|o| visibility::sees(&owner, o))
+        .collect();
+    let engine_pool: Vec<engine::Listing> =
+        pool.iter().filter_map(|o| engine_listing(o, places.get(&o.municipality).copied())).collect();
+    let index = engine::Index::new(engine_pool);
+    let weights = engine::Weights::default();
+    let found = index.matches(&me, &weights, LIMIT);
     let by_id: HashMap<i32, &listing::Model> = pool.iter().map(|o| (o.id, o)).collect();
+    // Each counter-listing by id, to tell a pair that fell out of this
+    // listing's best from one that no longer matches at all.
+    let engine_by_id: HashMap<i32, &engine::Listing> = index.listings().iter().map(|o| (o.id as i32, o)).collect();
     let now = crate::now();
     let tx = app.db.begin().await?;
     let existing: HashMap<(i32, i32), listing_match::Model> = listing_match::Entity::find()
@@ -174,12 +188,28 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
             }
         }
     }
-    // Pairs that no longer match go, unless someone gave feedback on them.
-    let stale: Vec<i32> = existing
-        .values()
-        .filter(|m| !kept.contains(&(m.listing_id, m.other_id)) && m.feedback.is_empty())
-        .map(|m| m.id)
-        .collect();
+    // Open pairs that no longer match at all go, unless someone gave
+    // feedback on them; a pair that still matches but fell out of this
+    // listing's best keeps its rows (the other side may still count it among
+    // its own best) with the new score.
+    let mut stale: Vec<i32> = Vec::new();
+    for m in existing.values().filter(|m| !kept.contains(&(m.listing_id, m.other_id))) {
+        let other = if m.listing_id == id { m.other_id } else { m.listing_id };
+        // A counter-listing no longer open (closed, expired, a draft again)
+        // keeps its pair as history.
+        let Some(o) = engine_by_id.get(&other) else { continue };
+        match engine::score(&me, o, &weights) {
+            Some(score) => {
+                let mut a: listing_match::ActiveModel = m.clone().into();
+                a.score = Set(score.total);
+                a.reasons = Set(serde_json::to_string(&stored(&score)).map_err(AppError::internal)?);
+                a.updated_at = Set(now);
+                a.update(&tx).await?;
+            }
+            None if m.feedback.is_empty() => stale.push(m.id),
+            None => {}
+        }
+    }
     if !stale.is_empty() {
         listing_match::Entity::delete_many().filter(listing_match::Column::Id.is_in(stale)).exec(&tx).await?;
     }
@@ -212,6 +242,10 @@ async fn notify<C: ConnectionTrait>(
     if per_listing.is_empty() {
         return Ok(());
     }
+    // Only the listings of the pairs told about.
+    let involved: HashSet<i32> = per_listing.values().flatten().flat_map(|m| [m.listing_id, m.other_id]).collect();
+    let listings: HashMap<i32, &listing::Model> =
+        listings.iter().filter(|(id, _)| involved.contains(id)).map(|(id, l)| (*id, *l)).collect();
     let org_ids: Vec<i32> = listings.values().map(|l| l.org_id).collect();
     let orgs: HashMap<i32, organisation::Model> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(org_ids))
@@ -233,6 +267,14 @@ async fn notify<C: ConnectionTrait>(
         .map(|u| (u.id, u))
         .collect();
     let modes = forum_notify::modes_of(conn, &recipients).await?;
+    // Someone who has left the organisation is told nothing of its listings.
+    let still_in: HashSet<(i32, i32)> = org_member::Entity::find()
+        .filter(org_member::Column::UserId.is_in(recipients.clone()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|m| (m.org_id, m.user_id))
+        .collect();
     let places =
         reference::municipalities_by_code(app, &listings.values().map(|l| l.municipality.clone()).collect::<Vec<_>>())
             .await?;
@@ -253,7 +295,7 @@ async fn notify<C: ConnectionTrait>(
             .exec(conn)
             .await?;
         let Some(u) = users.get(&to) else { continue };
-        if modes.get(&u.id) == Some(&forum_notify::EmailMode::Off) {
+        if !still_in.contains(&(own.org_id, u.id)) || modes.get(&u.id) == Some(&forum_notify::EmailMode::Off) {
             continue;
         }
         let lang = if u.locale == "en" { "en" } else { "fi" };

@@ -26,8 +26,7 @@ use kimppa_sidestreams as engine;
 use kimppa_store::entities::{listing, org_member, organisation, user, workshop};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
-    sea_query::{Expr, ExprTrait, Func},
+    TransactionTrait, sea_query::Expr,
 };
 pub use visibility::Seer;
 
@@ -144,8 +143,15 @@ pub fn parse_number(input: &str) -> Option<f64> {
     cleaned.replace(',', ".").parse::<f64>().ok().filter(|x| x.is_finite())
 }
 
+/// A day typed as YYYY-MM-DD (four-digit years from 1900 on only, so
+/// stored days compare as text on both databases).
 pub fn parse_day(input: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").ok()
+    use chrono::Datelike;
+    let t = input.trim();
+    if t.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().filter(|d| (1900..=9999).contains(&d.year()))
 }
 
 /// Today, Finnish time.
@@ -451,6 +457,7 @@ fn content(f: &ListingForm, k: &Checked) -> listing::ActiveModel {
         accepts_hazardous: Set(f.accepts_hazardous.is_some()),
         title: Set(f.title.trim().into()),
         description: Set(f.description.trim().into()),
+        search_text: Set(search_text(&f.title, &f.description)),
         quantity: Set(k.quantity),
         unit: Set(f.unit.trim().into()),
         frequency: Set(f.frequency.trim().into()),
@@ -669,23 +676,27 @@ pub async fn filtered(app: &App, s: &Seer, f: &Filter) -> Result<sea_orm::Select
         q = q.filter(listing::Column::OrgId.eq(org));
     }
     if let Some(words) = some(&f.q) {
+        // Lower-cased in Rust on both sides: the databases' own lower() differ on ä and ö.
         for w in words.split_whitespace().take(5) {
-            let like = format!("%{}%", w.to_lowercase().replace(['%', '_'], ""));
-            q = q.filter(
-                Condition::any()
-                    .add(Expr::expr(Func::lower(Expr::col(listing::Column::Title))).like(like.clone()))
-                    .add(Expr::expr(Func::lower(Expr::col(listing::Column::Description))).like(like)),
-            );
+            let w = w.to_lowercase().replace(['%', '_', '\\'], "");
+            if !w.is_empty() {
+                q = q.filter(listing::Column::SearchText.contains(w));
+            }
         }
     }
     Ok(q)
+}
+
+/// The page asked for, within the pages there are.
+pub fn page_of(f: &Filter, total: u64) -> u64 {
+    f.page.unwrap_or(1).clamp(1, total.div_ceil(PER_PAGE).max(1))
 }
 
 /// A page of listings, newest first, and the number of all that match.
 pub async fn browse(app: &App, s: &Seer, f: &Filter) -> Result<(Vec<listing::Model>, u64), AppError> {
     let q = filtered(app, s, f).await?;
     let total = q.clone().count(&app.db).await?;
-    let page = std::cmp::max(f.page.unwrap_or(1), 1);
+    let page = page_of(f, total);
     let rows = q
         .order_by_desc(listing::Column::PublishedAt)
         .order_by_desc(listing::Column::Id)
@@ -718,6 +729,11 @@ pub async fn attachment(app: &App, s: &Seer, id: i32) -> Result<(String, String,
     };
     let bytes = app.files.get_attachment(&key).await?.ok_or(AppError::NotFound)?;
     Ok((name, kind, bytes))
+}
+
+/// The lower-cased text the word filter reads.
+pub fn search_text(title: &str, description: &str) -> String {
+    format!("{} {}", title.trim(), description.trim()).to_lowercase()
 }
 
 /// Tonnes a month of a listing, when its quantity can be told in tonnes.
@@ -791,6 +807,18 @@ pub async fn daily(app: &App) -> Result<(usize, usize), AppError> {
             .map(|u| (u.id, u))
             .collect()
     };
+    // Someone who has left the organisation is not reminded.
+    let members: std::collections::HashSet<(i32, i32)> = if users.is_empty() {
+        Default::default()
+    } else {
+        org_member::Entity::find()
+            .filter(org_member::Column::UserId.is_in(users.keys().copied().collect::<Vec<_>>()))
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|m| (m.org_id, m.user_id))
+            .collect()
+    };
     let tx = app.db.begin().await?;
     let now = crate::now();
     for l in &remind {
@@ -801,7 +829,7 @@ pub async fn daily(app: &App) -> Result<(usize, usize), AppError> {
             .exec(&tx)
             .await?;
         let Some(u) = users.get(&l.contact_user_id.unwrap_or(l.created_by)) else { continue };
-        if taken.rows_affected == 0 {
+        if taken.rows_affected == 0 || !members.contains(&(l.org_id, u.id)) {
             continue;
         }
         let lang = if u.locale == "en" { "en" } else { "fi" };

@@ -155,6 +155,14 @@ pub async fn import_ewc(app: &App, actor: &policy::Actor, data: &[u8]) -> Result
     if rows.is_empty() {
         return Err(AppError::field("file", "err-csv-broken"));
     }
+    // A code given twice: the last row wins (one upsert may not touch a row twice).
+    let mut by_code: std::collections::BTreeMap<String, material_class::ActiveModel> = Default::default();
+    for r in rows {
+        if let sea_orm::ActiveValue::Set(code) = &r.code {
+            by_code.insert(code.clone(), r);
+        }
+    }
+    let rows: Vec<material_class::ActiveModel> = by_code.into_values().collect();
     let n = rows.len();
     let tx = app.db.begin().await?;
     for chunk in rows.chunks(200) {

@@ -342,6 +342,9 @@ pub async fn report(app: &App, s: &Seer, id: i32) -> Result<Report, AppError> {
     let listing_count = all.len();
     let match_count = rows.len();
     let seen: Vec<listing::Model> = all.into_iter().filter(|l| super::visibility::sees(s, l)).collect();
+    // The deals of listings the viewer may not see stay unnamed.
+    let symbioses: Vec<symbiosis::Model> =
+        symbioses.into_iter().filter(|x| seen.iter().any(|l| l.id == x.listing_id)).collect();
     let matches: Vec<(i32, listing::Model, f64)> = rows
         .into_iter()
         .filter(|m| seen.iter().any(|l| l.id == m.listing_id))

@@ -22,6 +22,8 @@ pub struct Model {
     pub title: String,
     /// Markdown.
     pub description: String,
+    /// Title and description lower-cased (the word filter reads this).
+    pub search_text: String,
     pub quantity: Option<f64>,
     /// `t`, `kg`, `m3` or `pcs`.
     pub unit: String,

@@ -104,6 +104,8 @@ impl MigrationTrait for Migration {
                 .col(boolean("accepts_hazardous"))
                 .col(string("title"))
                 .col(text("description"))
+                // Title and description lower-cased by the application, for the word filter.
+                .col(text("search_text"))
                 .col(double_null("quantity"))
                 .col(string_len("unit", 8))
                 .col(string_len("frequency", 8))

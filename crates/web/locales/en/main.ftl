@@ -1427,3 +1427,4 @@ err-expiry-too-far = At most a year ahead.
 err-no-such-account = No account has this email.
 search-kind-listing = materials listing
 org-listings-title = Materials marketplace listings
+listing-km-away = { $amount } km away

@@ -1427,3 +1427,4 @@ err-expiry-too-far = Enintään vuoden päähän.
 err-no-such-account = Tällä sähköpostilla ei ole tiliä.
 search-kind-listing = materiaali-ilmoitus
 org-listings-title = Materiaalitorin ilmoitukset
+listing-km-away = { $amount } km päässä

@@ -124,7 +124,7 @@ pub async fn list(State(s): State<AppState>, Query(mut f): Query<Filter>) -> Res
     f.status = None;
     f.org = None;
     let (rows, total) = materials::browse(&s.app, &Seer::anonymous(), &f).await?;
-    let page = f.page.unwrap_or(1).max(1);
+    let page = materials::page_of(&f, total);
     Ok(Json(ListingList {
         total,
         page,
