@@ -812,42 +812,7 @@ struct RegionPage {
     q: String,
     items: Vec<CardView>,
     export: String,
-    months: Vec<MonthView>,
-}
-
-pub struct MonthView {
-    pub month: String,
-    pub matches: usize,
-    pub notified: usize,
-    pub relevant: usize,
-    pub not_relevant: usize,
-    pub contacted: usize,
-    pub precision: String,
-    pub published: usize,
-    pub deals: usize,
-    pub no_deals: usize,
-    pub tonnes: String,
-    pub co2e: String,
-}
-
-fn month_views(months: Vec<outcomes::Month>) -> Vec<MonthView> {
-    months
-        .into_iter()
-        .map(|m| MonthView {
-            precision: m.precision().map(|x| format!("{x} %")).unwrap_or_else(|| "–".into()),
-            month: m.month,
-            matches: m.matches,
-            notified: m.notified,
-            relevant: m.relevant,
-            not_relevant: m.not_relevant,
-            contacted: m.contacted,
-            published: m.published,
-            deals: m.deals,
-            no_deals: m.no_deals,
-            tonnes: format!("{:.0}", m.tonnes_per_year),
-            co2e: format!("{:.1}", m.co2e_tonnes),
-        })
-        .collect()
+    months: Vec<outcomes::Month>,
 }
 
 pub async fn region(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
@@ -879,7 +844,7 @@ pub async fn region(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebEr
         q: f.q.clone().unwrap_or_default(),
         items: rows.iter().map(|l| card(&p, &names, l)).collect(),
         export: format!("{}{}", p.href("/materials/region/export.csv"), query_of(&ef, None)),
-        months: month_views(months),
+        months,
         p,
     };
     Ok(crate::html(&page))
@@ -1037,7 +1002,7 @@ pub async fn workshop_report(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, 
 #[template(path = "materials/admin.html")]
 struct AdminPage {
     p: Page,
-    months: Vec<MonthView>,
+    months: Vec<outcomes::Month>,
     reasons: Vec<(String, usize)>,
     impact: ImpactView,
     factors: Vec<(i32, String, String, String, String, String)>,
@@ -1073,7 +1038,7 @@ async fn admin_page(ctx: &Ctx, t: AdminTyped) -> Result<Response, WebError> {
     let p = ctx.form_page("materials-admin-title").await;
     let failed = !(t.ferrors.is_empty() && t.cerrors.is_empty() && t.ierrors.is_empty());
     let page = AdminPage {
-        months: month_views(months),
+        months,
         reasons: reasons.into_iter().map(|(k, n)| (p.t(&format!("reason-{k}")), n)).collect(),
         impact: impact_view(&impact),
         factors: factors

@@ -65,11 +65,7 @@ pub struct ChallengeForm {
 pub async fn owner_choices(app: &App, actor: &Actor) -> Result<Vec<organisation::Model>, AppError> {
     let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
     if actor.is_elevated() {
-        return Ok(organisation::Entity::find()
-            .filter(organisation::Column::MembershipStatus.eq("approved"))
-            .order_by_asc(organisation::Column::Name)
-            .all(&app.db)
-            .await?);
+        return crate::organisations::approved(app).await;
     }
     Ok(crate::organisations::memberships_of(app, uid)
         .await?

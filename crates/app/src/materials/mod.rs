@@ -164,11 +164,7 @@ pub fn today() -> NaiveDate {
 pub async fn owner_choices(app: &App, actor: &Actor) -> Result<Vec<organisation::Model>, AppError> {
     let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
     if actor.is_elevated() {
-        return Ok(organisation::Entity::find()
-            .filter(organisation::Column::MembershipStatus.eq("approved"))
-            .order_by_asc(organisation::Column::Name)
-            .all(&app.db)
-            .await?);
+        return crate::organisations::approved(app).await;
     }
     Ok(crate::organisations::memberships_of(app, uid)
         .await?
@@ -181,14 +177,7 @@ pub async fn owner_choices(app: &App, actor: &Actor) -> Result<Vec<organisation:
 /// Organisations a deal can be made with: (id, name, slug) of every
 /// approved member, by name.
 pub async fn partner_choices(app: &App) -> Result<Vec<(i32, String, String)>, AppError> {
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq("approved"))
-        .order_by_asc(organisation::Column::Name)
-        .select_only()
-        .columns([organisation::Column::Id, organisation::Column::Name, organisation::Column::Slug])
-        .into_tuple()
-        .all(&app.db)
-        .await?)
+    Ok(crate::organisations::approved(app).await?.into_iter().map(|o| (o.id, o.name, o.slug)).collect())
 }
 
 /// May the actor manage this organisation's listings? Its people and staff.
@@ -251,6 +240,18 @@ struct Checked {
     workshop: Option<i32>,
 }
 
+/// An optional positive number below `max`, as typed ("12,5" or "12.5").
+fn optional_positive(c: &mut Checker, field: &'static str, typed: &str, max: f64) -> Option<f64> {
+    if typed.trim().is_empty() {
+        return None;
+    }
+    let x = parse_number(typed).filter(|x| *x > 0.0 && *x < max);
+    if x.is_none() {
+        c.push(field, "err-positive-number");
+    }
+    x
+}
+
 fn one_of(c: &mut Checker, field: &'static str, value: &str, allowed: &[&str]) {
     if value.trim().is_empty() {
         c.push(field, "err-required");
@@ -298,28 +299,10 @@ async fn check(
             break;
         }
     }
-    let quantity = match f.quantity.trim() {
-        "" => None,
-        q => match parse_number(q) {
-            Some(x) if x > 0.0 && x < 1e9 => Some(x),
-            _ => {
-                c.push("quantity", "err-positive-number");
-                None
-            }
-        },
-    };
+    let quantity = optional_positive(&mut c, "quantity", &f.quantity, 1e9);
     one_of(&mut c, "unit", &f.unit, &UNITS);
     one_of(&mut c, "frequency", &f.frequency, &FREQUENCIES);
-    let unit_tonnes = match f.unit_tonnes.trim() {
-        "" => None,
-        q => match parse_number(q) {
-            Some(x) if x > 0.0 && x < 1e6 => Some(x),
-            _ => {
-                c.push("unit_tonnes", "err-positive-number");
-                None
-            }
-        },
-    };
+    let unit_tonnes = optional_positive(&mut c, "unit_tonnes", &f.unit_tonnes, 1e6);
     let places = reference::municipalities_by_code(app, &[f.municipality.trim().to_string()]).await?;
     let region = match places.get(f.municipality.trim()) {
         Some(m) => m.region.clone(),

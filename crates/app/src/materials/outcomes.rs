@@ -315,6 +315,19 @@ pub struct Month {
 }
 
 impl Month {
+    /// [`Month::precision`] as shown: "80 %", or a dash.
+    pub fn precision_text(&self) -> String {
+        self.precision().map(|x| format!("{x} %")).unwrap_or_else(|| "–".into())
+    }
+
+    pub fn tonnes_text(&self) -> String {
+        format!("{:.0}", self.tonnes_per_year)
+    }
+
+    pub fn co2e_text(&self) -> String {
+        format!("{:.1}", self.co2e_tonnes)
+    }
+
     /// Share of the matches given feedback that were relevant or led to
     /// contact, percent; `None` without feedback.
     pub fn precision(&self) -> Option<u32> {

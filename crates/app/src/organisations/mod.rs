@@ -307,6 +307,15 @@ pub async fn member_emails(app: &App, org_id: i32) -> Result<Vec<String>, AppErr
 }
 
 /// The organisation ids where the user is a member, with roles.
+/// Every approved member organisation, by name.
+pub async fn approved(app: &App) -> Result<Vec<organisation::Model>, AppError> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.eq("approved"))
+        .order_by_asc(organisation::Column::Name)
+        .all(&app.db)
+        .await?)
+}
+
 pub async fn memberships_of(app: &App, user_id: i32) -> Result<Vec<(organisation::Model, OrgRole)>, AppError> {
     let rows = org_member::Entity::find().filter(org_member::Column::UserId.eq(user_id)).all(&app.db).await?;
     if rows.is_empty() {
