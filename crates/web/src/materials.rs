@@ -85,6 +85,8 @@ pub struct CardView {
     pub status_key: String,
     pub outcome: String,
     pub members_only: bool,
+    /// "3 osumaa", on the owner's own list.
+    pub matches: Option<String>,
 }
 
 /// What the views need besides the listings: organisation names, class
@@ -158,6 +160,7 @@ pub fn card(p: &Page, n: &Names, l: &listing::Model) -> CardView {
             _ => String::new(),
         },
         members_only: l.visibility == "members",
+        matches: None,
     }
 }
 
@@ -399,8 +402,17 @@ pub async fn mine(ctx: Ctx) -> Result<Response, WebError> {
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(app, &refs).await?;
     let may_list = !materials::owner_choices(app, &ctx.actor).await?.is_empty();
+    let counts = matching::counts(app, &rows.iter().map(|l| l.id).collect::<Vec<_>>()).await?;
     let p = ctx.page("materials-mine-title").await;
-    let items = rows.iter().map(|l| card(&p, &names, l)).collect();
+    let items = rows
+        .iter()
+        .map(|l| {
+            let mut c = card(&p, &names, l);
+            let n = counts.get(&l.id).copied().unwrap_or(0);
+            c.matches = Some(p.t1("listing-match-count", "count", &n.to_string()));
+            c
+        })
+        .collect();
     Ok(crate::html(&MinePage { p, items, may_list }))
 }
 

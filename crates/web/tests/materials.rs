@@ -165,6 +165,12 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     assert!(page.body.contains("Määrät kohtaavat 80 %"), "quantity reason");
     assert!(page.body.contains("Etäisyys"), "distance reason");
 
+    // Contacting the organisation about a listing starts the message with it.
+    let mut b = t.login(&builder, None).await;
+    let contact = b.get(&format!("/fi/organisations/{}/contact?listing={ash}", voimala.slug)).await;
+    assert!(contact.body.contains("ilmoituksestanne &#34;Lentotuhka voimalaitokselta&#34;"), "{}", contact.body);
+    assert!(contact.body.contains(&format!("/fi/materials/{ash}\n")), "the listing's address");
+
     // Who sees what.
     let mut anon = t.client();
     assert_eq!(anon.get(&format!("/fi/materials/{ash}")).await.status, StatusCode::OK);

@@ -358,6 +358,24 @@ pub async fn of_listing(app: &App, s: &Seer, l: &listing::Model) -> Result<Vec<F
         .collect())
 }
 
+/// How many matches each of these listings has (one query).
+pub async fn counts(app: &App, ids: &[i32]) -> Result<HashMap<i32, i64>, AppError> {
+    use sea_orm::QuerySelect;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i32, i64)> = listing_match::Entity::find()
+        .select_only()
+        .column(listing_match::Column::ListingId)
+        .column_as(listing_match::Column::Id.count(), "n")
+        .filter(listing_match::Column::ListingId.is_in(ids.to_vec()))
+        .group_by(listing_match::Column::ListingId)
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// The owner's feedback on a match.
 pub async fn feedback(app: &App, actor: &Actor, match_id: i32, value: &str) -> Result<listing_match::Model, AppError> {
     let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };

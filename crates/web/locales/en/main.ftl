@@ -1428,3 +1428,6 @@ err-no-such-account = No account has this email.
 search-kind-listing = materials listing
 org-listings-title = Materials marketplace listings
 listing-km-away = { $amount } km away
+listing-quantity-fieldset = Quantity and frequency
+listing-contact-message = Hello, we are interested in your materials listing "{ $name }".
+listing-match-count = Matches: { $count }

@@ -1428,3 +1428,6 @@ err-no-such-account = Tällä sähköpostilla ei ole tiliä.
 search-kind-listing = materiaali-ilmoitus
 org-listings-title = Materiaalitorin ilmoitukset
 listing-km-away = { $amount } km päässä
+listing-quantity-fieldset = Määrä ja toistuvuus
+listing-contact-message = Hei, kiinnostuimme materiaalitorin ilmoituksestanne "{ $name }".
+listing-match-count = Osumia: { $count }

@@ -66,8 +66,28 @@ pub async fn service_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response
     contact_page(&ctx, &Target::Service(slug), ContactForm::default(), FormErrors::none()).await
 }
 
-pub async fn org_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    contact_page(&ctx, &Target::Organisation(slug), ContactForm::default(), FormErrors::none()).await
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ContactQuery {
+    /// A materials listing of the organisation the message is about.
+    pub listing: Option<i32>,
+}
+
+pub async fn org_form(
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    crate::extract::Query(q): crate::extract::Query<ContactQuery>,
+) -> Result<Response, WebError> {
+    let mut form = ContactForm::default();
+    // About a listing the sender may see: the message starts with its title and address.
+    if let Some(id) = q.listing {
+        let seer = kimppa_app::materials::Seer::of(ctx.app(), &ctx.actor).await?;
+        if let Ok(l) = kimppa_app::materials::get(ctx.app(), &seer, id).await {
+            let link = ctx.app().url(&ctx.href(&format!("/materials/{}", l.id)));
+            form.message = format!("{}\n{link}\n\n", ctx.lang.t_args("listing-contact-message", &[("name", l.title)]));
+        }
+    }
+    contact_page(&ctx, &Target::Organisation(slug), form, FormErrors::none()).await
 }
 
 /// Reads the multipart contact form; the CSRF layer has checked the token.
