@@ -219,6 +219,38 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     let f = e.post("/fi/admin/materials/factors", &[("class_pattern", "10"), ("kg_co2e_per_tonne", "1")]).await;
     assert_eq!(f.status, StatusCode::FORBIDDEN);
 
+    // … and complete the List of Waste from CSV: the whole file or nothing; a code given twice, the last wins.
+    use kimppa_store::entities::material_class;
+    let title_of = |code: &'static str| {
+        let db = t.app.db.clone();
+        async move {
+            material_class::Entity::find()
+                .filter(material_class::Column::Code.eq(code))
+                .one(&db)
+                .await
+                .unwrap()
+                .map(|c| c.title_fi)
+        }
+    };
+    let before = material_class::Entity::find().count(&t.app.db).await.unwrap();
+    o.get("/fi/admin/materials").await;
+    let bad_csv = "code,hazardous,title_en,title_fi\n17 09 04,0,renamed,uusi nimi\n99 01 01,0,x,y\n";
+    let r = o.post_multipart("/fi/admin/materials/classes", &[], "attachment", "ewc.csv", bad_csv.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_ne!(title_of("17 09 04").await.as_deref(), Some("uusi nimi"), "nothing imported");
+    let csv = "code,hazardous,title_en,title_fi\n17 09 04,0,first,ensin\n170904,0,mixed (again),sekalainen (toistamiseen)\n17 09 98*,,test entry,testinimike\n";
+    let r = o.post_multipart("/fi/admin/materials/classes", &[], "attachment", "ewc.csv", csv.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(title_of("17 09 04").await.as_deref(), Some("sekalainen (toistamiseen)"));
+    assert_eq!(material_class::Entity::find().count(&t.app.db).await.unwrap(), before + 1);
+    let added = material_class::Entity::find()
+        .filter(material_class::Column::Code.eq("17 09 98"))
+        .one(&t.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(added.hazardous && added.level == "entry", "the asterisk marks it hazardous");
+
     // Closing asks what happened; a deal is a realised symbiosis.
     e.get(&format!("/fi/materials/{ash}/close")).await;
     let bad = e.post(&format!("/fi/materials/{ash}/close"), &[("outcome", "deal"), ("tonnes_per_year", "-1")]).await;

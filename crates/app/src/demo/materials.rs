@@ -1,4 +1,4 @@
-//! The materials part of the demo: 45 listings across classes and
+//! The materials part of the demo: 49 listings across classes and
 //! municipalities of Northern Ostrobothnia and beyond (some made at a
 //! synergy workshop in Raahe), a regional coordinator, a documented starter
 //! set of emission factors, and — once the listings are matched — feedback
