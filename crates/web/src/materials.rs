@@ -661,7 +661,8 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
         Some(w) => workshop::Entity::find_by_id(w).one(&app.db).await.map_err(AppError::from)?.map(|w| (w.id, w.title)),
         None => None,
     };
-    let mut p = ctx.form_page("materials-title").await;
+    // Only the owners get forms here (a visitor's page starts no session).
+    let mut p = if manage { ctx.form_page("materials-title").await } else { ctx.page("materials-title").await };
     p.title = l.title.clone();
     let here = names.point(&l.municipality);
     let matches = found

@@ -174,6 +174,7 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     // Who sees what.
     let mut anon = t.client();
     assert_eq!(anon.get(&format!("/fi/materials/{ash}")).await.status, StatusCode::OK);
+    assert!(anon.cookie.is_none(), "reading a listing starts no session");
     assert!(
         !anon.get(&format!("/fi/materials/{ash}")).await.body.contains("Tuhkaa tierakenteisiin"),
         "matches are the owner's"
