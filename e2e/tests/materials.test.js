@@ -121,12 +121,13 @@ test('a regional coordinator exports the region\'s listings (keyboard)', async (
       await link.focus();
       const [download] = await Promise.all([p.waitForEvent('download'), p.keyboard.press('Enter')]);
       assert.match(download.suggestedFilename(), /^kimppa-listings-pohjois-pohjanmaa-\d{4}-\d{2}-\d{2}\.csv$/);
-      const csv = fs.readFileSync(await download.path(), 'utf8');
-      const lines = csv.trim().split('\n');
-      assert.match(lines[0], /^id,status,kind,organisation,title,class_code/);
+      const bytes = fs.readFileSync(await download.path());
+      assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a byte-order mark for spreadsheets');
+      const lines = bytes.subarray(3).toString('utf8').trim().split('\n');
+      assert.match(lines[0], /^id;status;kind;organisation;title;class_code/, 'semicolons');
       assert.ok(lines.length > 30, `the region's listings: ${lines.length - 1}`);
-      assert.ok(lines.some((l) => l.includes('Turpeen ja puun lentotuhka') && l.includes(',closed,') && l.includes(',deal,')));
-      assert.ok(lines.some((l) => l.includes('Rejekti massanvalmistuksesta') && l.includes(',no-deal,quality,')));
+      assert.ok(lines.some((l) => l.includes('Turpeen ja puun lentotuhka') && l.includes(';closed;') && l.includes(';deal;')));
+      assert.ok(lines.some((l) => l.includes('Rejekti massanvalmistuksesta') && l.includes(';no-deal;quality;')));
     });
   } finally {
     await c.context.close();

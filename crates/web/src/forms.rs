@@ -37,6 +37,28 @@ impl FormErrors {
         }
     }
 
+    /// Field errors of `e`, the summary lines labelled by `label` (a field
+    /// name to its label's key) instead of the site-wide `summary-<field>`
+    /// labels; `None` when `e` is not about fields.
+    pub fn from_app_labelled(e: &AppError, lang: Lang, label: fn(&str) -> Option<&'static str>) -> Option<FormErrors> {
+        match e {
+            AppError::Invalid(errs) => Some(FormErrors {
+                items: errs
+                    .iter()
+                    .map(|f| {
+                        let m = lang.t(f.code);
+                        let line = match label(f.field) {
+                            Some(k) => format!("{}: {m}", lang.t(k)),
+                            None => m.clone(),
+                        };
+                        (f.field.to_string(), m, line)
+                    })
+                    .collect(),
+            }),
+            _ => None,
+        }
+    }
+
     /// A form-level message (shown in the summary, linked to `field`).
     pub fn one(field: &str, message: String) -> FormErrors {
         FormErrors { items: vec![(field.to_string(), message.clone(), message)] }

@@ -69,6 +69,83 @@ pub fn admin_routes() -> Router<AppState> {
 // ---------------------------------------------------------------------------
 // Views
 
+/// The labels of the marketplace's form fields, for the error summaries.
+fn label_of(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "org" => "field-listing-org",
+        "kind" => "field-listing-kind",
+        "title" => "field-listing-title",
+        "class_code" => "field-listing-class",
+        "description" => "field-listing-description",
+        "quantity" => "field-listing-quantity",
+        "unit" => "field-listing-unit",
+        "frequency" => "field-listing-frequency",
+        "unit_tonnes" => "field-listing-unit-tonnes",
+        "municipality" => "field-listing-municipality",
+        "max_km" => "field-listing-max-km",
+        "available_from" => "field-listing-from",
+        "available_to" => "field-listing-to",
+        "accepts" => "field-listing-accepts",
+        "delivery" => "field-listing-delivery",
+        "price_kind" => "field-listing-price-kind",
+        "price" => "field-listing-price",
+        "visibility" => "field-listing-visibility",
+        "notify_threshold" => "field-listing-threshold",
+        "expires_on" => "field-listing-expires",
+        "contact" => "field-listing-contact",
+        "workshop" => "field-listing-workshop",
+        "attachment" => "field-listing-attachment",
+        "outcome" => "field-outcome",
+        "deal_org" => "field-deal-org",
+        "tonnes_per_year" => "field-deal-tonnes",
+        "deal_from" => "field-deal-from",
+        "reason" => "field-no-deal-reason",
+        "note" => "field-close-note",
+        "held_on" => "field-workshop-day",
+        "participants" => "field-workshop-participants",
+        "notes" => "field-workshop-notes",
+        "class_pattern" => "field-factor-class",
+        "kg_co2e_per_tonne" => "field-factor-kg",
+        "source" => "field-factor-source",
+        "year" => "field-factor-year",
+        "email" => "field-coordinator-email",
+        "region" => "field-region",
+        "file" => "classes-file",
+        _ => return None,
+    })
+}
+
+/// The field errors of `e` with the marketplace's labels.
+fn errors_of(e: &AppError, ctx: &Ctx) -> Option<FormErrors> {
+    FormErrors::from_app_labelled(e, ctx.lang, label_of)
+}
+
+/// A figure with spaces between thousands in Finnish and commas in English.
+pub fn figure(p: &Page, x: f64, decimals: usize) -> String {
+    let s = format!("{:.*}", decimals, x + 0.0);
+    let (int, frac) = s.split_once('.').map(|(i, f)| (i.to_string(), Some(f.to_string()))).unwrap_or((s.clone(), None));
+    let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int.as_str()));
+    let sep = if p.code() == "fi" { '\u{a0}' } else { ',' };
+    let mut grouped = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            grouped.push(sep);
+        }
+        grouped.push(c);
+    }
+    let point = if p.code() == "fi" { "," } else { "." };
+    match frac {
+        Some(f) => format!("{sign}{grouped}{point}{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A stored quantity as the reader writes numbers ("12,5" in Finnish).
+fn amount(p: &Page, x: f64) -> String {
+    let n = materials::number(x);
+    if p.code() == "fi" { n.replace('.', ",") } else { n }
+}
+
 /// A listing in a list, ready for the template.
 pub struct CardView {
     pub id: i32,
@@ -131,7 +208,7 @@ pub fn quantity(p: &Page, l: &listing::Model) -> String {
     match l.quantity {
         Some(q) => format!(
             "{} {} {}",
-            materials::number(q),
+            amount(p, q),
             p.t(&format!("unit-{}", l.unit)),
             p.t(&format!("frequency-{}", l.frequency))
         ),
@@ -244,12 +321,8 @@ pub struct ImpactView {
     pub co2e: String,
 }
 
-fn impact_view(i: &outcomes::Impact) -> ImpactView {
-    ImpactView {
-        count: i.symbioses.len(),
-        tonnes: format!("{:.0}", i.tonnes_per_year),
-        co2e: format!("{:.0}", i.co2e_tonnes),
-    }
+fn impact_view(p: &Page, i: &outcomes::Impact) -> ImpactView {
+    ImpactView { count: i.symbioses.len(), tonnes: figure(p, i.tonnes_per_year, 0), co2e: figure(p, i.co2e_tonnes, 0) }
 }
 
 #[derive(Template)]
@@ -340,7 +413,7 @@ pub async fn list(ctx: Ctx, Query(mut f): Query<Filter>) -> Result<Response, Web
         classes: class_groups(&p, &all_classes, &s(&f.class), true),
         regions: region_options(&p, &s(&f.region), None),
         places: place_options(&places, &s(&f.near)),
-        impact: impact_view(&impact),
+        impact: impact_view(&p, &impact),
         signed_in: ctx.user.is_some(),
         coordinator: !seer.regions.is_empty() || seer.v.staff,
         feed: format!("{}{}", p.href("/materials/feed.xml"), query_of(&f, None)),
@@ -538,7 +611,7 @@ pub async fn create(ctx: Ctx, FormWithFile(form, file): FormWithFile<ListingForm
             Ok(Redirect::to(&ctx.href(&format!("/materials/{}", l.id))).into_response())
         }
         Err(e) => {
-            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             form_page(&ctx, form, errors, None).await
         }
     }
@@ -558,11 +631,12 @@ pub async fn edit(
 ) -> Result<Response, WebError> {
     match materials::update(ctx.app(), &ctx.actor, id, &form, file).await {
         Ok(l) => {
-            ctx.flash(if l.status == "published" { "listing-published" } else { "listing-saved" }).await;
+            let published_now = form.action == "publish" && l.published_at.is_some_and(|t| t >= l.updated_at);
+            ctx.flash(if published_now { "listing-published" } else { "listing-changes-saved" }).await;
             Ok(Redirect::to(&ctx.href(&format!("/materials/{}", l.id))).into_response())
         }
         Err(e) => {
-            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             let l = materials::managed(ctx.app(), &ctx.actor, id).await?;
             form_page(&ctx, form, errors, Some(&l)).await
         }
@@ -647,13 +721,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
         Some(s) => {
             let pn = kimppa_app::challenges::org_names(app, vec![s.provider_org_id, s.receiver_org_id]).await?;
             let n = |id: i32| pn.get(&id).map(|(n, _)| n.clone()).unwrap_or_default();
-            Some((
-                n(s.provider_org_id),
-                n(s.receiver_org_id),
-                materials::number(s.tonnes_per_year),
-                format!("{:.1}", s.co2e_tonnes),
-                s.started_on.clone(),
-            ))
+            Some((n(s.provider_org_id), n(s.receiver_org_id), s.tonnes_per_year, s.co2e_tonnes, s.started_on.clone()))
         }
         None => None,
     };
@@ -684,7 +752,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
                 km,
                 quantity: quantity(&p, o),
                 points: format!("{:.0}", f.m.score),
-                reasons: f.reasons.iter().map(|r| reason_text(&p, r)).collect(),
+                reasons: f.reasons.iter().filter(|r| r.points >= 0.5).map(|r| reason_text(&p, r)).collect(),
                 feedback: f.m.feedback.clone(),
                 feedback_label: if f.m.feedback.is_empty() {
                     String::new()
@@ -695,6 +763,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
         })
         .collect();
     let c = card(&p, &names, &l);
+    let symbiosis = symbiosis.map(|(a, b, t, co2, since)| (a, b, figure(&p, t, 0), figure(&p, co2, 1), since));
     let page = DetailPage {
         description: kimppa_markdown::render(&l.description),
         delivery: p.labels("delivery", &l.delivery),
@@ -804,7 +873,7 @@ pub async fn close(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<CloseForm>) -
             Ok(Redirect::to(&ctx.href(&format!("/materials/{id}"))).into_response())
         }
         Err(e) => {
-            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             let l = materials::managed(ctx.app(), &ctx.actor, id).await?;
             close_page(&ctx, l, form, errors).await
         }
@@ -863,9 +932,15 @@ pub async fn region(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebEr
     Ok(crate::html(&page))
 }
 
-pub async fn export(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
+pub async fn export(
+    ctx: Ctx,
+    Query(f): Query<Filter>,
+    axum::extract::RawQuery(raw): axum::extract::RawQuery,
+) -> Result<Response, WebError> {
     let region = f.region.clone().unwrap_or_default();
-    let csv = regions::export_csv(ctx.app(), &ctx.actor, &region, &f, ctx.lang.code()).await?;
+    // Semicolons for spreadsheets set to Finnish, `sep=comma` for commas.
+    let delimiter = if raw.is_some_and(|q| q.split('&').any(|p| p == "sep=comma")) { b',' } else { b';' };
+    let csv = regions::export_csv(ctx.app(), &ctx.actor, &region, &f, ctx.lang.code(), delimiter).await?;
     let name = format!("kimppa-listings-{region}-{}.csv", materials::today().format("%Y-%m-%d"));
     Ok((
         [
@@ -933,7 +1008,7 @@ pub async fn workshop_create(ctx: Ctx, Form(form): Form<WorkshopForm>) -> Result
             Ok(Redirect::to(&ctx.href(&format!("/materials/workshops/{}", w.id))).into_response())
         }
         Err(e) => {
-            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             workshop_page(&ctx, form, errors).await
         }
     }
@@ -992,13 +1067,13 @@ pub async fn workshop_report(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, 
                 (
                     org(s.provider_org_id),
                     org(s.receiver_org_id),
-                    materials::number(s.tonnes_per_year),
-                    format!("{:.1}", s.co2e_tonnes),
+                    figure(&p, s.tonnes_per_year, 0),
+                    figure(&p, s.co2e_tonnes, 1),
                 )
             })
             .collect(),
-        tonnes: format!("{:.0}", r.symbioses.iter().map(|s| s.diverted_tonnes).sum::<f64>()),
-        co2e: format!("{:.1}", r.symbioses.iter().map(|s| s.co2e_tonnes).sum::<f64>()),
+        tonnes: figure(&p, r.symbioses.iter().map(|s| s.diverted_tonnes).sum::<f64>(), 0),
+        co2e: figure(&p, r.symbioses.iter().map(|s| s.co2e_tonnes).sum::<f64>(), 1),
         listing_count: r.listing_count,
         match_count: r.match_count,
         place,
@@ -1053,7 +1128,7 @@ async fn admin_page(ctx: &Ctx, t: AdminTyped) -> Result<Response, WebError> {
     let page = AdminPage {
         months,
         reasons: reasons.into_iter().map(|(k, n)| (p.t(&format!("reason-{k}")), n)).collect(),
-        impact: impact_view(&impact),
+        impact: impact_view(&p, &impact),
         factors: factors
             .iter()
             .map(|f| {
@@ -1095,7 +1170,7 @@ pub async fn factor_save(ctx: Ctx, Form(f): Form<FactorForm>) -> Result<Response
             Ok(Redirect::to(&ctx.href("/admin/materials#factors")).into_response())
         }
         Err(e) => {
-            let ferrors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let ferrors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             admin_page(&ctx, AdminTyped { fform: f, ferrors, ..Default::default() }).await
         }
     }
@@ -1114,7 +1189,7 @@ pub async fn coordinator_add(ctx: Ctx, Form(f): Form<CoordinatorForm>) -> Result
             Ok(Redirect::to(&ctx.href("/admin/materials#coordinators")).into_response())
         }
         Err(e) => {
-            let cerrors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let cerrors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             admin_page(&ctx, AdminTyped { cform: f, cerrors, ..Default::default() }).await
         }
     }
@@ -1138,7 +1213,7 @@ pub async fn classes_import(ctx: Ctx, FormWithFile(_, file): FormWithFile<NoFiel
             Ok(Redirect::to(&ctx.href("/admin/materials#classes")).into_response())
         }
         Err(e) => {
-            let ierrors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
+            let ierrors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             admin_page(&ctx, AdminTyped { ierrors, ..Default::default() }).await
         }
     }

@@ -271,7 +271,7 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     t.run_jobs().await;
     assert!(pair(ash, want).await.unwrap().is_some(), "a match with feedback is kept after closing");
     let listpage = anon.get("/fi/materials").await;
-    assert!(listpage.body.contains("1200 t") && listpage.body.contains("24 t CO2e"), "impact figures");
+    assert!(listpage.body.contains("1\u{a0}200 t") && listpage.body.contains("24 t CO2e"), "impact figures");
     assert!(!listpage.body.contains("Lentotuhka voimalaitokselta"), "closed listings leave the public list");
     let (months, reasons) = kimppa_app::materials::outcomes::quality(&t.app, &elevated(&orch), None).await.unwrap();
     let now = &months[0];
@@ -291,9 +291,14 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     let csv = k.get("/fi/materials/region/export.csv?region=pohjois-pohjanmaa&status=closed").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.header("content-type").starts_with("text/csv"));
+    assert!(csv.body.starts_with("\u{feff}id;status;kind;"), "a byte-order mark and semicolons for spreadsheets");
     let rows: Vec<&str> = csv.body.lines().collect();
     assert_eq!(rows.len(), 3, "header and the two closed listings: {}", csv.body);
-    assert!(rows.iter().any(|r| r.contains("Lentotuhka voimalaitokselta") && r.contains("deal") && r.contains(",24")));
+    assert!(
+        rows.iter().any(|r| r.contains("Lentotuhka voimalaitokselta") && r.contains(";deal;") && r.ends_with(";24"))
+    );
+    let commas = k.get("/fi/materials/region/export.csv?region=pohjois-pohjanmaa&status=closed&sep=comma").await;
+    assert!(commas.body.starts_with("\u{feff}id,status,kind,"));
     assert_eq!(s.get("/fi/materials/region?region=pohjois-pohjanmaa").await.status, StatusCode::FORBIDDEN);
     assert_eq!(s.get("/fi/materials/region/export.csv?region=pohjois-pohjanmaa").await.status, StatusCode::FORBIDDEN);
     assert_eq!(k.get("/fi/materials/region/export.csv?region=uusimaa").await.status, StatusCode::FORBIDDEN);

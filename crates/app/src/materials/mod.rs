@@ -651,8 +651,10 @@ pub async fn filtered(app: &App, s: &Seer, f: &Filter) -> Result<sea_orm::Select
     if let Some(m) = some(&f.municipality) {
         q = q.filter(listing::Column::Municipality.eq(m));
     }
-    if let (Some(near), Some(km)) = (some(&f.near), some(&f.km).and_then(|k| k.parse::<f64>().ok())) {
-        let codes = reference::within(app, near, km).await?;
+    if let Some(near) = some(&f.near) {
+        // Without a (sensible) distance: 50 km; at most 3,000.
+        let km = some(&f.km).and_then(|k| k.parse::<f64>().ok()).filter(|k| k.is_finite() && *k > 0.0).unwrap_or(50.0);
+        let codes = reference::within(app, near, km.min(3000.0)).await?;
         q = q.filter(listing::Column::Municipality.is_in(codes));
     }
     if let Some(org) = f.org {

@@ -57,8 +57,16 @@ pub async fn region_listings(
         .await?)
 }
 
-/// The region's listings as CSV, one row per listing with its outcome.
-pub async fn export_csv(app: &App, actor: &Actor, region: &str, f: &Filter, lang: &str) -> Result<String, AppError> {
+/// The region's listings as CSV (UTF-8 with a byte-order mark, `;` or `,`
+/// separated, as the directory's export), one row per listing with its outcome.
+pub async fn export_csv(
+    app: &App,
+    actor: &Actor,
+    region: &str,
+    f: &Filter,
+    lang: &str,
+    delimiter: u8,
+) -> Result<Vec<u8>, AppError> {
     let rows = region_listings(app, actor, region, f).await?;
     let mut orgs: Vec<i32> = rows.iter().map(|l| l.org_id).collect();
     orgs.extend(rows.iter().filter_map(|l| l.deal_org_id));
@@ -80,7 +88,7 @@ pub async fn export_csv(app: &App, actor: &Actor, region: &str, f: &Filter, lang
             .map(|s| (s.listing_id, s))
             .collect()
     };
-    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(b"\xEF\xBB\xBF".to_vec());
     let header = [
         "id",
         "status",
@@ -139,7 +147,7 @@ pub async fn export_csv(app: &App, actor: &Actor, region: &str, f: &Filter, lang
         ];
         w.write_record(record).map_err(AppError::internal)?;
     }
-    String::from_utf8(w.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
+    w.into_inner().map_err(AppError::internal)
 }
 
 // ---------------------------------------------------------------------------
