@@ -322,7 +322,7 @@ pub struct ImpactView {
 }
 
 fn impact_view(p: &Page, i: &outcomes::Impact) -> ImpactView {
-    ImpactView { count: i.symbioses.len(), tonnes: figure(p, i.tonnes_per_year, 0), co2e: figure(p, i.co2e_tonnes, 0) }
+    ImpactView { count: i.count, tonnes: figure(p, i.tonnes_per_year, 0), co2e: figure(p, i.co2e_tonnes, 0) }
 }
 
 #[derive(Template)]

@@ -109,12 +109,9 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         // viewer may see, and nobody is told of them again.
         return Ok(0);
     }
-    let places: HashMap<String, engine::Point> = municipality::Entity::find()
-        .all(&app.db)
-        .await?
-        .iter()
-        .map(|m| (m.code.clone(), reference::point(m)))
-        .collect();
+    let municipalities = municipality::Entity::find().all(&app.db).await?;
+    let places: HashMap<String, engine::Point> =
+        municipalities.iter().map(|m| (m.code.clone(), reference::point(m))).collect();
     let Some(me) = engine_listing(&l, places.get(&l.municipality).copied()) else { return Ok(0) };
     // The counter-listings this listing's organisation may see (members-only
     // ones only when it is an approved member).
@@ -216,7 +213,9 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
     let mut listings: HashMap<i32, &listing::Model> = by_id;
     listings.insert(l.id, &l);
     if tell {
-        notify(app, &tx, &fresh, &listings).await?;
+        let place_names: HashMap<&str, &str> =
+            municipalities.iter().map(|m| (m.code.as_str(), m.name_fi.as_str())).collect();
+        notify(app, &tx, &fresh, &listings, &place_names).await?;
     }
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -231,6 +230,7 @@ async fn notify<C: ConnectionTrait>(
     conn: &C,
     fresh: &[listing_match::Model],
     listings: &HashMap<i32, &listing::Model>,
+    place_names: &HashMap<&str, &str>,
 ) -> Result<(), AppError> {
     let mut per_listing: HashMap<i32, Vec<&listing_match::Model>> = HashMap::new();
     for m in fresh {
@@ -275,9 +275,6 @@ async fn notify<C: ConnectionTrait>(
         .into_iter()
         .map(|m| (m.org_id, m.user_id))
         .collect();
-    let places =
-        reference::municipalities_by_code(app, &listings.values().map(|l| l.municipality.clone()).collect::<Vec<_>>())
-            .await?;
     let now = crate::now();
     for (lid, mut ms) in per_listing {
         let Some(own) = listings.get(&lid) else { continue };
@@ -304,7 +301,7 @@ async fn notify<C: ConnectionTrait>(
             .filter_map(|m| {
                 let o = listings.get(&m.other_id)?;
                 let org = orgs.get(&o.org_id).map(|o| o.name.as_str()).unwrap_or_default();
-                let place = places.get(&o.municipality).map(|p| p.name_fi.as_str()).unwrap_or_default();
+                let place = place_names.get(o.municipality.as_str()).copied().unwrap_or_default();
                 Some(format!("- {} ({org}, {place}): {:.0}/100", o.title, m.score))
             })
             .collect();

@@ -145,18 +145,23 @@ pub async fn symbiosis_of(app: &App, listing_id: i32) -> Result<Option<symbiosis
     Ok(symbiosis::Entity::find().filter(symbiosis::Column::ListingId.eq(listing_id)).one(&app.db).await?)
 }
 
-/// The cluster's realised symbioses and their totals.
-#[derive(Debug, Clone, Default)]
+/// The totals of the cluster's realised symbioses.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Impact {
-    pub symbioses: Vec<symbiosis::Model>,
+    pub count: usize,
     pub tonnes_per_year: f64,
     pub co2e_tonnes: f64,
 }
 
-/// Every realised symbiosis (newest first) with the totals; with `org`,
-/// those the organisation takes part in.
+/// The totals of every realised symbiosis, or with `org` of those the
+/// organisation takes part in: one aggregate query, whatever their number.
 pub async fn impact(app: &App, org: Option<i32>) -> Result<Impact, AppError> {
-    let mut q = symbiosis::Entity::find();
+    use sea_orm::QuerySelect;
+    let mut q = symbiosis::Entity::find()
+        .select_only()
+        .column_as(symbiosis::Column::Id.count(), "n")
+        .column_as(symbiosis::Column::DivertedTonnes.sum(), "tonnes")
+        .column_as(symbiosis::Column::Co2eTonnes.sum(), "co2e");
     if let Some(o) = org {
         q = q.filter(
             sea_orm::Condition::any()
@@ -164,11 +169,13 @@ pub async fn impact(app: &App, org: Option<i32>) -> Result<Impact, AppError> {
                 .add(symbiosis::Column::ReceiverOrgId.eq(o)),
         );
     }
-    let symbioses = q.order_by_desc(symbiosis::Column::StartedOn).all(&app.db).await?;
+    let (n, tonnes, co2e): (i64, Option<f64>, Option<f64>) =
+        q.into_tuple().one(&app.db).await?.unwrap_or((0, None, None));
     Ok(Impact {
-        tonnes_per_year: symbioses.iter().map(|s| s.diverted_tonnes).sum(),
-        co2e_tonnes: symbioses.iter().map(|s| s.co2e_tonnes).sum(),
-        symbioses,
+        count: n.max(0) as usize,
+        // `+ 0.0`: an empty sum is never shown as a negative zero.
+        tonnes_per_year: tonnes.unwrap_or(0.0) + 0.0,
+        co2e_tonnes: co2e.unwrap_or(0.0) + 0.0,
     })
 }
 

@@ -10,7 +10,7 @@ use crate::{
     policy::{self, Action, Actor},
 };
 use kimppa_domain::Region;
-use kimppa_store::entities::{listing, listing_match, organisation, regional_coordinator, symbiosis, user, workshop};
+use kimppa_store::entities::{listing, listing_match, regional_coordinator, symbiosis, user, workshop};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::HashMap;
 
@@ -366,18 +366,4 @@ pub async fn report(app: &App, s: &Seer, id: i32) -> Result<Report, AppError> {
     org_ids.extend(symbioses.iter().flat_map(|s| [s.provider_org_id, s.receiver_org_id]));
     let org_names = crate::challenges::org_names(app, org_ids).await?;
     Ok(Report { w, listings: seen, matches, symbioses, org_names, listing_count, match_count })
-}
-
-/// Names of organisations by id (for views), one query.
-pub async fn names(app: &App, ids: Vec<i32>) -> Result<HashMap<i32, organisation::Model>, AppError> {
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(ids))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|o| (o.id, o))
-        .collect())
 }

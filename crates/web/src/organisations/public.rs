@@ -63,9 +63,8 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
     let filter = kimppa_app::materials::Filter { org: Some(org.id), ..Default::default() };
     let (rows, listing_count) = kimppa_app::materials::browse(ctx.app(), &seer, &filter).await?;
     let impact = kimppa_app::materials::outcomes::impact(ctx.app(), Some(org.id)).await?;
-    let symbioses = (!impact.symbioses.is_empty()).then(|| {
-        (impact.symbioses.len(), format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes))
-    });
+    let symbioses = (impact.count > 0)
+        .then(|| (impact.count, format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes)));
     let mut p = ctx.page("org-title").await;
     let listings = rows.into_iter().map(|l| (l.id, l.title, p.t(&format!("listing-kind-{}", l.kind)))).collect();
     p.title = org.name.clone();
