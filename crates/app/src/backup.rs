@@ -15,12 +15,12 @@ pub async fn snapshot(app: &App, to: &Path) -> Result<String, AppError> {
         ));
     }
     if to.exists() {
-        return Err(AppError::Internal(format!("{} exists already; choose a new file", to.display())));
+        return Err(AppError::fail(format!("{} exists already; choose a new file", to.display())));
     }
     if let Some(parent) = to.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(AppError::internal)?;
     }
-    let path = to.to_str().ok_or_else(|| AppError::Internal("the backup path is not valid UTF-8".into()))?;
+    let path = to.to_str().ok_or_else(|| AppError::fail("the backup path is not valid UTF-8"))?;
     app.db
         .execute_raw(Statement::from_sql_and_values(app.db.get_database_backend(), "VACUUM INTO ?", [path.into()]))
         .await?;

@@ -81,6 +81,38 @@ pub async fn queue<C: ConnectionTrait>(conn: &C, to: &str, subject: &str, body: 
     Ok(())
 }
 
+/// The email job: delivers one queued email. Idempotent: an email that is
+/// no longer queued is not sent again.
+pub fn register(jobs: &mut crate::jobs::Handlers) {
+    jobs.on(changelog::EMAIL_QUEUED, |app, p: EmailQueued| async move { send(&app, p.email_id).await });
+}
+
+async fn send(app: &crate::App, id: i32) -> Result<(), crate::jobs::JobError> {
+    use sea_orm::{EntityTrait, IntoActiveModel};
+    let Some(e) = email::Entity::find_by_id(id).one(&app.db).await? else {
+        return Ok(());
+    };
+    if e.status != STATUS_QUEUED {
+        return Ok(());
+    }
+    let outcome = app.mailer.deliver(&e).await;
+    let mut am = e.into_active_model();
+    match outcome {
+        Ok(status) => {
+            am.status = Set(status.into());
+            am.sent_at = Set(Some(crate::now()));
+            am.last_error = Set(None);
+            am.update(&app.db).await?;
+            Ok(())
+        }
+        Err(err) => {
+            am.last_error = Set(Some(err.clone()));
+            am.update(&app.db).await?;
+            Err(crate::jobs::JobError::Delivery(err))
+        }
+    }
+}
+
 /// Texts of the platform's emails in Finnish and English.
 pub mod texts {
     pub fn verify(lang: &str, name: &str, link: &str) -> (String, String) {

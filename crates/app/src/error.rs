@@ -32,26 +32,65 @@ pub enum AppError {
     EmailNotVerified,
     #[error("link expired or already used")]
     TokenInvalid,
-    #[error("database error: {0}")]
+    #[error("database error")]
     Db(#[from] sea_orm::DbErr),
-    #[error("internal error: {0}")]
-    Internal(String),
+    /// Something that should not fail did; the cause is kept for the log.
+    #[error("{message}")]
+    Internal {
+        message: String,
+        #[source]
+        source: Option<BoxError>,
+    },
 }
+
+/// Any error, as a cause.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 impl AppError {
     pub fn field(field: &'static str, code: &'static str) -> AppError {
         AppError::Invalid(vec![FieldError { field, code }])
     }
 
-    pub fn internal(e: impl std::fmt::Display) -> AppError {
-        AppError::Internal(e.to_string())
+    /// An internal error caused by `source`.
+    pub fn internal(source: impl Into<BoxError>) -> AppError {
+        AppError::Internal { message: "internal error".into(), source: Some(source.into()) }
     }
+
+    /// An internal error with what was being done, caused by `source`.
+    pub fn context(message: impl Into<String>, source: impl Into<BoxError>) -> AppError {
+        AppError::Internal { message: message.into(), source: Some(source.into()) }
+    }
+
+    /// An internal error without a further cause.
+    pub fn fail(message: impl Into<String>) -> AppError {
+        AppError::Internal { message: message.into(), source: None }
+    }
+
+    /// The error and its causes, for logs.
+    pub fn chain(&self) -> String {
+        chain(self)
+    }
+}
+
+/// An error and every cause under it: `a: b: c`.
+pub fn chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let text = c.to_string();
+        if !out.ends_with(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cause = c.source();
+    }
+    out
 }
 
 /// For a value a [`Checker`] has already accepted: never expected to run,
 /// but an error rather than a panic if it ever does.
 pub(crate) fn checked() -> AppError {
-    AppError::Internal("a checked field was missing".into())
+    AppError::fail("a checked field was missing")
 }
 
 /// Collects field errors while parsing a form, so every bad field is
@@ -79,5 +118,20 @@ impl Checker {
 
     pub fn finish(self) -> Result<(), AppError> {
         if self.errors.is_empty() { Ok(()) } else { Err(AppError::Invalid(self.errors)) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_errors_keep_their_causes() {
+        let io = std::io::Error::other("disk full");
+        let e = AppError::context("could not write the backup", io);
+        assert_eq!(e.chain(), "could not write the backup: disk full");
+        let db = AppError::from(sea_orm::DbErr::Custom("connection reset".into()));
+        assert_eq!(db.chain(), "database error: Custom Error: connection reset");
+        assert_eq!(AppError::fail("no such demo person").chain(), "no such demo person");
     }
 }

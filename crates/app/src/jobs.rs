@@ -3,12 +3,15 @@
 //! handler for its kind. Failures are retried with exponential backoff;
 //! handlers are idempotent, so a row handled twice does no harm.
 
-use crate::{App, changelog, email};
+use crate::{App, AppError};
 use chrono::Duration;
-use kimppa_store::entities::{audit_entry, change_log, email as email_e};
+use futures::future::BoxFuture;
+use kimppa_store::entities::change_log;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
+use std::{collections::HashMap, future::Future};
 
 /// After this many failed attempts a row is marked failed and left for an operator.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -16,6 +19,93 @@ pub const MAX_ATTEMPTS: i32 = 8;
 /// loses the row to another after this. Longer than the SMTP timeout.
 const LEASE_SECONDS: i64 = 30;
 const BATCH: u64 = 50;
+
+/// Why a job failed; the runner keeps the whole chain of causes in the
+/// row's `last_error` and tries again later.
+#[derive(Debug, thiserror::Error)]
+pub enum JobError {
+    #[error("the payload could not be read")]
+    Payload(#[from] serde_json::Error),
+    #[error(transparent)]
+    App(#[from] AppError),
+    #[error("database error")]
+    Db(#[from] DbErr),
+    /// A delivery to another system failed (SMTP, a webhook receiver).
+    #[error("delivery failed: {0}")]
+    Delivery(String),
+}
+
+impl JobError {
+    /// The error with its causes, for the row and the log.
+    pub fn chain(&self) -> String {
+        crate::error::chain(self)
+    }
+}
+
+/// Which attempt of a row a handler is running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Attempt {
+    /// 1 for the first.
+    pub number: i32,
+}
+
+impl Attempt {
+    /// No retry follows a failure of this attempt.
+    pub fn is_last(self) -> bool {
+        self.number >= MAX_ATTEMPTS
+    }
+}
+
+type Handler = Box<dyn Fn(App, change_log::Model, Attempt) -> BoxFuture<'static, Result<(), JobError>> + Send + Sync>;
+
+/// The handlers of the change-log kinds, registered by the capabilities
+/// when the app starts ([`crate::hooks`]). A kind without a handler is
+/// only a record (the search index and the page memory read those).
+#[derive(Default)]
+pub struct Handlers(HashMap<&'static str, Handler>);
+
+impl Handlers {
+    /// Handles rows of `kind` with their payload read as `E`.
+    pub fn on<E, F, Fut>(&mut self, kind: &'static str, f: F)
+    where
+        E: serde::de::DeserializeOwned + Send + 'static,
+        F: Fn(App, E) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), JobError>> + Send + 'static,
+    {
+        self.on_attempt(kind, move |app, e: E, _| f(app, e));
+    }
+
+    /// As [`Handlers::on`], told which attempt it is.
+    pub fn on_attempt<E, F, Fut>(&mut self, kind: &'static str, f: F)
+    where
+        E: serde::de::DeserializeOwned + Send + 'static,
+        F: Fn(App, E, Attempt) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), JobError>> + Send + 'static,
+    {
+        self.on_row(kind, move |app, row, attempt| match serde_json::from_str::<E>(&row.payload) {
+            Ok(e) => Box::pin(f(app, e, attempt)) as BoxFuture<'static, _>,
+            Err(err) => Box::pin(async move { Err(JobError::Payload(err)) }),
+        });
+    }
+
+    /// Handles rows of `kind` given the whole row.
+    pub fn on_row<F, Fut>(&mut self, kind: &'static str, f: F)
+    where
+        F: Fn(App, change_log::Model, Attempt) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), JobError>> + Send + 'static,
+    {
+        let previous = self.0.insert(kind, Box::new(move |app, row, attempt| Box::pin(f(app, row, attempt))));
+        debug_assert!(previous.is_none(), "two handlers for {kind}");
+    }
+
+    fn get(&self, kind: &str) -> Option<&Handler> {
+        self.0.get(kind)
+    }
+
+    pub fn kinds(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.0.keys().copied()
+    }
+}
 
 /// Runs until `shutdown` resolves, polling every second and waking early
 /// when a request writes to the change log.
@@ -35,7 +125,7 @@ pub async fn run(app: App, mut shutdown: tokio::sync::watch::Receiver<bool>) {
 }
 
 /// Processes the rows that are due; returns how many were handled.
-pub async fn process_batch(app: &App) -> Result<usize, sea_orm::DbErr> {
+pub async fn process_batch(app: &App) -> Result<usize, DbErr> {
     let now = crate::now();
     let due = change_log::Entity::find()
         .filter(change_log::Column::ProcessedAt.is_null())
@@ -67,8 +157,12 @@ pub async fn process_batch(app: &App) -> Result<usize, sea_orm::DbErr> {
         if claimed.rows_affected != 1 {
             continue;
         }
-        let result = handle(app, &row).await;
         let attempts = row.attempts + 1;
+        let result = match app.hooks.jobs.get(&row.kind) {
+            Some(handler) => handler(app.clone(), row.clone(), Attempt { number: attempts }).await,
+            None => Ok(()),
+        };
+        let row_kind = row.kind.clone();
         let mut am = row.into_active_model();
         am.locked_until = Set(None);
         am.attempts = Set(attempts);
@@ -78,7 +172,8 @@ pub async fn process_batch(app: &App) -> Result<usize, sea_orm::DbErr> {
                 am.last_error = Set(None);
             }
             Err(e) => {
-                tracing::warn!(error = %e, attempts, "job failed");
+                let e = e.chain();
+                tracing::warn!(error = %e, kind = %row_kind, attempts, "job failed");
                 am.last_error = Set(Some(e));
                 am.next_attempt_at = Set(crate::now() + backoff(attempts));
                 if attempts >= MAX_ATTEMPTS {
@@ -95,89 +190,6 @@ pub async fn process_batch(app: &App) -> Result<usize, sea_orm::DbErr> {
 /// Delay before the next attempt: 2, 4, 8 … seconds, at most one hour.
 pub fn backoff(attempts: i32) -> Duration {
     Duration::seconds(2i64.saturating_pow(attempts.clamp(1, 12) as u32).min(3600))
-}
-
-async fn handle(app: &App, row: &change_log::Model) -> Result<(), String> {
-    match row.kind.as_str() {
-        changelog::EMAIL_QUEUED => {
-            let p: email::EmailQueued = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
-            send_email(app, p.email_id).await
-        }
-        changelog::ADMIN_ACTION => {
-            let p: changelog::AdminAction = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
-            write_audit(app, row, p).await
-        }
-        crate::directory::webhooks::DELIVER => {
-            let p: DeliveryQueued = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
-            crate::directory::webhooks::deliver(app, p.delivery_id).await
-        }
-        crate::forum::notify::NOTIFY => {
-            let p: crate::forum::notify::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
-            crate::forum::notify::fan_out(app, &p).await
-        }
-        crate::forum::notify::DIGEST => {
-            // The morning round also reminds of and expires material listings.
-            crate::materials::daily(app).await.map_err(|e| e.to_string())?;
-            crate::forum::notify::digest_job(app).await
-        }
-        crate::materials::matching::MATCH => {
-            let p: crate::materials::matching::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
-            crate::materials::matching::job(app, &p).await
-        }
-        crate::challenges::notify::NOTIFY => {
-            let p: crate::challenges::notify::Event = serde_json::from_str(&row.payload).map_err(|e| e.to_string())?;
-            crate::challenges::notify::fan_out(app, &p).await
-        }
-        _ => Ok(()),
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct DeliveryQueued {
-    delivery_id: i32,
-}
-
-async fn send_email(app: &App, id: i32) -> Result<(), String> {
-    let Some(e) = email_e::Entity::find_by_id(id).one(&app.db).await.map_err(|e| e.to_string())? else {
-        return Ok(());
-    };
-    if e.status != email::STATUS_QUEUED {
-        return Ok(()); // already delivered: idempotent
-    }
-    let outcome = app.mailer.deliver(&e).await;
-    let mut am = e.into_active_model();
-    match outcome {
-        Ok(status) => {
-            am.status = Set(status.into());
-            am.sent_at = Set(Some(crate::now()));
-            am.last_error = Set(None);
-            am.update(&app.db).await.map_err(|e| e.to_string())?;
-            Ok(())
-        }
-        Err(err) => {
-            am.last_error = Set(Some(err.clone()));
-            am.update(&app.db).await.map_err(|e| e.to_string())?;
-            Err(err)
-        }
-    }
-}
-
-async fn write_audit(app: &App, row: &change_log::Model, p: changelog::AdminAction) -> Result<(), String> {
-    let entry = audit_entry::ActiveModel {
-        change_id: Set(row.id),
-        actor_id: Set(Some(p.actor_id)),
-        action: Set(p.action),
-        target: Set(p.target),
-        details: Set(p.details),
-        at: Set(row.created_at),
-        ..Default::default()
-    };
-    audit_entry::Entity::insert(entry)
-        .on_conflict_do_nothing_on([audit_entry::Column::ChangeId])
-        .exec(&app.db)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(())
 }
 
 #[cfg(test)]

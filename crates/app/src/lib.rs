@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod backup;
+pub mod batch;
 pub mod challenges;
 pub mod changelog;
 pub mod config;
@@ -13,20 +14,26 @@ pub mod email;
 pub mod error;
 pub mod files;
 pub mod forum;
+pub mod hooks;
 pub mod jobs;
 pub mod materials;
 pub mod membership;
+pub mod notifications;
 pub mod organisations;
 pub mod pagecache;
+pub mod people;
 pub mod policy;
+pub mod principal;
+pub mod records;
 pub mod search;
+pub mod sessions;
 pub mod tokens;
 pub mod website;
 
 pub use error::{AppError, FieldError};
+pub use kimppa_markdown as markdown;
 pub use kimppa_matchmaking as matchmaking;
 pub use kimppa_sidestreams as sidestreams;
-pub use kimppa_store::sea_orm;
 
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -52,6 +59,8 @@ pub struct App {
     pub search_lock: Arc<tokio::sync::Mutex<()>>,
     /// The index was created empty (or in memory) and must be filled.
     pub search_needs_rebuild: Arc<std::sync::atomic::AtomicBool>,
+    /// The capabilities' job handlers, notice subjects and unsubscribe links.
+    pub hooks: Arc<hooks::Hooks>,
 }
 
 impl App {
@@ -91,13 +100,33 @@ impl App {
             search: Arc::new(index),
             search_lock: Arc::new(tokio::sync::Mutex::new(())),
             search_needs_rebuild: Arc::new(std::sync::atomic::AtomicBool::new(fresh)),
+            hooks: Arc::new(assemble_hooks()),
         })
+    }
+
+    /// The database answers (readiness).
+    pub async fn ready(&self) -> bool {
+        kimppa_store::ping(&self.db).await
     }
 
     /// Absolute URL for a path, for links in emails.
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.config.base_url.trim_end_matches('/'), path)
     }
+}
+
+/// Every capability's hooks (see [`hooks`]).
+pub fn assemble_hooks() -> hooks::Hooks {
+    let mut h = hooks::Hooks::default();
+    email::register(&mut h.jobs);
+    admin::register(&mut h.jobs);
+    notifications::register(&mut h.jobs);
+    directory::register(&mut h);
+    website::register(&mut h);
+    forum::register(&mut h);
+    challenges::register(&mut h);
+    materials::register(&mut h);
+    h
 }
 
 /// Current time; the only clock the app reads (always UTC, bound from Rust).

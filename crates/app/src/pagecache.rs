@@ -13,7 +13,6 @@
 
 use crate::changelog;
 use bytes::Bytes;
-use sea_orm::DatabaseConnection;
 use std::{
     collections::HashMap,
     sync::{Arc, RwLock},
@@ -102,7 +101,8 @@ impl PageCache {
     /// last look is older than the freshness, and returns the generation
     /// to store a newly rendered page under. `None` when the database
     /// cannot be read (then nothing is served from or put in memory).
-    pub async fn refresh(&self, db: &DatabaseConnection) -> Option<u64> {
+    pub async fn refresh(&self, app: &crate::App) -> Option<u64> {
+        let db = &app.db;
         {
             let s = self.read();
             if self.fresh(&s) {

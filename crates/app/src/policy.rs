@@ -1,47 +1,43 @@
 //! The one place that decides every permission. Handlers and use cases
-//! ask [`decide`]; nothing else checks roles.
+//! ask [`decide`] (or [`require`]) with the request's [`Principal`];
+//! nothing else checks platform roles or organisation roles. Who sees a
+//! record is decided by each capability's visibility module, which reads
+//! the principal through the helpers here.
 
+pub use crate::principal::{Membership, Person, Principal};
 use kimppa_domain::{OrgRole, PlatformRole};
 
-/// Who is asking.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Actor {
-    Anonymous,
-    User(UserCtx),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserCtx {
-    pub id: i32,
-    pub role: PlatformRole,
-    /// The user has a TOTP second factor enabled.
-    pub totp_enabled: bool,
-    /// The current session passed the second factor (or enabled it).
-    pub second_factor_passed: bool,
-}
-
-/// What is asked for. Organisation actions carry the actor's role in that
-/// organisation, looked up by the use case.
+/// What is asked for. Actions on an organisation name it; the principal's
+/// role there is read here.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum Action<'a> {
     ViewPublic,
     ManageOwnAccount,
     CreateOrganisation,
     /// See an organisation that is not (yet) a public member.
     ViewUnlistedOrganisation {
-        my_role: Option<OrgRole>,
+        org: i32,
     },
     EditOrganisation {
-        my_role: Option<OrgRole>,
+        org: i32,
     },
     ViewOrganisationMembers {
-        my_role: Option<OrgRole>,
+        org: i32,
     },
     InviteToOrganisation {
-        my_role: Option<OrgRole>,
+        org: i32,
+    },
+    /// Invite with the admin role, or change another person's role.
+    GrantOrganisationAdmin {
+        org: i32,
     },
     ApplyForMembership {
-        my_role: Option<OrgRole>,
+        org: i32,
+    },
+    /// Answer for an organisation an invitation made to it (to take part in
+    /// a kimppa): its admins only; staff do not answer for others.
+    AnswerForOrganisation {
+        org: i32,
     },
     /// The admin area and its read-only pages (outbox, audit log).
     AdminArea,
@@ -57,12 +53,12 @@ pub enum Action {
     /// Create, edit, publish and archive the organisation's services, and
     /// confirm co-provided services.
     ManageServices {
-        my_role: Option<OrgRole>,
+        org: i32,
     },
     /// See the contact requests (leads) an organisation received and the
     /// counts of brokered contacts.
     ViewOrganisationLeads {
-        my_role: Option<OrgRole>,
+        org: i32,
     },
     /// Send a contact request to a service or organisation.
     SendContactRequest,
@@ -75,27 +71,31 @@ pub enum Action {
     /// Close or open a thread, invite participants and mark the accepted
     /// answer: its author, or staff.
     ManageForumThread {
-        owner: bool,
+        author: i32,
     },
     /// Edit a thread's opening or a reply: its writer, or staff.
     EditForumText {
-        author: bool,
+        author: i32,
     },
     /// Lock, pin, move and hide; read and resolve reports; see edit history.
     ModerateForum,
+    /// Publish posts without the first-post approval.
+    SkipForumApproval,
     /// Write, publish and close an organisation's challenges, decide on their
-    /// responses and form kimppas from them: its admins, or staff on its behalf.
+    /// responses and form kimppas from them; start and manage its partner
+    /// searches and answer kimppa invitations for it: its admins, or staff on
+    /// its behalf.
     ManageChallenges {
-        my_role: Option<OrgRole>,
+        org: i32,
     },
-    /// Feature a challenge on the list.
+    /// Feature a challenge on the list; answer partner-search help requests.
     FeatureChallenges,
     /// Respond to a challenge.
     RespondToChallenge,
     /// Write, publish and close an organisation's material listings and
     /// give feedback on their matches: any of its people, or staff.
     ManageListings {
-        my_role: Option<OrgRole>,
+        org: i32,
     },
     /// Keep the emission factors, the material classes and the regional
     /// coordinators; read the matching-quality report of every region.
@@ -103,8 +103,11 @@ pub enum Action {
     /// Search and export a region's listings (closed ones too) and record
     /// its workshops: the region's coordinators, or staff.
     CoordinateRegion {
-        coordinator: bool,
+        region: &'a str,
     },
+    /// Coordinate some region (the coordinators' pages): any coordinator,
+    /// or staff.
+    CoordinateAnyRegion,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,13 +135,13 @@ impl Decision {
     }
 }
 
-/// Decides whether `actor` may do `action`.
-pub fn decide(actor: &Actor, action: Action) -> Decision {
+/// Decides whether `p` may do `action`.
+pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
     use Action::*;
     if action == ViewPublic {
         return Decision::Allow;
     }
-    let Actor::User(u) = actor else {
+    let Principal::Person(u) = p else {
         return Decision::LoginRequired;
     };
     let elevated = || -> Decision {
@@ -148,45 +151,34 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
             _ => Decision::Allow,
         }
     };
-    let org_admin_or_elevated = |my_role: Option<OrgRole>| -> Decision {
-        if my_role == Some(OrgRole::Admin) { Decision::Allow } else { elevated() }
-    };
-    let org_member_or_elevated =
-        |my_role: Option<OrgRole>| -> Decision { if my_role.is_some() { Decision::Allow } else { elevated() } };
+    let admin_or_elevated =
+        |org: i32| -> Decision { if p.role_in(org) == Some(OrgRole::Admin) { Decision::Allow } else { elevated() } };
+    let member_or_elevated = |org: i32| -> Decision { if p.in_org(org) { Decision::Allow } else { elevated() } };
+    let mine_or_elevated = |mine: bool| -> Decision { if mine { Decision::Allow } else { elevated() } };
     match action {
         ViewPublic | ManageOwnAccount | CreateOrganisation => Decision::Allow,
-        ViewUnlistedOrganisation { my_role } | ViewOrganisationMembers { my_role } | ManageListings { my_role } => {
-            org_member_or_elevated(my_role)
+        ViewUnlistedOrganisation { org } | ViewOrganisationMembers { org } | ManageListings { org } => {
+            member_or_elevated(org)
         }
-        CoordinateRegion { coordinator } => {
-            if coordinator {
-                Decision::Allow
-            } else {
-                elevated()
-            }
-        }
-        EditOrganisation { my_role }
-        | InviteToOrganisation { my_role }
-        | ManageServices { my_role }
-        | ViewOrganisationLeads { my_role }
-        | ManageChallenges { my_role } => org_admin_or_elevated(my_role),
+        CoordinateRegion { region } => mine_or_elevated(p.coordinates(region)),
+        CoordinateAnyRegion => mine_or_elevated(!u.regions.is_empty()),
+        EditOrganisation { org }
+        | InviteToOrganisation { org }
+        | GrantOrganisationAdmin { org }
+        | ManageServices { org }
+        | ViewOrganisationLeads { org }
+        | ManageChallenges { org } => admin_or_elevated(org),
         SendContactRequest | PostInForum | RespondToChallenge => Decision::Allow,
-        ManageForumThread { owner: mine } | EditForumText { author: mine } => {
-            if mine {
-                Decision::Allow
-            } else {
-                elevated()
-            }
-        }
-        ApplyForMembership { my_role } => {
-            if my_role == Some(OrgRole::Admin) {
+        ManageForumThread { author } | EditForumText { author } => mine_or_elevated(author == u.id),
+        ApplyForMembership { org } | AnswerForOrganisation { org } => {
+            if p.role_in(org) == Some(OrgRole::Admin) {
                 Decision::Allow
             } else {
                 Decision::Forbidden
             }
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
-        | ManageDirectory | ModerateForum | FeatureChallenges | ManageMaterials => elevated(),
+        | ManageDirectory | ModerateForum | SkipForumApproval | FeatureChallenges | ManageMaterials => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()
@@ -198,37 +190,96 @@ pub fn decide(actor: &Actor, action: Action) -> Decision {
 }
 
 /// Convenience: `decide(..).into_result()`.
-pub fn require(actor: &Actor, action: Action) -> Result<(), crate::AppError> {
-    decide(actor, action).into_result()
+pub fn require(p: &Principal, action: Action<'_>) -> Result<(), crate::AppError> {
+    decide(p, action).into_result()
 }
 
-impl Actor {
-    pub fn user_id(&self) -> Option<i32> {
-        match self {
-            Actor::User(u) => Some(u.id),
-            Actor::Anonymous => None,
-        }
-    }
+/// May `p` do `action`?
+pub fn allowed(p: &Principal, action: Action<'_>) -> bool {
+    decide(p, action).allowed()
+}
 
-    /// True for an orchestrator or operator who passed the second factor.
-    pub fn is_elevated(&self) -> bool {
-        decide(self, Action::AdminArea).allowed()
-    }
+/// The signed-in person, or "log in first".
+pub fn signed_in(p: &Principal) -> Result<&Person, crate::AppError> {
+    p.person().ok_or(crate::AppError::LoginRequired)
+}
+
+/// The signed-in person's id, or "log in first".
+pub fn user_id(p: &Principal) -> Result<i32, crate::AppError> {
+    signed_in(p).map(|u| u.id)
+}
+
+/// An orchestrator or operator who passed the second factor: staff see
+/// every record of every capability.
+pub fn is_staff(p: &Principal) -> bool {
+    allowed(p, Action::AdminArea)
+}
+
+/// Holds a staff role (orchestrator or operator), whose powers need the
+/// second factor: whether or not it has been passed.
+pub fn has_staff_role(p: &Principal) -> bool {
+    p.person().is_some_and(|u| u.role != PlatformRole::Person)
+}
+
+/// Allowed only through staff powers: the principal would not be allowed
+/// as a person (such actions are written to the audit log).
+pub fn by_staff_power(p: &Principal, action: Action<'_>) -> bool {
+    allowed(p, action)
+        && !match p {
+            Principal::Person(u) => {
+                allowed(&Principal::Person(Person { role: PlatformRole::Person, ..u.clone() }), action)
+            }
+            Principal::Anonymous => false,
+        }
+}
+
+/// Organisations whose `action` the principal may take, of its own
+/// memberships (staff act for others through [`decide`] with the id).
+pub fn own_orgs_where<'p>(
+    p: &'p Principal,
+    action: impl Fn(i32) -> Action<'static> + 'p,
+) -> impl Iterator<Item = &'p Membership> + 'p {
+    p.memberships().iter().filter(move |m| allowed(p, action(m.org_id)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn user(role: PlatformRole, totp: bool, passed: bool) -> Actor {
-        Actor::User(UserCtx { id: 1, role, totp_enabled: totp, second_factor_passed: passed })
+    fn user(role: PlatformRole, totp: bool, passed: bool) -> Principal {
+        in_orgs(role, totp, passed, &[])
+    }
+
+    fn in_orgs(role: PlatformRole, totp: bool, passed: bool, orgs: &[(i32, OrgRole)]) -> Principal {
+        Principal::Person(Person {
+            id: 1,
+            name: "Testi".into(),
+            email: "testi@kimppa.test".into(),
+            role,
+            totp_enabled: totp,
+            second_factor_passed: passed,
+            memberships: orgs
+                .iter()
+                .map(|&(org_id, role)| Membership {
+                    org_id,
+                    slug: format!("org-{org_id}"),
+                    name: format!("Org {org_id}"),
+                    role,
+                    status: kimppa_domain::MembershipStatus::Approved,
+                })
+                .collect(),
+            regions: vec!["uusimaa".into()],
+        })
     }
 
     #[test]
     fn anonymous_only_views_public() {
-        assert_eq!(decide(&Actor::Anonymous, Action::ViewPublic), Decision::Allow);
-        assert_eq!(decide(&Actor::Anonymous, Action::CreateOrganisation), Decision::LoginRequired);
-        assert_eq!(decide(&Actor::Anonymous, Action::AdminArea), Decision::LoginRequired);
+        let a = Principal::Anonymous;
+        assert_eq!(decide(&a, Action::ViewPublic), Decision::Allow);
+        assert_eq!(decide(&a, Action::CreateOrganisation), Decision::LoginRequired);
+        assert_eq!(decide(&a, Action::AdminArea), Decision::LoginRequired);
+        assert!(matches!(signed_in(&a), Err(crate::AppError::LoginRequired)));
+        assert!(!is_staff(&a));
     }
 
     #[test]
@@ -244,33 +295,42 @@ mod tests {
         assert_eq!(decide(&user(PlatformRole::Orchestrator, true, true), Action::ReviewMemberships), Decision::Allow);
         assert_eq!(decide(&user(PlatformRole::Orchestrator, true, true), Action::GrantOperator), Decision::Forbidden);
         assert_eq!(decide(&user(PlatformRole::Operator, true, true), Action::GrantOperator), Decision::Allow);
+        assert!(is_staff(&user(PlatformRole::Operator, true, true)));
+        assert!(!is_staff(&user(PlatformRole::Operator, true, false)));
     }
 
     #[test]
-    fn organisation_roles() {
-        let p = user(PlatformRole::Person, false, false);
-        assert_eq!(decide(&p, Action::EditOrganisation { my_role: Some(OrgRole::Admin) }), Decision::Allow);
-        assert_eq!(decide(&p, Action::EditOrganisation { my_role: Some(OrgRole::Member) }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::EditOrganisation { my_role: None }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::ViewOrganisationMembers { my_role: Some(OrgRole::Member) }), Decision::Allow);
-        assert_eq!(decide(&p, Action::ApplyForMembership { my_role: Some(OrgRole::Member) }), Decision::Forbidden);
+    fn organisation_roles_are_read_from_the_principal() {
+        let p = in_orgs(PlatformRole::Person, false, false, &[(7, OrgRole::Admin), (8, OrgRole::Member)]);
+        assert_eq!(decide(&p, Action::EditOrganisation { org: 7 }), Decision::Allow);
+        assert_eq!(decide(&p, Action::EditOrganisation { org: 8 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::EditOrganisation { org: 9 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ViewOrganisationMembers { org: 8 }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ApplyForMembership { org: 8 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ApplyForMembership { org: 7 }), Decision::Allow);
         let o = user(PlatformRole::Orchestrator, true, true);
-        assert_eq!(decide(&o, Action::EditOrganisation { my_role: None }), Decision::Allow);
-        assert_eq!(decide(&o, Action::ApplyForMembership { my_role: None }), Decision::Forbidden);
+        assert_eq!(decide(&o, Action::EditOrganisation { org: 7 }), Decision::Allow);
+        assert_eq!(decide(&o, Action::ApplyForMembership { org: 7 }), Decision::Forbidden);
+        let managed: Vec<i32> = own_orgs_where(&p, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
+        assert_eq!(managed, vec![7]);
+        assert!(!by_staff_power(&p, Action::EditOrganisation { org: 7 }));
+        assert!(by_staff_power(&o, Action::EditOrganisation { org: 7 }));
+        let admin_orch = in_orgs(PlatformRole::Orchestrator, true, true, &[(7, OrgRole::Admin)]);
+        assert!(!by_staff_power(&admin_orch, Action::EditOrganisation { org: 7 }));
     }
 
     #[test]
     fn directory_powers() {
-        let p = user(PlatformRole::Person, false, false);
-        assert_eq!(decide(&p, Action::ManageServices { my_role: Some(OrgRole::Admin) }), Decision::Allow);
-        assert_eq!(decide(&p, Action::ManageServices { my_role: Some(OrgRole::Member) }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::ViewOrganisationLeads { my_role: None }), Decision::Forbidden);
+        let p = in_orgs(PlatformRole::Person, false, false, &[(7, OrgRole::Admin), (8, OrgRole::Member)]);
+        assert_eq!(decide(&p, Action::ManageServices { org: 7 }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageServices { org: 8 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ViewOrganisationLeads { org: 9 }), Decision::Forbidden);
         assert_eq!(decide(&p, Action::SendContactRequest), Decision::Allow);
-        assert_eq!(decide(&Actor::Anonymous, Action::SendContactRequest), Decision::LoginRequired);
+        assert_eq!(decide(&Principal::Anonymous, Action::SendContactRequest), Decision::LoginRequired);
         assert_eq!(decide(&p, Action::ManageDirectory), Decision::Forbidden);
         let o = user(PlatformRole::Orchestrator, true, true);
         assert_eq!(decide(&o, Action::ManageDirectory), Decision::Allow);
-        assert_eq!(decide(&o, Action::ViewOrganisationLeads { my_role: None }), Decision::Allow);
+        assert_eq!(decide(&o, Action::ViewOrganisationLeads { org: 9 }), Decision::Allow);
         assert_eq!(decide(&o, Action::ManageWebhooks), Decision::Forbidden);
         assert_eq!(decide(&user(PlatformRole::Operator, true, true), Action::ManageWebhooks), Decision::Allow);
         assert_eq!(
@@ -280,16 +340,29 @@ mod tests {
     }
 
     #[test]
-    fn materials_powers() {
+    fn forum_authors_and_staff() {
         let p = user(PlatformRole::Person, false, false);
-        assert_eq!(decide(&p, Action::ManageListings { my_role: Some(OrgRole::Member) }), Decision::Allow);
-        assert_eq!(decide(&p, Action::ManageListings { my_role: None }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::CoordinateRegion { coordinator: true }), Decision::Allow);
-        assert_eq!(decide(&p, Action::CoordinateRegion { coordinator: false }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ManageForumThread { author: 1 }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageForumThread { author: 2 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::EditForumText { author: 2 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::SkipForumApproval), Decision::Forbidden);
+        let o = user(PlatformRole::Orchestrator, true, true);
+        assert_eq!(decide(&o, Action::EditForumText { author: 2 }), Decision::Allow);
+        assert_eq!(decide(&o, Action::SkipForumApproval), Decision::Allow);
+    }
+
+    #[test]
+    fn materials_powers() {
+        let p = in_orgs(PlatformRole::Person, false, false, &[(8, OrgRole::Member)]);
+        assert_eq!(decide(&p, Action::ManageListings { org: 8 }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageListings { org: 9 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::CoordinateRegion { region: "uusimaa" }), Decision::Allow);
+        assert_eq!(decide(&p, Action::CoordinateRegion { region: "lappi" }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::CoordinateAnyRegion), Decision::Allow);
         assert_eq!(decide(&p, Action::ManageMaterials), Decision::Forbidden);
         let o = user(PlatformRole::Orchestrator, true, true);
-        assert_eq!(decide(&o, Action::CoordinateRegion { coordinator: false }), Decision::Allow);
+        assert_eq!(decide(&o, Action::CoordinateRegion { region: "lappi" }), Decision::Allow);
         assert_eq!(decide(&o, Action::ManageMaterials), Decision::Allow);
-        assert_eq!(decide(&Actor::Anonymous, Action::ManageListings { my_role: None }), Decision::LoginRequired);
+        assert_eq!(decide(&Principal::Anonymous, Action::ManageListings { org: 8 }), Decision::LoginRequired);
     }
 }

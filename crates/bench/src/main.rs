@@ -398,7 +398,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
     generate_forum(&app, &mut rng, div).await?;
     sidestreams::generate(&app, seed, 100_000 / div).await?;
     // The index of a running node picks the new rows up from here.
-    for kind in kimppa_app::search::documents::KINDS {
+    for kind in kimppa_app::search::documents::kinds(&app) {
         kimppa_app::search::touch_all(&app.db, kind).await?;
     }
     println!(
@@ -553,7 +553,7 @@ async fn compare(database_url: &str, index: &str, repeat: usize) -> anyhow::Resu
     eprintln!("tantivy index: {docs} documents in {:.1} s", t.elapsed().as_secs_f64());
     // The same documents for the database's full-text search.
     let mut all = vec![];
-    for kind in kimppa_app::search::documents::KINDS {
+    for kind in kimppa_app::search::documents::kinds(&app) {
         all.extend(kimppa_app::search::documents::load(&app, kind, &kimppa_app::search::documents::Which::All).await?);
     }
     let text_of: std::collections::HashMap<String, String> = all

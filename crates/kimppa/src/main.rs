@@ -136,7 +136,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reindex => {
             let app = App::start(config).await?;
-            let kinds = kimppa_app::search::documents::KINDS;
+            let kinds = kimppa_app::search::documents::kinds(&app);
             let mut done = 0;
             let started = std::time::Instant::now();
             let total = kimppa_app::search::sync::rebuild(&app, |kind, n| {

@@ -44,7 +44,7 @@ pub mod material_class;
 pub mod membership_event;
 pub mod municipality;
 pub mod news;
-pub mod notification;
+pub mod notice;
 pub mod notification_pref;
 pub mod org_member;
 pub mod organisation;

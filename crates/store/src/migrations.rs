@@ -15,6 +15,7 @@ mod m0008_forum_notifications;
 mod m0009_challenges;
 mod m0010_partner_searches;
 mod m0011_materials;
+mod m0012_notices;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_challenges::Migration),
             Box::new(m0010_partner_searches::Migration),
             Box::new(m0011_materials::Migration),
+            Box::new(m0012_notices::Migration),
         ]
     }
 }

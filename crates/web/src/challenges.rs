@@ -20,7 +20,7 @@ use kimppa_app::matchmaking::{Fit, Part};
 use kimppa_app::{
     AppError,
     challenges::{
-        self, ChallengeForm, Change, Viewer,
+        self, ChallengeForm, Change,
         kimppas::{self, KimppaForm},
         responses::{self, DecisionForm, ResponseForm},
         suggest,
@@ -31,6 +31,7 @@ use kimppa_domain::{ChallengeVisibility, FocusArea, PartnerRole};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/challenges", get(list))
+        .route("/notifications/focus", post(save_focus))
         .route("/challenges/new", get(new_form).post(create))
         .route("/challenges/{id}", get(detail))
         .route("/challenges/{id}/edit", get(edit_form).post(edit))
@@ -61,7 +62,7 @@ struct FiguresPage {
 
 /// The challenge path in figures per month, for orchestrators.
 pub async fn figures(ctx: Ctx) -> Result<Response, WebError> {
-    let months = challenges::metrics::by_month(ctx.app(), &ctx.actor).await?;
+    let months = challenges::metrics::by_month(ctx.app(), &ctx.principal).await?;
     let p = ctx.page("challenge-figures-title").await;
     Ok(crate::html(&FiguresPage { p, months }))
 }
@@ -132,12 +133,18 @@ pub struct PageParam {
 }
 
 pub async fn list(ctx: Ctx, Query(q): Query<PageParam>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let page = q.page.as_deref().and_then(|p| p.parse().ok()).unwrap_or(1);
-    let l = challenges::list(ctx.app(), &v, page).await?;
+    let l = challenges::list(ctx.app(), &ctx.principal, page).await?;
     let p = ctx.page("challenges-title").await;
     let items = l.items.into_iter().map(|c| card(&p, c)).collect();
-    Ok(crate::html(&ListPage { p, items, total: l.total, page: l.page, pages: l.pages, logged_in: ctx.user.is_some() }))
+    Ok(crate::html(&ListPage {
+        p,
+        items,
+        total: l.total,
+        page: l.page,
+        pages: l.pages,
+        logged_in: !ctx.principal.is_anonymous(),
+    }))
 }
 
 #[derive(Template)]
@@ -165,19 +172,12 @@ async fn form_page(
     ctx: &Ctx,
     mut form: ChallengeForm,
     errors: FormErrors,
-    editing: Option<&kimppa_store::entities::challenge::Model>,
+    editing: Option<&kimppa_app::records::challenge::Model>,
 ) -> Result<Response, WebError> {
     let choices = match editing {
         // The organisation of a challenge stays.
-        Some(c) => {
-            <kimppa_store::entities::organisation::Entity as kimppa_app::sea_orm::EntityTrait>::find_by_id(c.org_id)
-                .one(&ctx.app().db)
-                .await
-                .map_err(AppError::from)?
-                .into_iter()
-                .collect()
-        }
-        None => challenges::owner_choices(ctx.app(), &ctx.actor).await?,
+        Some(c) => kimppa_app::organisations::by_ids(ctx.app(), [c.org_id]).await?,
+        None => challenges::owner_choices(ctx.app(), &ctx.principal).await?,
     };
     if let (Some(_), Some(o)) = (editing, choices.first()) {
         form.org = o.slug.clone();
@@ -212,9 +212,8 @@ async fn form_page(
 }
 
 pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let c = challenges::get(ctx.app(), &v, id).await?;
-    if !challenges::may_manage(ctx.app(), &ctx.actor, c.org_id).await? {
+    let c = challenges::get(ctx.app(), &ctx.principal, id).await?;
+    if !challenges::may_manage(&ctx.principal, c.org_id) {
         return Err(AppError::Forbidden.into());
     }
     let form = challenges::form_of(ctx.app(), &c).await?;
@@ -222,29 +221,26 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebErr
 }
 
 pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<ChallengeForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match challenges::update(ctx.app(), &ctx.actor, &v, id, &form).await {
+    match challenges::update(ctx.app(), &ctx.principal, id, &form).await {
         Ok(c) => {
             ctx.flash(if form.action == "publish" { "challenge-published" } else { "challenge-saved" }).await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{}", c.id))).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let c = challenges::get(ctx.app(), &v, id).await?;
+            let c = challenges::get(ctx.app(), &ctx.principal, id).await?;
             form_page(&ctx, form, errors, Some(&c)).await
         }
     }
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
-    if ctx.user.is_none() {
-        return Err(AppError::LoginRequired.into());
-    }
+    kimppa_app::policy::signed_in(&ctx.principal)?;
     new_page(&ctx, ChallengeForm::default(), FormErrors::none()).await
 }
 
 pub async fn create(ctx: Ctx, Form(form): Form<ChallengeForm>) -> Result<Response, WebError> {
-    match challenges::create(ctx.app(), &ctx.actor, &form).await {
+    match challenges::create(ctx.app(), &ctx.principal, &form).await {
         Ok(c) => {
             ctx.flash(if c.status == "published" { "challenge-published" } else { "challenge-drafted" }).await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{}", c.id))).into_response())
@@ -372,14 +368,13 @@ struct Typed {
 }
 
 async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let c = challenges::get(ctx.app(), &v, id).await?;
-    let manage = challenges::may_manage(ctx.app(), &ctx.actor, c.org_id).await?;
-    let logged_in = ctx.user.is_some();
+    let c = challenges::get(ctx.app(), &ctx.principal, id).await?;
+    let manage = challenges::may_manage(&ctx.principal, c.org_id);
+    let logged_in = !ctx.principal.is_anonymous();
     let p = if logged_in { ctx.form_page("challenges-title").await } else { ctx.page("challenges-title").await };
     let mut p = p;
     p.title = c.title.clone();
-    let rows = responses::list(ctx.app(), &v, &c).await?;
+    let rows = responses::list(ctx.app(), &ctx.principal, &c).await?;
     let accepted = rows.iter().filter(|r| r.r.status == "accepted" && r.r.org_id.is_some()).count();
     let responses = rows
         .into_iter()
@@ -388,12 +383,12 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
             role: p.t(&format!("role-{}", r.r.role)),
             status: p.t(&format!("response-status-{}", r.r.status)),
             total: responses::total(&r.scores),
-            own: ctx.actor.user_id() == Some(r.r.user_id),
+            own: ctx.principal.user_id() == Some(r.r.user_id),
             from: r.from,
         })
         .collect();
     let found = if manage {
-        suggest::for_challenge(ctx.app(), &ctx.actor, &v, id).await?
+        suggest::for_challenge(ctx.app(), &ctx.principal, id).await?
     } else {
         suggest::Suggestions::default()
     };
@@ -402,18 +397,13 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     // An unpublished kimppa is named only to those who manage the challenge.
     let kimppa =
         kimppas::of_challenge(ctx.app(), c.id).await?.filter(|k| k.published || manage).map(|k| (k.slug, k.name));
-    let as_orgs = match ctx.actor.user_id() {
-        Some(uid) => kimppa_app::organisations::memberships_of(ctx.app(), uid)
-            .await?
-            .into_iter()
-            .filter(|(o, _)| o.id != c.org_id)
-            .map(|(o, _)| {
-                let sel = o.slug == typed.form.as_org;
-                (o.slug, o.name, sel)
-            })
-            .collect(),
-        None => vec![],
-    };
+    let as_orgs = ctx
+        .principal
+        .memberships()
+        .iter()
+        .filter(|m| m.org_id != c.org_id)
+        .map(|m| (m.slug.clone(), m.name.clone(), m.slug == typed.form.as_org))
+        .collect();
     let wanted: Vec<String> = challenges::roles_of(&c).iter().map(|r| r.key().to_string()).collect();
     let chosen = if typed.form.role.is_empty() { vec![] } else { vec![typed.form.role.clone()] };
     let others: Vec<String> = role_keys().filter(|k| !wanted.iter().any(|w| w == k)).map(str::to_string).collect();
@@ -424,10 +414,10 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let org_name = challenges::org_names_of(ctx.app(), c.org_id).await?;
+    let org_name = kimppa_app::people::org_name(ctx.app(), c.org_id).await?;
     let page = DetailPage {
-        description: kimppa_markdown::render(&c.description),
-        context: kimppa_markdown::render(&c.context),
+        description: kimppa_app::markdown::render(&c.description),
+        context: kimppa_app::markdown::render(&c.context),
         schedule: c.schedule.clone(),
         impact: c.impact.clone(),
         criteria: challenges::split_lines(&c.criteria),
@@ -435,7 +425,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
         open: challenges::open_for_responses(&c),
         c: card(&p, challenges::Card { org_name, org_slug: String::new(), c }),
         manage,
-        staff: ctx.actor.is_elevated(),
+        staff: kimppa_app::policy::is_staff(&ctx.principal),
         logged_in,
         responses,
         suggestions,
@@ -465,7 +455,6 @@ pub struct StateForm {
 }
 
 pub async fn state(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<StateForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let (what, flash) = match f.action.as_str() {
         "publish" => (Change::Publish, "challenge-published"),
         "close" => (Change::Close, "challenge-closed"),
@@ -473,7 +462,7 @@ pub async fn state(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<StateForm>) -> R
         "unfeature" => (Change::Feature(false), "challenge-unfeatured"),
         _ => return Err(AppError::field("action", "err-unknown-value").into()),
     };
-    challenges::change(ctx.app(), &ctx.actor, &v, id, what).await?;
+    challenges::change(ctx.app(), &ctx.principal, id, what).await?;
     ctx.flash(flash).await;
     Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}"))).into_response())
 }
@@ -483,8 +472,7 @@ pub async fn respond(
     Path(id): Path<i32>,
     FormWithFile(f, file): FormWithFile<ResponseForm>,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match responses::respond(ctx.app(), &ctx.actor, &v, id, &f, file).await {
+    match responses::respond(ctx.app(), &ctx.principal, id, &f, file).await {
         Ok(r) => {
             ctx.flash("challenge-responded").await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{}", r.id))).into_response())
@@ -497,8 +485,7 @@ pub async fn respond(
 }
 
 pub async fn form_kimppa(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<KimppaForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match kimppas::form(ctx.app(), &ctx.actor, &v, id, &f).await {
+    match kimppas::form(ctx.app(), &ctx.principal, id, &f).await {
         Ok(k) => {
             ctx.flash("kimppa-formed").await;
             Ok(Redirect::to(&ctx.href(&format!("/kimppas/{}", k.slug))).into_response())
@@ -560,9 +547,8 @@ async fn response_page(
     message_body: String,
     merrors: FormErrors,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let (c, r) = responses::get_one(ctx.app(), &v, id, rid).await?;
-    let manage = challenges::may_manage(ctx.app(), &ctx.actor, c.org_id).await?;
+    let (c, r) = responses::get_one(ctx.app(), &ctx.principal, id, rid).await?;
+    let manage = challenges::may_manage(&ctx.principal, c.org_id);
     let mut p = ctx.form_page("challenge-response-title").await;
     p.title = format!("{} – {}", r.from, c.title);
     let messages = responses::messages(ctx.app(), r.r.id)
@@ -570,7 +556,7 @@ async fn response_page(
         .into_iter()
         .map(|m| MessageView {
             when: p.datetime(&m.m.created_at),
-            html: kimppa_markdown::render(&m.m.body),
+            html: kimppa_app::markdown::render(&m.m.body),
             author: m.author,
         })
         .collect();
@@ -594,7 +580,7 @@ async fn response_page(
         status: p.t(&format!("response-status-{}", r.r.status)),
         decided: r.r.decided_at.is_some(),
         decision_message: r.r.decision_message.clone(),
-        proposal: kimppa_markdown::render(&r.r.proposal),
+        proposal: kimppa_app::markdown::render(&r.r.proposal),
         attachment: r.r.attachment_name.clone(),
         from: r.from,
         author: r.author,
@@ -622,8 +608,7 @@ pub async fn decide(
     Path((id, rid)): Path<(i32, i32)>,
     Form(f): Form<DecisionForm>,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match responses::decide(ctx.app(), &ctx.actor, &v, id, rid, &f).await {
+    match responses::decide(ctx.app(), &ctx.principal, id, rid, &f).await {
         Ok(()) => {
             ctx.flash("challenge-decision-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{rid}"))).into_response())
@@ -647,8 +632,7 @@ pub async fn message(
     Path((id, rid)): Path<(i32, i32)>,
     Form(f): Form<MessageForm>,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match responses::post_message(ctx.app(), &ctx.actor, &v, id, rid, &f.body).await {
+    match responses::post_message(ctx.app(), &ctx.principal, id, rid, &f.body).await {
         Ok(()) => {
             ctx.flash("challenge-message-sent").await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{rid}#messages"))).into_response())
@@ -679,8 +663,8 @@ fn kimppa_view(p: &Page, k: kimppas::KimppaView) -> KimppaView {
     use kimppa_app::matchmaking::Violation;
     KimppaView {
         status: p.t(&format!("kimppa-status-{}", k.k.status)),
-        problem: kimppa_markdown::render(&k.k.problem),
-        value_proposition: kimppa_markdown::render(&k.k.value_proposition),
+        problem: kimppa_app::markdown::render(&k.k.problem),
+        value_proposition: kimppa_app::markdown::render(&k.k.value_proposition),
         members: k.members.into_iter().map(|m| (m.org.name, m.org.slug, p.t(&format!("role-{}", m.role)))).collect(),
         pending: k.pending.into_iter().map(|m| (m.org.name, m.org.slug, p.t(&format!("role-{}", m.role)))).collect(),
         violations: k
@@ -743,16 +727,9 @@ async fn kimppa_page(
     form: Option<kimppas::SettingsForm>,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let k = kimppas::get_by_slug(ctx.app(), &v, slug).await?;
-    let manage = kimppas::may_manage_kimppa(ctx.app(), &ctx.actor, &k).await?;
-    let invited = match ctx.actor.user_id() {
-        Some(uid) if !k.pending.is_empty() => kimppa_app::organisations::memberships_of(ctx.app(), uid)
-            .await?
-            .iter()
-            .any(|(o, r)| *r == kimppa_domain::OrgRole::Admin && k.pending.iter().any(|m| m.org.id == o.id)),
-        _ => false,
-    };
+    let k = kimppas::get_by_slug(ctx.app(), &ctx.principal, slug).await?;
+    let manage = kimppas::may_manage_kimppa(&ctx.principal, &k);
+    let invited = kimppas::may_answer_invitation(&ctx.principal, &k);
     let mut p = if manage || invited { ctx.form_page("kimppas-title").await } else { ctx.page("kimppas-title").await };
     p.title = k.k.name.clone();
     let form = form.unwrap_or_else(|| kimppas::SettingsForm::of(&k.k));
@@ -798,8 +775,7 @@ pub async fn kimppa_settings(
     Path(slug): Path<String>,
     Form(f): Form<kimppas::SettingsForm>,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match kimppas::update(ctx.app(), &ctx.actor, &v, &slug, &f).await {
+    match kimppas::update(ctx.app(), &ctx.principal, &slug, &f).await {
         Ok(k) => {
             ctx.flash("kimppa-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/kimppas/{}", k.slug))).into_response())
@@ -813,8 +789,7 @@ pub async fn kimppa_settings(
 
 /// A response's file, for those who may read the response.
 pub async fn response_attachment(ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let (name, kind, bytes) = responses::attachment(ctx.app(), &v, id, rid).await?;
+    let (name, kind, bytes) = responses::attachment(ctx.app(), &ctx.principal, id, rid).await?;
     Ok(crate::forum::file_response(&name, &kind, bytes))
 }
 
@@ -836,9 +811,22 @@ pub async fn kimppa_membership(
         "decline" => false,
         _ => return Err(AppError::field("answer", "err-unknown-value").into()),
     };
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let k = kimppas::answer_invitation(ctx.app(), &ctx.actor, &v, &slug, accept).await?;
+    let k = kimppas::answer_invitation(ctx.app(), &ctx.principal, &slug, accept).await?;
     ctx.flash(if accept { "kimppa-joined" } else { "kimppa-declined" }).await;
     let to = if accept || k.published { format!("/kimppas/{}", k.slug) } else { "/kimppas".to_string() };
     Ok(Redirect::to(&ctx.href(&to)).into_response())
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct FocusForm {
+    pub focus_areas: Vec<String>,
+}
+
+/// Saves the focus areas whose new challenges the person hears of.
+pub async fn save_focus(ctx: Ctx, Form(f): Form<FocusForm>) -> Result<Response, WebError> {
+    let uid = kimppa_app::policy::user_id(&ctx.principal)?;
+    kimppa_app::challenges::following::set_followed(ctx.app(), uid, &f.focus_areas).await?;
+    ctx.flash("notification-settings-saved").await;
+    Ok(Redirect::to(&ctx.href("/notifications/settings")).into_response())
 }

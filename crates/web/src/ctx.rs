@@ -4,8 +4,7 @@
 
 use crate::{AppState, i18n::Lang};
 use axum::{extract::FromRequestParts, http::request::Parts};
-use kimppa_app::policy::Actor;
-use kimppa_store::entities::user;
+use kimppa_app::policy::{self, Principal};
 use tower_sessions::Session;
 
 pub const SESSION_USER: &str = "user_id";
@@ -13,12 +12,18 @@ pub const SESSION_2FA: &str = "second_factor";
 pub const SESSION_PENDING_2FA: &str = "pending_user_id";
 pub const SESSION_CSRF: &str = "csrf";
 pub const SESSION_FLASH: &str = "flash";
+/// When the session's expiry was last pushed (Unix seconds).
+pub const SESSION_REFRESHED: &str = "refreshed";
+
+/// A session's expiry (and its cookie's lifetime) is pushed at most this
+/// often: a page view between two refreshes writes nothing.
+pub const REFRESH_SECONDS: i64 = 300;
 
 pub struct Ctx {
     pub lang: Lang,
     pub session: Session,
-    pub user: Option<user::Model>,
-    pub actor: Actor,
+    /// Who is asking, resolved once for the request.
+    pub principal: Principal,
     /// Path and query of the request, for the language switch and `next`.
     pub path: String,
     /// The client address, for throttling.
@@ -42,23 +47,35 @@ impl FromRequestParts<AppState> for Ctx {
             .unwrap_or_else(|| parts.uri.clone());
         let path = uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
         let lang = Lang::from_path(uri.path()).unwrap_or_default();
-        let user_id: Option<i32> = session.get(SESSION_USER).await.ok().flatten();
-        let user = match user_id {
-            Some(id) => kimppa_app::accounts::find_user(&state.app, id).await?,
-            None => None,
-        };
-        let second_factor: bool = session.get(SESSION_2FA).await.ok().flatten().unwrap_or(false);
-        let actor = match &user {
-            Some(u) => kimppa_app::accounts::actor_for(u, second_factor),
-            None => Actor::Anonymous,
+        let user_id: Option<i32> = session.get(SESSION_USER).await.map_err(session_error)?;
+        // An existing session slides: its expiry and cookie are renewed when
+        // the last renewal is older than REFRESH_SECONDS (saving marks it).
+        if session.id().is_some() {
+            let now = kimppa_app::now().timestamp();
+            let refreshed: Option<i64> = session.get(SESSION_REFRESHED).await.map_err(session_error)?;
+            if refreshed.is_none_or(|t| now - t >= REFRESH_SECONDS || t > now) {
+                session.insert(SESSION_REFRESHED, now).await.map_err(session_error)?;
+            }
+        }
+        let principal = match user_id {
+            Some(id) => {
+                let second_factor: bool = session.get(SESSION_2FA).await.map_err(session_error)?.unwrap_or(false);
+                Principal::resolve(&state.app, id, second_factor).await?
+            }
+            None => Principal::Anonymous,
         };
         let client = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
             .map(|c| c.0.ip().to_string())
             .unwrap_or_else(|| "local".into());
-        Ok(Ctx { lang, session, user, actor, path, client, state: state.clone() })
+        Ok(Ctx { lang, session, principal, path, client, state: state.clone() })
     }
+}
+
+/// A session that cannot be read or written is an internal error.
+fn session_error(e: tower_sessions::session::Error) -> kimppa_app::AppError {
+    kimppa_app::AppError::context("session store", e)
 }
 
 impl Ctx {
@@ -73,13 +90,15 @@ impl Ctx {
 
     /// Sets a one-time message shown on the next page.
     pub async fn flash(&self, key: &str) {
-        let _ = self.session.insert(SESSION_FLASH, key).await;
+        if let Err(e) = self.session.insert(SESSION_FLASH, key).await {
+            tracing::warn!(error = %e, "the message for the next page was not kept");
+        }
     }
 
     /// The page frame for a page without forms for anonymous visitors (no
     /// session is started for them).
     pub async fn page(&self, title_key: &str) -> Page {
-        self.frame(title_key, self.user.is_some()).await
+        self.frame(title_key, !self.principal.is_anonymous()).await
     }
 
     /// The page frame for a page with a form: ensures the CSRF token.
@@ -88,16 +107,39 @@ impl Ctx {
     }
 
     async fn frame(&self, title_key: &str, ensure_csrf: bool) -> Page {
-        let csrf = match self.session.get::<String>(SESSION_CSRF).await.ok().flatten() {
-            Some(t) => t,
-            None if !ensure_csrf => String::new(),
-            None => {
+        let csrf = match self.session.get::<String>(SESSION_CSRF).await {
+            Ok(Some(t)) => t,
+            Ok(None) if !ensure_csrf => String::new(),
+            Ok(None) => {
                 let t = kimppa_app::tokens::new_token();
-                let _ = self.session.insert(SESSION_CSRF, &t).await;
-                t
+                match self.session.insert(SESSION_CSRF, &t).await {
+                    Ok(_) => t,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "no form token: the session could not be written");
+                        String::new()
+                    }
+                }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "the session could not be read");
+                String::new()
             }
         };
-        let flash: Option<String> = self.session.remove(SESSION_FLASH).await.ok().flatten();
+        // Read before removing: a removal marks the session changed, and a
+        // page view without a message writes nothing.
+        let flash: Option<String> = match self.session.get::<String>(SESSION_FLASH).await {
+            Ok(Some(f)) => {
+                if let Err(e) = self.session.remove::<String>(SESSION_FLASH).await {
+                    tracing::warn!(error = %e, "a shown message could not be cleared");
+                }
+                Some(f)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                tracing::warn!(error = %e, "the session could not be read");
+                None
+            }
+        };
         let nav = match kimppa_app::website::pages::menu(self.app()).await {
             Ok(pages) => pages
                 .into_iter()
@@ -111,14 +153,17 @@ impl Ctx {
             }
         };
         let mut p = Page::bare(self.lang, self.lang.t(title_key), &self.app().config.base_url, &self.path);
-        p.user_name = self.user.as_ref().map(|u| u.name.clone());
-        if let Some(u) = &self.user {
-            p.unread = match kimppa_app::forum::Viewer::of(self.app(), &self.actor).await {
-                Ok(v) => kimppa_app::forum::notify::unread(self.app(), &v, u.id).await.unwrap_or(0),
-                Err(_) => 0,
+        if let Some(u) = self.principal.person() {
+            p.user_name = Some(u.name.clone());
+            p.unread = match kimppa_app::notifications::unread(self.app(), &self.principal).await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e.chain(), "unread count unavailable");
+                    0
+                }
             };
         }
-        p.elevated = self.actor.is_elevated();
+        p.elevated = policy::is_staff(&self.principal);
         p.csrf = csrf;
         p.flash = flash.map(|k| self.lang.t(&k));
         p.nav = nav;

@@ -20,12 +20,6 @@ impl From<AppError> for WebError {
     }
 }
 
-impl From<sea_orm::DbErr> for WebError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        WebError(AppError::Db(e))
-    }
-}
-
 /// Marks a response as an error for [`render_errors`].
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
@@ -49,7 +43,7 @@ pub fn status_and_key(e: &AppError) -> (StatusCode, &'static str) {
         AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "error-bad-credentials"),
         AppError::EmailNotVerified => (StatusCode::FORBIDDEN, "error-not-verified"),
         AppError::TokenInvalid => (StatusCode::GONE, "error-token-invalid"),
-        AppError::Db(_) | AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
+        AppError::Db(_) | AppError::Internal { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
     }
 }
 
@@ -57,7 +51,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, key) = status_and_key(&self.0);
         if status.is_server_error() {
-            tracing::error!(error = %self.0, "request failed");
+            tracing::error!(error = %self.0.chain(), "request failed");
         }
         let detail = match &self.0 {
             AppError::Invalid(errs) => errs.iter().map(|e| (e.field.to_string(), e.code.to_string())).collect(),

@@ -35,7 +35,7 @@ pub async fn not_found(_s: State<AppState>) -> WebError {
 struct HomePage {
     p: Page,
     member_count: u64,
-    newest: Vec<kimppa_store::entities::organisation::Model>,
+    newest: Vec<kimppa_app::records::organisation::Model>,
     news: Vec<crate::website::NewsItem>,
 }
 

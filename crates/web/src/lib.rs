@@ -16,6 +16,7 @@ pub mod home;
 pub mod i18n;
 pub mod materials;
 pub mod middleware;
+pub mod notifications;
 pub mod ops;
 pub mod organisations;
 pub mod partner_searches;
@@ -84,7 +85,7 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
 /// The whole application router.
 pub fn router(app: App) -> Router {
     let state = AppState { app: app.clone(), metrics: metrics_handle() };
-    let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(app.db.clone()))
+    let sessions = SessionManagerLayer::new(session_store::DbSessionStore::new(app.clone()))
         .with_name("kimppa_session")
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -99,6 +100,7 @@ pub fn router(app: App) -> Router {
         .merge(challenges::routes())
         .merge(partner_searches::routes())
         .merge(materials::routes())
+        .merge(notifications::routes())
         .merge(website::routes())
         .nest(
             "/admin",
@@ -145,8 +147,8 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (tx, rx) = tokio::sync::watch::channel(false);
-    if let Err(e) = kimppa_app::forum::notify::ensure_digest_scheduled(&app).await {
-        tracing::warn!(error = %e, "could not schedule the forum digest");
+    if let Err(e) = kimppa_app::notifications::digest::ensure_scheduled(&app).await {
+        tracing::warn!(error = %e.chain(), "could not schedule the notification digest");
     }
     let jobs = tokio::spawn(kimppa_app::jobs::run(app.clone(), rx.clone()));
     let search = tokio::spawn(kimppa_app::search::sync::run(app.clone(), rx.clone()));
@@ -161,17 +163,16 @@ pub async fn serve(
 }
 
 async fn housekeeping(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let store = session_store::DbSessionStore::new(app.db.clone());
     let mut tick: u64 = 0;
     loop {
         // Visitor counts are written in batches every few seconds.
         if let Err(e) = app.analytics.flush(&app).await {
-            tracing::warn!(error = %e, "could not write visitor counts");
+            tracing::warn!(error = %e.chain(), "could not write visitor counts");
         }
         if tick.is_multiple_of(720)
-            && let Err(e) = store.delete_expired().await
+            && let Err(e) = kimppa_app::sessions::delete_expired(&app).await
         {
-            tracing::warn!(error = %e, "could not delete expired sessions");
+            tracing::warn!(error = %e.chain(), "could not delete expired sessions");
         }
         tick += 1;
         tokio::select! {

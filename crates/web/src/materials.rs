@@ -21,11 +21,12 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
-use kimppa_app::sea_orm::EntityTrait;
+use kimppa_app::policy::Principal;
+use kimppa_app::records::{listing, material_class, municipality, workshop};
 use kimppa_app::{
     AppError,
     materials::{
-        self, Filter, ListingForm, Seer,
+        self, Filter, ListingForm,
         matching::{self, StoredReason},
         outcomes::{self, CloseForm, FactorForm},
         reference,
@@ -33,7 +34,6 @@ use kimppa_app::{
     },
 };
 use kimppa_domain::Region;
-use kimppa_store::entities::{listing, material_class, municipality, workshop};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -169,7 +169,7 @@ pub struct CardView {
 /// What the views need besides the listings: organisation names, class
 /// titles and municipality names (three queries for any number of rows).
 pub struct Names {
-    orgs: HashMap<i32, (String, String)>,
+    orgs: HashMap<i32, kimppa_app::people::OrgName>,
     classes: HashMap<String, material_class::Model>,
     places: HashMap<String, municipality::Model>,
 }
@@ -181,14 +181,14 @@ impl Names {
         let codes: Vec<String> = rows.iter().map(|l| l.class_code.clone()).collect();
         let places: Vec<String> = rows.iter().map(|l| l.municipality.clone()).collect();
         Ok(Names {
-            orgs: kimppa_app::challenges::org_names(app, orgs).await?,
+            orgs: kimppa_app::people::org_names(app, orgs).await?,
             classes: reference::Classes::load_codes(app, &codes).await?,
             places: reference::municipalities_by_code(app, &places).await?,
         })
     }
 
     fn org(&self, id: i32) -> (String, String) {
-        self.orgs.get(&id).cloned().unwrap_or_default()
+        self.orgs.get(&id).map(|o| (o.name.clone(), o.slug.clone())).unwrap_or_default()
     }
 
     fn class(&self, p: &Page, code: &str) -> String {
@@ -379,8 +379,7 @@ pub async fn list(ctx: Ctx, Query(mut f): Query<Filter>) -> Result<Response, Web
     // The public list shows published listings; coordinators use their region's page.
     f.status = None;
     f.org = None;
-    let seer = Seer::of(app, &ctx.actor).await?;
-    let (rows, total) = materials::browse(app, &seer, &f).await?;
+    let (rows, total) = materials::browse(app, &ctx.principal, &f).await?;
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(app, &refs).await?;
     let all_classes = reference::Classes::all(app).await?;
@@ -414,8 +413,8 @@ pub async fn list(ctx: Ctx, Query(mut f): Query<Filter>) -> Result<Response, Web
         regions: region_options(&p, &s(&f.region), None),
         places: place_options(&places, &s(&f.near)),
         impact: impact_view(&p, &impact),
-        signed_in: ctx.user.is_some(),
-        coordinator: !seer.regions.is_empty() || seer.v.staff,
+        signed_in: !ctx.principal.is_anonymous(),
+        coordinator: kimppa_app::policy::allowed(&ctx.principal, kimppa_app::policy::Action::CoordinateAnyRegion),
         feed: format!("{}{}", p.href("/materials/feed.xml"), query_of(&f, None)),
         f: FilterView { q: s(&f.q), km: s(&f.km) },
         items,
@@ -432,7 +431,7 @@ pub async fn list(ctx: Ctx, Query(mut f): Query<Filter>) -> Result<Response, Web
 pub async fn feed(State(s): State<AppState>, ctx: Ctx, Query(mut f): Query<Filter>) -> Result<Response, WebError> {
     f.status = None;
     f.page = None;
-    let (rows, _) = materials::browse(&s.app, &Seer::anonymous(), &f).await?;
+    let (rows, _) = materials::browse(&s.app, &Principal::Anonymous, &f).await?;
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(&s.app, &refs).await?;
     let p = ctx.page("materials-title").await;
@@ -471,10 +470,10 @@ struct MinePage {
 
 pub async fn mine(ctx: Ctx) -> Result<Response, WebError> {
     let app = ctx.app();
-    let rows = materials::mine(app, &ctx.actor).await?;
+    let rows = materials::mine(app, &ctx.principal).await?;
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(app, &refs).await?;
-    let may_list = !materials::owner_choices(app, &ctx.actor).await?.is_empty();
+    let may_list = !materials::owner_choices(app, &ctx.principal).await?.is_empty();
     let counts = matching::counts(app, &rows.iter().map(|l| l.id).collect::<Vec<_>>()).await?;
     let p = ctx.page("materials-mine-title").await;
     let items = rows
@@ -525,11 +524,11 @@ async fn form_page(
     let app = ctx.app();
     let (orgs, org_id) = match editing {
         Some(l) => {
-            let names = kimppa_app::challenges::org_names(app, vec![l.org_id]).await?;
-            (names.into_values().map(|(n, slug)| (slug, n, true)).collect::<Vec<_>>(), Some(l.org_id))
+            let names = kimppa_app::people::org_names(app, vec![l.org_id]).await?;
+            (names.into_values().map(|o| (o.slug, o.name, true)).collect::<Vec<_>>(), Some(l.org_id))
         }
         None => {
-            let choices = materials::owner_choices(app, &ctx.actor).await?;
+            let choices = materials::owner_choices(app, &ctx.principal).await?;
             if choices.is_empty() {
                 return Err(AppError::Forbidden.into());
             }
@@ -556,7 +555,7 @@ async fn form_page(
     let mut workshops = materials::workshop_choices(app).await?;
     // An older workshop a listing was made at stays a choice when editing it.
     if let Some(w) = editing.and_then(|l| l.workshop_id).filter(|w| !workshops.iter().any(|x| x.id == *w))
-        && let Some(old) = workshop::Entity::find_by_id(w).one(&app.db).await.map_err(AppError::from)?
+        && let Some(old) = materials::workshop(app, w).await?
     {
         workshops.push(old);
     }
@@ -598,14 +597,12 @@ async fn form_page(
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
-    if ctx.user.is_none() {
-        return Err(AppError::LoginRequired.into());
-    }
+    kimppa_app::policy::signed_in(&ctx.principal)?;
     form_page(&ctx, ListingForm::new_default(), FormErrors::none(), None).await
 }
 
 pub async fn create(ctx: Ctx, FormWithFile(form, file): FormWithFile<ListingForm>) -> Result<Response, WebError> {
-    match materials::create(ctx.app(), &ctx.actor, &form, file).await {
+    match materials::create(ctx.app(), &ctx.principal, &form, file).await {
         Ok(l) => {
             ctx.flash(if l.status == "published" { "listing-published" } else { "listing-saved" }).await;
             Ok(Redirect::to(&ctx.href(&format!("/materials/{}", l.id))).into_response())
@@ -618,9 +615,8 @@ pub async fn create(ctx: Ctx, FormWithFile(form, file): FormWithFile<ListingForm
 }
 
 pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let l = materials::managed(ctx.app(), &ctx.actor, id).await?;
-    let (_, slug) =
-        kimppa_app::challenges::org_names(ctx.app(), vec![l.org_id]).await?.remove(&l.org_id).unwrap_or_default();
+    let l = materials::managed(ctx.app(), &ctx.principal, id).await?;
+    let slug = kimppa_app::people::org_names(ctx.app(), [l.org_id]).await?.remove(&l.org_id).unwrap_or_default().slug;
     form_page(&ctx, ListingForm::of(&l, &slug), FormErrors::none(), Some(&l)).await
 }
 
@@ -629,7 +625,7 @@ pub async fn edit(
     Path(id): Path<i32>,
     FormWithFile(form, file): FormWithFile<ListingForm>,
 ) -> Result<Response, WebError> {
-    match materials::update(ctx.app(), &ctx.actor, id, &form, file).await {
+    match materials::update(ctx.app(), &ctx.principal, id, &form, file).await {
         Ok(l) => {
             let published_now = form.action == "publish" && l.published_at.is_some_and(|t| t >= l.updated_at);
             ctx.flash(if published_now { "listing-published" } else { "listing-changes-saved" }).await;
@@ -637,7 +633,7 @@ pub async fn edit(
         }
         Err(e) => {
             let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
-            let l = materials::managed(ctx.app(), &ctx.actor, id).await?;
+            let l = materials::managed(ctx.app(), &ctx.principal, id).await?;
             form_page(&ctx, form, errors, Some(&l)).await
         }
     }
@@ -652,7 +648,7 @@ pub struct StateForm {
 
 pub async fn state(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<StateForm>) -> Result<Response, WebError> {
     let publish = f.action == "publish";
-    materials::set_published(ctx.app(), &ctx.actor, id, publish).await?;
+    materials::set_published(ctx.app(), &ctx.principal, id, publish).await?;
     ctx.flash(if publish { "listing-published" } else { "listing-unpublished" }).await;
     Ok(Redirect::to(&ctx.href(&format!("/materials/{id}"))).into_response())
 }
@@ -698,10 +694,9 @@ struct DetailPage {
 
 pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
     let app = ctx.app();
-    let seer = Seer::of(app, &ctx.actor).await?;
-    let l = materials::get(app, &seer, id).await?;
-    let manage = materials::may_manage(app, &ctx.actor, l.org_id).await?;
-    let found = if manage { matching::of_listing(app, &seer, &l).await? } else { vec![] };
+    let l = materials::get(app, &ctx.principal, id).await?;
+    let manage = materials::may_manage(&ctx.principal, l.org_id);
+    let found = if manage { matching::of_listing(app, &ctx.principal, &l).await? } else { vec![] };
     let mut rows: Vec<&listing::Model> = vec![&l];
     rows.extend(found.iter().map(|f| &f.other));
     let names = Names::load(app, &rows).await?;
@@ -719,14 +714,14 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
         .unwrap_or_default();
     let symbiosis = match outcomes::symbiosis_of(app, l.id).await? {
         Some(s) => {
-            let pn = kimppa_app::challenges::org_names(app, vec![s.provider_org_id, s.receiver_org_id]).await?;
-            let n = |id: i32| pn.get(&id).map(|(n, _)| n.clone()).unwrap_or_default();
+            let pn = kimppa_app::people::org_names(app, vec![s.provider_org_id, s.receiver_org_id]).await?;
+            let n = |id: i32| pn.get(&id).map(|o| o.name.clone()).unwrap_or_default();
             Some((n(s.provider_org_id), n(s.receiver_org_id), s.tonnes_per_year, s.co2e_tonnes, s.started_on.clone()))
         }
         None => None,
     };
     let workshop = match l.workshop_id {
-        Some(w) => workshop::Entity::find_by_id(w).one(&app.db).await.map_err(AppError::from)?.map(|w| (w.id, w.title)),
+        Some(w) => materials::workshop(app, w).await?.map(|w| (w.id, w.title)),
         None => None,
     };
     // Only the owners get forms here (a visitor's page starts no session).
@@ -765,7 +760,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
     let c = card(&p, &names, &l);
     let symbiosis = symbiosis.map(|(a, b, t, co2, since)| (a, b, figure(&p, t, 0), figure(&p, co2, 1), since));
     let page = DetailPage {
-        description: kimppa_markdown::render(&l.description),
+        description: kimppa_app::markdown::render(&l.description),
         delivery: p.labels("delivery", &l.delivery),
         price: match l.price_kind.as_str() {
             "fixed" => l.price.clone(),
@@ -804,14 +799,13 @@ pub struct FeedbackForm {
 }
 
 pub async fn feedback(ctx: Ctx, Path(mid): Path<i32>, Form(f): Form<FeedbackForm>) -> Result<Response, WebError> {
-    let m = matching::feedback(ctx.app(), &ctx.actor, mid, &f.feedback).await?;
+    let m = matching::feedback(ctx.app(), &ctx.principal, mid, &f.feedback).await?;
     ctx.flash("feedback-saved").await;
     Ok(Redirect::to(&ctx.href(&format!("/materials/{}#match-{}", m.listing_id, m.id))).into_response())
 }
 
 pub async fn attachment(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let seer = Seer::of(ctx.app(), &ctx.actor).await?;
-    let (name, kind, bytes) = materials::attachment(ctx.app(), &seer, id).await?;
+    let (name, kind, bytes) = materials::attachment(ctx.app(), &ctx.principal, id).await?;
     Ok(crate::forum::file_response(&name, &kind, bytes))
 }
 
@@ -832,16 +826,16 @@ struct ClosePage {
 async fn close_page(ctx: &Ctx, l: listing::Model, form: CloseForm, errors: FormErrors) -> Result<Response, WebError> {
     let app = ctx.app();
     // The matched organisations first, then every approved member.
-    let seer = Seer::of(app, &ctx.actor).await?;
-    let matched: Vec<i32> = matching::of_listing(app, &seer, &l).await?.iter().map(|f| f.other.org_id).collect();
+    let matched: Vec<i32> =
+        matching::of_listing(app, &ctx.principal, &l).await?.iter().map(|f| f.other.org_id).collect();
     let orgs = materials::partner_choices(app).await?;
     let mut partners: Vec<(String, String, bool)> = Vec::new();
-    let names = kimppa_app::challenges::org_names(app, matched.clone()).await?;
+    let names = kimppa_app::people::org_names(app, matched.clone()).await?;
     for id in &matched {
-        if let Some((n, slug)) = names.get(id)
-            && !partners.iter().any(|(s, _, _)| s == slug)
+        if let Some(o) = names.get(id)
+            && !partners.iter().any(|(s, _, _)| *s == o.slug)
         {
-            partners.push((slug.clone(), n.clone(), *slug == form.deal_org));
+            partners.push((o.slug.clone(), o.name.clone(), o.slug == form.deal_org));
         }
     }
     for (id, n, slug) in orgs {
@@ -857,7 +851,7 @@ async fn close_page(ctx: &Ctx, l: listing::Model, form: CloseForm, errors: FormE
 }
 
 pub async fn close_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let l = materials::managed(ctx.app(), &ctx.actor, id).await?;
+    let l = materials::managed(ctx.app(), &ctx.principal, id).await?;
     let form = CloseForm {
         deal_from: materials::today().format("%Y-%m-%d").to_string(),
         tonnes_per_year: materials::monthly_tonnes(&l).map(|t| materials::number(t * 12.0)).unwrap_or_default(),
@@ -867,14 +861,14 @@ pub async fn close_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebEr
 }
 
 pub async fn close(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<CloseForm>) -> Result<Response, WebError> {
-    match outcomes::close(ctx.app(), &ctx.actor, id, &form).await {
+    match outcomes::close(ctx.app(), &ctx.principal, id, &form).await {
         Ok(_) => {
             ctx.flash("listing-closed").await;
             Ok(Redirect::to(&ctx.href(&format!("/materials/{id}"))).into_response())
         }
         Err(e) => {
             let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
-            let l = materials::managed(ctx.app(), &ctx.actor, id).await?;
+            let l = materials::managed(ctx.app(), &ctx.principal, id).await?;
             close_page(&ctx, l, form, errors).await
         }
     }
@@ -899,15 +893,15 @@ struct RegionPage {
 
 pub async fn region(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
     let app = ctx.app();
-    let mine = regions::coordinated(app, &ctx.actor).await?;
+    let mine = regions::coordinated(&ctx.principal)?;
     if mine.is_empty() {
         return Err(AppError::Forbidden.into());
     }
     let region = f.region.clone().filter(|r| mine.contains(r)).unwrap_or_else(|| mine[0].clone());
-    let rows = regions::region_listings(app, &ctx.actor, &region, &f).await?;
+    let rows = regions::region_listings(app, &ctx.principal, &region, &f).await?;
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(app, &refs).await?;
-    let (months, _) = outcomes::quality(app, &ctx.actor, Some(&region)).await?;
+    let (months, _) = outcomes::quality(app, &ctx.principal, Some(&region)).await?;
     let p = ctx.page("region-title").await;
     let mut ef = f.clone();
     ef.region = Some(region.clone());
@@ -940,7 +934,7 @@ pub async fn export(
     let region = f.region.clone().unwrap_or_default();
     // Semicolons for spreadsheets set to Finnish, `sep=comma` for commas.
     let delimiter = if raw.is_some_and(|q| q.split('&').any(|p| p == "sep=comma")) { b',' } else { b';' };
-    let csv = regions::export_csv(ctx.app(), &ctx.actor, &region, &f, ctx.lang.code(), delimiter).await?;
+    let csv = regions::export_csv(ctx.app(), &ctx.principal, &region, &f, ctx.lang.code(), delimiter).await?;
     let name = format!("kimppa-listings-{region}-{}.csv", materials::today().format("%Y-%m-%d"));
     Ok((
         [
@@ -966,7 +960,7 @@ struct WorkshopsPage {
 pub async fn workshops(ctx: Ctx) -> Result<Response, WebError> {
     let app = ctx.app();
     let rows = regions::workshops(app).await?;
-    let may_record = ctx.user.is_some() && !regions::coordinated(app, &ctx.actor).await.unwrap_or_default().is_empty();
+    let may_record = kimppa_app::policy::allowed(&ctx.principal, kimppa_app::policy::Action::CoordinateAnyRegion);
     let p = ctx.page("workshops-title").await;
     let items =
         rows.into_iter().map(|w| (w.id, w.title, p.day(&w.held_on), p.t(&format!("region-{}", w.region)))).collect();
@@ -984,7 +978,7 @@ struct WorkshopFormPage {
 
 async fn workshop_page(ctx: &Ctx, form: WorkshopForm, errors: FormErrors) -> Result<Response, WebError> {
     let app = ctx.app();
-    let mine = regions::coordinated(app, &ctx.actor).await?;
+    let mine = regions::coordinated(&ctx.principal)?;
     if mine.is_empty() {
         return Err(AppError::Forbidden.into());
     }
@@ -1002,7 +996,7 @@ pub async fn workshop_form(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 pub async fn workshop_create(ctx: Ctx, Form(form): Form<WorkshopForm>) -> Result<Response, WebError> {
-    match regions::create_workshop(ctx.app(), &ctx.actor, &form).await {
+    match regions::create_workshop(ctx.app(), &ctx.principal, &form).await {
         Ok(w) => {
             ctx.flash("workshop-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/materials/workshops/{}", w.id))).into_response())
@@ -1036,8 +1030,7 @@ struct WorkshopPage {
 
 pub async fn workshop_report(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
     let app = ctx.app();
-    let seer = Seer::of(app, &ctx.actor).await?;
-    let r = regions::report(app, &seer, id).await?;
+    let r = regions::report(app, &ctx.principal, id).await?;
     let mut rows: Vec<&listing::Model> = r.listings.iter().collect();
     rows.extend(r.matches.iter().map(|(_, o, _)| o));
     let names = Names::load(app, &rows).await?;
@@ -1049,11 +1042,11 @@ pub async fn workshop_report(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, 
     let mut p = ctx.page("workshops-title").await;
     p.title = r.w.title.clone();
     let title_of = |id: i32| r.listings.iter().find(|l| l.id == id).map(|l| l.title.clone()).unwrap_or_default();
-    let org = |id: i32| r.org_names.get(&id).map(|(n, _)| n.clone()).unwrap_or_default();
+    let org = |id: i32| r.org_names.get(&id).map(|o| o.name.clone()).unwrap_or_default();
     let page = WorkshopPage {
         region: p.t(&format!("region-{}", r.w.region)),
         participants: r.w.participants.lines().map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect(),
-        notes: kimppa_markdown::render(&r.w.notes),
+        notes: kimppa_app::markdown::render(&r.w.notes),
         listings: r.listings.iter().map(|l| card(&p, &names, l)).collect(),
         matches: r
             .matches
@@ -1115,12 +1108,12 @@ struct AdminTyped {
 
 async fn admin_page(ctx: &Ctx, t: AdminTyped) -> Result<Response, WebError> {
     let app = ctx.app();
-    let (months, reasons) = outcomes::quality(app, &ctx.actor, None).await?;
+    let (months, reasons) = outcomes::quality(app, &ctx.principal, None).await?;
     let factors = outcomes::factors(app).await?;
     let classes =
         reference::Classes::load_codes(app, &factors.iter().map(|f| f.class_pattern.clone()).collect::<Vec<_>>())
             .await?;
-    let coordinators = regions::coordinators(app, &ctx.actor).await?;
+    let coordinators = regions::coordinators(app, &ctx.principal).await?;
     let impact = outcomes::impact(app, None).await?;
     let class_count = reference::Classes::all(app).await?.len();
     let p = ctx.form_page("materials-admin-title").await;
@@ -1164,7 +1157,7 @@ pub async fn admin(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 pub async fn factor_save(ctx: Ctx, Form(f): Form<FactorForm>) -> Result<Response, WebError> {
-    match outcomes::save_factor(ctx.app(), &ctx.actor, &f).await {
+    match outcomes::save_factor(ctx.app(), &ctx.principal, &f).await {
         Ok(_) => {
             ctx.flash("factor-saved").await;
             Ok(Redirect::to(&ctx.href("/admin/materials#factors")).into_response())
@@ -1177,13 +1170,13 @@ pub async fn factor_save(ctx: Ctx, Form(f): Form<FactorForm>) -> Result<Response
 }
 
 pub async fn factor_delete(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    outcomes::delete_factor(ctx.app(), &ctx.actor, id).await?;
+    outcomes::delete_factor(ctx.app(), &ctx.principal, id).await?;
     ctx.flash("factor-deleted").await;
     Ok(Redirect::to(&ctx.href("/admin/materials#factors")).into_response())
 }
 
 pub async fn coordinator_add(ctx: Ctx, Form(f): Form<CoordinatorForm>) -> Result<Response, WebError> {
-    match regions::add_coordinator(ctx.app(), &ctx.actor, &f).await {
+    match regions::add_coordinator(ctx.app(), &ctx.principal, &f).await {
         Ok(()) => {
             ctx.flash("coordinator-added").await;
             Ok(Redirect::to(&ctx.href("/admin/materials#coordinators")).into_response())
@@ -1196,7 +1189,7 @@ pub async fn coordinator_add(ctx: Ctx, Form(f): Form<CoordinatorForm>) -> Result
 }
 
 pub async fn coordinator_remove(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    regions::remove_coordinator(ctx.app(), &ctx.actor, id).await?;
+    regions::remove_coordinator(ctx.app(), &ctx.principal, id).await?;
     ctx.flash("coordinator-removed").await;
     Ok(Redirect::to(&ctx.href("/admin/materials#coordinators")).into_response())
 }
@@ -1206,7 +1199,7 @@ pub struct NoFields {}
 
 pub async fn classes_import(ctx: Ctx, FormWithFile(_, file): FormWithFile<NoFields>) -> Result<Response, WebError> {
     let data = file.map(|f| f.bytes).unwrap_or_default();
-    match reference::import_ewc(ctx.app(), &ctx.actor, &data).await {
+    match reference::import_ewc(ctx.app(), &ctx.principal, &data).await {
         Ok(n) => {
             ctx.flash("classes-imported").await;
             tracing::info!(rows = n, "EWC classes imported");

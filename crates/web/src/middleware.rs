@@ -132,7 +132,7 @@ pub async fn page_cache(State(state): State<AppState>, req: Request, next: Next)
         return next.run(req).await;
     }
     let key = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_string();
-    let Some(generation) = cache.refresh(&state.app.db).await else {
+    let Some(generation) = cache.refresh(&state.app).await else {
         return next.run(req).await;
     };
     if let Some(page) = cache.get(&key) {

@@ -34,7 +34,7 @@ async fn robots(State(s): State<AppState>) -> String {
 
 /// Ready when the database answers.
 async fn readyz(State(s): State<AppState>) -> Response {
-    if kimppa_store::ping(&s.app.db).await {
+    if s.app.ready().await {
         (StatusCode::OK, "ready").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()

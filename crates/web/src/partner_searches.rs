@@ -19,6 +19,7 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use kimppa_app::records::partner_search;
 use kimppa_app::{
     AppError,
     challenges::{
@@ -29,7 +30,6 @@ use kimppa_app::{
     matchmaking::Part,
 };
 use kimppa_domain::{FocusArea, PartnerRole};
-use kimppa_store::entities::partner_search;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -88,15 +88,13 @@ struct ListPage {
 }
 
 pub async fn list(ctx: Ctx) -> Result<Response, WebError> {
-    if ctx.user.is_none() {
-        return Err(AppError::LoginRequired.into());
-    }
-    let rows = searches::mine(ctx.app(), &ctx.actor).await?;
+    kimppa_app::policy::signed_in(&ctx.principal)?;
+    let rows = searches::mine(ctx.app(), &ctx.principal).await?;
     let may_start =
-        challenges::owner_choices(ctx.app(), &ctx.actor).await?.iter().any(|o| o.membership_status == "approved");
+        challenges::owner_choices(ctx.app(), &ctx.principal).await?.iter().any(|o| o.membership_status == "approved");
     let p = ctx.page("searches-title").await;
     let items = rows.into_iter().map(|c| card(&p, c)).collect();
-    Ok(crate::html(&ListPage { p, items, may_start, staff: ctx.actor.is_elevated() }))
+    Ok(crate::html(&ListPage { p, items, may_start, staff: kimppa_app::policy::is_staff(&ctx.principal) }))
 }
 
 #[derive(Template)]
@@ -108,7 +106,7 @@ struct QueuePage {
 
 /// Requests for the orchestrators' help, waiting ones first.
 pub async fn queue(ctx: Ctx) -> Result<Response, WebError> {
-    let rows = searches::help_queue(ctx.app(), &ctx.actor).await?;
+    let rows = searches::help_queue(ctx.app(), &ctx.principal).await?;
     let p = ctx.page("search-queue-title").await;
     let items = rows.into_iter().map(|c| card(&p, c)).collect();
     Ok(crate::html(&QueuePage { p, items }))
@@ -136,12 +134,12 @@ async fn form_page(
 ) -> Result<Response, WebError> {
     let orgs = match editing {
         Some(s) => {
-            let names = challenges::org_names(ctx.app(), vec![s.org_id]).await?;
-            names.into_values().map(|(n, slug)| (slug, n, true)).collect()
+            let names = kimppa_app::people::org_names(ctx.app(), vec![s.org_id]).await?;
+            names.into_values().map(|o| (o.slug, o.name, true)).collect()
         }
         None => {
             // Approved member organisations search for partners.
-            let choices: Vec<_> = challenges::owner_choices(ctx.app(), &ctx.actor)
+            let choices: Vec<_> = challenges::owner_choices(ctx.app(), &ctx.principal)
                 .await?
                 .into_iter()
                 .filter(|o| o.membership_status == "approved")
@@ -176,14 +174,12 @@ async fn form_page(
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
-    if ctx.user.is_none() {
-        return Err(AppError::LoginRequired.into());
-    }
+    kimppa_app::policy::signed_in(&ctx.principal)?;
     form_page(&ctx, SearchForm::default(), FormErrors::none(), None).await
 }
 
 pub async fn create(ctx: Ctx, Form(form): Form<SearchForm>) -> Result<Response, WebError> {
-    match searches::create(ctx.app(), &ctx.actor, &form).await {
+    match searches::create(ctx.app(), &ctx.principal, &form).await {
         Ok(s) => {
             ctx.flash("search-started").await;
             Ok(Redirect::to(&ctx.href(&format!("/partner-searches/{}", s.id))).into_response())
@@ -196,19 +192,19 @@ pub async fn create(ctx: Ctx, Form(form): Form<SearchForm>) -> Result<Response, 
 }
 
 pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let s = searches::get(ctx.app(), &ctx.actor, id).await?;
+    let s = searches::get(ctx.app(), &ctx.principal, id).await?;
     form_page(&ctx, searches::form_of(&s, ""), FormErrors::none(), Some(&s)).await
 }
 
 pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<SearchForm>) -> Result<Response, WebError> {
-    match searches::update(ctx.app(), &ctx.actor, id, &form).await {
+    match searches::update(ctx.app(), &ctx.principal, id, &form).await {
         Ok(s) => {
             ctx.flash("search-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/partner-searches/{}", s.id))).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let s = searches::get(ctx.app(), &ctx.actor, id).await?;
+            let s = searches::get(ctx.app(), &ctx.principal, id).await?;
             form_page(&ctx, form, errors, Some(&s)).await
         }
     }
@@ -306,7 +302,7 @@ fn org_href(p: &Page, slug: &str) -> String {
 
 async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> Result<Response, WebError> {
     let app = ctx.app();
-    let s = searches::get(app, &ctx.actor, id).await?;
+    let s = searches::get(app, &ctx.principal, id).await?;
     let mut p = ctx.form_page("searches-title").await;
     p.title = s.title.clone();
     let entries = searches::entries(app, &s).await?;
@@ -391,11 +387,7 @@ async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> 
         })
         .collect();
     let kimppa = match s.kimppa_id {
-        Some(kid) => <kimppa_store::entities::kimppa::Entity as kimppa_app::sea_orm::EntityTrait>::find_by_id(kid)
-            .one(&app.db)
-            .await
-            .map_err(AppError::from)?
-            .map(|k| (k.slug, k.name)),
+        Some(kid) => kimppa_app::challenges::kimppas::by_id(app, kid).await?.map(|k| (k.slug, k.name)),
         None => None,
     };
     let kform = typed.kform.unwrap_or_else(|| FromShortlist {
@@ -404,7 +396,7 @@ async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> 
         members: entries.iter().filter(|e| e.contacted.is_some()).map(|e| e.e.id.to_string()).collect(),
         ..Default::default()
     });
-    let org = challenges::org_names_of(app, s.org_id).await?;
+    let org = kimppa_app::people::org_name(app, s.org_id).await?;
     let status = if [&typed.kerrors, &typed.herrors, &typed.aerrors, &typed.add_errors].iter().all(|e| e.is_empty()) {
         StatusCode::OK
     } else {
@@ -413,11 +405,11 @@ async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> 
     let page = DetailPage {
         status: p.t(&format!("search-status-{}", s.status)),
         offer_role: p.t(&format!("role-{}", s.offer_role)),
-        offer: kimppa_markdown::render(&s.offer),
-        value: kimppa_markdown::render(&s.value_proposition),
+        offer: kimppa_app::markdown::render(&s.offer),
+        value: kimppa_app::markdown::render(&s.value_proposition),
         needed: needed.iter().map(|r| p.t(&format!("role-{r}"))).collect(),
         focus: kimppa_app::directory::list(&s.focus_areas).into_iter().map(|f| p.t(&format!("focus-{f}"))).collect(),
-        staff: ctx.actor.is_elevated(),
+        staff: kimppa_app::policy::is_staff(&ctx.principal),
         shortlist,
         suggestions,
         browse,
@@ -466,7 +458,7 @@ pub struct StateForm {
 
 pub async fn state(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<StateForm>) -> Result<Response, WebError> {
     let open = f.action == "reopen";
-    searches::set_open(ctx.app(), &ctx.actor, id, open).await?;
+    searches::set_open(ctx.app(), &ctx.principal, id, open).await?;
     ctx.flash(if open { "search-reopened" } else { "search-closed" }).await;
     Ok(back(&ctx, id))
 }
@@ -479,7 +471,7 @@ pub struct AddForm {
 }
 
 pub async fn add(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<AddForm>) -> Result<Response, WebError> {
-    match searches::add(ctx.app(), &ctx.actor, id, &f.target, &f.role).await {
+    match searches::add(ctx.app(), &ctx.principal, id, &f.target, &f.role).await {
         Ok(_) => {
             ctx.flash("search-shortlisted").await;
             Ok(back(&ctx, id))
@@ -492,7 +484,7 @@ pub async fn add(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<AddForm>) -> Resul
 }
 
 pub async fn remove(ctx: Ctx, Path((id, eid)): Path<(i32, i32)>) -> Result<Response, WebError> {
-    searches::remove(ctx.app(), &ctx.actor, id, eid).await?;
+    searches::remove(ctx.app(), &ctx.principal, id, eid).await?;
     ctx.flash("search-removed").await;
     Ok(back(&ctx, id))
 }
@@ -515,7 +507,7 @@ async fn contact_page(
     form: Option<ContactForm>,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    let (s, e) = searches::entry_of(ctx.app(), &ctx.actor, id, eid).await?;
+    let (s, e) = searches::entry_of(ctx.app(), &ctx.principal, id, eid).await?;
     let mut p = ctx.form_page("search-contact-title").await;
     let to = match &e.expert {
         Some(name) => format!("{name} ({})", e.org.name),
@@ -552,7 +544,7 @@ pub async fn contact(
     Path((id, eid)): Path<(i32, i32)>,
     Form(f): Form<ContactForm>,
 ) -> Result<Response, WebError> {
-    match searches::contact(ctx.app(), &ctx.actor, id, eid, &f).await {
+    match searches::contact(ctx.app(), &ctx.principal, id, eid, &f).await {
         Ok(_) => {
             ctx.flash("contact-sent").await;
             Ok(back(&ctx, id))
@@ -572,7 +564,7 @@ pub struct HelpForm {
 }
 
 pub async fn help(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<HelpForm>) -> Result<Response, WebError> {
-    match searches::ask_help(ctx.app(), &ctx.actor, id, &f.help_message).await {
+    match searches::ask_help(ctx.app(), &ctx.principal, id, &f.help_message).await {
         Ok(()) => {
             ctx.flash("search-help-sent").await;
             Ok(back(&ctx, id))
@@ -586,7 +578,7 @@ pub async fn help(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<HelpForm>) -> Res
 }
 
 pub async fn answer(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<HelpForm>) -> Result<Response, WebError> {
-    match searches::answer_help(ctx.app(), &ctx.actor, id, &f.help_reply).await {
+    match searches::answer_help(ctx.app(), &ctx.principal, id, &f.help_reply).await {
         Ok(()) => {
             ctx.flash("search-help-answered").await;
             Ok(Redirect::to(&ctx.href("/admin/partner-searches")).into_response())
@@ -600,7 +592,7 @@ pub async fn answer(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<HelpForm>) -> R
 }
 
 pub async fn form_kimppa(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<FromShortlist>) -> Result<Response, WebError> {
-    match searches::form_kimppa(ctx.app(), &ctx.actor, id, &f).await {
+    match searches::form_kimppa(ctx.app(), &ctx.principal, id, &f).await {
         Ok(k) => {
             ctx.flash("kimppa-formed").await;
             Ok(Redirect::to(&ctx.href(&format!("/kimppas/{}", k.slug))).into_response())

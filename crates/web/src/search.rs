@@ -11,7 +11,7 @@ use crate::{
 use askama::Template;
 use axum::{Json, extract::State, response::Response};
 use kimppa_app::{
-    policy::Actor,
+    policy::Principal,
     search::{self, SearchParams},
 };
 
@@ -87,7 +87,7 @@ fn param(dim: &str) -> &'static str {
 
 pub async fn page(ctx: Ctx, q: SearchParams) -> Result<Response, WebError> {
     let lang = ctx.lang;
-    let result = search::search(ctx.app(), &ctx.actor, &q, lang.code()).await?;
+    let result = search::search(ctx.app(), &ctx.principal, &q, lang.code()).await?;
     if !q.q.trim().is_empty() {
         ctx.app().analytics.event("search");
     }
@@ -102,7 +102,8 @@ pub async fn page(ctx: Ctx, q: SearchParams) -> Result<Response, WebError> {
             snippet: h.snippet.clone(),
         })
         .collect();
-    let chosen: Vec<(String, String)> = q.filters().into_iter().map(|(d, v)| (param(&d).to_string(), v)).collect();
+    let chosen: Vec<(String, String)> =
+        q.filters(ctx.app()).into_iter().map(|(d, v)| (param(&d).to_string(), v)).collect();
     let facets = result
         .results
         .facets
@@ -214,9 +215,9 @@ pub async fn api(
     Query(q): Query<SearchParams>,
     Query(l): Query<LangQuery>,
 ) -> Result<Json<SearchJson>, WebError> {
-    q.check()?;
+    q.check(&s.app)?;
     let lang = api_lang(&l.lang);
-    let r = search::search(&s.app, &Actor::Anonymous, &q, lang).await?;
+    let r = search::search(&s.app, &Principal::Anonymous, &q, lang).await?;
     Ok(Json(SearchJson {
         total: r.results.total,
         page: r.page,
@@ -271,7 +272,7 @@ pub async fn suggest(
     Query(l): Query<LangQuery>,
 ) -> Result<Json<Vec<SuggestionJson>>, WebError> {
     let lang = api_lang(&l.lang);
-    let hits = search::suggest(&s.app, &Actor::Anonymous, &l.q, lang).await?;
+    let hits = search::suggest(&s.app, &Principal::Anonymous, &l.q, lang).await?;
     Ok(Json(
         hits.into_iter()
             .map(|h| SuggestionJson { kind: h.kind, title: h.title, path: format!("/{lang}{}", h.path) })

@@ -7,7 +7,7 @@ pub mod totp;
 
 pub use password::{hash_password, verify_password};
 
-use crate::{App, AppError, email, error::Checker, now, policy, tokens};
+use crate::{App, AppError, email, error::Checker, now, tokens};
 use chrono::Duration;
 use kimppa_domain::{Email, PlatformRole, required_text};
 use kimppa_store::entities::{email_token, user};
@@ -251,14 +251,10 @@ pub async fn find_user(app: &App, id: i32) -> Result<Option<user::Model>, AppErr
     Ok(user::Entity::find_by_id(id).one(&app.db).await?)
 }
 
-/// The policy actor of a user in the current session.
-pub fn actor_for(u: &user::Model, second_factor_passed: bool) -> policy::Actor {
-    policy::Actor::User(policy::UserCtx {
-        id: u.id,
-        role: PlatformRole::parse(&u.platform_role).unwrap_or(PlatformRole::Person),
-        totp_enabled: u.totp_enabled_at.is_some(),
-        second_factor_passed,
-    })
+/// The signed-in person's own account.
+pub async fn own_account(app: &App, actor: &crate::policy::Principal) -> Result<user::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
+    find_user(app, uid).await?.ok_or(AppError::LoginRequired)
 }
 
 /// Creates an account directly (CLI `create-admin`, demo data); the email

@@ -3,7 +3,7 @@
 
 use crate::{
     App, AppError, changelog,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::{MembershipStatus, PlatformRole};
 use kimppa_store::entities::{audit_entry, change_log, email, organisation, user};
@@ -13,6 +13,30 @@ use sea_orm::{
 };
 
 const PAGE: u64 = 200;
+
+/// The audit job: an administrative action becomes an audit-log entry
+/// (once per change-log row).
+pub fn register(jobs: &mut crate::jobs::Handlers) {
+    jobs.on_row(changelog::ADMIN_ACTION, |app, row, _| async move { write_audit(&app, row).await });
+}
+
+async fn write_audit(app: &App, row: change_log::Model) -> Result<(), crate::jobs::JobError> {
+    let p: changelog::AdminAction = serde_json::from_str(&row.payload)?;
+    let entry = audit_entry::ActiveModel {
+        change_id: Set(row.id),
+        actor_id: Set(Some(p.actor_id)),
+        action: Set(p.action),
+        target: Set(p.target),
+        details: Set(p.details),
+        at: Set(row.created_at),
+        ..Default::default()
+    };
+    audit_entry::Entity::insert(entry)
+        .on_conflict_do_nothing_on([audit_entry::Column::ChangeId])
+        .exec_without_returning(&app.db)
+        .await?;
+    Ok(())
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct Dashboard {
@@ -24,7 +48,7 @@ pub struct Dashboard {
     pub failed_jobs: u64,
 }
 
-pub async fn dashboard(app: &App, actor: &Actor) -> Result<Dashboard, AppError> {
+pub async fn dashboard(app: &App, actor: &Principal) -> Result<Dashboard, AppError> {
     policy::require(actor, Action::AdminArea)?;
     let by_status = |s: MembershipStatus| {
         organisation::Entity::find().filter(organisation::Column::MembershipStatus.eq(s.key())).count(&app.db)
@@ -46,7 +70,7 @@ pub async fn dashboard(app: &App, actor: &Actor) -> Result<Dashboard, AppError> 
 }
 
 /// Users, newest first, optionally filtered by name or email.
-pub async fn users(app: &App, actor: &Actor, q: &str) -> Result<Vec<user::Model>, AppError> {
+pub async fn users(app: &App, actor: &Principal, q: &str) -> Result<Vec<user::Model>, AppError> {
     policy::require(actor, Action::ManageUsers)?;
     let mut s = user::Entity::find().order_by_desc(user::Column::Id).limit(PAGE);
     let q = q.trim().to_lowercase();
@@ -58,7 +82,7 @@ pub async fn users(app: &App, actor: &Actor, q: &str) -> Result<Vec<user::Model>
 
 /// Sets a user's platform role. Only operators grant or remove the
 /// operator role; nobody changes their own role.
-pub async fn set_role(app: &App, actor: &Actor, user_id: i32, role_input: &str) -> Result<(), AppError> {
+pub async fn set_role(app: &App, actor: &Principal, user_id: i32, role_input: &str) -> Result<(), AppError> {
     policy::require(actor, Action::ManageUsers)?;
     let role = PlatformRole::parse(role_input).map_err(|e| AppError::field("role", e.code()))?;
     let target = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
@@ -88,7 +112,7 @@ pub async fn set_role(app: &App, actor: &Actor, user_id: i32, role_input: &str) 
 }
 
 /// The newest emails in the outbox.
-pub async fn outbox(app: &App, actor: &Actor) -> Result<Vec<email::Model>, AppError> {
+pub async fn outbox(app: &App, actor: &Principal) -> Result<Vec<email::Model>, AppError> {
     policy::require(actor, Action::AdminArea)?;
     Ok(email::Entity::find().order_by_desc(email::Column::Id).limit(PAGE).all(&app.db).await?)
 }
@@ -101,18 +125,12 @@ pub struct AuditRow {
 }
 
 /// The newest audit-log entries. Two queries.
-pub async fn audit_log(app: &App, actor: &Actor) -> Result<Vec<AuditRow>, AppError> {
+pub async fn audit_log(app: &App, actor: &Principal) -> Result<Vec<AuditRow>, AppError> {
     policy::require(actor, Action::AdminArea)?;
     let entries = audit_entry::Entity::find().order_by_desc(audit_entry::Column::Id).limit(PAGE).all(&app.db).await?;
-    let users = user::Entity::find()
-        .filter(user::Column::Id.is_in(entries.iter().filter_map(|e| e.actor_id).collect::<Vec<_>>()))
-        .all(&app.db)
-        .await?;
+    let names = crate::people::user_names(app, entries.iter().filter_map(|e| e.actor_id)).await?;
     Ok(entries
         .into_iter()
-        .map(|entry| AuditRow {
-            actor: entry.actor_id.and_then(|id| users.iter().find(|u| u.id == id)).map(|u| u.name.clone()),
-            entry,
-        })
+        .map(|entry| AuditRow { actor: entry.actor_id.and_then(|id| names.get(&id).cloned()), entry })
         .collect())
 }

@@ -4,8 +4,12 @@
 //! the public kimppa catalogue. Composition rules (a funding call's
 //! demands) are checked with the matchmaking crate.
 
-use super::{Viewer, get, may_manage};
-use crate::{App, AppError, error::Checker};
+use super::{get, may_manage};
+use crate::{
+    App, AppError,
+    error::Checker,
+    policy::{self, Action, Principal},
+};
 use kimppa_domain::{KimppaStatus, PartnerRole, Slug};
 use kimppa_matchmaking::{Candidate, Rules, Violation};
 use kimppa_store::entities::{challenge_response, kimppa, kimppa_member, organisation};
@@ -27,18 +31,17 @@ pub async fn of_challenge(app: &App, challenge_id: i32) -> Result<Option<kimppa:
     Ok(kimppa::Entity::find().filter(kimppa::Column::ChallengeId.eq(challenge_id)).one(&app.db).await?)
 }
 
+/// One kimppa by id (its slug and name for a link).
+pub async fn by_id(app: &App, id: i32) -> Result<Option<kimppa::Model>, AppError> {
+    Ok(kimppa::Entity::find_by_id(id).one(&app.db).await?)
+}
+
 /// Forms a kimppa of the challenge's organisation and the organisations
 /// whose responses were accepted, each in the role it offered.
-pub async fn form(
-    app: &App,
-    actor: &crate::policy::Actor,
-    v: &Viewer,
-    challenge_id: i32,
-    f: &KimppaForm,
-) -> Result<kimppa::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let c = get(app, v, challenge_id).await?;
-    if !may_manage(app, actor, c.org_id).await? {
+pub async fn form(app: &App, actor: &Principal, challenge_id: i32, f: &KimppaForm) -> Result<kimppa::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
+    let c = get(app, actor, challenge_id).await?;
+    if !may_manage(actor, c.org_id) {
         return Err(AppError::Forbidden);
     }
     if of_challenge(app, c.id).await?.is_some() {
@@ -287,16 +290,16 @@ fn candidate(o: &organisation::Model, role: &str) -> Candidate {
 
 /// A kimppa by its address: published ones for everyone, others for the
 /// people of its member organisations and staff.
-pub async fn get_by_slug(app: &App, v: &Viewer, slug: &str) -> Result<KimppaView, AppError> {
+pub async fn get_by_slug(app: &App, actor: &Principal, slug: &str) -> Result<KimppaView, AppError> {
     let k =
         kimppa::Entity::find().filter(kimppa::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let (members, pending) = members_of(app, &[k.id]).await?.remove(&k.id).unwrap_or_default();
-    let ours = members.iter().any(|m| v.in_org(m.org.id)) || pending.iter().any(|m| v.in_org(m.org.id));
-    if !(k.published || v.staff || ours) {
+    let ours = members.iter().any(|m| actor.in_org(m.org.id)) || pending.iter().any(|m| actor.in_org(m.org.id));
+    if !(k.published || crate::policy::is_staff(actor) || ours) {
         return Err(AppError::NotFound);
     }
     // Invitations not yet answered are the kimppa's own business.
-    let pending = if ours || v.staff { pending } else { vec![] };
+    let pending = if ours || crate::policy::is_staff(actor) { pending } else { vec![] };
     Ok(view(k, members, pending))
 }
 
@@ -305,20 +308,18 @@ pub async fn get_by_slug(app: &App, v: &Viewer, slug: &str) -> Result<KimppaView
 /// every organisation the actor administers that was invited.
 pub async fn answer_invitation(
     app: &App,
-    actor: &crate::policy::Actor,
-    v: &Viewer,
+    actor: &Principal,
     slug: &str,
     accept: bool,
 ) -> Result<kimppa::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let view = get_by_slug(app, v, slug).await?;
-    let mine: Vec<i32> = crate::organisations::memberships_of(app, uid)
-        .await?
-        .into_iter()
-        .filter(|(_, r)| *r == kimppa_domain::OrgRole::Admin)
-        .map(|(o, _)| o.id)
+    let uid = crate::policy::user_id(actor)?;
+    let view = get_by_slug(app, actor, slug).await?;
+    let orgs: Vec<i32> = view
+        .pending
+        .iter()
+        .map(|m| m.org.id)
+        .filter(|&org| policy::allowed(actor, Action::AnswerForOrganisation { org }))
         .collect();
-    let orgs: Vec<i32> = view.pending.iter().map(|p| p.org.id).filter(|o| mine.contains(o)).collect();
     if orgs.is_empty() {
         return Err(AppError::Forbidden);
     }
@@ -364,14 +365,14 @@ pub fn rule_key(v: &Violation) -> String {
 
 /// May the actor manage this kimppa (status, rules, publishing)? Admins of
 /// its member organisations, and staff.
-pub async fn may_manage_kimppa(app: &App, actor: &crate::policy::Actor, view: &KimppaView) -> Result<bool, AppError> {
-    let Some(uid) = actor.user_id() else { return Ok(false) };
-    // One look at the actor's memberships, then the policy per member organisation.
-    let mine = crate::organisations::memberships_of(app, uid).await?;
-    Ok(view.members.iter().any(|m| {
-        let my_role = mine.iter().find(|(o, _)| o.id == m.org.id).map(|(_, r)| *r);
-        crate::policy::decide(actor, crate::policy::Action::ManageChallenges { my_role }).allowed()
-    }) || actor.is_elevated())
+pub fn may_manage_kimppa(actor: &Principal, view: &KimppaView) -> bool {
+    policy::is_staff(actor) || view.members.iter().any(|m| may_manage(actor, m.org.id))
+}
+
+/// May the actor answer the kimppa's invitation for one of the invited
+/// organisations? Their admins.
+pub fn may_answer_invitation(actor: &Principal, view: &KimppaView) -> bool {
+    view.pending.iter().any(|m| policy::allowed(actor, Action::AnswerForOrganisation { org: m.org.id }))
 }
 
 /// The kimppa's settings as typed.
@@ -408,16 +409,10 @@ impl SettingsForm {
 }
 
 /// Saves a kimppa's status, value proposition, publishing and composition rules.
-pub async fn update(
-    app: &App,
-    actor: &crate::policy::Actor,
-    v: &Viewer,
-    slug: &str,
-    f: &SettingsForm,
-) -> Result<kimppa::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let view = get_by_slug(app, v, slug).await?;
-    if !may_manage_kimppa(app, actor, &view).await? {
+pub async fn update(app: &App, actor: &Principal, slug: &str, f: &SettingsForm) -> Result<kimppa::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
+    let view = get_by_slug(app, actor, slug).await?;
+    if !may_manage_kimppa(actor, &view) {
         return Err(AppError::Forbidden);
     }
     let mut c = Checker::default();

@@ -7,7 +7,7 @@
 
 use crate::{
     App, AppError,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use chrono::{DateTime, Utc};
 use kimppa_store::entities::{challenge, challenge_response, kimppa, partner_search};
@@ -36,7 +36,7 @@ fn month(t: DateTime<Utc>) -> String {
 
 /// Every month with something to count, newest first (four queries, a
 /// column or two each).
-pub async fn by_month(app: &App, actor: &Actor) -> Result<Vec<Month>, AppError> {
+pub async fn by_month(app: &App, actor: &Principal) -> Result<Vec<Month>, AppError> {
     policy::require(actor, Action::FeatureChallenges)?;
     let mut out: BTreeMap<String, Month> = BTreeMap::new();
     fn at(out: &mut BTreeMap<String, Month>, t: DateTime<Utc>) -> &mut Month {

@@ -6,29 +6,35 @@
 //!
 //! Who sees what is decided in [`visibility`].
 
+pub mod documents;
+pub mod following;
 pub mod kimppas;
 pub mod metrics;
-pub mod notify;
 pub mod responses;
 pub mod searches;
 pub mod suggest;
 pub mod visibility;
 
+/// The challenges' hooks: new challenges told to the followers of their
+/// focus areas, and the links that stop following one.
+pub fn register(h: &mut crate::hooks::Hooks) {
+    following::register(h);
+    documents::register(h);
+}
+
 use crate::{
     App, AppError,
     directory::list as split_list,
     error::Checker,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use chrono::{DateTime, NaiveDate, Utc};
-use kimppa_domain::{ChallengeStatus, ChallengeVisibility, FocusArea, OrgRole, PartnerRole};
+use kimppa_domain::{ChallengeStatus, ChallengeVisibility, FocusArea, PartnerRole};
 use kimppa_store::entities::{challenge, challenge_invite, organisation};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
-use std::collections::HashMap;
-pub use visibility::Viewer;
 
 pub const PER_PAGE: u64 = 20;
 const MAX_TITLE: usize = 200;
@@ -62,29 +68,20 @@ pub struct ChallengeForm {
 
 /// Organisations the actor may publish challenges for: those they administer
 /// (staff: every approved organisation).
-pub async fn owner_choices(app: &App, actor: &Actor) -> Result<Vec<organisation::Model>, AppError> {
-    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
-    if actor.is_elevated() {
+pub async fn owner_choices(app: &App, actor: &Principal) -> Result<Vec<organisation::Model>, AppError> {
+    policy::signed_in(actor)?;
+    if policy::is_staff(actor) {
         return crate::organisations::approved(app).await;
     }
-    Ok(crate::organisations::memberships_of(app, uid)
-        .await?
-        .into_iter()
-        .filter(|(_, r)| *r == OrgRole::Admin)
-        .map(|(o, _)| o)
-        .collect())
-}
-
-async fn role_in(app: &App, actor: &Actor, org_id: i32) -> Result<Option<OrgRole>, AppError> {
-    let Some(uid) = actor.user_id() else { return Ok(None) };
-    Ok(crate::organisations::memberships_of(app, uid).await?.into_iter().find(|(o, _)| o.id == org_id).map(|(_, r)| r))
+    let ids: Vec<i32> =
+        policy::own_orgs_where(actor, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
+    crate::organisations::by_ids(app, ids).await
 }
 
 /// May the actor manage this organisation's challenges (edit, publish,
 /// close, decide on responses)? Its admins and staff.
-pub async fn may_manage(app: &App, actor: &Actor, org_id: i32) -> Result<bool, AppError> {
-    let my_role = role_in(app, actor, org_id).await?;
-    Ok(policy::decide(actor, Action::ManageChallenges { my_role }).allowed())
+pub fn may_manage(actor: &Principal, org_id: i32) -> bool {
+    policy::allowed(actor, Action::ManageChallenges { org: org_id })
 }
 
 struct Checked {
@@ -104,7 +101,7 @@ struct Editing {
 }
 
 /// Checks the form (a new challenge, or `editing` one).
-async fn check(app: &App, actor: &Actor, f: &ChallengeForm, editing: Option<Editing>) -> Result<Checked, AppError> {
+async fn check(app: &App, actor: &Principal, f: &ChallengeForm, editing: Option<Editing>) -> Result<Checked, AppError> {
     let mut c = Checker::default();
     let keep_deadline = editing.as_ref().and_then(|e| e.deadline);
     let org = match editing {
@@ -228,11 +225,10 @@ pub fn split_lines(s: &str) -> Vec<String> {
 
 /// Creates a challenge (a draft, or published at once). Its organisation's
 /// admins or staff (on behalf of an organisation).
-pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<challenge::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn create(app: &App, actor: &Principal, f: &ChallengeForm) -> Result<challenge::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let k = check(app, actor, f, None).await?;
-    let my_role = role_in(app, actor, k.org.id).await?;
-    policy::require(actor, Action::ManageChallenges { my_role })?;
+    policy::require(actor, Action::ManageChallenges { org: k.org.id })?;
     let now = crate::now();
     let publish = f.action == "publish";
     let tx = app.db.begin().await?;
@@ -247,7 +243,7 @@ pub async fn create(app: &App, actor: &Actor, f: &ChallengeForm) -> Result<chall
     let c = am.insert(&tx).await?;
     set_invites(&tx, c.id, &k.invited).await?;
     if publish {
-        notify::record(&tx, c.id).await?;
+        following::record(&tx, c.id).await?;
     }
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(
@@ -272,9 +268,9 @@ pub async fn form_of(app: &App, c: &challenge::Model) -> Result<ChallengeForm, A
         .into_iter()
         .map(|i| i.org_id)
         .collect();
-    let names = org_names(app, invited_ids.iter().copied().chain([c.org_id]).collect()).await?;
+    let names = crate::people::org_names(app, invited_ids.iter().copied().chain([c.org_id])).await?;
     Ok(ChallengeForm {
-        org: names.get(&c.org_id).map(|(_, s)| s.clone()).unwrap_or_default(),
+        org: names.get(&c.org_id).map(|o| o.slug.clone()).unwrap_or_default(),
         title: c.title.clone(),
         description: c.description.clone(),
         context: c.context.clone(),
@@ -288,7 +284,7 @@ pub async fn form_of(app: &App, c: &challenge::Model) -> Result<ChallengeForm, A
         criteria: c.criteria.clone(),
         invited: invited_ids
             .iter()
-            .filter_map(|id| names.get(id).map(|(_, s)| s.clone()))
+            .filter_map(|id| names.get(id).map(|o| o.slug.clone()))
             .collect::<Vec<_>>()
             .join(", "),
         action: String::new(),
@@ -297,16 +293,10 @@ pub async fn form_of(app: &App, c: &challenge::Model) -> Result<ChallengeForm, A
 
 /// Saves an edited challenge (its organisation stays); a draft may be
 /// published with the same form. Its organisation's admins or staff.
-pub async fn update(
-    app: &App,
-    actor: &Actor,
-    v: &Viewer,
-    id: i32,
-    f: &ChallengeForm,
-) -> Result<challenge::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let c = get(app, v, id).await?;
-    if !may_manage(app, actor, c.org_id).await? {
+pub async fn update(app: &App, actor: &Principal, id: i32, f: &ChallengeForm) -> Result<challenge::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
+    let c = get(app, actor, id).await?;
+    if !may_manage(actor, c.org_id) {
         return Err(AppError::Forbidden);
     }
     let org = organisation::Entity::find_by_id(c.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
@@ -324,7 +314,7 @@ pub async fn update(
     let saved = am.update(&tx).await?;
     set_invites(&tx, c.id, &k.invited).await?;
     if publish {
-        notify::record(&tx, c.id).await?;
+        following::record(&tx, c.id).await?;
     }
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(
@@ -349,14 +339,13 @@ pub enum Change {
     Feature(bool),
 }
 
-pub async fn change(app: &App, actor: &Actor, v: &Viewer, id: i32, what: Change) -> Result<(), AppError> {
-    let c = get(app, v, id).await?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn change(app: &App, actor: &Principal, id: i32, what: Change) -> Result<(), AppError> {
+    let c = get(app, actor, id).await?;
+    let uid = crate::policy::user_id(actor)?;
     match what {
         Change::Feature(_) => policy::require(actor, Action::FeatureChallenges)?,
         _ => {
-            let my_role = role_in(app, actor, c.org_id).await?;
-            policy::require(actor, Action::ManageChallenges { my_role })?;
+            policy::require(actor, Action::ManageChallenges { org: c.org_id })?;
         }
     }
     let now = crate::now();
@@ -380,7 +369,7 @@ pub async fn change(app: &App, actor: &Actor, v: &Viewer, id: i32, what: Change)
     let tx = app.db.begin().await?;
     am.update(&tx).await?;
     if what == Change::Publish {
-        notify::record(&tx, c.id).await?;
+        following::record(&tx, c.id).await?;
     }
     crate::search::touch(&tx, "challenge", &[c.id]).await?;
     crate::changelog::admin_action(&tx, uid, action, format!("challenge:{}", c.id), "").await?;
@@ -390,8 +379,8 @@ pub async fn change(app: &App, actor: &Actor, v: &Viewer, id: i32, what: Change)
 }
 
 /// A challenge the viewer may see, or not found.
-pub async fn get(app: &App, v: &Viewer, id: i32) -> Result<challenge::Model, AppError> {
-    challenge::Entity::find_by_id(id).filter(visibility::condition(v)).one(&app.db).await?.ok_or(AppError::NotFound)
+pub async fn get(app: &App, actor: &Principal, id: i32) -> Result<challenge::Model, AppError> {
+    challenge::Entity::find_by_id(id).filter(visibility::condition(actor)).one(&app.db).await?.ok_or(AppError::NotFound)
 }
 
 /// A challenge as lists show it.
@@ -413,8 +402,8 @@ pub struct CardList {
 /// Published and closed challenges the viewer sees (and, for the people of
 /// an organisation, its drafts): featured first, then the newest. Three
 /// queries whatever the data size.
-pub async fn list(app: &App, v: &Viewer, page: u64) -> Result<CardList, AppError> {
-    let select = challenge::Entity::find().filter(visibility::condition(v));
+pub async fn list(app: &App, actor: &Principal, page: u64) -> Result<CardList, AppError> {
+    let select = challenge::Entity::find().filter(visibility::condition(actor));
     let total = select.clone().count(&app.db).await?;
     let pages = total.div_ceil(PER_PAGE).max(1);
     let page = page.clamp(1, pages);
@@ -433,31 +422,15 @@ pub async fn list(app: &App, v: &Viewer, page: u64) -> Result<CardList, AppError
 }
 
 pub async fn cards(app: &App, rows: Vec<challenge::Model>) -> Result<Vec<Card>, AppError> {
-    let orgs = org_names(app, rows.iter().map(|c| c.org_id).collect()).await?;
+    let orgs = crate::people::org_names(app, rows.iter().map(|c| c.org_id)).await?;
     Ok(rows
         .into_iter()
         .map(|c| {
-            let (org_name, org_slug) = orgs.get(&c.org_id).cloned().unwrap_or_default();
+            let crate::people::OrgName { name: org_name, slug: org_slug } =
+                orgs.get(&c.org_id).cloned().unwrap_or_default();
             Card { c, org_name, org_slug }
         })
         .collect())
-}
-
-/// Names and slugs of organisations (one query).
-pub async fn org_names(app: &App, mut ids: Vec<i32>) -> Result<HashMap<i32, (String, String)>, AppError> {
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i32, String, String)> = organisation::Entity::find()
-        .select_only()
-        .columns([organisation::Column::Id, organisation::Column::Name, organisation::Column::Slug])
-        .filter(organisation::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    Ok(rows.into_iter().map(|(id, n, s)| (id, (n, s))).collect())
 }
 
 /// The roles a challenge wants.
@@ -469,9 +442,4 @@ pub fn roles_of(c: &challenge::Model) -> Vec<PartnerRole> {
 /// competition, until its deadline.
 pub fn open_for_responses(c: &challenge::Model) -> bool {
     c.status == "published" && c.deadline.is_none_or(|d| d > crate::now())
-}
-
-/// The name of one organisation (empty when gone).
-pub async fn org_names_of(app: &App, org_id: i32) -> Result<String, AppError> {
-    Ok(org_names(app, vec![org_id]).await?.remove(&org_id).map(|(n, _)| n).unwrap_or_default())
 }

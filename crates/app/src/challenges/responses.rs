@@ -5,16 +5,16 @@
 //! (a PDF or an image, checked like the forum's), read only by those who
 //! may read the response.
 
-use super::{Viewer, get, may_manage, open_for_responses, org_names, split_lines, visibility};
+use super::{get, may_manage, open_for_responses, split_lines, visibility};
 use crate::{
     App, AppError,
     error::Checker,
     forum::attachments::Upload,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use bytes::Bytes;
 use kimppa_domain::{PartnerRole, ResponseStatus};
-use kimppa_store::entities::{challenge, challenge_message, challenge_response, org_member, user};
+use kimppa_store::entities::{challenge, challenge_message, challenge_response, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 
 const MAX_TEXT: usize = 10_000;
@@ -33,31 +33,29 @@ pub struct ResponseForm {
 /// one's own organisation's challenge.
 pub async fn respond(
     app: &App,
-    actor: &Actor,
-    v: &Viewer,
+    actor: &Principal,
     challenge_id: i32,
     f: &ResponseForm,
     file: Option<Upload>,
 ) -> Result<challenge_response::Model, AppError> {
     policy::require(actor, Action::RespondToChallenge)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let c = get(app, v, challenge_id).await?;
+    let uid = crate::policy::user_id(actor)?;
+    let c = get(app, actor, challenge_id).await?;
     if !open_for_responses(&c) {
         return Err(AppError::field("proposal", "err-challenge-closed"));
     }
     let mut k = Checker::default();
-    let mine = crate::organisations::memberships_of(app, uid).await?;
     let org = if f.as_org.trim().is_empty() {
         None
     } else {
-        let found = mine.iter().find(|(o, _)| o.slug == f.as_org.trim()).map(|(o, _)| o.clone());
+        let found = actor.memberships().iter().find(|m| m.slug == f.as_org.trim());
         if found.is_none() {
             k.push("as_org", "err-unknown-value");
         }
         found
     };
     // Not to one's own organisation's challenge, as the organisation or as oneself.
-    if org.as_ref().is_some_and(|o| o.id == c.org_id) || (org.is_none() && v.in_org(c.org_id)) {
+    if org.is_some_and(|o| o.org_id == c.org_id) || (org.is_none() && actor.in_org(c.org_id)) {
         k.push("as_org", "err-challenge-own");
     }
     let role = k.check("role", PartnerRole::parse(&f.role));
@@ -71,7 +69,7 @@ pub async fn respond(
     let existing = challenge_response::Entity::find()
         .filter(challenge_response::Column::ChallengeId.eq(c.id))
         .filter(match &org {
-            Some(o) => sea_orm::Condition::all().add(challenge_response::Column::OrgId.eq(o.id)),
+            Some(o) => sea_orm::Condition::all().add(challenge_response::Column::OrgId.eq(o.org_id)),
             None => sea_orm::Condition::all()
                 .add(challenge_response::Column::UserId.eq(uid))
                 .add(challenge_response::Column::OrgId.is_null()),
@@ -87,7 +85,7 @@ pub async fn respond(
     let r = challenge_response::ActiveModel {
         challenge_id: Set(c.id),
         user_id: Set(uid),
-        org_id: Set(org.as_ref().map(|o| o.id)),
+        org_id: Set(org.map(|o| o.org_id)),
         role: Set(role.key().into()),
         proposal: Set(f.proposal.trim().into()),
         status: Set(ResponseStatus::Submitted.key().into()),
@@ -102,9 +100,9 @@ pub async fn respond(
     }
     .insert(&tx)
     .await?;
-    let from = match &org {
+    let from = match org {
         Some(o) => o.name.clone(),
-        None => crate::forum::names(app, vec![uid]).await?.remove(&uid).unwrap_or_default(),
+        None => crate::people::user_names(app, vec![uid]).await?.remove(&uid).unwrap_or_default(),
     };
     let link = app.url(&format!("/fi/challenges/{}/responses/{}", c.id, r.id));
     let subject = format!("Vastaus haasteeseen / A response to: {}", c.title);
@@ -112,27 +110,12 @@ pub async fn respond(
         "{from} vastasi haasteeseenne \"{title}\":\n{link}\n\n{from} responded to your challenge \"{title}\":\n{link}\n",
         title = c.title
     );
-    for to in admin_emails(&tx, c.org_id).await? {
+    for to in crate::people::org_admins(&tx, c.org_id).await?.into_iter().map(|u| u.email) {
         crate::email::queue(&tx, &to, &subject, &body).await?;
     }
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(r)
-}
-
-async fn admin_emails<C: sea_orm::ConnectionTrait>(conn: &C, org_id: i32) -> Result<Vec<String>, AppError> {
-    let ids: Vec<i32> = org_member::Entity::find()
-        .filter(org_member::Column::OrgId.eq(org_id))
-        .filter(org_member::Column::Role.eq("admin"))
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(user::Entity::find().filter(user::Column::Id.is_in(ids)).all(conn).await?.into_iter().map(|u| u.email).collect())
 }
 
 /// A response as the pages show it.
@@ -148,10 +131,10 @@ pub struct ResponseView {
 
 /// The responses of a challenge the viewer may read (the owner: all;
 /// a respondent: their own). Three queries.
-pub async fn list(app: &App, v: &Viewer, c: &challenge::Model) -> Result<Vec<ResponseView>, AppError> {
+pub async fn list(app: &App, actor: &Principal, c: &challenge::Model) -> Result<Vec<ResponseView>, AppError> {
     let rows = challenge_response::Entity::find()
         .filter(challenge_response::Column::ChallengeId.eq(c.id))
-        .filter(visibility::responses_condition(v, c))
+        .filter(visibility::responses_condition(actor, c))
         .order_by_asc(challenge_response::Column::Id)
         .all(&app.db)
         .await?;
@@ -163,8 +146,8 @@ async fn views(
     c: &challenge::Model,
     rows: Vec<challenge_response::Model>,
 ) -> Result<Vec<ResponseView>, AppError> {
-    let orgs = org_names(app, rows.iter().filter_map(|r| r.org_id).collect()).await?;
-    let people = crate::forum::names(app, rows.iter().map(|r| r.user_id).collect()).await?;
+    let orgs = crate::people::org_names(app, rows.iter().filter_map(|r| r.org_id)).await?;
+    let people = crate::people::user_names(app, rows.iter().map(|r| r.user_id)).await?;
     let criteria = split_lines(&c.criteria).len();
     Ok(rows
         .into_iter()
@@ -174,8 +157,8 @@ async fn views(
             let mut scores: Vec<Option<u8>> = serde_json::from_str(&r.scores).unwrap_or_default();
             scores.resize(criteria, None);
             ResponseView {
-                from: org.as_ref().map(|(n, _)| n.clone()).unwrap_or_else(|| author.clone()),
-                org_slug: org.map(|(_, s)| s),
+                from: org.as_ref().map(|o| o.name.clone()).unwrap_or_else(|| author.clone()),
+                org_slug: org.map(|o| o.slug),
                 author,
                 scores,
                 r,
@@ -187,16 +170,16 @@ async fn views(
 /// One response the viewer may read, with its challenge.
 pub async fn get_one(
     app: &App,
-    v: &Viewer,
+    actor: &Principal,
     challenge_id: i32,
     response_id: i32,
 ) -> Result<(challenge::Model, ResponseView), AppError> {
-    let c = get(app, v, challenge_id).await?;
+    let c = get(app, actor, challenge_id).await?;
     let r = challenge_response::Entity::find_by_id(response_id)
         .filter(challenge_response::Column::ChallengeId.eq(c.id))
         .one(&app.db)
         .await?
-        .filter(|r| visibility::sees_response(v, &c, r))
+        .filter(|r| visibility::sees_response(actor, &c, r))
         .ok_or(AppError::NotFound)?;
     let view = views(app, &c, vec![r]).await?.pop().ok_or(AppError::NotFound)?;
     Ok((c, view))
@@ -217,17 +200,16 @@ pub struct DecisionForm {
 /// declined respondent is emailed the outcome with the message.
 pub async fn decide(
     app: &App,
-    actor: &Actor,
-    v: &Viewer,
+    actor: &Principal,
     challenge_id: i32,
     response_id: i32,
     f: &DecisionForm,
 ) -> Result<(), AppError> {
-    let (c, view) = get_one(app, v, challenge_id, response_id).await?;
-    if !may_manage(app, actor, c.org_id).await? {
+    let (c, view) = get_one(app, actor, challenge_id, response_id).await?;
+    if !may_manage(actor, c.org_id) {
         return Err(AppError::Forbidden);
     }
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let criteria = split_lines(&c.criteria);
     let mut k = Checker::default();
     let mut scores: Vec<Option<u8>> = Vec::new();
@@ -322,7 +304,7 @@ pub async fn messages(app: &App, response_id: i32) -> Result<Vec<Message>, AppEr
         .order_by_asc(challenge_message::Column::Id)
         .all(&app.db)
         .await?;
-    let names = crate::forum::names(app, rows.iter().map(|m| m.author_id).collect()).await?;
+    let names = crate::people::user_names(app, rows.iter().map(|m| m.author_id)).await?;
     Ok(rows.into_iter().map(|m| Message { author: names.get(&m.author_id).cloned().unwrap_or_default(), m }).collect())
 }
 
@@ -330,14 +312,13 @@ pub async fn messages(app: &App, response_id: i32) -> Result<Vec<Message>, AppEr
 /// staff); the other side is emailed.
 pub async fn post_message(
     app: &App,
-    actor: &Actor,
-    v: &Viewer,
+    actor: &Principal,
     challenge_id: i32,
     response_id: i32,
     body: &str,
 ) -> Result<(), AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let (c, view) = get_one(app, v, challenge_id, response_id).await?;
+    let uid = crate::policy::user_id(actor)?;
+    let (c, view) = get_one(app, actor, challenge_id, response_id).await?;
     let body = body.trim();
     if body.is_empty() {
         return Err(AppError::field("body", "err-required"));
@@ -345,7 +326,7 @@ pub async fn post_message(
     if body.chars().count() > MAX_TEXT {
         return Err(AppError::field("body", "err-too-long"));
     }
-    let owner_side = v.in_org(c.org_id) || v.staff;
+    let owner_side = actor.in_org(c.org_id) || crate::policy::is_staff(actor);
     let tx = app.db.begin().await?;
     challenge_message::ActiveModel {
         response_id: Set(view.r.id),
@@ -365,7 +346,7 @@ pub async fn post_message(
     let recipients = if owner_side {
         user::Entity::find_by_id(view.r.user_id).one(&tx).await?.map(|u| vec![u.email]).unwrap_or_default()
     } else {
-        admin_emails(&tx, c.org_id).await?
+        crate::people::org_admins(&tx, c.org_id).await?.into_iter().map(|u| u.email).collect()
     };
     for to in recipients {
         crate::email::queue(&tx, &to, &subject, &text).await?;
@@ -385,17 +366,17 @@ pub fn total(scores: &[Option<u8>]) -> u32 {
 /// else: not found.
 pub async fn attachment(
     app: &App,
-    v: &Viewer,
+    actor: &Principal,
     challenge_id: i32,
     response_id: i32,
 ) -> Result<(String, String, Bytes), AppError> {
-    let c = get(app, v, challenge_id).await?;
+    let c = get(app, actor, challenge_id).await?;
     let r = challenge_response::Entity::find_by_id(response_id)
         .filter(challenge_response::Column::ChallengeId.eq(c.id))
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !visibility::sees_response(v, &c, &r) {
+    if !visibility::sees_response(actor, &c, &r) {
         return Err(AppError::NotFound);
     }
     let (Some(key), Some(name), Some(kind)) = (r.attachment_key, r.attachment_name, r.attachment_type) else {

@@ -21,7 +21,7 @@ use crate::{
     },
     email,
     error::Checker,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use chrono::{DateTime, Utc};
 use kimppa_domain::{FocusArea, PartnerRole, PlatformRole};
@@ -61,7 +61,7 @@ struct Checked {
 
 async fn check(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     f: &SearchForm,
     editing: Option<organisation::Model>,
 ) -> Result<Checked, AppError> {
@@ -110,10 +110,10 @@ fn content(f: &SearchForm, k: &Checked) -> partner_search::ActiveModel {
 
 /// Starts a partner search for an organisation the actor administers
 /// (staff: for any approved organisation).
-pub async fn create(app: &App, actor: &Actor, f: &SearchForm) -> Result<partner_search::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn create(app: &App, actor: &Principal, f: &SearchForm) -> Result<partner_search::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let k = check(app, actor, f, None).await?;
-    if !may_manage(app, actor, k.org.id).await? {
+    if !may_manage(actor, k.org.id) {
         return Err(AppError::Forbidden);
     }
     if k.org.membership_status != "approved" {
@@ -138,7 +138,7 @@ pub async fn create(app: &App, actor: &Actor, f: &SearchForm) -> Result<partner_
 }
 
 /// Saves an edited search (its organisation stays).
-pub async fn update(app: &App, actor: &Actor, id: i32, f: &SearchForm) -> Result<partner_search::Model, AppError> {
+pub async fn update(app: &App, actor: &Principal, id: i32, f: &SearchForm) -> Result<partner_search::Model, AppError> {
     let s = get(app, actor, id).await?;
     let org = organisation::Entity::find_by_id(s.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let k = check(app, actor, f, Some(org)).await?;
@@ -162,12 +162,12 @@ pub fn form_of(s: &partner_search::Model, org_slug: &str) -> SearchForm {
 
 /// A search the actor may see and manage: its organisation's admins and
 /// staff. Everybody else: not found (anonymous: log in first).
-pub async fn get(app: &App, actor: &Actor, id: i32) -> Result<partner_search::Model, AppError> {
+pub async fn get(app: &App, actor: &Principal, id: i32) -> Result<partner_search::Model, AppError> {
     if actor.user_id().is_none() {
         return Err(AppError::LoginRequired);
     }
     let s = partner_search::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    if !may_manage(app, actor, s.org_id).await? {
+    if !may_manage(actor, s.org_id) {
         return Err(AppError::NotFound);
     }
     Ok(s)
@@ -188,7 +188,7 @@ pub struct Card {
 }
 
 async fn cards(app: &App, rows: Vec<partner_search::Model>) -> Result<Vec<Card>, AppError> {
-    let names = super::org_names(app, rows.iter().map(|s| s.org_id).collect()).await?;
+    let names = crate::people::org_names(app, rows.iter().map(|s| s.org_id)).await?;
     let counts: Vec<(i32, Option<i32>)> = if rows.is_empty() {
         vec![]
     } else {
@@ -203,7 +203,7 @@ async fn cards(app: &App, rows: Vec<partner_search::Model>) -> Result<Vec<Card>,
     Ok(rows
         .into_iter()
         .map(|s| Card {
-            org_name: names.get(&s.org_id).map(|(n, _)| n.clone()).unwrap_or_default(),
+            org_name: names.get(&s.org_id).map(|o| o.name.clone()).unwrap_or_default(),
             shortlisted: counts.iter().filter(|(id, _)| *id == s.id).count(),
             contacted: counts.iter().filter(|(id, c)| *id == s.id && c.is_some()).count(),
             s,
@@ -213,14 +213,10 @@ async fn cards(app: &App, rows: Vec<partner_search::Model>) -> Result<Vec<Card>,
 
 /// The searches of the organisations the actor administers, newest first
 /// (three queries).
-pub async fn mine(app: &App, actor: &Actor) -> Result<Vec<Card>, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let orgs: Vec<i32> = crate::organisations::memberships_of(app, uid)
-        .await?
-        .into_iter()
-        .filter(|(_, r)| *r == kimppa_domain::OrgRole::Admin)
-        .map(|(o, _)| o.id)
-        .collect();
+pub async fn mine(app: &App, actor: &Principal) -> Result<Vec<Card>, AppError> {
+    crate::policy::signed_in(actor)?;
+    let orgs: Vec<i32> =
+        policy::own_orgs_where(actor, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
     if orgs.is_empty() {
         return Ok(vec![]);
     }
@@ -234,7 +230,7 @@ pub async fn mine(app: &App, actor: &Actor) -> Result<Vec<Card>, AppError> {
 
 /// The orchestrators' queue: searches whose organisations asked for help,
 /// waiting ones first (oldest first), then the handled ones (newest first).
-pub async fn help_queue(app: &App, actor: &Actor) -> Result<Vec<Card>, AppError> {
+pub async fn help_queue(app: &App, actor: &Principal) -> Result<Vec<Card>, AppError> {
     policy::require(actor, Action::FeatureChallenges)?;
     let mut rows =
         partner_search::Entity::find().filter(partner_search::Column::HelpStatus.ne("")).all(&app.db).await?;
@@ -290,7 +286,7 @@ pub async fn entries(app: &App, s: &partner_search::Model) -> Result<Vec<Entry>,
             .map(|e| (e.id, e.user_id))
             .collect()
     };
-    let names = crate::forum::names(app, experts.values().copied().collect()).await?;
+    let names = crate::people::user_names(app, experts.values().copied()).await?;
     let lead_ids: Vec<i32> = rows.iter().filter_map(|e| e.contact_request_id).collect();
     let leads: HashMap<i32, (DateTime<Utc>, String)> = if lead_ids.is_empty() {
         HashMap::new()
@@ -412,7 +408,7 @@ pub async fn browse(
         .filter(|e| keep(e.org_id))
         .take(BROWSE_LIMIT)
         .collect();
-    let names = crate::forum::names(app, chosen.iter().map(|e| e.user_id).collect()).await?;
+    let names = crate::people::user_names(app, chosen.iter().map(|e| e.user_id)).await?;
     for e in chosen {
         let Some(o) = orgs.get(&e.org_id) else { continue };
         out.push(Hit {
@@ -452,8 +448,8 @@ fn found(app: &App, kind: &str, q: &str) -> Result<Vec<i32>, AppError> {
 
 /// Adds an organisation (`org:{slug}`) or an expert (`expert:{id}`) to the
 /// shortlist in a role. Adding one already there changes nothing.
-pub async fn add(app: &App, actor: &Actor, id: i32, target: &str, role: &str) -> Result<entry::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn add(app: &App, actor: &Principal, id: i32, target: &str, role: &str) -> Result<entry::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let s = get(app, actor, id).await?;
     if s.status != "open" {
         return Err(AppError::Conflict("search-state"));
@@ -528,7 +524,7 @@ pub async fn add(app: &App, actor: &Actor, id: i32, target: &str, role: &str) ->
 /// One shortlist entry of a search the actor manages, with the search.
 pub async fn entry_of(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     id: i32,
     entry_id: i32,
 ) -> Result<(partner_search::Model, Entry), AppError> {
@@ -538,7 +534,7 @@ pub async fn entry_of(
 }
 
 /// Takes an entry off the shortlist.
-pub async fn remove(app: &App, actor: &Actor, id: i32, entry_id: i32) -> Result<(), AppError> {
+pub async fn remove(app: &App, actor: &Principal, id: i32, entry_id: i32) -> Result<(), AppError> {
     let s = get(app, actor, id).await?;
     entry::Entity::delete_many()
         .filter(entry::Column::SearchId.eq(s.id))
@@ -553,16 +549,15 @@ pub async fn remove(app: &App, actor: &Actor, id: i32, entry_id: i32) -> Result<
 /// the same limits, emails, lead and webhooks. The entry remembers the lead.
 pub async fn contact(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     id: i32,
     entry_id: i32,
     form: &ContactForm,
 ) -> Result<contact_request::Model, AppError> {
     let (s, e) = entry_of(app, actor, id, entry_id).await?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    crate::policy::signed_in(actor)?;
     // Sent on behalf of the searching organisation when the sender is one of its people.
-    let mine = crate::organisations::memberships_of(app, uid).await?;
-    let from_org = mine.iter().find(|(o, _)| o.id == s.org_id).map(|(o, _)| o.slug.clone()).unwrap_or_default();
+    let from_org = actor.membership(s.org_id).map(|m| m.slug.clone()).unwrap_or_default();
     let form = ContactForm { from_org, ..form.clone() };
     let lead = contact::send(app, actor, &contact::Target::Organisation(e.org.slug.clone()), &form, None).await?;
     entry::ActiveModel { id: Set(e.e.id), contact_request_id: Set(Some(lead.id)), ..Default::default() }
@@ -573,9 +568,9 @@ pub async fn contact(
 
 /// Asks the orchestrators for help with the search: the request lands in
 /// their queue and each of them is emailed.
-pub async fn ask_help(app: &App, actor: &Actor, id: i32, message: &str) -> Result<(), AppError> {
+pub async fn ask_help(app: &App, actor: &Principal, id: i32, message: &str) -> Result<(), AppError> {
     let s = get(app, actor, id).await?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let mut c = Checker::default();
     let message = c.check("help_message", kimppa_domain::required_text(message, MAX_TEXT));
     if s.help_status == "requested" {
@@ -583,7 +578,7 @@ pub async fn ask_help(app: &App, actor: &Actor, id: i32, message: &str) -> Resul
     }
     c.finish()?;
     let message = message.unwrap_or_default();
-    let org = super::org_names_of(app, s.org_id).await?;
+    let org = crate::people::org_name(app, s.org_id).await?;
     let now = crate::now();
     let tx = app.db.begin().await?;
     partner_search::ActiveModel {
@@ -620,9 +615,9 @@ pub async fn ask_help(app: &App, actor: &Actor, id: i32, message: &str) -> Resul
 
 /// An orchestrator answers a help request (after shortlisting suggestions,
 /// for example); the person who asked is emailed the answer.
-pub async fn answer_help(app: &App, actor: &Actor, id: i32, reply: &str) -> Result<(), AppError> {
+pub async fn answer_help(app: &App, actor: &Principal, id: i32, reply: &str) -> Result<(), AppError> {
     policy::require(actor, Action::FeatureChallenges)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let s = get(app, actor, id).await?;
     let mut c = Checker::default();
     let reply = c.check("help_reply", kimppa_domain::required_text(reply, MAX_TEXT));
@@ -648,10 +643,10 @@ pub async fn answer_help(app: &App, actor: &Actor, id: i32, reply: &str) -> Resu
         None => None,
     };
     let still_admin = match &asker {
-        Some(u) => crate::organisations::memberships_of(app, u.id)
-            .await?
-            .iter()
-            .any(|(o, r)| o.id == s.org_id && *r == kimppa_domain::OrgRole::Admin),
+        Some(u) => policy::allowed(
+            &Principal::resolve(app, u.id, false).await?,
+            Action::AnswerForOrganisation { org: s.org_id },
+        ),
         None => false,
     };
     let recipients = match asker {
@@ -686,8 +681,8 @@ pub struct FromShortlist {
 /// Forms a kimppa of the searching organisation (in the role it offers)
 /// and the chosen shortlisted organisations (an expert's organisation for
 /// an expert), each in its shortlisted role. Once per search.
-pub async fn form_kimppa(app: &App, actor: &Actor, id: i32, f: &FromShortlist) -> Result<kimppa::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn form_kimppa(app: &App, actor: &Principal, id: i32, f: &FromShortlist) -> Result<kimppa::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let s = get(app, actor, id).await?;
     if s.kimppa_id.is_some() {
         return Err(AppError::Conflict("kimppa-exists"));
@@ -746,7 +741,7 @@ pub async fn form_kimppa(app: &App, actor: &Actor, id: i32, f: &FromShortlist) -
     partner_search::ActiveModel { id: Set(s.id), kimppa_id: Set(Some(made.id)), ..Default::default() }
         .update(&tx)
         .await?;
-    let from = super::org_names_of(app, s.org_id).await?;
+    let from = crate::people::org_name(app, s.org_id).await?;
     for (org_id, _) in invited {
         for (to, lang) in crate::directory::services::admin_emails(&tx, org_id).await? {
             let link = app.url(&format!("/{lang}/kimppas/{}", made.slug));
@@ -760,7 +755,7 @@ pub async fn form_kimppa(app: &App, actor: &Actor, id: i32, f: &FromShortlist) -
 }
 
 /// Closes an open search (nothing more is shortlisted) or opens it again.
-pub async fn set_open(app: &App, actor: &Actor, id: i32, open: bool) -> Result<(), AppError> {
+pub async fn set_open(app: &App, actor: &Principal, id: i32, open: bool) -> Result<(), AppError> {
     let s = get(app, actor, id).await?;
     let status = match (s.status.as_str(), open) {
         ("open", false) => "closed",

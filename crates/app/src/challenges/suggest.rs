@@ -4,8 +4,8 @@
 //! focus areas, text similarity through the search index, the same
 //! municipality, earlier kimppas together), each with its reasons.
 
-use super::{Viewer, get, may_manage, roles_of};
-use crate::{App, AppError, directory::list as split_list, policy::Actor};
+use super::{get, may_manage, roles_of};
+use crate::{App, AppError, directory::list as split_list, policy::Principal};
 use kimppa_domain::{OfferingType, PartnerRole};
 use kimppa_matchmaking::{Candidate, Fit, Need, Reason, Weights};
 use kimppa_store::entities::{challenge_response, kimppa_member, organisation, service};
@@ -65,9 +65,9 @@ pub struct Suggestions {
 
 /// For the challenge's owners and staff (nothing for others). A fixed
 /// number of queries.
-pub async fn for_challenge(app: &App, actor: &Actor, v: &Viewer, challenge_id: i32) -> Result<Suggestions, AppError> {
-    let c = get(app, v, challenge_id).await?;
-    if !may_manage(app, actor, c.org_id).await? {
+pub async fn for_challenge(app: &App, actor: &Principal, challenge_id: i32) -> Result<Suggestions, AppError> {
+    let c = get(app, actor, challenge_id).await?;
+    if !may_manage(actor, c.org_id) {
         return Ok(Suggestions::default());
     }
     let responses = challenge_response::Entity::find()
@@ -139,7 +139,7 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
             cooperations: 0,
         })
         .collect();
-    let names = crate::forum::names(app, experts.iter().map(|e| e.user_id).collect()).await?;
+    let names = crate::people::user_names(app, experts.iter().map(|e| e.user_id)).await?;
     let by_id: HashMap<i64, &kimppa_store::entities::expert::Model> =
         experts.iter().map(|e| (e.id as i64, e)).collect();
     let expert_need = Need { region: None, ..need };

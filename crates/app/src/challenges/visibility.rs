@@ -8,91 +8,77 @@
 //! challenge's organisation, the respondent (and their organisation) and
 //! staff.
 
-use crate::{App, AppError, policy::Actor};
+use crate::policy::{self, Principal};
 use kimppa_store::entities::{challenge, challenge_invite, challenge_response};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
+use std::collections::HashSet;
 
-/// The asker, as far as challenges are concerned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Viewer {
-    pub user_id: Option<i32>,
-    /// The asker's organisations.
-    pub org_ids: Vec<i32>,
-    /// One of them is an approved member of the cluster.
-    pub member: bool,
-    pub staff: bool,
-}
-
-impl Viewer {
-    pub fn anonymous() -> Viewer {
-        Viewer::default()
-    }
-
-    /// One query (the asker's memberships) for a signed-in actor.
-    pub async fn of(app: &App, actor: &Actor) -> Result<Viewer, AppError> {
-        let Some(uid) = actor.user_id() else { return Ok(Viewer::anonymous()) };
-        let orgs = crate::organisations::memberships_of(app, uid).await?;
-        Ok(Viewer {
-            user_id: Some(uid),
-            member: orgs.iter().any(|(o, _)| o.membership_status == "approved"),
-            org_ids: orgs.into_iter().map(|(o, _)| o.id).collect(),
-            staff: actor.is_elevated(),
-        })
-    }
-
-    pub fn in_org(&self, org_id: i32) -> bool {
-        self.org_ids.contains(&org_id)
-    }
-}
-
-/// The SQL condition on `challenges` for what `v` may see.
-pub fn condition(v: &Viewer) -> Condition {
-    if v.staff {
+/// The SQL condition on `challenges` for what `p` may see.
+pub fn condition(p: &Principal) -> Condition {
+    if policy::is_staff(p) {
         return Condition::all();
     }
     let mut open = Condition::any().add(challenge::Column::Visibility.eq("public"));
-    if v.member {
+    if p.in_approved_org() {
         open = open.add(challenge::Column::Visibility.eq("members"));
     }
-    if !v.org_ids.is_empty() {
+    let orgs = p.org_ids();
+    if !orgs.is_empty() {
         open = open.add(
             Condition::all().add(challenge::Column::Visibility.eq("invited")).add(
                 challenge::Column::Id.in_subquery(
                     Query::select()
                         .column(challenge_invite::Column::ChallengeId)
                         .from(challenge_invite::Entity)
-                        .and_where(challenge_invite::Column::OrgId.is_in(v.org_ids.clone()))
+                        .and_where(challenge_invite::Column::OrgId.is_in(orgs.clone()))
                         .to_owned(),
                 ),
             ),
         );
     }
     let mut any = Condition::any().add(Condition::all().add(challenge::Column::Status.ne("draft")).add(open));
-    if !v.org_ids.is_empty() {
-        any = any.add(challenge::Column::OrgId.is_in(v.org_ids.clone()));
+    if !orgs.is_empty() {
+        any = any.add(challenge::Column::OrgId.is_in(orgs));
     }
     any
 }
 
-/// Whether `v` may read a response of challenge `c` (and its conversation).
-pub fn sees_response(v: &Viewer, c: &challenge::Model, r: &challenge_response::Model) -> bool {
-    v.staff || v.in_org(c.org_id) || v.user_id == Some(r.user_id) || r.org_id.is_some_and(|o| v.in_org(o))
+/// Whether `p` may see challenge `c` whose invited organisations are
+/// `invited`: the in-memory twin of [`condition`].
+pub fn sees(p: &Principal, c: &challenge::Model, invited: &HashSet<i32>) -> bool {
+    if policy::is_staff(p) || p.in_org(c.org_id) {
+        return true;
+    }
+    c.status != "draft"
+        && match c.visibility.as_str() {
+            "public" => true,
+            "members" => p.in_approved_org(),
+            "invited" => p.memberships().iter().any(|m| invited.contains(&m.org_id)),
+            _ => false,
+        }
 }
 
-/// The SQL condition on `challenge_responses` of one challenge for what `v` may read.
-pub fn responses_condition(v: &Viewer, c: &challenge::Model) -> Condition {
-    if v.staff || v.in_org(c.org_id) {
+/// Whether `p` may read a response of challenge `c` (and its conversation):
+/// the in-memory twin of [`responses_condition`].
+pub fn sees_response(p: &Principal, c: &challenge::Model, r: &challenge_response::Model) -> bool {
+    policy::is_staff(p) || p.in_org(c.org_id) || p.user_id() == Some(r.user_id) || r.org_id.is_some_and(|o| p.in_org(o))
+}
+
+/// The SQL condition on `challenge_responses` of one challenge for what `p` may read.
+pub fn responses_condition(p: &Principal, c: &challenge::Model) -> Condition {
+    if policy::is_staff(p) || p.in_org(c.org_id) {
         return Condition::all();
     }
     let mut any = Condition::any();
-    if let Some(uid) = v.user_id {
+    if let Some(uid) = p.user_id() {
         any = any.add(challenge_response::Column::UserId.eq(uid));
     } else {
         // Nobody: an anonymous reader sees no response.
         any = any.add(challenge_response::Column::Id.eq(-1));
     }
-    if !v.org_ids.is_empty() {
-        any = any.add(challenge_response::Column::OrgId.is_in(v.org_ids.clone()));
+    let orgs = p.org_ids();
+    if !orgs.is_empty() {
+        any = any.add(challenge_response::Column::OrgId.is_in(orgs));
     }
     any
 }

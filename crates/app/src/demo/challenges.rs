@@ -97,13 +97,10 @@ pub(super) async fn load<C: ConnectionTrait>(
 ) -> Result<(usize, usize), AppError> {
     let data: Data = serde_json::from_str(DATA).map_err(AppError::internal)?;
     let person = |email: &str| -> Result<i32, AppError> {
-        people
-            .get(email)
-            .map(|p| p.0)
-            .ok_or_else(|| AppError::Internal(format!("demo challenges: unknown person {email}")))
+        people.get(email).map(|p| p.0).ok_or_else(|| AppError::fail(format!("demo challenges: unknown person {email}")))
     };
     let org = |slug: &str| -> Result<&organisation::Model, AppError> {
-        orgs.get(slug).ok_or_else(|| AppError::Internal(format!("demo challenges: unknown organisation {slug}")))
+        orgs.get(slug).ok_or_else(|| AppError::fail(format!("demo challenges: unknown organisation {slug}")))
     };
     let mut ids = Vec::new();
     for c in &data.challenges {
@@ -164,8 +161,7 @@ pub(super) async fn load<C: ConnectionTrait>(
         ids.push(row.id);
     }
     for k in &data.kimppas {
-        let challenge_id =
-            *ids.get(k.challenge).ok_or_else(|| AppError::Internal("demo kimppa: no such challenge".into()))?;
+        let challenge_id = *ids.get(k.challenge).ok_or_else(|| AppError::fail("demo kimppa: no such challenge"))?;
         let source = &data.challenges[k.challenge];
         let at = now() - Duration::days(source.days_ago) + Duration::days(3);
         let slug = kimppa_domain::Slug::from_name(&k.name).map_err(AppError::internal)?;

@@ -100,9 +100,8 @@ pub(super) async fn load<C: ConnectionTrait>(
     orgs: &HashMap<String, organisation::Model>,
     people: &People,
 ) -> Result<(usize, usize), AppError> {
-    let org = |slug: &str| orgs.get(slug).ok_or_else(|| AppError::Internal(format!("demo: unknown org {slug}")));
-    let person =
-        |email: &str| people.get(email).ok_or_else(|| AppError::Internal(format!("demo: unknown person {email}")));
+    let org = |slug: &str| orgs.get(slug).ok_or_else(|| AppError::fail(format!("demo: unknown org {slug}")));
+    let person = |email: &str| people.get(email).ok_or_else(|| AppError::fail(format!("demo: unknown person {email}")));
     let mut service_ids: HashMap<String, i32> = HashMap::new();
     let joint_total = data.services.iter().filter(|s| !s.co_providers.is_empty()).count();
     let mut joint_seen = 0;
@@ -127,8 +126,8 @@ pub(super) async fn load<C: ConnectionTrait>(
             kimppa: String::new(),
             kimppa_shown: String::new(),
         };
-        let d = services::parse_form(&form)
-            .map_err(|e| AppError::Internal(format!("demo service {}: {e:?}", s.title_fi)))?;
+        let d =
+            services::parse_form(&form).map_err(|e| AppError::fail(format!("demo service {}: {e:?}", s.title_fi)))?;
         let row = services::write(conn, owner, None, &d).await?;
         // Spread publication over the last months so "newest" means something.
         let at = now() - Duration::days(3 * i as i64 + 1);
@@ -185,9 +184,7 @@ pub(super) async fn load<C: ConnectionTrait>(
         let (from, _, _, from_org) = person(&c.from)?;
         let at = now() - Duration::days(40 * i as i64 + 2);
         let service_id = match &c.service {
-            Some(s) => {
-                Some(*service_ids.get(s).ok_or_else(|| AppError::Internal(format!("demo: unknown service {s}")))?)
-            }
+            Some(s) => Some(*service_ids.get(s).ok_or_else(|| AppError::fail(format!("demo: unknown service {s}")))?),
             None => None,
         };
         let answered = !c.replies.is_empty();

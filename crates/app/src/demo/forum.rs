@@ -5,8 +5,7 @@ use super::directory::People;
 use crate::{AppError, now};
 use chrono::Duration;
 use kimppa_store::entities::{
-    forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, notification,
-    organisation,
+    forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, notice, organisation,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Deserialize;
@@ -77,7 +76,7 @@ pub(super) async fn load<C: ConnectionTrait>(
         if email == orchestrator.0 {
             return Ok(orchestrator.1);
         }
-        people.get(email).map(|p| p.0).ok_or_else(|| AppError::Internal(format!("demo forum: unknown person {email}")))
+        people.get(email).map(|p| p.0).ok_or_else(|| AppError::fail(format!("demo forum: unknown person {email}")))
     };
     let created = now() - Duration::days(200);
     let mut categories = HashMap::new();
@@ -111,7 +110,7 @@ pub(super) async fn load<C: ConnectionTrait>(
     for t in &data.threads {
         let category = *categories
             .get(&t.category)
-            .ok_or_else(|| AppError::Internal(format!("demo forum: unknown category {}", t.category)))?;
+            .ok_or_else(|| AppError::fail(format!("demo forum: unknown category {}", t.category)))?;
         let author = person(&t.author)?;
         let at = now() - Duration::days(t.days_ago) - Duration::minutes(37);
         let last = t.replies.iter().map(|r| now() - Duration::days(r.days_ago)).max().unwrap_or(at).max(at);
@@ -132,7 +131,7 @@ pub(super) async fn load<C: ConnectionTrait>(
         .insert(conn)
         .await?;
         for slug in &t.tags {
-            let tag = *tags.get(slug).ok_or_else(|| AppError::Internal(format!("demo forum: unknown tag {slug}")))?;
+            let tag = *tags.get(slug).ok_or_else(|| AppError::fail(format!("demo forum: unknown tag {slug}")))?;
             forum_thread_tag::ActiveModel { thread_id: Set(thread.id), tag_id: Set(tag), ..Default::default() }
                 .insert(conn)
                 .await?;
@@ -143,9 +142,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                 (_, Some(o)) => (
                     None,
                     Some(
-                        orgs.get(o)
-                            .ok_or_else(|| AppError::Internal(format!("demo forum: unknown organisation {o}")))?
-                            .id,
+                        orgs.get(o).ok_or_else(|| AppError::fail(format!("demo forum: unknown organisation {o}")))?.id,
                     ),
                 ),
                 _ => continue,
@@ -178,14 +175,17 @@ pub(super) async fn load<C: ConnectionTrait>(
             .insert(conn)
             .await?;
             for &w in watchers.iter().filter(|&&w| w != replier) {
-                notification::ActiveModel {
+                notice::ActiveModel {
                     user_id: Set(w),
                     event: Set("reply".into()),
                     event_key: Set(format!("reply:{}", post.id)),
-                    thread_id: Set(thread.id),
-                    post_id: Set(Some(post.id)),
+                    subject: Set(crate::forum::notifications::SUBJECT.into()),
+                    subject_id: Set(thread.id),
+                    detail_id: Set(Some(post.id)),
                     actor_id: Set(Some(replier)),
                     reason: Set("thread".into()),
+                    title: Set(thread.title.clone()),
+                    link: Set(crate::forum::notifications::link(thread.id, Some(post.id))),
                     created_at: Set(when),
                     read_at: Set((r.days_ago > 7).then_some(when)),
                     emailed_at: Set(Some(when)),
@@ -199,7 +199,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             }
         }
         for w in watchers {
-            crate::forum::notify::subscribe(conn, w, crate::forum::notify::Target::Thread(thread.id)).await?;
+            crate::forum::watching::subscribe(conn, w, crate::forum::watching::Target::Thread(thread.id)).await?;
         }
     }
     Ok(data.threads.len())

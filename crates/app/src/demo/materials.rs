@@ -9,10 +9,9 @@ use crate::{
     App, AppError,
     materials::{matching, outcomes, reference},
     now,
-    policy::{Actor, UserCtx},
+    policy::Principal,
 };
 use chrono::Duration;
-use kimppa_domain::PlatformRole;
 use kimppa_store::entities::{listing, listing_match, organisation, regional_coordinator, workshop};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
@@ -90,7 +89,7 @@ struct FeedbackData {
 }
 
 fn data() -> Result<Data, AppError> {
-    serde_json::from_str(DATA).map_err(|e| AppError::Internal(format!("demo materials data: {e}")))
+    serde_json::from_str(DATA).map_err(|e| AppError::fail(format!("demo materials data: {e}")))
 }
 
 /// Inserts the listings (published), the workshop, the coordinator and the
@@ -111,8 +110,7 @@ pub(super) async fn load<C: ConnectionTrait>(
         .map(|m| (m.code, m.region))
         .collect();
     let region_of = |code: &str| places.get(code).cloned().unwrap_or_default();
-    let coordinator =
-        people.get(&d.coordinator.email).ok_or_else(|| AppError::Internal("demo coordinator unknown".into()))?;
+    let coordinator = people.get(&d.coordinator.email).ok_or_else(|| AppError::fail("demo coordinator unknown"))?;
     regional_coordinator::ActiveModel {
         user_id: Set(coordinator.0),
         region: Set(d.coordinator.region.clone()),
@@ -138,7 +136,7 @@ pub(super) async fn load<C: ConnectionTrait>(
     .insert(conn)
     .await?;
     for l in &d.listings {
-        let org = orgs.get(&l.org).ok_or_else(|| AppError::Internal(format!("demo listing org {}", l.org)))?;
+        let org = orgs.get(&l.org).ok_or_else(|| AppError::fail(format!("demo listing org {}", l.org)))?;
         // (email, user id) of the organisation's people.
         let mut by: Vec<(&str, i32)> =
             people.iter().filter(|(_, p)| p.3 == l.org).map(|(e, p)| (e.as_str(), p.0)).collect();
@@ -148,7 +146,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             .find(|(e, _)| !l.by.is_empty() && e.starts_with(&format!("{}@", l.by)))
             .or(by.first())
             .map(|(_, id)| *id)
-            .ok_or_else(|| AppError::Internal(format!("demo listing {} has nobody", l.title)))?;
+            .ok_or_else(|| AppError::fail(format!("demo listing {} has nobody", l.title)))?;
         let days = if l.workshop { w.days_ago } else { l.days_ago };
         let at = now - Duration::days(days);
         let from = today - Duration::days(days);
@@ -229,7 +227,7 @@ pub(super) async fn finish(app: &App) -> Result<(), AppError> {
             .one(&app.db)
             .await?;
         if let Some(m) = top {
-            matching::feedback(app, &as_person(l.created_by), m.id, &f.value).await?;
+            matching::feedback(app, &as_person(app, l.created_by).await?, m.id, &f.value).await?;
         }
     }
     for c in &d.closes {
@@ -242,11 +240,11 @@ pub(super) async fn finish(app: &App) -> Result<(), AppError> {
             reason: c.reason.clone(),
             note: c.note.clone(),
         };
-        outcomes::close(app, &as_person(l.created_by), l.id, &form).await?;
+        outcomes::close(app, &as_person(app, l.created_by).await?, l.id, &form).await?;
     }
     Ok(())
 }
 
-fn as_person(id: i32) -> Actor {
-    Actor::User(UserCtx { id, role: PlatformRole::Person, totp_enabled: false, second_factor_passed: false })
+async fn as_person(app: &App, id: i32) -> Result<Principal, AppError> {
+    Principal::resolve(app, id, false).await
 }

@@ -138,8 +138,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
             website: o.website.clone(),
             ..Default::default()
         };
-        let d =
-            organisations::parse_form(&form).map_err(|e| AppError::Internal(format!("demo org {}: {e:?}", o.slug)))?;
+        let d = organisations::parse_form(&form).map_err(|e| AppError::fail(format!("demo org {}: {e:?}", o.slug)))?;
         let (status, tier) = match o.membership.as_str() {
             "member" | "partner" => (MembershipStatus::Approved, Some(o.membership.as_str())),
             "pending" => (MembershipStatus::Pending, None),
@@ -158,7 +157,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         set_title(&tx, u.id, &p.title).await?;
         by_email.insert(p.email.clone(), (u.id, p.name.clone(), p.title.clone(), p.organisation.clone()));
         let Some(&(org_id, status, tier)) = org_ids.get(&p.organisation) else {
-            return Err(AppError::Internal(format!("demo person {} names unknown organisation", p.email)));
+            return Err(AppError::fail(format!("demo person {} names unknown organisation", p.email)));
         };
         let role = OrgRole::parse(&p.role).map_err(AppError::internal)?;
         organisations::add_member(&tx, org_id, u.id, role).await?;
@@ -182,7 +181,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     let threads = forum::load(&tx, &by_email, &orgs, (ORCHESTRATOR_EMAIL, orchestrator.id)).await?;
     let (challenges, kimppas) = challenges::load(&tx, &by_email, &orgs, orchestrator.id).await?;
     let listings = materials::load(&tx, &by_email, &orgs).await?;
-    for kind in crate::search::documents::KINDS {
+    for kind in crate::search::documents::kinds(app) {
         crate::search::touch_all(&tx, kind).await?;
     }
     tx.commit().await?;

@@ -9,12 +9,12 @@ use crate::{
     App, AppError, email,
     error::Checker,
     now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
-use kimppa_domain::{LeadStatus, MembershipStatus, OrgRole, ServiceStatus, required_text};
-use kimppa_store::entities::{contact_reply, contact_request, org_member, organisation, service, user};
+use kimppa_domain::{LeadStatus, MembershipStatus, ServiceStatus, required_text};
+use kimppa_store::entities::{contact_reply, contact_request, organisation, service, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect,
     Set, TransactionTrait,
@@ -55,7 +55,7 @@ pub struct Attachment {
 /// Resolves the target to (organisation, service).
 pub async fn resolve(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     target: &Target,
 ) -> Result<(organisation::Model, Option<service::Model>), AppError> {
     match target {
@@ -63,7 +63,7 @@ pub async fn resolve(
             let v = services::get_visible(app, actor, slug).await?;
             Ok((v.owner, Some(v.service)))
         }
-        Target::Organisation(slug) => Ok((crate::organisations::get_visible(app, actor, slug).await?.0, None)),
+        Target::Organisation(slug) => Ok((crate::organisations::get_visible(app, actor, slug).await?, None)),
     }
 }
 
@@ -77,13 +77,13 @@ fn clean_name(name: &str) -> String {
 /// Sends a contact request; returns the stored lead.
 pub async fn send(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     target: &Target,
     form: &ContactForm,
     attachment: Option<Attachment>,
 ) -> Result<contact_request::Model, AppError> {
     policy::require(actor, Action::SendContactRequest)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let (org, svc) = resolve(app, actor, target).await?;
     if org.membership_status != MembershipStatus::Approved.key() {
         return Err(AppError::field("message", "err-contact-not-member"));
@@ -91,7 +91,6 @@ pub async fn send(
     if svc.as_ref().is_some_and(|s| s.status != ServiceStatus::Published.key()) {
         return Err(AppError::field("message", "err-contact-service-closed"));
     }
-    let mine = crate::organisations::memberships_of(app, uid).await?;
     let mut c = Checker::default();
     if !form.homepage.trim().is_empty() {
         c.push("message", "err-spam");
@@ -104,17 +103,17 @@ pub async fn send(
             c.push("message", "err-too-many-links");
         }
     }
-    let from_org = match form.from_org.trim() {
+    let from_org_id = match form.from_org.trim() {
         "" => None,
-        slug => match mine.iter().find(|(o, _)| o.slug == slug) {
-            Some((o, _)) => Some(o.clone()),
+        slug => match actor.memberships().iter().find(|m| m.slug == slug) {
+            Some(m) => Some(m.org_id),
             None => {
                 c.push("from_org", "err-unknown-value");
                 None
             }
         },
     };
-    if mine.iter().any(|(o, _)| o.id == org.id) {
+    if actor.in_org(org.id) {
         c.push("message", "err-contact-own");
     }
     c.finish()?;
@@ -146,6 +145,10 @@ pub async fn send(
         _ => (None, None),
     };
     let sender = user::Entity::find_by_id(uid).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
+    let from_org = match from_org_id {
+        Some(id) => organisation::Entity::find_by_id(id).one(&app.db).await?,
+        None => None,
+    };
     let tx = app.db.begin().await?;
     let lead = contact_request::ActiveModel {
         from_user_id: Set(uid),
@@ -251,23 +254,16 @@ pub struct Inbox {
     pub sent: Vec<InboxRow>,
 }
 
-/// Organisations whose requests the user handles: where they are admin.
-async fn handled_org_ids(app: &App, uid: i32) -> Result<Vec<i32>, AppError> {
-    Ok(org_member::Entity::find()
-        .filter(org_member::Column::UserId.eq(uid))
-        .filter(org_member::Column::Role.eq(OrgRole::Admin.key()))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|m| m.org_id)
-        .collect())
+/// Organisations whose requests the person answers: where they are admin.
+fn handled_org_ids(actor: &Principal) -> Vec<i32> {
+    policy::own_orgs_where(actor, |org| Action::AnswerForOrganisation { org }).map(|m| m.org_id).collect()
 }
 
 /// The user's inbox: requests received (as an admin of the provider, or as
 /// the service's contact person) and sent. A fixed number of queries.
-pub async fn inbox(app: &App, actor: &Actor) -> Result<Inbox, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let orgs = handled_org_ids(app, uid).await?;
+pub async fn inbox(app: &App, actor: &Principal) -> Result<Inbox, AppError> {
+    let uid = crate::policy::user_id(actor)?;
+    let orgs = handled_org_ids(actor);
     let contact_of: Vec<i32> = service::Entity::find()
         .select_only()
         .column(service::Column::Id)
@@ -387,17 +383,17 @@ pub struct Thread {
 }
 
 /// Loads a request for one of its parties (or staff); others get 404.
-pub async fn thread(app: &App, actor: &Actor, id: i32) -> Result<Thread, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn thread(app: &App, actor: &Principal, id: i32) -> Result<Thread, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let r = contact_request::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let svc = match r.service_id {
         Some(s) => service::Entity::find_by_id(s).one(&app.db).await?,
         None => None,
     };
-    let is_provider = handled_org_ids(app, uid).await?.contains(&r.to_org_id)
+    let is_provider = policy::allowed(actor, Action::AnswerForOrganisation { org: r.to_org_id })
         || svc.as_ref().is_some_and(|s| s.contact_user_id == Some(uid));
     let is_sender = r.from_user_id == uid;
-    if !is_provider && !is_sender && !policy::decide(actor, Action::ManageDirectory).allowed() {
+    if !is_provider && !is_sender && !policy::allowed(actor, Action::ManageDirectory) {
         return Err(AppError::NotFound);
     }
     let names = Names::load(app, std::slice::from_ref(&r)).await?;
@@ -427,7 +423,7 @@ pub async fn thread(app: &App, actor: &Actor, id: i32) -> Result<Thread, AppErro
 
 /// A party answers; the other party gets an email. The provider's first
 /// answer marks a new lead answered.
-pub async fn reply(app: &App, actor: &Actor, id: i32, body: &str) -> Result<(), AppError> {
+pub async fn reply(app: &App, actor: &Principal, id: i32, body: &str) -> Result<(), AppError> {
     let t = thread(app, actor, id).await?;
     if !t.is_provider && !t.is_sender {
         return Err(AppError::Forbidden);
@@ -439,8 +435,8 @@ pub async fn reply(app: &App, actor: &Actor, id: i32, body: &str) -> Result<(), 
     if body.matches("http").count() > MAX_LINKS {
         return Err(AppError::field("body", "err-too-many-links"));
     }
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let me = user::Entity::find_by_id(uid).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
+    let me = policy::signed_in(actor)?;
+    let uid = me.id;
     let tx = app.db.begin().await?;
     contact_reply::ActiveModel {
         request_id: Set(t.request.id),
@@ -479,9 +475,9 @@ pub async fn reply(app: &App, actor: &Actor, id: i32, body: &str) -> Result<(), 
 }
 
 /// The provider moves the lead along (new → answered → in negotiation → won / lost).
-pub async fn set_status(app: &App, actor: &Actor, id: i32, status: &str) -> Result<(), AppError> {
+pub async fn set_status(app: &App, actor: &Principal, id: i32, status: &str) -> Result<(), AppError> {
     let t = thread(app, actor, id).await?;
-    if !t.is_provider && !actor.is_elevated() {
+    if !t.is_provider && !crate::policy::is_staff(actor) {
         return Err(AppError::Forbidden);
     }
     let status = LeadStatus::parse(status).map_err(|e| AppError::field("status", e.code()))?;
@@ -494,7 +490,7 @@ pub async fn set_status(app: &App, actor: &Actor, id: i32, status: &str) -> Resu
 
 /// The receiver reports a request as abuse: the sender can no longer write
 /// in it, and orchestrators see it flagged.
-pub async fn report_abuse(app: &App, actor: &Actor, id: i32, reason: &str) -> Result<(), AppError> {
+pub async fn report_abuse(app: &App, actor: &Principal, id: i32, reason: &str) -> Result<(), AppError> {
     let t = thread(app, actor, id).await?;
     if !t.is_provider {
         return Err(AppError::Forbidden);
@@ -513,7 +509,7 @@ pub async fn report_abuse(app: &App, actor: &Actor, id: i32, reason: &str) -> Re
 }
 
 /// An attachment for a party of the request (or staff): (bytes, name, content type).
-pub async fn attachment(app: &App, actor: &Actor, id: i32) -> Result<(Bytes, String, &'static str), AppError> {
+pub async fn attachment(app: &App, actor: &Principal, id: i32) -> Result<(Bytes, String, &'static str), AppError> {
     let t = thread(app, actor, id).await?;
     let key = t.request.attachment_key.ok_or(AppError::NotFound)?;
     let bytes = app.files.get_attachment(&key).await?.ok_or(AppError::NotFound)?;
@@ -535,12 +531,9 @@ pub struct KpiRow {
 
 /// Counts of brokered contacts per month, organisation and service: one
 /// organisation's (its admins) or all (orchestrators). Four queries.
-pub async fn kpis(app: &App, actor: &Actor, org: Option<&organisation::Model>) -> Result<Vec<KpiRow>, AppError> {
+pub async fn kpis(app: &App, actor: &Principal, org: Option<&organisation::Model>) -> Result<Vec<KpiRow>, AppError> {
     match org {
-        Some(o) => {
-            let role = crate::organisations::role_in(app, actor.user_id(), o.id).await?;
-            policy::require(actor, Action::ViewOrganisationLeads { my_role: role })?;
-        }
+        Some(o) => policy::require(actor, Action::ViewOrganisationLeads { org: o.id })?,
         None => policy::require(actor, Action::ManageDirectory)?,
     }
     let mut q = contact_request::Entity::find().select_only().columns([
@@ -610,7 +603,7 @@ pub async fn kpis(app: &App, actor: &Actor, org: Option<&organisation::Model>) -
 }
 
 /// Every lead, newest first, for orchestrators (at most `limit`).
-pub async fn all_leads(app: &App, actor: &Actor, limit: u64) -> Result<Vec<InboxRow>, AppError> {
+pub async fn all_leads(app: &App, actor: &Principal, limit: u64) -> Result<Vec<InboxRow>, AppError> {
     policy::require(actor, Action::ManageDirectory)?;
     let rows =
         contact_request::Entity::find().order_by_desc(contact_request::Column::Id).limit(limit).all(&app.db).await?;

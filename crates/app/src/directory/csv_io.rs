@@ -10,7 +10,7 @@ use super::services::{self, ServiceForm};
 use crate::{
     App, AppError, FieldError,
     organisations::{self, OrgForm},
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::{MembershipStatus, MembershipTier};
 use kimppa_store::entities::{organisation, service, service_provider};
@@ -159,7 +159,7 @@ fn field_errors(line: usize, e: AppError, out: &mut Vec<RowError>) {
 /// one transaction.
 pub async fn import(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     table: Table,
     bytes: &[u8],
     dry_run: bool,
@@ -183,7 +183,7 @@ fn get<'a>(row: &'a HashMap<String, String>, k: &str) -> &'a str {
 
 async fn import_orgs(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     rows: Vec<Row>,
     dry_run: bool,
     report: &mut ImportReport,
@@ -298,7 +298,7 @@ async fn import_orgs(
 
 async fn import_services(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     rows: Vec<Row>,
     dry_run: bool,
     report: &mut ImportReport,
@@ -397,7 +397,7 @@ async fn import_services(
 /// Audits the import, names the change for the search index and commits.
 async fn finish(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     tx: sea_orm::DatabaseTransaction,
     table: Table,
     report: &mut ImportReport,
@@ -417,7 +417,7 @@ async fn finish(
 }
 
 /// The table as CSV: UTF-8 with a byte-order mark, `;` or `,` separated.
-pub async fn export(app: &App, actor: &Actor, table: Table, delimiter: u8) -> Result<Vec<u8>, AppError> {
+pub async fn export(app: &App, actor: &Principal, table: Table, delimiter: u8) -> Result<Vec<u8>, AppError> {
     policy::require(actor, Action::ManageDirectory)?;
     let mut w = csv::WriterBuilder::new().delimiter(delimiter).from_writer(b"\xEF\xBB\xBF".to_vec());
     let e = AppError::internal;

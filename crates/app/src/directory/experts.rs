@@ -7,10 +7,10 @@ use crate::{
     App, AppError,
     error::{Checker, checked},
     now,
-    policy::Actor,
+    policy::Principal,
 };
 use kimppa_domain::{FocusArea, Language, optional_text};
-use kimppa_store::entities::{expert, org_member, organisation, user};
+use kimppa_store::entities::{expert, organisation, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 
 /// The expert form as typed.
@@ -66,14 +66,14 @@ pub fn parse_tags(input: &str) -> Result<Vec<String>, &'static str> {
 }
 
 /// The organisations the user may be listed under: (slug, name).
-pub async fn org_choices(app: &App, user_id: i32) -> Result<Vec<(String, String)>, AppError> {
-    Ok(crate::organisations::memberships_of(app, user_id).await?.into_iter().map(|(o, _)| (o.slug, o.name)).collect())
+pub fn org_choices(actor: &Principal) -> Vec<(String, String)> {
+    actor.memberships().iter().map(|m| (m.slug.clone(), m.name.clone())).collect()
 }
 
 /// The user's own expert profile, if they have started one, and the slug
 /// of its organisation.
-pub async fn own(app: &App, actor: &Actor) -> Result<Option<(expert::Model, String)>, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn own(app: &App, actor: &Principal) -> Result<Option<(expert::Model, String)>, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let Some(e) = expert::Entity::find().filter(expert::Column::UserId.eq(uid)).one(&app.db).await? else {
         return Ok(None);
     };
@@ -82,19 +82,14 @@ pub async fn own(app: &App, actor: &Actor) -> Result<Option<(expert::Model, Stri
 }
 
 /// Saves the user's expert profile (creating it on first save).
-pub async fn save(app: &App, actor: &Actor, f: &ExpertForm) -> Result<expert::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn save(app: &App, actor: &Principal, f: &ExpertForm) -> Result<expert::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let person = user::Entity::find_by_id(uid).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
     let mut c = Checker::default();
     let org =
         match organisation::Entity::find().filter(organisation::Column::Slug.eq(f.org.trim())).one(&app.db).await? {
             Some(o) => {
-                let member = org_member::Entity::find()
-                    .filter(org_member::Column::OrgId.eq(o.id))
-                    .filter(org_member::Column::UserId.eq(uid))
-                    .one(&app.db)
-                    .await?;
-                if member.is_none() {
+                if !actor.in_org(o.id) {
                     c.push("org", "err-unknown-value");
                 }
                 Some(o)
@@ -169,13 +164,13 @@ pub async fn refresh_search_text(app: &App, user_id: i32) -> Result<(), AppError
 
 /// An expert page: listed experts of approved organisations are public;
 /// the person themself and staff also see an unlisted profile.
-pub async fn get_visible(app: &App, actor: &Actor, id: i32) -> Result<ExpertCard, AppError> {
+pub async fn get_visible(app: &App, actor: &Principal, id: i32) -> Result<ExpertCard, AppError> {
     let (e, u) =
         expert::Entity::find_by_id(id).find_also_related(user::Entity).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let u = u.ok_or(AppError::NotFound)?;
     let o = organisation::Entity::find_by_id(e.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let public = e.listed && o.membership_status == kimppa_domain::MembershipStatus::Approved.key();
-    if !public && actor.user_id() != Some(e.user_id) && !actor.is_elevated() {
+    if !public && actor.user_id() != Some(e.user_id) && !crate::policy::is_staff(actor) {
         return Err(AppError::NotFound);
     }
     Ok(ExpertCard { org: ProviderRef { slug: o.slug, name: o.name }, name: u.name, title: u.title, expert: e })

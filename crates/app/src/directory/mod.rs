@@ -6,9 +6,16 @@
 pub mod catalogue;
 pub mod contact;
 pub mod csv_io;
+pub mod documents;
 pub mod experts;
 pub mod services;
 pub mod webhooks;
+
+/// The directory's job: webhook deliveries.
+pub fn register(h: &mut crate::hooks::Hooks) {
+    webhooks::register(&mut h.jobs);
+    documents::register(h);
+}
 
 /// Lowercased text the catalogue text filter matches, joined from parts.
 pub fn search_text(parts: &[&str]) -> String {

@@ -8,11 +8,11 @@ use crate::{
     App, AppError, email,
     error::{Checker, checked},
     now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::{
-    FocusArea, Language, MembershipStatus, OfferingType, OrgRole, PriceKind, Region, ServiceStatus, Slug,
-    optional_text, required_text,
+    FocusArea, Language, MembershipStatus, OfferingType, PriceKind, Region, ServiceStatus, Slug, optional_text,
+    required_text,
 };
 use kimppa_store::entities::{kimppa, kimppa_member, org_member, organisation, service, service_provider, user};
 use sea_orm::{
@@ -218,22 +218,11 @@ pub struct ServiceView {
     pub kimppa: Option<(String, String)>,
 }
 
-/// The actor's role in each of the given organisations. One query.
-async fn roles_in(app: &App, actor: &Actor, org_ids: &[i32]) -> Result<Vec<(i32, OrgRole)>, AppError> {
-    let Some(uid) = actor.user_id() else { return Ok(vec![]) };
-    let rows = org_member::Entity::find()
-        .filter(org_member::Column::UserId.eq(uid))
-        .filter(org_member::Column::OrgId.is_in(org_ids.to_vec()))
-        .all(&app.db)
-        .await?;
-    Ok(rows.into_iter().filter_map(|m| Some((m.org_id, OrgRole::parse(&m.role).ok()?))).collect())
-}
-
 /// The one place that decides who sees a service: published and archived
 /// services of a visible organisation are public; drafts only to those
 /// who manage the owner's services, the invited co-providers' admins, and
 /// staff.
-pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<ServiceView, AppError> {
+pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<ServiceView, AppError> {
     let s =
         service::Entity::find().filter(service::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let owner = organisation::Entity::find_by_id(s.owner_org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
@@ -246,14 +235,10 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
         .filter(organisation::Column::Id.is_in(providers.iter().map(|p| p.org_id).collect::<Vec<_>>()))
         .all(&app.db)
         .await?;
-    let mut ids: Vec<i32> = providers.iter().map(|p| p.org_id).collect();
-    ids.push(owner.id);
-    let roles = roles_in(app, actor, &ids).await?;
-    let role_of = |org_id: i32| roles.iter().find(|(o, _)| *o == org_id).map(|(_, r)| *r);
-    let manage = policy::decide(actor, Action::ManageServices { my_role: role_of(owner.id) });
+    let manage = policy::decide(actor, Action::ManageServices { org: owner.id });
     let can_manage = manage.allowed();
     let owner_visible = owner.membership_status == MembershipStatus::Approved.key()
-        || policy::decide(actor, Action::ViewUnlistedOrganisation { my_role: role_of(owner.id) }).allowed();
+        || policy::allowed(actor, Action::ViewUnlistedOrganisation { org: owner.id });
     let provider_ref = |o: &organisation::Model| ProviderRef { slug: o.slug.clone(), name: o.name.clone() };
     let mut co_providers = vec![];
     let mut pending = vec![];
@@ -266,7 +251,7 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
             }
         } else {
             pending.push(provider_ref(o));
-            if role_of(o.id) == Some(OrgRole::Admin) {
+            if policy::allowed(actor, Action::AnswerForOrganisation { org: o.id }) {
                 can_confirm_as = Some(provider_ref(o));
             }
         }
@@ -285,7 +270,7 @@ pub async fn get_visible(app: &App, actor: &Actor, slug: &str) -> Result<Service
     if !can_manage {
         pending.clear();
     }
-    let own = role_of(owner.id).is_some();
+    let own = actor.in_org(owner.id);
     let kimppa = match s.kimppa_id.filter(|_| all_confirmed) {
         Some(id) => kimppa::Entity::find_by_id(id)
             .filter(kimppa::Column::Published.eq(true))
@@ -460,16 +445,7 @@ async fn check_contact<C: ConnectionTrait>(conn: &C, org_id: i32, contact: Optio
 
 /// The admins of an organisation: (email, locale). One query each.
 pub(crate) async fn admin_emails<C: ConnectionTrait>(conn: &C, org_id: i32) -> Result<Vec<(String, String)>, AppError> {
-    let ms = org_member::Entity::find()
-        .filter(org_member::Column::OrgId.eq(org_id))
-        .filter(org_member::Column::Role.eq(OrgRole::Admin.key()))
-        .all(conn)
-        .await?;
-    let users = user::Entity::find()
-        .filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id).collect::<Vec<_>>()))
-        .all(conn)
-        .await?;
-    Ok(users.into_iter().map(|u| (u.email, u.locale)).collect())
+    Ok(crate::people::org_admins(conn, org_id).await?.into_iter().map(|u| (u.email, u.locale)).collect())
 }
 
 /// Adds and removes co-providers to match `wanted`; newly asked ones get
@@ -568,9 +544,14 @@ pub(crate) async fn write<C: ConnectionTrait>(
 }
 
 /// Creates a service of the organisation `org_slug`.
-pub async fn create(app: &App, actor: &Actor, org_slug: &str, form: &ServiceForm) -> Result<service::Model, AppError> {
-    let (owner, role) = crate::organisations::get_visible(app, actor, org_slug).await?;
-    policy::require(actor, Action::ManageServices { my_role: role })?;
+pub async fn create(
+    app: &App,
+    actor: &Principal,
+    org_slug: &str,
+    form: &ServiceForm,
+) -> Result<service::Model, AppError> {
+    let owner = crate::organisations::get_visible(app, actor, org_slug).await?;
+    policy::require(actor, Action::ManageServices { org: owner.id })?;
     let mut d = parse_form(form)?;
     let tx = app.db.begin().await?;
     resolve_kimppa(&tx, owner.id, &mut d).await?;
@@ -585,7 +566,7 @@ pub async fn create(app: &App, actor: &Actor, org_slug: &str, form: &ServiceForm
 }
 
 /// Updates a service (publishing, archiving and co-providers included).
-pub async fn update(app: &App, actor: &Actor, slug: &str, form: &ServiceForm) -> Result<service::Model, AppError> {
+pub async fn update(app: &App, actor: &Principal, slug: &str, form: &ServiceForm) -> Result<service::Model, AppError> {
     let view = get_visible(app, actor, slug).await?;
     view.manage.into_result()?;
     let mut d = parse_form(form)?;
@@ -602,11 +583,9 @@ pub async fn update(app: &App, actor: &Actor, slug: &str, form: &ServiceForm) ->
 }
 
 /// A co-provider's admin confirms (or declines) offering the service jointly.
-pub async fn answer_co_provision(app: &App, actor: &Actor, slug: &str, accept: bool) -> Result<(), AppError> {
+pub async fn answer_co_provision(app: &App, actor: &Principal, slug: &str, accept: bool) -> Result<(), AppError> {
     let view = get_visible(app, actor, slug).await?;
-    if actor.user_id().is_none() {
-        return Err(AppError::LoginRequired);
-    }
+    policy::signed_in(actor)?;
     let as_org = view.can_confirm_as.ok_or(AppError::Forbidden)?;
     let org = organisation::Entity::find()
         .filter(organisation::Column::Slug.eq(&as_org.slug))

@@ -11,8 +11,10 @@
 //! Receivers recompute the signature ([`verify`]) and refuse old timestamps.
 
 use crate::{
-    App, AppError, now,
-    policy::{self, Action, Actor},
+    App, AppError,
+    jobs::{Attempt, JobError},
+    now,
+    policy::{self, Action, Principal},
 };
 use hmac::{Hmac, Mac};
 use kimppa_store::entities::{webhook_delivery, webhook_endpoint};
@@ -96,22 +98,34 @@ fn client() -> &'static reqwest::Client {
     })
 }
 
+#[derive(serde::Deserialize)]
+struct DeliveryQueued {
+    delivery_id: i32,
+}
+
+pub(super) fn register(jobs: &mut crate::jobs::Handlers) {
+    jobs.on_attempt(
+        DELIVER,
+        |app, p: DeliveryQueued, attempt| async move { deliver(&app, p.delivery_id, attempt).await },
+    );
+}
+
 /// The job handler: posts one delivery. Idempotent: a delivered one is
-/// not sent again. An error makes the job runner retry with backoff.
-pub async fn deliver(app: &App, delivery_id: i32) -> Result<(), String> {
-    let err = |e: sea_orm::DbErr| e.to_string();
-    let Some(d) = webhook_delivery::Entity::find_by_id(delivery_id).one(&app.db).await.map_err(err)? else {
+/// not sent again. An error makes the job runner retry with backoff; the
+/// delivery is marked failed with the runner's last attempt.
+pub async fn deliver(app: &App, delivery_id: i32, attempt: Attempt) -> Result<(), JobError> {
+    let Some(d) = webhook_delivery::Entity::find_by_id(delivery_id).one(&app.db).await? else {
         return Ok(());
     };
     if d.status != STATUS_PENDING {
         return Ok(());
     }
-    let endpoint = webhook_endpoint::Entity::find_by_id(d.endpoint_id).one(&app.db).await.map_err(err)?;
+    let endpoint = webhook_endpoint::Entity::find_by_id(d.endpoint_id).one(&app.db).await?;
     let Some(endpoint) = endpoint.filter(|e| e.active) else {
         let mut am = d.into_active_model();
         am.status = Set(STATUS_FAILED.into());
         am.last_error = Set(Some("endpoint removed or disabled".into()));
-        am.update(&app.db).await.map_err(err)?;
+        am.update(&app.db).await?;
         return Ok(());
     };
     let ts = now().timestamp();
@@ -127,6 +141,7 @@ pub async fn deliver(app: &App, delivery_id: i32) -> Result<(), String> {
         .send()
         .await;
     let attempts = d.attempts + 1;
+    let last = attempt.is_last();
     let mut am = d.into_active_model();
     am.attempts = Set(attempts);
     let outcome = match result {
@@ -148,12 +163,12 @@ pub async fn deliver(app: &App, delivery_id: i32) -> Result<(), String> {
     };
     if let Err(e) = &outcome {
         am.last_error = Set(Some(e.clone()));
-        if attempts >= crate::jobs::MAX_ATTEMPTS {
+        if last {
             am.status = Set(STATUS_FAILED.into());
         }
     }
-    am.update(&app.db).await.map_err(err)?;
-    outcome
+    am.update(&app.db).await?;
+    outcome.map_err(JobError::Delivery)
 }
 
 /// The endpoint form as typed.
@@ -165,7 +180,7 @@ pub struct EndpointForm {
 }
 
 /// Registers an endpoint with a new random secret.
-pub async fn create(app: &App, actor: &Actor, f: &EndpointForm) -> Result<webhook_endpoint::Model, AppError> {
+pub async fn create(app: &App, actor: &Principal, f: &EndpointForm) -> Result<webhook_endpoint::Model, AppError> {
     policy::require(actor, Action::ManageWebhooks)?;
     let mut c = crate::error::Checker::default();
     let url = match url::Url::parse(f.url.trim()) {
@@ -195,7 +210,7 @@ pub async fn create(app: &App, actor: &Actor, f: &EndpointForm) -> Result<webhoo
 }
 
 /// Turns an endpoint on or off.
-pub async fn set_active(app: &App, actor: &Actor, id: i32, active: bool) -> Result<(), AppError> {
+pub async fn set_active(app: &App, actor: &Principal, id: i32, active: bool) -> Result<(), AppError> {
     policy::require(actor, Action::ManageWebhooks)?;
     let e = webhook_endpoint::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let url = e.url.clone();
@@ -211,7 +226,7 @@ pub async fn set_active(app: &App, actor: &Actor, id: i32, active: bool) -> Resu
 /// Endpoints and the latest `recent` deliveries. Two queries.
 pub async fn overview(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     recent: u64,
 ) -> Result<(Vec<webhook_endpoint::Model>, Vec<webhook_delivery::Model>), AppError> {
     policy::require(actor, Action::ManageWebhooks)?;

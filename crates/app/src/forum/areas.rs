@@ -3,7 +3,7 @@
 use crate::{
     App, AppError,
     error::Checker,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::Slug;
 use kimppa_store::entities::{forum_category, forum_tag};
@@ -63,7 +63,7 @@ impl AreaForm {
 /// Creates an area, or updates the one at `existing`.
 pub async fn save_area(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     existing: Option<&str>,
     f: &AreaForm,
 ) -> Result<forum_category::Model, AppError> {
@@ -102,7 +102,7 @@ pub async fn save_area(
 /// Creates a topic, or updates the one at `existing`.
 pub async fn save_topic(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     existing: Option<&str>,
     f: &AreaForm,
 ) -> Result<forum_tag::Model, AppError> {

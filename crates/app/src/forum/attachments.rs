@@ -4,8 +4,8 @@
 //! hidden as the thread; images are shown inline, other files downloaded,
 //! and nothing is served as active content.
 
-use super::{Viewer, get};
-use crate::{App, AppError, files::ImageKind};
+use super::get;
+use crate::{App, AppError, files::ImageKind, policy::Principal};
 use bytes::Bytes;
 use kimppa_store::entities::{forum_attachment, forum_post};
 use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -109,11 +109,11 @@ pub async fn of(
 /// staff). Anything else is not found.
 pub async fn read(
     app: &App,
-    v: &Viewer,
+    actor: &Principal,
     thread_id: i32,
     id: i32,
 ) -> Result<(forum_attachment::Model, Bytes), AppError> {
-    let thread = get(app, v, thread_id).await?;
+    let thread = get(app, actor, thread_id).await?;
     let a = forum_attachment::Entity::find_by_id(id)
         .filter(forum_attachment::Column::ThreadId.eq(thread.id))
         .one(&app.db)
@@ -121,8 +121,9 @@ pub async fn read(
         .ok_or(AppError::NotFound)?;
     if let Some(pid) = a.post_id {
         let post = forum_post::Entity::find_by_id(pid).one(&app.db).await?.ok_or(AppError::NotFound)?;
-        let own = v.user_id == Some(post.author_id);
-        if (post.hidden && !v.staff) || (post.pending && !own && !v.staff) {
+        let own = actor.user_id() == Some(post.author_id);
+        if (post.hidden && !crate::policy::is_staff(actor)) || (post.pending && !own && !crate::policy::is_staff(actor))
+        {
             return Err(AppError::NotFound);
         }
     }

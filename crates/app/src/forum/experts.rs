@@ -3,10 +3,10 @@
 //! with the expertise tags that matched as the reason. A linked expert is
 //! told by email and, on a closed thread, becomes a participant.
 
-use super::{Viewer, get};
+use super::get;
 use crate::{
     App, AppError, directory,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
     search,
 };
 use kimppa_store::entities::{expert, forum_participant, forum_thread, forum_thread_expert, organisation, user};
@@ -71,9 +71,9 @@ const SUGGESTIONS: usize = 5;
 
 /// Experts whose tags and bio are like the thread, best first, not yet
 /// linked; for the asker and staff.
-pub async fn suggest(app: &App, actor: &Actor, v: &Viewer, thread_id: i32) -> Result<Vec<ExpertRef>, AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+pub async fn suggest(app: &App, actor: &Principal, thread_id: i32) -> Result<Vec<ExpertRef>, AppError> {
+    let thread = get(app, actor, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
     let text = format!("{} {}", thread.title, thread.body);
     let q = kimppa_search::SearchQuery {
         text: text.clone(),
@@ -124,10 +124,10 @@ fn stem_in(text: &str, tag: &str) -> bool {
 
 /// Links an expert to a thread; the expert is told, and on a closed thread
 /// also invited.
-pub async fn link(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn link(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
+    let thread = get(app, actor, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    let uid = crate::policy::user_id(actor)?;
     let (_, e) = refs(app, &[expert_id]).await?.pop().ok_or(AppError::field("expert", "err-unknown-value"))?;
     let exists = forum_thread_expert::Entity::find()
         .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
@@ -163,8 +163,8 @@ pub async fn link(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, expert_i
         search::touch(&tx, "thread", &[thread.id]).await?;
     }
     let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
-    super::notify::direct(&tx, &[e.user_id], thread.id, "expert", uid).await?;
-    super::notify::subscribe(&tx, e.user_id, super::notify::Target::Thread(thread.id)).await?;
+    super::notifications::direct(&tx, &[e.user_id], &thread, "expert", uid).await?;
+    super::watching::subscribe(&tx, e.user_id, super::watching::Target::Thread(thread.id)).await?;
     crate::email::queue(
         &tx,
         &person.email,
@@ -191,9 +191,9 @@ pub async fn by_email(app: &App, email: &str) -> Result<Option<i32>, AppError> {
 }
 
 /// Removes an expert from a thread (a participant stays invited).
-pub async fn unlink(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+pub async fn unlink(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
+    let thread = get(app, actor, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
     forum_thread_expert::Entity::delete_many()
         .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
         .filter(forum_thread_expert::Column::ExpertId.eq(expert_id))

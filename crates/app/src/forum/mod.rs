@@ -6,21 +6,30 @@
 
 pub mod areas;
 pub mod attachments;
+pub mod documents;
 pub mod experts;
 pub mod moderation;
-pub mod notify;
+pub mod notifications;
 pub mod participants;
 pub mod visibility;
+pub mod watching;
+
+/// The forum's hooks: telling watchers, and the links that stop watching.
+pub fn register(h: &mut crate::hooks::Hooks) {
+    notifications::register(h);
+    watching::register(h);
+    documents::register(h);
+}
 
 use crate::{
     App, AppError, changelog,
     error::Checker,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
     search,
 };
 use chrono::{DateTime, Utc};
 use kimppa_store::entities::{
-    forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, organisation, user,
+    forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, organisation,
 };
 pub use participants::{invite, set_closed};
 use sea_orm::{
@@ -28,7 +37,6 @@ use sea_orm::{
     TransactionTrait,
 };
 use std::collections::HashMap;
-pub use visibility::Viewer;
 
 /// Threads per list page.
 pub const THREADS_PER_PAGE: u64 = 20;
@@ -50,12 +58,12 @@ pub async fn tags(app: &App) -> Result<Vec<forum_tag::Model>, AppError> {
 }
 
 /// Visible threads per category id (one query).
-pub async fn counts_by_category(app: &App, v: &Viewer) -> Result<HashMap<i32, u64>, AppError> {
+pub async fn counts_by_category(app: &App, actor: &Principal) -> Result<HashMap<i32, u64>, AppError> {
     let rows: Vec<(i32, i64)> = forum_thread::Entity::find()
         .select_only()
         .column(forum_thread::Column::CategoryId)
         .column_as(forum_thread::Column::Id.count(), "n")
-        .filter(visibility::condition(v))
+        .filter(visibility::condition(actor))
         .group_by(forum_thread::Column::CategoryId)
         .into_tuple()
         .all(&app.db)
@@ -91,8 +99,8 @@ pub struct ThreadList {
 
 /// A page of visible threads, pinned first, then the latest activity
 /// first. A fixed number of queries whatever the data size.
-pub async fn list(app: &App, v: &Viewer, q: &ListQuery) -> Result<ThreadList, AppError> {
-    let mut select = forum_thread::Entity::find().filter(visibility::condition(v));
+pub async fn list(app: &App, actor: &Principal, q: &ListQuery) -> Result<ThreadList, AppError> {
+    let mut select = forum_thread::Entity::find().filter(visibility::condition(actor));
     if let Some(c) = q.category {
         select = select.filter(forum_thread::Column::CategoryId.eq(c));
     }
@@ -125,7 +133,7 @@ pub async fn list(app: &App, v: &Viewer, q: &ListQuery) -> Result<ThreadList, Ap
 /// Authors, categories and tags of some threads: three queries.
 async fn cards(app: &App, rows: Vec<forum_thread::Model>) -> Result<Vec<ThreadCard>, AppError> {
     let ids: Vec<i32> = rows.iter().map(|t| t.id).collect();
-    let authors = names(app, rows.iter().map(|t| t.author_id).collect()).await?;
+    let authors = crate::people::user_names(app, rows.iter().map(|t| t.author_id)).await?;
     let cats: HashMap<i32, forum_category::Model> = categories(app).await?.into_iter().map(|c| (c.id, c)).collect();
     let mut tags = tags_of(app, &ids).await?;
     Ok(rows
@@ -137,22 +145,6 @@ async fn cards(app: &App, rows: Vec<forum_thread::Model>) -> Result<Vec<ThreadCa
             thread: t,
         })
         .collect())
-}
-
-pub(crate) async fn names(app: &App, mut ids: Vec<i32>) -> Result<HashMap<i32, String>, AppError> {
-    ids.sort_unstable();
-    ids.dedup();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let rows: Vec<(i32, String)> = user::Entity::find()
-        .select_only()
-        .columns([user::Column::Id, user::Column::Name])
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    Ok(rows.into_iter().collect())
 }
 
 async fn tags_of(app: &App, thread_ids: &[i32]) -> Result<HashMap<i32, Vec<forum_tag::Model>>, AppError> {
@@ -188,20 +180,24 @@ pub struct ThreadView {
 
 /// A thread the viewer may see, or not found (a closed thread is not
 /// admitted to exist for outsiders).
-pub async fn get(app: &App, v: &Viewer, id: i32) -> Result<forum_thread::Model, AppError> {
-    forum_thread::Entity::find_by_id(id).filter(visibility::condition(v)).one(&app.db).await?.ok_or(AppError::NotFound)
+pub async fn get(app: &App, actor: &Principal, id: i32) -> Result<forum_thread::Model, AppError> {
+    forum_thread::Entity::find_by_id(id)
+        .filter(visibility::condition(actor))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
-pub async fn view(app: &App, actor: &Actor, v: &Viewer, id: i32) -> Result<ThreadView, AppError> {
-    let thread = get(app, v, id).await?;
+pub async fn view(app: &App, actor: &Principal, id: i32) -> Result<ThreadView, AppError> {
+    let thread = get(app, actor, id).await?;
     let manage = may_manage(actor, &thread);
     let participants = if thread.closed || manage { participant_labels(app, id).await? } else { vec![] };
     let card = cards(app, vec![thread]).await?.pop().ok_or(AppError::NotFound)?;
     Ok(ThreadView { card, participants, manage })
 }
 
-fn may_manage(actor: &Actor, t: &forum_thread::Model) -> bool {
-    policy::decide(actor, Action::ManageForumThread { owner: actor.user_id() == Some(t.author_id) }).allowed()
+fn may_manage(actor: &Principal, t: &forum_thread::Model) -> bool {
+    policy::decide(actor, Action::ManageForumThread { author: t.author_id }).allowed()
 }
 
 async fn participant_labels(app: &App, thread_id: i32) -> Result<Vec<(String, bool)>, AppError> {
@@ -210,7 +206,7 @@ async fn participant_labels(app: &App, thread_id: i32) -> Result<Vec<(String, bo
         .order_by_asc(forum_participant::Column::Id)
         .all(&app.db)
         .await?;
-    let users = names(app, rows.iter().filter_map(|p| p.user_id).collect()).await?;
+    let users = crate::people::user_names(app, rows.iter().filter_map(|p| p.user_id)).await?;
     let org_ids: Vec<i32> = rows.iter().filter_map(|p| p.org_id).collect();
     let orgs: HashMap<i32, String> = if org_ids.is_empty() {
         HashMap::new()
@@ -250,31 +246,36 @@ pub struct ReplyPage {
 }
 
 /// Replies waiting for approval are seen only by their author and staff.
-fn replies_seen_by(v: &Viewer) -> sea_orm::Condition {
+fn replies_seen_by(actor: &Principal) -> sea_orm::Condition {
     let mut c = sea_orm::Condition::any().add(forum_post::Column::Pending.eq(false));
-    if v.staff {
+    if crate::policy::is_staff(actor) {
         return sea_orm::Condition::all();
     }
-    if let Some(uid) = v.user_id {
+    if let Some(uid) = actor.user_id() {
         c = c.add(forum_post::Column::AuthorId.eq(uid));
     }
     c
 }
 
 /// A page of the replies of a thread the viewer may see (two queries).
-pub async fn replies(app: &App, v: &Viewer, thread: &forum_thread::Model, page: u64) -> Result<ReplyPage, AppError> {
+pub async fn replies(
+    app: &App,
+    actor: &Principal,
+    thread: &forum_thread::Model,
+    page: u64,
+) -> Result<ReplyPage, AppError> {
     let total = thread.reply_count.max(0) as u64;
     let pages = total.div_ceil(REPLIES_PER_PAGE).max(1);
     let page = page.clamp(1, pages);
     let posts = forum_post::Entity::find()
         .filter(forum_post::Column::ThreadId.eq(thread.id))
-        .filter(replies_seen_by(v))
+        .filter(replies_seen_by(actor))
         .order_by_asc(forum_post::Column::Id)
         .offset((page - 1) * REPLIES_PER_PAGE)
         .limit(REPLIES_PER_PAGE)
         .all(&app.db)
         .await?;
-    let authors = names(app, posts.iter().map(|p| p.author_id).collect()).await?;
+    let authors = crate::people::user_names(app, posts.iter().map(|p| p.author_id)).await?;
     let replies = posts
         .into_iter()
         .map(|post| Reply { author: authors.get(&post.author_id).cloned().unwrap_or_default(), post })
@@ -284,10 +285,15 @@ pub async fn replies(app: &App, v: &Viewer, thread: &forum_thread::Model, page: 
 
 /// The page of the thread on which a reply the viewer sees stands (for
 /// links to one reply).
-pub async fn page_of_reply(app: &App, v: &Viewer, thread: &forum_thread::Model, post_id: i32) -> Result<u64, AppError> {
+pub async fn page_of_reply(
+    app: &App,
+    actor: &Principal,
+    thread: &forum_thread::Model,
+    post_id: i32,
+) -> Result<u64, AppError> {
     let post = forum_post::Entity::find_by_id(post_id)
         .filter(forum_post::Column::ThreadId.eq(thread.id))
-        .filter(replies_seen_by(v))
+        .filter(replies_seen_by(actor))
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -365,19 +371,19 @@ pub(crate) fn check_body(c: &mut Checker, field: &'static str, body: &str) {
     }
 }
 
-pub async fn create(app: &App, actor: &Actor, f: &ThreadForm) -> Result<forum_thread::Model, AppError> {
+pub async fn create(app: &App, actor: &Principal, f: &ThreadForm) -> Result<forum_thread::Model, AppError> {
     create_with(app, actor, f, None).await
 }
 
 /// Starts a thread, with a file attached to its opening text.
 pub async fn create_with(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     f: &ThreadForm,
     upload: Option<attachments::Upload>,
 ) -> Result<forum_thread::Model, AppError> {
     policy::require(actor, Action::PostInForum)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let mut c = Checker::default();
     let category =
         forum_category::Entity::find().filter(forum_category::Column::Slug.eq(f.category.trim())).one(&app.db).await?;
@@ -429,8 +435,8 @@ pub async fn create_with(
         attachments::attach(&tx, thread.id, None, uid, file).await?;
     }
     // The asker follows the answers to their question.
-    notify::subscribe(&tx, uid, notify::Target::Thread(thread.id)).await?;
-    notify::record(&tx, &notify::Event { thread_id: thread.id, post_id: None, actor_id: uid }).await?;
+    watching::subscribe(&tx, uid, watching::Target::Thread(thread.id)).await?;
+    notifications::record(&tx, &notifications::Event { thread_id: thread.id, post_id: None, actor_id: uid }).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -439,8 +445,8 @@ pub async fn create_with(
 
 /// A person's first post waits for approval when the setting asks for it
 /// (staff never wait): none of their threads or replies is approved yet.
-async fn needs_approval(app: &App, actor: &Actor, uid: i32) -> Result<bool, AppError> {
-    if !app.config.forum.first_post_approval || actor.is_elevated() {
+async fn needs_approval(app: &App, actor: &Principal, uid: i32) -> Result<bool, AppError> {
+    if !app.config.forum.first_post_approval || policy::allowed(actor, Action::SkipForumApproval) {
         return Ok(false);
     }
     let threads = forum_thread::Entity::find()
@@ -459,28 +465,21 @@ async fn needs_approval(app: &App, actor: &Actor, uid: i32) -> Result<bool, AppE
     Ok(posts == 0)
 }
 
-pub async fn reply(
-    app: &App,
-    actor: &Actor,
-    v: &Viewer,
-    thread_id: i32,
-    body: &str,
-) -> Result<forum_post::Model, AppError> {
-    reply_with(app, actor, v, thread_id, body, None).await
+pub async fn reply(app: &App, actor: &Principal, thread_id: i32, body: &str) -> Result<forum_post::Model, AppError> {
+    reply_with(app, actor, thread_id, body, None).await
 }
 
 /// Replies with a file attached.
 pub async fn reply_with(
     app: &App,
-    actor: &Actor,
-    v: &Viewer,
+    actor: &Principal,
     thread_id: i32,
     body: &str,
     upload: Option<attachments::Upload>,
 ) -> Result<forum_post::Model, AppError> {
     policy::require(actor, Action::PostInForum)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let thread = get(app, v, thread_id).await?;
+    let uid = crate::policy::user_id(actor)?;
+    let thread = get(app, actor, thread_id).await?;
     if thread.locked {
         return Err(AppError::field("body", "err-forum-locked"));
     }
@@ -508,10 +507,14 @@ pub async fn reply_with(
     }
     if !pending {
         recount(&tx, thread.id, now).await?;
-        notify::record(&tx, &notify::Event { thread_id: thread.id, post_id: Some(post.id), actor_id: uid }).await?;
+        notifications::record(
+            &tx,
+            &notifications::Event { thread_id: thread.id, post_id: Some(post.id), actor_id: uid },
+        )
+        .await?;
     }
     // Who replies follows the thread.
-    notify::subscribe(&tx, uid, notify::Target::Thread(thread.id)).await?;
+    watching::subscribe(&tx, uid, watching::Target::Thread(thread.id)).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -544,7 +547,7 @@ pub(crate) async fn recount<C: sea_orm::ConnectionTrait>(
 /// The latest public threads of a category for its feed (never closed ones).
 pub async fn feed(app: &App, category_id: i32) -> Result<Vec<ThreadCard>, AppError> {
     let rows = forum_thread::Entity::find()
-        .filter(visibility::condition(&Viewer::anonymous()))
+        .filter(visibility::condition(&Principal::Anonymous))
         .filter(forum_thread::Column::CategoryId.eq(category_id))
         .order_by_desc(forum_thread::Column::CreatedAt)
         .limit(30)

@@ -2,10 +2,10 @@
 //! report; writers edit with the earlier text kept; the asker marks the
 //! accepted answer. Every moderator action is in the audit log.
 
-use super::{Viewer, get, names};
+use super::get;
 use crate::{
     App, AppError, changelog,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
     search,
 };
 use kimppa_store::entities::{forum_category, forum_post, forum_report, forum_revision, forum_thread};
@@ -22,11 +22,10 @@ pub enum ThreadAction {
     Move(String),
 }
 
-pub async fn moderate(app: &App, actor: &Actor, thread_id: i32, what: ThreadAction) -> Result<(), AppError> {
+pub async fn moderate(app: &App, actor: &Principal, thread_id: i32, what: ThreadAction) -> Result<(), AppError> {
     policy::require(actor, Action::ModerateForum)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let v = Viewer::of(app, actor).await?;
-    let thread = get(app, &v, thread_id).await?;
+    let uid = crate::policy::user_id(actor)?;
+    let thread = get(app, actor, thread_id).await?;
     let mut am = forum_thread::ActiveModel { id: Set(thread.id), ..Default::default() };
     let (action, details) = match &what {
         ThreadAction::Lock(on) => {
@@ -57,9 +56,9 @@ pub async fn moderate(app: &App, actor: &Actor, thread_id: i32, what: ThreadActi
 }
 
 /// Hides a reply (its text is then shown only to staff) or shows it again.
-pub async fn hide_post(app: &App, actor: &Actor, post_id: i32, hidden: bool) -> Result<i32, AppError> {
+pub async fn hide_post(app: &App, actor: &Principal, post_id: i32, hidden: bool) -> Result<i32, AppError> {
     policy::require(actor, Action::ModerateForum)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let post = forum_post::Entity::find_by_id(post_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let tx = app.db.begin().await?;
     forum_post::ActiveModel { id: Set(post.id), hidden: Set(hidden), ..Default::default() }.update(&tx).await?;
@@ -75,15 +74,14 @@ pub async fn hide_post(app: &App, actor: &Actor, post_id: i32, hidden: bool) -> 
 /// A reader reports a thread (no `post_id`) or a reply to the moderators.
 pub async fn report(
     app: &App,
-    actor: &Actor,
-    v: &Viewer,
+    actor: &Principal,
     thread_id: i32,
     post_id: Option<i32>,
     reason: &str,
 ) -> Result<(), AppError> {
     policy::require(actor, Action::PostInForum)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let thread = get(app, v, thread_id).await?;
+    let uid = crate::policy::user_id(actor)?;
+    let thread = get(app, actor, thread_id).await?;
     if let Some(p) = post_id {
         forum_post::Entity::find_by_id(p)
             .filter(forum_post::Column::ThreadId.eq(thread.id))
@@ -122,14 +120,14 @@ pub struct ReportRow {
 }
 
 /// Open reports, oldest first (a fixed number of queries).
-pub async fn open_reports(app: &App, actor: &Actor) -> Result<Vec<ReportRow>, AppError> {
+pub async fn open_reports(app: &App, actor: &Principal) -> Result<Vec<ReportRow>, AppError> {
     policy::require(actor, Action::ModerateForum)?;
     let reports = forum_report::Entity::find()
         .filter(forum_report::Column::ResolvedAt.is_null())
         .order_by_asc(forum_report::Column::Id)
         .all(&app.db)
         .await?;
-    let reporters = names(app, reports.iter().map(|r| r.reporter_id).collect()).await?;
+    let reporters = crate::people::user_names(app, reports.iter().map(|r| r.reporter_id)).await?;
     let threads: std::collections::HashMap<i32, forum_thread::Model> = forum_thread::Entity::find()
         .filter(forum_thread::Column::Id.is_in(reports.iter().map(|r| r.thread_id).collect::<Vec<_>>()))
         .all(&app.db)
@@ -167,9 +165,9 @@ pub async fn open_report_count(app: &App) -> Result<u64, AppError> {
 }
 
 /// Marks a report handled.
-pub async fn resolve(app: &App, actor: &Actor, report_id: i32) -> Result<(), AppError> {
+pub async fn resolve(app: &App, actor: &Principal, report_id: i32) -> Result<(), AppError> {
     policy::require(actor, Action::ModerateForum)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let r = forum_report::Entity::find_by_id(report_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     if r.resolved_at.is_some() {
         return Ok(());
@@ -194,15 +192,14 @@ pub async fn resolve(app: &App, actor: &Actor, report_id: i32) -> Result<(), App
 /// before the edit is kept as a revision.
 pub async fn edit(
     app: &App,
-    actor: &Actor,
-    v: &Viewer,
+    actor: &Principal,
     thread_id: i32,
     post_id: Option<i32>,
     title: Option<&str>,
     body: &str,
 ) -> Result<(), AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let thread = get(app, v, thread_id).await?;
+    let uid = crate::policy::user_id(actor)?;
+    let thread = get(app, actor, thread_id).await?;
     let body = body.trim();
     let mut c = crate::error::Checker::default();
     super::check_body(&mut c, "body", body);
@@ -210,7 +207,7 @@ pub async fn edit(
     let tx = app.db.begin().await?;
     match post_id {
         None => {
-            policy::require(actor, Action::EditForumText { author: thread.author_id == uid })?;
+            policy::require(actor, Action::EditForumText { author: thread.author_id })?;
             let title = title.unwrap_or(&thread.title).trim();
             super::check_title(&mut c, title);
             c.finish()?;
@@ -231,7 +228,7 @@ pub async fn edit(
                 .one(&tx)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            policy::require(actor, Action::EditForumText { author: post.author_id == uid })?;
+            policy::require(actor, Action::EditForumText { author: post.author_id })?;
             c.finish()?;
             revision(&tx, &thread, Some(post.id), "", &post.body, uid).await?;
             forum_post::ActiveModel {
@@ -275,7 +272,7 @@ async fn revision<C: sea_orm::ConnectionTrait>(
 /// editor's name: for moderators.
 pub async fn history(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     thread_id: i32,
 ) -> Result<(forum_thread::Model, Vec<(forum_revision::Model, String)>), AppError> {
     policy::require(actor, Action::ModerateForum)?;
@@ -285,7 +282,7 @@ pub async fn history(
         .order_by_desc(forum_revision::Column::Id)
         .all(&app.db)
         .await?;
-    let editors = names(app, revs.iter().map(|r| r.edited_by).collect()).await?;
+    let editors = crate::people::user_names(app, revs.iter().map(|r| r.edited_by)).await?;
     Ok((
         thread,
         revs.into_iter().map(|r| (r.clone(), editors.get(&r.edited_by).cloned().unwrap_or_default())).collect(),
@@ -293,15 +290,9 @@ pub async fn history(
 }
 
 /// The asker (or staff) marks a reply as the accepted answer, or clears it.
-pub async fn accept(
-    app: &App,
-    actor: &Actor,
-    v: &Viewer,
-    thread_id: i32,
-    post_id: Option<i32>,
-) -> Result<(), AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
+pub async fn accept(app: &App, actor: &Principal, thread_id: i32, post_id: Option<i32>) -> Result<(), AppError> {
+    let thread = get(app, actor, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
     if let Some(p) = post_id {
         forum_post::Entity::find_by_id(p)
             .filter(forum_post::Column::ThreadId.eq(thread.id))
@@ -329,7 +320,7 @@ pub struct PendingRow {
 }
 
 /// Threads and replies waiting for approval, oldest first (four queries).
-pub async fn pending(app: &App, actor: &Actor) -> Result<Vec<PendingRow>, AppError> {
+pub async fn pending(app: &App, actor: &Principal) -> Result<Vec<PendingRow>, AppError> {
     policy::require(actor, Action::ModerateForum)?;
     let threads = forum_thread::Entity::find()
         .filter(forum_thread::Column::Pending.eq(true))
@@ -351,7 +342,8 @@ pub async fn pending(app: &App, actor: &Actor) -> Result<Vec<PendingRow>, AppErr
         .into_iter()
         .collect();
     let authors =
-        names(app, threads.iter().map(|t| t.author_id).chain(posts.iter().map(|p| p.author_id)).collect()).await?;
+        crate::people::user_names(app, threads.iter().map(|t| t.author_id).chain(posts.iter().map(|p| p.author_id)))
+            .await?;
     let mut rows: Vec<PendingRow> = threads
         .into_iter()
         .map(|t| PendingRow {
@@ -379,13 +371,13 @@ pub async fn pending(app: &App, actor: &Actor) -> Result<Vec<PendingRow>, AppErr
 /// watchers are told) or, with `approve = false`, deletes it. Audited.
 pub async fn decide_pending(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     thread_id: i32,
     post_id: Option<i32>,
     approve: bool,
 ) -> Result<(), AppError> {
     policy::require(actor, Action::ModerateForum)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let thread = forum_thread::Entity::find_by_id(thread_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let now = crate::now();
     let tx = app.db.begin().await?;
@@ -402,9 +394,13 @@ pub async fn decide_pending(
                     .update(&tx)
                     .await?;
                 super::recount(&tx, thread.id, now).await?;
-                super::notify::record(
+                super::notifications::record(
                     &tx,
-                    &super::notify::Event { thread_id: thread.id, post_id: Some(post.id), actor_id: post.author_id },
+                    &super::notifications::Event {
+                        thread_id: thread.id,
+                        post_id: Some(post.id),
+                        actor_id: post.author_id,
+                    },
                 )
                 .await?;
             } else {
@@ -420,9 +416,9 @@ pub async fn decide_pending(
                 forum_thread::ActiveModel { id: Set(thread.id), pending: Set(false), ..Default::default() }
                     .update(&tx)
                     .await?;
-                super::notify::record(
+                super::notifications::record(
                     &tx,
-                    &super::notify::Event { thread_id: thread.id, post_id: None, actor_id: thread.author_id },
+                    &super::notifications::Event { thread_id: thread.id, post_id: None, actor_id: thread.author_id },
                 )
                 .await?;
             } else {

@@ -1,10 +1,10 @@
 //! Closed threads: closing and opening (logged), and inviting people or
 //! whole organisations (who are told by email).
 
-use super::{Viewer, get, names};
+use super::get;
 use crate::{
     App, AppError, changelog,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
     search,
 };
 use kimppa_domain::Email;
@@ -12,10 +12,10 @@ use kimppa_store::entities::{forum_participant, forum_thread, org_member, organi
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// Closes a thread to its participants, or opens it to everyone; logged.
-pub async fn set_closed(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, closed: bool) -> Result<(), AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn set_closed(app: &App, actor: &Principal, thread_id: i32, closed: bool) -> Result<(), AppError> {
+    let thread = get(app, actor, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    let uid = crate::policy::user_id(actor)?;
     if thread.closed == closed {
         return Ok(());
     }
@@ -39,10 +39,10 @@ pub async fn set_closed(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, cl
 /// Invites a registered person (by email) or a whole organisation (by its
 /// address in the directory, e.g. `purkutaito`) to a thread; the invited
 /// are told by email.
-pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &str) -> Result<String, AppError> {
-    let thread = get(app, v, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { owner: actor.user_id() == Some(thread.author_id) })?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn invite(app: &App, actor: &Principal, thread_id: i32, who: &str) -> Result<String, AppError> {
+    let thread = get(app, actor, thread_id).await?;
+    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    let uid = crate::policy::user_id(actor)?;
     let who = who.trim();
     if who.is_empty() {
         return Err(AppError::field("who", "err-required"));
@@ -61,7 +61,8 @@ pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &
             .one(&app.db)
             .await?
             .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
-        let members = crate::organisations::member_emails(app, o.id).await?;
+        let members: Vec<String> =
+            crate::people::org_people(&app.db, o.id).await?.into_iter().map(|u| u.email).collect();
         (None, Some(o.id), o.name.clone(), members)
     };
     let already = forum_participant::Entity::find()
@@ -75,7 +76,7 @@ pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &
     if already.is_some() {
         return Ok(label);
     }
-    let inviter = names(app, vec![uid]).await?.remove(&uid).unwrap_or_default();
+    let inviter = crate::people::user_names(app, vec![uid]).await?.remove(&uid).unwrap_or_default();
     let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
     let tx = app.db.begin().await?;
     forum_participant::ActiveModel {
@@ -108,7 +109,7 @@ pub async fn invite(app: &App, actor: &Actor, v: &Viewer, thread_id: i32, who: &
             .collect(),
         _ => vec![],
     };
-    super::notify::direct(&tx, &told, thread.id, "invite", uid).await?;
+    super::notifications::direct(&tx, &told, &thread, "invite", uid).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();

@@ -5,42 +5,21 @@
 //! the second factor. Lists, counts, single reads, replies, feeds, the API
 //! and search documents all use [`condition`] or [`search_tokens`].
 
-use crate::{App, AppError, policy::Actor};
+use crate::policy::{self, Principal};
 use kimppa_store::entities::{forum_participant, forum_thread};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 
-/// The asker, as far as thread visibility is concerned.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Viewer {
-    pub user_id: Option<i32>,
-    pub org_ids: Vec<i32>,
-    pub staff: bool,
-}
-
-impl Viewer {
-    pub fn anonymous() -> Viewer {
-        Viewer::default()
-    }
-
-    /// One query (the asker's memberships) for a logged-in actor.
-    pub async fn of(app: &App, actor: &Actor) -> Result<Viewer, AppError> {
-        let Some(uid) = actor.user_id() else { return Ok(Viewer::anonymous()) };
-        let org_ids = crate::organisations::memberships_of(app, uid).await?.into_iter().map(|(o, _)| o.id).collect();
-        Ok(Viewer { user_id: Some(uid), org_ids, staff: actor.is_elevated() })
-    }
-}
-
-/// The SQL condition on `forum_threads` for what `v` may see.
-pub fn condition(v: &Viewer) -> Condition {
-    if v.staff {
+/// The SQL condition on `forum_threads` for what `p` may see.
+pub fn condition(p: &Principal) -> Condition {
+    if policy::is_staff(p) {
         return Condition::all();
     }
     let mut any = Condition::any()
         .add(Condition::all().add(forum_thread::Column::Closed.eq(false)).add(forum_thread::Column::Pending.eq(false)));
-    if let Some(uid) = v.user_id {
+    if let Some(uid) = p.user_id() {
         let mut invited = Condition::any().add(forum_participant::Column::UserId.eq(uid));
-        if !v.org_ids.is_empty() {
-            invited = invited.add(forum_participant::Column::OrgId.is_in(v.org_ids.clone()));
+        if !p.memberships().is_empty() {
+            invited = invited.add(forum_participant::Column::OrgId.is_in(p.org_ids()));
         }
         any = any.add(forum_thread::Column::AuthorId.eq(uid)).add(
             Condition::all().add(forum_thread::Column::Pending.eq(false)).add(
@@ -59,21 +38,21 @@ pub fn condition(v: &Viewer) -> Condition {
 
 /// The rule of [`condition`] for one thread already in memory, with its
 /// participants (notifications and digests decide per recipient).
-pub fn sees(t: &forum_thread::Model, participants: &[forum_participant::Model], v: &Viewer) -> bool {
-    if v.staff {
+pub fn sees(t: &forum_thread::Model, participants: &[forum_participant::Model], p: &Principal) -> bool {
+    if policy::is_staff(p) {
         return true;
     }
     if !t.closed && !t.pending {
         return true;
     }
-    let Some(uid) = v.user_id else { return false };
+    let Some(uid) = p.user_id() else { return false };
     if t.author_id == uid {
         return true;
     }
     if t.pending {
         return false;
     }
-    participants.iter().any(|p| p.user_id == Some(uid) || p.org_id.is_some_and(|o| v.org_ids.contains(&o)))
+    participants.iter().any(|x| x.user_id == Some(uid) || x.org_id.is_some_and(|o| p.in_org(o)))
 }
 
 /// The search index's visibility tokens of a thread, given its

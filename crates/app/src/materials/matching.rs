@@ -6,8 +6,8 @@
 //! contact person of new matches scoring at least the threshold they chose.
 //! The owners mark matches relevant, not relevant or contacted.
 
-use super::{Seer, engine_listing, reference, visibility};
-use crate::{App, AppError, changelog, email, forum::notify as forum_notify, policy::Actor};
+use super::{engine_listing, reference, visibility};
+use crate::{App, AppError, changelog, email, notifications, policy::Principal};
 use kimppa_sidestreams::{self as engine, ClassFit, Part};
 use kimppa_store::entities::{listing, listing_match, municipality, org_member, organisation, user};
 use sea_orm::{
@@ -75,9 +75,11 @@ pub fn reasons_of(m: &listing_match::Model) -> Vec<StoredReason> {
     serde_json::from_str(&m.reasons).unwrap_or_default()
 }
 
-/// For the job runner.
-pub async fn job(app: &App, e: &Event) -> Result<(), String> {
-    run(app, e.listing_id).await.map(|_| ()).map_err(|e| e.to_string())
+pub(super) fn register(h: &mut crate::hooks::Hooks) {
+    h.jobs.on(MATCH, |app, e: Event| async move {
+        run(&app, e.listing_id).await?;
+        Ok(())
+    });
 }
 
 /// The kinds a listing of `kind` pairs with.
@@ -119,7 +121,7 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         .one(&app.db)
         .await?
         .is_some_and(|o| o.membership_status == "approved");
-    let owner = Seer::of_org(l.org_id, approved);
+    let owner = Principal::member_of(l.org_id, approved);
     let pool: Vec<listing::Model> = listing::Entity::find()
         .filter(listing::Column::Status.eq("published"))
         .filter(listing::Column::Kind.is_in(counterparts(&l.kind).iter().copied()))
@@ -266,7 +268,7 @@ async fn notify<C: ConnectionTrait>(
         .into_iter()
         .map(|u| (u.id, u))
         .collect();
-    let modes = forum_notify::modes_of(conn, &recipients).await?;
+    let modes = notifications::modes_of(conn, recipients.iter().copied()).await?;
     // Someone who has left the organisation is told nothing of its listings.
     let still_in: HashSet<(i32, i32)> = org_member::Entity::find()
         .filter(org_member::Column::UserId.is_in(recipients.clone()))
@@ -278,7 +280,8 @@ async fn notify<C: ConnectionTrait>(
     let now = crate::now();
     for (lid, mut ms) in per_listing {
         let Some(own) = listings.get(&lid) else { continue };
-        let seer = Seer::of_org(own.org_id, orgs.get(&own.org_id).is_some_and(|o| o.membership_status == "approved"));
+        let seer =
+            Principal::member_of(own.org_id, orgs.get(&own.org_id).is_some_and(|o| o.membership_status == "approved"));
         ms.retain(|m| listings.get(&m.other_id).is_some_and(|o| visibility::sees(&seer, o)));
         if ms.is_empty() {
             continue;
@@ -292,7 +295,7 @@ async fn notify<C: ConnectionTrait>(
             .exec(conn)
             .await?;
         let Some(u) = users.get(&to) else { continue };
-        if !still_in.contains(&(own.org_id, u.id)) || modes.get(&u.id) == Some(&forum_notify::EmailMode::Off) {
+        if !still_in.contains(&(own.org_id, u.id)) || modes.get(&u.id) == Some(&notifications::EmailMode::Off) {
             continue;
         }
         let lang = if u.locale == "en" { "en" } else { "fi" };
@@ -322,7 +325,7 @@ pub struct Found {
 
 /// The matches of a listing whose counter-listings `s` may see, best first
 /// (three queries whatever their number).
-pub async fn of_listing(app: &App, s: &Seer, l: &listing::Model) -> Result<Vec<Found>, AppError> {
+pub async fn of_listing(app: &App, actor: &Principal, l: &listing::Model) -> Result<Vec<Found>, AppError> {
     let rows = listing_match::Entity::find()
         .filter(listing_match::Column::ListingId.eq(l.id))
         .order_by_desc(listing_match::Column::Score)
@@ -341,12 +344,12 @@ pub async fn of_listing(app: &App, s: &Seer, l: &listing::Model) -> Result<Vec<F
         .collect();
     // The owners see the counter-listings their organisation may see.
     let org = organisation::Entity::find_by_id(l.org_id).one(&app.db).await?;
-    let owner = Seer::of_org(l.org_id, org.is_some_and(|o| o.membership_status == "approved"));
+    let owner = Principal::member_of(l.org_id, org.is_some_and(|o| o.membership_status == "approved"));
     Ok(rows
         .into_iter()
         .filter_map(|m| {
             let other = others.get(&m.other_id)?.clone();
-            (visibility::sees(&owner, &other) || visibility::sees(s, &other)).then(|| Found {
+            (visibility::sees(&owner, &other) || visibility::sees(actor, &other)).then(|| Found {
                 reasons: reasons_of(&m),
                 m,
                 other,
@@ -374,8 +377,13 @@ pub async fn counts(app: &App, ids: &[i32]) -> Result<HashMap<i32, i64>, AppErro
 }
 
 /// The owner's feedback on a match.
-pub async fn feedback(app: &App, actor: &Actor, match_id: i32, value: &str) -> Result<listing_match::Model, AppError> {
-    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
+pub async fn feedback(
+    app: &App,
+    actor: &Principal,
+    match_id: i32,
+    value: &str,
+) -> Result<listing_match::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let m = listing_match::Entity::find_by_id(match_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     super::managed(app, actor, m.listing_id).await?;
     if !FEEDBACK.contains(&value) {

@@ -9,26 +9,38 @@
 //!
 //! Who sees a listing is decided in [`visibility`].
 
+pub mod documents;
 pub mod matching;
 pub mod outcomes;
 pub mod reference;
 pub mod regions;
 pub mod visibility;
 
+/// The marketplace's hooks: matching on publish, and the morning round of
+/// reminders and expiry.
+pub fn register(h: &mut crate::hooks::Hooks) {
+    matching::register(h);
+    documents::register(h);
+    h.daily.push(|app| {
+        Box::pin(async move {
+            daily(&app).await?;
+            Ok(())
+        })
+    });
+}
+
 use crate::{
     App, AppError,
     error::Checker,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use chrono::{Duration, NaiveDate};
-use kimppa_domain::OrgRole;
 use kimppa_sidestreams as engine;
 use kimppa_store::entities::{listing, org_member, organisation, user, workshop};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait, sea_query::Expr,
 };
-pub use visibility::Seer;
 
 pub const PER_PAGE: u64 = 20;
 const MAX_TEXT: usize = 20_000;
@@ -161,17 +173,16 @@ pub fn today() -> NaiveDate {
 
 /// The organisations the actor may list for: those they belong to that are
 /// approved members (staff: every approved organisation).
-pub async fn owner_choices(app: &App, actor: &Actor) -> Result<Vec<organisation::Model>, AppError> {
-    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
-    if actor.is_elevated() {
+pub async fn owner_choices(app: &App, actor: &Principal) -> Result<Vec<organisation::Model>, AppError> {
+    policy::signed_in(actor)?;
+    if policy::is_staff(actor) {
         return crate::organisations::approved(app).await;
     }
-    Ok(crate::organisations::memberships_of(app, uid)
-        .await?
-        .into_iter()
-        .filter(|(o, _)| o.membership_status == "approved")
-        .map(|(o, _)| o)
-        .collect())
+    let ids: Vec<i32> = policy::own_orgs_where(actor, |org| Action::ManageListings { org })
+        .filter(|m| m.approved())
+        .map(|m| m.org_id)
+        .collect();
+    crate::organisations::by_ids(app, ids).await
 }
 
 /// Organisations a deal can be made with: (id, name, slug) of every
@@ -181,11 +192,8 @@ pub async fn partner_choices(app: &App) -> Result<Vec<(i32, String, String)>, Ap
 }
 
 /// May the actor manage this organisation's listings? Its people and staff.
-pub async fn may_manage(app: &App, actor: &Actor, org_id: i32) -> Result<bool, AppError> {
-    let Some(uid) = actor.user_id() else { return Ok(false) };
-    let my_role: Option<OrgRole> =
-        crate::organisations::memberships_of(app, uid).await?.into_iter().find(|(o, _)| o.id == org_id).map(|(_, r)| r);
-    Ok(policy::decide(actor, Action::ManageListings { my_role }).allowed())
+pub fn may_manage(actor: &Principal, org_id: i32) -> bool {
+    policy::allowed(actor, Action::ManageListings { org: org_id })
 }
 
 /// The people of an organisation, for the contact-person choice: (id, name).
@@ -213,6 +221,11 @@ pub async fn people_of(app: &App, org_id: i32) -> Result<Vec<(i32, String)>, App
 
 /// Workshops a listing may be tied to: those held in the last 60 days or
 /// coming, newest first.
+/// One workshop.
+pub async fn workshop(app: &App, id: i32) -> Result<Option<workshop::Model>, AppError> {
+    Ok(workshop::Entity::find_by_id(id).one(&app.db).await?)
+}
+
 pub async fn workshop_choices(app: &App) -> Result<Vec<workshop::Model>, AppError> {
     let since = (today() - Duration::days(60)).format("%Y-%m-%d").to_string();
     Ok(workshop::Entity::find()
@@ -263,7 +276,7 @@ fn one_of(c: &mut Checker, field: &'static str, value: &str, allowed: &[&str]) {
 /// Checks the form for a new listing (`editing` `None`) or a stored one.
 async fn check(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     f: &ListingForm,
     editing: Option<&listing::Model>,
 ) -> Result<Checked, AppError> {
@@ -466,13 +479,13 @@ fn content(f: &ListingForm, k: &Checked) -> listing::ActiveModel {
 /// analysis report.
 pub async fn create(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     f: &ListingForm,
     file: Option<crate::forum::attachments::Upload>,
 ) -> Result<listing::Model, AppError> {
-    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
+    let uid = crate::policy::user_id(actor)?;
     let k = check(app, actor, f, None).await?;
-    if !may_manage(app, actor, k.org.id).await? {
+    if !may_manage(actor, k.org.id) {
         return Err(AppError::Forbidden);
     }
     let file = crate::forum::attachments::store(app, "attachment", file).await?;
@@ -510,7 +523,7 @@ pub async fn create(
 /// new file replaces the old one; none keeps it.
 pub async fn update(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     id: i32,
     f: &ListingForm,
     file: Option<crate::forum::attachments::Upload>,
@@ -554,7 +567,7 @@ pub async fn update(
 
 /// Publishes a draft or an expired listing again (`publish`), or takes a
 /// published one back to a draft.
-pub async fn set_published(app: &App, actor: &Actor, id: i32, publish: bool) -> Result<listing::Model, AppError> {
+pub async fn set_published(app: &App, actor: &Principal, id: i32, publish: bool) -> Result<listing::Model, AppError> {
     let l = managed(app, actor, id).await?;
     if l.status == "closed" {
         return Err(AppError::Conflict("listing-closed"));
@@ -585,20 +598,20 @@ pub async fn set_published(app: &App, actor: &Actor, id: i32, publish: bool) -> 
 }
 
 /// A listing the actor may manage; anyone else: not found (or log in).
-pub async fn managed(app: &App, actor: &Actor, id: i32) -> Result<listing::Model, AppError> {
+pub async fn managed(app: &App, actor: &Principal, id: i32) -> Result<listing::Model, AppError> {
     if actor.user_id().is_none() {
         return Err(AppError::LoginRequired);
     }
     let l = listing::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    if !may_manage(app, actor, l.org_id).await? {
+    if !may_manage(actor, l.org_id) {
         return Err(AppError::NotFound);
     }
     Ok(l)
 }
 
 /// A listing the viewer may see.
-pub async fn get(app: &App, s: &Seer, id: i32) -> Result<listing::Model, AppError> {
-    listing::Entity::find_by_id(id).filter(visibility::condition(s)).one(&app.db).await?.ok_or(AppError::NotFound)
+pub async fn get(app: &App, actor: &Principal, id: i32) -> Result<listing::Model, AppError> {
+    listing::Entity::find_by_id(id).filter(visibility::condition(actor)).one(&app.db).await?.ok_or(AppError::NotFound)
 }
 
 /// The filters of the listing lists, the feed and the JSON API.
@@ -627,8 +640,8 @@ fn some(v: &Option<String>) -> Option<&str> {
 
 /// The query a filter makes, with visibility applied. Municipalities within
 /// reach are chosen from the reference table (one query).
-pub async fn filtered(app: &App, s: &Seer, f: &Filter) -> Result<sea_orm::Select<listing::Entity>, AppError> {
-    let mut q = listing::Entity::find().filter(visibility::condition(s));
+pub async fn filtered(app: &App, actor: &Principal, f: &Filter) -> Result<sea_orm::Select<listing::Entity>, AppError> {
+    let mut q = listing::Entity::find().filter(visibility::condition(actor));
     match some(&f.status) {
         Some("all") => {}
         Some(st) if STATUSES.contains(&st) => q = q.filter(listing::Column::Status.eq(st)),
@@ -678,8 +691,8 @@ pub fn page_of(f: &Filter, total: u64) -> u64 {
 }
 
 /// A page of listings, newest first, and the number of all that match.
-pub async fn browse(app: &App, s: &Seer, f: &Filter) -> Result<(Vec<listing::Model>, u64), AppError> {
-    let q = filtered(app, s, f).await?;
+pub async fn browse(app: &App, actor: &Principal, f: &Filter) -> Result<(Vec<listing::Model>, u64), AppError> {
+    let q = filtered(app, actor, f).await?;
     let total = q.clone().count(&app.db).await?;
     let page = page_of(f, total);
     let rows = q
@@ -693,9 +706,9 @@ pub async fn browse(app: &App, s: &Seer, f: &Filter) -> Result<(Vec<listing::Mod
 }
 
 /// The listings of the actor's organisations, every status, newest first.
-pub async fn mine(app: &App, actor: &Actor) -> Result<Vec<listing::Model>, AppError> {
-    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
-    let orgs: Vec<i32> = crate::organisations::memberships_of(app, uid).await?.into_iter().map(|(o, _)| o.id).collect();
+pub async fn mine(app: &App, actor: &Principal) -> Result<Vec<listing::Model>, AppError> {
+    policy::signed_in(actor)?;
+    let orgs = actor.org_ids();
     if orgs.is_empty() {
         return Ok(vec![]);
     }
@@ -707,8 +720,8 @@ pub async fn mine(app: &App, actor: &Actor) -> Result<Vec<listing::Model>, AppEr
 }
 
 /// A listing's attachment for those who may see the listing.
-pub async fn attachment(app: &App, s: &Seer, id: i32) -> Result<(String, String, bytes::Bytes), AppError> {
-    let l = get(app, s, id).await?;
+pub async fn attachment(app: &App, actor: &Principal, id: i32) -> Result<(String, String, bytes::Bytes), AppError> {
+    let l = get(app, actor, id).await?;
     let (Some(key), Some(name), Some(kind)) = (l.attachment_key, l.attachment_name, l.attachment_type) else {
         return Err(AppError::NotFound);
     };

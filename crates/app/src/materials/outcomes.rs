@@ -9,7 +9,7 @@ use super::{number, parse_day, parse_number, reference};
 use crate::{
     App, AppError,
     error::Checker,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_store::entities::{emission_factor, listing, listing_match, organisation, symbiosis};
 use sea_orm::{
@@ -47,8 +47,8 @@ pub fn factor_for<'a>(code: &str, factors: &'a [emission_factor::Model]) -> Opti
 }
 
 /// Closes a listing with its outcome; a deal creates the symbiosis record.
-pub async fn close(app: &App, actor: &Actor, id: i32, f: &CloseForm) -> Result<listing::Model, AppError> {
-    let Some(uid) = actor.user_id() else { return Err(AppError::LoginRequired) };
+pub async fn close(app: &App, actor: &Principal, id: i32, f: &CloseForm) -> Result<listing::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let l = super::managed(app, actor, id).await?;
     if l.status == "closed" {
         return Err(AppError::Conflict("listing-closed"));
@@ -211,9 +211,9 @@ pub async fn factors(app: &App) -> Result<Vec<emission_factor::Model>, AppError>
 
 /// Adds a factor, or replaces the factor of the same class (orchestrators).
 /// Symbioses keep the figures they were recorded with.
-pub async fn save_factor(app: &App, actor: &Actor, f: &FactorForm) -> Result<emission_factor::Model, AppError> {
+pub async fn save_factor(app: &App, actor: &Principal, f: &FactorForm) -> Result<emission_factor::Model, AppError> {
     policy::require(actor, Action::ManageMaterials)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let mut c = Checker::default();
     let pattern = reference::normalise_code(&f.class_pattern);
     let known = reference::Classes::load_codes(app, std::slice::from_ref(&pattern)).await?;
@@ -262,9 +262,9 @@ pub async fn save_factor(app: &App, actor: &Actor, f: &FactorForm) -> Result<emi
 }
 
 /// Removes a factor (orchestrators).
-pub async fn delete_factor(app: &App, actor: &Actor, id: i32) -> Result<(), AppError> {
+pub async fn delete_factor(app: &App, actor: &Principal, id: i32) -> Result<(), AppError> {
     policy::require(actor, Action::ManageMaterials)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let f = emission_factor::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let tx = app.db.begin().await?;
     emission_factor::Entity::delete_by_id(id).exec(&tx).await?;
@@ -348,12 +348,12 @@ impl Month {
 /// listings (coordinators); `None` is every region (orchestrators).
 pub async fn quality(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     region: Option<&str>,
 ) -> Result<(Vec<Month>, BTreeMap<String, usize>), AppError> {
     match region {
         None => policy::require(actor, Action::ManageMaterials)?,
-        Some(r) => super::regions::require_coordinator(app, actor, r).await?,
+        Some(r) => super::regions::require_coordinator(actor, r)?,
     }
     let mut lq = listing::Entity::find().filter(listing::Column::Status.ne("draft"));
     if let Some(r) = region {

@@ -54,17 +54,12 @@ impl Classes {
 
     /// The classes with these codes, by code.
     pub async fn load_codes(app: &App, codes: &[String]) -> Result<HashMap<String, material_class::Model>, AppError> {
-        let codes: Vec<String> = codes.iter().map(|c| normalise_code(c)).filter(|c| !c.is_empty()).collect();
-        if codes.is_empty() {
-            return Ok(HashMap::new());
-        }
-        Ok(material_class::Entity::find()
-            .filter(material_class::Column::Code.is_in(codes))
-            .all(&app.db)
-            .await?
-            .into_iter()
-            .map(|c| (c.code.clone(), c))
-            .collect())
+        let codes = codes.iter().map(|c| normalise_code(c)).filter(|c| !c.is_empty());
+        let rows = crate::batch::chunked(codes, |chunk| {
+            material_class::Entity::find().filter(material_class::Column::Code.is_in(chunk)).all(&app.db)
+        })
+        .await?;
+        Ok(rows.into_iter().map(|c| (c.code.clone(), c)).collect())
     }
 }
 
@@ -92,19 +87,12 @@ pub async fn municipalities_by_code(
     app: &App,
     codes: &[String],
 ) -> Result<HashMap<String, municipality::Model>, AppError> {
-    let mut codes: Vec<String> = codes.iter().filter(|c| !c.is_empty()).cloned().collect();
-    codes.sort();
-    codes.dedup();
-    if codes.is_empty() {
-        return Ok(HashMap::new());
-    }
-    Ok(municipality::Entity::find()
-        .filter(municipality::Column::Code.is_in(codes))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|m| (m.code.clone(), m))
-        .collect())
+    let codes = codes.iter().filter(|c| !c.is_empty()).cloned();
+    let rows = crate::batch::chunked(codes, |chunk| {
+        municipality::Entity::find().filter(municipality::Column::Code.is_in(chunk)).all(&app.db)
+    })
+    .await?;
+    Ok(rows.into_iter().map(|m| (m.code.clone(), m)).collect())
 }
 
 pub fn point(m: &municipality::Model) -> engine::Point {
@@ -121,7 +109,7 @@ pub async fn within(app: &App, near: &str, km: f64) -> Result<Vec<String>, AppEr
 /// Adds or renames EWC classes from CSV (`code,hazardous,title_en,title_fi`,
 /// the format of the shipped list): the whole file or nothing. Returns how
 /// many rows were read.
-pub async fn import_ewc(app: &App, actor: &policy::Actor, data: &[u8]) -> Result<usize, AppError> {
+pub async fn import_ewc(app: &App, actor: &policy::Principal, data: &[u8]) -> Result<usize, AppError> {
     policy::require(actor, policy::Action::ManageMaterials)?;
     let mut rows = Vec::new();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(data);

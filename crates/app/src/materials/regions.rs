@@ -3,11 +3,11 @@
 //! outcomes) and record synergy workshops, whose report pages show the
 //! listings created there and the matches found for them.
 
-use super::{Filter, Seer, parse_day, reference};
+use super::{Filter, parse_day, reference};
 use crate::{
     App, AppError,
     error::Checker,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::Region;
 use kimppa_store::entities::{listing, listing_match, regional_coordinator, symbiosis, user, workshop};
@@ -15,41 +15,31 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrde
 use std::collections::HashMap;
 
 /// Allows the region's coordinators and staff.
-pub async fn require_coordinator(app: &App, actor: &Actor, region: &str) -> Result<(), AppError> {
-    let coordinator = match actor.user_id() {
-        Some(uid) => super::visibility::regions_of(app, uid).await?.iter().any(|r| r == region),
-        None => false,
-    };
-    policy::require(actor, Action::CoordinateRegion { coordinator })
+pub fn require_coordinator(actor: &Principal, region: &str) -> Result<(), AppError> {
+    policy::require(actor, Action::CoordinateRegion { region })
 }
 
 /// The regions the actor may coordinate (staff: every region).
-pub async fn coordinated(app: &App, actor: &Actor) -> Result<Vec<String>, AppError> {
-    if actor.is_elevated() {
-        return Ok(Region::ALL.iter().map(|r| r.key().to_string()).collect());
-    }
-    match actor.user_id() {
-        Some(uid) => super::visibility::regions_of(app, uid).await,
-        None => Err(AppError::LoginRequired),
-    }
+pub fn coordinated(actor: &Principal) -> Result<Vec<String>, AppError> {
+    policy::signed_in(actor)?;
+    Ok(super::visibility::coordinated(actor))
 }
 
 /// A region's listings for its coordinator: every status but drafts by
 /// default (`status` filters), the filters of the public list otherwise.
 pub async fn region_listings(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     region: &str,
     f: &Filter,
 ) -> Result<Vec<listing::Model>, AppError> {
-    require_coordinator(app, actor, region).await?;
-    let seer = Seer::of(app, actor).await?;
+    require_coordinator(actor, region)?;
     let mut f = f.clone();
     f.region = Some(region.to_string());
     if f.status.as_deref().is_none_or(|s| s.trim().is_empty()) {
         f.status = Some("all".into());
     }
-    Ok(super::filtered(app, &seer, &f)
+    Ok(super::filtered(app, actor, &f)
         .await?
         .filter(listing::Column::Status.ne("draft"))
         .order_by_desc(listing::Column::UpdatedAt)
@@ -61,7 +51,7 @@ pub async fn region_listings(
 /// separated, as the directory's export), one row per listing with its outcome.
 pub async fn export_csv(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     region: &str,
     f: &Filter,
     lang: &str,
@@ -70,7 +60,7 @@ pub async fn export_csv(
     let rows = region_listings(app, actor, region, f).await?;
     let mut orgs: Vec<i32> = rows.iter().map(|l| l.org_id).collect();
     orgs.extend(rows.iter().filter_map(|l| l.deal_org_id));
-    let names = crate::challenges::org_names(app, orgs).await?;
+    let names = crate::people::org_names(app, orgs).await?;
     let mut codes: Vec<String> = rows.iter().map(|l| l.class_code.clone()).collect();
     codes.dedup();
     let classes = reference::Classes::load_codes(app, &codes).await?;
@@ -116,7 +106,7 @@ pub async fn export_csv(
         "co2e_tonnes_per_year",
     ];
     w.write_record(header).map_err(AppError::internal)?;
-    let name = |id: i32| names.get(&id).map(|(n, _)| n.clone()).unwrap_or_default();
+    let name = |id: i32| names.get(&id).map(|o| o.name.clone()).unwrap_or_default();
     for l in &rows {
         let place = places.get(&l.municipality).map(|m| m.name_fi.clone()).unwrap_or_default();
         let record = vec![
@@ -156,7 +146,7 @@ pub async fn export_csv(
 /// (coordinator row, person's name, email), by region.
 pub async fn coordinators(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
 ) -> Result<Vec<(regional_coordinator::Model, String, String)>, AppError> {
     policy::require(actor, Action::ManageMaterials)?;
     let rows =
@@ -188,9 +178,9 @@ pub struct CoordinatorForm {
 }
 
 /// Names a person (by their account's email) coordinator of a region.
-pub async fn add_coordinator(app: &App, actor: &Actor, f: &CoordinatorForm) -> Result<(), AppError> {
+pub async fn add_coordinator(app: &App, actor: &Principal, f: &CoordinatorForm) -> Result<(), AppError> {
     policy::require(actor, Action::ManageMaterials)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let mut c = Checker::default();
     let email = f.email.trim().to_lowercase();
     let person = user::Entity::find().filter(user::Column::Email.eq(email.clone())).one(&app.db).await?;
@@ -222,9 +212,9 @@ pub async fn add_coordinator(app: &App, actor: &Actor, f: &CoordinatorForm) -> R
     Ok(())
 }
 
-pub async fn remove_coordinator(app: &App, actor: &Actor, id: i32) -> Result<(), AppError> {
+pub async fn remove_coordinator(app: &App, actor: &Principal, id: i32) -> Result<(), AppError> {
     policy::require(actor, Action::ManageMaterials)?;
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let uid = crate::policy::user_id(actor)?;
     let r = regional_coordinator::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let tx = app.db.begin().await?;
     regional_coordinator::Entity::delete_by_id(id).exec(&tx).await?;
@@ -248,8 +238,8 @@ pub struct WorkshopForm {
 }
 
 /// Records a workshop in a coordinated region (the municipality's).
-pub async fn create_workshop(app: &App, actor: &Actor, f: &WorkshopForm) -> Result<workshop::Model, AppError> {
-    let uid = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn create_workshop(app: &App, actor: &Principal, f: &WorkshopForm) -> Result<workshop::Model, AppError> {
+    let uid = crate::policy::user_id(actor)?;
     let mut c = Checker::default();
     let title = f.title.trim();
     if title.is_empty() {
@@ -273,7 +263,7 @@ pub async fn create_workshop(app: &App, actor: &Actor, f: &WorkshopForm) -> Resu
     }
     c.finish()?;
     let (Some(day), Some(place)) = (day, place) else { return Err(crate::error::checked()) };
-    require_coordinator(app, actor, &place.region).await?;
+    require_coordinator(actor, &place.region)?;
     let now = crate::now();
     Ok(workshop::ActiveModel {
         title: Set(title.into()),
@@ -304,13 +294,13 @@ pub struct Report {
     /// (listing, counter-listing, score)
     pub matches: Vec<(i32, listing::Model, f64)>,
     pub symbioses: Vec<symbiosis::Model>,
-    pub org_names: HashMap<i32, (String, String)>,
+    pub org_names: HashMap<i32, crate::people::OrgName>,
     /// Every listing created there (seen or not) and every match for them.
     pub listing_count: usize,
     pub match_count: usize,
 }
 
-pub async fn report(app: &App, s: &Seer, id: i32) -> Result<Report, AppError> {
+pub async fn report(app: &App, actor: &Principal, id: i32) -> Result<Report, AppError> {
     let w = workshop::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let all = listing::Entity::find()
         .filter(listing::Column::WorkshopId.eq(w.id))
@@ -349,7 +339,7 @@ pub async fn report(app: &App, s: &Seer, id: i32) -> Result<Report, AppError> {
     };
     let listing_count = all.len();
     let match_count = rows.len();
-    let seen: Vec<listing::Model> = all.into_iter().filter(|l| super::visibility::sees(s, l)).collect();
+    let seen: Vec<listing::Model> = all.into_iter().filter(|l| super::visibility::sees(actor, l)).collect();
     // The deals of listings the viewer may not see stay unnamed.
     let symbioses: Vec<symbiosis::Model> =
         symbioses.into_iter().filter(|x| seen.iter().any(|l| l.id == x.listing_id)).collect();
@@ -358,12 +348,12 @@ pub async fn report(app: &App, s: &Seer, id: i32) -> Result<Report, AppError> {
         .filter(|m| seen.iter().any(|l| l.id == m.listing_id))
         .filter_map(|m| {
             let o = others.get(&m.other_id)?;
-            super::visibility::sees(s, o).then(|| (m.listing_id, o.clone(), m.score))
+            super::visibility::sees(actor, o).then(|| (m.listing_id, o.clone(), m.score))
         })
         .collect();
     let mut org_ids: Vec<i32> = seen.iter().map(|l| l.org_id).collect();
     org_ids.extend(matches.iter().map(|(_, o, _)| o.org_id));
-    org_ids.extend(symbioses.iter().flat_map(|s| [s.provider_org_id, s.receiver_org_id]));
-    let org_names = crate::challenges::org_names(app, org_ids).await?;
+    org_ids.extend(symbioses.iter().flat_map(|actor| [actor.provider_org_id, actor.receiver_org_id]));
+    let org_names = crate::people::org_names(app, org_ids).await?;
     Ok(Report { w, listings: seen, matches, symbioses, org_names, listing_count, match_count })
 }

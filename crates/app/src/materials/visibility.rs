@@ -6,88 +6,55 @@
 //! - the coordinators of the listing's region: every listing there except
 //!   drafts, closed and expired ones included.
 
-use crate::{App, AppError, challenges::Viewer, policy::Actor};
-use kimppa_store::entities::{listing, regional_coordinator};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QuerySelect};
+use crate::policy::{self, Principal};
+use kimppa_domain::Region;
+use kimppa_store::entities::listing;
+use sea_orm::{ColumnTrait, Condition};
 
-/// A viewer of listings: who they are and the regions they coordinate.
-#[derive(Debug, Clone, Default)]
-pub struct Seer {
-    pub v: Viewer,
-    pub regions: Vec<String>,
-}
-
-impl Seer {
-    pub fn anonymous() -> Seer {
-        Seer::default()
-    }
-
-    /// Two queries for a signed-in actor (memberships, coordinated regions).
-    pub async fn of(app: &App, actor: &Actor) -> Result<Seer, AppError> {
-        let v = Viewer::of(app, actor).await?;
-        let regions = match v.user_id {
-            Some(uid) => regions_of(app, uid).await?,
-            None => vec![],
-        };
-        Ok(Seer { v, regions })
-    }
-
-    /// The view of an organisation's people (for matches and their emails).
-    pub fn of_org(org_id: i32, approved: bool) -> Seer {
-        Seer { v: Viewer { user_id: None, org_ids: vec![org_id], member: approved, staff: false }, regions: vec![] }
-    }
-
-    pub fn coordinates(&self, region: &str) -> bool {
-        self.regions.iter().any(|r| r == region)
-    }
-}
-
-/// The regions a person coordinates.
-pub async fn regions_of(app: &App, uid: i32) -> Result<Vec<String>, AppError> {
-    Ok(regional_coordinator::Entity::find()
-        .filter(regional_coordinator::Column::UserId.eq(uid))
-        .select_only()
-        .column(regional_coordinator::Column::Region)
-        .into_tuple()
-        .all(&app.db)
-        .await?)
-}
-
-/// The listings `s` may see, as a query condition.
-pub fn condition(s: &Seer) -> Condition {
-    if s.v.staff {
+/// The listings `p` may see, as a query condition.
+pub fn condition(p: &Principal) -> Condition {
+    if policy::is_staff(p) {
         return Condition::all();
     }
     let mut any = Condition::any().add(
         Condition::all().add(listing::Column::Status.eq("published")).add(listing::Column::Visibility.eq("public")),
     );
-    if s.v.member {
+    if p.in_approved_org() {
         any = any.add(
             Condition::all()
                 .add(listing::Column::Status.eq("published"))
                 .add(listing::Column::Visibility.eq("members")),
         );
     }
-    if !s.v.org_ids.is_empty() {
-        any = any.add(listing::Column::OrgId.is_in(s.v.org_ids.clone()));
+    let orgs = p.org_ids();
+    if !orgs.is_empty() {
+        any = any.add(listing::Column::OrgId.is_in(orgs));
     }
-    if !s.regions.is_empty() {
+    if !p.regions().is_empty() {
         any = any.add(
             Condition::all()
                 .add(listing::Column::Status.ne("draft"))
-                .add(listing::Column::Region.is_in(s.regions.clone())),
+                .add(listing::Column::Region.is_in(p.regions().to_vec())),
         );
     }
     any
 }
 
 /// The in-memory twin of [`condition`].
-pub fn sees(s: &Seer, l: &listing::Model) -> bool {
-    if s.v.staff || s.v.in_org(l.org_id) {
+pub fn sees(p: &Principal, l: &listing::Model) -> bool {
+    if policy::is_staff(p) || p.in_org(l.org_id) {
         return true;
     }
-    if l.status == "published" && (l.visibility == "public" || (l.visibility == "members" && s.v.member)) {
+    if l.status == "published" && (l.visibility == "public" || (l.visibility == "members" && p.in_approved_org())) {
         return true;
     }
-    l.status != "draft" && s.coordinates(&l.region)
+    l.status != "draft" && p.coordinates(&l.region)
+}
+
+/// The regions whose listings `p` may coordinate (staff: every region).
+pub fn coordinated(p: &Principal) -> Vec<String> {
+    if policy::is_staff(p) {
+        return Region::ALL.iter().map(|r| r.key().to_string()).collect();
+    }
+    p.regions().to_vec()
 }

@@ -6,12 +6,10 @@ use crate::{
     App, AppError, changelog, email,
     error::Checker,
     now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
-use kimppa_domain::{MembershipStatus, MembershipTier, OrgRole, required_text};
-use kimppa_store::entities::{
-    agreement_acceptance, agreement_version, membership_event, org_member, organisation, user,
-};
+use kimppa_domain::{MembershipStatus, MembershipTier, required_text};
+use kimppa_store::entities::{agreement_acceptance, agreement_version, membership_event, organisation, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
@@ -21,7 +19,7 @@ pub async fn current_agreement(app: &App) -> Result<Option<agreement_version::Mo
     Ok(agreement_version::Entity::find().order_by_desc(agreement_version::Column::Version).one(&app.db).await?)
 }
 
-pub async fn list_agreements(app: &App, actor: &Actor) -> Result<Vec<agreement_version::Model>, AppError> {
+pub async fn list_agreements(app: &App, actor: &Principal) -> Result<Vec<agreement_version::Model>, AppError> {
     policy::require(actor, Action::ManageAgreements)?;
     Ok(agreement_version::Entity::find().order_by_desc(agreement_version::Column::Version).all(&app.db).await?)
 }
@@ -42,7 +40,7 @@ pub struct AgreementForm {
 /// at the version they accepted.
 pub async fn publish_agreement(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     f: &AgreementForm,
 ) -> Result<agreement_version::Model, AppError> {
     policy::require(actor, Action::ManageAgreements)?;
@@ -99,9 +97,9 @@ pub(crate) async fn insert_agreement<C: sea_orm::ConnectionTrait>(
 
 /// An organisation admin accepts the agreement version `version_id` (which
 /// must be the current one) and applies for membership.
-pub async fn apply(app: &App, actor: &Actor, slug: &str, version_id: i32, accepted: bool) -> Result<(), AppError> {
-    let (org, role) = crate::organisations::get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::ApplyForMembership { my_role: role })?;
+pub async fn apply(app: &App, actor: &Principal, slug: &str, version_id: i32, accepted: bool) -> Result<(), AppError> {
+    let org = crate::organisations::get_visible(app, actor, slug).await?;
+    policy::require(actor, Action::ApplyForMembership { org: org.id })?;
     if org.membership_status == MembershipStatus::Pending.key()
         || org.membership_status == MembershipStatus::Approved.key()
     {
@@ -114,7 +112,7 @@ pub async fn apply(app: &App, actor: &Actor, slug: &str, version_id: i32, accept
     if !accepted {
         return Err(AppError::field("accept", "err-agreement-accept"));
     }
-    let user_id = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let user_id = crate::policy::user_id(actor)?;
     let tx = app.db.begin().await?;
     record_acceptance(&tx, org.id, user_id, current.id).await?;
     record_event(&tx, org.id, "applied", None, None, Some(user_id)).await?;
@@ -179,7 +177,7 @@ pub struct PendingApplication {
 }
 
 /// The membership queue, oldest first. A fixed number of queries.
-pub async fn queue(app: &App, actor: &Actor) -> Result<Vec<PendingApplication>, AppError> {
+pub async fn queue(app: &App, actor: &Principal) -> Result<Vec<PendingApplication>, AppError> {
     policy::require(actor, Action::ReviewMemberships)?;
     let orgs = organisation::Entity::find()
         .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Pending.key()))
@@ -216,7 +214,7 @@ pub async fn queue(app: &App, actor: &Actor) -> Result<Vec<PendingApplication>, 
 /// Approves (with a tier) or rejects (with a reason) an application.
 pub async fn decide(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     org_id: i32,
     approve: bool,
     tier_input: &str,
@@ -245,15 +243,7 @@ pub async fn decide(
     am.updated_at = Set(now());
     let updated = am.update(&tx).await?;
     // Tell the organisation's admins.
-    let admin_ids: Vec<i32> = org_member::Entity::find()
-        .filter(org_member::Column::OrgId.eq(org.id))
-        .filter(org_member::Column::Role.eq(OrgRole::Admin.key()))
-        .all(&tx)
-        .await?
-        .into_iter()
-        .map(|m| m.user_id)
-        .collect();
-    for admin in user::Entity::find().filter(user::Column::Id.is_in(admin_ids)).all(&tx).await? {
+    for admin in crate::people::org_admins(&tx, org.id).await? {
         let (subject, body) =
             email::texts::membership_decision(&admin.locale, &org.name, approve, reason.as_deref().unwrap_or(""));
         email::queue(&tx, &admin.email, &subject, &body).await?;

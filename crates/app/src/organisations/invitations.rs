@@ -2,12 +2,12 @@
 
 use crate::{
     App, AppError, email, now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
     tokens,
 };
 use chrono::Duration;
 use kimppa_domain::{Email, OrgRole};
-use kimppa_store::entities::{invitation, organisation, user};
+use kimppa_store::entities::{invitation, organisation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
 
 const VALID_DAYS: i64 = 14;
@@ -15,21 +15,21 @@ const VALID_DAYS: i64 = 14;
 /// Invites a person by email to an organisation.
 pub async fn invite(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     slug: &str,
     email_input: &str,
     role_input: &str,
     lang: &str,
 ) -> Result<(), AppError> {
-    let (org, my_role) = super::get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::InviteToOrganisation { my_role })?;
+    let org = super::get_visible(app, actor, slug).await?;
+    policy::require(actor, Action::InviteToOrganisation { org: org.id })?;
     let mut c = crate::error::Checker::default();
     let email = c.check("email", Email::parse(email_input));
     let role = c.check("role", OrgRole::parse(role_input));
     c.finish()?;
     let (email, role) = (email.ok_or_else(crate::error::checked)?, role.ok_or_else(crate::error::checked)?);
-    let inviter_id = actor.user_id().ok_or(AppError::LoginRequired)?;
-    let inviter = user::Entity::find_by_id(inviter_id).one(&app.db).await?.ok_or(AppError::LoginRequired)?;
+    let inviter = policy::signed_in(actor)?;
+    let inviter_id = inviter.id;
     let token = tokens::new_token();
     let tx = app.db.begin().await?;
     invitation::ActiveModel {
@@ -69,8 +69,8 @@ pub async fn find_open(app: &App, token: &str) -> Result<(invitation::Model, org
 }
 
 /// Accepts an invitation for the logged-in user; the link is the proof.
-pub async fn accept_invitation(app: &App, actor: &Actor, token: &str) -> Result<organisation::Model, AppError> {
-    let user_id = actor.user_id().ok_or(AppError::LoginRequired)?;
+pub async fn accept_invitation(app: &App, actor: &Principal, token: &str) -> Result<organisation::Model, AppError> {
+    let user_id = crate::policy::user_id(actor)?;
     let (inv, org) = find_open(app, token).await?;
     let role = OrgRole::parse(&inv.role).unwrap_or(OrgRole::Member);
     let tx = app.db.begin().await?;

@@ -8,7 +8,7 @@ use crate::{
     App, AppError,
     error::Checker,
     now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::{
     BusinessId, FocusArea, MembershipStatus, OfferingType, OrgRole, OrgType, SizeClass, Slug, optional_text,
@@ -206,14 +206,15 @@ pub fn parse_form(f: &OrgForm) -> Result<OrgData, AppError> {
 
 /// Organisations `actor` may see. Public: approved members. Members of an
 /// organisation see their own; elevated staff see all.
-pub fn visible(actor: &Actor, my_org_ids: &[i32]) -> Select<organisation::Entity> {
+pub fn visible(actor: &Principal) -> Select<organisation::Entity> {
     let q = organisation::Entity::find();
-    if actor.is_elevated() {
+    if crate::policy::is_staff(actor) {
         return q;
     }
     let mut cond = Condition::any().add(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
-    if !my_org_ids.is_empty() {
-        cond = cond.add(organisation::Column::Id.is_in(my_org_ids.to_vec()));
+    let mine = actor.org_ids();
+    if !mine.is_empty() {
+        cond = cond.add(organisation::Column::Id.is_in(mine));
     }
     q.filter(cond)
 }
@@ -284,29 +285,6 @@ pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::
         .collect())
 }
 
-/// Email addresses of every member of an organisation.
-pub async fn member_emails(app: &App, org_id: i32) -> Result<Vec<String>, AppError> {
-    use sea_orm::QuerySelect;
-    let ids: Vec<i32> = org_member::Entity::find()
-        .select_only()
-        .column(org_member::Column::UserId)
-        .filter(org_member::Column::OrgId.eq(org_id))
-        .into_tuple()
-        .all(&app.db)
-        .await?;
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    Ok(user::Entity::find()
-        .select_only()
-        .column(user::Column::Email)
-        .filter(user::Column::Id.is_in(ids))
-        .into_tuple()
-        .all(&app.db)
-        .await?)
-}
-
-/// The organisation ids where the user is a member, with roles.
 /// Every approved member organisation, by name.
 pub async fn approved(app: &App) -> Result<Vec<organisation::Model>, AppError> {
     Ok(organisation::Entity::find()
@@ -316,54 +294,28 @@ pub async fn approved(app: &App) -> Result<Vec<organisation::Model>, AppError> {
         .await?)
 }
 
-pub async fn memberships_of(app: &App, user_id: i32) -> Result<Vec<(organisation::Model, OrgRole)>, AppError> {
-    let rows = org_member::Entity::find().filter(org_member::Column::UserId.eq(user_id)).all(&app.db).await?;
-    if rows.is_empty() {
-        return Ok(vec![]);
-    }
-    let orgs = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(rows.iter().map(|r| r.org_id).collect::<Vec<_>>()))
-        .order_by_asc(organisation::Column::Name)
-        .all(&app.db)
-        .await?;
-    Ok(orgs
-        .into_iter()
-        .filter_map(|o| {
-            let role = rows.iter().find(|r| r.org_id == o.id).and_then(|r| OrgRole::parse(&r.role).ok())?;
-            Some((o, role))
-        })
-        .collect())
+/// Organisations by id, by name (missing ids are left out).
+pub async fn by_ids(app: &App, ids: impl IntoIterator<Item = i32>) -> Result<Vec<organisation::Model>, AppError> {
+    let mut orgs = crate::batch::chunked(ids, |chunk| {
+        organisation::Entity::find().filter(organisation::Column::Id.is_in(chunk)).all(&app.db)
+    })
+    .await?;
+    orgs.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(orgs)
 }
 
-pub async fn role_in(app: &App, user_id: Option<i32>, org_id: i32) -> Result<Option<OrgRole>, AppError> {
-    let Some(user_id) = user_id else {
-        return Ok(None);
-    };
-    let m = org_member::Entity::find()
-        .filter(org_member::Column::UserId.eq(user_id))
-        .filter(org_member::Column::OrgId.eq(org_id))
-        .one(&app.db)
-        .await?;
-    Ok(m.and_then(|m| OrgRole::parse(&m.role).ok()))
-}
-
-/// An organisation the actor may see, with the actor's role in it.
-pub async fn get_visible(
-    app: &App,
-    actor: &Actor,
-    slug: &str,
-) -> Result<(organisation::Model, Option<OrgRole>), AppError> {
+/// An organisation the actor may see.
+pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<organisation::Model, AppError> {
     let org = organisation::Entity::find()
         .filter(organisation::Column::Slug.eq(slug))
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let role = role_in(app, actor.user_id(), org.id).await?;
     let public = org.membership_status == MembershipStatus::Approved.key();
-    if !public && !policy::decide(actor, Action::ViewUnlistedOrganisation { my_role: role }).allowed() {
+    if !public && !policy::allowed(actor, Action::ViewUnlistedOrganisation { org: org.id }) {
         return Err(AppError::NotFound);
     }
-    Ok((org, role))
+    Ok(org)
 }
 
 pub(crate) async fn unique_slug<C: sea_orm::ConnectionTrait>(conn: &C, name: &str) -> Result<String, AppError> {
@@ -393,9 +345,9 @@ async fn business_id_taken<C: sea_orm::ConnectionTrait>(
 }
 
 /// Creates an organisation; the creator becomes its admin.
-pub async fn create(app: &App, actor: &Actor, form: &OrgForm) -> Result<organisation::Model, AppError> {
+pub async fn create(app: &App, actor: &Principal, form: &OrgForm) -> Result<organisation::Model, AppError> {
     policy::require(actor, Action::CreateOrganisation)?;
-    let user_id = actor.user_id().ok_or(AppError::LoginRequired)?;
+    let user_id = crate::policy::user_id(actor)?;
     let d = parse_form(form)?;
     let tx = app.db.begin().await?;
     if business_id_taken(&tx, &d.business_id, None).await? {
@@ -480,9 +432,10 @@ pub(crate) async fn add_member<C: sea_orm::ConnectionTrait>(
 }
 
 /// Updates an organisation (its admins, or elevated staff).
-pub async fn update(app: &App, actor: &Actor, slug: &str, form: &OrgForm) -> Result<organisation::Model, AppError> {
-    let (org, role) = get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::EditOrganisation { my_role: role })?;
+pub async fn update(app: &App, actor: &Principal, slug: &str, form: &OrgForm) -> Result<organisation::Model, AppError> {
+    let org = get_visible(app, actor, slug).await?;
+    policy::require(actor, Action::EditOrganisation { org: org.id })?;
+    let audited = policy::by_staff_power(actor, Action::EditOrganisation { org: org.id });
     let d = parse_form(form)?;
     let tx = app.db.begin().await?;
     if business_id_taken(&tx, &d.business_id, Some(org.id)).await? {
@@ -508,9 +461,8 @@ pub async fn update(app: &App, actor: &Actor, slug: &str, form: &OrgForm) -> Res
     am.updated_at = Set(now());
     let org = am.update(&tx).await?;
     crate::changelog::record(&tx, "organisation.updated", &serde_json::json!({ "org_id": org_id })).await?;
-    if role != Some(OrgRole::Admin) {
-        crate::changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "organisation.edit", &org.slug, "")
-            .await?;
+    if audited {
+        crate::changelog::admin_action(&tx, policy::user_id(actor)?, "organisation.edit", &org.slug, "").await?;
     }
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -518,9 +470,9 @@ pub async fn update(app: &App, actor: &Actor, slug: &str, form: &OrgForm) -> Res
 }
 
 /// Replaces the logo after checking type and size.
-pub async fn set_logo(app: &App, actor: &Actor, slug: &str, bytes: bytes::Bytes) -> Result<(), AppError> {
-    let (org, role) = get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::EditOrganisation { my_role: role })?;
+pub async fn set_logo(app: &App, actor: &Principal, slug: &str, bytes: bytes::Bytes) -> Result<(), AppError> {
+    let org = get_visible(app, actor, slug).await?;
+    policy::require(actor, Action::EditOrganisation { org: org.id })?;
     let key = app.files.put_logo(org.id, bytes).await?;
     let old = org.logo_key.clone();
     let mut am = org.into_active_model();
@@ -543,13 +495,8 @@ pub struct MemberRow {
 }
 
 /// People of an organisation (visible to its members and staff). Two queries.
-pub async fn members(
-    app: &App,
-    actor: &Actor,
-    org: &organisation::Model,
-    role: Option<OrgRole>,
-) -> Result<Vec<MemberRow>, AppError> {
-    policy::require(actor, Action::ViewOrganisationMembers { my_role: role })?;
+pub async fn members(app: &App, actor: &Principal, org: &organisation::Model) -> Result<Vec<MemberRow>, AppError> {
+    policy::require(actor, Action::ViewOrganisationMembers { org: org.id })?;
     let ms = org_member::Entity::find().filter(org_member::Column::OrgId.eq(org.id)).all(&app.db).await?;
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id).collect::<Vec<_>>()))

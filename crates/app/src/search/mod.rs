@@ -10,7 +10,7 @@
 pub mod documents;
 pub mod sync;
 
-use crate::{App, AppError, error::Checker, policy::Actor};
+use crate::{App, AppError, error::Checker, policy::Principal};
 use kimppa_domain::{FocusArea, OfferingType, OrgType};
 use sea_orm::ConnectionTrait;
 
@@ -64,9 +64,9 @@ impl SearchParams {
         }
     }
 
-    fn known(dim: &str, v: &str) -> bool {
+    fn known(app: &App, dim: &str, v: &str) -> bool {
         match dim {
-            "kind" => documents::KINDS.contains(&v),
+            "kind" => app.hooks.documents.contains(v),
             "focus" => FocusArea::parse(v).is_ok(),
             "offering" => OfferingType::parse(v).is_ok(),
             "org_type" => OrgType::parse(v).is_ok(),
@@ -76,12 +76,12 @@ impl SearchParams {
     }
 
     /// Chosen filters with known values (unknown ones are ignored by the page).
-    pub fn filters(&self) -> Vec<(String, String)> {
+    pub fn filters(&self, app: &App) -> Vec<(String, String)> {
         kimppa_search::DIMENSIONS
             .iter()
             .filter_map(|d| {
                 let v = self.value(d).trim();
-                (!v.is_empty() && Self::known(d, v)).then(|| (d.to_string(), v.to_string()))
+                (!v.is_empty() && Self::known(app, d, v)).then(|| (d.to_string(), v.to_string()))
             })
             .collect()
     }
@@ -91,11 +91,11 @@ impl SearchParams {
     }
 
     /// Strict check for the API.
-    pub fn check(&self) -> Result<(), AppError> {
+    pub fn check(&self, app: &App) -> Result<(), AppError> {
         let mut c = Checker::default();
         for d in kimppa_search::DIMENSIONS {
             let v = self.value(d).trim();
-            if !v.is_empty() && !Self::known(d, v) {
+            if !v.is_empty() && !Self::known(app, d, v) {
                 c.push(d, "err-unknown-value");
             }
         }
@@ -117,24 +117,20 @@ impl SearchParams {
 /// The visibility tokens of an asker. Public documents carry `public`;
 /// closed content (forum threads, see [`crate::forum::visibility`]) is
 /// indexed with the tokens of those who may see it.
-pub async fn visibility(app: &App, actor: &Actor) -> Result<Vec<String>, AppError> {
+pub fn visibility(actor: &Principal) -> Vec<String> {
     let mut tokens = vec!["public".to_string()];
     if let Some(uid) = actor.user_id() {
         tokens.push(format!("user:{uid}"));
-        let mut member = false;
-        for (o, _) in crate::organisations::memberships_of(app, uid).await? {
-            tokens.push(format!("org:{}", o.id));
-            member |= o.membership_status == kimppa_domain::MembershipStatus::Approved.key();
-        }
+        tokens.extend(actor.memberships().iter().map(|m| format!("org:{}", m.org_id)));
         // People of approved member organisations see members-only content.
-        if member {
+        if actor.in_approved_org() {
             tokens.push("member".into());
         }
-        if actor.is_elevated() {
+        if crate::policy::is_staff(actor) {
             tokens.push("staff".into());
         }
     }
-    Ok(tokens)
+    tokens
 }
 
 /// A page of results.
@@ -147,17 +143,17 @@ pub struct SearchPage {
 
 /// Searches what the actor may see; counts the query (text and number of
 /// results, no identity) for the orchestrators' demand report.
-pub async fn search(app: &App, actor: &Actor, params: &SearchParams, lang: &str) -> Result<SearchPage, AppError> {
+pub async fn search(app: &App, actor: &Principal, params: &SearchParams, lang: &str) -> Result<SearchPage, AppError> {
     let text: String = params.q.chars().take(200).collect();
     if text.trim().is_empty() {
         return Ok(SearchPage { results: Results::default(), page: 1, pages: 1 });
     }
-    let vis = if actor.user_id().is_none() { vec!["public".to_string()] } else { visibility(app, actor).await? };
+    let vis = visibility(actor);
     let page = params.page();
     let q = kimppa_search::SearchQuery {
         text,
         lang: lang.into(),
-        filters: params.filters(),
+        filters: params.filters(app),
         visibility: vis,
         offset: (page - 1) * PAGE_SIZE,
         limit: PAGE_SIZE,
@@ -172,8 +168,8 @@ pub async fn search(app: &App, actor: &Actor, params: &SearchParams, lang: &str)
 }
 
 /// Titles for search-as-you-type.
-pub async fn suggest(app: &App, actor: &Actor, prefix: &str, lang: &str) -> Result<Vec<Hit>, AppError> {
+pub async fn suggest(app: &App, actor: &Principal, prefix: &str, lang: &str) -> Result<Vec<Hit>, AppError> {
     let prefix: String = prefix.chars().take(100).collect();
-    let vis = if actor.user_id().is_none() { vec!["public".to_string()] } else { visibility(app, actor).await? };
+    let vis = visibility(actor);
     app.search.suggest(&prefix, lang, &vis, 8).map_err(AppError::internal)
 }

@@ -28,7 +28,7 @@ pub async fn rebuild(app: &App, mut progress: impl FnMut(&str, usize)) -> Result
     // Changes after this point are picked up by the next catch-up.
     let cursor = crate::changelog::last_id(&app.db).await?;
     app.search.clear().map_err(AppError::internal)?;
-    for kind in documents::KINDS {
+    for kind in documents::kinds(app) {
         let docs = documents::load(app, kind, &documents::Which::All).await?;
         app.search.apply(&docs, &[]).map_err(AppError::internal)?;
         progress(kind, docs.len());

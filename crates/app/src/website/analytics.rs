@@ -9,7 +9,7 @@
 
 use crate::{
     App, AppError,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_store::entities::{analytics_count, analytics_salt, analytics_visitor};
 use sea_orm::{
@@ -177,7 +177,7 @@ pub struct Report {
 }
 
 /// The last `days` days. A fixed number of queries.
-pub async fn report(app: &App, actor: &Actor, days: i64) -> Result<Report, AppError> {
+pub async fn report(app: &App, actor: &Principal, days: i64) -> Result<Report, AppError> {
     policy::require(actor, Action::ViewAnalytics)?;
     let from = (crate::now() - chrono::Duration::days(days - 1)).format("%Y-%m-%d").to_string();
     let rows = analytics_count::Entity::find()

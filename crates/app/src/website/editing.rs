@@ -7,7 +7,7 @@ use crate::{
     App, AppError, changelog,
     error::Checker,
     now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::{Slug, optional_text, required_text};
 use kimppa_store::entities::{cluster, faq_item, glossary_term, news};
@@ -46,7 +46,7 @@ fn list(s: &str) -> Vec<String> {
     s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect()
 }
 
-async fn audit(app: &App, actor: &Actor, action: &str, target: &str) -> Result<(), AppError> {
+async fn audit(app: &App, actor: &Principal, action: &str, target: &str) -> Result<(), AppError> {
     changelog::admin_action(&app.db, actor.user_id().unwrap_or_default(), action, target, "").await?;
     let kind = match action.split('.').next() {
         Some("news") => Some("news"),
@@ -64,6 +64,37 @@ async fn audit(app: &App, actor: &Actor, action: &str, target: &str) -> Result<(
 // ---- news ----
 
 pub const NEWS_TAGS: [&str; 6] = ["events", "members", "materials", "funding", "platform", "kimppa"];
+
+/// The stored fields of one item of the content the orchestrators edit:
+/// a news item, a term or a cluster by slug, an answer by id.
+pub async fn stored_fields(app: &App, actor: &Principal, kind: &str, key: &str) -> Result<Fields, AppError> {
+    policy::require(actor, Action::ManageContent)?;
+    let found = match kind {
+        "news" => news::Entity::find().filter(news::Column::Slug.eq(key)).one(&app.db).await?.map(|n| news_fields(&n)),
+        "glossary" => glossary_term::Entity::find()
+            .filter(glossary_term::Column::Slug.eq(key))
+            .one(&app.db)
+            .await?
+            .map(|t| term_fields(&t)),
+        "faq" => match key.parse::<i32>() {
+            Ok(id) => faq_item::Entity::find_by_id(id).one(&app.db).await?.map(|i| faq_fields(&i)),
+            Err(_) => None,
+        },
+        "clusters" => cluster::Entity::find()
+            .filter(cluster::Column::Slug.eq(key))
+            .one(&app.db)
+            .await?
+            .map(|k| cluster_fields(&k)),
+        _ => None,
+    };
+    found.ok_or(AppError::NotFound)
+}
+
+/// The image of a news item being edited (its file key), if any.
+pub async fn news_image(app: &App, actor: &Principal, slug: &str) -> Result<Option<String>, AppError> {
+    policy::require(actor, Action::ManageContent)?;
+    Ok(news::Entity::find().filter(news::Column::Slug.eq(slug)).one(&app.db).await?.and_then(|n| n.image_key))
+}
 
 pub fn news_fields(n: &news::Model) -> Fields {
     Fields::from([
@@ -86,7 +117,7 @@ pub fn news_fields(n: &news::Model) -> Fields {
 /// languages (both required: the image carries content).
 pub async fn set_news_image(
     app: &App,
-    actor: &Actor,
+    actor: &Principal,
     slug: &str,
     bytes: bytes::Bytes,
     alt_fi: &str,
@@ -112,12 +143,12 @@ pub async fn set_news_image(
     audit(app, actor, "news.image", slug).await
 }
 
-pub async fn all_news(app: &App, actor: &Actor) -> Result<Vec<news::Model>, AppError> {
+pub async fn all_news(app: &App, actor: &Principal) -> Result<Vec<news::Model>, AppError> {
     policy::require(actor, Action::ManageContent)?;
     Ok(news::Entity::find().order_by_desc(news::Column::PublishedAt).all(&app.db).await?)
 }
 
-pub async fn save_news(app: &App, actor: &Actor, existing: Option<&str>, f: &Fields) -> Result<String, AppError> {
+pub async fn save_news(app: &App, actor: &Principal, existing: Option<&str>, f: &Fields) -> Result<String, AppError> {
     policy::require(actor, Action::ManageContent)?;
     let mut c = Checker::default();
     let slug = slug(&mut c, f);
@@ -193,12 +224,12 @@ pub fn term_fields(t: &glossary_term::Model) -> Fields {
     ])
 }
 
-pub async fn all_terms(app: &App, actor: &Actor) -> Result<Vec<glossary_term::Model>, AppError> {
+pub async fn all_terms(app: &App, actor: &Principal) -> Result<Vec<glossary_term::Model>, AppError> {
     policy::require(actor, Action::ManageContent)?;
     super::glossary::list(app, "fi").await
 }
 
-pub async fn save_term(app: &App, actor: &Actor, existing: Option<&str>, f: &Fields) -> Result<String, AppError> {
+pub async fn save_term(app: &App, actor: &Principal, existing: Option<&str>, f: &Fields) -> Result<String, AppError> {
     policy::require(actor, Action::ManageContent)?;
     let mut c = Checker::default();
     let slug = slug(&mut c, f);
@@ -270,7 +301,7 @@ pub fn faq_fields(i: &faq_item::Model) -> Fields {
     ])
 }
 
-pub async fn all_faq(app: &App, actor: &Actor) -> Result<Vec<faq_item::Model>, AppError> {
+pub async fn all_faq(app: &App, actor: &Principal) -> Result<Vec<faq_item::Model>, AppError> {
     policy::require(actor, Action::ManageContent)?;
     Ok(faq_item::Entity::find()
         .order_by_asc(faq_item::Column::Topic)
@@ -279,7 +310,7 @@ pub async fn all_faq(app: &App, actor: &Actor) -> Result<Vec<faq_item::Model>, A
         .await?)
 }
 
-pub async fn save_faq(app: &App, actor: &Actor, existing: Option<i32>, f: &Fields) -> Result<i32, AppError> {
+pub async fn save_faq(app: &App, actor: &Principal, existing: Option<i32>, f: &Fields) -> Result<i32, AppError> {
     policy::require(actor, Action::ManageContent)?;
     let mut c = Checker::default();
     let topic = get(f, "topic");
@@ -336,7 +367,12 @@ pub fn cluster_fields(k: &cluster::Model) -> Fields {
     ])
 }
 
-pub async fn save_cluster(app: &App, actor: &Actor, existing: Option<&str>, f: &Fields) -> Result<String, AppError> {
+pub async fn save_cluster(
+    app: &App,
+    actor: &Principal,
+    existing: Option<&str>,
+    f: &Fields,
+) -> Result<String, AppError> {
     policy::require(actor, Action::ManageContent)?;
     let mut c = Checker::default();
     let slug = slug(&mut c, f);

@@ -4,7 +4,7 @@
 use super::PUBLISHED;
 use crate::{
     App, AppError, now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::required_text;
 use kimppa_store::entities::{faq_item, faq_question};
@@ -28,7 +28,7 @@ pub async fn grouped(app: &App) -> Result<Vec<(&'static str, Vec<faq_item::Model
 }
 
 /// Stores a question from anyone (throttled per client address).
-pub async fn ask(app: &App, actor: &Actor, question: &str, lang: &str, client: &str) -> Result<(), AppError> {
+pub async fn ask(app: &App, actor: &Principal, question: &str, lang: &str, client: &str) -> Result<(), AppError> {
     let q = required_text(question, 2000).map_err(|e| AppError::field("question", e.code()))?;
     let key = format!("faq:{client}");
     if crate::accounts::throttle_hit(app, &key).await? {
@@ -48,7 +48,7 @@ pub async fn ask(app: &App, actor: &Actor, question: &str, lang: &str, client: &
 }
 
 /// Questions sent by visitors, newest first (orchestrators).
-pub async fn questions(app: &App, actor: &Actor) -> Result<Vec<faq_question::Model>, AppError> {
+pub async fn questions(app: &App, actor: &Principal) -> Result<Vec<faq_question::Model>, AppError> {
     policy::require(actor, Action::ManageContent)?;
     Ok(faq_question::Entity::find().order_by_desc(faq_question::Column::Id).limit(200).all(&app.db).await?)
 }

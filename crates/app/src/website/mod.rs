@@ -4,12 +4,18 @@
 
 pub mod analytics;
 pub mod clusters;
+pub mod documents;
 pub mod editing;
 pub mod faq;
 pub mod glossary;
 pub mod news;
 pub mod pages;
 pub mod sitemap;
+
+/// The website's hooks: its search documents.
+pub fn register(h: &mut crate::hooks::Hooks) {
+    documents::register(h);
+}
 
 pub const DRAFT: &str = "draft";
 pub const PUBLISHED: &str = "published";

@@ -4,7 +4,7 @@
 use super::PUBLISHED;
 use crate::{
     App, AppError, now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_store::entities::news;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Select, Set};
@@ -12,7 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryF
 pub const PER_PAGE: u64 = 10;
 
 /// News the actor may see: published and due, or everything for staff.
-pub fn visible(actor: &Actor) -> Select<news::Entity> {
+pub fn visible(actor: &Principal) -> Select<news::Entity> {
     let q = news::Entity::find();
     if policy::decide(actor, Action::ManageContent).allowed() {
         q
@@ -22,7 +22,7 @@ pub fn visible(actor: &Actor) -> Select<news::Entity> {
 }
 
 /// One page of news (1-based) and the number of pages. Two queries.
-pub async fn list(app: &App, actor: &Actor, page: u64) -> Result<(Vec<news::Model>, u64), AppError> {
+pub async fn list(app: &App, actor: &Principal, page: u64) -> Result<(Vec<news::Model>, u64), AppError> {
     let paginator = visible(actor)
         .order_by_desc(news::Column::PublishedAt)
         .order_by_desc(news::Column::Id)
@@ -35,7 +35,7 @@ pub async fn list(app: &App, actor: &Actor, page: u64) -> Result<(Vec<news::Mode
 /// The newest public items (feeds, home page).
 pub async fn latest(app: &App, n: u64) -> Result<Vec<news::Model>, AppError> {
     use sea_orm::QuerySelect;
-    Ok(visible(&Actor::Anonymous)
+    Ok(visible(&Principal::Anonymous)
         .order_by_desc(news::Column::PublishedAt)
         .order_by_desc(news::Column::Id)
         .limit(n)
@@ -43,7 +43,7 @@ pub async fn latest(app: &App, n: u64) -> Result<Vec<news::Model>, AppError> {
         .await?)
 }
 
-pub async fn get(app: &App, actor: &Actor, slug: &str) -> Result<news::Model, AppError> {
+pub async fn get(app: &App, actor: &Principal, slug: &str) -> Result<news::Model, AppError> {
     visible(actor).filter(news::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)
 }
 

@@ -6,7 +6,7 @@ use crate::{
     App, AppError, changelog,
     error::Checker,
     now,
-    policy::{self, Action, Actor},
+    policy::{self, Action, Principal},
 };
 use kimppa_domain::{DomainError, Slug, required_text};
 use kimppa_store::entities::{page, page_revision, user};
@@ -23,7 +23,7 @@ pub struct PageView {
 }
 
 /// Pages the actor may see: published ones, and every page for staff.
-pub fn visible(actor: &Actor) -> Select<page::Entity> {
+pub fn visible(actor: &Principal) -> Select<page::Entity> {
     let q = page::Entity::find();
     if policy::decide(actor, Action::ManageContent).allowed() {
         q
@@ -50,7 +50,7 @@ async fn with_revisions(app: &App, pages: Vec<page::Model>) -> Result<Vec<PageVi
 }
 
 /// A page by slug, if the actor may see it.
-pub async fn get(app: &App, actor: &Actor, slug: &str) -> Result<PageView, AppError> {
+pub async fn get(app: &App, actor: &Principal, slug: &str) -> Result<PageView, AppError> {
     let p = visible(actor).filter(page::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
     with_revisions(app, vec![p]).await?.pop().ok_or(AppError::NotFound)
 }
@@ -88,7 +88,7 @@ pub async fn menu(app: &App) -> Result<Vec<(String, String, String)>, AppError> 
 }
 
 /// Every page the actor may see, by slug.
-pub async fn list(app: &App, actor: &Actor) -> Result<Vec<PageView>, AppError> {
+pub async fn list(app: &App, actor: &Principal) -> Result<Vec<PageView>, AppError> {
     let pages =
         visible(actor).order_by_asc(page::Column::NavOrder).order_by_asc(page::Column::Slug).all(&app.db).await?;
     with_revisions(app, pages).await
@@ -221,7 +221,7 @@ async fn insert_revision<C: sea_orm::ConnectionTrait>(
 }
 
 /// Creates a page (`existing` = None) or saves a new revision of one.
-pub async fn save(app: &App, actor: &Actor, existing: Option<&str>, f: &PageForm) -> Result<page::Model, AppError> {
+pub async fn save(app: &App, actor: &Principal, existing: Option<&str>, f: &PageForm) -> Result<page::Model, AppError> {
     policy::require(actor, Action::ManageContent)?;
     let d = check(f)?;
     let tx = app.db.begin().await?;
@@ -275,7 +275,7 @@ pub struct RevisionRow {
 }
 
 /// The history of a page, newest first. Two queries.
-pub async fn history(app: &App, actor: &Actor, slug: &str) -> Result<(PageView, Vec<RevisionRow>), AppError> {
+pub async fn history(app: &App, actor: &Principal, slug: &str) -> Result<(PageView, Vec<RevisionRow>), AppError> {
     policy::require(actor, Action::ManageContent)?;
     let view = get(app, actor, slug).await?;
     let revs = page_revision::Entity::find()
@@ -298,7 +298,7 @@ pub async fn history(app: &App, actor: &Actor, slug: &str) -> Result<(PageView, 
 }
 
 /// Restores an earlier revision by saving its text as the newest one.
-pub async fn restore(app: &App, actor: &Actor, slug: &str, revision_id: i32) -> Result<(), AppError> {
+pub async fn restore(app: &App, actor: &Principal, slug: &str, revision_id: i32) -> Result<(), AppError> {
     policy::require(actor, Action::ManageContent)?;
     let view = get(app, actor, slug).await?;
     let old = page_revision::Entity::find_by_id(revision_id)

@@ -1,7 +1,7 @@
 //! The public URLs of the site, built from the same visibility rules as
 //! the pages themselves.
 
-use crate::{App, AppError, policy::Actor};
+use crate::{App, AppError, policy::Principal};
 use kimppa_domain::{MembershipStatus, ServiceStatus};
 use kimppa_store::entities::{expert, glossary_term, organisation, service};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 /// Paths (without language prefix) of every public page; each exists in
 /// Finnish and English.
 pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
-    let anon = Actor::Anonymous;
+    let anon = Principal::Anonymous;
     let mut paths: Vec<String> =
         ["/", "/organisations", "/services", "/experts", "/news", "/glossary", "/faq", "/clusters"]
             .iter()

@@ -10,8 +10,8 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use kimppa_app::records::user;
 use kimppa_app::{AppError, accounts, policy};
-use kimppa_store::entities::{organisation, user};
 
 #[derive(Template)]
 #[template(path = "accounts/forgot.html")]
@@ -104,16 +104,13 @@ struct AccountPage {
     p: Page,
     user: user::Model,
     profile: accounts::ProfileForm,
-    orgs: Vec<(organisation::Model, String)>,
+    orgs: Vec<kimppa_app::policy::Membership>,
     errors: FormErrors,
 }
 
 async fn account_page(ctx: &Ctx, errors: FormErrors) -> Result<AccountPage, WebError> {
-    let profile = ctx
-        .user
-        .as_ref()
-        .map(|u| accounts::ProfileForm { name: u.name.clone(), title: u.title.clone().unwrap_or_default() })
-        .unwrap_or_default();
+    let u = accounts::own_account(ctx.app(), &ctx.principal).await?;
+    let profile = accounts::ProfileForm { name: u.name.clone(), title: u.title.clone().unwrap_or_default() };
     account_page_with(ctx, profile, errors).await
 }
 
@@ -122,13 +119,9 @@ async fn account_page_with(
     profile: accounts::ProfileForm,
     errors: FormErrors,
 ) -> Result<AccountPage, WebError> {
-    policy::require(&ctx.actor, policy::Action::ManageOwnAccount)?;
-    let user = ctx.user.clone().ok_or(AppError::LoginRequired)?;
-    let orgs = kimppa_app::organisations::memberships_of(ctx.app(), user.id)
-        .await?
-        .into_iter()
-        .map(|(o, r)| (o, r.key().to_string()))
-        .collect();
+    policy::require(&ctx.principal, policy::Action::ManageOwnAccount)?;
+    let user = accounts::own_account(ctx.app(), &ctx.principal).await?;
+    let orgs = ctx.principal.memberships().to_vec();
     Ok(AccountPage { p: ctx.form_page("account-title").await, user, profile, orgs, errors })
 }
 
@@ -145,7 +138,7 @@ pub struct ChangeForm {
 }
 
 pub async fn change(ctx: Ctx, Form(f): Form<ChangeForm>) -> Result<Response, WebError> {
-    let user_id = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
+    let user_id = kimppa_app::policy::user_id(&ctx.principal)?;
     match accounts::change_password(ctx.app(), user_id, &f.current_password, &f.new_password).await {
         Ok(()) => {
             ctx.flash("password-changed").await;
@@ -159,7 +152,7 @@ pub async fn change(ctx: Ctx, Form(f): Form<ChangeForm>) -> Result<Response, Web
 }
 
 pub async fn profile(ctx: Ctx, Form(f): Form<accounts::ProfileForm>) -> Result<Response, WebError> {
-    let user_id = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
+    let user_id = kimppa_app::policy::user_id(&ctx.principal)?;
     match accounts::update_profile(ctx.app(), user_id, &f).await {
         Ok(_) => {
             ctx.flash("profile-saved").await;

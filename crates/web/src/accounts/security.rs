@@ -27,7 +27,7 @@ struct SecurityPage {
 }
 
 async fn security_page(ctx: &Ctx, errors: FormErrors) -> Result<SecurityPage, WebError> {
-    let user = ctx.user.clone().ok_or(AppError::LoginRequired)?;
+    let user = accounts::own_account(ctx.app(), &ctx.principal).await?;
     let enabled = user.totp_enabled_at.is_some();
     let secret = if enabled {
         String::new()
@@ -45,7 +45,7 @@ async fn security_page(ctx: &Ctx, errors: FormErrors) -> Result<SecurityPage, We
     Ok(SecurityPage {
         p: ctx.form_page("security-title").await,
         enabled,
-        elevated_role: user.platform_role != "person",
+        elevated_role: kimppa_app::policy::has_staff_role(&ctx.principal),
         secret,
         otpauth,
         errors,
@@ -65,7 +65,7 @@ pub struct CodeForm {
 }
 
 pub async fn enable(ctx: Ctx, Form(f): Form<CodeForm>) -> Result<Response, WebError> {
-    let user_id = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
+    let user_id = kimppa_app::policy::user_id(&ctx.principal)?;
     let Some(secret) = ctx.session.get::<String>(SETUP_SECRET).await.ok().flatten() else {
         return Ok(Redirect::to(&ctx.href("/account/security")).into_response());
     };
@@ -84,7 +84,7 @@ pub async fn enable(ctx: Ctx, Form(f): Form<CodeForm>) -> Result<Response, WebEr
 }
 
 pub async fn disable(ctx: Ctx, Form(f): Form<CodeForm>) -> Result<Response, WebError> {
-    let user = ctx.user.clone().ok_or(AppError::LoginRequired)?;
+    let user = accounts::own_account(ctx.app(), &ctx.principal).await?;
     if !accounts::verify_password(&f.password, &user.password_hash).await {
         let errors = FormErrors::one("password", ctx.lang.t("err-password-wrong"));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&security_page(&ctx, errors).await?)).into_response());

@@ -17,8 +17,8 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use kimppa_app::records::{agreement_version, email, user};
 use kimppa_app::{admin, membership};
-use kimppa_store::entities::{agreement_version, email, user};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -40,7 +40,7 @@ struct DashboardPage {
 }
 
 async fn dashboard(ctx: Ctx) -> Result<Response, WebError> {
-    let d = admin::dashboard(ctx.app(), &ctx.actor).await?;
+    let d = admin::dashboard(ctx.app(), &ctx.principal).await?;
     Ok(crate::html(&DashboardPage { p: ctx.page("admin-title").await, d }))
 }
 
@@ -53,7 +53,7 @@ struct MembershipsPage {
 }
 
 async fn memberships_page(ctx: &Ctx, errors: FormErrors) -> Result<MembershipsPage, WebError> {
-    let queue = membership::queue(ctx.app(), &ctx.actor).await?;
+    let queue = membership::queue(ctx.app(), &ctx.principal).await?;
     Ok(MembershipsPage { p: ctx.form_page("admin-memberships-title").await, queue, errors })
 }
 
@@ -73,7 +73,7 @@ struct DecideForm {
 
 async fn decide(ctx: Ctx, Path(org_id): Path<i32>, Form(f): Form<DecideForm>) -> Result<Response, WebError> {
     let approve = f.decision == "approve";
-    match membership::decide(ctx.app(), &ctx.actor, org_id, approve, &f.tier, &f.reason).await {
+    match membership::decide(ctx.app(), &ctx.principal, org_id, approve, &f.tier, &f.reason).await {
         Ok(_) => {
             ctx.flash(if approve { "membership-approved" } else { "membership-rejected" }).await;
             Ok(Redirect::to(&ctx.href("/admin/memberships")).into_response())
@@ -105,7 +105,7 @@ struct SearchQuery {
 }
 
 async fn users(ctx: Ctx, Query(q): Query<SearchQuery>) -> Result<Response, WebError> {
-    let users = admin::users(ctx.app(), &ctx.actor, &q.q).await?;
+    let users = admin::users(ctx.app(), &ctx.principal, &q.q).await?;
     let roles = kimppa_domain::PlatformRole::ALL
         .iter()
         .map(|r| (r.key().to_string(), ctx.lang.t(&format!("role-{}", r.key()))))
@@ -120,7 +120,7 @@ struct RoleForm {
 }
 
 async fn set_role(ctx: Ctx, Path(user_id): Path<i32>, Form(f): Form<RoleForm>) -> Result<Response, WebError> {
-    admin::set_role(ctx.app(), &ctx.actor, user_id, &f.role).await?;
+    admin::set_role(ctx.app(), &ctx.principal, user_id, &f.role).await?;
     ctx.flash("role-saved").await;
     Ok(Redirect::to(&ctx.href("/admin/users")).into_response())
 }
@@ -135,7 +135,7 @@ struct AgreementsPage {
 }
 
 async fn agreements(ctx: Ctx) -> Result<Response, WebError> {
-    let versions = membership::list_agreements(ctx.app(), &ctx.actor).await?;
+    let versions = membership::list_agreements(ctx.app(), &ctx.principal).await?;
     let form = versions
         .first()
         .map(|v| membership::AgreementForm {
@@ -154,14 +154,14 @@ async fn agreements(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 async fn publish(ctx: Ctx, Form(form): Form<membership::AgreementForm>) -> Result<Response, WebError> {
-    match membership::publish_agreement(ctx.app(), &ctx.actor, &form).await {
+    match membership::publish_agreement(ctx.app(), &ctx.principal, &form).await {
         Ok(_) => {
             ctx.flash("agreement-published").await;
             Ok(Redirect::to(&ctx.href("/admin/agreements")).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let versions = membership::list_agreements(ctx.app(), &ctx.actor).await?;
+            let versions = membership::list_agreements(ctx.app(), &ctx.principal).await?;
             let page = AgreementsPage { p: ctx.form_page("admin-agreements-title").await, versions, form, errors };
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }
@@ -177,7 +177,7 @@ struct OutboxPage {
 }
 
 async fn outbox(ctx: Ctx) -> Result<Response, WebError> {
-    let emails = admin::outbox(ctx.app(), &ctx.actor).await?;
+    let emails = admin::outbox(ctx.app(), &ctx.principal).await?;
     Ok(crate::html(&OutboxPage { p: ctx.page("admin-outbox-title").await, emails, smtp: ctx.app().mailer.is_smtp() }))
 }
 
@@ -189,6 +189,6 @@ struct AuditPage {
 }
 
 async fn audit(ctx: Ctx) -> Result<Response, WebError> {
-    let rows = admin::audit_log(ctx.app(), &ctx.actor).await?;
+    let rows = admin::audit_log(ctx.app(), &ctx.principal).await?;
     Ok(crate::html(&AuditPage { p: ctx.page("admin-audit-title").await, rows }))
 }

@@ -7,7 +7,8 @@ use axum::{
     Json,
     extract::{Path, State},
 };
-use kimppa_app::challenges::{self, Viewer, kimppas};
+use kimppa_app::challenges::{self, kimppas};
+use kimppa_app::policy::Principal;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -78,7 +79,7 @@ pub struct ListParams {
         (status = 422, body = super::Problem, content_type = "application/problem+json")
     ))]
 pub async fn list(State(s): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<ChallengeList>, WebError> {
-    let l = challenges::list(&s.app, &Viewer::anonymous(), p.page.unwrap_or(1)).await?;
+    let l = challenges::list(&s.app, &Principal::Anonymous, p.page.unwrap_or(1)).await?;
     Ok(Json(ChallengeList {
         total: l.total,
         page: l.page,
@@ -95,7 +96,7 @@ pub async fn list(State(s): State<AppState>, Query(p): Query<ListParams>) -> Res
         (status = 404, body = super::Problem, content_type = "application/problem+json")
     ))]
 pub async fn get(State(s): State<AppState>, Path(id): Path<i32>) -> Result<Json<ChallengeJson>, WebError> {
-    let c = challenges::get(&s.app, &Viewer::anonymous(), id).await?;
+    let c = challenges::get(&s.app, &Principal::Anonymous, id).await?;
     let card = challenges::cards(&s.app, vec![c]).await?.pop().ok_or(kimppa_app::AppError::NotFound)?;
     Ok(Json(challenge_json(card)))
 }
@@ -160,7 +161,7 @@ pub async fn kimppa_list(State(s): State<AppState>) -> Result<Json<Vec<KimppaJso
         (status = 404, body = super::Problem, content_type = "application/problem+json")
     ))]
 pub async fn kimppa_get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<KimppaJson>, WebError> {
-    let view = kimppas::get_by_slug(&s.app, &Viewer::anonymous(), &slug).await?;
+    let view = kimppas::get_by_slug(&s.app, &Principal::Anonymous, &slug).await?;
     let services = kimppa_app::directory::services::of_kimppa(&s.app, view.k.id).await?;
     let mut k = kimppa_json(view);
     k.services = services.into_iter().map(|s| s.slug).collect();

@@ -6,9 +6,10 @@ use axum::{
     Json,
     extract::{Path, State},
 };
+use kimppa_app::policy::Principal;
 use kimppa_app::{
     AppError,
-    forum::{self, ListQuery, ThreadCard, Viewer},
+    forum::{self, ListQuery, ThreadCard},
 };
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +90,7 @@ pub async fn threads(
         let t = forum::tags(&s.app).await?.into_iter().find(|t| t.slug == p.tag);
         q.tag = Some(t.ok_or(AppError::field("tag", "err-unknown-value"))?.id);
     }
-    let l = forum::list(&s.app, &Viewer::anonymous(), &q).await?;
+    let l = forum::list(&s.app, &Principal::Anonymous, &q).await?;
     Ok(Json(ForumThreadList {
         total: l.total,
         page: l.page,
@@ -121,7 +122,7 @@ pub struct ForumAttachmentJson {
     pub url: String,
 }
 
-fn attachments_json(files: Vec<kimppa_store::entities::forum_attachment::Model>) -> Vec<ForumAttachmentJson> {
+fn attachments_json(files: Vec<kimppa_app::records::forum_attachment::Model>) -> Vec<ForumAttachmentJson> {
     files
         .into_iter()
         .map(|a| ForumAttachmentJson {
@@ -166,8 +167,8 @@ pub async fn thread(
     Path(id): Path<i32>,
     Query(p): Query<PageParams>,
 ) -> Result<Json<ForumThreadDetail>, WebError> {
-    let card = forum::view(&s.app, &kimppa_app::policy::Actor::Anonymous, &Viewer::anonymous(), id).await?.card;
-    let rp = forum::replies(&s.app, &Viewer::anonymous(), &card.thread, p.page.unwrap_or(1)).await?;
+    let card = forum::view(&s.app, &Principal::Anonymous, id).await?.card;
+    let rp = forum::replies(&s.app, &Principal::Anonymous, &card.thread, p.page.unwrap_or(1)).await?;
     let post_ids: Vec<i32> = rp.replies.iter().map(|r| r.post.id).collect();
     let mut files = forum::attachments::of(&s.app, id, &post_ids).await?;
     Ok(Json(ForumThreadDetail {

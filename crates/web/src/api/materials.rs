@@ -7,8 +7,9 @@ use axum::{
     Json,
     extract::{Path, State},
 };
-use kimppa_app::materials::{self, Filter, Seer, reference};
-use kimppa_store::entities::listing;
+use kimppa_app::materials::{self, Filter, reference};
+use kimppa_app::policy::Principal;
+use kimppa_app::records::listing;
 use serde::Serialize;
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -59,7 +60,7 @@ pub struct ListingList {
 }
 
 async fn to_json(app: &kimppa_app::App, rows: Vec<listing::Model>) -> Result<Vec<ListingJson>, WebError> {
-    let names = kimppa_app::challenges::org_names(app, rows.iter().map(|l| l.org_id).collect()).await?;
+    let names = kimppa_app::people::org_names(app, rows.iter().map(|l| l.org_id)).await?;
     let classes =
         reference::Classes::load_codes(app, &rows.iter().map(|l| l.class_code.clone()).collect::<Vec<_>>()).await?;
     let places =
@@ -69,7 +70,7 @@ async fn to_json(app: &kimppa_app::App, rows: Vec<listing::Model>) -> Result<Vec
     Ok(rows
         .into_iter()
         .map(|l| {
-            let (org, slug) = names.get(&l.org_id).cloned().unwrap_or_default();
+            let kimppa_app::people::OrgName { name: org, slug } = names.get(&l.org_id).cloned().unwrap_or_default();
             let class = classes.get(&l.class_code);
             ListingJson {
                 id: l.id,
@@ -123,7 +124,7 @@ async fn to_json(app: &kimppa_app::App, rows: Vec<listing::Model>) -> Result<Vec
 pub async fn list(State(s): State<AppState>, Query(mut f): Query<Filter>) -> Result<Json<ListingList>, WebError> {
     f.status = None;
     f.org = None;
-    let (rows, total) = materials::browse(&s.app, &Seer::anonymous(), &f).await?;
+    let (rows, total) = materials::browse(&s.app, &Principal::Anonymous, &f).await?;
     let page = materials::page_of(&f, total);
     Ok(Json(ListingList {
         total,
@@ -141,6 +142,6 @@ pub async fn list(State(s): State<AppState>, Query(mut f): Query<Filter>) -> Res
         (status = 404, body = super::Problem, content_type = "application/problem+json")
     ))]
 pub async fn get(State(s): State<AppState>, Path(id): Path<i32>) -> Result<Json<ListingJson>, WebError> {
-    let l = materials::get(&s.app, &Seer::anonymous(), id).await?;
+    let l = materials::get(&s.app, &Principal::Anonymous, id).await?;
     to_json(&s.app, vec![l]).await?.pop().map(Json).ok_or_else(|| kimppa_app::AppError::NotFound.into())
 }

@@ -6,6 +6,7 @@ use axum::{
     Json,
     extract::{Path, State},
 };
+use kimppa_app::records::{expert, organisation, service};
 use kimppa_app::{
     directory::{
         self,
@@ -13,9 +14,8 @@ use kimppa_app::{
         experts, services,
     },
     organisations,
-    policy::Actor,
+    policy::Principal,
 };
-use kimppa_store::entities::{expert, organisation, service};
 
 fn split(v: &str) -> Vec<String> {
     directory::list(v).into_iter().map(str::to_string).collect()
@@ -189,7 +189,7 @@ pub struct ExpertRefJson {
 )]
 pub async fn get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<OrganisationJson>, WebError> {
     // The API is anonymous for now: it sees what the public sees.
-    let (org, _) = organisations::get_visible(&s.app, &Actor::Anonymous, &slug).await?;
+    let org = organisations::get_visible(&s.app, &Principal::Anonymous, &slug).await?;
     let svcs = services::of_org(&s.app, org.id, false).await?;
     let exps = experts::of_org(&s.app, &org).await?;
     let mut json = OrganisationJson::from(org);
@@ -320,7 +320,7 @@ pub async fn services_list(
     )
 )]
 pub async fn service_get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<ServiceJson>, WebError> {
-    let v = services::get_visible(&s.app, &Actor::Anonymous, &slug).await?;
+    let v = services::get_visible(&s.app, &Principal::Anonymous, &slug).await?;
     let providers = std::iter::once(ProviderJson { slug: v.owner.slug.clone(), name: v.owner.name.clone() })
         .chain(v.co_providers.into_iter().map(|p| ProviderJson { slug: p.slug, name: p.name }))
         .collect();
@@ -409,5 +409,5 @@ pub async fn experts_list(
     )
 )]
 pub async fn expert_get(State(s): State<AppState>, Path(id): Path<i32>) -> Result<Json<ExpertJson>, WebError> {
-    Ok(Json(expert_json(experts::get_visible(&s.app, &Actor::Anonymous, id).await?)))
+    Ok(Json(expert_json(experts::get_visible(&s.app, &Principal::Anonymous, id).await?)))
 }

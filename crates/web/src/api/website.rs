@@ -5,7 +5,7 @@ use axum::{
     Json,
     extract::{Path, State},
 };
-use kimppa_app::{policy::Actor, website};
+use kimppa_app::{policy::Principal, website};
 use serde::Serialize;
 
 /// A published page (newest revision).
@@ -38,14 +38,14 @@ fn page_json(v: website::pages::PageView) -> PageJson {
 /// Published pages.
 #[utoipa::path(get, path = "/api/v1/pages", responses((status = 200, body = Vec<PageJson>)))]
 pub async fn pages(State(s): State<AppState>) -> Result<Json<Vec<PageJson>>, WebError> {
-    Ok(Json(website::pages::list(&s.app, &Actor::Anonymous).await?.into_iter().map(page_json).collect()))
+    Ok(Json(website::pages::list(&s.app, &Principal::Anonymous).await?.into_iter().map(page_json).collect()))
 }
 
 /// One published page.
 #[utoipa::path(get, path = "/api/v1/pages/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = PageJson), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
 pub async fn page(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<PageJson>, WebError> {
-    Ok(Json(page_json(website::pages::get(&s.app, &Actor::Anonymous, &slug).await?)))
+    Ok(Json(page_json(website::pages::get(&s.app, &Principal::Anonymous, &slug).await?)))
 }
 
 /// A published news article.
@@ -69,7 +69,7 @@ pub struct NewsList {
     pub pages: u64,
 }
 
-fn news_json(n: kimppa_store::entities::news::Model) -> NewsJson {
+fn news_json(n: kimppa_app::records::news::Model) -> NewsJson {
     NewsJson {
         tags: n.tags.split(',').filter(|t| !t.is_empty()).map(str::to_string).collect(),
         published_at: n.published_at.to_rfc3339(),
@@ -93,7 +93,7 @@ pub struct PageQuery {
 #[utoipa::path(get, path = "/api/v1/news", params(("page" = Option<u64>, Query)), responses((status = 200, body = NewsList)))]
 pub async fn news(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Result<Json<NewsList>, WebError> {
     let page = q.page.unwrap_or(1).max(1);
-    let (items, pages) = website::news::list(&s.app, &Actor::Anonymous, page).await?;
+    let (items, pages) = website::news::list(&s.app, &Principal::Anonymous, page).await?;
     Ok(Json(NewsList { items: items.into_iter().map(news_json).collect(), page: page.min(pages), pages }))
 }
 
@@ -101,7 +101,7 @@ pub async fn news(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Resu
 #[utoipa::path(get, path = "/api/v1/news/{slug}", params(("slug" = String, Path)),
     responses((status = 200, body = NewsJson), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
 pub async fn news_item(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<NewsJson>, WebError> {
-    Ok(Json(news_json(website::news::get(&s.app, &Actor::Anonymous, &slug).await?)))
+    Ok(Json(news_json(website::news::get(&s.app, &Principal::Anonymous, &slug).await?)))
 }
 
 /// A glossary term.
@@ -116,7 +116,7 @@ pub struct TermJson {
     pub source: String,
 }
 
-fn term_json(t: kimppa_store::entities::glossary_term::Model) -> TermJson {
+fn term_json(t: kimppa_app::records::glossary_term::Model) -> TermJson {
     TermJson {
         related: t.related.split(',').filter(|r| !r.is_empty()).map(str::to_string).collect(),
         slug: t.slug,

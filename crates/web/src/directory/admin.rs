@@ -11,6 +11,7 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
+use kimppa_app::records::{webhook_delivery, webhook_endpoint};
 use kimppa_app::{
     AppError,
     directory::{
@@ -20,12 +21,11 @@ use kimppa_app::{
     },
     policy::{self, Action},
 };
-use kimppa_store::entities::{webhook_delivery, webhook_endpoint};
 
 /// Every lead and the brokered-contact counts of all organisations.
 pub async fn leads(ctx: Ctx) -> Result<Response, WebError> {
-    let kpis = contact::kpis(ctx.app(), &ctx.actor, None).await?;
-    let leads = contact::all_leads(ctx.app(), &ctx.actor, 200).await?;
+    let kpis = contact::kpis(ctx.app(), &ctx.principal, None).await?;
+    let leads = contact::all_leads(ctx.app(), &ctx.principal, 200).await?;
     let p = ctx.page("admin-leads-title").await;
     Ok(crate::html(&LeadsPage { p, kpis, leads, all: true }))
 }
@@ -41,7 +41,7 @@ struct DirectoryPage {
 }
 
 pub async fn directory(ctx: Ctx) -> Result<Response, WebError> {
-    policy::require(&ctx.actor, Action::ManageDirectory)?;
+    policy::require(&ctx.principal, Action::ManageDirectory)?;
     let p = ctx.form_page("admin-directory-title").await;
     let page =
         DirectoryPage { p, report: None, table: "organisations".into(), dry_run: true, errors: FormErrors::none() };
@@ -50,7 +50,7 @@ pub async fn directory(ctx: Ctx) -> Result<Response, WebError> {
 
 /// CSV import (multipart: `table`, `dry_run`, `file`).
 pub async fn import(ctx: Ctx, mut multipart: Multipart) -> Result<Response, WebError> {
-    policy::require(&ctx.actor, Action::ManageDirectory)?;
+    policy::require(&ctx.principal, Action::ManageDirectory)?;
     let mut table = String::new();
     let mut dry_run = false;
     let mut bytes = bytes::Bytes::new();
@@ -74,7 +74,7 @@ pub async fn import(ctx: Ctx, mut multipart: Multipart) -> Result<Response, WebE
         let page = DirectoryPage { p, report: None, table, dry_run, errors: fail("err-file-empty", "file") };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response());
     }
-    let report = csv_io::import(ctx.app(), &ctx.actor, t, &bytes, dry_run).await?;
+    let report = csv_io::import(ctx.app(), &ctx.principal, t, &bytes, dry_run).await?;
     let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = DirectoryPage { p, report: Some(report), table, dry_run, errors: FormErrors::none() };
     Ok((status, crate::html(&page)).into_response())
@@ -94,7 +94,7 @@ pub async fn export(
 ) -> Result<Response, WebError> {
     let table = file.strip_suffix(".csv").and_then(Table::parse).ok_or(AppError::NotFound)?;
     let delimiter = if q.sep == "comma" { b',' } else { b';' };
-    let body = csv_io::export(ctx.app(), &ctx.actor, table, delimiter).await?;
+    let body = csv_io::export(ctx.app(), &ctx.principal, table, delimiter).await?;
     let name = format!("kimppa-{}-{}.csv", table.key(), kimppa_app::now().format("%Y-%m-%d"));
     Ok((
         [
@@ -118,7 +118,7 @@ struct WebhooksPage {
 }
 
 async fn webhooks_page(ctx: &Ctx, form: EndpointForm, errors: FormErrors) -> Result<Response, WebError> {
-    let (endpoints, deliveries) = webhooks::overview(ctx.app(), &ctx.actor, 100).await?;
+    let (endpoints, deliveries) = webhooks::overview(ctx.app(), &ctx.principal, 100).await?;
     let p = ctx.form_page("admin-webhooks-title").await;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, crate::html(&WebhooksPage { p, endpoints, deliveries, form, errors })).into_response())
@@ -129,7 +129,7 @@ pub async fn webhooks(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 pub async fn create_webhook(ctx: Ctx, Form(form): Form<EndpointForm>) -> Result<Response, WebError> {
-    match webhooks::create(ctx.app(), &ctx.actor, &form).await {
+    match webhooks::create(ctx.app(), &ctx.principal, &form).await {
         Ok(_) => {
             ctx.flash("webhook-created").await;
             Ok(Redirect::to(&ctx.href("/admin/webhooks")).into_response())
@@ -148,7 +148,7 @@ pub struct ActiveForm {
 }
 
 pub async fn toggle_webhook(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ActiveForm>) -> Result<Response, WebError> {
-    webhooks::set_active(ctx.app(), &ctx.actor, id, f.active == "true").await?;
+    webhooks::set_active(ctx.app(), &ctx.principal, id, f.active == "true").await?;
     ctx.flash("webhook-saved").await;
     Ok(Redirect::to(&ctx.href("/admin/webhooks")).into_response())
 }

@@ -7,7 +7,7 @@ use crate::{
 use askama::Template;
 use axum::response::Response;
 use kimppa_app::directory::catalogue::{self, CatalogueQuery, Dim, ExpertCard, Kind, Listing, ServiceCard};
-use kimppa_store::entities::organisation;
+use kimppa_app::records::organisation;
 
 /// The query as a URL query string (empty fields left out), with `?`.
 pub fn query_string(q: &CatalogueQuery) -> String {

@@ -30,10 +30,8 @@ struct ContactPage {
 }
 
 async fn contact_page(ctx: &Ctx, target: &Target, form: ContactForm, errors: FormErrors) -> Result<Response, WebError> {
-    if ctx.user.is_none() {
-        return Err(AppError::LoginRequired.into());
-    }
-    let (org, svc) = contact::resolve(ctx.app(), &ctx.actor, target).await?;
+    kimppa_app::policy::signed_in(&ctx.principal)?;
+    let (org, svc) = contact::resolve(ctx.app(), &ctx.principal, target).await?;
     let (action, back, about) = match (&svc, target) {
         (Some(s), _) => (
             ctx.href(&format!("/services/{}/contact", s.slug)),
@@ -46,15 +44,8 @@ async fn contact_page(ctx: &Ctx, target: &Target, form: ContactForm, errors: For
             org.name.clone(),
         ),
     };
-    let uid = ctx.actor.user_id().unwrap_or_default();
-    let orgs = organisations::memberships_of(ctx.app(), uid)
-        .await?
-        .into_iter()
-        .map(|(o, _)| {
-            let sel = form.from_org == o.slug;
-            (o.slug, o.name, sel)
-        })
-        .collect();
+    let orgs =
+        ctx.principal.memberships().iter().map(|m| (m.slug.clone(), m.name.clone(), form.from_org == m.slug)).collect();
     let mut p = ctx.form_page("contact-title").await;
     p.title = format!("{} – {}", p.title, about);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
@@ -80,12 +71,18 @@ pub async fn org_form(
 ) -> Result<Response, WebError> {
     let mut form = ContactForm::default();
     // About a listing the sender may see: the message starts with its title and address.
-    if let Some(id) = q.listing {
-        let seer = kimppa_app::materials::Seer::of(ctx.app(), &ctx.actor).await?;
-        if let Ok(l) = kimppa_app::materials::get(ctx.app(), &seer, id).await {
-            let link = ctx.app().url(&ctx.href(&format!("/materials/{}", l.id)));
-            form.message = format!("{}\n{link}\n\n", ctx.lang.t_args("listing-contact-message", &[("name", l.title)]));
-        }
+    // A listing the sender does not see starts no message.
+    let listing = match q.listing {
+        Some(id) => match kimppa_app::materials::get(ctx.app(), &ctx.principal, id).await {
+            Ok(l) => Some(l),
+            Err(AppError::NotFound) => None,
+            Err(e) => return Err(e.into()),
+        },
+        None => None,
+    };
+    if let Some(l) = listing {
+        let link = ctx.app().url(&ctx.href(&format!("/materials/{}", l.id)));
+        form.message = format!("{}\n{link}\n\n", ctx.lang.t_args("listing-contact-message", &[("name", l.title)]));
     }
     contact_page(&ctx, &Target::Organisation(slug), form, FormErrors::none()).await
 }
@@ -123,7 +120,7 @@ async fn send(ctx: Ctx, target: Target, multipart: Multipart) -> Result<Response
             return contact_page(&ctx, &target, ContactForm::default(), errors).await;
         }
     };
-    match contact::send(ctx.app(), &ctx.actor, &target, &form, attachment).await {
+    match contact::send(ctx.app(), &ctx.principal, &target, &form, attachment).await {
         Ok(lead) => {
             ctx.flash("contact-sent").await;
             Ok(Redirect::to(&ctx.href(&format!("/inbox/{}", lead.id))).into_response())
@@ -152,7 +149,7 @@ struct InboxPage {
 }
 
 pub async fn inbox(ctx: Ctx) -> Result<Response, WebError> {
-    let inbox = contact::inbox(ctx.app(), &ctx.actor).await?;
+    let inbox = contact::inbox(ctx.app(), &ctx.principal).await?;
     let p = ctx.page("inbox-title").await;
     Ok(crate::html(&InboxPage { p, received: inbox.received, sent: inbox.sent }))
 }
@@ -175,7 +172,7 @@ async fn thread_page(
     reason: String,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    let t = contact::thread(ctx.app(), &ctx.actor, id).await?;
+    let t = contact::thread(ctx.app(), &ctx.principal, id).await?;
     let statuses = LeadStatus::ALL
         .iter()
         .map(|s| (s.key().to_string(), ctx.lang.t(&format!("lead-{}", s.key())), t.request.status == s.key()))
@@ -201,7 +198,7 @@ pub struct TextForm {
 }
 
 pub async fn reply(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TextForm>) -> Result<Response, WebError> {
-    match contact::reply(ctx.app(), &ctx.actor, id, &f.body).await {
+    match contact::reply(ctx.app(), &ctx.principal, id, &f.body).await {
         Ok(()) => {
             ctx.flash("reply-sent").await;
             Ok(Redirect::to(&ctx.href(&format!("/inbox/{id}"))).into_response())
@@ -214,7 +211,7 @@ pub async fn reply(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TextForm>) -> Re
 }
 
 pub async fn status(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TextForm>) -> Result<Response, WebError> {
-    match contact::set_status(ctx.app(), &ctx.actor, id, &f.status).await {
+    match contact::set_status(ctx.app(), &ctx.principal, id, &f.status).await {
         Ok(()) => {
             ctx.flash("lead-status-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/inbox/{id}"))).into_response())
@@ -227,7 +224,7 @@ pub async fn status(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TextForm>) -> R
 }
 
 pub async fn report(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TextForm>) -> Result<Response, WebError> {
-    match contact::report_abuse(ctx.app(), &ctx.actor, id, &f.reason).await {
+    match contact::report_abuse(ctx.app(), &ctx.principal, id, &f.reason).await {
         Ok(()) => {
             ctx.flash("abuse-reported").await;
             Ok(Redirect::to(&ctx.href(&format!("/inbox/{id}"))).into_response())
@@ -241,7 +238,7 @@ pub async fn report(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TextForm>) -> R
 
 /// The attachment, always downloaded (never shown inline as a page).
 pub async fn attachment(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let (bytes, name, content_type) = contact::attachment(ctx.app(), &ctx.actor, id).await?;
+    let (bytes, name, content_type) = contact::attachment(ctx.app(), &ctx.principal, id).await?;
     let ascii: String =
         name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect();
     let encoded = url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>().replace('+', "%20");
@@ -269,8 +266,8 @@ pub(super) struct LeadsPage {
 
 /// Brokered contacts of one organisation, per month and service.
 pub async fn org_leads(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let (org, _) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
-    let kpis = contact::kpis(ctx.app(), &ctx.actor, Some(&org)).await?;
+    let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
+    let kpis = contact::kpis(ctx.app(), &ctx.principal, Some(&org)).await?;
     let mut p = ctx.page("leads-title").await;
     p.title = format!("{} – {}", p.title, org.name);
     Ok(crate::html(&LeadsPage { p, kpis, leads: vec![], all: false }))

@@ -12,12 +12,9 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
-use kimppa_app::{
-    AppError,
-    directory::{
-        catalogue::ExpertCard,
-        experts::{self, ExpertForm},
-    },
+use kimppa_app::directory::{
+    catalogue::ExpertCard,
+    experts::{self, ExpertForm},
 };
 use kimppa_domain::{FocusArea, Language};
 
@@ -32,10 +29,10 @@ struct ShowPage {
 }
 
 pub async fn show(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let e = experts::get_visible(ctx.app(), &ctx.actor, id).await?;
-    let own = ctx.actor.user_id() == Some(e.expert.user_id);
+    let e = experts::get_visible(ctx.app(), &ctx.principal, id).await?;
+    let own = ctx.principal.user_id() == Some(e.expert.user_id);
     let text = if ctx.lang == Lang::En && !e.expert.bio_en.is_empty() { &e.expert.bio_en } else { &e.expert.bio_fi };
-    let bio = kimppa_markdown::render(text);
+    let bio = kimppa_app::markdown::render(text);
     let tags = kimppa_app::directory::list(&e.expert.tags).into_iter().map(str::to_string).collect();
     let mut p = ctx.page("expert-title").await;
     p.title = e.name.clone();
@@ -70,9 +67,8 @@ async fn form_page(
     errors: FormErrors,
     profile_id: Option<i32>,
 ) -> Result<Response, WebError> {
-    let uid = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
-    let orgs = experts::org_choices(ctx.app(), uid)
-        .await?
+    kimppa_app::policy::signed_in(&ctx.principal)?;
+    let orgs = experts::org_choices(&ctx.principal)
         .into_iter()
         .map(|(slug, name)| {
             let sel = form.org == slug;
@@ -94,11 +90,10 @@ async fn form_page(
 }
 
 pub async fn own_form(ctx: Ctx) -> Result<Response, WebError> {
-    let (form, id) = match experts::own(ctx.app(), &ctx.actor).await? {
+    let (form, id) = match experts::own(ctx.app(), &ctx.principal).await? {
         Some((e, slug)) => (ExpertForm::from_model(&e, slug), Some(e.id)),
         None => {
-            let uid = ctx.actor.user_id().ok_or(AppError::LoginRequired)?;
-            let org = experts::org_choices(ctx.app(), uid).await?.into_iter().next().map(|(s, _)| s);
+            let org = experts::org_choices(&ctx.principal).into_iter().next().map(|(s, _)| s);
             (ExpertForm { org: org.unwrap_or_default(), languages: vec!["fi".into()], ..Default::default() }, None)
         }
     };
@@ -106,14 +101,14 @@ pub async fn own_form(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 pub async fn save(ctx: Ctx, Form(form): Form<ExpertForm>) -> Result<Response, WebError> {
-    match experts::save(ctx.app(), &ctx.actor, &form).await {
+    match experts::save(ctx.app(), &ctx.principal, &form).await {
         Ok(e) => {
             ctx.flash(if e.listed { "expert-listed" } else { "expert-saved-unlisted" }).await;
             Ok(Redirect::to(&ctx.href("/account/expert")).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let id = experts::own(ctx.app(), &ctx.actor).await?.map(|(e, _)| e.id);
+            let id = experts::own(ctx.app(), &ctx.principal).await?.map(|(e, _)| e.id);
             form_page(&ctx, form, errors, id).await
         }
     }

@@ -12,6 +12,7 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use kimppa_app::records::{organisation, service};
 use kimppa_app::{
     AppError,
     directory::services::{self, ServiceForm, ServiceView},
@@ -19,7 +20,6 @@ use kimppa_app::{
     policy::{self, Action},
 };
 use kimppa_domain::{FocusArea, Language, OfferingType, PriceKind, Region, ServiceStatus};
-use kimppa_store::entities::{organisation, service};
 
 #[derive(Template)]
 #[template(path = "directory/service.html")]
@@ -32,12 +32,12 @@ struct ShowPage {
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let v = services::get_visible(ctx.app(), &ctx.actor, &slug).await?;
+    let v = services::get_visible(ctx.app(), &ctx.principal, &slug).await?;
     let en = ctx.lang == Lang::En;
     let s = &v.service;
     let title = super::service_card_title(ctx.lang, &s.title_fi, &s.title_en);
     let text = if en && !s.description_en.is_empty() { &s.description_en } else { &s.description_fi };
-    let description = kimppa_markdown::render(text);
+    let description = kimppa_app::markdown::render(text);
     let price_note = if en && !s.price_note_en.is_empty() { s.price_note_en.clone() } else { s.price_note_fi.clone() };
     let mut p = ctx.page("service-title").await;
     p.title = title.clone();
@@ -140,8 +140,8 @@ async fn form_page(
 }
 
 pub async fn new_form(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response, WebError> {
-    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &org_slug).await?;
-    policy::require(&ctx.actor, Action::ManageServices { my_role: role })?;
+    let org = organisations::get_visible(ctx.app(), &ctx.principal, &org_slug).await?;
+    policy::require(&ctx.principal, Action::ManageServices { org: org.id })?;
     let form = ServiceForm {
         languages: vec!["fi".into()],
         regions: vec!["pohjois-pohjanmaa".into()],
@@ -156,14 +156,14 @@ pub async fn create(
     Path(org_slug): Path<String>,
     Form(form): Form<ServiceForm>,
 ) -> Result<Response, WebError> {
-    match services::create(ctx.app(), &ctx.actor, &org_slug, &form).await {
+    match services::create(ctx.app(), &ctx.principal, &org_slug, &form).await {
         Ok(s) => {
             ctx.flash("service-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/services/{}", s.slug))).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let (org, _) = organisations::get_visible(ctx.app(), &ctx.actor, &org_slug).await?;
+            let org = organisations::get_visible(ctx.app(), &ctx.principal, &org_slug).await?;
             let page = form_page(&ctx, org, form, errors, None).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }
@@ -171,7 +171,7 @@ pub async fn create(
 }
 
 async fn managed(ctx: &Ctx, slug: &str) -> Result<ServiceView, WebError> {
-    let v = services::get_visible(ctx.app(), &ctx.actor, slug).await?;
+    let v = services::get_visible(ctx.app(), &ctx.principal, slug).await?;
     v.manage.into_result()?;
     Ok(v)
 }
@@ -188,7 +188,7 @@ pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, W
 }
 
 pub async fn update(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<ServiceForm>) -> Result<Response, WebError> {
-    match services::update(ctx.app(), &ctx.actor, &slug, &form).await {
+    match services::update(ctx.app(), &ctx.principal, &slug, &form).await {
         Ok(s) => {
             ctx.flash("service-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/services/{}", s.slug))).into_response())
@@ -214,7 +214,7 @@ pub async fn co_provision(ctx: Ctx, Path(slug): Path<String>, Form(f): Form<Answ
         "decline" => false,
         _ => return Err(AppError::field("answer", "err-unknown-value").into()),
     };
-    services::answer_co_provision(ctx.app(), &ctx.actor, &slug, accept).await?;
+    services::answer_co_provision(ctx.app(), &ctx.principal, &slug, accept).await?;
     ctx.flash(if accept { "co-provision-accepted" } else { "co-provision-declined" }).await;
     Ok(Redirect::to(&ctx.href(&format!("/services/{slug}"))).into_response())
 }
@@ -231,8 +231,8 @@ struct ManagePage {
 
 /// The organisation's services, drafts included, and the requests to co-provide.
 pub async fn manage(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response, WebError> {
-    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &org_slug).await?;
-    policy::require(&ctx.actor, Action::ManageServices { my_role: role })?;
+    let org = organisations::get_visible(ctx.app(), &ctx.principal, &org_slug).await?;
+    policy::require(&ctx.principal, Action::ManageServices { org: org.id })?;
     let lang = ctx.lang;
     let services = services::of_org(ctx.app(), org.id, true)
         .await?
@@ -250,7 +250,7 @@ pub async fn manage(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response, 
             (s, t, owner)
         })
         .collect();
-    let can_see_leads = policy::decide(&ctx.actor, Action::ViewOrganisationLeads { my_role: role }).allowed();
+    let can_see_leads = policy::decide(&ctx.principal, Action::ViewOrganisationLeads { org: org.id }).allowed();
     let mut p = ctx.form_page("services-manage-title").await;
     p.title = format!("{} – {}", p.title, org.name);
     Ok(crate::html(&ManagePage { p, org, services, pending, can_see_leads }))

@@ -18,19 +18,19 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
     routing::{get, post},
 };
+use kimppa_app::records::{forum_category, forum_tag};
 use kimppa_app::{
     AppError,
-    forum::{self, ListQuery, ThreadCard, ThreadForm, Viewer},
+    forum::{self, ListQuery, ThreadCard, ThreadForm},
 };
-use kimppa_store::entities::{forum_category, forum_tag};
 
 pub mod moderation;
-pub mod notifications;
+pub mod watching;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(moderation::routes())
-        .merge(notifications::routes())
+        .merge(watching::routes())
         .route("/forum/threads/{id}/replies/{post}", get(reply_link))
         .route("/forum/threads/{id}/attachments/{file}/{name}", get(attachment))
         .route("/forum", get(index))
@@ -98,8 +98,7 @@ struct IndexPage {
 }
 
 pub async fn index(ctx: Ctx) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let counts = forum::counts_by_category(ctx.app(), &v).await?;
+    let counts = forum::counts_by_category(ctx.app(), &ctx.principal).await?;
     let p = ctx.page("forum-title").await;
     let categories = forum::categories(ctx.app())
         .await?
@@ -115,9 +114,9 @@ pub async fn index(ctx: Ctx) -> Result<Response, WebError> {
         })
         .collect();
     let tags = forum::tags(ctx.app()).await?.into_iter().map(|t| tag_pair(p.lang, t)).collect();
-    let latest = forum::list(ctx.app(), &v, &ListQuery { page: 1, ..Default::default() }).await?;
+    let latest = forum::list(ctx.app(), &ctx.principal, &ListQuery { page: 1, ..Default::default() }).await?;
     let latest = latest.threads.into_iter().take(10).map(|c| card(&p, c)).collect();
-    Ok(crate::html(&IndexPage { p, categories, tags, latest, logged_in: ctx.user.is_some() }))
+    Ok(crate::html(&IndexPage { p, categories, tags, latest, logged_in: !ctx.principal.is_anonymous() }))
 }
 
 fn tag_pair(lang: Lang, t: forum_tag::Model) -> (String, String) {
@@ -164,15 +163,14 @@ struct ListSpec {
     base: String,
     feed: Option<String>,
     new_href: String,
-    target: forum::notify::Target,
+    target: forum::watching::Target,
 }
 
 async fn list_page(ctx: &Ctx, spec: ListSpec) -> Result<Response, WebError> {
     let ListSpec { q, heading, intro, base, feed, new_href, target } = spec;
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let l = forum::list(ctx.app(), &v, &q).await?;
-    let watch = match ctx.actor.user_id() {
-        Some(uid) => Some((format!("{base}/watch"), forum::notify::is_watching(ctx.app(), uid, target).await?)),
+    let l = forum::list(ctx.app(), &ctx.principal, &q).await?;
+    let watch = match ctx.principal.user_id() {
+        Some(uid) => Some((format!("{base}/watch"), forum::watching::is_watching(ctx.app(), uid, target).await?)),
         None => None,
     };
     let mut p = if watch.is_some() { ctx.form_page("forum-title").await } else { ctx.page("forum-title").await };
@@ -209,7 +207,7 @@ pub async fn category(ctx: Ctx, Path(slug): Path<String>, Query(pq): Query<PageP
             base: base.clone(),
             feed: Some(format!("{base}/rss.xml")),
             new_href: ctx.href(&format!("/forum/new?category={}", c.slug)),
-            target: forum::notify::Target::Area(c.id),
+            target: forum::watching::Target::Area(c.id),
         },
     )
     .await
@@ -227,7 +225,7 @@ pub async fn tag(ctx: Ctx, Path(slug): Path<String>, Query(pq): Query<PageParam>
             base: ctx.href(&format!("/forum/tags/{}", t.slug)),
             feed: None,
             new_href: ctx.href("/forum/new"),
-            target: forum::notify::Target::Topic(t.id),
+            target: forum::watching::Target::Topic(t.id),
         },
     )
     .await
@@ -257,7 +255,7 @@ pub struct FileView {
     pub size: String,
 }
 
-fn file_views(p: &Page, files: Vec<kimppa_store::entities::forum_attachment::Model>) -> Vec<FileView> {
+fn file_views(p: &Page, files: Vec<kimppa_app::records::forum_attachment::Model>) -> Vec<FileView> {
     files
         .into_iter()
         .map(|a| FileView {
@@ -345,17 +343,16 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
         expert,
         expert_errors,
     } = typed;
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let view = forum::view(ctx.app(), &ctx.actor, &v, id).await?;
-    let rp = forum::replies(ctx.app(), &v, &view.card.thread, page).await?;
+    let view = forum::view(ctx.app(), &ctx.principal, id).await?;
+    let rp = forum::replies(ctx.app(), &ctx.principal, &view.card.thread, page).await?;
     let post_ids: Vec<i32> = rp.replies.iter().map(|r| r.post.id).collect();
     let mut files = forum::attachments::of(ctx.app(), id, &post_ids).await?;
-    let logged_in = ctx.user.is_some();
+    let logged_in = !ctx.principal.is_anonymous();
     let mut p = if logged_in { ctx.form_page("forum-title").await } else { ctx.page("forum-title").await };
     p.title = view.card.thread.title.clone();
-    let body = kimppa_markdown::render(&view.card.thread.body);
-    let uid = ctx.actor.user_id();
-    let moderator = kimppa_app::policy::decide(&ctx.actor, kimppa_app::policy::Action::ModerateForum).allowed();
+    let body = kimppa_app::markdown::render(&view.card.thread.body);
+    let uid = ctx.principal.user_id();
+    let moderator = kimppa_app::policy::decide(&ctx.principal, kimppa_app::policy::Action::ModerateForum).allowed();
     let own_thread = uid == Some(view.card.thread.author_id);
     let accepted = view.card.thread.accepted_post_id;
     // Quoting: a reply on this page (not a hidden one), or the opening text.
@@ -380,7 +377,7 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
                 when: p.datetime(&r.post.created_at),
                 iso: r.post.created_at.to_rfc3339(),
                 // A hidden reply's text and files reach only moderators.
-                html: if shown { kimppa_markdown::render(&r.post.body) } else { String::new() },
+                html: if shown { kimppa_app::markdown::render(&r.post.body) } else { String::new() },
                 files: if shown { file_views(&p, files.remove(&Some(r.post.id)).unwrap_or_default()) } else { vec![] },
                 author: r.author,
                 hidden: r.post.hidden,
@@ -392,11 +389,11 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
         .collect();
     let thread_files = file_views(&p, files.remove(&None).unwrap_or_default());
     let watching = match uid {
-        Some(u) => forum::notify::is_watching(ctx.app(), u, forum::notify::Target::Thread(id)).await?,
+        Some(u) => forum::watching::is_watching(ctx.app(), u, forum::watching::Target::Thread(id)).await?,
         None => false,
     };
     let experts = forum::experts::linked(ctx.app(), &view.card.thread).await?;
-    let suggestions = if view.manage { forum::experts::suggest(ctx.app(), &ctx.actor, &v, id).await? } else { vec![] };
+    let suggestions = if view.manage { forum::experts::suggest(ctx.app(), &ctx.principal, id).await? } else { vec![] };
     let categories = if moderator {
         moderation::move_choices(ctx, &view.card.category.as_ref().map(|c| c.slug.clone()).unwrap_or_default()).await?
     } else {
@@ -441,17 +438,15 @@ pub async fn thread(ctx: Ctx, Path(id): Path<i32>, Query(pq): Query<PageParam>) 
 
 /// A link to one reply: the thread page it stands on, at the reply.
 pub async fn reply_link(ctx: Ctx, Path((id, post)): Path<(i32, i32)>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let t = forum::get(ctx.app(), &v, id).await?;
-    let page = forum::page_of_reply(ctx.app(), &v, &t, post).await?;
+    let t = forum::get(ctx.app(), &ctx.principal, id).await?;
+    let page = forum::page_of_reply(ctx.app(), &ctx.principal, &t, post).await?;
     Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}?page={page}#reply-{post}"))).into_response())
 }
 
 /// An attached file, through the thread's visibility. Images are shown
 /// inline, other files downloaded; neither can run as a page.
 pub async fn attachment(ctx: Ctx, Path((id, file, _name)): Path<(i32, i32, String)>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let (a, bytes) = forum::attachments::read(ctx.app(), &v, id, file).await?;
+    let (a, bytes) = forum::attachments::read(ctx.app(), &ctx.principal, id, file).await?;
     Ok(file_response(&a.filename, &a.content_type, bytes))
 }
 
@@ -486,11 +481,10 @@ pub async fn reply(
     Path(id): Path<i32>,
     FormWithFile(f, file): FormWithFile<ReplyForm>,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match forum::reply_with(ctx.app(), &ctx.actor, &v, id, &f.body, file).await {
+    match forum::reply_with(ctx.app(), &ctx.principal, id, &f.body, file).await {
         Ok(post) => {
-            let t = forum::get(ctx.app(), &v, id).await?;
-            let page = forum::page_of_reply(ctx.app(), &v, &t, post.id).await?;
+            let t = forum::get(ctx.app(), &ctx.principal, id).await?;
+            let page = forum::page_of_reply(ctx.app(), &ctx.principal, &t, post.id).await?;
             ctx.flash(if post.pending { "forum-awaiting-approval" } else { "forum-reply-sent" }).await;
             Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}?page={page}#reply-{}", post.id))).into_response())
         }
@@ -508,9 +502,8 @@ pub struct ClosedForm {
 }
 
 pub async fn set_closed(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ClosedForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let closed = f.closed == "true";
-    forum::set_closed(ctx.app(), &ctx.actor, &v, id, closed).await?;
+    forum::set_closed(ctx.app(), &ctx.principal, id, closed).await?;
     ctx.flash(if closed { "forum-closed-done" } else { "forum-opened-done" }).await;
     Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}"))).into_response())
 }
@@ -522,8 +515,7 @@ pub struct InviteForm {
 }
 
 pub async fn invite(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<InviteForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match forum::invite(ctx.app(), &ctx.actor, &v, id, &f.who).await {
+    match forum::invite(ctx.app(), &ctx.principal, id, &f.who).await {
         Ok(_) => {
             ctx.flash("forum-invited").await;
             Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}#participants"))).into_response())
@@ -543,7 +535,6 @@ pub struct ExpertForm {
 }
 
 pub async fn link_expert(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ExpertForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let who = f.expert.trim();
     let expert_id = match who.parse::<i32>() {
         Ok(n) => Some(n),
@@ -551,9 +542,9 @@ pub async fn link_expert(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ExpertForm
         Err(_) => None,
     };
     let result = match expert_id {
-        Some(e) => forum::experts::link(ctx.app(), &ctx.actor, &v, id, e).await,
+        Some(e) => forum::experts::link(ctx.app(), &ctx.principal, id, e).await,
         None => {
-            forum::get(ctx.app(), &v, id).await?;
+            forum::get(ctx.app(), &ctx.principal, id).await?;
             Err(AppError::field("expert", if who.is_empty() { "err-required" } else { "err-unknown-value" }))
         }
     };
@@ -570,8 +561,7 @@ pub async fn link_expert(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ExpertForm
 }
 
 pub async fn unlink_expert(ctx: Ctx, Path((id, expert)): Path<(i32, i32)>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    forum::experts::unlink(ctx.app(), &ctx.actor, &v, id, expert).await?;
+    forum::experts::unlink(ctx.app(), &ctx.principal, id, expert).await?;
     ctx.flash("forum-expert-unlinked").await;
     Ok(Redirect::to(&ctx.href(&format!("/forum/threads/{id}#experts"))).into_response())
 }
@@ -587,7 +577,7 @@ struct NewPage {
 }
 
 async fn new_page(ctx: &Ctx, form: ThreadForm, errors: FormErrors) -> Result<Response, WebError> {
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::PostInForum)?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::PostInForum)?;
     let l = ctx.lang;
     let categories = forum::categories(ctx.app())
         .await?
@@ -621,7 +611,7 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewParams>) -> Result<Response, 
 }
 
 pub async fn create(ctx: Ctx, FormWithFile(form, file): FormWithFile<ThreadForm>) -> Result<Response, WebError> {
-    match forum::create_with(ctx.app(), &ctx.actor, &form, file).await {
+    match forum::create_with(ctx.app(), &ctx.principal, &form, file).await {
         Ok(t) => {
             ctx.flash(if t.pending {
                 "forum-awaiting-approval"

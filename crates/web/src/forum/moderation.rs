@@ -18,7 +18,7 @@ use axum::{
     routing::{get, post},
 };
 use kimppa_app::forum::{
-    self, Viewer,
+    self,
     areas::{self, AreaForm},
     moderation::{self, ThreadAction},
 };
@@ -55,7 +55,7 @@ pub struct ModerateForm {
 }
 
 pub async fn moderate(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ModerateForm>) -> Result<Response, WebError> {
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ModerateForum)?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::ModerateForum)?;
     let what = match f.action.as_str() {
         "lock" => ThreadAction::Lock(true),
         "unlock" => ThreadAction::Lock(false),
@@ -64,7 +64,7 @@ pub async fn moderate(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ModerateForm>
         "move" => ThreadAction::Move(f.category),
         _ => return Err(kimppa_app::AppError::field("action", "err-unknown-value").into()),
     };
-    moderation::moderate(ctx.app(), &ctx.actor, id, what).await?;
+    moderation::moderate(ctx.app(), &ctx.principal, id, what).await?;
     ctx.flash("forum-moderated").await;
     Ok(back(&ctx, id))
 }
@@ -80,7 +80,7 @@ pub async fn hide(
     Path((id, post)): Path<(i32, i32)>,
     Form(f): Form<HiddenForm>,
 ) -> Result<Response, WebError> {
-    let thread = moderation::hide_post(ctx.app(), &ctx.actor, post, f.hidden == "true").await?;
+    let thread = moderation::hide_post(ctx.app(), &ctx.principal, post, f.hidden == "true").await?;
     if thread != id {
         return Err(kimppa_app::AppError::NotFound.into());
     }
@@ -112,9 +112,8 @@ async fn report_page(
     reason: String,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::PostInForum)?;
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let thread = forum::get(ctx.app(), &v, id).await?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::PostInForum)?;
+    let thread = forum::get(ctx.app(), &ctx.principal, id).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = ReportPage {
         p: ctx.form_page("forum-report-title").await,
@@ -139,8 +138,7 @@ pub struct ReportForm {
 }
 
 pub async fn report(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ReportForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    match moderation::report(ctx.app(), &ctx.actor, &v, id, f.post, &f.reason).await {
+    match moderation::report(ctx.app(), &ctx.principal, id, f.post, &f.reason).await {
         Ok(()) => {
             ctx.flash("forum-reported").await;
             Ok(back(&ctx, id))
@@ -170,9 +168,8 @@ async fn edit_page(
     typed: Option<(String, String)>,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    let thread = forum::get(ctx.app(), &v, id).await?;
-    let uid = ctx.actor.user_id().ok_or(kimppa_app::AppError::LoginRequired)?;
+    let thread = forum::get(ctx.app(), &ctx.principal, id).await?;
+    kimppa_app::policy::signed_in(&ctx.principal)?;
     let (author, title, body) = match post {
         None => (thread.author_id, thread.title.clone(), thread.body.clone()),
         Some(p) => {
@@ -180,7 +177,7 @@ async fn edit_page(
             (r.author_id, String::new(), r.body)
         }
     };
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::EditForumText { author: author == uid })?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::EditForumText { author })?;
     let (title, body) = typed.unwrap_or((title, body));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = EditPage { p: ctx.form_page("forum-edit-title").await, id, post, title, body, errors };
@@ -200,9 +197,8 @@ pub struct EditForm {
 }
 
 pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<EditForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
     let title = f.post.is_none().then_some(f.title.as_str());
-    match moderation::edit(ctx.app(), &ctx.actor, &v, id, f.post, title, &f.body).await {
+    match moderation::edit(ctx.app(), &ctx.principal, id, f.post, title, &f.body).await {
         Ok(()) => {
             ctx.flash("forum-edited").await;
             let anchor = f.post.map(|p| format!("#reply-{p}")).unwrap_or_default();
@@ -226,7 +222,7 @@ struct HistoryPage {
 }
 
 pub async fn history(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let (thread, revs) = moderation::history(ctx.app(), &ctx.actor, id).await?;
+    let (thread, revs) = moderation::history(ctx.app(), &ctx.principal, id).await?;
     let p = ctx.page("forum-history-title").await;
     let revisions = revs
         .into_iter()
@@ -242,8 +238,7 @@ pub struct AcceptForm {
 }
 
 pub async fn accept(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<AcceptForm>) -> Result<Response, WebError> {
-    let v = Viewer::of(ctx.app(), &ctx.actor).await?;
-    moderation::accept(ctx.app(), &ctx.actor, &v, id, f.post).await?;
+    moderation::accept(ctx.app(), &ctx.principal, id, f.post).await?;
     ctx.flash(if f.post.is_some() { "forum-accepted" } else { "forum-accept-cleared" }).await;
     Ok(back(&ctx, id))
 }
@@ -269,7 +264,7 @@ struct QueuePage {
 }
 
 pub async fn queue(ctx: Ctx) -> Result<Response, WebError> {
-    let rows = moderation::open_reports(ctx.app(), &ctx.actor).await?;
+    let rows = moderation::open_reports(ctx.app(), &ctx.principal).await?;
     let p = ctx.form_page("forum-queue-title").await;
     let reports = rows
         .into_iter()
@@ -284,7 +279,7 @@ pub async fn queue(ctx: Ctx) -> Result<Response, WebError> {
             text: r.text.chars().take(400).collect(),
         })
         .collect();
-    let pending = moderation::pending(ctx.app(), &ctx.actor)
+    let pending = moderation::pending(ctx.app(), &ctx.principal)
         .await?
         .into_iter()
         .map(|r| PendingView {
@@ -293,7 +288,7 @@ pub async fn queue(ctx: Ctx) -> Result<Response, WebError> {
             title: r.thread_title,
             author: r.author,
             when: p.datetime(&r.created_at),
-            html: kimppa_markdown::render(&r.text),
+            html: kimppa_app::markdown::render(&r.text),
         })
         .collect();
     Ok(crate::html(&QueuePage { p, pending, reports }))
@@ -328,13 +323,13 @@ pub async fn decide_pending(ctx: Ctx, Form(f): Form<PendingForm>) -> Result<Resp
         "reject" => false,
         _ => return Err(kimppa_app::AppError::field("decision", "err-unknown-value").into()),
     };
-    moderation::decide_pending(ctx.app(), &ctx.actor, thread, post, approve).await?;
+    moderation::decide_pending(ctx.app(), &ctx.principal, thread, post, approve).await?;
     ctx.flash(if approve { "forum-approved" } else { "forum-rejected" }).await;
     Ok(Redirect::to(&ctx.href("/admin/forum")).into_response())
 }
 
 pub async fn resolve(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    moderation::resolve(ctx.app(), &ctx.actor, id).await?;
+    moderation::resolve(ctx.app(), &ctx.principal, id).await?;
     ctx.flash("forum-report-resolved").await;
     Ok(Redirect::to(&ctx.href("/admin/forum")).into_response())
 }
@@ -362,7 +357,7 @@ struct AreasPage {
 
 /// Areas and topics, with links to edit and to add.
 pub async fn areas(ctx: Ctx) -> Result<Response, WebError> {
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ModerateForum)?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::ModerateForum)?;
     let p = ctx.page("forum-areas-title").await;
     let areas = forum::categories(ctx.app())
         .await?
@@ -396,7 +391,7 @@ async fn area_form_page(
     form: AreaForm,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ModerateForum)?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::ModerateForum)?;
     let action = match existing {
         Some(s) => ctx.href(&format!("/admin/forum/{kind}/{s}")),
         None => ctx.href(&format!("/admin/forum/{kind}/new")),
@@ -436,9 +431,9 @@ async fn save_area(
     form: AreaForm,
 ) -> Result<Response, WebError> {
     let saved = if kind == "areas" {
-        areas::save_area(ctx.app(), &ctx.actor, existing.as_deref(), &form).await.map(|_| ())
+        areas::save_area(ctx.app(), &ctx.principal, existing.as_deref(), &form).await.map(|_| ())
     } else {
-        areas::save_topic(ctx.app(), &ctx.actor, existing.as_deref(), &form).await.map(|_| ())
+        areas::save_topic(ctx.app(), &ctx.principal, existing.as_deref(), &form).await.map(|_| ())
     };
     match saved {
         Ok(()) => {

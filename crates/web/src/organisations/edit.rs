@@ -53,7 +53,7 @@ fn preview_of(form: &OrgForm, lang: crate::i18n::Lang) -> Result<Preview, AppErr
         &d.description_fi
     };
     Ok(Preview {
-        description: kimppa_markdown::render(text),
+        description: kimppa_app::markdown::render(text),
         org_type: d.org_type.key().into(),
         focus_areas: FocusArea::join(&d.focus_areas),
         offering_types: kimppa_domain::OfferingType::join(&d.offering_types),
@@ -92,7 +92,7 @@ async fn form_page(
 }
 
 pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
-    policy::require(&ctx.actor, Action::CreateOrganisation)?;
+    policy::require(&ctx.principal, Action::CreateOrganisation)?;
     let form = OrgForm { country: "FI".into(), ..Default::default() };
     Ok(crate::html(&form_page(&ctx, form, FormErrors::none(), None, None).await))
 }
@@ -121,10 +121,10 @@ async fn preview(
 
 pub async fn create(ctx: Ctx, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
     if !form.preview.is_empty() {
-        policy::require(&ctx.actor, Action::CreateOrganisation)?;
+        policy::require(&ctx.principal, Action::CreateOrganisation)?;
         return preview(&ctx, form, None, None).await;
     }
-    match organisations::create(ctx.app(), &ctx.actor, &form).await {
+    match organisations::create(ctx.app(), &ctx.principal, &form).await {
         Ok(org) => {
             ctx.flash("org-created").await;
             Ok(Redirect::to(&ctx.href(&format!("/organisations/{}", org.slug))).into_response())
@@ -138,26 +138,26 @@ pub async fn create(ctx: Ctx, Form(form): Form<OrgForm>) -> Result<Response, Web
 }
 
 pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
-    policy::require(&ctx.actor, Action::EditOrganisation { my_role: role })?;
+    let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
+    policy::require(&ctx.principal, Action::EditOrganisation { org: org.id })?;
     let form = OrgForm::from_model(&org);
     Ok(crate::html(&form_page(&ctx, form, FormErrors::none(), Some(org.slug), org.logo_key).await))
 }
 
 pub async fn update(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
     if !form.preview.is_empty() {
-        let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
-        policy::require(&ctx.actor, Action::EditOrganisation { my_role: role })?;
+        let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
+        policy::require(&ctx.principal, Action::EditOrganisation { org: org.id })?;
         return preview(&ctx, form, Some(org.slug), org.logo_key).await;
     }
-    match organisations::update(ctx.app(), &ctx.actor, &slug, &form).await {
+    match organisations::update(ctx.app(), &ctx.principal, &slug, &form).await {
         Ok(org) => {
             ctx.flash("org-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/organisations/{}", org.slug))).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let (org, _) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
+            let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
             let page = form_page(&ctx, form, errors, Some(org.slug), org.logo_key).await;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }
@@ -173,14 +173,14 @@ pub async fn logo(ctx: Ctx, Path(slug): Path<String>, mut multipart: Multipart) 
         }
     }
     let bytes = bytes.unwrap_or_default();
-    match organisations::set_logo(ctx.app(), &ctx.actor, &slug, bytes).await {
+    match organisations::set_logo(ctx.app(), &ctx.principal, &slug, bytes).await {
         Ok(()) => {
             ctx.flash("logo-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/organisations/{slug}/edit"))).into_response())
         }
         Err(e) => {
             let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let (org, _) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
+            let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
             let page = form_page(&ctx, OrgForm::from_model(&org), errors, Some(org.slug), org.logo_key).await;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response())
         }

@@ -10,11 +10,11 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use kimppa_app::records::{agreement_version, organisation};
 use kimppa_app::{
     AppError, membership, organisations,
     policy::{self, Action},
 };
-use kimppa_store::entities::{agreement_version, organisation};
 
 #[derive(Template)]
 #[template(path = "organisations/join.html")]
@@ -28,15 +28,15 @@ struct JoinPage {
 }
 
 async fn join_page(ctx: &Ctx, slug: &str, errors: FormErrors) -> Result<JoinPage, WebError> {
-    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, slug).await?;
-    policy::require(&ctx.actor, Action::ApplyForMembership { my_role: role })?;
+    let org = organisations::get_visible(ctx.app(), &ctx.principal, slug).await?;
+    policy::require(&ctx.principal, Action::ApplyForMembership { org: org.id })?;
     if org.membership_status == "pending" || org.membership_status == "approved" {
         return Err(AppError::Conflict("already-applied").into());
     }
     let agreement = membership::current_agreement(ctx.app()).await?.ok_or(AppError::NotFound)?;
     let (title, body) = match ctx.lang {
-        crate::i18n::Lang::Fi => (agreement.title_fi.clone(), kimppa_markdown::render(&agreement.body_fi)),
-        crate::i18n::Lang::En => (agreement.title_en.clone(), kimppa_markdown::render(&agreement.body_en)),
+        crate::i18n::Lang::Fi => (agreement.title_fi.clone(), kimppa_app::markdown::render(&agreement.body_fi)),
+        crate::i18n::Lang::En => (agreement.title_en.clone(), kimppa_app::markdown::render(&agreement.body_en)),
     };
     Ok(JoinPage { p: ctx.form_page("join-title").await, org, agreement, title, body, errors })
 }
@@ -54,7 +54,7 @@ pub struct JoinForm {
 }
 
 pub async fn submit(ctx: Ctx, Path(slug): Path<String>, Form(f): Form<JoinForm>) -> Result<Response, WebError> {
-    match membership::apply(ctx.app(), &ctx.actor, &slug, f.version_id, f.accept.is_some()).await {
+    match membership::apply(ctx.app(), &ctx.principal, &slug, f.version_id, f.accept.is_some()).await {
         Ok(()) => {
             ctx.flash("join-sent").await;
             Ok(Redirect::to(&ctx.href(&format!("/organisations/{slug}"))).into_response())

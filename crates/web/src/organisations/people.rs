@@ -10,12 +10,11 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use kimppa_app::records::organisation;
 use kimppa_app::{
-    AppError,
     organisations::{self, MemberRow},
     policy::{self, Action},
 };
-use kimppa_store::entities::organisation;
 
 #[derive(Template)]
 #[template(path = "organisations/people.html")]
@@ -37,9 +36,9 @@ pub struct InviteForm {
 }
 
 async fn people_page(ctx: &Ctx, slug: &str, invite: InviteForm, errors: FormErrors) -> Result<PeoplePage, WebError> {
-    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, slug).await?;
-    let people = organisations::members(ctx.app(), &ctx.actor, &org, role).await?;
-    let can_invite = policy::decide(&ctx.actor, Action::InviteToOrganisation { my_role: role }).allowed();
+    let org = organisations::get_visible(ctx.app(), &ctx.principal, slug).await?;
+    let people = organisations::members(ctx.app(), &ctx.principal, &org).await?;
+    let can_invite = policy::decide(&ctx.principal, Action::InviteToOrganisation { org: org.id }).allowed();
     let mut p = ctx.form_page("people-title").await;
     p.title = format!("{} – {}", p.title, org.name);
     Ok(PeoplePage { p, org, people, can_invite, invite, errors })
@@ -51,7 +50,7 @@ pub async fn list(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
 }
 
 pub async fn invite(ctx: Ctx, Path(slug): Path<String>, Form(f): Form<InviteForm>) -> Result<Response, WebError> {
-    match organisations::invite(ctx.app(), &ctx.actor, &slug, &f.email, &f.role, ctx.lang.code()).await {
+    match organisations::invite(ctx.app(), &ctx.principal, &slug, &f.email, &f.role, ctx.lang.code()).await {
         Ok(()) => {
             ctx.flash("invite-sent").await;
             Ok(Redirect::to(&ctx.href(&format!("/organisations/{slug}/people"))).into_response())
@@ -79,16 +78,14 @@ pub async fn invitation(ctx: Ctx, Path(token): Path<String>) -> Result<Response,
         p: ctx.form_page("invitation-title").await,
         org_name: org.name,
         token,
-        logged_in: ctx.user.is_some(),
+        logged_in: !ctx.principal.is_anonymous(),
     };
     Ok(crate::html(&page))
 }
 
 pub async fn accept(ctx: Ctx, Path(token): Path<String>) -> Result<Response, WebError> {
-    if ctx.user.is_none() {
-        return Err(AppError::LoginRequired.into());
-    }
-    let org = organisations::accept_invitation(ctx.app(), &ctx.actor, &token).await?;
+    kimppa_app::policy::signed_in(&ctx.principal)?;
+    let org = organisations::accept_invitation(ctx.app(), &ctx.principal, &token).await?;
     ctx.flash("invitation-accepted").await;
     Ok(Redirect::to(&ctx.href(&format!("/organisations/{}", org.slug))).into_response())
 }

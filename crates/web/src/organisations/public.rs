@@ -4,12 +4,12 @@ use crate::{
 };
 use askama::Template;
 use axum::{extract::Path, response::Response};
+use kimppa_app::records::{expert, organisation, service};
 use kimppa_app::{
     directory::{experts, services},
     membership, organisations,
     policy::{self, Action},
 };
-use kimppa_store::entities::{expert, organisation, service};
 
 #[derive(Template)]
 #[template(path = "organisations/show.html")]
@@ -35,19 +35,19 @@ struct ShowPage {
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let (org, role) = organisations::get_visible(ctx.app(), &ctx.actor, &slug).await?;
-    let can_edit = policy::decide(&ctx.actor, Action::EditOrganisation { my_role: role }).allowed();
-    let can_see_people = policy::decide(&ctx.actor, Action::ViewOrganisationMembers { my_role: role }).allowed();
-    let can_apply = policy::decide(&ctx.actor, Action::ApplyForMembership { my_role: role }).allowed()
+    let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
+    let can_edit = policy::decide(&ctx.principal, Action::EditOrganisation { org: org.id }).allowed();
+    let can_see_people = policy::decide(&ctx.principal, Action::ViewOrganisationMembers { org: org.id }).allowed();
+    let can_apply = policy::decide(&ctx.principal, Action::ApplyForMembership { org: org.id }).allowed()
         && (org.membership_status == "none" || org.membership_status == "rejected");
     // Membership history is for the organisation's people and staff only.
     let history = if can_see_people { membership::history(ctx.app(), org.id).await? } else { vec![] };
     let prefer_en = ctx.lang == crate::i18n::Lang::En && !org.description_en.is_empty();
     let text = if prefer_en || org.description_fi.is_empty() { &org.description_en } else { &org.description_fi };
-    let description = kimppa_markdown::render(text);
-    let can_manage_services = policy::decide(&ctx.actor, Action::ManageServices { my_role: role }).allowed();
+    let description = kimppa_app::markdown::render(text);
+    let can_manage_services = policy::decide(&ctx.principal, Action::ManageServices { org: org.id }).allowed();
     let public = org.membership_status == "approved";
-    let can_contact = public && role.is_none();
+    let can_contact = public && !ctx.principal.in_org(org.id);
     let lang = ctx.lang;
     let services = services::of_org(ctx.app(), org.id, false)
         .await?
@@ -59,9 +59,8 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         .collect();
     let experts = if public || can_see_people { experts::of_org(ctx.app(), &org).await? } else { vec![] };
     let carbon = org.carbon_kg.map(kimppa_app::directory::format_tonnes);
-    let seer = kimppa_app::materials::Seer::of(ctx.app(), &ctx.actor).await?;
     let filter = kimppa_app::materials::Filter { org: Some(org.id), ..Default::default() };
-    let (rows, listing_count) = kimppa_app::materials::browse(ctx.app(), &seer, &filter).await?;
+    let (rows, listing_count) = kimppa_app::materials::browse(ctx.app(), &ctx.principal, &filter).await?;
     let impact = kimppa_app::materials::outcomes::impact(ctx.app(), Some(org.id)).await?;
     let symbioses = (impact.count > 0)
         .then(|| (impact.count, format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes)));

@@ -13,11 +13,11 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
+use kimppa_app::records::faq_question;
 use kimppa_app::{
     policy::{self, Action},
     website::{analytics, faq, pages},
 };
-use kimppa_store::entities::faq_question;
 
 #[derive(Template)]
 #[template(path = "website/admin_pages.html")]
@@ -27,8 +27,8 @@ struct PagesPage {
 }
 
 pub async fn pages(ctx: Ctx) -> Result<Response, WebError> {
-    policy::require(&ctx.actor, Action::ManageContent)?;
-    let list = pages::list(ctx.app(), &ctx.actor).await?;
+    policy::require(&ctx.principal, Action::ManageContent)?;
+    let list = pages::list(ctx.app(), &ctx.principal).await?;
     Ok(crate::html(&PagesPage { p: ctx.page("admin-pages-title").await, pages: list }))
 }
 
@@ -47,13 +47,13 @@ async fn form_page(ctx: &Ctx, form: pages::PageForm, errors: FormErrors, slug: O
 }
 
 pub async fn new_page(ctx: Ctx) -> Result<Response, WebError> {
-    policy::require(&ctx.actor, Action::ManageContent)?;
+    policy::require(&ctx.principal, Action::ManageContent)?;
     let form = pages::PageForm { status: "draft".into(), ..Default::default() };
     Ok(crate::html(&form_page(&ctx, form, FormErrors::none(), None).await))
 }
 
 pub async fn create_page(ctx: Ctx, Form(form): Form<pages::PageForm>) -> Result<Response, WebError> {
-    match pages::save(ctx.app(), &ctx.actor, None, &form).await {
+    match pages::save(ctx.app(), &ctx.principal, None, &form).await {
         Ok(page) => {
             ctx.flash("page-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/admin/pages/{}/edit", page.slug))).into_response())
@@ -67,8 +67,8 @@ pub async fn create_page(ctx: Ctx, Form(form): Form<pages::PageForm>) -> Result<
 }
 
 pub async fn edit_page(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    policy::require(&ctx.actor, Action::ManageContent)?;
-    let v = pages::get(ctx.app(), &ctx.actor, &slug).await?;
+    policy::require(&ctx.principal, Action::ManageContent)?;
+    let v = pages::get(ctx.app(), &ctx.principal, &slug).await?;
     Ok(crate::html(&form_page(&ctx, pages::PageForm::from_view(&v), FormErrors::none(), Some(slug)).await))
 }
 
@@ -77,7 +77,7 @@ pub async fn update_page(
     Path(slug): Path<String>,
     Form(form): Form<pages::PageForm>,
 ) -> Result<Response, WebError> {
-    match pages::save(ctx.app(), &ctx.actor, Some(&slug), &form).await {
+    match pages::save(ctx.app(), &ctx.principal, Some(&slug), &form).await {
         Ok(page) => {
             ctx.flash("page-saved").await;
             Ok(Redirect::to(&ctx.href(&format!("/admin/pages/{}/edit", page.slug))).into_response())
@@ -99,14 +99,14 @@ struct HistoryPage {
 }
 
 pub async fn history(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let (view, rows) = pages::history(ctx.app(), &ctx.actor, &slug).await?;
+    let (view, rows) = pages::history(ctx.app(), &ctx.principal, &slug).await?;
     let mut p = ctx.form_page("admin-page-history").await;
     p.title = format!("{}: {}", p.title, super::pick(ctx.lang, &view.rev.title_fi, &view.rev.title_en));
     Ok(crate::html(&HistoryPage { p, view, rows }))
 }
 
 pub async fn restore(ctx: Ctx, Path((slug, revision)): Path<(String, i32)>) -> Result<Response, WebError> {
-    pages::restore(ctx.app(), &ctx.actor, &slug, revision).await?;
+    pages::restore(ctx.app(), &ctx.principal, &slug, revision).await?;
     ctx.flash("page-restored").await;
     Ok(Redirect::to(&ctx.href(&format!("/admin/pages/{slug}/history"))).into_response())
 }
@@ -119,7 +119,7 @@ struct QuestionsPage {
 }
 
 pub async fn questions(ctx: Ctx) -> Result<Response, WebError> {
-    let questions = faq::questions(ctx.app(), &ctx.actor).await?;
+    let questions = faq::questions(ctx.app(), &ctx.principal).await?;
     Ok(crate::html(&QuestionsPage { p: ctx.page("admin-questions-title").await, questions }))
 }
 
@@ -135,7 +135,7 @@ const DAYS: i64 = 30;
 
 pub async fn analytics(ctx: Ctx) -> Result<Response, WebError> {
     ctx.app().analytics.flush(ctx.app()).await?;
-    let r = analytics::report(ctx.app(), &ctx.actor, DAYS).await?;
+    let r = analytics::report(ctx.app(), &ctx.principal, DAYS).await?;
     let p = ctx.page("admin-analytics-title").await;
     let chart = chart(&p, &r);
     Ok(crate::html(&AnalyticsPage { p, r, chart }))
@@ -177,7 +177,7 @@ fn chart(p: &Page, r: &analytics::Report) -> String {
 
 pub async fn analytics_csv(ctx: Ctx) -> Result<Response, WebError> {
     ctx.app().analytics.flush(ctx.app()).await?;
-    let r = analytics::report(ctx.app(), &ctx.actor, 366).await?;
+    let r = analytics::report(ctx.app(), &ctx.principal, 366).await?;
     let mut csv = String::from("day,views,unique_visitors\n");
     for (day, views, uniques) in &r.days {
         csv.push_str(&format!("{day},{views},{uniques}\n"));

@@ -19,8 +19,6 @@ use kimppa_app::{
     AppError,
     website::{clusters, editing, editing::Fields, faq},
 };
-use kimppa_store::entities::{cluster, faq_item, glossary_term, news};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Kind {
@@ -153,7 +151,7 @@ pub async fn list(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, WebErr
     let l = ctx.lang;
     let edit = |key: &str| ctx.href(&format!("/admin/content/{}/{key}/edit", kind.key()));
     let rows = match kind {
-        Kind::News => editing::all_news(ctx.app(), &ctx.actor)
+        Kind::News => editing::all_news(ctx.app(), &ctx.principal)
             .await?
             .into_iter()
             .map(|n| {
@@ -164,12 +162,12 @@ pub async fn list(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, WebErr
                 )
             })
             .collect(),
-        Kind::Glossary => editing::all_terms(ctx.app(), &ctx.actor)
+        Kind::Glossary => editing::all_terms(ctx.app(), &ctx.principal)
             .await?
             .into_iter()
             .map(|t| (t.term_fi.clone(), t.term_en.clone(), edit(&t.slug)))
             .collect(),
-        Kind::Faq => editing::all_faq(ctx.app(), &ctx.actor)
+        Kind::Faq => editing::all_faq(ctx.app(), &ctx.principal)
             .await?
             .into_iter()
             .map(|i| {
@@ -185,7 +183,7 @@ pub async fn list(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, WebErr
             })
             .collect(),
         Kind::Clusters => {
-            kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ManageContent)?;
+            kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::ManageContent)?;
             clusters::list(ctx.app(), &Default::default())
                 .await?
                 .into_iter()
@@ -229,10 +227,16 @@ async fn form_page(ctx: &Ctx, kind: Kind, key: Option<&str>, values: &Fields, er
     };
     let image = match (kind, key) {
         (Kind::News, Some(k)) => {
-            let current = news::Entity::find().filter(news::Column::Slug.eq(k)).one(&ctx.app().db).await.ok().flatten();
+            let current = match editing::news_image(ctx.app(), &ctx.principal, k).await {
+                Ok(key) => key,
+                Err(e) => {
+                    tracing::warn!(error = %e.chain(), "the news item's image could not be read");
+                    None
+                }
+            };
             Some((
                 ctx.href(&format!("/admin/content/news/{k}/image")),
-                current.as_ref().and_then(|n| n.image_key.clone()),
+                current,
                 values.get("image_alt_fi").cloned().unwrap_or_default(),
                 values.get("image_alt_en").cloned().unwrap_or_default(),
             ))
@@ -243,33 +247,12 @@ async fn form_page(ctx: &Ctx, kind: Kind, key: Option<&str>, values: &Fields, er
 }
 
 async fn load(ctx: &Ctx, kind: Kind, key: &str) -> Result<Fields, WebError> {
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ManageContent)?;
-    let db = &ctx.app().db;
-    let found = match kind {
-        Kind::News => {
-            news::Entity::find().filter(news::Column::Slug.eq(key)).one(db).await?.map(|n| editing::news_fields(&n))
-        }
-        Kind::Glossary => glossary_term::Entity::find()
-            .filter(glossary_term::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|t| editing::term_fields(&t)),
-        Kind::Faq => match key.parse::<i32>() {
-            Ok(id) => faq_item::Entity::find_by_id(id).one(db).await?.map(|i| editing::faq_fields(&i)),
-            Err(_) => None,
-        },
-        Kind::Clusters => cluster::Entity::find()
-            .filter(cluster::Column::Slug.eq(key))
-            .one(db)
-            .await?
-            .map(|k| editing::cluster_fields(&k)),
-    };
-    found.ok_or_else(|| AppError::NotFound.into())
+    Ok(editing::stored_fields(ctx.app(), &ctx.principal, kind.key(), key).await?)
 }
 
 pub async fn new_form(ctx: Ctx, Path(kind): Path<String>) -> Result<Response, WebError> {
     let kind = Kind::parse(&kind)?;
-    kimppa_app::policy::require(&ctx.actor, kimppa_app::policy::Action::ManageContent)?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::ManageContent)?;
     let defaults = Fields::from([
         ("status".to_string(), "draft".to_string()),
         ("published_at".to_string(), kimppa_app::now().format("%Y-%m-%d").to_string()),
@@ -285,7 +268,7 @@ pub async fn edit_form(ctx: Ctx, Path((kind, key)): Path<(String, String)>) -> R
 }
 
 async fn save(ctx: &Ctx, kind: Kind, key: Option<&str>, f: &Fields) -> Result<String, AppError> {
-    let (app, actor) = (ctx.app(), &ctx.actor);
+    let (app, actor) = (ctx.app(), &ctx.principal);
     match kind {
         Kind::News => editing::save_news(app, actor, key, f).await,
         Kind::Glossary => editing::save_term(app, actor, key, f).await,
@@ -348,7 +331,8 @@ pub async fn news_image(
         }
     }
     let alt = |k: &str| values.get(k).cloned().unwrap_or_default();
-    match editing::set_news_image(ctx.app(), &ctx.actor, &slug, bytes, &alt("image_alt_fi"), &alt("image_alt_en")).await
+    match editing::set_news_image(ctx.app(), &ctx.principal, &slug, bytes, &alt("image_alt_fi"), &alt("image_alt_en"))
+        .await
     {
         Ok(()) => {
             ctx.flash("content-saved").await;

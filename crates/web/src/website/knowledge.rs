@@ -11,11 +11,11 @@ use axum::{
     http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
+use kimppa_app::records::{cluster, glossary_term};
 use kimppa_app::{
     AppError,
     website::{clusters, faq, glossary},
 };
-use kimppa_store::entities::{cluster, glossary_term};
 
 pub struct Term {
     pub slug: String,
@@ -126,7 +126,7 @@ async fn faq_page(ctx: &Ctx, question: String, errors: FormErrors) -> Result<Faq
                 .map(|i| Qa {
                     id: i.id,
                     question: pick(p.lang, &i.question_fi, &i.question_en).to_string(),
-                    answer: kimppa_markdown::render(pick(p.lang, &i.answer_fi, &i.answer_en)),
+                    answer: kimppa_app::markdown::render(pick(p.lang, &i.answer_fi, &i.answer_en)),
                 })
                 .collect();
             (p.t(&format!("faq-topic-{topic}")), qas)
@@ -146,7 +146,7 @@ pub struct AskForm {
 }
 
 pub async fn ask(ctx: Ctx, Form(f): Form<AskForm>) -> Result<Response, WebError> {
-    match faq::ask(ctx.app(), &ctx.actor, &f.question, ctx.lang.code(), &ctx.client).await {
+    match faq::ask(ctx.app(), &ctx.principal, &f.question, ctx.lang.code(), &ctx.client).await {
         Ok(()) => {
             ctx.flash("faq-asked").await;
             Ok(Redirect::to(&ctx.href("/faq")).into_response())

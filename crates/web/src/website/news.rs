@@ -6,8 +6,8 @@ use crate::{
 };
 use askama::Template;
 use axum::{extract::Path, response::Response};
+use kimppa_app::records::news as news_e;
 use kimppa_app::website::news;
-use kimppa_store::entities::news as news_e;
 
 #[derive(serde::Deserialize, Default)]
 pub struct PageQuery {
@@ -47,7 +47,7 @@ struct ListPage {
 
 pub async fn list(ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, WebError> {
     let page = q.page.unwrap_or(1).max(1);
-    let (rows, pages) = news::list(ctx.app(), &ctx.actor, page).await?;
+    let (rows, pages) = news::list(ctx.app(), &ctx.principal, page).await?;
     if page > pages {
         return Err(kimppa_app::AppError::NotFound.into());
     }
@@ -70,7 +70,7 @@ struct ItemPage {
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let n = news::get(ctx.app(), &ctx.actor, &slug).await?;
+    let n = news::get(ctx.app(), &ctx.principal, &slug).await?;
     let mut p = ctx.page("news-title").await;
     let it = item(&p, &n);
     p.title = it.title.clone();
@@ -87,7 +87,7 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         "url": p.canonical(),
         "publisher": { "@type": "Organization", "name": "Kimppa" },
     }));
-    let body = kimppa_markdown::render(pick(ctx.lang, &n.body_fi, &n.body_en));
+    let body = kimppa_app::markdown::render(pick(ctx.lang, &n.body_fi, &n.body_en));
     let image = n.image_key.clone().map(|k| (k, pick(ctx.lang, &n.image_alt_fi, &n.image_alt_en).to_string()));
     Ok(crate::html(&ItemPage { p, item: it, body, image }))
 }

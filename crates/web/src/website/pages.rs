@@ -17,7 +17,7 @@ struct PageView {
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    let v = pages::get(ctx.app(), &ctx.actor, &slug).await?;
+    let v = pages::get(ctx.app(), &ctx.principal, &slug).await?;
     let mut p = ctx.page("site-description").await;
     p.title = pick(ctx.lang, &v.rev.title_fi, &v.rev.title_en).to_string();
     p.description = pick(ctx.lang, &v.rev.summary_fi, &v.rev.summary_en).to_string();
@@ -30,6 +30,6 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         "dateModified": v.rev.created_at.to_rfc3339(),
         "url": p.canonical(),
     }));
-    let body = kimppa_markdown::render(pick(ctx.lang, &v.rev.body_fi, &v.rev.body_en));
+    let body = kimppa_app::markdown::render(pick(ctx.lang, &v.rev.body_fi, &v.rev.body_en));
     Ok(crate::html(&PageView { p, body, draft: v.page.status != "published", slug: v.page.slug }))
 }

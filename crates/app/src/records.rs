@@ -1,0 +1,47 @@
+//! The records use cases hand to their callers: the plain data of stored
+//! rows (each module holds its record's `Model` only). The web layer shows
+//! them; it cannot query them, for it sees no database.
+
+macro_rules! records {
+    ($($name:ident),+ $(,)?) => {$(
+        pub mod $name {
+            pub use kimppa_store::entities::$name::Model;
+        }
+    )+};
+}
+
+records!(
+    agreement_version,
+    audit_entry,
+    challenge,
+    challenge_response,
+    cluster,
+    contact_request,
+    email,
+    expert,
+    faq_item,
+    faq_question,
+    forum_attachment,
+    forum_category,
+    forum_post,
+    forum_tag,
+    forum_thread,
+    glossary_term,
+    kimppa,
+    listing,
+    listing_match,
+    material_class,
+    municipality,
+    news,
+    notice,
+    organisation,
+    page,
+    page_revision,
+    partner_search,
+    service,
+    symbiosis,
+    user,
+    webhook_delivery,
+    webhook_endpoint,
+    workshop,
+);

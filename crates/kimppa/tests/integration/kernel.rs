@@ -1,0 +1,149 @@
+//! The shared kernel: the principal resolved once per request, lookups by
+//! long lists of ids, and the notices every capability tells people with.
+
+use crate::common::TestApp;
+use kimppa_app::policy::Principal;
+use kimppa_domain::{OrgRole, PlatformRole};
+
+/// Lookups by a list of ids remove repeats and stay within both databases'
+/// limits on bound parameters, however long the list.
+async fn lookups_by_long_lists_of_ids(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (a, _) = t.user("eka@kimppa.test", PlatformRole::Person).await;
+    let (c, _) = t.user("toka@kimppa.test", PlatformRole::Person).await;
+    let org = t.org(&a, "Pitkä Lista Oy", "approved").await;
+    // 45,000 ids and each of them twice: more than SQLite (32,766) or
+    // PostgreSQL (65,535) takes in one statement.
+    let ids: Vec<i32> = (1..=45_000).chain(1..=45_000).collect();
+    let names = kimppa_app::people::user_names(&t.app, ids.iter().copied()).await.unwrap();
+    assert_eq!(names.len(), 2);
+    assert_eq!(names[&a.id], a.name);
+    assert_eq!(names[&c.id], c.name);
+    let orgs = kimppa_app::people::org_names(&t.app, ids.iter().copied()).await.unwrap();
+    assert_eq!(orgs.len(), 1);
+    assert_eq!(orgs[&org.id].slug, org.slug);
+    let users = kimppa_app::people::users(&t.app.db, ids.iter().copied()).await.unwrap();
+    assert_eq!(users.iter().map(|u| u.id).collect::<Vec<_>>(), vec![a.id, c.id]);
+    let by_id = kimppa_app::organisations::by_ids(&t.app, ids.iter().copied()).await.unwrap();
+    assert_eq!(by_id.len(), 1);
+    let modes = kimppa_app::notifications::modes_of(&t.app.db, ids.iter().copied()).await.unwrap();
+    assert!(modes.is_empty());
+    // The search documents of many ids at once (the index's catch-up).
+    let docs = kimppa_app::search::documents::load(
+        &t.app,
+        "organisation",
+        &kimppa_app::search::documents::Which::Ids(ids.clone()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(docs.len(), 1);
+    // Class codes: one real code many times among 45,000 unknown ones.
+    let codes: Vec<String> =
+        (0..45_000).map(|i| if i % 3 == 0 { "17 01 01".to_string() } else { format!("99 99 {i}") }).collect();
+    let classes = kimppa_app::materials::reference::Classes::load_codes(&t.app, &codes).await.unwrap();
+    assert_eq!(classes.keys().collect::<Vec<_>>(), vec!["17 01 01"]);
+}
+
+/// The principal: the person, their organisations with role and the
+/// organisation's approval, their regions; resolved in three queries.
+async fn the_principal_is_resolved_once(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (admin, _) = t.user("paa@kimppa.test", PlatformRole::Person).await;
+    let (member, _) = t.user("jasen@kimppa.test", PlatformRole::Person).await;
+    let approved = t.org(&admin, "Hyväksytty Oy", "approved").await;
+    let pending = t.org(&admin, "Odottava Oy", "pending").await;
+    t.add_to_org(&approved, &admin, &member, OrgRole::Member).await;
+    let p = t.principal(&admin).await;
+    let Principal::Person(person) = &p else { panic!("a person") };
+    assert_eq!(person.email, "paa@kimppa.test");
+    assert_eq!(p.role_in(approved.id), Some(OrgRole::Admin));
+    assert_eq!(p.role_in(pending.id), Some(OrgRole::Admin));
+    assert!(p.in_approved_org());
+    let m = t.principal(&member).await;
+    assert_eq!(m.role_in(approved.id), Some(OrgRole::Member));
+    assert!(!m.in_org(pending.id));
+    assert!(!person.second_factor_passed);
+    // Three statements whatever the number of organisations.
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut app = t.app.clone();
+    let counter = n.clone();
+    app.db.set_metric_callback(move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    let before = n.load(std::sync::atomic::Ordering::SeqCst);
+    Principal::resolve(&app, admin.id, true).await.unwrap();
+    assert_eq!(n.load(std::sync::atomic::Ordering::SeqCst) - before, 3);
+    // A person who is gone is a visitor.
+    assert_eq!(Principal::resolve(&t.app, 999_999, false).await.unwrap(), Principal::Anonymous);
+}
+
+async fn sessions(t: &TestApp) -> Vec<(String, String, chrono::DateTime<chrono::Utc>)> {
+    use kimppa_store::entities::session;
+    use sea_orm::{EntityTrait, QueryOrder};
+    session::Entity::find()
+        .order_by_asc(session::Column::Id)
+        .all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.id, s.data, s.expires_at))
+        .collect()
+}
+
+/// A page view writes nothing: not the session's expiry (pushed at most
+/// every few minutes, the cookie sliding with it), not its message or form
+/// token when they did not change.
+async fn a_signed_in_page_view_writes_nothing(b: kimppa_store::testing::Backend) {
+    use kimppa_store::entities::session;
+    use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+    let t = TestApp::new(b).await;
+    let (u, _) = t.user("lukija@kimppa.test", PlatformRole::Person).await;
+    let org = t.org(&u, "Lukijat Oy", "approved").await;
+    let mut c = t.login(&u, None).await;
+    // The page after the login shows its message once.
+    c.get("/fi/").await;
+    let before = sessions(&t).await;
+    assert_eq!(before.len(), 1);
+    for path in [
+        "/fi/".to_string(),
+        "/fi/organisations".into(),
+        format!("/fi/organisations/{}", org.slug),
+        "/fi/services".into(),
+        "/fi/forum".into(),
+        "/fi/challenges".into(),
+        "/fi/materials".into(),
+        "/fi/notifications".into(),
+        "/fi/account".into(),
+    ] {
+        let r = c.get(&path).await;
+        assert_eq!(r.status, axum::http::StatusCode::OK, "{path}");
+        assert!(r.body.contains("Testi Henkilö"), "{path} is the signed-in page");
+        assert!(r.header("set-cookie").is_empty(), "{path} sends no cookie");
+    }
+    assert_eq!(sessions(&t).await, before, "the page views wrote nothing");
+    // A message is written once and read once.
+    c.post("/fi/notifications/read", &[]).await;
+    let with_message = sessions(&t).await;
+    assert_ne!(with_message, before);
+    c.get("/fi/notifications").await;
+    let shown = sessions(&t).await;
+    c.get("/fi/notifications").await;
+    assert_eq!(sessions(&t).await, shown);
+    // When the last renewal is older than the interval, the next view
+    // pushes the expiry and sends the cookie again.
+    let row = session::Entity::find_by_id(shown[0].0.clone()).one(&t.app.db).await.unwrap().unwrap();
+    let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
+    let old = kimppa_app::now().timestamp() - kimppa_web::ctx::REFRESH_SECONDS - 1;
+    data["refreshed"] = serde_json::json!(old);
+    let earlier = row.expires_at - chrono::Duration::hours(1);
+    let mut am = row.into_active_model();
+    am.data = Set(data.to_string());
+    am.expires_at = Set(earlier);
+    am.update(&t.app.db).await.unwrap();
+    let r = c.get("/fi/organisations").await;
+    assert!(r.header("set-cookie").contains("kimppa_session="), "the cookie slides");
+    let after = sessions(&t).await;
+    assert!(after[0].2 > earlier + chrono::Duration::minutes(59), "the expiry slid");
+}
+
+both_backends!(lookups_by_long_lists_of_ids, the_principal_is_resolved_once, a_signed_in_page_view_writes_nothing);

@@ -1,0 +1,25 @@
+//! The integration tests: one binary, one module per capability. Each test
+//! starts the real app (router and job runner) on a fresh database, SQLite
+//! and PostgreSQL (see [`common::both_backends`]); `crash` drives the real
+//! binary as a process.
+
+#[macro_use]
+mod common;
+
+mod accounts;
+mod admin;
+mod api;
+mod authorization;
+mod challenges;
+mod crash;
+mod directory;
+mod forum;
+mod i18n;
+mod journey;
+mod kernel;
+mod materials;
+mod organisations;
+mod partner_searches;
+mod search;
+mod security;
+mod website;
