@@ -210,7 +210,7 @@ async fn assemble<C: ConnectionTrait>(conn: &C, users: Vec<user::Model>) -> Resu
         .into_iter()
         .map(|u| Person {
             id: u.id,
-            role: PlatformRole::parse(&u.platform_role).unwrap_or(PlatformRole::Person),
+            role: PlatformRole::parse(u.platform_role.key()).unwrap_or(PlatformRole::Person),
             totp_enabled: u.totp_enabled_at.is_some(),
             second_factor_passed: false,
             memberships: memberships.remove(&u.id).unwrap_or_default(),

@@ -10,6 +10,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use corpus::{JUDGED, Rng};
 use kimppa_app::{App, config::Config};
+use kimppa_domain::{
+    ContentStatus, MembershipStatus, MembershipTier, PlatformRole, PriceKind, ServiceStatus, SizeClass,
+};
 use kimppa_store::entities::{
     expert, faq_item, forum_category, forum_participant, forum_post, forum_thread, glossary_term, news, organisation,
     page, page_revision, service, user,
@@ -200,15 +203,15 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             name: sea_orm::Set(name),
             business_id: sea_orm::Set(None),
             country: sea_orm::Set("FI".into()),
-            org_type: sea_orm::Set(rng.pick(&types).to_string()),
-            size_class: sea_orm::Set("small".into()),
+            org_type: sea_orm::Set(kimppa_domain::OrgType::parse(rng.pick::<&str>(&types))?),
+            size_class: sea_orm::Set(SizeClass::Small),
             municipality: sea_orm::Set(municipality),
             focus_areas: sea_orm::Set(format!("{},{}", rng.pick(&focus), rng.pick(&focus))),
             offering_types: sea_orm::Set(rng.pick(&offering).to_string()),
             description_fi: sea_orm::Set(fi),
             description_en: sea_orm::Set(en),
-            membership_status: sea_orm::Set("approved".into()),
-            membership_tier: sea_orm::Set(Some("member".into())),
+            membership_status: sea_orm::Set(MembershipStatus::Approved),
+            membership_tier: sea_orm::Set(Some(MembershipTier::Member)),
             created_at: sea_orm::Set(now - chrono::Duration::minutes(i as i64)),
             updated_at: sea_orm::Set(now),
             ..Default::default()
@@ -245,17 +248,17 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
         rows.push(service::ActiveModel {
             slug: sea_orm::Set(format!("palvelu-{}", i + 1)),
             owner_org_id: sea_orm::Set(first_org + rng.below(n_orgs) as i32),
-            status: sea_orm::Set("published".into()),
+            status: sea_orm::Set(ServiceStatus::Published),
             search_text: sea_orm::Set(kimppa_app::directory::search_text(&[&title_fi, &title_en, &fi, &en])),
             title_fi: sea_orm::Set(title_fi),
             title_en: sea_orm::Set(title_en),
             description_fi: sea_orm::Set(fi),
             description_en: sea_orm::Set(en),
-            offering_type: sea_orm::Set(rng.pick(&offering).to_string()),
+            offering_type: sea_orm::Set(kimppa_domain::OfferingType::parse(rng.pick::<&str>(&offering))?),
             focus_areas: sea_orm::Set(rng.pick(&focus).to_string()),
             regions: sea_orm::Set(format!("{},{}", rng.pick(&regions), rng.pick(&regions))),
             languages: sea_orm::Set(if rng.below(3) == 0 { "fi,en".into() } else { "fi".into() }),
-            price_kind: sea_orm::Set("quote".into()),
+            price_kind: sea_orm::Set(PriceKind::Quote),
             price_note_fi: sea_orm::Set(String::new()),
             price_note_en: sea_orm::Set(String::new()),
             created_at: sea_orm::Set(now),
@@ -276,7 +279,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
             name: sea_orm::Set(name),
             title: sea_orm::Set(Some("Asiantuntija".into())),
             password_hash: sea_orm::Set("!".into()),
-            platform_role: sea_orm::Set("person".into()),
+            platform_role: sea_orm::Set(PlatformRole::Person),
             locale: sea_orm::Set("fi".into()),
             created_at: sea_orm::Set(now),
             ..Default::default()
@@ -315,7 +318,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
         let (fi, en, word) = text(&mut rng);
         let p = page::Entity::insert(page::ActiveModel {
             slug: sea_orm::Set(format!("sivu-{}", i + 1)),
-            status: sea_orm::Set("published".into()),
+            status: sea_orm::Set(ContentStatus::Published),
             in_nav: sea_orm::Set(false),
             nav_order: sea_orm::Set(0),
             created_at: sea_orm::Set(now),
@@ -348,7 +351,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
         let (fi, en, word) = text(&mut rng);
         news_rows.push(news::ActiveModel {
             slug: sea_orm::Set(format!("uutinen-{}", i + 1)),
-            status: sea_orm::Set("published".into()),
+            status: sea_orm::Set(ContentStatus::Published),
             title_fi: sea_orm::Set(format!("Uutta: {}", word)),
             title_en: sea_orm::Set(format!("News {}", i + 1)),
             summary_fi: sea_orm::Set(fi.clone()),
@@ -381,7 +384,7 @@ async fn generate(database_url: &str, seed: u64, scale: &str) -> anyhow::Result<
         let (fi, en, word) = text(&mut rng);
         faq_rows.push(faq_item::ActiveModel {
             topic: sea_orm::Set("platform".into()),
-            status: sea_orm::Set("published".into()),
+            status: sea_orm::Set(ContentStatus::Published),
             question_fi: sea_orm::Set(format!("Miten {word} hoidetaan?")),
             question_en: sea_orm::Set(format!("Question {}", i + 1)),
             answer_fi: sea_orm::Set(fi),

@@ -9,6 +9,7 @@
 //! same run.
 
 use crate::corpus::Rng;
+use kimppa_domain::{ListingKind, ListingStatus, ListingVisibility};
 use kimppa_sidestreams::{Class, Code, Index, Kind, Listing, Pattern, Point, Weights, rank_naive, word_ids};
 use std::time::Instant;
 
@@ -323,14 +324,11 @@ pub async fn generate(app: &kimppa_app::App, seed: u64, count: usize) -> anyhow:
             org_id: sea_orm::Set(org),
             created_by: sea_orm::Set(person),
             contact_user_id: sea_orm::Set(None),
-            kind: sea_orm::Set(
-                match kind {
-                    Kind::Offer => "offer",
-                    Kind::Want => "want",
-                    Kind::Service => "service",
-                }
-                .into(),
-            ),
+            kind: sea_orm::Set(match kind {
+                Kind::Offer => ListingKind::Offer,
+                Kind::Want => ListingKind::Want,
+                Kind::Service => ListingKind::Service,
+            }),
             class_code: sea_orm::Set(code.to_string()),
             hazardous: sea_orm::Set(l.hazardous),
             accepts: sea_orm::Set(accepts.join(", ")),
@@ -350,9 +348,13 @@ pub async fn generate(app: &kimppa_app::App, seed: u64, count: usize) -> anyhow:
             delivery: sea_orm::Set("pickup,by-agreement".into()),
             price_kind: sea_orm::Set("negotiable".into()),
             price: sea_orm::Set(String::new()),
-            visibility: sea_orm::Set(if rng.below(10) == 0 { "members" } else { "public" }.into()),
+            visibility: sea_orm::Set(if rng.below(10) == 0 {
+                ListingVisibility::Members
+            } else {
+                ListingVisibility::Public
+            }),
             notify_threshold: sea_orm::Set(60),
-            status: sea_orm::Set("published".into()),
+            status: sea_orm::Set(ListingStatus::Published),
             expires_on: sea_orm::Set((today + chrono::Duration::days(90)).format("%Y-%m-%d").to_string()),
             reminded_at: sea_orm::Set(None),
             workshop_id: sea_orm::Set(None),

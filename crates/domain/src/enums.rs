@@ -6,9 +6,26 @@ use crate::DomainError;
 macro_rules! keyed_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $key:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-        #[serde(rename_all = "kebab-case")]
-        pub enum $name { $($variant),+ }
+        ///
+        /// Stored as its key: with the `sea-orm` feature it is a column type,
+        /// converted once where a row is read or written.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[cfg_attr(feature = "sea-orm", derive(sea_orm::DeriveActiveEnum, sea_orm::EnumIter))]
+        #[cfg_attr(feature = "sea-orm", sea_orm(rs_type = "String", db_type = "Text"))]
+        pub enum $name { $(#[cfg_attr(feature = "sea-orm", sea_orm(string_value = $key))] $variant),+ }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.key())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let key = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+                Self::parse(&key).map_err(serde::de::Error::custom)
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -303,6 +320,60 @@ keyed_enum!(
         Active => "active",
         Delivered => "delivered",
         Dissolved => "dissolved",
+    }
+);
+
+keyed_enum!(
+    /// What a material listing is: a side stream offered, one wanted, or a
+    /// service for materials.
+    ListingKind {
+        Offer => "offer",
+        Want => "want",
+        Service => "service",
+    }
+);
+
+keyed_enum!(
+    /// Life of a material listing.
+    ListingStatus {
+        Draft => "draft",
+        Published => "published",
+        Closed => "closed",
+        Expired => "expired",
+    }
+);
+
+keyed_enum!(
+    /// Who sees a published material listing.
+    ListingVisibility {
+        Public => "public",
+        Members => "members",
+    }
+);
+
+keyed_enum!(
+    /// Where a partner search stands.
+    SearchStatus {
+        Open => "open",
+        Formed => "formed",
+        Closed => "closed",
+    }
+);
+
+keyed_enum!(
+    /// Life of a page, news item or answer of the website.
+    ContentStatus {
+        Draft => "draft",
+        Published => "published",
+    }
+);
+
+keyed_enum!(
+    /// What a person watches in the forum.
+    WatchKind {
+        Thread => "thread",
+        Area => "area",
+        Topic => "topic",
     }
 );
 

@@ -10,9 +10,9 @@ mod slug;
 pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
-    ChallengeStatus, ChallengeVisibility, FocusArea, KimppaStatus, Language, LeadStatus, MembershipStatus,
-    MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind, Region, ResponseStatus,
-    ServiceStatus, SizeClass,
+    ChallengeStatus, ChallengeVisibility, ContentStatus, FocusArea, KimppaStatus, Language, LeadStatus, ListingKind,
+    ListingStatus, ListingVisibility, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole,
+    PlatformRole, PriceKind, Region, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
 pub use slug::Slug;
 

@@ -26,6 +26,7 @@ use kimppa_app::{
         suggest,
     },
 };
+use kimppa_domain::{ChallengeStatus, ResponseStatus};
 use kimppa_domain::{ChallengeVisibility, FocusArea, PartnerRole};
 
 pub fn routes() -> Router<AppState> {
@@ -105,7 +106,7 @@ fn card(p: &Page, c: challenges::Card) -> CardView {
         id: c.c.id,
         roles: challenges::roles_of(&c.c).iter().map(|r| p.t(&format!("role-{}", r.key()))).collect(),
         status: p.t(&format!("challenge-status-{}", c.c.status)),
-        status_key: c.c.status.clone(),
+        status_key: c.c.status.to_string(),
         visibility: p.t(&format!("visibility-{}", c.c.visibility)),
         competition: c.c.competition,
         featured: c.c.featured,
@@ -182,7 +183,7 @@ async fn form_page(
     if let (Some(_), Some(o)) = (editing, choices.first()) {
         form.org = o.slug.clone();
     }
-    let editing = editing.map(|c| (c.id, c.status == "draft"));
+    let editing = editing.map(|c| (c.id, c.status == ChallengeStatus::Draft));
     if choices.is_empty() {
         return Err(AppError::Forbidden.into());
     }
@@ -242,7 +243,8 @@ pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
 pub async fn create(ctx: Ctx, Form(form): Form<ChallengeForm>) -> Result<Response, WebError> {
     match challenges::create(ctx.app(), &ctx.principal, &form).await {
         Ok(c) => {
-            ctx.flash(if c.status == "published" { "challenge-published" } else { "challenge-drafted" }).await;
+            ctx.flash(if c.status == ChallengeStatus::Published { "challenge-published" } else { "challenge-drafted" })
+                .await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{}", c.id))).into_response())
         }
         Err(e) => {
@@ -375,7 +377,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     let mut p = p;
     p.title = c.title.clone();
     let rows = responses::list(ctx.app(), &ctx.principal, &c).await?;
-    let accepted = rows.iter().filter(|r| r.r.status == "accepted" && r.r.org_id.is_some()).count();
+    let accepted = rows.iter().filter(|r| r.r.status == ResponseStatus::Accepted && r.r.org_id.is_some()).count();
     let responses = rows
         .into_iter()
         .map(|r| ResponseRow {

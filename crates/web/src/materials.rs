@@ -34,6 +34,7 @@ use kimppa_app::{
     },
 };
 use kimppa_domain::Region;
+use kimppa_domain::{ListingStatus, ListingVisibility};
 use std::collections::HashMap;
 
 pub fn routes() -> Router<AppState> {
@@ -222,7 +223,7 @@ pub fn card(p: &Page, n: &Names, l: &listing::Model) -> CardView {
         id: l.id,
         title: l.title.clone(),
         kind: p.t(&format!("listing-kind-{}", l.kind)),
-        kind_key: l.kind.clone(),
+        kind_key: l.kind.to_string(),
         class: n.class(p, &l.class_code),
         hazardous: l.hazardous,
         org,
@@ -230,13 +231,13 @@ pub fn card(p: &Page, n: &Names, l: &listing::Model) -> CardView {
         place: format!("{}, {}", n.place(&l.municipality), p.t(&format!("region-{}", l.region))),
         quantity: quantity(p, l),
         status: p.t(&format!("listing-status-{}", l.status)),
-        status_key: l.status.clone(),
+        status_key: l.status.to_string(),
         outcome: match l.outcome.as_str() {
             "deal" => p.t("outcome-deal"),
             "no-deal" => format!("{}: {}", p.t("outcome-no-deal"), p.t(&format!("reason-{}", l.outcome_reason))),
             _ => String::new(),
         },
-        members_only: l.visibility == "members",
+        members_only: l.visibility == ListingVisibility::Members,
         matches: None,
     }
 }
@@ -585,7 +586,7 @@ async fn form_page(
             .collect(),
         accepts_hazardous: form.accepts_hazardous.is_some(),
         attachment: editing.and_then(|l| l.attachment_name.clone()).unwrap_or_default(),
-        published: editing.is_some_and(|l| l.status == "published"),
+        published: editing.is_some_and(|l| l.status == ListingStatus::Published),
         editing: editing.is_some(),
         action,
         form,
@@ -604,7 +605,7 @@ pub async fn new_form(ctx: Ctx) -> Result<Response, WebError> {
 pub async fn create(ctx: Ctx, FormWithFile(form, file): FormWithFile<ListingForm>) -> Result<Response, WebError> {
     match materials::create(ctx.app(), &ctx.principal, &form, file).await {
         Ok(l) => {
-            ctx.flash(if l.status == "published" { "listing-published" } else { "listing-saved" }).await;
+            ctx.flash(if l.status == ListingStatus::Published { "listing-published" } else { "listing-saved" }).await;
             Ok(Redirect::to(&ctx.href(&format!("/materials/{}", l.id))).into_response())
         }
         Err(e) => {

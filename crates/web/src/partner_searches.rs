@@ -30,6 +30,7 @@ use kimppa_app::{
     matchmaking::Part,
 };
 use kimppa_domain::{FocusArea, PartnerRole};
+use kimppa_domain::{MembershipStatus, SearchStatus};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -90,8 +91,10 @@ struct ListPage {
 pub async fn list(ctx: Ctx) -> Result<Response, WebError> {
     kimppa_app::policy::signed_in(&ctx.principal)?;
     let rows = searches::mine(ctx.app(), &ctx.principal).await?;
-    let may_start =
-        challenges::owner_choices(ctx.app(), &ctx.principal).await?.iter().any(|o| o.membership_status == "approved");
+    let may_start = challenges::owner_choices(ctx.app(), &ctx.principal)
+        .await?
+        .iter()
+        .any(|o| o.membership_status == MembershipStatus::Approved);
     let p = ctx.page("searches-title").await;
     let items = rows.into_iter().map(|c| card(&p, c)).collect();
     Ok(crate::html(&ListPage { p, items, may_start, staff: kimppa_app::policy::is_staff(&ctx.principal) }))
@@ -142,7 +145,7 @@ async fn form_page(
             let choices: Vec<_> = challenges::owner_choices(ctx.app(), &ctx.principal)
                 .await?
                 .into_iter()
-                .filter(|o| o.membership_status == "approved")
+                .filter(|o| o.membership_status == MembershipStatus::Approved)
                 .collect();
             if choices.is_empty() {
                 return Err(AppError::Forbidden.into());
@@ -307,7 +310,7 @@ async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> 
     p.title = s.title.clone();
     let entries = searches::entries(app, &s).await?;
     let needed: Vec<String> = searches::roles_of(&s).iter().map(|r| r.key().to_string()).collect();
-    let open = s.status == "open";
+    let open = s.status == SearchStatus::Open;
     let found = if open { searches::suggestions(app, &s, &entries).await? } else { Default::default() };
     // The roles each suggestion fills, from its reasons, for the shortlist form.
     let org_fills: Vec<Vec<String>> = found.orgs.iter().map(|x| roles_in(&x.reasons)).collect();

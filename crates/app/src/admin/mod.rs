@@ -89,14 +89,14 @@ pub async fn set_role(app: &App, actor: &Principal, user_id: i32, role_input: &s
     if Some(target.id) == actor.user_id() {
         return Err(AppError::Conflict("own-role"));
     }
-    if role == PlatformRole::Operator || target.platform_role == PlatformRole::Operator.key() {
+    if role == PlatformRole::Operator || target.platform_role == PlatformRole::Operator {
         policy::require(actor, Action::GrantOperator)?;
     }
-    let from = target.platform_role.clone();
+    let from = target.platform_role;
     let tx = app.db.begin().await?;
     let email = target.email.clone();
     let mut am = target.into_active_model();
-    am.platform_role = Set(role.key().into());
+    am.platform_role = Set(role);
     am.update(&tx).await?;
     changelog::admin_action(
         &tx,

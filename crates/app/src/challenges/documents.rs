@@ -4,6 +4,8 @@ use crate::{
     App, AppError,
     search::documents::{PUBLIC, Which, doc, facets, fetch, plain},
 };
+use kimppa_domain::ChallengeStatus;
+use kimppa_domain::ChallengeVisibility;
 use kimppa_search::Doc;
 use kimppa_store::entities::{challenge, challenge_invite, kimppa, kimppa_member};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -19,7 +21,7 @@ pub(super) fn register(h: &mut crate::hooks::Hooks) {
 /// `member`, the owner organisation and staff; invited only: the invited
 /// organisations, the owner organisation and staff.
 async fn challenges(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
-    let q = challenge::Entity::find().filter(challenge::Column::Status.ne("draft"));
+    let q = challenge::Entity::find().filter(challenge::Column::Status.ne(ChallengeStatus::Draft));
     let rows = fetch(app, q, challenge::Column::Id, which).await?;
     if rows.is_empty() {
         return Ok(vec![]);
@@ -37,15 +39,12 @@ async fn challenges(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
             let mut d =
                 doc("challenge", c.id, format!("/challenges/{}", c.id), (&c.title, &c.title), (body, String::new()));
             d.facets = facets(&[], &[("focus", &c.focus_areas)]);
-            d.visibility = match c.visibility.as_str() {
-                "public" => vec![PUBLIC.into()],
-                other => {
+            d.visibility = match c.visibility {
+                ChallengeVisibility::Public => vec![PUBLIC.into()],
+                ChallengeVisibility::Members => vec!["staff".into(), format!("org:{}", c.org_id), "member".into()],
+                ChallengeVisibility::Invited => {
                     let mut t = vec!["staff".to_string(), format!("org:{}", c.org_id)];
-                    if other == "members" {
-                        t.push("member".into());
-                    } else {
-                        t.extend(invited.remove(&c.id).unwrap_or_default().into_iter().map(|o| format!("org:{o}")));
-                    }
+                    t.extend(invited.remove(&c.id).unwrap_or_default().into_iter().map(|o| format!("org:{o}")));
                     t
                 }
             };

@@ -12,6 +12,7 @@ use crate::{
     notifications::{self, EmailMode, Stop, Stopped, unsubscribe},
     policy::Principal,
 };
+use kimppa_domain::ChallengeStatus;
 use kimppa_domain::FocusArea;
 use kimppa_store::entities::{challenge, challenge_invite, focus_watch, user};
 use sea_orm::{
@@ -128,7 +129,7 @@ pub async fn set_followed(app: &App, uid: i32, areas: &[String]) -> Result<(), A
 /// (the job of [`NOTIFY`]).
 pub async fn fan_out(app: &App, id: i32) -> Result<(), AppError> {
     let Some(c) = challenge::Entity::find_by_id(id).one(&app.db).await? else { return Ok(()) };
-    if c.status != "published" || c.notified_at.is_some() {
+    if c.status != ChallengeStatus::Published || c.notified_at.is_some() {
         return Ok(());
     }
     let areas: Vec<String> = crate::directory::list(&c.focus_areas).into_iter().map(str::to_string).collect();

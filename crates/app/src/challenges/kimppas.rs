@@ -10,6 +10,8 @@ use crate::{
     error::Checker,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::ChallengeVisibility;
+use kimppa_domain::ResponseStatus;
 use kimppa_domain::{KimppaStatus, PartnerRole, Slug};
 use kimppa_matchmaking::{Candidate, Rules, Violation};
 use kimppa_store::entities::{challenge_response, kimppa, kimppa_member, organisation};
@@ -49,7 +51,7 @@ pub async fn form(app: &App, actor: &Principal, challenge_id: i32, f: &KimppaFor
     }
     let accepted: Vec<challenge_response::Model> = challenge_response::Entity::find()
         .filter(challenge_response::Column::ChallengeId.eq(c.id))
-        .filter(challenge_response::Column::Status.eq("accepted"))
+        .filter(challenge_response::Column::Status.eq(ResponseStatus::Accepted))
         .filter(challenge_response::Column::OrgId.is_not_null())
         .order_by_asc(challenge_response::Column::Id)
         .all(&app.db)
@@ -61,12 +63,12 @@ pub async fn form(app: &App, actor: &Principal, challenge_id: i32, f: &KimppaFor
     }
     k.finish()?;
     // The accepted respondents offered to take part: they are members at once.
-    let mut members = vec![(c.org_id, PartnerRole::Customer.key().to_string(), true)];
+    let mut members = vec![(c.org_id, PartnerRole::Customer, true)];
     for r in accepted {
         if let Some(org) = r.org_id
             && members.iter().all(|(o, _, _)| *o != org)
         {
-            members.push((org, r.role.clone(), true));
+            members.push((org, r.role, true));
         }
     }
     let tx = app.db.begin().await?;
@@ -77,7 +79,7 @@ pub async fn form(app: &App, actor: &Principal, challenge_id: i32, f: &KimppaFor
             slug,
             name: f.name.trim(),
             // Only a public challenge's text may travel to a kimppa that can be published.
-            problem: if c.visibility == "public" { c.description.clone() } else { String::new() },
+            problem: if c.visibility == ChallengeVisibility::Public { c.description.clone() } else { String::new() },
             value_proposition: f.value_proposition.trim(),
             publish: f.publish.is_some(),
             challenge_id: Some(c.id),
@@ -124,7 +126,7 @@ pub(crate) struct NewKimppa<'a> {
     pub required_roles: String,
     pub created_by: i32,
     /// (organisation, role, confirmed).
-    pub members: Vec<(i32, String, bool)>,
+    pub members: Vec<(i32, PartnerRole, bool)>,
 }
 
 /// Stores a kimppa and its members (the slug made unique), queues it for
@@ -147,7 +149,7 @@ pub(crate) async fn insert(
         name: Set(n.name.into()),
         problem: Set(n.problem),
         value_proposition: Set(n.value_proposition.into()),
-        status: Set(KimppaStatus::Forming.key().into()),
+        status: Set(KimppaStatus::Forming),
         published: Set(n.publish),
         challenge_id: Set(n.challenge_id),
         created_by: Set(n.created_by),
@@ -228,9 +230,9 @@ async fn members_of(app: &App, ids: &[i32]) -> Result<HashMap<i32, (Vec<Member>,
         if let Some(o) = orgs.get(&m.org_id) {
             let e = out.entry(m.kimppa_id).or_default();
             if m.confirmed_at.is_some() {
-                e.0.push(Member { org: o.clone(), role: m.role });
+                e.0.push(Member { org: o.clone(), role: m.role.to_string() });
             } else {
-                e.1.push(Pending { org: o.clone(), role: m.role });
+                e.1.push(Pending { org: o.clone(), role: m.role.to_string() });
             }
         }
     }
@@ -278,7 +280,7 @@ pub fn rules_of(k: &kimppa::Model) -> Rules {
 fn candidate(o: &organisation::Model, role: &str) -> Candidate {
     Candidate {
         id: o.id as i64,
-        org_type: o.org_type.clone(),
+        org_type: o.org_type.to_string(),
         municipality: Some(o.municipality.clone()).filter(|m| !m.is_empty()),
         region: None,
         roles: vec![(role.to_string(), kimppa_matchmaking::Fit::Declared)],
@@ -395,7 +397,7 @@ impl SettingsForm {
     pub fn of(k: &kimppa::Model) -> SettingsForm {
         let n = |v: i32| if v > 0 { v.to_string() } else { String::new() };
         SettingsForm {
-            status: k.status.clone(),
+            status: k.status.to_string(),
             value_proposition: k.value_proposition.clone(),
             published: k.published.then(|| "on".into()),
             min_partners: n(k.min_partners),
@@ -447,7 +449,7 @@ pub async fn update(app: &App, actor: &Principal, slug: &str, f: &SettingsForm) 
     let tx = app.db.begin().await?;
     let saved = kimppa::ActiveModel {
         id: Set(view.k.id),
-        status: Set(status.key().into()),
+        status: Set(status),
         value_proposition: Set(f.value_proposition.trim().into()),
         published: Set(f.published.is_some()),
         min_partners: Set(min_partners),

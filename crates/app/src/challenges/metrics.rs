@@ -10,6 +10,7 @@ use crate::{
     policy::{self, Action, Principal},
 };
 use chrono::{DateTime, Utc};
+use kimppa_domain::ResponseStatus;
 use kimppa_store::entities::{challenge, challenge_response, kimppa, partner_search};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::BTreeMap;
@@ -58,7 +59,7 @@ pub async fn by_month(app: &App, actor: &Principal) -> Result<Vec<Month>, AppErr
         }
     }
     /// When, status, organisation, when decided.
-    type ResponseRow = (DateTime<Utc>, String, Option<i32>, Option<DateTime<Utc>>);
+    type ResponseRow = (DateTime<Utc>, ResponseStatus, Option<i32>, Option<DateTime<Utc>>);
     let responses: Vec<ResponseRow> = challenge_response::Entity::find()
         .select_only()
         .columns([
@@ -72,7 +73,7 @@ pub async fn by_month(app: &App, actor: &Principal) -> Result<Vec<Month>, AppErr
         .await?;
     for (created, status, org, decided) in responses {
         at(&mut out, created).responses += 1;
-        if status == "accepted" {
+        if status == ResponseStatus::Accepted {
             let m = at(&mut out, decided.unwrap_or(created));
             if org.is_some() {
                 m.partners += 1;

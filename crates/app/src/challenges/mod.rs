@@ -196,7 +196,7 @@ fn content(f: &ChallengeForm, k: &Checked) -> challenge::ActiveModel {
         focus_areas: Set(FocusArea::join(&k.focus)),
         schedule: Set(f.schedule.trim().into()),
         impact: Set(f.impact.trim().into()),
-        visibility: Set(k.visibility.key().into()),
+        visibility: Set(k.visibility),
         competition: Set(f.competition.is_some()),
         deadline: Set(k.deadline),
         criteria: Set(if f.competition.is_some() { split_lines(&f.criteria).join("\n") } else { String::new() }),
@@ -235,7 +235,7 @@ pub async fn create(app: &App, actor: &Principal, f: &ChallengeForm) -> Result<c
     let mut am = content(f, &k);
     am.org_id = Set(k.org.id);
     am.created_by = Set(uid);
-    am.status = Set(if publish { ChallengeStatus::Published } else { ChallengeStatus::Draft }.key().into());
+    am.status = Set(if publish { ChallengeStatus::Published } else { ChallengeStatus::Draft });
     am.featured = Set(false);
     am.created_at = Set(now);
     am.updated_at = Set(now);
@@ -278,7 +278,7 @@ pub async fn form_of(app: &App, c: &challenge::Model) -> Result<ChallengeForm, A
         focus_areas: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
         schedule: c.schedule.clone(),
         impact: c.impact.clone(),
-        visibility: c.visibility.clone(),
+        visibility: c.visibility.to_string(),
         competition: c.competition.then(|| "on".to_string()),
         deadline: c.deadline.map(|d| crate::finnish_time(d).format("%Y-%m-%d").to_string()).unwrap_or_default(),
         criteria: c.criteria.clone(),
@@ -302,13 +302,13 @@ pub async fn update(app: &App, actor: &Principal, id: i32, f: &ChallengeForm) ->
     let org = organisation::Entity::find_by_id(c.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let k = check(app, actor, f, Some(Editing { org, deadline: c.deadline })).await?;
     let now = crate::now();
-    let publish = f.action == "publish" && c.status == "draft";
+    let publish = f.action == "publish" && c.status == ChallengeStatus::Draft;
     let tx = app.db.begin().await?;
     let mut am = content(f, &k);
     am.id = Set(c.id);
     am.updated_at = Set(now);
     if publish {
-        am.status = Set(ChallengeStatus::Published.key().into());
+        am.status = Set(ChallengeStatus::Published);
         am.published_at = Set(Some(now));
     }
     let saved = am.update(&tx).await?;
@@ -351,13 +351,13 @@ pub async fn change(app: &App, actor: &Principal, id: i32, what: Change) -> Resu
     let now = crate::now();
     let mut am = challenge::ActiveModel { id: Set(c.id), updated_at: Set(now), ..Default::default() };
     let action = match what {
-        Change::Publish if c.status == "draft" => {
-            am.status = Set(ChallengeStatus::Published.key().into());
+        Change::Publish if c.status == ChallengeStatus::Draft => {
+            am.status = Set(ChallengeStatus::Published);
             am.published_at = Set(Some(now));
             "challenge.published"
         }
-        Change::Close if c.status == "published" => {
-            am.status = Set(ChallengeStatus::Closed.key().into());
+        Change::Close if c.status == ChallengeStatus::Published => {
+            am.status = Set(ChallengeStatus::Closed);
             "challenge.closed"
         }
         Change::Feature(on) => {
@@ -441,5 +441,5 @@ pub fn roles_of(c: &challenge::Model) -> Vec<PartnerRole> {
 /// Responses are taken while the challenge is published and, for a
 /// competition, until its deadline.
 pub fn open_for_responses(c: &challenge::Model) -> bool {
-    c.status == "published" && c.deadline.is_none_or(|d| d > crate::now())
+    c.status == ChallengeStatus::Published && c.deadline.is_none_or(|d| d > crate::now())
 }

@@ -86,9 +86,9 @@ pub async fn respond(
         challenge_id: Set(c.id),
         user_id: Set(uid),
         org_id: Set(org.map(|o| o.org_id)),
-        role: Set(role.key().into()),
+        role: Set(role),
         proposal: Set(f.proposal.trim().into()),
-        status: Set(ResponseStatus::Submitted.key().into()),
+        status: Set(ResponseStatus::Submitted),
         decision_message: Set(String::new()),
         scores: Set("[]".into()),
         created_at: Set(now),
@@ -257,7 +257,7 @@ pub async fn decide(
         ..Default::default()
     };
     if let Some(s) = status {
-        am.status = Set(s.key().into());
+        am.status = Set(s);
         if matches!(s, ResponseStatus::Accepted | ResponseStatus::Declined) {
             am.decided_at = Set(Some(now));
             am.decision_message = Set(message.into());

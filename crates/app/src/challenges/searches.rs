@@ -25,6 +25,7 @@ use crate::{
 };
 use chrono::{DateTime, Utc};
 use kimppa_domain::{FocusArea, PartnerRole, PlatformRole};
+use kimppa_domain::{MembershipStatus, SearchStatus};
 use kimppa_store::entities::{
     contact_request, expert, kimppa, organisation, partner_search, partner_search_entry as entry, user,
 };
@@ -98,7 +99,7 @@ async fn check(
 fn content(f: &SearchForm, k: &Checked) -> partner_search::ActiveModel {
     partner_search::ActiveModel {
         title: Set(f.title.trim().into()),
-        offer_role: Set(k.offer_role.key().into()),
+        offer_role: Set(k.offer_role),
         offer: Set(f.offer.trim().into()),
         roles: Set(PartnerRole::join(&k.roles)),
         focus_areas: Set(FocusArea::join(&k.focus)),
@@ -116,7 +117,7 @@ pub async fn create(app: &App, actor: &Principal, f: &SearchForm) -> Result<part
     if !may_manage(actor, k.org.id) {
         return Err(AppError::Forbidden);
     }
-    if k.org.membership_status != "approved" {
+    if k.org.membership_status != MembershipStatus::Approved {
         return Err(AppError::field("org", "err-search-not-member"));
     }
     let now = crate::now();
@@ -124,7 +125,7 @@ pub async fn create(app: &App, actor: &Principal, f: &SearchForm) -> Result<part
     let mut am = content(f, &k);
     am.org_id = Set(k.org.id);
     am.created_by = Set(uid);
-    am.status = Set("open".into());
+    am.status = Set(SearchStatus::Open);
     am.kimppa_id = Set(None);
     am.help_status = Set(String::new());
     am.help_message = Set(String::new());
@@ -152,7 +153,7 @@ pub fn form_of(s: &partner_search::Model, org_slug: &str) -> SearchForm {
     SearchForm {
         org: org_slug.to_string(),
         title: s.title.clone(),
-        offer_role: s.offer_role.clone(),
+        offer_role: s.offer_role.to_string(),
         offer: s.offer.clone(),
         roles: split_list(&s.roles).into_iter().map(str::to_string).collect(),
         focus_areas: split_list(&s.focus_areas).into_iter().map(str::to_string).collect(),
@@ -296,7 +297,7 @@ pub async fn entries(app: &App, s: &partner_search::Model) -> Result<Vec<Entry>,
             .all(&app.db)
             .await?
             .into_iter()
-            .map(|l| (l.id, (l.created_at, l.status)))
+            .map(|l| (l.id, (l.created_at, l.status.to_string())))
             .collect()
     };
     Ok(rows
@@ -368,7 +369,8 @@ pub async fn browse(
         .into_iter()
         .map(|(id, have)| (id, needed.iter().filter(|r| have.iter().any(|(k, _)| k == *r)).cloned().collect()))
         .collect();
-    let approved = |id: i32| id != s.org_id && orgs.get(&id).is_some_and(|o| o.membership_status == "approved");
+    let approved =
+        |id: i32| id != s.org_id && orgs.get(&id).is_some_and(|o| o.membership_status == MembershipStatus::Approved);
     // With a role filter, only those who fill it; otherwise any organisation the words find.
     let keep =
         |id: i32| approved(id) && ((role.is_none() && !q.is_empty()) || fits.get(&id).is_some_and(|f| !f.is_empty()));
@@ -451,7 +453,7 @@ fn found(app: &App, kind: &str, q: &str) -> Result<Vec<i32>, AppError> {
 pub async fn add(app: &App, actor: &Principal, id: i32, target: &str, role: &str) -> Result<entry::Model, AppError> {
     let uid = crate::policy::user_id(actor)?;
     let s = get(app, actor, id).await?;
-    if s.status != "open" {
+    if s.status != SearchStatus::Open {
         return Err(AppError::Conflict("search-state"));
     }
     let mut c = Checker::default();
@@ -465,7 +467,7 @@ pub async fn add(app: &App, actor: &Principal, id: i32, target: &str, role: &str
         Some(("org", slug)) => {
             let o = organisation::Entity::find()
                 .filter(organisation::Column::Slug.eq(slug.trim()))
-                .filter(organisation::Column::MembershipStatus.eq("approved"))
+                .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
                 .one(&app.db)
                 .await?;
             (o.map(|o| o.id), None)
@@ -477,7 +479,7 @@ pub async fn add(app: &App, actor: &Principal, id: i32, target: &str, role: &str
             };
             let approved = match &e {
                 Some(e) => organisation::Entity::find_by_id(e.org_id)
-                    .filter(organisation::Column::MembershipStatus.eq("approved"))
+                    .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
                     .one(&app.db)
                     .await?
                     .is_some(),
@@ -511,7 +513,7 @@ pub async fn add(app: &App, actor: &Principal, id: i32, target: &str, role: &str
         target: Set(key),
         org_id: Set(org_id),
         expert_id: Set(expert_id),
-        role: Set(role.key().into()),
+        role: Set(role),
         added_by: Set(uid),
         contact_request_id: Set(None),
         created_at: Set(crate::now()),
@@ -597,7 +599,7 @@ pub async fn ask_help(app: &App, actor: &Principal, id: i32, message: &str) -> R
     let staff: Vec<(String, String)> = user::Entity::find()
         .select_only()
         .columns([user::Column::Email, user::Column::Locale])
-        .filter(user::Column::PlatformRole.eq(PlatformRole::Orchestrator.key()))
+        .filter(user::Column::PlatformRole.eq(PlatformRole::Orchestrator))
         .into_tuple()
         .all(&tx)
         .await?;
@@ -702,17 +704,17 @@ pub async fn form_kimppa(app: &App, actor: &Principal, id: i32, f: &FromShortlis
     }
     k.finish()?;
     // The searcher is a member at once; the chosen ones are invited and confirm first.
-    let mut members = vec![(s.org_id, s.offer_role.clone(), true)];
+    let mut members = vec![(s.org_id, s.offer_role, true)];
     for e in chosen {
         if members.iter().all(|(o, _, _)| *o != e.e.org_id) {
-            members.push((e.e.org_id, e.e.role.clone(), false));
+            members.push((e.e.org_id, e.e.role, false));
         }
     }
-    let invited: Vec<(i32, String)> = members.iter().filter(|m| !m.2).map(|m| (m.0, m.1.clone())).collect();
+    let invited: Vec<(i32, PartnerRole)> = members.iter().filter(|m| !m.2).map(|m| (m.0, m.1)).collect();
     let tx = app.db.begin().await?;
     // Once per search, also when the form is sent twice at once.
     let taken = partner_search::Entity::update_many()
-        .col_expr(partner_search::Column::Status, sea_orm::sea_query::Expr::value("formed"))
+        .col_expr(partner_search::Column::Status, sea_orm::sea_query::Expr::value(SearchStatus::Formed))
         .col_expr(partner_search::Column::UpdatedAt, sea_orm::sea_query::Expr::value(crate::now()))
         .filter(partner_search::Column::Id.eq(s.id))
         .filter(partner_search::Column::KimppaId.is_null())
@@ -757,14 +759,14 @@ pub async fn form_kimppa(app: &App, actor: &Principal, id: i32, f: &FromShortlis
 /// Closes an open search (nothing more is shortlisted) or opens it again.
 pub async fn set_open(app: &App, actor: &Principal, id: i32, open: bool) -> Result<(), AppError> {
     let s = get(app, actor, id).await?;
-    let status = match (s.status.as_str(), open) {
-        ("open", false) => "closed",
-        ("closed", true) => "open",
+    let status = match (s.status, open) {
+        (SearchStatus::Open, false) => SearchStatus::Closed,
+        (SearchStatus::Closed, true) => SearchStatus::Open,
         _ => return Err(AppError::Conflict("search-state")),
     };
     partner_search::ActiveModel {
         id: Set(s.id),
-        status: Set(status.into()),
+        status: Set(status),
         updated_at: Set(crate::now()),
         ..Default::default()
     }

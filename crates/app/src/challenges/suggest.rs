@@ -6,6 +6,8 @@
 
 use super::{get, may_manage, roles_of};
 use crate::{App, AppError, directory::list as split_list, policy::Principal};
+use kimppa_domain::ServiceStatus;
+use kimppa_domain::{MembershipStatus, ResponseStatus};
 use kimppa_domain::{OfferingType, PartnerRole};
 use kimppa_matchmaking::{Candidate, Fit, Need, Reason, Weights};
 use kimppa_store::entities::{challenge_response, kimppa_member, organisation, service};
@@ -74,9 +76,10 @@ pub async fn for_challenge(app: &App, actor: &Principal, challenge_id: i32) -> R
         .filter(challenge_response::Column::ChallengeId.eq(c.id))
         .all(&app.db)
         .await?;
-    let filled: HashSet<String> = responses.iter().filter(|r| r.status == "accepted").map(|r| r.role.clone()).collect();
+    let filled: HashSet<PartnerRole> =
+        responses.iter().filter(|r| r.status == ResponseStatus::Accepted).map(|r| r.role).collect();
     let wanted = Wanted {
-        roles: roles_of(&c).into_iter().map(|r| r.key().to_string()).filter(|r| !filled.contains(r)).collect(),
+        roles: roles_of(&c).into_iter().filter(|r| !filled.contains(r)).map(|r| r.key().to_string()).collect(),
         focus: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
         region: None,
         text: format!("{} {}", c.title, c.description),
@@ -119,7 +122,7 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
         .await?
         .into_iter()
         .filter(|e| {
-            orgs.get(&e.org_id).is_some_and(|o| o.membership_status == "approved")
+            orgs.get(&e.org_id).is_some_and(|o| o.membership_status == MembershipStatus::Approved)
                 && !w.skip_orgs.contains(&e.org_id)
                 && !w.skip_people.contains(&e.user_id)
                 && !w.skip_experts.contains(&e.id)
@@ -221,7 +224,7 @@ pub async fn candidates(
         .iter()
         .map(|o| Candidate {
             id: o.id as i64,
-            org_type: o.org_type.clone(),
+            org_type: o.org_type.to_string(),
             municipality: Some(o.municipality.clone()),
             region: Some(o.municipality.clone()),
             roles: roles.get(&o.id).cloned().unwrap_or_default(),
@@ -243,7 +246,7 @@ pub async fn role_fits(
     let orgs: Vec<organisation::Model> = organisation::Entity::find()
         .filter(
             sea_orm::Condition::any()
-                .add(organisation::Column::MembershipStatus.eq("approved"))
+                .add(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
                 .add(organisation::Column::Id.eq(asker)),
         )
         .all(&app.db)
@@ -255,7 +258,7 @@ pub async fn role_fits(
     let services: Vec<(i32, String)> = service::Entity::find()
         .select_only()
         .columns([service::Column::OwnerOrgId, service::Column::OfferingType])
-        .filter(service::Column::Status.eq("published"))
+        .filter(service::Column::Status.eq(ServiceStatus::Published))
         .into_tuple()
         .all(&app.db)
         .await?;
@@ -264,7 +267,8 @@ pub async fn role_fits(
             offers.entry(org).or_default().insert(offering);
         }
     }
-    let roles = orgs.iter().map(|o| (o.id, fits(&o.org_type, offers.get(&o.id).unwrap_or(&HashSet::new())))).collect();
+    let roles =
+        orgs.iter().map(|o| (o.id, fits(o.org_type.key(), offers.get(&o.id).unwrap_or(&HashSet::new())))).collect();
     Ok((orgs, roles))
 }
 

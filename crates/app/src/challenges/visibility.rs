@@ -9,6 +9,8 @@
 //! staff.
 
 use crate::policy::{self, Principal};
+use kimppa_domain::ChallengeStatus;
+use kimppa_domain::ChallengeVisibility;
 use kimppa_store::entities::{challenge, challenge_invite, challenge_response};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 use std::collections::HashSet;
@@ -18,14 +20,14 @@ pub fn condition(p: &Principal) -> Condition {
     if policy::is_staff(p) {
         return Condition::all();
     }
-    let mut open = Condition::any().add(challenge::Column::Visibility.eq("public"));
+    let mut open = Condition::any().add(challenge::Column::Visibility.eq(ChallengeVisibility::Public));
     if p.in_approved_org() {
-        open = open.add(challenge::Column::Visibility.eq("members"));
+        open = open.add(challenge::Column::Visibility.eq(ChallengeVisibility::Members));
     }
     let orgs = p.org_ids();
     if !orgs.is_empty() {
         open = open.add(
-            Condition::all().add(challenge::Column::Visibility.eq("invited")).add(
+            Condition::all().add(challenge::Column::Visibility.eq(ChallengeVisibility::Invited)).add(
                 challenge::Column::Id.in_subquery(
                     Query::select()
                         .column(challenge_invite::Column::ChallengeId)
@@ -36,7 +38,8 @@ pub fn condition(p: &Principal) -> Condition {
             ),
         );
     }
-    let mut any = Condition::any().add(Condition::all().add(challenge::Column::Status.ne("draft")).add(open));
+    let mut any =
+        Condition::any().add(Condition::all().add(challenge::Column::Status.ne(ChallengeStatus::Draft)).add(open));
     if !orgs.is_empty() {
         any = any.add(challenge::Column::OrgId.is_in(orgs));
     }
@@ -49,12 +52,11 @@ pub fn sees(p: &Principal, c: &challenge::Model, invited: &HashSet<i32>) -> bool
     if policy::is_staff(p) || p.in_org(c.org_id) {
         return true;
     }
-    c.status != "draft"
-        && match c.visibility.as_str() {
-            "public" => true,
-            "members" => p.in_approved_org(),
-            "invited" => p.memberships().iter().any(|m| invited.contains(&m.org_id)),
-            _ => false,
+    c.status != ChallengeStatus::Draft
+        && match c.visibility {
+            ChallengeVisibility::Public => true,
+            ChallengeVisibility::Members => p.in_approved_org(),
+            ChallengeVisibility::Invited => p.memberships().iter().any(|m| invited.contains(&m.org_id)),
         }
 }
 

@@ -7,6 +7,7 @@
 use super::directory::People;
 use crate::{AppError, now};
 use chrono::Duration;
+use kimppa_domain::{ChallengeStatus, ChallengeVisibility, KimppaStatus, PartnerRole, ResponseStatus, SearchStatus};
 use kimppa_store::entities::{
     challenge, challenge_invite, challenge_response, kimppa, kimppa_member, organisation, partner_search,
     partner_search_entry,
@@ -29,7 +30,7 @@ struct SearchData {
     org: String,
     by: String,
     title: String,
-    offer_role: String,
+    offer_role: PartnerRole,
     offer: String,
     roles: String,
     focus: String,
@@ -40,7 +41,7 @@ struct SearchData {
     help_message: String,
     help_reply: String,
     /// (organisation, role).
-    shortlist: Vec<(String, String)>,
+    shortlist: Vec<(String, PartnerRole)>,
 }
 
 #[derive(Deserialize)]
@@ -54,7 +55,7 @@ struct ChallengeData {
     focus: String,
     schedule: String,
     impact: String,
-    visibility: String,
+    visibility: ChallengeVisibility,
     #[serde(default)]
     invited: String,
     competition: bool,
@@ -69,9 +70,9 @@ struct ChallengeData {
 struct ResponseData {
     by: String,
     org: String,
-    role: String,
+    role: PartnerRole,
     proposal: String,
-    status: String,
+    status: ResponseStatus,
     scores: Vec<u8>,
     message: String,
 }
@@ -81,8 +82,8 @@ struct KimppaData {
     name: String,
     challenge: usize,
     value: String,
-    status: String,
-    members: Vec<(String, String)>,
+    status: KimppaStatus,
+    members: Vec<(String, PartnerRole)>,
     /// min partners, max partners, min SMEs, min research, min municipalities, required roles.
     rules: (i32, i32, i32, i32, i32, String),
 }
@@ -115,11 +116,11 @@ pub(super) async fn load<C: ConnectionTrait>(
             focus_areas: Set(c.focus.clone()),
             schedule: Set(c.schedule.clone()),
             impact: Set(c.impact.clone()),
-            visibility: Set(c.visibility.clone()),
+            visibility: Set(c.visibility),
             competition: Set(c.competition),
             deadline: Set(c.competition.then(|| now() + Duration::days(c.deadline_days))),
             criteria: Set(c.criteria.clone()),
-            status: Set("published".into()),
+            status: Set(ChallengeStatus::Published),
             featured: Set(c.featured),
             created_at: Set(at),
             updated_at: Set(at),
@@ -139,16 +140,16 @@ pub(super) async fn load<C: ConnectionTrait>(
         }
         for (i, r) in c.responses.iter().enumerate() {
             let when = at + Duration::hours(6 + 20 * i as i64);
-            let decided = matches!(r.status.as_str(), "accepted" | "declined");
+            let decided = matches!(r.status, ResponseStatus::Accepted | ResponseStatus::Declined);
             let mut scores: Vec<Option<u8>> = r.scores.iter().map(|s| Some(*s)).collect();
             scores.resize(crate::challenges::split_lines(&c.criteria).len(), None);
             challenge_response::ActiveModel {
                 challenge_id: Set(row.id),
                 user_id: Set(person(&r.by)?),
                 org_id: Set(Some(org(&r.org)?.id)),
-                role: Set(r.role.clone()),
+                role: Set(r.role),
                 proposal: Set(r.proposal.clone()),
-                status: Set(r.status.clone()),
+                status: Set(r.status),
                 decision_message: Set(r.message.clone()),
                 scores: Set(serde_json::to_string(&scores).map_err(AppError::internal)?),
                 created_at: Set(when),
@@ -171,7 +172,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             name: Set(k.name.clone()),
             problem: Set(source.description.clone()),
             value_proposition: Set(k.value.clone()),
-            status: Set(k.status.clone()),
+            status: Set(k.status),
             published: Set(true),
             challenge_id: Set(Some(challenge_id)),
             created_by: Set(person(&source.by)?),
@@ -191,7 +192,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             kimppa_member::ActiveModel {
                 kimppa_id: Set(row.id),
                 org_id: Set(org(slug)?.id),
-                role: Set(role.clone()),
+                role: Set(*role),
                 created_at: Set(at),
                 confirmed_at: Set(Some(at)),
                 ..Default::default()
@@ -208,12 +209,12 @@ pub(super) async fn load<C: ConnectionTrait>(
             org_id: Set(org(&s.org)?.id),
             created_by: Set(by),
             title: Set(s.title.clone()),
-            offer_role: Set(s.offer_role.clone()),
+            offer_role: Set(s.offer_role),
             offer: Set(s.offer.clone()),
             roles: Set(s.roles.clone()),
             focus_areas: Set(s.focus.clone()),
             value_proposition: Set(s.value.clone()),
-            status: Set("open".into()),
+            status: Set(SearchStatus::Open),
             kimppa_id: Set(None),
             help_status: Set(s.help.clone()),
             help_message: Set(s.help_message.clone()),
@@ -233,7 +234,7 @@ pub(super) async fn load<C: ConnectionTrait>(
                 target: Set(format!("org:{}", o.id)),
                 org_id: Set(o.id),
                 expert_id: Set(None),
-                role: Set(role.clone()),
+                role: Set(*role),
                 added_by: Set(if s.help == "handled" { orchestrator } else { by }),
                 contact_request_id: Set(None),
                 created_at: Set(at + Duration::days(1)),

@@ -76,7 +76,7 @@ struct Contact {
     org: String,
     service: Option<String>,
     message: String,
-    status: String,
+    status: kimppa_domain::LeadStatus,
     replies: Vec<Reply>,
 }
 
@@ -196,7 +196,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             message: Set(c.message.clone()),
             attachment_key: Set(None),
             attachment_name: Set(None),
-            status: Set(c.status.clone()),
+            status: Set(c.status),
             answered_at: Set(answered.then_some(at + Duration::hours(5))),
             abuse_reported_at: Set(None),
             abuse_reason: Set(None),

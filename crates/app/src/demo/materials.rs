@@ -12,6 +12,7 @@ use crate::{
     policy::Principal,
 };
 use chrono::Duration;
+use kimppa_domain::ListingStatus;
 use kimppa_store::entities::{listing, listing_match, organisation, regional_coordinator, workshop};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
@@ -35,7 +36,7 @@ struct ListingData {
     org: String,
     /// The local part of the person's email; empty: the organisation's first person.
     by: String,
-    kind: String,
+    kind: kimppa_domain::ListingKind,
     class_code: String,
     title: String,
     description: String,
@@ -51,7 +52,7 @@ struct ListingData {
     price_kind: String,
     price: String,
     delivery: String,
-    visibility: String,
+    visibility: kimppa_domain::ListingVisibility,
 }
 
 #[derive(Deserialize)]
@@ -161,7 +162,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             org_id: Set(org.id),
             created_by: Set(person),
             contact_user_id: Set(Some(person)),
-            kind: Set(l.kind.clone()),
+            kind: Set(l.kind),
             class_code: Set(code),
             hazardous: Set(hazardous),
             accepts: Set(l.accepts.clone()),
@@ -181,9 +182,9 @@ pub(super) async fn load<C: ConnectionTrait>(
             delivery: Set(l.delivery.clone()),
             price_kind: Set(l.price_kind.clone()),
             price: Set(l.price.clone()),
-            visibility: Set(l.visibility.clone()),
+            visibility: Set(l.visibility),
             notify_threshold: Set(50),
-            status: Set("published".into()),
+            status: Set(ListingStatus::Published),
             expires_on: Set((from + Duration::days(crate::materials::DEFAULT_DAYS + 30))
                 .format("%Y-%m-%d")
                 .to_string()),

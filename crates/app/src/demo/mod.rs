@@ -12,7 +12,7 @@ use crate::{
     App, AppError, accounts, membership,
     organisations::{self, OrgForm},
 };
-use kimppa_domain::{Email, MembershipStatus, OrgRole, PlatformRole};
+use kimppa_domain::{Email, MembershipStatus, MembershipTier, OrgRole, PlatformRole};
 use kimppa_store::entities::user;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 use serde::Deserialize;
@@ -140,7 +140,9 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         };
         let d = organisations::parse_form(&form).map_err(|e| AppError::fail(format!("demo org {}: {e:?}", o.slug)))?;
         let (status, tier) = match o.membership.as_str() {
-            "member" | "partner" => (MembershipStatus::Approved, Some(o.membership.as_str())),
+            "member" | "partner" => {
+                (MembershipStatus::Approved, Some(MembershipTier::parse(&o.membership).map_err(AppError::internal)?))
+            }
             "pending" => (MembershipStatus::Pending, None),
             _ => (MembershipStatus::None, None),
         };
@@ -171,7 +173,15 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
                 membership::record_acceptance(&tx, org_id, u.id, agreement.id).await?;
                 membership::record_event(&tx, org_id, "applied", None, None, Some(u.id)).await?;
                 if status == MembershipStatus::Approved {
-                    membership::record_event(&tx, org_id, "approved", tier, None, Some(orchestrator.id)).await?;
+                    membership::record_event(
+                        &tx,
+                        org_id,
+                        "approved",
+                        tier.map(|t| t.key()),
+                        None,
+                        Some(orchestrator.id),
+                    )
+                    .await?;
                 }
             }
         }

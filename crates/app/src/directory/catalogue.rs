@@ -369,7 +369,7 @@ pub(crate) async fn approved_orgs(app: &App) -> Result<HashMap<i32, (String, Str
             organisation::Column::OrgType,
             organisation::Column::Municipality,
         ])
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .into_tuple()
         .all(&app.db)
         .await?;
@@ -474,7 +474,7 @@ async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<
                     organisation::Column::CreatedAt,
                     organisation::Column::SearchText,
                 ])
-                .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+                .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
                 .into_tuple::<Row>()
                 .stream(&app.db)
                 .await?;
@@ -510,7 +510,7 @@ async fn load_candidates(app: &App, v: i64, kind: Kind, en: bool) -> Result<Arc<
                     service::Column::PublishedAt,
                     service::Column::SearchText,
                 ])
-                .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
+                .filter(service::Column::Status.eq(ServiceStatus::Published))
                 .into_tuple::<Row>()
                 .stream(&app.db)
                 .await?;

@@ -85,10 +85,10 @@ pub async fn send(
     policy::require(actor, Action::SendContactRequest)?;
     let uid = crate::policy::user_id(actor)?;
     let (org, svc) = resolve(app, actor, target).await?;
-    if org.membership_status != MembershipStatus::Approved.key() {
+    if org.membership_status != MembershipStatus::Approved {
         return Err(AppError::field("message", "err-contact-not-member"));
     }
-    if svc.as_ref().is_some_and(|s| s.status != ServiceStatus::Published.key()) {
+    if svc.as_ref().is_some_and(|s| s.status != ServiceStatus::Published) {
         return Err(AppError::field("message", "err-contact-service-closed"));
     }
     let mut c = Checker::default();
@@ -158,7 +158,7 @@ pub async fn send(
         message: Set(message),
         attachment_key: Set(attachment_key),
         attachment_name: Set(attachment_name),
-        status: Set(LeadStatus::New.key().into()),
+        status: Set(LeadStatus::New),
         answered_at: Set(None),
         abuse_reported_at: Set(None),
         abuse_reason: Set(None),
@@ -293,7 +293,7 @@ pub async fn inbox(app: &App, actor: &Principal) -> Result<Inbox, AppError> {
             id: r.id,
             about: about.clone(),
             counterpart,
-            status: r.status.clone(),
+            status: r.status.to_string(),
             created_at: r.created_at,
             abuse: r.abuse_reported_at.is_some(),
         };
@@ -463,8 +463,8 @@ pub async fn reply(app: &App, actor: &Principal, id: i32, body: &str) -> Result<
         email::queue(&tx, &to, &subject, &text).await?;
     }
     let mut am = t.request.clone().into_active_model();
-    if t.is_provider && t.request.status == LeadStatus::New.key() {
-        am.status = Set(LeadStatus::Answered.key().into());
+    if t.is_provider && t.request.status == LeadStatus::New {
+        am.status = Set(LeadStatus::Answered);
         am.answered_at = Set(Some(now()));
     }
     am.updated_at = Set(now());
@@ -482,7 +482,7 @@ pub async fn set_status(app: &App, actor: &Principal, id: i32, status: &str) -> 
     }
     let status = LeadStatus::parse(status).map_err(|e| AppError::field("status", e.code()))?;
     let mut am = t.request.into_active_model();
-    am.status = Set(status.key().into());
+    am.status = Set(status);
     am.updated_at = Set(now());
     am.update(&app.db).await?;
     Ok(())
@@ -500,7 +500,7 @@ pub async fn report_abuse(app: &App, actor: &Principal, id: i32, reason: &str) -
     let mut am = t.request.clone().into_active_model();
     am.abuse_reported_at = Set(Some(now()));
     am.abuse_reason = Set(Some(reason.clone()));
-    am.status = Set(LeadStatus::Lost.key().into());
+    am.status = Set(LeadStatus::Lost);
     am.updated_at = Set(now());
     am.update(&tx).await?;
     crate::changelog::record(&tx, "contact.reported", &serde_json::json!({ "request_id": t.request.id })).await?;
@@ -614,7 +614,7 @@ pub async fn all_leads(app: &App, actor: &Principal, limit: u64) -> Result<Vec<I
             id: r.id,
             about: names.about(r),
             counterpart: format!("{} → {}", names.sender(r), names.org(r.to_org_id)),
-            status: r.status.clone(),
+            status: r.status.to_string(),
             created_at: r.created_at,
             abuse: r.abuse_reported_at.is_some(),
         })

@@ -269,8 +269,8 @@ async fn import_orgs(
                 am.name = Set(d.name.clone());
                 am.business_id = Set(d.business_id.as_ref().map(|b| b.to_string()));
                 am.country = Set(d.country.clone());
-                am.org_type = Set(d.org_type.key().into());
-                am.size_class = Set(d.size_class.key().into());
+                am.org_type = Set(d.org_type);
+                am.size_class = Set(d.size_class);
                 am.municipality = Set(d.municipality.clone());
                 am.focus_areas = Set(kimppa_domain::FocusArea::join(&d.focus_areas));
                 am.offering_types = Set(kimppa_domain::OfferingType::join(&d.offering_types));
@@ -279,8 +279,8 @@ async fn import_orgs(
                 am.description_en = Set(d.description_en.clone());
                 am.search_text = Set(d.search_text());
                 if let Some(t) = tier {
-                    am.membership_status = Set(status.key().into());
-                    am.membership_tier = Set(Some(t.key().into()));
+                    am.membership_status = Set(status);
+                    am.membership_tier = Set(Some(t));
                 }
                 am.updated_at = Set(crate::now());
                 am.update(&tx).await?;
@@ -288,7 +288,7 @@ async fn import_orgs(
             }
             None => {
                 let slug = organisations::unique_slug(&tx, &d.name).await?;
-                organisations::insert_org(&tx, &slug, &d, actor.user_id(), status, tier.map(|t| t.key())).await?;
+                organisations::insert_org(&tx, &slug, &d, actor.user_id(), status, tier).await?;
                 report.created += 1;
             }
         }
@@ -339,7 +339,7 @@ async fn import_services(
         };
         for cp in &form.co_providers {
             let fine = org_by_slug.get(cp.as_str()).is_some_and(|o| {
-                o.membership_status == MembershipStatus::Approved.key() && Some(o.id) != owner.map(|w| w.id)
+                o.membership_status == MembershipStatus::Approved && Some(o.id) != owner.map(|w| w.id)
             });
             if !fine {
                 report.errors.push(RowError {
@@ -431,14 +431,14 @@ pub async fn export(app: &App, actor: &Principal, table: Table, delimiter: u8) -
                     &o.name,
                     o.business_id.as_deref().unwrap_or(""),
                     &o.country,
-                    &o.org_type,
-                    &o.size_class,
+                    o.org_type.key(),
+                    o.size_class.key(),
                     &o.municipality,
                     &o.focus_areas,
                     &o.offering_types,
                     o.website.as_deref().unwrap_or(""),
-                    if o.membership_status == MembershipStatus::Approved.key() {
-                        o.membership_tier.as_deref().unwrap_or("")
+                    if o.membership_status == MembershipStatus::Approved {
+                        o.membership_tier.map(|t| t.key()).unwrap_or("")
                     } else {
                         ""
                     },
@@ -461,14 +461,14 @@ pub async fn export(app: &App, actor: &Principal, table: Table, delimiter: u8) -
                     s.slug.as_str(),
                     slug_of.get(&s.owner_org_id).copied().unwrap_or(""),
                     &co.join(","),
-                    &s.status,
+                    s.status.key(),
                     &s.title_fi,
                     &s.title_en,
-                    &s.offering_type,
+                    s.offering_type.key(),
                     &s.focus_areas,
                     &s.regions,
                     &s.languages,
-                    &s.price_kind,
+                    s.price_kind.key(),
                     &s.price_eur.map(|p| p.to_string()).unwrap_or_default(),
                     &s.price_note_fi,
                     &s.price_note_en,

@@ -18,8 +18,7 @@ pub(super) fn register(h: &mut crate::hooks::Hooks) {
 }
 
 async fn organisations(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
-    let q = organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
+    let q = organisation::Entity::find().filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved));
     let rows = fetch(app, q, organisation::Column::Id, which).await?;
     Ok(rows
         .into_iter()
@@ -32,7 +31,7 @@ async fn organisations(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
                 (format!("{} {}", plain(&o.description_fi), o.municipality), plain(&o.description_en)),
             );
             d.facets = facets(
-                &[("org_type", &o.org_type), ("municipality", &o.municipality)],
+                &[("org_type", o.org_type.key()), ("municipality", &o.municipality)],
                 &[("focus", &o.focus_areas), ("offering", &o.offering_types)],
             );
             d
@@ -41,7 +40,7 @@ async fn organisations(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
 }
 
 async fn services(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
-    let q = service::Entity::find().filter(service::Column::Status.eq(ServiceStatus::Published.key()));
+    let q = service::Entity::find().filter(service::Column::Status.eq(ServiceStatus::Published));
     let rows = fetch(app, q, service::Column::Id, which).await?;
     if rows.is_empty() {
         return Ok(vec![]);
@@ -77,7 +76,7 @@ async fn services(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
                 ),
             );
             d.facets = facets(
-                &[("offering", &s.offering_type), ("municipality", municipality)],
+                &[("offering", s.offering_type.key()), ("municipality", municipality)],
                 &[("focus", &s.focus_areas), ("org_type", &types.join(","))],
             );
             Some(d)

@@ -169,7 +169,7 @@ pub async fn get_visible(app: &App, actor: &Principal, id: i32) -> Result<Expert
         expert::Entity::find_by_id(id).find_also_related(user::Entity).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let u = u.ok_or(AppError::NotFound)?;
     let o = organisation::Entity::find_by_id(e.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    let public = e.listed && o.membership_status == kimppa_domain::MembershipStatus::Approved.key();
+    let public = e.listed && o.membership_status == kimppa_domain::MembershipStatus::Approved;
     if !public && actor.user_id() != Some(e.user_id) && !crate::policy::is_staff(actor) {
         return Err(AppError::NotFound);
     }

@@ -56,16 +56,16 @@ impl ServiceForm {
             title_en: s.title_en.clone(),
             description_fi: s.description_fi.clone(),
             description_en: s.description_en.clone(),
-            offering_type: s.offering_type.clone(),
+            offering_type: s.offering_type.to_string(),
             focus_areas: owned(&s.focus_areas),
             regions: owned(&s.regions),
             languages: owned(&s.languages),
-            price_kind: s.price_kind.clone(),
+            price_kind: s.price_kind.to_string(),
             price_eur: s.price_eur.map(|p| p.to_string()).unwrap_or_default(),
             price_note_fi: s.price_note_fi.clone(),
             price_note_en: s.price_note_en.clone(),
             contact_user_id: s.contact_user_id.map(|i| i.to_string()).unwrap_or_default(),
-            status: s.status.clone(),
+            status: s.status.to_string(),
             co_providers,
             kimppa: String::new(),
             kimppa_shown: String::new(),
@@ -237,7 +237,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
         .await?;
     let manage = policy::decide(actor, Action::ManageServices { org: owner.id });
     let can_manage = manage.allowed();
-    let owner_visible = owner.membership_status == MembershipStatus::Approved.key()
+    let owner_visible = owner.membership_status == MembershipStatus::Approved
         || policy::allowed(actor, Action::ViewUnlistedOrganisation { org: owner.id });
     let provider_ref = |o: &organisation::Model| ProviderRef { slug: o.slug.clone(), name: o.name.clone() };
     let mut co_providers = vec![];
@@ -246,7 +246,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
     for p in &providers {
         let Some(o) = orgs.iter().find(|o| o.id == p.org_id) else { continue };
         if p.confirmed_at.is_some() {
-            if o.membership_status == MembershipStatus::Approved.key() {
+            if o.membership_status == MembershipStatus::Approved {
                 co_providers.push(provider_ref(o));
             }
         } else {
@@ -256,7 +256,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
             }
         }
     }
-    let public = matches!(ServiceStatus::parse(&s.status), Ok(ServiceStatus::Published | ServiceStatus::Archived));
+    let public = matches!(ServiceStatus::parse(s.status.key()), Ok(ServiceStatus::Published | ServiceStatus::Archived));
     let visible = (public && owner_visible) || can_manage || can_confirm_as.is_some();
     if !visible {
         return Err(AppError::NotFound);
@@ -326,7 +326,7 @@ async fn resolve_co_providers<C: ConnectionTrait>(
     }
     let orgs = organisation::Entity::find()
         .filter(organisation::Column::Slug.is_in(slugs.to_vec()))
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .filter(organisation::Column::Id.ne(owner_id))
         .all(conn)
         .await?;
@@ -361,7 +361,7 @@ async fn resolve_kimppa<C: ConnectionTrait>(conn: &C, owner_id: i32, d: &mut Ser
     let others: Vec<i32> = members.iter().map(|m| m.org_id).filter(|o| *o != owner_id).collect();
     let slugs: Vec<String> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(others))
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .all(conn)
         .await?
         .into_iter()
@@ -404,7 +404,7 @@ pub async fn kimppa_choices(app: &App, org_id: i32) -> Result<Vec<(i32, String, 
 pub async fn of_kimppa(app: &App, kimppa_id: i32) -> Result<Vec<service::Model>, AppError> {
     let rows = service::Entity::find()
         .filter(service::Column::KimppaId.eq(kimppa_id))
-        .filter(service::Column::Status.eq(ServiceStatus::Published.key()))
+        .filter(service::Column::Status.eq(ServiceStatus::Published))
         .order_by_asc(service::Column::TitleFi)
         .all(&app.db)
         .await?;
@@ -421,7 +421,7 @@ pub async fn of_kimppa(app: &App, kimppa_id: i32) -> Result<Vec<service::Model>,
         .collect();
     let approved: Vec<i32> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(rows.iter().map(|s| s.owner_org_id).collect::<Vec<_>>()))
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .all(&app.db)
         .await?
         .into_iter()
@@ -493,16 +493,16 @@ fn fill(am: &mut service::ActiveModel, d: &ServiceData) {
     am.title_en = Set(d.title_en.clone());
     am.description_fi = Set(d.description_fi.clone());
     am.description_en = Set(d.description_en.clone());
-    am.offering_type = Set(d.offering_type.key().into());
+    am.offering_type = Set(d.offering_type);
     am.focus_areas = Set(FocusArea::join(&d.focus_areas));
     am.regions = Set(Region::join(&d.regions));
     am.languages = Set(Language::join(&d.languages));
-    am.price_kind = Set(d.price_kind.key().into());
+    am.price_kind = Set(d.price_kind);
     am.price_eur = Set(d.price_eur);
     am.price_note_fi = Set(d.price_note_fi.clone());
     am.price_note_en = Set(d.price_note_en.clone());
     am.contact_user_id = Set(d.contact_user_id);
-    am.status = Set(d.status.key().into());
+    am.status = Set(d.status);
     if !d.keep_kimppa {
         am.kimppa_id = Set(d.kimppa_id);
     }
@@ -639,12 +639,12 @@ pub async fn of_org(app: &App, org_id: i32, manage: bool) -> Result<Vec<service:
         cond = cond.add(
             sea_orm::Condition::all()
                 .add(service::Column::Id.is_in(co))
-                .add(service::Column::Status.eq(ServiceStatus::Published.key())),
+                .add(service::Column::Status.eq(ServiceStatus::Published)),
         );
     }
     let mut q = service::Entity::find().filter(cond);
     if !manage {
-        q = q.filter(service::Column::Status.eq(ServiceStatus::Published.key()));
+        q = q.filter(service::Column::Status.eq(ServiceStatus::Published));
     }
     let mut rows = q.all(&app.db).await?;
     rows.sort_by_key(|s| super::sort_key(&s.title_fi));
@@ -699,7 +699,7 @@ pub async fn co_provider_slugs(app: &App, service_id: i32) -> Result<Vec<String>
 /// Approved organisations other than `except`: (slug, name), for choosing co-providers.
 pub async fn partner_choices(app: &App, except: i32) -> Result<Vec<(String, String)>, AppError> {
     let mut rows: Vec<(String, String)> = organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .filter(organisation::Column::Id.ne(except))
         .all(&app.db)
         .await?

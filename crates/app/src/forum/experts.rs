@@ -36,7 +36,7 @@ async fn refs(app: &App, ids: &[i32]) -> Result<Vec<(ExpertRef, expert::Model)>,
         .await?;
     let orgs: HashMap<i32, organisation::Model> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(rows.iter().map(|(e, _)| e.org_id).collect::<Vec<_>>()))
-        .filter(organisation::Column::MembershipStatus.eq(kimppa_domain::MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(kimppa_domain::MembershipStatus::Approved))
         .all(&app.db)
         .await?
         .into_iter()

@@ -14,6 +14,7 @@ use crate::{
     notifications::{self, EmailMode, Notice, Subject, unsubscribe},
     policy::Principal,
 };
+use kimppa_domain::WatchKind;
 use kimppa_store::entities::{forum_participant, forum_post, forum_subscription, forum_thread, forum_thread_tag, user};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, TransactionTrait,
@@ -105,18 +106,18 @@ pub async fn fan_out(app: &App, e: &Event) -> Result<(), AppError> {
     let mut cond = Condition::any()
         .add(
             Condition::all()
-                .add(forum_subscription::Column::Kind.eq("area"))
+                .add(forum_subscription::Column::Kind.eq(WatchKind::Area))
                 .add(forum_subscription::Column::TargetId.eq(thread.category_id)),
         )
         .add(
             Condition::all()
-                .add(forum_subscription::Column::Kind.eq("topic"))
+                .add(forum_subscription::Column::Kind.eq(WatchKind::Topic))
                 .add(forum_subscription::Column::TargetId.is_in(tag_ids)),
         );
     if post.is_some() {
         cond = cond.add(
             Condition::all()
-                .add(forum_subscription::Column::Kind.eq("thread"))
+                .add(forum_subscription::Column::Kind.eq(WatchKind::Thread))
                 .add(forum_subscription::Column::TargetId.eq(thread.id)),
         );
     }
@@ -127,10 +128,10 @@ pub async fn fan_out(app: &App, e: &Event) -> Result<(), AppError> {
         if s.user_id == e.actor_id {
             continue;
         }
-        let (rank, reason) = match s.kind.as_str() {
-            "thread" => (0, "thread"),
-            "topic" => (1, "topic"),
-            _ => (2, "area"),
+        let (rank, reason) = match s.kind {
+            WatchKind::Thread => (0, "thread"),
+            WatchKind::Topic => (1, "topic"),
+            WatchKind::Area => (2, "area"),
         };
         let entry = reasons.entry(s.user_id).or_insert(reason);
         let current = match *entry {
@@ -191,7 +192,7 @@ pub async fn fan_out(app: &App, e: &Event) -> Result<(), AppError> {
                 // The topic the person watches among the thread's topics.
                 let t = subs
                     .iter()
-                    .find(|s| s.user_id == r.user.id && s.kind == "topic")
+                    .find(|s| s.user_id == r.user.id && s.kind == WatchKind::Topic)
                     .map(|s| s.target_id)
                     .unwrap_or_default();
                 Target::Topic(t)

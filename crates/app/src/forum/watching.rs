@@ -12,6 +12,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFi
 use std::collections::HashMap;
 
 use super::visibility;
+use kimppa_domain::WatchKind;
 
 /// What can be watched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
@@ -22,11 +23,11 @@ pub enum Target {
 }
 
 impl Target {
-    pub fn kind(self) -> &'static str {
+    pub fn kind(self) -> WatchKind {
         match self {
-            Target::Thread(_) => "thread",
-            Target::Area(_) => "area",
-            Target::Topic(_) => "topic",
+            Target::Thread(_) => WatchKind::Thread,
+            Target::Area(_) => WatchKind::Area,
+            Target::Topic(_) => WatchKind::Topic,
         }
     }
 
@@ -36,12 +37,11 @@ impl Target {
         }
     }
 
-    pub fn new(kind: &str, id: i32) -> Option<Target> {
+    pub fn new(kind: WatchKind, id: i32) -> Target {
         match kind {
-            "thread" => Some(Target::Thread(id)),
-            "area" => Some(Target::Area(id)),
-            "topic" => Some(Target::Topic(id)),
-            _ => None,
+            WatchKind::Thread => Target::Thread(id),
+            WatchKind::Area => Target::Area(id),
+            WatchKind::Topic => Target::Topic(id),
         }
     }
 
@@ -52,7 +52,7 @@ impl Target {
 
     pub fn parse(s: &str) -> Option<Target> {
         let (k, i) = s.split_once(':')?;
-        Target::new(k, i.parse().ok()?)
+        Some(Target::new(WatchKind::parse(k).ok()?, i.parse().ok()?))
     }
 }
 
@@ -82,7 +82,7 @@ pub async fn watch(app: &App, actor: &Principal, target: Target) -> Result<(), A
 pub(crate) async fn subscribe<C: ConnectionTrait>(conn: &C, uid: i32, target: Target) -> Result<(), sea_orm::DbErr> {
     let row = forum_subscription::ActiveModel {
         user_id: Set(uid),
-        kind: Set(target.kind().into()),
+        kind: Set(target.kind()),
         target_id: Set(target.id()),
         created_at: Set(crate::now()),
         ..Default::default()
@@ -135,11 +135,11 @@ pub async fn watched(app: &App, actor: &Principal) -> Result<Vec<Watched>, AppEr
         .order_by_asc(forum_subscription::Column::Id)
         .all(&app.db)
         .await?;
-    let ids = |k: &str| subs.iter().filter(|s| s.kind == k).map(|s| s.target_id).collect::<Vec<_>>();
+    let ids = |k: WatchKind| subs.iter().filter(|s| s.kind == k).map(|s| s.target_id).collect::<Vec<_>>();
     let threads: HashMap<i32, String> = forum_thread::Entity::find()
         .select_only()
         .columns([forum_thread::Column::Id, forum_thread::Column::Title])
-        .filter(forum_thread::Column::Id.is_in(ids("thread")))
+        .filter(forum_thread::Column::Id.is_in(ids(WatchKind::Thread)))
         .filter(visibility::condition(actor))
         .into_tuple()
         .all(&app.db)
@@ -151,7 +151,7 @@ pub async fn watched(app: &App, actor: &Principal) -> Result<Vec<Watched>, AppEr
     Ok(subs
         .into_iter()
         .filter_map(|s| {
-            let target = Target::new(&s.kind, s.target_id)?;
+            let target = Target::new(s.kind, s.target_id);
             let (label, slug) = match target {
                 Target::Thread(id) => (threads.get(&id)?.clone(), None),
                 Target::Area(id) => (areas.get(&id)?.clone(), areas.get(&id).cloned()),

@@ -4,6 +4,8 @@ use crate::{
     App, AppError,
     search::documents::{PUBLIC, Which, doc, fetch, plain},
 };
+use kimppa_domain::ListingStatus;
+use kimppa_domain::ListingVisibility;
 use kimppa_search::Doc;
 use kimppa_store::entities::listing;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -17,7 +19,7 @@ pub(super) fn register(h: &mut crate::hooks::Hooks) {
 /// owner organisation and staff. Closed, expired and draft listings are
 /// not searched (coordinators find them in their region's list).
 async fn listings(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
-    let q = listing::Entity::find().filter(listing::Column::Status.eq("published"));
+    let q = listing::Entity::find().filter(listing::Column::Status.eq(ListingStatus::Published));
     let rows = fetch(app, q, listing::Column::Id, which).await?;
     if rows.is_empty() {
         return Ok(vec![]);
@@ -43,7 +45,7 @@ async fn listings(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
             let body_en =
                 format!("{} {}", plain(&l.description), crate::materials::reference::label(&l.class_code, class, "en"));
             let mut d = doc("listing", l.id, format!("/materials/{}", l.id), (&l.title, &l.title), (body_fi, body_en));
-            d.visibility = if l.visibility == "public" {
+            d.visibility = if l.visibility == ListingVisibility::Public {
                 vec![PUBLIC.into()]
             } else {
                 vec!["staff".into(), format!("org:{}", l.org_id), "member".into()]

@@ -8,6 +8,7 @@
 
 use super::{engine_listing, reference, visibility};
 use crate::{App, AppError, changelog, email, notifications, policy::Principal};
+use kimppa_domain::{ListingStatus, MembershipStatus};
 use kimppa_sidestreams::{self as engine, ClassFit, Part};
 use kimppa_store::entities::{listing, listing_match, municipality, org_member, organisation, user};
 use sea_orm::{
@@ -105,7 +106,7 @@ pub async fn run_quietly(app: &App, id: i32) -> Result<usize, AppError> {
 async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
     let Some(l) = listing::Entity::find_by_id(id).one(&app.db).await? else { return Ok(0) };
     let mine = Condition::any().add(listing_match::Column::ListingId.eq(id)).add(listing_match::Column::OtherId.eq(id));
-    if l.status != "published" {
+    if l.status != ListingStatus::Published {
         // A listing taken down or closed keeps its matches as history (the
         // quality report counts them); pages show only counter-listings the
         // viewer may see, and nobody is told of them again.
@@ -120,11 +121,11 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
     let approved = organisation::Entity::find_by_id(l.org_id)
         .one(&app.db)
         .await?
-        .is_some_and(|o| o.membership_status == "approved");
+        .is_some_and(|o| o.membership_status == MembershipStatus::Approved);
     let owner = Principal::member_of(l.org_id, approved);
     let pool: Vec<listing::Model> = listing::Entity::find()
-        .filter(listing::Column::Status.eq("published"))
-        .filter(listing::Column::Kind.is_in(counterparts(&l.kind).iter().copied()))
+        .filter(listing::Column::Status.eq(ListingStatus::Published))
+        .filter(listing::Column::Kind.is_in(counterparts(l.kind.key()).iter().copied()))
         .filter(listing::Column::OrgId.ne(l.org_id))
         .all(&app.db)
         .await?
@@ -280,8 +281,10 @@ async fn notify<C: ConnectionTrait>(
     let now = crate::now();
     for (lid, mut ms) in per_listing {
         let Some(own) = listings.get(&lid) else { continue };
-        let seer =
-            Principal::member_of(own.org_id, orgs.get(&own.org_id).is_some_and(|o| o.membership_status == "approved"));
+        let seer = Principal::member_of(
+            own.org_id,
+            orgs.get(&own.org_id).is_some_and(|o| o.membership_status == MembershipStatus::Approved),
+        );
         ms.retain(|m| listings.get(&m.other_id).is_some_and(|o| visibility::sees(&seer, o)));
         if ms.is_empty() {
             continue;
@@ -344,7 +347,7 @@ pub async fn of_listing(app: &App, actor: &Principal, l: &listing::Model) -> Res
         .collect();
     // The owners see the counter-listings their organisation may see.
     let org = organisation::Entity::find_by_id(l.org_id).one(&app.db).await?;
-    let owner = Principal::member_of(l.org_id, org.is_some_and(|o| o.membership_status == "approved"));
+    let owner = Principal::member_of(l.org_id, org.is_some_and(|o| o.membership_status == MembershipStatus::Approved));
     Ok(rows
         .into_iter()
         .filter_map(|m| {

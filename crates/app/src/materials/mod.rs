@@ -35,6 +35,8 @@ use crate::{
     policy::{self, Action, Principal},
 };
 use chrono::{Duration, NaiveDate};
+use kimppa_domain::ListingStatus;
+use kimppa_domain::{ListingKind, ListingVisibility};
 use kimppa_sidestreams as engine;
 use kimppa_store::entities::{listing, org_member, organisation, user, workshop};
 use sea_orm::{
@@ -55,7 +57,6 @@ pub const FREQUENCIES: [&str; 3] = ["once", "month", "year"];
 pub const DELIVERY: [&str; 3] = ["pickup", "delivery", "by-agreement"];
 pub const PRICE_KINDS: [&str; 3] = ["free", "fixed", "negotiable"];
 pub const VISIBILITIES: [&str; 2] = ["public", "members"];
-pub const STATUSES: [&str; 4] = ["draft", "published", "closed", "expired"];
 
 /// The listing form as typed.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
@@ -116,7 +117,7 @@ impl ListingForm {
     pub fn of(l: &listing::Model, org_slug: &str) -> ListingForm {
         ListingForm {
             org: org_slug.into(),
-            kind: l.kind.clone(),
+            kind: l.kind.to_string(),
             class_code: l.class_code.clone(),
             accepts: l.accepts.clone(),
             accepts_hazardous: l.accepts_hazardous.then(|| "on".into()),
@@ -133,7 +134,7 @@ impl ListingForm {
             delivery: crate::directory::list(&l.delivery).into_iter().map(str::to_string).collect(),
             price_kind: l.price_kind.clone(),
             price: l.price.clone(),
-            visibility: l.visibility.clone(),
+            visibility: l.visibility.to_string(),
             notify_threshold: l.notify_threshold.to_string(),
             expires_on: l.expires_on.clone(),
             contact: l.contact_user_id.map(|u| u.to_string()).unwrap_or_default(),
@@ -238,6 +239,8 @@ pub async fn workshop_choices(app: &App) -> Result<Vec<workshop::Model>, AppErro
 /// A form that passed its checks, as columns.
 struct Checked {
     org: organisation::Model,
+    kind: ListingKind,
+    visibility: ListingVisibility,
     class_code: String,
     hazardous: bool,
     accepts: String,
@@ -416,8 +419,12 @@ async fn check(
     };
     c.finish()?;
     let org = org.ok_or_else(crate::error::checked)?;
+    let kind = ListingKind::parse(&f.kind).map_err(|_| crate::error::checked())?;
+    let visibility = ListingVisibility::parse(&f.visibility).map_err(|_| crate::error::checked())?;
     Ok(Checked {
         org,
+        kind,
+        visibility,
         class_code,
         hazardous,
         accepts: accepts.join(", "),
@@ -446,7 +453,7 @@ fn class_codes_of(f: &ListingForm) -> Vec<String> {
 fn content(f: &ListingForm, k: &Checked) -> listing::ActiveModel {
     listing::ActiveModel {
         contact_user_id: Set(k.contact),
-        kind: Set(f.kind.trim().into()),
+        kind: Set(k.kind),
         class_code: Set(k.class_code.clone()),
         hazardous: Set(k.hazardous),
         accepts: Set(k.accepts.clone()),
@@ -466,7 +473,7 @@ fn content(f: &ListingForm, k: &Checked) -> listing::ActiveModel {
         delivery: Set(k.delivery.clone()),
         price_kind: Set(f.price_kind.trim().into()),
         price: Set(f.price.trim().into()),
-        visibility: Set(f.visibility.trim().into()),
+        visibility: Set(k.visibility),
         notify_threshold: Set(k.notify_threshold),
         expires_on: Set(k.expires_on.clone()),
         workshop_id: Set(k.workshop),
@@ -494,7 +501,7 @@ pub async fn create(
     let mut row = content(f, &k);
     row.org_id = Set(k.org.id);
     row.created_by = Set(uid);
-    row.status = Set(if publish { "published" } else { "draft" }.into());
+    row.status = Set(if publish { ListingStatus::Published } else { ListingStatus::Draft });
     row.published_at = Set(publish.then_some(now));
     row.created_at = Set(now);
     row.reminded_at = Set(None);
@@ -529,16 +536,16 @@ pub async fn update(
     file: Option<crate::forum::attachments::Upload>,
 ) -> Result<listing::Model, AppError> {
     let old = managed(app, actor, id).await?;
-    if old.status == "closed" {
+    if old.status == ListingStatus::Closed {
         return Err(AppError::Conflict("listing-closed"));
     }
     let k = check(app, actor, f, Some(&old)).await?;
     let file = crate::forum::attachments::store(app, "attachment", file).await?;
     let mut row = content(f, &k);
     row.id = Set(old.id);
-    let publish = f.action == "publish" || old.status == "published";
+    let publish = f.action == "publish" || old.status == ListingStatus::Published;
     if publish {
-        row.status = Set("published".into());
+        row.status = Set(ListingStatus::Published);
         if old.published_at.is_none() {
             row.published_at = Set(Some(crate::now()));
         }
@@ -569,7 +576,7 @@ pub async fn update(
 /// published one back to a draft.
 pub async fn set_published(app: &App, actor: &Principal, id: i32, publish: bool) -> Result<listing::Model, AppError> {
     let l = managed(app, actor, id).await?;
-    if l.status == "closed" {
+    if l.status == ListingStatus::Closed {
         return Err(AppError::Conflict("listing-closed"));
     }
     let mut row: listing::ActiveModel = l.clone().into();
@@ -579,13 +586,13 @@ pub async fn set_published(app: &App, actor: &Principal, id: i32, publish: bool)
         if parse_day(&l.expires_on).is_none_or(|d| d < today) {
             row.expires_on = Set((today + Duration::days(DEFAULT_DAYS)).format("%Y-%m-%d").to_string());
         }
-        row.status = Set("published".into());
+        row.status = Set(ListingStatus::Published);
         row.reminded_at = Set(None);
         if l.published_at.is_none() {
             row.published_at = Set(Some(now));
         }
     } else {
-        row.status = Set("draft".into());
+        row.status = Set(ListingStatus::Draft);
     }
     row.updated_at = Set(now);
     let tx = app.db.begin().await?;
@@ -642,12 +649,12 @@ fn some(v: &Option<String>) -> Option<&str> {
 /// reach are chosen from the reference table (one query).
 pub async fn filtered(app: &App, actor: &Principal, f: &Filter) -> Result<sea_orm::Select<listing::Entity>, AppError> {
     let mut q = listing::Entity::find().filter(visibility::condition(actor));
-    match some(&f.status) {
-        Some("all") => {}
-        Some(st) if STATUSES.contains(&st) => q = q.filter(listing::Column::Status.eq(st)),
-        _ => q = q.filter(listing::Column::Status.eq("published")),
+    match some(&f.status).map(|s| (s, ListingStatus::parse(s))) {
+        Some(("all", _)) => {}
+        Some((_, Ok(st))) => q = q.filter(listing::Column::Status.eq(st)),
+        _ => q = q.filter(listing::Column::Status.eq(ListingStatus::Published)),
     }
-    if let Some(k) = some(&f.kind).filter(|k| KINDS.contains(k)) {
+    if let Some(k) = some(&f.kind).and_then(|k| ListingKind::parse(k).ok()) {
         q = q.filter(listing::Column::Kind.eq(k));
     }
     if let Some(c) = some(&f.class) {
@@ -758,10 +765,10 @@ pub fn engine_listing(l: &listing::Model, at: Option<engine::Point>) -> Option<e
     let words = engine::word_ids(text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 3));
     Some(engine::Listing {
         id: l.id as u64,
-        kind: match l.kind.as_str() {
-            "offer" => engine::Kind::Offer,
-            "want" => engine::Kind::Want,
-            _ => engine::Kind::Service,
+        kind: match l.kind {
+            ListingKind::Offer => engine::Kind::Offer,
+            ListingKind::Want => engine::Kind::Want,
+            ListingKind::Service => engine::Kind::Service,
         },
         class,
         hazardous: l.hazardous,
@@ -787,7 +794,7 @@ pub async fn daily(app: &App) -> Result<(usize, usize), AppError> {
     let soon = (today + Duration::days(REMINDER_DAYS)).format("%Y-%m-%d").to_string();
     let today_s = today.format("%Y-%m-%d").to_string();
     let due = listing::Entity::find()
-        .filter(listing::Column::Status.eq("published"))
+        .filter(listing::Column::Status.eq(ListingStatus::Published))
         .filter(listing::Column::ExpiresOn.lte(soon))
         .all(&app.db)
         .await?;
@@ -853,10 +860,10 @@ pub async fn daily(app: &App) -> Result<(usize, usize), AppError> {
     }
     for l in &expired {
         listing::Entity::update_many()
-            .col_expr(listing::Column::Status, Expr::value("expired"))
+            .col_expr(listing::Column::Status, Expr::value(ListingStatus::Expired))
             .col_expr(listing::Column::UpdatedAt, Expr::value(now))
             .filter(listing::Column::Id.eq(l.id))
-            .filter(listing::Column::Status.eq("published"))
+            .filter(listing::Column::Status.eq(ListingStatus::Published))
             .exec(&tx)
             .await?;
         matching::record(&tx, l.id).await?;

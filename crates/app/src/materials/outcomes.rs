@@ -11,6 +11,7 @@ use crate::{
     error::Checker,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::{ListingKind, ListingStatus};
 use kimppa_store::entities::{emission_factor, listing, listing_match, organisation, symbiosis};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -50,7 +51,7 @@ pub fn factor_for<'a>(code: &str, factors: &'a [emission_factor::Model]) -> Opti
 pub async fn close(app: &App, actor: &Principal, id: i32, f: &CloseForm) -> Result<listing::Model, AppError> {
     let uid = crate::policy::user_id(actor)?;
     let l = super::managed(app, actor, id).await?;
-    if l.status == "closed" {
+    if l.status == ListingStatus::Closed {
         return Err(AppError::Conflict("listing-closed"));
     }
     let mut c = Checker::default();
@@ -97,7 +98,7 @@ pub async fn close(app: &App, actor: &Principal, id: i32, f: &CloseForm) -> Resu
     let now = crate::now();
     let tx = app.db.begin().await?;
     let mut a: listing::ActiveModel = l.clone().into();
-    a.status = Set("closed".into());
+    a.status = Set(ListingStatus::Closed);
     a.closed_at = Set(Some(now));
     a.updated_at = Set(now);
     a.outcome = Set(f.outcome.clone());
@@ -114,7 +115,7 @@ pub async fn close(app: &App, actor: &Principal, id: i32, f: &CloseForm) -> Resu
     let closed = a.update(&tx).await?;
     if let Some((p, tonnes, from)) = deal {
         // The material moves from the offering side to the other.
-        let (provider, receiver) = if l.kind == "offer" { (l.org_id, p.id) } else { (p.id, l.org_id) };
+        let (provider, receiver) = if l.kind == ListingKind::Offer { (l.org_id, p.id) } else { (p.id, l.org_id) };
         let factor = factor_for(&l.class_code, &factors);
         symbiosis::ActiveModel {
             listing_id: Set(l.id),
@@ -355,7 +356,7 @@ pub async fn quality(
         None => policy::require(actor, Action::ManageMaterials)?,
         Some(r) => super::regions::require_coordinator(actor, r)?,
     }
-    let mut lq = listing::Entity::find().filter(listing::Column::Status.ne("draft"));
+    let mut lq = listing::Entity::find().filter(listing::Column::Status.ne(ListingStatus::Draft));
     if let Some(r) = region {
         lq = lq.filter(listing::Column::Region.eq(r));
     }

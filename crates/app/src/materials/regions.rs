@@ -9,6 +9,7 @@ use crate::{
     error::Checker,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::ListingStatus;
 use kimppa_domain::Region;
 use kimppa_store::entities::{listing, listing_match, regional_coordinator, symbiosis, user, workshop};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -41,7 +42,7 @@ pub async fn region_listings(
     }
     Ok(super::filtered(app, actor, &f)
         .await?
-        .filter(listing::Column::Status.ne("draft"))
+        .filter(listing::Column::Status.ne(ListingStatus::Draft))
         .order_by_desc(listing::Column::UpdatedAt)
         .all(&app.db)
         .await?)
@@ -111,8 +112,8 @@ pub async fn export_csv(
         let place = places.get(&l.municipality).map(|m| m.name_fi.clone()).unwrap_or_default();
         let record = vec![
             l.id.to_string(),
-            l.status.clone(),
-            l.kind.clone(),
+            l.status.to_string(),
+            l.kind.to_string(),
             name(l.org_id),
             l.title.clone(),
             l.class_code.clone(),
@@ -304,7 +305,7 @@ pub async fn report(app: &App, actor: &Principal, id: i32) -> Result<Report, App
     let w = workshop::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let all = listing::Entity::find()
         .filter(listing::Column::WorkshopId.eq(w.id))
-        .filter(listing::Column::Status.ne("draft"))
+        .filter(listing::Column::Status.ne(ListingStatus::Draft))
         .order_by_asc(listing::Column::Id)
         .all(&app.db)
         .await?;

@@ -8,6 +8,7 @@
 
 use crate::policy::{self, Principal};
 use kimppa_domain::Region;
+use kimppa_domain::{ListingStatus, ListingVisibility};
 use kimppa_store::entities::listing;
 use sea_orm::{ColumnTrait, Condition};
 
@@ -17,13 +18,15 @@ pub fn condition(p: &Principal) -> Condition {
         return Condition::all();
     }
     let mut any = Condition::any().add(
-        Condition::all().add(listing::Column::Status.eq("published")).add(listing::Column::Visibility.eq("public")),
+        Condition::all()
+            .add(listing::Column::Status.eq(ListingStatus::Published))
+            .add(listing::Column::Visibility.eq(ListingVisibility::Public)),
     );
     if p.in_approved_org() {
         any = any.add(
             Condition::all()
-                .add(listing::Column::Status.eq("published"))
-                .add(listing::Column::Visibility.eq("members")),
+                .add(listing::Column::Status.eq(ListingStatus::Published))
+                .add(listing::Column::Visibility.eq(ListingVisibility::Members)),
         );
     }
     let orgs = p.org_ids();
@@ -33,7 +36,7 @@ pub fn condition(p: &Principal) -> Condition {
     if !p.regions().is_empty() {
         any = any.add(
             Condition::all()
-                .add(listing::Column::Status.ne("draft"))
+                .add(listing::Column::Status.ne(ListingStatus::Draft))
                 .add(listing::Column::Region.is_in(p.regions().to_vec())),
         );
     }
@@ -45,10 +48,13 @@ pub fn sees(p: &Principal, l: &listing::Model) -> bool {
     if policy::is_staff(p) || p.in_org(l.org_id) {
         return true;
     }
-    if l.status == "published" && (l.visibility == "public" || (l.visibility == "members" && p.in_approved_org())) {
+    if l.status == ListingStatus::Published
+        && (l.visibility == ListingVisibility::Public
+            || (l.visibility == ListingVisibility::Members && p.in_approved_org()))
+    {
         return true;
     }
-    l.status != "draft" && p.coordinates(&l.region)
+    l.status != ListingStatus::Draft && p.coordinates(&l.region)
 }
 
 /// The regions whose listings `p` may coordinate (staff: every region).

@@ -100,9 +100,7 @@ pub(crate) async fn insert_agreement<C: sea_orm::ConnectionTrait>(
 pub async fn apply(app: &App, actor: &Principal, slug: &str, version_id: i32, accepted: bool) -> Result<(), AppError> {
     let org = crate::organisations::get_visible(app, actor, slug).await?;
     policy::require(actor, Action::ApplyForMembership { org: org.id })?;
-    if org.membership_status == MembershipStatus::Pending.key()
-        || org.membership_status == MembershipStatus::Approved.key()
-    {
+    if org.membership_status == MembershipStatus::Pending || org.membership_status == MembershipStatus::Approved {
         return Err(AppError::Conflict("already-applied"));
     }
     let current = current_agreement(app).await?.ok_or(AppError::Conflict("no-agreement"))?;
@@ -118,7 +116,7 @@ pub async fn apply(app: &App, actor: &Principal, slug: &str, version_id: i32, ac
     record_event(&tx, org.id, "applied", None, None, Some(user_id)).await?;
     let org_id = org.id;
     let mut am = org.into_active_model();
-    am.membership_status = Set(MembershipStatus::Pending.key().into());
+    am.membership_status = Set(MembershipStatus::Pending);
     am.updated_at = Set(now());
     am.update(&tx).await?;
     changelog::record(&tx, "membership.applied", &serde_json::json!({ "org_id": org_id })).await?;
@@ -180,7 +178,7 @@ pub struct PendingApplication {
 pub async fn queue(app: &App, actor: &Principal) -> Result<Vec<PendingApplication>, AppError> {
     policy::require(actor, Action::ReviewMemberships)?;
     let orgs = organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Pending.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Pending))
         .order_by_asc(organisation::Column::UpdatedAt)
         .all(&app.db)
         .await?;
@@ -229,7 +227,7 @@ pub async fn decide(
         c.push("reason", "err-reason-required");
     }
     c.finish()?;
-    if org.membership_status != MembershipStatus::Pending.key() {
+    if org.membership_status != MembershipStatus::Pending {
         return Err(AppError::Conflict("not-pending"));
     }
     let actor_id = actor.user_id().unwrap_or_default();
@@ -238,8 +236,8 @@ pub async fn decide(
         if approve { (MembershipStatus::Approved, "approved") } else { (MembershipStatus::Rejected, "rejected") };
     record_event(&tx, org.id, kind, tier.map(|t| t.key()), reason.as_deref(), Some(actor_id)).await?;
     let mut am = org.clone().into_active_model();
-    am.membership_status = Set(status.key().into());
-    am.membership_tier = Set(tier.map(|t| t.key().to_string()));
+    am.membership_status = Set(status);
+    am.membership_tier = Set(tier);
     am.updated_at = Set(now());
     let updated = am.update(&tx).await?;
     // Tell the organisation's admins.

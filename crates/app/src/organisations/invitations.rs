@@ -35,7 +35,7 @@ pub async fn invite(
     invitation::ActiveModel {
         org_id: Set(org.id),
         email: Set(email.as_str().into()),
-        role: Set(role.key().into()),
+        role: Set(role),
         token_hash: Set(tokens::hash(&token)),
         invited_by: Set(inviter_id),
         created_at: Set(now()),
@@ -72,7 +72,7 @@ pub async fn find_open(app: &App, token: &str) -> Result<(invitation::Model, org
 pub async fn accept_invitation(app: &App, actor: &Principal, token: &str) -> Result<organisation::Model, AppError> {
     let user_id = crate::policy::user_id(actor)?;
     let (inv, org) = find_open(app, token).await?;
-    let role = OrgRole::parse(&inv.role).unwrap_or(OrgRole::Member);
+    let role = OrgRole::parse(inv.role.key()).unwrap_or(OrgRole::Member);
     let tx = app.db.begin().await?;
     let mut am = inv.into_active_model();
     am.accepted_at = Set(Some(now()));

@@ -64,8 +64,8 @@ impl OrgForm {
             name: o.name.clone(),
             business_id: o.business_id.clone().unwrap_or_default(),
             country: o.country.clone(),
-            org_type: o.org_type.clone(),
-            size_class: o.size_class.clone(),
+            org_type: o.org_type.to_string(),
+            size_class: o.size_class.to_string(),
             municipality: o.municipality.clone(),
             focus_areas: o.focus_areas.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect(),
             description_fi: o.description_fi.clone(),
@@ -211,7 +211,7 @@ pub fn visible(actor: &Principal) -> Select<organisation::Entity> {
     if crate::policy::is_staff(actor) {
         return q;
     }
-    let mut cond = Condition::any().add(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
+    let mut cond = Condition::any().add(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved));
     let mine = actor.org_ids();
     if !mine.is_empty() {
         cond = cond.add(organisation::Column::Id.is_in(mine));
@@ -250,8 +250,8 @@ impl ListFilter {
 /// updated of them (for the home page): two small queries.
 pub async fn newest_public(app: &App, n: u64) -> Result<(u64, Vec<organisation::Model>), AppError> {
     use sea_orm::{PaginatorTrait, QuerySelect};
-    let approved = organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()));
+    let approved =
+        organisation::Entity::find().filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved));
     let count = approved.clone().count(&app.db).await?;
     let newest = approved
         .order_by_desc(organisation::Column::UpdatedAt)
@@ -264,7 +264,7 @@ pub async fn newest_public(app: &App, n: u64) -> Result<(u64, Vec<organisation::
 
 pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::Model>, AppError> {
     let mut q = organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .order_by_asc(organisation::Column::Name);
     if let Ok(t) = OrgType::parse(&f.org_type) {
         q = q.filter(organisation::Column::OrgType.eq(t.key()));
@@ -288,7 +288,7 @@ pub async fn list_public(app: &App, f: &ListFilter) -> Result<Vec<organisation::
 /// Every approved member organisation, by name.
 pub async fn approved(app: &App) -> Result<Vec<organisation::Model>, AppError> {
     Ok(organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq("approved"))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .order_by_asc(organisation::Column::Name)
         .all(&app.db)
         .await?)
@@ -311,7 +311,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<org
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let public = org.membership_status == MembershipStatus::Approved.key();
+    let public = org.membership_status == MembershipStatus::Approved;
     if !public && !policy::allowed(actor, Action::ViewUnlistedOrganisation { org: org.id }) {
         return Err(AppError::NotFound);
     }
@@ -367,23 +367,23 @@ pub(crate) async fn insert_org<C: sea_orm::ConnectionTrait>(
     d: &OrgData,
     created_by: Option<i32>,
     status: MembershipStatus,
-    tier: Option<&str>,
+    tier: Option<kimppa_domain::MembershipTier>,
 ) -> Result<organisation::Model, AppError> {
     Ok(organisation::ActiveModel {
         slug: Set(slug.into()),
         name: Set(d.name.clone()),
         business_id: Set(d.business_id.as_ref().map(|b| b.to_string())),
         country: Set(d.country.clone()),
-        org_type: Set(d.org_type.key().into()),
-        size_class: Set(d.size_class.key().into()),
+        org_type: Set(d.org_type),
+        size_class: Set(d.size_class),
         municipality: Set(d.municipality.clone()),
         focus_areas: Set(FocusArea::join(&d.focus_areas)),
         description_fi: Set(d.description_fi.clone()),
         description_en: Set(d.description_en.clone()),
         website: Set(d.website.clone()),
         logo_key: Set(None),
-        membership_status: Set(status.key().into()),
-        membership_tier: Set(tier.map(str::to_string)),
+        membership_status: Set(status),
+        membership_tier: Set(tier),
         created_by: Set(created_by),
         offering_types: Set(OfferingType::join(&d.offering_types)),
         carbon_kg: Set(d.carbon.as_ref().map(|c| c.kg)),
@@ -410,17 +410,17 @@ pub(crate) async fn add_member<C: sea_orm::ConnectionTrait>(
         .one(conn)
         .await?;
     match existing {
-        Some(m) if m.role == OrgRole::Admin.key() || role == OrgRole::Member => {}
+        Some(m) if m.role == OrgRole::Admin || role == OrgRole::Member => {}
         Some(m) => {
             let mut am = m.into_active_model();
-            am.role = Set(role.key().into());
+            am.role = Set(role);
             am.update(conn).await?;
         }
         None => {
             org_member::ActiveModel {
                 org_id: Set(org_id),
                 user_id: Set(user_id),
-                role: Set(role.key().into()),
+                role: Set(role),
                 created_at: Set(now()),
                 ..Default::default()
             }
@@ -451,8 +451,8 @@ pub async fn update(app: &App, actor: &Principal, slug: &str, form: &OrgForm) ->
     am.name = Set(d.name);
     am.business_id = Set(d.business_id.map(|b| b.to_string()));
     am.country = Set(d.country);
-    am.org_type = Set(d.org_type.key().into());
-    am.size_class = Set(d.size_class.key().into());
+    am.org_type = Set(d.org_type);
+    am.size_class = Set(d.size_class);
     am.municipality = Set(d.municipality);
     am.focus_areas = Set(FocusArea::join(&d.focus_areas));
     am.description_fi = Set(d.description_fi);
@@ -491,7 +491,7 @@ pub struct MemberRow {
     pub user_id: i32,
     pub name: String,
     pub email: String,
-    pub role: String,
+    pub role: OrgRole,
 }
 
 /// People of an organisation (visible to its members and staff). Two queries.
@@ -506,7 +506,7 @@ pub async fn members(app: &App, actor: &Principal, org: &organisation::Model) ->
     Ok(users
         .into_iter()
         .map(|u| MemberRow {
-            role: ms.iter().find(|m| m.user_id == u.id).map(|m| m.role.clone()).unwrap_or_default(),
+            role: ms.iter().find(|m| m.user_id == u.id).map(|m| m.role).unwrap_or(OrgRole::Member),
             user_id: u.id,
             name: u.name,
             email: u.email,

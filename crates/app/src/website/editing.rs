@@ -2,13 +2,14 @@
 //! clusters directory. Each save checks every field and reports all
 //! problems at once; every save is recorded in the audit log.
 
-use super::{DRAFT, PUBLISHED};
+use super::DRAFT;
 use crate::{
     App, AppError, changelog,
     error::Checker,
     now,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::ContentStatus;
 use kimppa_domain::{Slug, optional_text, required_text};
 use kimppa_store::entities::{cluster, faq_item, glossary_term, news};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set};
@@ -21,14 +22,13 @@ fn get<'a>(f: &'a Fields, k: &str) -> &'a str {
     f.get(k).map(String::as_str).unwrap_or("")
 }
 
-fn status(c: &mut Checker, f: &Fields) -> &'static str {
+fn status(c: &mut Checker, f: &Fields) -> ContentStatus {
     match get(f, "status") {
-        PUBLISHED => PUBLISHED,
-        DRAFT | "" => DRAFT,
-        _ => {
+        "" => DRAFT,
+        s => ContentStatus::parse(s).unwrap_or_else(|_| {
             c.push("status", "err-unknown-value");
             DRAFT
-        }
+        }),
     }
 }
 
@@ -106,7 +106,7 @@ pub fn news_fields(n: &news::Model) -> Fields {
         ("body_fi".into(), n.body_fi.clone()),
         ("body_en".into(), n.body_en.clone()),
         ("tags".into(), n.tags.clone()),
-        ("status".into(), n.status.clone()),
+        ("status".into(), n.status.to_string()),
         ("published_at".into(), n.published_at.format("%Y-%m-%d").to_string()),
         ("image_alt_fi".into(), n.image_alt_fi.clone()),
         ("image_alt_en".into(), n.image_alt_en.clone()),
@@ -200,7 +200,7 @@ pub async fn save_news(app: &App, actor: &Principal, existing: Option<&str>, f: 
             am.body_fi = Set(body_fi);
             am.body_en = Set(body_en);
             am.tags = Set(tags.join(","));
-            am.status = Set(status.into());
+            am.status = Set(status);
             am.published_at = Set(published_at);
             am.updated_at = Set(now());
             am.update(&app.db).await?;
@@ -296,7 +296,7 @@ pub fn faq_fields(i: &faq_item::Model) -> Fields {
         ("question_en".into(), i.question_en.clone()),
         ("answer_fi".into(), i.answer_fi.clone()),
         ("answer_en".into(), i.answer_en.clone()),
-        ("status".into(), i.status.clone()),
+        ("status".into(), i.status.to_string()),
         ("sort".into(), i.sort.to_string()),
     ])
 }
@@ -338,7 +338,7 @@ pub async fn save_faq(app: &App, actor: &Principal, existing: Option<i32>, f: &F
     };
     let mut am = am;
     am.topic = Set(topic.into());
-    am.status = Set(status.into());
+    am.status = Set(status);
     am.question_fi = Set(question_fi);
     am.question_en = Set(question_en);
     am.answer_fi = Set(answer_fi);

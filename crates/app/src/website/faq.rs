@@ -61,7 +61,7 @@ pub(crate) async fn insert<C: sea_orm::ConnectionTrait>(
 ) -> Result<(), AppError> {
     faq_item::ActiveModel {
         topic: Set(topic.into()),
-        status: Set(PUBLISHED.into()),
+        status: Set(PUBLISHED),
         question_fi: Set(question_fi),
         question_en: Set(question_en),
         answer_fi: Set(answer_fi),

@@ -17,5 +17,5 @@ pub fn register(h: &mut crate::hooks::Hooks) {
     documents::register(h);
 }
 
-pub const DRAFT: &str = "draft";
-pub const PUBLISHED: &str = "published";
+pub const DRAFT: kimppa_domain::ContentStatus = kimppa_domain::ContentStatus::Draft;
+pub const PUBLISHED: kimppa_domain::ContentStatus = kimppa_domain::ContentStatus::Published;

@@ -52,7 +52,7 @@ pub async fn get(app: &App, actor: &Principal, slug: &str) -> Result<news::Model
 pub async fn insert<C: sea_orm::ConnectionTrait>(
     conn: &C,
     slug: &str,
-    status: &str,
+    status: kimppa_domain::ContentStatus,
     published_at: chrono::DateTime<chrono::Utc>,
     tags: &[String],
     [title_fi, title_en, summary_fi, summary_en, body_fi, body_en]: [String; 6],
@@ -60,7 +60,7 @@ pub async fn insert<C: sea_orm::ConnectionTrait>(
 ) -> Result<news::Model, AppError> {
     Ok(news::ActiveModel {
         slug: Set(slug.into()),
-        status: Set(status.into()),
+        status: Set(status),
         title_fi: Set(title_fi),
         title_en: Set(title_en),
         summary_fi: Set(summary_fi),

@@ -8,6 +8,7 @@ use crate::{
     now,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::ContentStatus;
 use kimppa_domain::{DomainError, Slug, required_text};
 use kimppa_store::entities::{page, page_revision, user};
 use sea_orm::{
@@ -131,7 +132,7 @@ impl PageForm {
             summary_en: v.rev.summary_en.clone(),
             body_fi: v.rev.body_fi.clone(),
             body_en: v.rev.body_en.clone(),
-            status: v.page.status.clone(),
+            status: v.page.status.to_string(),
             in_nav: v.page.in_nav.then(|| "on".into()),
             nav_order: v.page.nav_order.to_string(),
             note: String::new(),
@@ -142,7 +143,7 @@ impl PageForm {
 struct Checked {
     slug: String,
     texts: [String; 6],
-    status: &'static str,
+    status: ContentStatus,
     in_nav: bool,
     nav_order: i32,
     note: Option<String>,
@@ -167,12 +168,11 @@ fn check(f: &PageForm) -> Result<Checked, AppError> {
         texts[i] = c.check(field, required_text(value, max)).unwrap_or_default();
     }
     let status = match f.status.as_str() {
-        PUBLISHED => PUBLISHED,
-        DRAFT | "" => DRAFT,
-        _ => {
+        "" => DRAFT,
+        s => ContentStatus::parse(s).unwrap_or_else(|_| {
             c.push("status", "err-unknown-value");
             DRAFT
-        }
+        }),
     };
     let nav_order = if f.nav_order.trim().is_empty() {
         0
@@ -233,7 +233,7 @@ pub async fn save(app: &App, actor: &Principal, existing: Option<&str>, f: &Page
             }
             page::ActiveModel {
                 slug: Set(d.slug.clone()),
-                status: Set(d.status.into()),
+                status: Set(d.status),
                 in_nav: Set(d.in_nav),
                 nav_order: Set(d.nav_order),
                 created_at: Set(now()),
@@ -251,7 +251,7 @@ pub async fn save(app: &App, actor: &Principal, existing: Option<&str>, f: &Page
             }
             let mut am = p.into_active_model();
             am.slug = Set(d.slug.clone());
-            am.status = Set(d.status.into());
+            am.status = Set(d.status);
             am.in_nav = Set(d.in_nav);
             am.nav_order = Set(d.nav_order);
             am.updated_at = Set(now());
@@ -260,7 +260,8 @@ pub async fn save(app: &App, actor: &Principal, existing: Option<&str>, f: &Page
     };
     insert_revision(&tx, page.id, d.texts, actor.user_id(), d.note).await?;
     changelog::record(&tx, "page.saved", &serde_json::json!({ "page_id": page.id, "status": page.status })).await?;
-    changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "page.save", &page.slug, &page.status).await?;
+    changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "page.save", &page.slug, page.status.key())
+        .await?;
     crate::search::touch_all(&tx, "page").await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -334,7 +335,7 @@ pub(crate) async fn insert_published<C: sea_orm::ConnectionTrait>(
 ) -> Result<(), AppError> {
     let p = page::ActiveModel {
         slug: Set(slug.into()),
-        status: Set(PUBLISHED.into()),
+        status: Set(PUBLISHED),
         in_nav: Set(in_nav),
         nav_order: Set(nav_order),
         created_at: Set(now()),

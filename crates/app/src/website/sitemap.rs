@@ -25,7 +25,7 @@ pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
         paths.push(format!("/glossary/{}", t.slug));
     }
     for o in organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved.key()))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
         .all(&app.db)
         .await?
     {
@@ -33,9 +33,7 @@ pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
     }
     // Published services and listed experts of approved organisations.
     let approved = crate::directory::catalogue::approved_orgs(app).await?;
-    for s in
-        service::Entity::find().filter(service::Column::Status.eq(ServiceStatus::Published.key())).all(&app.db).await?
-    {
+    for s in service::Entity::find().filter(service::Column::Status.eq(ServiceStatus::Published)).all(&app.db).await? {
         if approved.contains_key(&s.owner_org_id) {
             paths.push(format!("/services/{}", s.slug));
         }

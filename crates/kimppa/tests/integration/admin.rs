@@ -34,7 +34,7 @@ async fn agreement_versions_and_roles(b: kimppa_store::testing::Backend) {
     c.get("/fi/admin/users").await;
     let r = c.post(&format!("/fi/admin/users/{}/role", person.id), &[("role", "orchestrator")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(t.find_user("henkilo@kimppa.test").await.unwrap().platform_role, "orchestrator");
+    assert_eq!(t.find_user("henkilo@kimppa.test").await.unwrap().platform_role, PlatformRole::Orchestrator);
     // Nobody changes their own role.
     assert_eq!(
         c.post(&format!("/fi/admin/users/{}/role", op.id), &[("role", "person")]).await.status,

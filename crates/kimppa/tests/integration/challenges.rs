@@ -4,6 +4,7 @@
 
 use crate::common::{Client, TestApp};
 use axum::http::StatusCode;
+use kimppa_domain::OrgType;
 use kimppa_domain::{OrgRole, PlatformRole};
 use kimppa_store::{
     entities::{audit_entry, challenge, kimppa_member, organisation},
@@ -225,7 +226,7 @@ async fn a_competition_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     let tutkimus = t.org(&r2, "Tutkimus Oy", "approved").await;
     let labra = t.org(&lab, "Kipsilabra", "approved").await;
     let mut am = labra.clone().into_active_model();
-    am.org_type = Set("research".into());
+    am.org_type = Set(OrgType::Research);
     am.focus_areas = Set("construction".into());
     am.update(&t.app.db).await.unwrap();
     let lab_expert = kimppa_store::entities::expert::ActiveModel {
@@ -416,8 +417,13 @@ async fn a_competition_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(r.location(), "/fi/kimppas/kipsikimppa");
-    let members: Vec<(i32, String)> =
-        kimppa_member::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|m| (m.org_id, m.role)).collect();
+    let members: Vec<(i32, String)> = kimppa_member::Entity::find()
+        .all(&t.app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| (m.org_id, m.role.to_string()))
+        .collect();
     assert_eq!(members, vec![(anchor.id, "customer".into()), (kierto.id, "recycler".into())]);
     let mut anon = t.client();
     assert!(anon.get("/fi/kimppas").await.body.contains("Kipsikimppa"));

@@ -122,7 +122,7 @@ impl TestApp {
         };
         let org = kimppa_app::organisations::create(&self.app, &actor, &form).await.unwrap();
         let mut am = org.into_active_model();
-        am.membership_status = Set(status.into());
+        am.membership_status = Set(kimppa_domain::MembershipStatus::parse(status).expect("a membership status"));
         am.update(&self.app.db).await.unwrap()
     }
 

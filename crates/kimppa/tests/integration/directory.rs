@@ -15,6 +15,8 @@ use kimppa_app::{
     organisations::{self, OrgForm},
 };
 use kimppa_domain::{FocusArea, Language, OfferingType, OrgRole, OrgType, PlatformRole, Region};
+use kimppa_domain::{LeadStatus, MembershipStatus};
+use kimppa_domain::{MembershipTier, PriceKind, ServiceStatus, SizeClass};
 use kimppa_store::entities::{contact_request, org_member, organisation, service, webhook_delivery};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use std::collections::{HashMap, HashSet};
@@ -103,9 +105,9 @@ async fn filters_combine_like_a_naive_filter(b: kimppa_store::testing::Backend) 
         let org = organisations::update(&t.app, &t.principal(&admin).await, &org.slug, &form).await.unwrap();
         orgs.push((org, admin));
     }
-    let type_of: HashMap<i32, String> = orgs.iter().map(|(o, _)| (o.id, o.org_type.clone())).collect();
+    let type_of: HashMap<i32, String> = orgs.iter().map(|(o, _)| (o.id, o.org_type.to_string())).collect();
     let approved: HashSet<i32> =
-        orgs.iter().filter(|(o, _)| o.membership_status == "approved").map(|(o, _)| o.id).collect();
+        orgs.iter().filter(|(o, _)| o.membership_status == MembershipStatus::Approved).map(|(o, _)| o.id).collect();
 
     // Services with random values; some joint, some co-providers confirmed.
     let mut naive = vec![];
@@ -240,9 +242,9 @@ async fn filters_combine_like_a_naive_filter(b: kimppa_store::testing::Backend) 
         }
         let expected: HashSet<i32> = all_orgs
             .iter()
-            .filter(|o| o.membership_status == "approved")
+            .filter(|o| o.membership_status == MembershipStatus::Approved)
             .filter(|o| q.municipality.is_empty() || o.municipality == q.municipality)
-            .filter(|o| q.org_type.is_empty() || o.org_type == q.org_type)
+            .filter(|o| q.org_type.is_empty() || o.org_type.key() == q.org_type)
             .filter(|o| q.focus.is_empty() || o.focus_areas.split(',').any(|f| f == q.focus))
             .filter(|o| q.offering.is_empty() || o.offering_types.split(',').any(|f| f == q.offering))
             .map(|o| o.id)
@@ -468,7 +470,7 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     assert_eq!(leads.len(), 1, "one lead");
     let lead = &leads[0];
     assert_eq!(r.location(), format!("/fi/inbox/{}", lead.id));
-    assert_eq!((lead.status.as_str(), lead.from_org_id), ("new", Some(buyer_org.id)));
+    assert_eq!((lead.status.key(), lead.from_org_id), ("new", Some(buyer_org.id)));
     // Two emails: the provider's and the sender's copy.
     let to_provider = t.emails_to("myyja@tarjoaja.test").await;
     let to_buyer = t.emails_to("ostaja@asiakas.test").await;
@@ -524,7 +526,7 @@ async fn contact_flow_records_a_lead_and_delivers_a_signed_webhook(b: kimppa_sto
     let r = cp.post(&format!("/fi/inbox/{}/status", lead.id), &[("status", "negotiation")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let lead_now = contact_request::Entity::find_by_id(lead.id).one(&t.app.db).await.unwrap().unwrap();
-    assert_eq!(lead_now.status, "negotiation");
+    assert_eq!(lead_now.status, LeadStatus::Negotiation);
     assert!(lead_now.answered_at.is_some());
     // The buyer sees the answer in their sent requests.
     let thread = cb.get(&format!("/fi/inbox/{}", lead.id)).await;
@@ -583,15 +585,15 @@ async fn bulk(t: &TestApp, from: usize, n: usize) {
             name: Set(format!("Massa {i} Oy")),
             business_id: Set(None),
             country: Set("FI".into()),
-            org_type: Set(if i % 2 == 0 { "sme" } else { "research" }.into()),
-            size_class: Set("small".into()),
+            org_type: Set(if i % 2 == 0 { OrgType::Sme } else { OrgType::Research }),
+            size_class: Set(SizeClass::Small),
             municipality: Set(MUNICIPALITIES[i % 4].into()),
             focus_areas: Set("energy,water".into()),
             offering_types: Set("consulting".into()),
             description_fi: Set(String::new()),
             description_en: Set(String::new()),
-            membership_status: Set("approved".into()),
-            membership_tier: Set(Some("member".into())),
+            membership_status: Set(MembershipStatus::Approved),
+            membership_tier: Set(Some(MembershipTier::Member)),
             search_text: Set(format!("massa {i} oy")),
             created_at: Set(now),
             updated_at: Set(now),
@@ -615,16 +617,16 @@ async fn bulk(t: &TestApp, from: usize, n: usize) {
         .map(|(id, slug)| service::ActiveModel {
             slug: Set(format!("{slug}-palvelu")),
             owner_org_id: Set(*id),
-            status: Set("published".into()),
+            status: Set(ServiceStatus::Published),
             title_fi: Set(format!("Palvelu {slug}")),
             title_en: Set(String::new()),
             description_fi: Set("Kuvaus".into()),
             description_en: Set(String::new()),
-            offering_type: Set("consulting".into()),
+            offering_type: Set(OfferingType::Consulting),
             focus_areas: Set("energy".into()),
             regions: Set("whole-finland".into()),
             languages: Set("fi".into()),
-            price_kind: Set("quote".into()),
+            price_kind: Set(PriceKind::Quote),
             price_note_fi: Set(String::new()),
             price_note_en: Set(String::new()),
             search_text: Set(format!("palvelu {slug}")),
@@ -643,7 +645,7 @@ async fn bulk(t: &TestApp, from: usize, n: usize) {
             email: Set(format!("asiantuntija@{slug}.test")),
             name: Set(format!("Asiantuntija {slug}")),
             password_hash: Set("x".into()),
-            platform_role: Set("person".into()),
+            platform_role: Set(PlatformRole::Person),
             locale: Set("fi".into()),
             created_at: Set(now),
             ..Default::default()
@@ -756,7 +758,7 @@ async fn csv_import_with_a_bad_row_writes_nothing(b: kimppa_store::testing::Back
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(organisation::Entity::find().count(&t.app.db).await.unwrap(), before + 3);
     let first = t.find_org("ensimmainen-oy").await;
-    assert_eq!((first.membership_status.as_str(), first.focus_areas.as_str()), ("approved", "energy,water"));
+    assert_eq!((first.membership_status.key(), first.focus_areas.as_str()), ("approved", "energy,water"));
 
     // Services with commas; an unknown owner is reported by line.
     let services = "owner,title_fi,description_fi,offering_type,regions,languages,price_kind,status\n\

@@ -99,9 +99,9 @@ fn every_enum_value_has_a_label_in_both_languages() {
     }
     {
         use kimppa_app::materials::{self as m, matching, outcomes};
-        let lists: [(&str, &[&str]); 11] = [
+        keys.extend(kimppa_domain::ListingStatus::ALL.iter().map(|s| format!("listing-status-{s}")));
+        let lists: [(&str, &[&str]); 10] = [
             ("listing-kind", &m::KINDS),
-            ("listing-status", &m::STATUSES),
             ("unit", &m::UNITS),
             ("frequency", &m::FREQUENCIES),
             ("delivery", &m::DELIVERY),

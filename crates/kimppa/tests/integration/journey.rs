@@ -5,6 +5,7 @@
 
 use crate::common::{TestApp, link_after};
 use axum::http::StatusCode;
+use kimppa_domain::MembershipStatus;
 use kimppa_domain::PlatformRole;
 
 async fn journey(b: kimppa_store::testing::Backend) {
@@ -119,7 +120,7 @@ async fn journey(b: kimppa_store::testing::Backend) {
         .post("/fi/organisations/kierratys-meikalainen-oy/join", &[("version_id", &version_id), ("accept", "yes")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(t.find_org("kierratys-meikalainen-oy").await.membership_status, "pending");
+    assert_eq!(t.find_org("kierratys-meikalainen-oy").await.membership_status, MembershipStatus::Pending);
 
     // The orchestrator approves.
     let org = t.find_org("kierratys-meikalainen-oy").await;

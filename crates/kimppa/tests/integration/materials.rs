@@ -10,6 +10,7 @@
 
 use crate::common::{Client, TestApp};
 use axum::http::StatusCode;
+use kimppa_domain::ListingStatus;
 use kimppa_domain::{OrgRole, PlatformRole};
 use kimppa_store::{
     entities::{listing, listing_match, symbiosis},
@@ -354,7 +355,10 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     assert_eq!(kimppa_app::materials::daily(&t.app).await.unwrap(), (1, 1));
     assert_eq!(kimppa_app::materials::daily(&t.app).await.unwrap(), (0, 0), "reminded once");
     assert!(t.last_email_to(&builder.email).await.subject.contains("vanhenee"));
-    assert_eq!(listing::Entity::find_by_id(oil_want).one(&t.app.db).await.unwrap().unwrap().status, "expired");
+    assert_eq!(
+        listing::Entity::find_by_id(oil_want).one(&t.app.db).await.unwrap().unwrap().status,
+        ListingStatus::Expired
+    );
 }
 
 async fn a_listing_page_does_a_bounded_number_of_queries(b: kimppa_store::testing::Backend) {

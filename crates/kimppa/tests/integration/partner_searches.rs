@@ -5,6 +5,7 @@
 
 use crate::common::{Client, TestApp};
 use axum::http::StatusCode;
+use kimppa_domain::{MembershipStatus, MembershipTier, OrgType, SizeClass};
 use kimppa_domain::{OrgRole, PlatformRole};
 use kimppa_store::{
     entities::{contact_request, expert, kimppa, kimppa_member, organisation, partner_search, partner_search_entry},
@@ -17,7 +18,7 @@ const TITLE: &str = "Kumppanit lämpöpumppujen kierrätykseen";
 
 async fn set_org(t: &TestApp, o: &organisation::Model, org_type: &str, offering: &str, focus: &str) {
     let mut am = o.clone().into_active_model();
-    am.org_type = Set(org_type.into());
+    am.org_type = Set(kimppa_domain::OrgType::parse(org_type).expect("an organisation type"));
     am.offering_types = Set(offering.into());
     am.focus_areas = Set(focus.into());
     am.update(&t.app.db).await.unwrap();
@@ -288,7 +289,7 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     let public = anon.get("/fi/kimppas/lampopumppukimppa").await.body;
     assert!(public.contains("Kierto Oy") && public.contains("Lämpölabra"));
     let s = partner_search::Entity::find_by_id(id).one(&t.app.db).await.unwrap().unwrap();
-    assert_eq!((s.status.as_str(), s.kimppa_id), ("formed", Some(k.id)));
+    assert_eq!((s.status.key(), s.kimppa_id), ("formed", Some(k.id)));
     let r = sc
         .post(
             &format!("{page_url}/kimppa"),
@@ -384,7 +385,7 @@ async fn kimppa_members(t: &TestApp, kimppa_id: i32) -> Vec<(i32, String, bool)>
         .await
         .unwrap()
         .into_iter()
-        .map(|m| (m.org_id, m.role, m.confirmed_at.is_some()))
+        .map(|m| (m.org_id, m.role.to_string(), m.confirmed_at.is_some()))
         .collect();
     m.sort();
     m
@@ -400,15 +401,15 @@ async fn recyclers(t: &TestApp, from: usize, n: usize) {
             name: Set(format!("Kierto {i} Oy")),
             business_id: Set(None),
             country: Set("FI".into()),
-            org_type: Set("sme".into()),
-            size_class: Set("small".into()),
+            org_type: Set(OrgType::Sme),
+            size_class: Set(SizeClass::Small),
             municipality: Set("Oulu".into()),
             focus_areas: Set("energy".into()),
             offering_types: Set("resource-recovery".into()),
             description_fi: Set(String::new()),
             description_en: Set(String::new()),
-            membership_status: Set("approved".into()),
-            membership_tier: Set(Some("member".into())),
+            membership_status: Set(MembershipStatus::Approved),
+            membership_tier: Set(Some(MembershipTier::Member)),
             search_text: Set(format!("kierto {i} oy")),
             created_at: Set(now),
             updated_at: Set(now),

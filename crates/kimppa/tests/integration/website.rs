@@ -9,6 +9,7 @@ use axum::{
     http::{Request, StatusCode},
 };
 use kimppa_app::website::{self, pages::PageForm};
+use kimppa_domain::ContentStatus;
 use kimppa_domain::PlatformRole;
 use kimppa_store::{
     entities::{analytics_count, analytics_salt, analytics_visitor},
@@ -41,7 +42,7 @@ async fn drafts_never_leak(b: kimppa_store::testing::Backend) {
     website::news::insert(
         &t.app.db,
         "julkaistu-uutinen",
-        "published",
+        ContentStatus::Published,
         kimppa_app::now() - chrono::Duration::hours(1),
         &tags,
         texts("Julkaistu uutinen"),
@@ -52,7 +53,7 @@ async fn drafts_never_leak(b: kimppa_store::testing::Backend) {
     website::news::insert(
         &t.app.db,
         "luonnos-uutinen",
-        "draft",
+        ContentStatus::Draft,
         kimppa_app::now() - chrono::Duration::hours(1),
         &tags,
         texts("Luonnosuutinen"),
@@ -63,7 +64,7 @@ async fn drafts_never_leak(b: kimppa_store::testing::Backend) {
     website::news::insert(
         &t.app.db,
         "tuleva-uutinen",
-        "published",
+        ContentStatus::Published,
         kimppa_app::now() + chrono::Duration::days(3),
         &tags,
         texts("Tuleva uutinen"),
@@ -225,7 +226,7 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
         .filter(|e| public.contains(&e.org_id))
         .collect();
     assert!(services.len() >= 60 && experts.len() >= 20, "{} services, {} experts", services.len(), experts.len());
-    let offerings: BTreeSet<&str> = services.iter().map(|s| s.offering_type.as_str()).collect();
+    let offerings: BTreeSet<&str> = services.iter().map(|s| s.offering_type.key()).collect();
     assert_eq!(offerings.len(), kimppa_domain::OfferingType::ALL.len(), "every offering type has services");
     for lang in ["fi", "en"] {
         expected.extend(services.iter().map(|s| format!("/{lang}/services/{}", s.slug)));

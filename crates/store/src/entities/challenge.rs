@@ -1,3 +1,4 @@
+use kimppa_domain::{ChallengeStatus, ChallengeVisibility};
 use sea_orm::entity::prelude::*;
 
 /// A problem an organisation publishes for partners to solve.
@@ -20,14 +21,14 @@ pub struct Model {
     pub schedule: String,
     pub impact: String,
     /// `public`, `members` or `invited`.
-    pub visibility: String,
+    pub visibility: ChallengeVisibility,
     /// An innovation competition with a deadline and criteria.
     pub competition: bool,
     pub deadline: Option<ChronoDateTimeUtc>,
     /// Evaluation criteria, one per line.
     pub criteria: String,
     /// `draft`, `published` or `closed`.
-    pub status: String,
+    pub status: ChallengeStatus,
     pub featured: bool,
     pub created_at: ChronoDateTimeUtc,
     pub updated_at: ChronoDateTimeUtc,

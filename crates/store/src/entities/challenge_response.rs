@@ -1,3 +1,4 @@
+use kimppa_domain::{PartnerRole, ResponseStatus};
 use sea_orm::entity::prelude::*;
 
 /// A proposal answering a challenge.
@@ -12,11 +13,11 @@ pub struct Model {
     /// The organisation it speaks for (none: the person as an expert).
     pub org_id: Option<i32>,
     /// The partner role it offers to fill.
-    pub role: String,
+    pub role: PartnerRole,
     /// Markdown.
     pub proposal: String,
     /// `submitted`, `shortlisted`, `accepted` or `declined`.
-    pub status: String,
+    pub status: ResponseStatus,
     /// The owner's message with the outcome.
     pub decision_message: String,
     /// Scores by criterion: JSON list of numbers, in the criteria's order.

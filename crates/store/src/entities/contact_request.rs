@@ -1,3 +1,4 @@
+use kimppa_domain::LeadStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -12,7 +13,7 @@ pub struct Model {
     pub message: String,
     pub attachment_key: Option<String>,
     pub attachment_name: Option<String>,
-    pub status: String,
+    pub status: LeadStatus,
     pub answered_at: Option<ChronoDateTimeUtc>,
     pub abuse_reported_at: Option<ChronoDateTimeUtc>,
     pub abuse_reason: Option<String>,

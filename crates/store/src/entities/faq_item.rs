@@ -1,3 +1,4 @@
+use kimppa_domain::ContentStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -6,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub topic: String,
-    pub status: String,
+    pub status: ContentStatus,
     pub question_fi: String,
     pub question_en: String,
     pub answer_fi: String,

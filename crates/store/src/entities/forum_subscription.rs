@@ -1,3 +1,4 @@
+use kimppa_domain::WatchKind;
 use sea_orm::entity::prelude::*;
 
 /// A person watching a thread, an area or a topic (`kind` is `thread`,
@@ -8,7 +9,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
     pub user_id: i32,
-    pub kind: String,
+    pub kind: WatchKind,
     pub target_id: i32,
     pub created_at: ChronoDateTimeUtc,
 }

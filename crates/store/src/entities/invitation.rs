@@ -1,3 +1,4 @@
+use kimppa_domain::OrgRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: i32,
     pub org_id: i32,
     pub email: String,
-    pub role: String,
+    pub role: OrgRole,
     #[sea_orm(unique)]
     pub token_hash: String,
     pub invited_by: i32,

@@ -1,3 +1,4 @@
+use kimppa_domain::KimppaStatus;
 use sea_orm::entity::prelude::*;
 
 /// A joint group of organisations around a customer problem.
@@ -14,7 +15,7 @@ pub struct Model {
     /// Markdown.
     pub value_proposition: String,
     /// `forming`, `active`, `delivered` or `dissolved`.
-    pub status: String,
+    pub status: KimppaStatus,
     /// Shown in the public kimppa catalogue.
     pub published: bool,
     pub challenge_id: Option<i32>,

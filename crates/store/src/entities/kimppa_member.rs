@@ -1,3 +1,4 @@
+use kimppa_domain::PartnerRole;
 use sea_orm::entity::prelude::*;
 
 /// An organisation in a kimppa, with its role.
@@ -8,7 +9,7 @@ pub struct Model {
     pub id: i32,
     pub kimppa_id: i32,
     pub org_id: i32,
-    pub role: String,
+    pub role: PartnerRole,
     pub created_at: ChronoDateTimeUtc,
     /// When the organisation confirmed taking part (an invitation from a
     /// partner search waits until then).

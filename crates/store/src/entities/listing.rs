@@ -1,3 +1,4 @@
+use kimppa_domain::{ListingKind, ListingStatus, ListingVisibility};
 use sea_orm::entity::prelude::*;
 
 /// A listing of the materials marketplace: a material offered, a material
@@ -12,7 +13,7 @@ pub struct Model {
     /// A member of the organisation answering questions (`None`: its admins).
     pub contact_user_id: Option<i32>,
     /// `offer`, `want` or `service`.
-    pub kind: String,
+    pub kind: ListingKind,
     /// A material class code (EWC entry or project class).
     pub class_code: String,
     pub hazardous: bool,
@@ -45,11 +46,11 @@ pub struct Model {
     pub price_kind: String,
     pub price: String,
     /// `public` or `members`.
-    pub visibility: String,
+    pub visibility: ListingVisibility,
     /// New matches scoring at least this are told by email (0–100).
     pub notify_threshold: i32,
     /// `draft`, `published`, `closed` or `expired`.
-    pub status: String,
+    pub status: ListingStatus,
     pub expires_on: String,
     pub reminded_at: Option<ChronoDateTimeUtc>,
     pub workshop_id: Option<i32>,

@@ -1,3 +1,4 @@
+use kimppa_domain::ContentStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: i32,
     #[sea_orm(unique)]
     pub slug: String,
-    pub status: String,
+    pub status: ContentStatus,
     pub title_fi: String,
     pub title_en: String,
     pub summary_fi: String,

@@ -1,3 +1,4 @@
+use kimppa_domain::OrgRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -7,7 +8,7 @@ pub struct Model {
     pub id: i32,
     pub org_id: i32,
     pub user_id: i32,
-    pub role: String,
+    pub role: OrgRole,
     pub created_at: ChronoDateTimeUtc,
 }
 

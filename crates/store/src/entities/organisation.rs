@@ -1,3 +1,4 @@
+use kimppa_domain::{MembershipStatus, MembershipTier, OrgType, SizeClass};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -10,16 +11,16 @@ pub struct Model {
     pub name: String,
     pub business_id: Option<String>,
     pub country: String,
-    pub org_type: String,
-    pub size_class: String,
+    pub org_type: OrgType,
+    pub size_class: SizeClass,
     pub municipality: String,
     pub focus_areas: String,
     pub description_fi: String,
     pub description_en: String,
     pub website: Option<String>,
     pub logo_key: Option<String>,
-    pub membership_status: String,
-    pub membership_tier: Option<String>,
+    pub membership_status: MembershipStatus,
+    pub membership_tier: Option<MembershipTier>,
     pub created_by: Option<i32>,
     pub offering_types: String,
     pub carbon_kg: Option<i64>,

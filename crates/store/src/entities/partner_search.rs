@@ -1,3 +1,4 @@
+use kimppa_domain::{PartnerRole, SearchStatus};
 use sea_orm::entity::prelude::*;
 
 /// An organisation's search for partners (kimppahaku): what it offers,
@@ -11,7 +12,7 @@ pub struct Model {
     pub created_by: i32,
     pub title: String,
     /// The role the searching organisation fills itself.
-    pub offer_role: String,
+    pub offer_role: PartnerRole,
     /// What it offers (Markdown).
     pub offer: String,
     /// The roles it needs, comma-separated keys.
@@ -20,7 +21,7 @@ pub struct Model {
     /// Markdown.
     pub value_proposition: String,
     /// `open`, `formed` (a kimppa was formed) or `closed`.
-    pub status: String,
+    pub status: SearchStatus,
     pub kimppa_id: Option<i32>,
     /// Empty, `requested` or `handled`.
     pub help_status: String,

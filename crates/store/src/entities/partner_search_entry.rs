@@ -1,3 +1,4 @@
+use kimppa_domain::PartnerRole;
 use sea_orm::entity::prelude::*;
 
 /// An organisation or an expert on a partner search's shortlist, in the
@@ -13,7 +14,7 @@ pub struct Model {
     /// The organisation (an expert's own organisation for experts).
     pub org_id: i32,
     pub expert_id: Option<i32>,
-    pub role: String,
+    pub role: PartnerRole,
     pub added_by: i32,
     pub contact_request_id: Option<i32>,
     pub created_at: ChronoDateTimeUtc,

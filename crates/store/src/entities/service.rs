@@ -1,3 +1,4 @@
+use kimppa_domain::{OfferingType, PriceKind, ServiceStatus};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -8,16 +9,16 @@ pub struct Model {
     #[sea_orm(unique)]
     pub slug: String,
     pub owner_org_id: i32,
-    pub status: String,
+    pub status: ServiceStatus,
     pub title_fi: String,
     pub title_en: String,
     pub description_fi: String,
     pub description_en: String,
-    pub offering_type: String,
+    pub offering_type: OfferingType,
     pub focus_areas: String,
     pub regions: String,
     pub languages: String,
-    pub price_kind: String,
+    pub price_kind: PriceKind,
     pub price_eur: Option<i32>,
     pub price_note_fi: String,
     pub price_note_en: String,

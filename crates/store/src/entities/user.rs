@@ -1,3 +1,4 @@
+use kimppa_domain::PlatformRole;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, serde::Serialize)]
@@ -12,7 +13,7 @@ pub struct Model {
     #[serde(skip)]
     pub password_hash: String,
     pub email_verified_at: Option<ChronoDateTimeUtc>,
-    pub platform_role: String,
+    pub platform_role: PlatformRole,
     #[serde(skip)]
     pub totp_secret: Option<String>,
     pub totp_enabled_at: Option<ChronoDateTimeUtc>,

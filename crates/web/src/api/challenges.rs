@@ -51,7 +51,7 @@ fn challenge_json(c: challenges::Card) -> ChallengeJson {
         context: c.c.context,
         schedule: c.c.schedule,
         impact: c.c.impact,
-        status: c.c.status,
+        status: c.c.status.to_string(),
         competition: c.c.competition,
         featured: c.c.featured,
     }
@@ -141,7 +141,7 @@ fn kimppa_json(k: kimppas::KimppaView) -> KimppaJson {
         name: k.k.name,
         problem: k.k.problem,
         value_proposition: k.k.value_proposition,
-        status: k.k.status,
+        status: k.k.status.to_string(),
         challenge: k.k.challenge_id,
         services: vec![],
     }

@@ -83,7 +83,7 @@ async fn to_json(app: &kimppa_app::App, rows: Vec<listing::Model>) -> Result<Vec
                 published_at: l.published_at.map(|t| t.to_rfc3339()),
                 organisation: org,
                 organisation_slug: slug,
-                kind: l.kind,
+                kind: l.kind.to_string(),
                 title: l.title,
                 description: l.description,
                 class_code: l.class_code,

@@ -227,8 +227,8 @@ pub fn service_item(lang: Lang, c: ServiceCard) -> ServiceItem {
         summary: summary(description, 220),
         providers: c.providers.into_iter().map(|p| (p.slug, p.name)).collect(),
         slug: s.slug,
-        offering_type: s.offering_type,
-        price_kind: s.price_kind,
+        offering_type: s.offering_type.to_string(),
+        price_kind: s.price_kind.to_string(),
     }
 }
 

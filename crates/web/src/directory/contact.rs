@@ -175,7 +175,7 @@ async fn thread_page(
     let t = contact::thread(ctx.app(), &ctx.principal, id).await?;
     let statuses = LeadStatus::ALL
         .iter()
-        .map(|s| (s.key().to_string(), ctx.lang.t(&format!("lead-{}", s.key())), t.request.status == s.key()))
+        .map(|s| (s.key().to_string(), ctx.lang.t(&format!("lead-{}", s.key())), t.request.status == *s))
         .collect();
     let mut p = ctx.form_page("thread-title").await;
     p.title = format!("{} – {}", p.title, t.about);

@@ -42,7 +42,7 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
     let mut p = ctx.page("service-title").await;
     p.title = title.clone();
     p.description = text.chars().take(160).collect();
-    if s.status == ServiceStatus::Published.key() {
+    if s.status == ServiceStatus::Published {
         let providers: Vec<serde_json::Value> = std::iter::once(&v.owner.name)
             .chain(v.co_providers.iter().map(|c| &c.name))
             .map(|n| serde_json::json!({ "@type": "Organization", "name": n }))

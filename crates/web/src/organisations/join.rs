@@ -15,6 +15,7 @@ use kimppa_app::{
     AppError, membership, organisations,
     policy::{self, Action},
 };
+use kimppa_domain::MembershipStatus;
 
 #[derive(Template)]
 #[template(path = "organisations/join.html")]
@@ -30,7 +31,7 @@ struct JoinPage {
 async fn join_page(ctx: &Ctx, slug: &str, errors: FormErrors) -> Result<JoinPage, WebError> {
     let org = organisations::get_visible(ctx.app(), &ctx.principal, slug).await?;
     policy::require(&ctx.principal, Action::ApplyForMembership { org: org.id })?;
-    if org.membership_status == "pending" || org.membership_status == "approved" {
+    if org.membership_status == MembershipStatus::Pending || org.membership_status == MembershipStatus::Approved {
         return Err(AppError::Conflict("already-applied").into());
     }
     let agreement = membership::current_agreement(ctx.app()).await?.ok_or(AppError::NotFound)?;

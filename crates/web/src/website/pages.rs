@@ -6,6 +6,7 @@ use crate::{
 use askama::Template;
 use axum::{extract::Path, response::Response};
 use kimppa_app::website::pages;
+use kimppa_domain::ContentStatus;
 
 #[derive(Template)]
 #[template(path = "website/page.html")]
@@ -31,5 +32,5 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         "url": p.canonical(),
     }));
     let body = kimppa_app::markdown::render(pick(ctx.lang, &v.rev.body_fi, &v.rev.body_en));
-    Ok(crate::html(&PageView { p, body, draft: v.page.status != "published", slug: v.page.slug }))
+    Ok(crate::html(&PageView { p, body, draft: v.page.status != ContentStatus::Published, slug: v.page.slug }))
 }
