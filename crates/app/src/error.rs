@@ -32,6 +32,9 @@ pub enum AppError {
     EmailNotVerified,
     #[error("link expired or already used")]
     TokenInvalid,
+    /// A form came without the session's token (an old page, or another site).
+    #[error("the form has expired")]
+    FormExpired,
     #[error("database error")]
     Db(#[from] sea_orm::DbErr),
     /// Something that should not fail did; the cause is kept for the log.

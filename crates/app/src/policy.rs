@@ -88,6 +88,10 @@ pub enum Action<'a> {
     ManageChallenges {
         org: i32,
     },
+    /// Start a challenge: the admins of some organisation, and staff.
+    StartChallenge,
+    /// Start a partner search: the admins of an approved member, and staff.
+    StartPartnerSearch,
     /// Feature a challenge on the list; answer partner-search help requests.
     FeatureChallenges,
     /// Respond to a challenge.
@@ -97,6 +101,8 @@ pub enum Action<'a> {
     ManageListings {
         org: i32,
     },
+    /// Start a material listing: the people of an approved member, and staff.
+    StartListing,
     /// Keep the emission factors, the material classes and the regional
     /// coordinators; read the matching-quality report of every region.
     ManageMaterials,
@@ -162,6 +168,9 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
         CoordinateRegion { region } => mine_or_elevated(p.coordinates(region)),
         CoordinateAnyRegion => mine_or_elevated(!u.regions.is_empty()),
+        StartChallenge => mine_or_elevated(u.memberships.iter().any(|m| m.role == OrgRole::Admin)),
+        StartPartnerSearch => mine_or_elevated(u.memberships.iter().any(|m| m.role == OrgRole::Admin && m.approved())),
+        StartListing => mine_or_elevated(u.memberships.iter().any(Membership::approved)),
         EditOrganisation { org }
         | InviteToOrganisation { org }
         | GrantOrganisationAdmin { org }
@@ -314,6 +323,12 @@ mod tests {
         let managed: Vec<i32> = own_orgs_where(&p, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
         assert_eq!(managed, vec![7]);
         assert!(!by_staff_power(&p, Action::EditOrganisation { org: 7 }));
+        assert_eq!(decide(&p, Action::StartChallenge), Decision::Allow);
+        assert_eq!(decide(&user(PlatformRole::Person, false, false), Action::StartChallenge), Decision::Forbidden);
+        assert_eq!(
+            decide(&user(PlatformRole::Orchestrator, false, false), Action::StartListing),
+            Decision::SecondFactorRequired
+        );
         assert!(by_staff_power(&o, Action::EditOrganisation { org: 7 }));
         let admin_orch = in_orgs(PlatformRole::Orchestrator, true, true, &[(7, OrgRole::Admin)]);
         assert!(!by_staff_power(&admin_orch, Action::EditOrganisation { org: 7 }));

@@ -184,9 +184,6 @@ async fn form_page(
         form.org = o.slug.clone();
     }
     let editing = editing.map(|c| (c.id, c.status == ChallengeStatus::Draft));
-    if choices.is_empty() {
-        return Err(AppError::Forbidden.into());
-    }
     let mut p = ctx.form_page(if editing.is_some() { "challenge-edit-title" } else { "challenge-new-title" }).await;
     let (action, draft) = match editing {
         Some((id, draft)) => {

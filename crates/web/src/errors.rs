@@ -43,6 +43,7 @@ pub fn status_and_key(e: &AppError) -> (StatusCode, &'static str) {
         AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "error-bad-credentials"),
         AppError::EmailNotVerified => (StatusCode::FORBIDDEN, "error-not-verified"),
         AppError::TokenInvalid => (StatusCode::GONE, "error-token-invalid"),
+        AppError::FormExpired => (StatusCode::UNPROCESSABLE_ENTITY, "error-form-expired"),
         AppError::Db(_) | AppError::Internal { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "error-internal"),
     }
 }

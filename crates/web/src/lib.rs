@@ -139,6 +139,46 @@ pub fn router(app: App) -> Router {
         .with_state(state)
 }
 
+/// Every method and path the router answers (`HEAD` left out: it follows
+/// `GET`), read from the router itself so that a new route cannot escape
+/// the authorization matrix. Read from the router's debug form, which
+/// names each route's path and the methods it allows.
+pub fn route_table(router: &Router) -> Vec<(String, String)> {
+    let text = format!("{router:?}");
+    // The routes proper; the fallback router after them reuses the ids.
+    let text = text.split(", fallback_router:").next().unwrap_or_default();
+    let mut methods: std::collections::HashMap<&str, Vec<String>> = std::collections::HashMap::new();
+    let mut paths: Vec<(&str, String)> = vec![];
+    let mut rest = text;
+    while let Some(i) = rest.find("RouteId(") {
+        rest = &rest[i + "RouteId(".len()..];
+        let Some(end) = rest.find(')') else { break };
+        let id = &rest[..end];
+        let after = &rest[end + 1..];
+        if let Some(body) = after.strip_prefix(": MethodRouter(MethodRouter {") {
+            let allow = body
+                .find("allow_header: Bytes(b\"")
+                .map(|a| &body[a + "allow_header: Bytes(b\"".len()..])
+                .and_then(|a| a.find('"').map(|e| &a[..e]))
+                .unwrap_or("");
+            methods
+                .insert(id, allow.split(',').filter(|m| !m.is_empty() && *m != "HEAD").map(str::to_string).collect());
+        } else if let Some(p) = after.strip_prefix(": \"")
+            && let Some(e) = p.find('"')
+        {
+            paths.push((id, p[..e].to_string()));
+        }
+    }
+    let mut table: Vec<(String, String)> = paths
+        .into_iter()
+        .filter(|(_, p)| !p.contains("__private__"))
+        .flat_map(|(id, p)| methods.get(id).cloned().unwrap_or_default().into_iter().map(move |m| (m, p.clone())))
+        .collect();
+    table.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    table.dedup();
+    table
+}
+
 /// Serves until `shutdown` resolves; runs the job runner and housekeeping
 /// alongside.
 pub async fn serve(
@@ -182,5 +222,25 @@ async fn housekeeping(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
                 return;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::routing::{get, post};
+
+    #[test]
+    fn the_route_table_is_read_from_the_router() {
+        async fn h() {}
+        let inner = axum::Router::<()>::new().route("/x/{id}", get(h).post(h));
+        let router = axum::Router::<()>::new()
+            .route("/a", get(h))
+            .route("/b", post(h))
+            .nest("/n", inner)
+            .fallback(h)
+            .layer(axum::middleware::from_fn(|r: axum::extract::Request, n: axum::middleware::Next| n.run(r)));
+        let table = super::route_table(&router);
+        let pairs: Vec<(&str, &str)> = table.iter().map(|(m, p)| (m.as_str(), p.as_str())).collect();
+        assert_eq!(pairs, vec![("GET", "/a"), ("POST", "/b"), ("GET", "/n/x/{id}"), ("POST", "/n/x/{id}")]);
     }
 }

@@ -474,7 +474,7 @@ pub async fn mine(ctx: Ctx) -> Result<Response, WebError> {
     let rows = materials::mine(app, &ctx.principal).await?;
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(app, &refs).await?;
-    let may_list = !materials::owner_choices(app, &ctx.principal).await?.is_empty();
+    let may_list = kimppa_app::policy::allowed(&ctx.principal, kimppa_app::policy::Action::StartListing);
     let counts = matching::counts(app, &rows.iter().map(|l| l.id).collect::<Vec<_>>()).await?;
     let p = ctx.page("materials-mine-title").await;
     let items = rows
@@ -530,9 +530,6 @@ async fn form_page(
         }
         None => {
             let choices = materials::owner_choices(app, &ctx.principal).await?;
-            if choices.is_empty() {
-                return Err(AppError::Forbidden.into());
-            }
             let only = choices.len() == 1;
             let chosen = choices.iter().find(|o| only || o.slug == form.org).map(|o| o.id);
             (
@@ -895,10 +892,10 @@ struct RegionPage {
 pub async fn region(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
     let app = ctx.app();
     let mine = regions::coordinated(&ctx.principal)?;
-    if mine.is_empty() {
-        return Err(AppError::Forbidden.into());
-    }
-    let region = f.region.clone().filter(|r| mine.contains(r)).unwrap_or_else(|| mine[0].clone());
+    let region = match f.region.clone().filter(|r| mine.contains(r)).or_else(|| mine.first().cloned()) {
+        Some(r) => r,
+        None => return Err(AppError::Forbidden.into()),
+    };
     let rows = regions::region_listings(app, &ctx.principal, &region, &f).await?;
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(app, &refs).await?;
@@ -980,9 +977,6 @@ struct WorkshopFormPage {
 async fn workshop_page(ctx: &Ctx, form: WorkshopForm, errors: FormErrors) -> Result<Response, WebError> {
     let app = ctx.app();
     let mine = regions::coordinated(&ctx.principal)?;
-    if mine.is_empty() {
-        return Err(AppError::Forbidden.into());
-    }
     let places: Vec<municipality::Model> =
         reference::municipalities(app).await?.into_iter().filter(|m| mine.contains(&m.region)).collect();
     let p = ctx.form_page("workshop-new-title").await;

@@ -71,7 +71,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
         Some(token) => url::form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && v == token.as_str()),
     };
     if !ok {
-        return crate::errors::WebError(AppError::field("csrf", "err-csrf")).into_response();
+        return crate::errors::WebError(AppError::FormExpired).into_response();
     }
     next.run(Request::from_parts(parts, Body::from(bytes))).await
 }

@@ -21,16 +21,12 @@ use axum::{
 };
 use kimppa_app::records::partner_search;
 use kimppa_app::{
-    AppError,
-    challenges::{
-        self,
-        searches::{self, FromShortlist, SearchForm},
-    },
+    challenges::searches::{self, FromShortlist, SearchForm},
     directory::contact::ContactForm,
     matchmaking::Part,
 };
+use kimppa_domain::SearchStatus;
 use kimppa_domain::{FocusArea, PartnerRole};
-use kimppa_domain::{MembershipStatus, SearchStatus};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -91,10 +87,7 @@ struct ListPage {
 pub async fn list(ctx: Ctx) -> Result<Response, WebError> {
     kimppa_app::policy::signed_in(&ctx.principal)?;
     let rows = searches::mine(ctx.app(), &ctx.principal).await?;
-    let may_start = challenges::owner_choices(ctx.app(), &ctx.principal)
-        .await?
-        .iter()
-        .any(|o| o.membership_status == MembershipStatus::Approved);
+    let may_start = kimppa_app::policy::allowed(&ctx.principal, kimppa_app::policy::Action::StartPartnerSearch);
     let p = ctx.page("searches-title").await;
     let items = rows.into_iter().map(|c| card(&p, c)).collect();
     Ok(crate::html(&ListPage { p, items, may_start, staff: kimppa_app::policy::is_staff(&ctx.principal) }))
@@ -142,14 +135,7 @@ async fn form_page(
         }
         None => {
             // Approved member organisations search for partners.
-            let choices: Vec<_> = challenges::owner_choices(ctx.app(), &ctx.principal)
-                .await?
-                .into_iter()
-                .filter(|o| o.membership_status == MembershipStatus::Approved)
-                .collect();
-            if choices.is_empty() {
-                return Err(AppError::Forbidden.into());
-            }
+            let choices = searches::start_choices(ctx.app(), &ctx.principal).await?;
             let only = choices.len() == 1;
             choices
                 .into_iter()

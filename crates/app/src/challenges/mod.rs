@@ -69,7 +69,7 @@ pub struct ChallengeForm {
 /// Organisations the actor may publish challenges for: those they administer
 /// (staff: every approved organisation).
 pub async fn owner_choices(app: &App, actor: &Principal) -> Result<Vec<organisation::Model>, AppError> {
-    policy::signed_in(actor)?;
+    policy::require(actor, Action::StartChallenge)?;
     if policy::is_staff(actor) {
         return crate::organisations::approved(app).await;
     }

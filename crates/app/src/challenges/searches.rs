@@ -109,6 +109,17 @@ fn content(f: &SearchForm, k: &Checked) -> partner_search::ActiveModel {
     }
 }
 
+/// Organisations the actor may start a partner search for: approved members
+/// they administer (staff: every approved organisation).
+pub async fn start_choices(app: &App, actor: &Principal) -> Result<Vec<organisation::Model>, AppError> {
+    policy::require(actor, Action::StartPartnerSearch)?;
+    Ok(owner_choices(app, actor)
+        .await?
+        .into_iter()
+        .filter(|o| o.membership_status == MembershipStatus::Approved)
+        .collect())
+}
+
 /// Starts a partner search for an organisation the actor administers
 /// (staff: for any approved organisation).
 pub async fn create(app: &App, actor: &Principal, f: &SearchForm) -> Result<partner_search::Model, AppError> {

@@ -22,8 +22,34 @@ pub enum ThreadAction {
     Move(String),
 }
 
-pub async fn moderate(app: &App, actor: &Principal, thread_id: i32, what: ThreadAction) -> Result<(), AppError> {
+/// The moderation form as posted: `action` is lock, unlock, pin, unpin or
+/// move (with `category`, the area's slug).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct ModerateForm {
+    pub action: String,
+    pub category: String,
+}
+
+impl ThreadAction {
+    fn parse(form: &ModerateForm) -> Result<Self, AppError> {
+        Ok(match form.action.as_str() {
+            "lock" => Self::Lock(true),
+            "unlock" => Self::Lock(false),
+            "pin" => Self::Pin(true),
+            "unpin" => Self::Pin(false),
+            "move" => Self::Move(form.category.clone()),
+            _ => return Err(AppError::field("action", "err-unknown-value")),
+        })
+    }
+}
+
+/// Applies a moderator's action to a thread. Permission is checked before
+/// the form is read, so a reader without the right is refused whatever the
+/// form says.
+pub async fn moderate(app: &App, actor: &Principal, thread_id: i32, form: &ModerateForm) -> Result<(), AppError> {
     policy::require(actor, Action::ModerateForum)?;
+    let what = ThreadAction::parse(form)?;
     let uid = crate::policy::user_id(actor)?;
     let thread = get(app, actor, thread_id).await?;
     let mut am = forum_thread::ActiveModel { id: Set(thread.id), ..Default::default() };
@@ -369,15 +395,31 @@ pub async fn pending(app: &App, actor: &Principal) -> Result<Vec<PendingRow>, Ap
 
 /// Approves a waiting thread or reply (it becomes visible and its
 /// watchers are told) or, with `approve = false`, deletes it. Audited.
-pub async fn decide_pending(
-    app: &App,
-    actor: &Principal,
-    thread_id: i32,
-    post_id: Option<i32>,
-    approve: bool,
-) -> Result<(), AppError> {
+/// A moderator's decision on a first post waiting for approval, as sent.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct PendingDecision {
+    pub thread: String,
+    /// Empty for the thread's opening.
+    pub post: String,
+    /// `approve` or `reject`.
+    pub decision: String,
+}
+
+/// Approves or rejects a waiting post (or thread). Returns whether it was approved.
+pub async fn decide_pending(app: &App, actor: &Principal, d: &PendingDecision) -> Result<bool, AppError> {
     policy::require(actor, Action::ModerateForum)?;
     let uid = crate::policy::user_id(actor)?;
+    let thread_id = d.thread.trim().parse::<i32>().map_err(|_| AppError::NotFound)?;
+    let post_id = match d.post.trim() {
+        "" => None,
+        p => Some(p.parse::<i32>().map_err(|_| AppError::NotFound)?),
+    };
+    let approve = match d.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return Err(AppError::field("decision", "err-unknown-value")),
+    };
     let thread = forum_thread::Entity::find_by_id(thread_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let now = crate::now();
     let tx = app.db.begin().await?;
@@ -435,7 +477,7 @@ pub async fn decide_pending(
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
-    Ok(())
+    Ok(approve)
 }
 
 /// How many posts wait for approval (for the admin menu).

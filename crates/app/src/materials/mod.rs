@@ -175,7 +175,7 @@ pub fn today() -> NaiveDate {
 /// The organisations the actor may list for: those they belong to that are
 /// approved members (staff: every approved organisation).
 pub async fn owner_choices(app: &App, actor: &Principal) -> Result<Vec<organisation::Model>, AppError> {
-    policy::signed_in(actor)?;
+    policy::require(actor, Action::StartListing)?;
     if policy::is_staff(actor) {
         return crate::organisations::approved(app).await;
     }

@@ -22,7 +22,7 @@ pub fn require_coordinator(actor: &Principal, region: &str) -> Result<(), AppErr
 
 /// The regions the actor may coordinate (staff: every region).
 pub fn coordinated(actor: &Principal) -> Result<Vec<String>, AppError> {
-    policy::signed_in(actor)?;
+    policy::require(actor, Action::CoordinateAnyRegion)?;
     Ok(super::visibility::coordinated(actor))
 }
 

@@ -308,7 +308,8 @@ err-agreement-accept = Accept the commitment to send the application.
 err-reason-required = Write a reason for the rejection.
 err-form = The form could not be read. Please try again.
 err-agreement-unchanged = The text is the same as in the version in force. Change the text before publishing.
-err-csrf = The form has expired. Reload the page and try again.
+error-form-expired = The form has expired
+error-form-expired-detail = Reload the page and send the form again. What you typed was not saved.
 
 # Field names in the error summary
 summary-name = Name

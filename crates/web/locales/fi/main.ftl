@@ -308,7 +308,8 @@ err-agreement-accept = Hyväksy sitoumus lähettääksesi hakemuksen.
 err-reason-required = Kirjoita perustelu hylkäykselle.
 err-form = Lomakkeen tietoja ei voitu lukea. Yritä uudelleen.
 err-agreement-unchanged = Teksti on sama kuin voimassa olevassa versiossa. Muuta tekstiä ennen julkaisua.
-err-csrf = Lomake on vanhentunut. Lataa sivu uudelleen ja yritä uudestaan.
+error-form-expired = Lomake on vanhentunut
+error-form-expired-detail = Lataa sivu uudelleen ja lähetä lomake sitten uudestaan. Kirjoittamasi tiedot eivät tallentuneet.
 
 # Field names in the error summary
 summary-name = Nimi

@@ -20,7 +20,7 @@ use axum::{
 use kimppa_app::forum::{
     self,
     areas::{self, AreaForm},
-    moderation::{self, ThreadAction},
+    moderation::{self, ModerateForm},
 };
 
 pub fn routes() -> Router<AppState> {
@@ -47,24 +47,8 @@ fn back(ctx: &Ctx, id: i32) -> Response {
     Redirect::to(&ctx.href(&format!("/forum/threads/{id}"))).into_response()
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct ModerateForm {
-    pub action: String,
-    pub category: String,
-}
-
 pub async fn moderate(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<ModerateForm>) -> Result<Response, WebError> {
-    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::ModerateForum)?;
-    let what = match f.action.as_str() {
-        "lock" => ThreadAction::Lock(true),
-        "unlock" => ThreadAction::Lock(false),
-        "pin" => ThreadAction::Pin(true),
-        "unpin" => ThreadAction::Pin(false),
-        "move" => ThreadAction::Move(f.category),
-        _ => return Err(kimppa_app::AppError::field("action", "err-unknown-value").into()),
-    };
-    moderation::moderate(ctx.app(), &ctx.principal, id, what).await?;
+    moderation::moderate(ctx.app(), &ctx.principal, id, &f).await?;
     ctx.flash("forum-moderated").await;
     Ok(back(&ctx, id))
 }
@@ -305,25 +289,8 @@ pub struct PendingView {
     pub html: String,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct PendingForm {
-    pub thread: String,
-    pub post: String,
-    /// `approve` or `reject`.
-    pub decision: String,
-}
-
-pub async fn decide_pending(ctx: Ctx, Form(f): Form<PendingForm>) -> Result<Response, WebError> {
-    let thread = f.thread.parse::<i32>().map_err(|_| kimppa_app::AppError::NotFound)?;
-    let post =
-        if f.post.is_empty() { None } else { Some(f.post.parse::<i32>().map_err(|_| kimppa_app::AppError::NotFound)?) };
-    let approve = match f.decision.as_str() {
-        "approve" => true,
-        "reject" => false,
-        _ => return Err(kimppa_app::AppError::field("decision", "err-unknown-value").into()),
-    };
-    moderation::decide_pending(ctx.app(), &ctx.principal, thread, post, approve).await?;
+pub async fn decide_pending(ctx: Ctx, Form(f): Form<moderation::PendingDecision>) -> Result<Response, WebError> {
+    let approve = moderation::decide_pending(ctx.app(), &ctx.principal, &f).await?;
     ctx.flash(if approve { "forum-approved" } else { "forum-rejected" }).await;
     Ok(Redirect::to(&ctx.href("/admin/forum")).into_response())
 }
