@@ -39,6 +39,13 @@ pub enum Action<'a> {
     AnswerForOrganisation {
         org: i32,
     },
+    /// Speak as one of one's own organisations (contact requests, challenge
+    /// responses, an expert profile): any of its people. Being on an
+    /// organisation's own side also means not contacting it or answering
+    /// its challenges as an outsider.
+    ActForOrganisation {
+        org: i32,
+    },
     /// The admin area and its read-only pages (outbox, audit log).
     AdminArea,
     ReviewMemberships,
@@ -46,6 +53,12 @@ pub enum Action<'a> {
     ManageUsers,
     /// Grant or remove the operator role.
     GrantOperator,
+    /// Change a person's platform role from `from` to `to`: staff with
+    /// `ManageUsers`; to or from operator, operators only.
+    SetPlatformRole {
+        from: PlatformRole,
+        to: PlatformRole,
+    },
     /// Edit pages, news, glossary, FAQ and the clusters directory; see drafts.
     ManageContent,
     /// See the visitor analytics.
@@ -179,6 +192,20 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         | ManageChallenges { org } => admin_or_elevated(org),
         SendContactRequest | PostInForum | RespondToChallenge => Decision::Allow,
         ManageForumThread { author } | EditForumText { author } => mine_or_elevated(author == u.id),
+        ActForOrganisation { org } => {
+            if p.in_org(org) {
+                Decision::Allow
+            } else {
+                Decision::Forbidden
+            }
+        }
+        SetPlatformRole { from, to } => {
+            if from == PlatformRole::Operator || to == PlatformRole::Operator {
+                decide(p, GrantOperator)
+            } else {
+                elevated()
+            }
+        }
         ApplyForMembership { org } | AnswerForOrganisation { org } => {
             if p.role_in(org) == Some(OrgRole::Admin) {
                 Decision::Allow
@@ -249,6 +276,16 @@ pub fn own_orgs_where<'p>(
     action: impl Fn(i32) -> Action<'static> + 'p,
 ) -> impl Iterator<Item = &'p Membership> + 'p {
     p.memberships().iter().filter(move |m| allowed(p, action(m.org_id)))
+}
+
+/// The organisations the person may speak as.
+pub fn acting_choices(p: &Principal) -> impl Iterator<Item = &Membership> {
+    own_orgs_where(p, |org| Action::ActForOrganisation { org })
+}
+
+/// The person's organisation with this address, when they may act for it.
+pub fn acting_for<'p>(p: &'p Principal, slug: &str) -> Option<&'p Membership> {
+    acting_choices(p).find(|m| m.slug == slug)
 }
 
 #[cfg(test)]

@@ -396,10 +396,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     // An unpublished kimppa is named only to those who manage the challenge.
     let kimppa =
         kimppas::of_challenge(ctx.app(), c.id).await?.filter(|k| k.published || manage).map(|k| (k.slug, k.name));
-    let as_orgs = ctx
-        .principal
-        .memberships()
-        .iter()
+    let as_orgs = kimppa_app::policy::acting_choices(&ctx.principal)
         .filter(|m| m.org_id != c.org_id)
         .map(|m| (m.slug.clone(), m.name.clone(), m.slug == typed.form.as_org))
         .collect();

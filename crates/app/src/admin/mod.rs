@@ -89,9 +89,7 @@ pub async fn set_role(app: &App, actor: &Principal, user_id: i32, role_input: &s
     if Some(target.id) == actor.user_id() {
         return Err(AppError::Conflict("own-role"));
     }
-    if role == PlatformRole::Operator || target.platform_role == PlatformRole::Operator {
-        policy::require(actor, Action::GrantOperator)?;
-    }
+    policy::require(actor, Action::SetPlatformRole { from: target.platform_role, to: role })?;
     let from = target.platform_role;
     let tx = app.db.begin().await?;
     let email = target.email.clone();

@@ -175,7 +175,7 @@ pub async fn fan_out(app: &App, id: i32) -> Result<(), AppError> {
     for u in &users {
         let Some(p) = principals.get(&u.id) else { continue };
         // The challenge's own people know of it; those who turned email off are not emailed.
-        if p.in_org(c.org_id)
+        if crate::policy::allowed(p, crate::policy::Action::ActForOrganisation { org: c.org_id })
             || u.id == c.created_by
             || !visibility::sees(p, &c, &invited)
             || modes.get(&u.id) == Some(&EmailMode::Off)

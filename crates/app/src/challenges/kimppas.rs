@@ -296,12 +296,12 @@ pub async fn get_by_slug(app: &App, actor: &Principal, slug: &str) -> Result<Kim
     let k =
         kimppa::Entity::find().filter(kimppa::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let (members, pending) = members_of(app, &[k.id]).await?.remove(&k.id).unwrap_or_default();
-    let ours = members.iter().any(|m| actor.in_org(m.org.id)) || pending.iter().any(|m| actor.in_org(m.org.id));
-    if !(k.published || crate::policy::is_staff(actor) || ours) {
+    let orgs: Vec<i32> = members.iter().map(|m| m.org.id).chain(pending.iter().map(|m| m.org.id)).collect();
+    if !super::visibility::sees_kimppa(actor, k.published, &orgs) {
         return Err(AppError::NotFound);
     }
     // Invitations not yet answered are the kimppa's own business.
-    let pending = if ours || crate::policy::is_staff(actor) { pending } else { vec![] };
+    let pending = if super::visibility::sees_kimppa_invitations(actor, &orgs) { pending } else { vec![] };
     Ok(view(k, members, pending))
 }
 

@@ -48,14 +48,15 @@ pub async fn respond(
     let org = if f.as_org.trim().is_empty() {
         None
     } else {
-        let found = actor.memberships().iter().find(|m| m.slug == f.as_org.trim());
+        let found = crate::policy::acting_for(actor, f.as_org.trim());
         if found.is_none() {
             k.push("as_org", "err-unknown-value");
         }
         found
     };
     // Not to one's own organisation's challenge, as the organisation or as oneself.
-    if org.is_some_and(|o| o.org_id == c.org_id) || (org.is_none() && actor.in_org(c.org_id)) {
+    let own_side = crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: c.org_id });
+    if org.is_some_and(|o| o.org_id == c.org_id) || (org.is_none() && own_side) {
         k.push("as_org", "err-challenge-own");
     }
     let role = k.check("role", PartnerRole::parse(&f.role));
@@ -326,7 +327,8 @@ pub async fn post_message(
     if body.chars().count() > MAX_TEXT {
         return Err(AppError::field("body", "err-too-long"));
     }
-    let owner_side = actor.in_org(c.org_id) || crate::policy::is_staff(actor);
+    let owner_side = crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: c.org_id })
+        || crate::policy::is_staff(actor);
     let tx = app.db.begin().await?;
     challenge_message::ActiveModel {
         response_id: Set(view.r.id),

@@ -6,7 +6,9 @@
 //! the owner organisation's people. Staff who passed the second factor see
 //! everything. A response and its conversation are private to the
 //! challenge's organisation, the respondent (and their organisation) and
-//! staff.
+//! staff. A kimppa formed from a challenge is seen by everyone once
+//! published; before that, and its unanswered invitations always, by the
+//! people of its member and invited organisations and staff.
 
 use crate::policy::{self, Principal};
 use kimppa_domain::ChallengeStatus;
@@ -83,4 +85,14 @@ pub fn responses_condition(p: &Principal, c: &challenge::Model) -> Condition {
         any = any.add(challenge_response::Column::OrgId.is_in(orgs));
     }
     any
+}
+
+/// Whether `p` sees a kimppa whose member and invited organisations are `orgs`.
+pub fn sees_kimppa(p: &Principal, published: bool, orgs: &[i32]) -> bool {
+    published || sees_kimppa_invitations(p, orgs)
+}
+
+/// Whether `p` sees a kimppa's unanswered invitations: its own people and staff.
+pub fn sees_kimppa_invitations(p: &Principal, orgs: &[i32]) -> bool {
+    policy::is_staff(p) || orgs.iter().any(|&o| p.in_org(o))
 }

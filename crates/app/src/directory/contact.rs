@@ -105,7 +105,7 @@ pub async fn send(
     }
     let from_org_id = match form.from_org.trim() {
         "" => None,
-        slug => match actor.memberships().iter().find(|m| m.slug == slug) {
+        slug => match policy::acting_for(actor, slug) {
             Some(m) => Some(m.org_id),
             None => {
                 c.push("from_org", "err-unknown-value");
@@ -113,7 +113,7 @@ pub async fn send(
             }
         },
     };
-    if actor.in_org(org.id) {
+    if policy::allowed(actor, Action::ActForOrganisation { org: org.id }) {
         c.push("message", "err-contact-own");
     }
     c.finish()?;

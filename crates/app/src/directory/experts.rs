@@ -67,7 +67,7 @@ pub fn parse_tags(input: &str) -> Result<Vec<String>, &'static str> {
 
 /// The organisations the user may be listed under: (slug, name).
 pub fn org_choices(actor: &Principal) -> Vec<(String, String)> {
-    actor.memberships().iter().map(|m| (m.slug.clone(), m.name.clone())).collect()
+    crate::policy::acting_choices(actor).map(|m| (m.slug.clone(), m.name.clone())).collect()
 }
 
 /// The user's own expert profile, if they have started one, and the slug
@@ -89,7 +89,7 @@ pub async fn save(app: &App, actor: &Principal, f: &ExpertForm) -> Result<expert
     let org =
         match organisation::Entity::find().filter(organisation::Column::Slug.eq(f.org.trim())).one(&app.db).await? {
             Some(o) => {
-                if !actor.in_org(o.id) {
+                if !crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: o.id }) {
                     c.push("org", "err-unknown-value");
                 }
                 Some(o)
@@ -169,8 +169,7 @@ pub async fn get_visible(app: &App, actor: &Principal, id: i32) -> Result<Expert
         expert::Entity::find_by_id(id).find_also_related(user::Entity).one(&app.db).await?.ok_or(AppError::NotFound)?;
     let u = u.ok_or(AppError::NotFound)?;
     let o = organisation::Entity::find_by_id(e.org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    let public = e.listed && o.membership_status == kimppa_domain::MembershipStatus::Approved;
-    if !public && actor.user_id() != Some(e.user_id) && !crate::policy::is_staff(actor) {
+    if !super::visibility::sees_expert(actor, &e, o.membership_status) {
         return Err(AppError::NotFound);
     }
     Ok(ExpertCard { org: ProviderRef { slug: o.slug, name: o.name }, name: u.name, title: u.title, expert: e })

@@ -9,6 +9,7 @@ pub mod csv_io;
 pub mod documents;
 pub mod experts;
 pub mod services;
+pub mod visibility;
 pub mod webhooks;
 
 /// The directory's job: webhook deliveries.

@@ -218,10 +218,7 @@ pub struct ServiceView {
     pub kimppa: Option<(String, String)>,
 }
 
-/// The one place that decides who sees a service: published and archived
-/// services of a visible organisation are public; drafts only to those
-/// who manage the owner's services, the invited co-providers' admins, and
-/// staff.
+/// A service's page, when `actor` may see it (see [`super::visibility`]).
 pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<ServiceView, AppError> {
     let s =
         service::Entity::find().filter(service::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)?;
@@ -237,8 +234,6 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
         .await?;
     let manage = policy::decide(actor, Action::ManageServices { org: owner.id });
     let can_manage = manage.allowed();
-    let owner_visible = owner.membership_status == MembershipStatus::Approved
-        || policy::allowed(actor, Action::ViewUnlistedOrganisation { org: owner.id });
     let provider_ref = |o: &organisation::Model| ProviderRef { slug: o.slug.clone(), name: o.name.clone() };
     let mut co_providers = vec![];
     let mut pending = vec![];
@@ -256,9 +251,8 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
             }
         }
     }
-    let public = matches!(ServiceStatus::parse(s.status.key()), Ok(ServiceStatus::Published | ServiceStatus::Archived));
-    let visible = (public && owner_visible) || can_manage || can_confirm_as.is_some();
-    if !visible {
+    let asked: Vec<i32> = providers.iter().filter(|p| p.confirmed_at.is_none()).map(|p| p.org_id).collect();
+    if !super::visibility::sees(actor, &s, owner.membership_status, &asked) {
         return Err(AppError::NotFound);
     }
     let contact = match s.contact_user_id {
@@ -270,7 +264,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
     if !can_manage {
         pending.clear();
     }
-    let own = actor.in_org(owner.id);
+    let own = policy::allowed(actor, Action::ActForOrganisation { org: owner.id });
     let kimppa = match s.kimppa_id.filter(|_| all_confirmed) {
         Some(id) => kimppa::Entity::find_by_id(id)
             .filter(kimppa::Column::Published.eq(true))
@@ -622,10 +616,11 @@ pub async fn answer_co_provision(app: &App, actor: &Principal, slug: &str, accep
     Ok(())
 }
 
-/// Services shown on an organisation's profile: its own published ones and
-/// the published ones it co-provides after confirming; with `manage`, also
-/// its drafts and archived ones. Three queries.
-pub async fn of_org(app: &App, org_id: i32, manage: bool) -> Result<Vec<service::Model>, AppError> {
+/// Services shown on an organisation's profile to `actor`: its own published
+/// ones and the published ones it co-provides after confirming; with
+/// `manage`, also its drafts and archived ones. Only what `actor` may see
+/// (see [`super::visibility`]). Two queries.
+pub async fn of_org(app: &App, actor: &Principal, org_id: i32, manage: bool) -> Result<Vec<service::Model>, AppError> {
     let co: Vec<i32> = service_provider::Entity::find()
         .filter(service_provider::Column::OrgId.eq(org_id))
         .filter(service_provider::Column::ConfirmedAt.is_not_null())
@@ -642,7 +637,7 @@ pub async fn of_org(app: &App, org_id: i32, manage: bool) -> Result<Vec<service:
                 .add(service::Column::Status.eq(ServiceStatus::Published)),
         );
     }
-    let mut q = service::Entity::find().filter(cond);
+    let mut q = service::Entity::find().filter(cond).filter(super::visibility::condition(actor));
     if !manage {
         q = q.filter(service::Column::Status.eq(ServiceStatus::Published));
     }

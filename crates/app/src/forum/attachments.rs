@@ -121,9 +121,7 @@ pub async fn read(
         .ok_or(AppError::NotFound)?;
     if let Some(pid) = a.post_id {
         let post = forum_post::Entity::find_by_id(pid).one(&app.db).await?.ok_or(AppError::NotFound)?;
-        let own = actor.user_id() == Some(post.author_id);
-        if (post.hidden && !crate::policy::is_staff(actor)) || (post.pending && !own && !crate::policy::is_staff(actor))
-        {
+        if !super::visibility::sees_reply_files(actor, &post) {
             return Err(AppError::NotFound);
         }
     }

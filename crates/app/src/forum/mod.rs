@@ -245,18 +245,6 @@ pub struct ReplyPage {
     pub pages: u64,
 }
 
-/// Replies waiting for approval are seen only by their author and staff.
-fn replies_seen_by(actor: &Principal) -> sea_orm::Condition {
-    let mut c = sea_orm::Condition::any().add(forum_post::Column::Pending.eq(false));
-    if crate::policy::is_staff(actor) {
-        return sea_orm::Condition::all();
-    }
-    if let Some(uid) = actor.user_id() {
-        c = c.add(forum_post::Column::AuthorId.eq(uid));
-    }
-    c
-}
-
 /// A page of the replies of a thread the viewer may see (two queries).
 pub async fn replies(
     app: &App,
@@ -269,7 +257,7 @@ pub async fn replies(
     let page = page.clamp(1, pages);
     let posts = forum_post::Entity::find()
         .filter(forum_post::Column::ThreadId.eq(thread.id))
-        .filter(replies_seen_by(actor))
+        .filter(visibility::replies_condition(actor))
         .order_by_asc(forum_post::Column::Id)
         .offset((page - 1) * REPLIES_PER_PAGE)
         .limit(REPLIES_PER_PAGE)
@@ -293,7 +281,7 @@ pub async fn page_of_reply(
 ) -> Result<u64, AppError> {
     let post = forum_post::Entity::find_by_id(post_id)
         .filter(forum_post::Column::ThreadId.eq(thread.id))
-        .filter(replies_seen_by(actor))
+        .filter(visibility::replies_condition(actor))
         .one(&app.db)
         .await?
         .ok_or(AppError::NotFound)?;

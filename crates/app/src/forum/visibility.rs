@@ -6,7 +6,7 @@
 //! and search documents all use [`condition`] or [`search_tokens`].
 
 use crate::policy::{self, Principal};
-use kimppa_store::entities::{forum_participant, forum_thread};
+use kimppa_store::entities::{forum_participant, forum_post, forum_thread};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 
 /// The SQL condition on `forum_threads` for what `p` may see.
@@ -53,6 +53,30 @@ pub fn sees(t: &forum_thread::Model, participants: &[forum_participant::Model], 
         return false;
     }
     participants.iter().any(|x| x.user_id == Some(uid) || x.org_id.is_some_and(|o| p.in_org(o)))
+}
+
+/// Of the replies of a thread `p` sees, those `p` sees: a reply waiting
+/// for approval is seen only by its author and staff.
+pub fn replies_condition(p: &Principal) -> Condition {
+    if policy::is_staff(p) {
+        return Condition::all();
+    }
+    let mut c = Condition::any().add(forum_post::Column::Pending.eq(false));
+    if let Some(uid) = p.user_id() {
+        c = c.add(forum_post::Column::AuthorId.eq(uid));
+    }
+    c
+}
+
+/// The in-memory twin of [`replies_condition`].
+pub fn sees_reply(p: &Principal, post: &forum_post::Model) -> bool {
+    policy::is_staff(p) || !post.pending || p.user_id() == Some(post.author_id)
+}
+
+/// Whether `p` may open the files of a reply: one they see, and of a
+/// hidden reply (whose text is shown only to staff) staff alone.
+pub fn sees_reply_files(p: &Principal, post: &forum_post::Model) -> bool {
+    sees_reply(p, post) && (!post.hidden || policy::is_staff(p))
 }
 
 /// The search index's visibility tokens of a thread, given its

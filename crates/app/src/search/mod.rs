@@ -9,6 +9,7 @@
 
 pub mod documents;
 pub mod sync;
+pub mod visibility;
 
 use crate::{App, AppError, error::Checker, policy::Principal};
 use kimppa_domain::{FocusArea, OfferingType, OrgType};
@@ -114,25 +115,6 @@ impl SearchParams {
     }
 }
 
-/// The visibility tokens of an asker. Public documents carry `public`;
-/// closed content (forum threads, see [`crate::forum::visibility`]) is
-/// indexed with the tokens of those who may see it.
-pub fn visibility(actor: &Principal) -> Vec<String> {
-    let mut tokens = vec!["public".to_string()];
-    if let Some(uid) = actor.user_id() {
-        tokens.push(format!("user:{uid}"));
-        tokens.extend(actor.memberships().iter().map(|m| format!("org:{}", m.org_id)));
-        // People of approved member organisations see members-only content.
-        if actor.in_approved_org() {
-            tokens.push("member".into());
-        }
-        if crate::policy::is_staff(actor) {
-            tokens.push("staff".into());
-        }
-    }
-    tokens
-}
-
 /// A page of results.
 #[derive(Debug, Clone)]
 pub struct SearchPage {
@@ -148,7 +130,7 @@ pub async fn search(app: &App, actor: &Principal, params: &SearchParams, lang: &
     if text.trim().is_empty() {
         return Ok(SearchPage { results: Results::default(), page: 1, pages: 1 });
     }
-    let vis = visibility(actor);
+    let vis = visibility::tokens(actor);
     let page = params.page();
     let q = kimppa_search::SearchQuery {
         text,
@@ -170,6 +152,6 @@ pub async fn search(app: &App, actor: &Principal, params: &SearchParams, lang: &
 /// Titles for search-as-you-type.
 pub async fn suggest(app: &App, actor: &Principal, prefix: &str, lang: &str) -> Result<Vec<Hit>, AppError> {
     let prefix: String = prefix.chars().take(100).collect();
-    let vis = visibility(actor);
+    let vis = visibility::tokens(actor);
     app.search.suggest(&prefix, lang, &vis, 8).map_err(AppError::internal)
 }

@@ -22,4 +22,5 @@ mod organisations;
 mod partner_searches;
 mod search;
 mod security;
+mod visibility;
 mod website;

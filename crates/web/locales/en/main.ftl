@@ -1244,6 +1244,7 @@ impact-title = Realised symbioses
 impact-symbioses = Symbioses
 impact-tonnes = Diverted from disposal a year
 impact-co2e = Emissions avoided a year
+materials-factors-illustrative = Avoided emissions are calculated with the emission factors recorded on the platform. The factors in the demo content are illustrative example values only.
 listing-kind-offer = Material offered
 listing-kind-want = Material wanted
 listing-kind-service = Service for materials

@@ -1244,6 +1244,7 @@ impact-title = Toteutuneet symbioosit
 impact-symbioses = Toteutuneita symbiooseja
 impact-tonnes = Kaatopaikalta ohjattu vuodessa
 impact-co2e = Vältetyt päästöt vuodessa
+materials-factors-illustrative = Vältetyt päästöt on laskettu alustalle kirjatuilla päästökertoimilla. Esittelyaineiston kertoimet ovat vain havainnollistavia esimerkkiarvoja.
 listing-kind-offer = Tarjotaan materiaalia
 listing-kind-want = Etsitään materiaalia
 listing-kind-service = Palvelu materiaaleille

@@ -190,7 +190,7 @@ pub struct ExpertRefJson {
 pub async fn get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<OrganisationJson>, WebError> {
     // The API is anonymous for now: it sees what the public sees.
     let org = organisations::get_visible(&s.app, &Principal::Anonymous, &slug).await?;
-    let svcs = services::of_org(&s.app, org.id, false).await?;
+    let svcs = services::of_org(&s.app, &Principal::Anonymous, org.id, false).await?;
     let exps = experts::of_org(&s.app, &org).await?;
     let mut json = OrganisationJson::from(org);
     json.services = Some(

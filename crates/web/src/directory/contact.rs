@@ -44,8 +44,9 @@ async fn contact_page(ctx: &Ctx, target: &Target, form: ContactForm, errors: For
             org.name.clone(),
         ),
     };
-    let orgs =
-        ctx.principal.memberships().iter().map(|m| (m.slug.clone(), m.name.clone(), form.from_org == m.slug)).collect();
+    let orgs = kimppa_app::policy::acting_choices(&ctx.principal)
+        .map(|m| (m.slug.clone(), m.name.clone(), form.from_org == m.slug))
+        .collect();
     let mut p = ctx.form_page("contact-title").await;
     p.title = format!("{} – {}", p.title, about);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };

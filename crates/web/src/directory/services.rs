@@ -234,7 +234,7 @@ pub async fn manage(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response, 
     let org = organisations::get_visible(ctx.app(), &ctx.principal, &org_slug).await?;
     policy::require(&ctx.principal, Action::ManageServices { org: org.id })?;
     let lang = ctx.lang;
-    let services = services::of_org(ctx.app(), org.id, true)
+    let services = services::of_org(ctx.app(), &ctx.principal, org.id, true)
         .await?
         .into_iter()
         .map(|s| {

@@ -48,9 +48,9 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
     let description = kimppa_app::markdown::render(text);
     let can_manage_services = policy::decide(&ctx.principal, Action::ManageServices { org: org.id }).allowed();
     let public = org.membership_status == MembershipStatus::Approved;
-    let can_contact = public && !ctx.principal.in_org(org.id);
+    let can_contact = public && !policy::allowed(&ctx.principal, Action::ActForOrganisation { org: org.id });
     let lang = ctx.lang;
-    let services = services::of_org(ctx.app(), org.id, false)
+    let services = services::of_org(ctx.app(), &ctx.principal, org.id, false)
         .await?
         .into_iter()
         .map(|s| {
