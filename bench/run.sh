@@ -88,6 +88,31 @@ log "load: the services catalogue page, 64 connections"
 echo "/fi/services" >"$OUT/urls-catalogue.txt"
 run_wrk catalogue-64 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT"
 run_wrk catalogue-64-rendered 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT" -H "Cookie: kimppa_session=bench"
+log "load: the materials marketplace's list, 64 connections"
+printf '/fi/materials\n/fi/materials?kind=offer\n/fi/materials?page=2\n' >"$OUT/urls-materials.txt"
+run_wrk materials-64 64 "$OUT/urls-materials.txt" "http://127.0.0.1:$PORT"
+
+# A member signed in for real: the login form, its token and the session
+# cookie it sets, as a browser does.
+log "a signed-in member (a real login)"
+MEMBER_PASSWORD=${MEMBER_PASSWORD:-bench-member-password}
+MEMBER=$("$BIN/kimppa-bench" member --database-url "$DB" --password "$MEMBER_PASSWORD")
+JAR=$OUT/cookies.txt
+rm -f "$JAR"
+TOKEN=$(curl -s -c "$JAR" -b "$JAR" "http://127.0.0.1:$PORT/fi/login" | grep -o 'name="csrf" value="[^"]*"' | head -1 | sed 's/.*value="//; s/"$//')
+curl -s -o /dev/null -c "$JAR" -b "$JAR" --data-urlencode "csrf=$TOKEN" --data-urlencode "email=$MEMBER" \
+  --data-urlencode "password=$MEMBER_PASSWORD" "http://127.0.0.1:$PORT/fi/login"
+SESSION=$(awk '$6 == "kimppa_session" {print $7}' "$JAR" | tail -1)
+[ -n "$SESSION" ] || { echo "the member's login failed" >&2; exit 1; }
+# The page after the login shows its one-time message; then the member's pages.
+curl -s -o /dev/null -b "kimppa_session=$SESSION" "http://127.0.0.1:$PORT/fi/"
+curl -s -b "kimppa_session=$SESSION" "http://127.0.0.1:$PORT/fi/services" | grep -q "Jäsen Mittari" \
+  || { echo "the member's pages are not signed in" >&2; exit 1; }
+MEMBER_COOKIE="Cookie: kimppa_session=$SESSION"
+log "load: the same pages signed in, 64 connections"
+run_wrk catalogue-64-member 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT" -H "$MEMBER_COOKIE"
+run_wrk forum-64-member 64 "$OUT/urls-forum.txt" "http://127.0.0.1:$PORT" -H "$MEMBER_COOKIE"
+run_wrk materials-64-member 64 "$OUT/urls-materials.txt" "http://127.0.0.1:$PORT" -H "$MEMBER_COOKIE"
 RSS_KB=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER/status")
 
 log "nginx serving the same catalogue page as a file"
@@ -119,12 +144,18 @@ rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
   echo
   printf '%-34s %9s %9s %9s %10s\n' scenario p50 p90 p99 req/s
-  for s in search-1 pages-64 pages-64-rendered forum-64 forum-64-rendered catalogue-64 catalogue-64-rendered nginx-64; do
+  for s in search-1 pages-64 pages-64-rendered forum-64 forum-64-rendered forum-64-member catalogue-64 \
+    catalogue-64-rendered catalogue-64-member materials-64 materials-64-member nginx-64; do
     printf '%-34s %9s %9s %9s %10s\n' "$s" "$(pct "$s" 50%)" "$(pct "$s" 90%)" "$(pct "$s" 99%)" "$(rps "$s")"
   done
   echo
   awk -v a="$(rps catalogue-64)" -v b="$(rps nginx-64)" 'BEGIN { printf "catalogue page throughput vs nginx (same bytes): %.1f%%\n", 100 * a / b }'
   awk -v a="$(rps catalogue-64-rendered)" -v b="$(rps nginx-64)" 'BEGIN { printf "  rendered for every request: %.1f%%\n", 100 * a / b }'
+  echo "signed in, against the same pages from the page memory for visitors (target: at least 25%, p99 at most 15 ms):"
+  for pair in catalogue forum materials; do
+    awk -v n="$pair" -v a="$(rps "$pair-64-member")" -v b="$(rps "$pair-64")" -v p="$(pct "$pair-64-member" 99%)" \
+      'BEGIN { printf "  %-10s %5.1f%%  (p99 %s)\n", n, 100 * a / b, p }'
+  done
   echo "server peak RSS: $((RSS_KB / 1024)) MiB"
   echo
   cat "$OUT/search-sqlite.txt"

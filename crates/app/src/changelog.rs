@@ -8,6 +8,20 @@ use serde::Serialize;
 
 pub const EMAIL_QUEUED: &str = "email.queued";
 pub const ADMIN_ACTION: &str = "admin.action";
+/// Something shown to these people alone changed: their notices, their
+/// organisations and roles, what they watch or follow, their profile or
+/// second factor. No job acts on it; its place in the log is the signal
+/// that what a node remembers for them (their frame, their pages: see
+/// [`crate::pagecache`]) is stale.
+pub const PERSONAL: &str = "personal.changed";
+
+/// Records that something shown to `user_ids` alone changed ([`PERSONAL`]).
+pub async fn personal<C: ConnectionTrait>(conn: &C, user_ids: &[i32]) -> Result<(), DbErr> {
+    if user_ids.is_empty() {
+        return Ok(());
+    }
+    record(conn, PERSONAL, &crate::batch::distinct(user_ids.to_vec())).await.map(|_| ())
+}
 
 /// Writes a change-log row on `conn` (pass the open transaction).
 pub async fn record<C: ConnectionTrait>(conn: &C, kind: &str, payload: &impl Serialize) -> Result<i32, DbErr> {

@@ -10,8 +10,14 @@
 //!
 //! The memory is bounded by bytes; when a page would not fit, the pages
 //! remembered first are forgotten first.
+//!
+//! The same memory keeps the frame of signed-in pages, kept true the same
+//! way: each person's principal (by person and second factor), their
+//! unread count, and the navigation menu. Whatever a frame shows writes a
+//! change-log row when it changes ([`changelog::PERSONAL`] for what one
+//! person alone sees), so a frame is never older than the freshness.
 
-use crate::changelog;
+use crate::{changelog, principal::Principal};
 use bytes::Bytes;
 use std::{
     collections::HashMap,
@@ -55,13 +61,28 @@ struct Store {
     pages: HashMap<String, Arc<CachedPage>>,
     /// Keys in the order they were first remembered.
     order: std::collections::VecDeque<String>,
+    /// Principals by person and second factor passed.
+    principals: HashMap<(i32, bool), Principal>,
+    /// Unread notices by person and second factor passed (what staff see
+    /// depends on it).
+    unread: HashMap<(i32, bool), u64>,
+    /// Data read from the database and kept until the next change: the
+    /// navigation menu, the marketplace's reference data.
+    derived: HashMap<&'static str, Arc<dyn std::any::Any + Send + Sync>>,
 }
+
+/// At most this many people's frames are remembered; past it the frames
+/// are forgotten and remembered again as people come.
+const MAX_FRAMES: usize = 50_000;
 
 impl Store {
     fn clear(&mut self) {
         self.pages.clear();
         self.order.clear();
         self.bytes = 0;
+        self.principals.clear();
+        self.unread.clear();
+        self.derived.clear();
     }
 }
 
@@ -161,6 +182,71 @@ impl PageCache {
         s.order.push_back(key.clone());
         s.pages.insert(key, Arc::new(page));
         s.bytes += size;
+    }
+
+    /// The remembered principal of a person (with the second factor passed or not).
+    pub fn principal(&self, user: i32, second_factor: bool) -> Option<Principal> {
+        self.read().principals.get(&(user, second_factor)).cloned()
+    }
+
+    /// Remembers a principal resolved under `generation`.
+    pub fn remember_principal(&self, generation: u64, user: i32, second_factor: bool, p: Principal) {
+        let mut s = self.write();
+        if s.generation != generation || !self.enabled() {
+            return;
+        }
+        if s.principals.len() >= MAX_FRAMES {
+            s.principals.clear();
+        }
+        s.principals.insert((user, second_factor), p);
+    }
+
+    /// The remembered count of a person's unread notices.
+    pub fn unread(&self, user: i32, second_factor: bool) -> Option<u64> {
+        self.read().unread.get(&(user, second_factor)).copied()
+    }
+
+    /// Remembers an unread count read under `generation`.
+    pub fn remember_unread(&self, generation: u64, user: i32, second_factor: bool, n: u64) {
+        let mut s = self.write();
+        if s.generation != generation || !self.enabled() {
+            return;
+        }
+        if s.unread.len() >= MAX_FRAMES {
+            s.unread.clear();
+        }
+        s.unread.insert((user, second_factor), n);
+    }
+
+    /// Data derived from the database under `key`, read by `load` when
+    /// not remembered (or when the memory is off), and remembered until the
+    /// next change.
+    pub async fn derived<T, F, Fut>(
+        &self,
+        app: &crate::App,
+        key: &'static str,
+        load: F,
+    ) -> Result<Arc<T>, crate::AppError>
+    where
+        T: Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, crate::AppError>>,
+    {
+        let generation = if self.enabled() { self.refresh(app).await } else { None };
+        if generation.is_some()
+            && let Some(v) = self.read().derived.get(key).cloned()
+            && let Ok(v) = v.downcast::<T>()
+        {
+            return Ok(v);
+        }
+        let v = Arc::new(load().await?);
+        if let Some(g) = generation {
+            let mut s = self.write();
+            if s.generation == g {
+                s.derived.insert(key, v.clone());
+            }
+        }
+        Ok(v)
     }
 
     /// Forgets every page: called after each write through this node.

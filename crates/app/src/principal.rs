@@ -57,6 +57,23 @@ impl Membership {
 }
 
 impl Principal {
+    /// The principal of a signed-in person, from this node's memory when
+    /// nothing changed since it was resolved (see [`crate::pagecache`]);
+    /// otherwise resolved and remembered.
+    pub async fn remembered(app: &App, user_id: i32, second_factor: bool) -> Result<Principal, AppError> {
+        let memory = &app.pages;
+        let generation = if memory.enabled() { memory.refresh(app).await } else { None };
+        let Some(generation) = generation else {
+            return Self::resolve(app, user_id, second_factor).await;
+        };
+        if let Some(p) = memory.principal(user_id, second_factor) {
+            return Ok(p);
+        }
+        let p = Self::resolve(app, user_id, second_factor).await?;
+        memory.remember_principal(generation, user_id, second_factor, p.clone());
+        Ok(p)
+    }
+
     /// Reads the person, their organisations and their regions: three
     /// queries. A person who no longer exists is anonymous.
     pub async fn resolve(app: &App, user_id: i32, second_factor_passed: bool) -> Result<Principal, AppError> {

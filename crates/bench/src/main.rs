@@ -79,6 +79,15 @@ enum Command {
         #[arg(long, default_value_t = 50)]
         count: usize,
     },
+    /// Make sure the dataset has a member who can sign in: a verified
+    /// person with the password given, in an approved organisation (for the
+    /// signed-in load runs). Prints the email address.
+    Member {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long)]
+        password: String,
+    },
     /// Print URLs for the load test (one per line) from the database.
     Urls {
         #[arg(long)]
@@ -94,6 +103,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Generate { database_url, seed, scale } => generate(&database_url, seed, &scale).await,
         Command::Search { database_url, index, repeat } => compare(&database_url, &index, repeat).await,
         Command::Urls { database_url, seed } => urls(&database_url, seed).await,
+        Command::Member { database_url, password } => member(&database_url, &password).await,
         Command::MatchingJobs { database_url, count } => {
             let app = App::start(config(&database_url, "memory")).await?;
             sidestreams::jobs(&app, count).await
@@ -744,6 +754,59 @@ async fn fts_query(app: &App, backend: DatabaseBackend, q: &str) -> anyhow::Resu
 
 /// URLs of the load mix: catalogue pages with and without filters, profile
 /// and service pages, and searches.
+const MEMBER_EMAIL: &str = "jasen@bench.example.fi";
+
+async fn member(database_url: &str, password: &str) -> anyhow::Result<()> {
+    use kimppa_store::entities::org_member;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let app = App::start(config(database_url, "memory")).await?;
+    let hash = kimppa_app::accounts::hash_password(password).await?;
+    let u = match user::Entity::find().filter(user::Column::Email.eq(MEMBER_EMAIL)).one(&app.db).await? {
+        Some(u) => {
+            let mut am: user::ActiveModel = u.into();
+            am.password_hash = sea_orm::Set(hash);
+            sea_orm::ActiveModelTrait::update(am, &app.db).await?
+        }
+        None => {
+            let email = kimppa_domain::Email::parse(MEMBER_EMAIL).map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            kimppa_app::accounts::create_verified_user(
+                &app.db,
+                &email,
+                "Jäsen Mittari",
+                &hash,
+                PlatformRole::Person,
+                None,
+            )
+            .await?
+        }
+    };
+    let org = organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
+        .one(&app.db)
+        .await?
+        .context("no approved organisation: generate the dataset first")?;
+    let member = org_member::Entity::find()
+        .filter(org_member::Column::OrgId.eq(org.id))
+        .filter(org_member::Column::UserId.eq(u.id))
+        .one(&app.db)
+        .await?;
+    if member.is_none() {
+        sea_orm::ActiveModelTrait::insert(
+            org_member::ActiveModel {
+                org_id: sea_orm::Set(org.id),
+                user_id: sea_orm::Set(u.id),
+                role: sea_orm::Set(kimppa_domain::OrgRole::Member),
+                created_at: sea_orm::Set(kimppa_app::now()),
+                ..Default::default()
+            },
+            &app.db,
+        )
+        .await?;
+    }
+    println!("{MEMBER_EMAIL}");
+    Ok(())
+}
+
 async fn urls(database_url: &str, seed: u64) -> anyhow::Result<()> {
     let app = App::start(config(database_url, "memory")).await?;
     let orgs = organisation::Entity::find().all(&app.db).await?.len().max(1);

@@ -48,19 +48,11 @@ impl FromRequestParts<AppState> for Ctx {
         let path = uri.path_and_query().map(|p| p.to_string()).unwrap_or_else(|| "/".into());
         let lang = Lang::from_path(uri.path()).unwrap_or_default();
         let user_id: Option<i32> = session.get(SESSION_USER).await.map_err(session_error)?;
-        // An existing session slides: its expiry and cookie are renewed when
-        // the last renewal is older than REFRESH_SECONDS (saving marks it).
-        if session.id().is_some() {
-            let now = kimppa_app::now().timestamp();
-            let refreshed: Option<i64> = session.get(SESSION_REFRESHED).await.map_err(session_error)?;
-            if refreshed.is_none_or(|t| now - t >= REFRESH_SECONDS || t > now) {
-                session.insert(SESSION_REFRESHED, now).await.map_err(session_error)?;
-            }
-        }
+        slide(&session).await?;
         let principal = match user_id {
             Some(id) => {
                 let second_factor: bool = session.get(SESSION_2FA).await.map_err(session_error)?.unwrap_or(false);
-                Principal::resolve(&state.app, id, second_factor).await?
+                Principal::remembered(&state.app, id, second_factor).await?
             }
             None => Principal::Anonymous,
         };
@@ -71,6 +63,20 @@ impl FromRequestParts<AppState> for Ctx {
             .unwrap_or_else(|| "local".into());
         Ok(Ctx { lang, session, principal, path, client, state: state.clone() })
     }
+}
+
+/// An existing session slides: its expiry and cookie are renewed when the
+/// last renewal is older than [`REFRESH_SECONDS`] (saving marks it); a
+/// page view between two renewals writes nothing.
+pub async fn slide(session: &Session) -> Result<(), kimppa_app::AppError> {
+    if session.id().is_some() {
+        let now = kimppa_app::now().timestamp();
+        let refreshed: Option<i64> = session.get(SESSION_REFRESHED).await.map_err(session_error)?;
+        if refreshed.is_none_or(|t| now - t >= REFRESH_SECONDS || t > now) {
+            session.insert(SESSION_REFRESHED, now).await.map_err(session_error)?;
+        }
+    }
+    Ok(())
 }
 
 /// A session that cannot be read or written is an internal error.
@@ -142,9 +148,9 @@ impl Ctx {
         };
         let nav = match kimppa_app::website::pages::menu(self.app()).await {
             Ok(pages) => pages
-                .into_iter()
+                .iter()
                 .map(|(slug, fi, en)| {
-                    (self.href(&format!("/pages/{slug}")), if self.lang == Lang::En { en } else { fi })
+                    (self.href(&format!("/pages/{slug}")), if self.lang == Lang::En { en.clone() } else { fi.clone() })
                 })
                 .collect(),
             Err(e) => {

@@ -124,6 +124,7 @@ pub fn router(app: App) -> Router {
         .merge(website::site_routes())
         .fallback(home::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::signed_in_pages))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(state.clone(), errors::render_errors))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::page_cache))

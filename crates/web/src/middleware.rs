@@ -106,8 +106,9 @@ fn route_label(path: &str) -> String {
     }
 }
 
-/// Public pages anonymous visitors may be served from this node's page
-/// memory (after the language prefix). Everything else is always rendered.
+/// Public pages served from this node's page memory (after the language
+/// prefix), besides the home page and the materials marketplace's list.
+/// Everything else is always rendered.
 const REMEMBERED_PAGES: &[&str] =
     &["/organisations", "/services", "/experts", "/pages/", "/news", "/glossary", "/clusters", "/faq", "/forum"];
 
@@ -136,16 +137,32 @@ pub async fn page_cache(State(state): State<AppState>, req: Request, next: Next)
         return next.run(req).await;
     };
     if let Some(page) = cache.get(&key) {
-        let mut r = Response::new(Body::from(page.body.clone()));
-        for (k, v) in &page.headers {
-            if let (Ok(k), Ok(v)) = (header::HeaderName::try_from(k.as_str()), HeaderValue::try_from(v.as_str())) {
-                r.headers_mut().append(k, v);
-            }
-        }
-        r.headers_mut().insert("x-kimppa-cache", HeaderValue::from_static("hit"));
-        return r;
+        return serve(&page);
     }
     let response = next.run(req).await;
+    remember(&cache, generation, key, response).await
+}
+
+/// A remembered page as a response.
+fn serve(page: &kimppa_app::pagecache::CachedPage) -> Response {
+    let mut r = Response::new(Body::from(page.body.clone()));
+    for (k, v) in &page.headers {
+        if let (Ok(k), Ok(v)) = (header::HeaderName::try_from(k.as_str()), HeaderValue::try_from(v.as_str())) {
+            r.headers_mut().append(k, v);
+        }
+    }
+    r.headers_mut().insert("x-kimppa-cache", HeaderValue::from_static("hit"));
+    r
+}
+
+/// Remembers a rendered page under `key` when it is a whole HTML page that
+/// sets no cookie and asks not to be kept by no one; passes it on.
+async fn remember(
+    cache: &kimppa_app::pagecache::PageCache,
+    generation: u64,
+    key: String,
+    response: Response,
+) -> Response {
     let html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -178,13 +195,71 @@ pub async fn page_cache(State(state): State<AppState>, req: Request, next: Next)
     r
 }
 
-/// A GET of a public page by a visitor who has no session cookie.
-fn rememberable(req: &Request) -> bool {
-    let path = req.uri().path();
+/// Serves the same public pages to signed-in people from this node's
+/// memory, each person's own rendering of them: the key names the person,
+/// whether they passed the second factor and their session's form token
+/// (which the page carries), so no one is ever served another's page.
+/// Kept true like the visitors' pages (the change log, and every write
+/// through this node), with [`kimppa_app::changelog::PERSONAL`] rows for
+/// what one person alone sees. A page with a one-time message is always
+/// rendered, and the session still slides ([`crate::ctx::slide`]). Sits
+/// inside the session layer, so a remembered page costs the session's one
+/// read.
+pub async fn signed_in_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let cache = state.app.pages.clone();
+    if !cache.enabled() || req.method() != Method::GET || !public_page(req.uri().path()) {
+        return next.run(req).await;
+    }
+    let Some(session) = req.extensions().get::<Session>().cloned() else {
+        return next.run(req).await;
+    };
+    let path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/").to_string();
+    let Some(key) = signed_in_key(&session, &path).await else {
+        return next.run(req).await;
+    };
+    if let Err(e) = crate::ctx::slide(&session).await {
+        return crate::errors::WebError(e).into_response();
+    }
+    let Some(generation) = cache.refresh(&state.app).await else {
+        return next.run(req).await;
+    };
+    if let Some(page) = cache.get(&key) {
+        return serve(&page);
+    }
+    let response = next.run(req).await;
+    // The handler changed what the key is made of (a message, a new form
+    // token): the page is not that key's.
+    if signed_in_key(&session, &path).await.as_ref() != Some(&key) {
+        return response;
+    }
+    remember(&cache, generation, key, response).await
+}
+
+/// The memory key of a signed-in person's page, or `None` when the page is
+/// not to be remembered: no one signed in, no form token yet, or a
+/// one-time message to show.
+async fn signed_in_key(session: &Session, path: &str) -> Option<String> {
+    use crate::ctx::{SESSION_2FA, SESSION_CSRF, SESSION_FLASH, SESSION_USER};
+    let user: i32 = session.get(SESSION_USER).await.ok()??;
+    let csrf: String = session.get(SESSION_CSRF).await.ok()??;
+    if session.get::<String>(SESSION_FLASH).await.ok()?.is_some() {
+        return None;
+    }
+    let second_factor: bool = session.get(SESSION_2FA).await.ok()?.unwrap_or(false);
+    Some(format!("signed-in {user} {second_factor} {csrf} {path}"))
+}
+
+/// One of the public pages remembered (see [`REMEMBERED_PAGES`]).
+fn public_page(path: &str) -> bool {
     let Some(rest) = path.strip_prefix("/fi").or_else(|| path.strip_prefix("/en")) else {
         return false;
     };
-    let public = rest == "/" || REMEMBERED_PAGES.iter().any(|p| rest.starts_with(p));
+    rest == "/" || rest == "/materials" || REMEMBERED_PAGES.iter().any(|p| rest.starts_with(p))
+}
+
+/// A GET of a public page by a visitor who has no session cookie.
+fn rememberable(req: &Request) -> bool {
+    let public = public_page(req.uri().path());
     let has_session = req
         .headers()
         .get_all(header::COOKIE)

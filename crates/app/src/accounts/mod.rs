@@ -336,6 +336,7 @@ pub async fn update_profile(app: &App, user_id: i32, f: &ProfileForm) -> Result<
     am.name = Set(name.unwrap_or_default());
     am.title = Set(title.flatten());
     let u = am.update(&app.db).await?;
+    crate::changelog::personal(&app.db, &[u.id]).await?;
     crate::directory::experts::refresh_search_text(app, u.id).await?;
     Ok(u)
 }

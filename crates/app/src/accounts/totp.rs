@@ -55,6 +55,7 @@ pub async fn enable(app: &App, user_id: i32, secret_b32: &str, code: &str) -> Re
     am.totp_secret = Set(Some(secret_b32.into()));
     am.totp_enabled_at = Set(Some(now()));
     am.update(&app.db).await?;
+    crate::changelog::personal(&app.db, &[user_id]).await?;
     Ok(())
 }
 
@@ -65,6 +66,7 @@ pub async fn disable(app: &App, user_id: i32) -> Result<(), AppError> {
     am.totp_secret = Set(None);
     am.totp_enabled_at = Set(None);
     am.update(&app.db).await?;
+    crate::changelog::personal(&app.db, &[user_id]).await?;
     Ok(())
 }
 

@@ -75,6 +75,7 @@ pub async fn watch(app: &App, actor: &Principal, target: Target) -> Result<(), A
         }
     }
     subscribe(&app.db, uid, target).await?;
+    crate::changelog::personal(&app.db, &[uid]).await?;
     Ok(())
 }
 
@@ -105,6 +106,7 @@ pub async fn unwatch(app: &App, uid: i32, target: Target) -> Result<(), AppError
         .filter(forum_subscription::Column::TargetId.eq(target.id()))
         .exec(&app.db)
         .await?;
+    crate::changelog::personal(&app.db, &[uid]).await?;
     Ok(())
 }
 

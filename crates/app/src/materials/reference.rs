@@ -6,7 +6,7 @@
 use crate::{App, AppError, policy};
 use kimppa_sidestreams::{self as engine, Class, Code, Pattern};
 use kimppa_store::entities::{material_class, municipality};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait, sea_query::OnConflict};
+use sea_orm::{EntityTrait, QueryOrder, Set, TransactionTrait, sea_query::OnConflict};
 use std::collections::HashMap;
 
 /// A class code as stored: EWC codes as "17 09 04" (without the asterisk),
@@ -43,23 +43,54 @@ pub fn pattern_of(code: &str) -> Option<Pattern> {
     }
 }
 
+/// The reference data as this node keeps it: read once, and again only
+/// after a change (see [`crate::pagecache`]; importing classes writes to
+/// the change log).
+pub struct Reference {
+    /// Every class, in code order.
+    pub classes: Vec<material_class::Model>,
+    class_index: HashMap<String, usize>,
+    /// Every municipality, by Finnish name.
+    pub municipalities: Vec<municipality::Model>,
+    municipality_index: HashMap<String, usize>,
+}
+
+/// The reference data, from this node's memory (two queries when it was
+/// not remembered).
+pub async fn reference(app: &App) -> Result<std::sync::Arc<Reference>, AppError> {
+    app.pages
+        .derived(app, "materials.reference", || async {
+            let classes =
+                material_class::Entity::find().order_by_asc(material_class::Column::Code).all(&app.db).await?;
+            let municipalities =
+                municipality::Entity::find().order_by_asc(municipality::Column::NameFi).all(&app.db).await?;
+            Ok(Reference {
+                class_index: classes.iter().enumerate().map(|(i, c)| (c.code.clone(), i)).collect(),
+                municipality_index: municipalities.iter().enumerate().map(|(i, m)| (m.code.clone(), i)).collect(),
+                classes,
+                municipalities,
+            })
+        })
+        .await
+}
+
 /// Material classes by code.
 pub struct Classes;
 
 impl Classes {
     /// Every class, in code order.
     pub async fn all(app: &App) -> Result<Vec<material_class::Model>, AppError> {
-        Ok(material_class::Entity::find().order_by_asc(material_class::Column::Code).all(&app.db).await?)
+        Ok(reference(app).await?.classes.clone())
     }
 
     /// The classes with these codes, by code.
     pub async fn load_codes(app: &App, codes: &[String]) -> Result<HashMap<String, material_class::Model>, AppError> {
-        let codes = codes.iter().map(|c| normalise_code(c)).filter(|c| !c.is_empty());
-        let rows = crate::batch::chunked(codes, |chunk| {
-            material_class::Entity::find().filter(material_class::Column::Code.is_in(chunk)).all(&app.db)
-        })
-        .await?;
-        Ok(rows.into_iter().map(|c| (c.code.clone(), c)).collect())
+        let r = reference(app).await?;
+        Ok(codes
+            .iter()
+            .map(|c| normalise_code(c))
+            .filter_map(|c| r.class_index.get(&c).map(|&i| (c, r.classes[i].clone())))
+            .collect())
     }
 }
 
@@ -79,7 +110,7 @@ pub fn label(code: &str, c: Option<&material_class::Model>, lang: &str) -> Strin
 
 /// Municipalities, by name.
 pub async fn municipalities(app: &App) -> Result<Vec<municipality::Model>, AppError> {
-    Ok(municipality::Entity::find().order_by_asc(municipality::Column::NameFi).all(&app.db).await?)
+    Ok(reference(app).await?.municipalities.clone())
 }
 
 /// The municipalities with these codes, by code.
@@ -87,12 +118,11 @@ pub async fn municipalities_by_code(
     app: &App,
     codes: &[String],
 ) -> Result<HashMap<String, municipality::Model>, AppError> {
-    let codes = codes.iter().filter(|c| !c.is_empty()).cloned();
-    let rows = crate::batch::chunked(codes, |chunk| {
-        municipality::Entity::find().filter(municipality::Column::Code.is_in(chunk)).all(&app.db)
-    })
-    .await?;
-    Ok(rows.into_iter().map(|m| (m.code.clone(), m)).collect())
+    let r = reference(app).await?;
+    Ok(codes
+        .iter()
+        .filter_map(|c| r.municipality_index.get(c).map(|&i| (c.clone(), r.municipalities[i].clone())))
+        .collect())
 }
 
 pub fn point(m: &municipality::Model) -> engine::Point {

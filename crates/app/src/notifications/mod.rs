@@ -16,7 +16,7 @@ use crate::{App, AppError, policy::Principal};
 use kimppa_store::entities::{notice, notification_pref};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TryInsertResult, sea_query::SelectStatement,
+    TransactionTrait, TryInsertResult, sea_query::SelectStatement,
 };
 use std::collections::HashMap;
 
@@ -189,6 +189,8 @@ pub async fn tell<C: ConnectionTrait>(conn: &C, notices: Vec<Notice>) -> Result<
             new.push(n);
         }
     }
+    let told: Vec<i32> = new.iter().map(|n| n.user_id).collect();
+    crate::changelog::personal(conn, &told).await?;
     Ok(new)
 }
 
@@ -230,9 +232,24 @@ fn mine(app: &App, actor: &Principal) -> Result<sea_orm::Select<notice::Entity>,
     Ok(notice::Entity::find().filter(notice::Column::UserId.eq(uid)).filter(app.hooks.subjects.condition(actor)))
 }
 
-/// Unread notices (one query), for the header.
+/// Unread notices, for the header: from this node's memory until the next
+/// change (every notice told or read writes to the change log), otherwise
+/// one query.
 pub async fn unread(app: &App, actor: &Principal) -> Result<u64, AppError> {
-    Ok(mine(app, actor)?.filter(notice::Column::ReadAt.is_null()).count(&app.db).await?)
+    let person = crate::policy::signed_in(actor)?;
+    let (uid, second_factor) = (person.id, person.second_factor_passed);
+    let memory = &app.pages;
+    let generation = if memory.enabled() { memory.refresh(app).await } else { None };
+    if generation.is_some()
+        && let Some(n) = memory.unread(uid, second_factor)
+    {
+        return Ok(n);
+    }
+    let n = mine(app, actor)?.filter(notice::Column::ReadAt.is_null()).count(&app.db).await?;
+    if let Some(g) = generation {
+        memory.remember_unread(g, uid, second_factor, n);
+    }
+    Ok(n)
 }
 
 /// A page of notices, newest first (four queries).
@@ -266,7 +283,11 @@ pub async fn mark_read(app: &App, actor: &Principal, id: Option<i32>) -> Result<
     if let Some(id) = id {
         q = q.filter(notice::Column::Id.eq(id));
     }
-    q.exec(&app.db).await?;
+    let tx = app.db.begin().await?;
+    if q.exec(&tx).await?.rows_affected > 0 {
+        crate::changelog::personal(&tx, &[uid]).await?;
+    }
+    tx.commit().await?;
     let Some(id) = id else { return Ok(None) };
     Ok(mine(app, actor)?
         .filter(notice::Column::Id.eq(id))

@@ -428,6 +428,7 @@ pub(crate) async fn add_member<C: sea_orm::ConnectionTrait>(
             .await?;
         }
     }
+    crate::changelog::personal(conn, &[user_id]).await?;
     Ok(())
 }
 

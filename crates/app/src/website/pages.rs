@@ -56,9 +56,14 @@ pub async fn get(app: &App, actor: &Principal, slug: &str) -> Result<PageView, A
     with_revisions(app, vec![p]).await?.pop().ok_or(AppError::NotFound)
 }
 
-/// The menu as (slug, Finnish title, English title), in order: two light
-/// queries (titles of the latest revisions only), for every page frame.
-pub async fn menu(app: &App) -> Result<Vec<(String, String, String)>, AppError> {
+/// The menu as (slug, Finnish title, English title), in order, for every
+/// page frame: from this node's memory until the next change; otherwise two
+/// light queries (titles of the latest revisions only).
+pub async fn menu(app: &App) -> Result<std::sync::Arc<Vec<(String, String, String)>>, AppError> {
+    app.pages.derived(app, "website.menu", || read_menu(app)).await
+}
+
+async fn read_menu(app: &App) -> Result<Vec<(String, String, String)>, AppError> {
     let pages: Vec<(i32, String)> = page::Entity::find()
         .select_only()
         .columns([page::Column::Id, page::Column::Slug])

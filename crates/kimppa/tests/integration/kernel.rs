@@ -146,4 +146,91 @@ async fn a_signed_in_page_view_writes_nothing(b: kimppa_store::testing::Backend)
     assert!(after[0].2 > earlier + chrono::Duration::minutes(59), "the expiry slid");
 }
 
-both_backends!(lookups_by_long_lists_of_ids, the_principal_is_resolved_once, a_signed_in_page_view_writes_nothing);
+/// The form token a page carries.
+fn token_in(body: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let start = body.find(marker).map(|i| i + marker.len()).unwrap_or(0);
+    body[start..].split('"').next().unwrap_or_default().to_string()
+}
+
+/// Signed-in people get the public pages from this node's memory, each
+/// their own rendering (name, form token, unread count), kept true by the
+/// change log: a notice told by a job or read elsewhere shows on the next
+/// page. A remembered page costs the session's read and the change log's
+/// position.
+async fn signed_in_pages_come_from_memory_and_stay_true(b: kimppa_store::testing::Backend) {
+    use kimppa_store::entities::forum_category;
+    use sea_orm::{ActiveModelTrait, Set};
+    let t = TestApp::new(b).await;
+    let (a, _) = t.user("eka.lukija@kimppa.test", PlatformRole::Person).await;
+    let (bee, _) = t.user("toka.lukija@kimppa.test", PlatformRole::Person).await;
+    let profile = kimppa_app::accounts::ProfileForm { name: "Toinen Lukija".into(), title: String::new() };
+    kimppa_app::accounts::update_profile(&t.app, bee.id, &profile).await.unwrap();
+    forum_category::ActiveModel {
+        slug: Set("materiaalit".into()),
+        name_fi: Set("Materiaalit".into()),
+        name_en: Set("Materials".into()),
+        description_fi: Set(String::new()),
+        description_en: Set(String::new()),
+        position: Set(1),
+        created_at: Set(kimppa_app::now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    let mut ac = t.login(&a, None).await;
+    let mut bc = t.login(&bee, None).await;
+    // The message after logging in is shown once (that page is rendered).
+    ac.get("/fi/").await;
+    bc.get("/fi/").await;
+    let first = ac.get("/fi/services").await;
+    let again = ac.get("/fi/services").await;
+    assert_eq!(again.header("x-kimppa-cache"), "hit");
+    assert_eq!(again.body, first.body);
+    assert!(again.body.contains("Testi Henkilö") && !again.body.contains("Toinen Lukija"));
+    // Another person gets their own page, never the first one's.
+    let theirs = bc.get("/fi/services").await;
+    assert!(theirs.body.contains("Toinen Lukija") && !theirs.body.contains("Testi Henkilö"));
+    assert_ne!(token_in(&theirs.body), token_in(&again.body));
+    assert_eq!(bc.get("/fi/services").await.header("x-kimppa-cache"), "hit");
+    // A remembered page costs two statements: the session and the log's position.
+    let (router, n) = crate::common::counted(&t);
+    let mut counted = crate::common::Client { router, cookie: ac.cookie.clone(), csrf: ac.csrf.clone() };
+    let before = n.load(std::sync::atomic::Ordering::SeqCst);
+    let r = counted.get("/fi/services").await;
+    assert_eq!(r.header("x-kimppa-cache"), "hit");
+    assert!(n.load(std::sync::atomic::Ordering::SeqCst) - before <= 2, "statements for a remembered page");
+    // A reply to the first person's thread is told by a job (not through
+    // this node's router): the next page shows the unread notice.
+    let thread = kimppa_app::forum::create(
+        &t.app,
+        &t.principal(&a).await,
+        &kimppa_app::forum::ThreadForm {
+            category: "materiaalit".into(),
+            title: "Kuka ottaa kipsiä".into(),
+            body: "Kipsijätettä tarjolla.".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    t.run_jobs().await;
+    kimppa_app::forum::reply(&t.app, &t.principal(&bee).await, thread.id, "Me otamme kipsiä vastaan.").await.unwrap();
+    t.run_jobs().await;
+    let told = ac.get("/fi/services").await;
+    assert_ne!(told.header("x-kimppa-cache"), "hit");
+    assert!(told.body.contains("class=\"count-badge\">1<"), "the unread notice shows");
+    assert!(ac.get("/fi/services").await.header("x-kimppa-cache") == "hit");
+    // Read through the app (as on another node): the badge goes.
+    kimppa_app::notifications::mark_read(&t.app, &t.principal(&a).await, None).await.unwrap();
+    let read = ac.get("/fi/services").await;
+    assert!(!read.body.contains("count-badge"), "no unread notice after reading");
+}
+
+both_backends!(
+    lookups_by_long_lists_of_ids,
+    the_principal_is_resolved_once,
+    a_signed_in_page_view_writes_nothing,
+    signed_in_pages_come_from_memory_and_stay_true
+);

@@ -511,11 +511,16 @@ async fn anonymous_pages_are_remembered_until_a_change(b: kimppa_store::testing:
     assert!(again.header("content-type").starts_with("text/html"));
     assert!(anon.cookie.is_none(), "no session for anonymous readers");
 
-    // A signed-in reader is never served from memory.
+    // A signed-in reader is never served a visitor's page: they get their
+    // own rendering, remembered for them alone.
     let mut oc = t.login(&orch, secret.as_deref()).await;
     let own = oc.get("/fi/pages/muisti").await;
-    assert_eq!(own.header("x-kimppa-cache"), "");
+    assert_ne!(own.header("x-kimppa-cache"), "hit");
     assert!(own.body.contains(&orch.name));
+    let own_again = oc.get("/fi/pages/muisti").await;
+    assert_eq!(own_again.header("x-kimppa-cache"), "hit");
+    assert!(own_again.body.contains(&orch.name));
+    assert!(!anon.get("/fi/pages/muisti").await.body.contains(&orch.name));
 
     // A write through this node shows at once.
     oc.get("/fi/admin/pages/muisti/edit").await;
