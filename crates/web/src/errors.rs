@@ -109,14 +109,19 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         None => return response,
     };
     if json {
-        let body = serde_json::json!({
-            "type": format!("https://kimppa.example.org/problems/{}", info.key.trim_start_matches("error-")),
-            "title": Lang::En.t(info.key),
-            "status": info.status.as_u16(),
-            "detail": Lang::En.t(&format!("{}-detail", info.key)),
-            "errors": info.detail.iter().map(|(f, c)| serde_json::json!({"field": f, "code": c, "message": Lang::En.t(c)})).collect::<Vec<_>>(),
-        });
-        return (info.status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+        let body = Problem {
+            kind: format!("https://kimppa.example.org/problems/{}", info.key.trim_start_matches("error-")),
+            title: Lang::En.t(info.key),
+            status: info.status.as_u16(),
+            detail: Lang::En.t(&format!("{}-detail", info.key)),
+            errors: info
+                .detail
+                .iter()
+                .map(|(f, c)| FieldProblem { field: f.to_string(), code: c.to_string(), message: Lang::En.t(c) })
+                .collect(),
+        };
+        let body = serde_json::to_string(&body).unwrap_or_default();
+        return (info.status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
     }
     if info.login_redirect {
         let next = url::form_urlencoded::byte_serialize(path_q.as_bytes()).collect::<String>();
@@ -126,9 +131,31 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         return Redirect::to(&format!("/{}/account/security", lang.code())).into_response();
     }
     let page = crate::templates::ErrorPage {
-        p: crate::ctx::Page::bare(lang, lang.t(info.key), &state.app.config.base_url, &path_q),
+        p: crate::page::Page::bare(lang, lang.t(info.key), &state.app.config.base_url, &path_q),
         detail: lang.t(&format!("{}-detail", info.key)),
         status: info.status.as_u16(),
     };
     (info.status, Html(crate::render(&page))).into_response()
+}
+
+/// An error, as RFC 9457 `application/problem+json`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// The fields whose values were refused (a 422); empty otherwise.
+    pub errors: Vec<FieldProblem>,
+}
+
+/// One refused field of a request.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct FieldProblem {
+    pub field: String,
+    /// The error's key, stable across languages (e.g. `err-required`).
+    pub code: String,
+    /// The error in English.
+    pub message: String,
 }

@@ -77,3 +77,37 @@ impl FormErrors {
         self.items.iter().map(|(f, _, s)| (f.as_str(), s.as_str())).collect()
     }
 }
+
+/// Select options: (key, label, selected).
+pub type Options = Vec<(String, String, bool)>;
+
+/// Options for every value of a keyed enum, labelled `{prefix}-{key}`.
+pub fn options<T: Copy>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    prefix: &str,
+    lang: Lang,
+    selected: &[String],
+) -> Options {
+    all.iter()
+        .map(|v| {
+            let k = key(*v);
+            (k.to_string(), lang.t(&format!("{prefix}-{k}")), selected.iter().any(|s| s == k))
+        })
+        .collect()
+}
+
+/// Options for a list of keys, labelled `{prefix}{key}`.
+pub fn key_options<S: AsRef<str>>(
+    lang: Lang,
+    prefix: &str,
+    keys: impl IntoIterator<Item = S>,
+    chosen: &[String],
+) -> Options {
+    keys.into_iter()
+        .map(|k| {
+            let k = k.as_ref();
+            (k.to_string(), lang.t(&format!("{prefix}{k}")), chosen.iter().any(|c| c == k))
+        })
+        .collect()
+}

@@ -19,7 +19,7 @@ pub mod middleware;
 pub mod notifications;
 pub mod ops;
 pub mod organisations;
-pub mod partner_searches;
+pub mod page;
 pub mod search;
 pub mod session_store;
 pub mod templates;
@@ -98,7 +98,6 @@ pub fn router(app: App) -> Router {
         .merge(directory::routes())
         .merge(forum::routes())
         .merge(challenges::routes())
-        .merge(partner_searches::routes())
         .merge(materials::routes())
         .merge(notifications::routes())
         .merge(website::routes())
@@ -109,7 +108,6 @@ pub fn router(app: App) -> Router {
                 .merge(directory::admin_routes())
                 .merge(forum::moderation::admin_routes())
                 .merge(challenges::admin_routes())
-                .merge(partner_searches::admin_routes())
                 .merge(materials::admin_routes()),
         );
     Router::new()

@@ -166,7 +166,7 @@ pub struct SearchHitJson {
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct SearchFacetJson {
     pub param: String,
-    pub values: Vec<crate::api::FacetValueJson>,
+    pub values: Vec<crate::directory::api::FacetValueJson>,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -207,7 +207,7 @@ fn api_lang(s: &str) -> &'static str {
     ),
     responses(
         (status = 200, body = SearchJson),
-        (status = 422, body = crate::api::Problem, content_type = "application/problem+json")
+        (status = 422, body = crate::errors::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn api(
@@ -242,7 +242,11 @@ pub async fn api(
                 param: d,
                 values: values
                     .into_iter()
-                    .map(|(v, n)| crate::api::FacetValueJson { value: v, count: n as usize, selected: false })
+                    .map(|(v, n)| crate::directory::api::FacetValueJson {
+                        value: v,
+                        count: n as usize,
+                        selected: false,
+                    })
                     .collect(),
             })
             .collect(),

@@ -1,6 +1,6 @@
 //! Templates shared by all capabilities.
 
-use crate::ctx::Page;
+use crate::page::Page;
 use askama::Template;
 
 #[derive(Template)]

@@ -27,7 +27,7 @@ use chrono::{DateTime, Utc};
 use kimppa_domain::{FocusArea, PartnerRole, PlatformRole};
 use kimppa_domain::{MembershipStatus, SearchStatus};
 use kimppa_store::entities::{
-    contact_request, expert, kimppa, organisation, partner_search, partner_search_entry as entry, user,
+    contact_request, expert, organisation, partner_search, partner_search_entry as entry, user,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
@@ -694,7 +694,12 @@ pub struct FromShortlist {
 /// Forms a kimppa of the searching organisation (in the role it offers)
 /// and the chosen shortlisted organisations (an expert's organisation for
 /// an expert), each in its shortlisted role. Once per search.
-pub async fn form_kimppa(app: &App, actor: &Principal, id: i32, f: &FromShortlist) -> Result<kimppa::Model, AppError> {
+pub async fn form_kimppa(
+    app: &App,
+    actor: &Principal,
+    id: i32,
+    f: &FromShortlist,
+) -> Result<kimppa_store::entities::kimppa::Model, AppError> {
     let uid = crate::policy::user_id(actor)?;
     let s = get(app, actor, id).await?;
     if s.kimppa_id.is_some() {

@@ -4,7 +4,7 @@
 //! public is simply not returned, so it is removed from (or never put into)
 //! the index. Adding a kind is one loader and one registration.
 
-use crate::{App, AppError, directory};
+use crate::{App, AppError};
 use futures::future::BoxFuture;
 use kimppa_search::Doc;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -58,7 +58,8 @@ pub fn facets(pairs: &[(&str, &str)], lists: &[(&str, &str)]) -> Vec<(String, St
     let mut out: Vec<(String, String)> =
         pairs.iter().filter(|(_, v)| !v.is_empty()).map(|(d, v)| (d.to_string(), v.to_string())).collect();
     for (dim, stored) in lists {
-        out.extend(directory::list(stored).into_iter().map(|v| (dim.to_string(), v.to_string())));
+        let values = stored.split(',').map(str::trim).filter(|v| !v.is_empty());
+        out.extend(values.map(|v| (dim.to_string(), v.to_string())));
     }
     out
 }

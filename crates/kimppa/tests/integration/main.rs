@@ -19,7 +19,6 @@ mod journey;
 mod kernel;
 mod materials;
 mod organisations;
-mod partner_searches;
 mod search;
 mod security;
 mod visibility;

@@ -1,13 +1,12 @@
 //! The versioned JSON API under `/api/v1`, documented by OpenAPI at
-//! `/api/v1/openapi.json`. Built from the same use cases as the pages.
+//! `/api/v1/openapi.json`. Built from the same use cases as the pages; each
+//! capability's JSON handlers sit beside its HTML ones (`<capability>/api.rs`),
+//! and this module routes and documents them.
 
-mod challenges;
-mod forum;
-mod materials;
-mod organisations;
-mod website;
-
-pub use organisations::FacetValueJson;
+use crate::{
+    challenges::api as challenges, directory::api as organisations, forum::api as forum, materials::api as materials,
+    website::api as website,
+};
 
 use crate::AppState;
 use axum::{Json, Router, routing::get};
@@ -76,20 +75,11 @@ use utoipa::OpenApi;
         website::TermJson,
         website::FaqJson,
         website::ClusterJson,
-        Problem
+        crate::errors::Problem,
+        crate::errors::FieldProblem
     ))
 )]
 pub struct ApiDoc;
-
-/// An error, as RFC 9457 `application/problem+json`.
-#[derive(serde::Serialize, utoipa::ToSchema)]
-pub struct Problem {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-}
 
 pub fn routes() -> Router<AppState> {
     Router::new()

@@ -2,9 +2,8 @@ use crate::{
     ctx::{Ctx, Page},
     errors::WebError,
     extract::Form,
-    forms::FormErrors,
+    forms::{FormErrors, Options, options},
     i18n::Lang,
-    organisations::{Options, options},
 };
 use askama::Template;
 use axum::{

@@ -3,6 +3,7 @@
 //! profiles, the contact flow and inbox, and the directory's admin pages.
 
 mod admin;
+pub(crate) mod api;
 mod catalogue;
 mod contact;
 mod experts;

@@ -24,6 +24,7 @@ use kimppa_app::{
     forum::{self, ListQuery, ThreadCard, ThreadForm},
 };
 
+pub(crate) mod api;
 pub mod moderation;
 pub mod watching;
 

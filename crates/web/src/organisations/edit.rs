@@ -26,10 +26,10 @@ struct FormPage {
     /// `None` when creating.
     slug: Option<String>,
     logo_key: Option<String>,
-    types: super::Options,
-    sizes: super::Options,
-    focuses: super::Options,
-    offerings: super::Options,
+    types: crate::forms::Options,
+    sizes: crate::forms::Options,
+    focuses: crate::forms::Options,
+    offerings: crate::forms::Options,
     /// The profile as it would look, when the preview button was used.
     preview: Option<Preview>,
 }
@@ -73,10 +73,10 @@ async fn form_page(
     let l = ctx.lang;
     FormPage {
         p: ctx.form_page(if slug.is_some() { "org-edit-title" } else { "org-new-title" }).await,
-        types: super::options(OrgType::ALL, OrgType::key, "org-type", l, std::slice::from_ref(&form.org_type)),
-        sizes: super::options(SizeClass::ALL, SizeClass::key, "size", l, std::slice::from_ref(&form.size_class)),
-        focuses: super::options(FocusArea::ALL, FocusArea::key, "focus", l, &form.focus_areas),
-        offerings: super::options(
+        types: crate::forms::options(OrgType::ALL, OrgType::key, "org-type", l, std::slice::from_ref(&form.org_type)),
+        sizes: crate::forms::options(SizeClass::ALL, SizeClass::key, "size", l, std::slice::from_ref(&form.size_class)),
+        focuses: crate::forms::options(FocusArea::ALL, FocusArea::key, "focus", l, &form.focus_areas),
+        offerings: crate::forms::options(
             kimppa_domain::OfferingType::ALL,
             kimppa_domain::OfferingType::key,
             "offering",

@@ -23,21 +23,3 @@ pub fn routes() -> Router<AppState> {
         .route("/organisations/{slug}/join", get(join::form).post(join::submit))
         .route("/invitations/{token}", get(people::invitation).post(people::accept))
 }
-
-/// Select options: (key, label, selected).
-pub type Options = Vec<(String, String, bool)>;
-
-pub fn options<T: Copy>(
-    all: &[T],
-    key: fn(T) -> &'static str,
-    prefix: &str,
-    lang: crate::i18n::Lang,
-    selected: &[String],
-) -> Options {
-    all.iter()
-        .map(|v| {
-            let k = key(*v);
-            (k.to_string(), lang.t(&format!("{prefix}-{k}")), selected.iter().any(|s| s == k))
-        })
-        .collect()
-}

@@ -3,6 +3,7 @@
 //! orchestrators' editors and analytics.
 
 mod admin;
+pub(crate) mod api;
 mod content_admin;
 mod feeds;
 mod knowledge;

@@ -5,11 +5,11 @@
 
 use crate::{
     AppState,
-    challenges::{expert_views, options, role_keys, suggestion_views},
+    challenges::{expert_views, role_keys, suggestion_views},
     ctx::{Ctx, Page},
     errors::WebError,
     extract::{Form, Query},
-    forms::FormErrors,
+    forms::{FormErrors, key_options},
 };
 use askama::Template;
 use axum::{
@@ -76,7 +76,7 @@ fn card(p: &Page, c: searches::Card) -> CardView {
 }
 
 #[derive(Template)]
-#[template(path = "partner_searches/list.html")]
+#[template(path = "challenges/searches/list.html")]
 struct ListPage {
     p: Page,
     items: Vec<CardView>,
@@ -94,7 +94,7 @@ pub async fn list(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 #[derive(Template)]
-#[template(path = "partner_searches/queue.html")]
+#[template(path = "challenges/searches/queue.html")]
 struct QueuePage {
     p: Page,
     items: Vec<CardView>,
@@ -109,7 +109,7 @@ pub async fn queue(ctx: Ctx) -> Result<Response, WebError> {
 }
 
 #[derive(Template)]
-#[template(path = "partner_searches/new.html")]
+#[template(path = "challenges/searches/new.html")]
 struct FormPage {
     p: Page,
     action: String,
@@ -154,9 +154,9 @@ async fn form_page(
         }
         None => ctx.href("/partner-searches/new"),
     };
-    let offer_roles = options(&p, "role-", role_keys(), std::slice::from_ref(&form.offer_role));
-    let roles = options(&p, "role-", role_keys(), &form.roles);
-    let focus = options(&p, "focus-", FocusArea::ALL.iter().map(|f| f.key()), &form.focus_areas);
+    let offer_roles = key_options(p.lang, "role-", role_keys(), std::slice::from_ref(&form.offer_role));
+    let roles = key_options(p.lang, "role-", role_keys(), &form.roles);
+    let focus = key_options(p.lang, "focus-", FocusArea::ALL.iter().map(|f| f.key()), &form.focus_areas);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = FormPage { p, action, editing: editing.is_some(), form, errors, orgs, offer_roles, roles, focus };
     Ok((status, crate::html(&page)).into_response())
@@ -228,7 +228,7 @@ pub struct AddView {
 }
 
 #[derive(Template)]
-#[template(path = "partner_searches/detail.html")]
+#[template(path = "challenges/searches/detail.html")]
 struct DetailPage {
     p: Page,
     s: partner_search::Model,
@@ -353,7 +353,8 @@ async fn detail_page(ctx: &Ctx, id: i32, params: BrowseParams, typed: Typed) -> 
     } else {
         None
     };
-    let browse_roles = options(&p, "role-", role_keys(), &[role.map(|r| r.key().to_string()).unwrap_or_default()]);
+    let browse_roles =
+        key_options(p.lang, "role-", role_keys(), &[role.map(|r| r.key().to_string()).unwrap_or_default()]);
     let shortlist: Vec<EntryView> = entries
         .iter()
         .map(|e| EntryView {
@@ -479,7 +480,7 @@ pub async fn remove(ctx: Ctx, Path((id, eid)): Path<(i32, i32)>) -> Result<Respo
 }
 
 #[derive(Template)]
-#[template(path = "partner_searches/contact.html")]
+#[template(path = "challenges/searches/contact.html")]
 struct ContactPage {
     p: Page,
     action: String,

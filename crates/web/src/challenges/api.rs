@@ -76,7 +76,7 @@ pub struct ListParams {
     params(("page" = Option<u64>, Query, description = "Page from 1")),
     responses(
         (status = 200, body = ChallengeList),
-        (status = 422, body = super::Problem, content_type = "application/problem+json")
+        (status = 422, body = crate::errors::Problem, content_type = "application/problem+json")
     ))]
 pub async fn list(State(s): State<AppState>, Query(p): Query<ListParams>) -> Result<Json<ChallengeList>, WebError> {
     let l = challenges::list(&s.app, &Principal::Anonymous, p.page.unwrap_or(1)).await?;
@@ -93,7 +93,7 @@ pub async fn list(State(s): State<AppState>, Query(p): Query<ListParams>) -> Res
     params(("id" = i32, Path)),
     responses(
         (status = 200, body = ChallengeJson),
-        (status = 404, body = super::Problem, content_type = "application/problem+json")
+        (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")
     ))]
 pub async fn get(State(s): State<AppState>, Path(id): Path<i32>) -> Result<Json<ChallengeJson>, WebError> {
     let c = challenges::get(&s.app, &Principal::Anonymous, id).await?;
@@ -158,7 +158,7 @@ pub async fn kimppa_list(State(s): State<AppState>) -> Result<Json<Vec<KimppaJso
     params(("slug" = String, Path)),
     responses(
         (status = 200, body = KimppaJson),
-        (status = 404, body = super::Problem, content_type = "application/problem+json")
+        (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")
     ))]
 pub async fn kimppa_get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<KimppaJson>, WebError> {
     let view = kimppas::get_by_slug(&s.app, &Principal::Anonymous, &slug).await?;

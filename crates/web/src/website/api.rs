@@ -43,7 +43,7 @@ pub async fn pages(State(s): State<AppState>) -> Result<Json<Vec<PageJson>>, Web
 
 /// One published page.
 #[utoipa::path(get, path = "/api/v1/pages/{slug}", params(("slug" = String, Path)),
-    responses((status = 200, body = PageJson), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = PageJson), (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")))]
 pub async fn page(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<PageJson>, WebError> {
     Ok(Json(page_json(website::pages::get(&s.app, &Principal::Anonymous, &slug).await?)))
 }
@@ -99,7 +99,7 @@ pub async fn news(State(s): State<AppState>, Query(q): Query<PageQuery>) -> Resu
 
 /// One published news article.
 #[utoipa::path(get, path = "/api/v1/news/{slug}", params(("slug" = String, Path)),
-    responses((status = 200, body = NewsJson), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = NewsJson), (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")))]
 pub async fn news_item(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<NewsJson>, WebError> {
     Ok(Json(news_json(website::news::get(&s.app, &Principal::Anonymous, &slug).await?)))
 }
@@ -136,7 +136,7 @@ pub async fn glossary(State(s): State<AppState>) -> Result<Json<Vec<TermJson>>, 
 
 /// One glossary term.
 #[utoipa::path(get, path = "/api/v1/glossary/{slug}", params(("slug" = String, Path)),
-    responses((status = 200, body = TermJson), (status = 404, body = super::Problem, content_type = "application/problem+json")))]
+    responses((status = 200, body = TermJson), (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")))]
 pub async fn term(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<TermJson>, WebError> {
     Ok(Json(term_json(website::glossary::get(&s.app, &slug).await?.0)))
 }

@@ -119,7 +119,7 @@ async fn to_json(app: &kimppa_app::App, rows: Vec<listing::Model>) -> Result<Vec
     ),
     responses(
         (status = 200, body = ListingList),
-        (status = 422, body = super::Problem, content_type = "application/problem+json")
+        (status = 422, body = crate::errors::Problem, content_type = "application/problem+json")
     ))]
 pub async fn list(State(s): State<AppState>, Query(mut f): Query<Filter>) -> Result<Json<ListingList>, WebError> {
     f.status = None;
@@ -139,7 +139,7 @@ pub async fn list(State(s): State<AppState>, Query(mut f): Query<Filter>) -> Res
     params(("id" = i32, Path)),
     responses(
         (status = 200, body = ListingJson),
-        (status = 404, body = super::Problem, content_type = "application/problem+json")
+        (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")
     ))]
 pub async fn get(State(s): State<AppState>, Path(id): Path<i32>) -> Result<Json<ListingJson>, WebError> {
     let l = materials::get(&s.app, &Principal::Anonymous, id).await?;

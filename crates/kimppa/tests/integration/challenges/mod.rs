@@ -2,6 +2,8 @@
 //! challenges and whose responses; a competition scored, decided (every
 //! respondent told) and turned into a kimppa; suggestions with reasons.
 
+mod searches;
+
 use crate::common::{Client, TestApp};
 use axum::http::StatusCode;
 use kimppa_domain::OrgType;

@@ -142,7 +142,7 @@ pub struct OrganisationList {
     ),
     responses(
         (status = 200, body = OrganisationList),
-        (status = 422, body = super::Problem, content_type = "application/problem+json")
+        (status = 422, body = crate::errors::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn list(
@@ -184,7 +184,7 @@ pub struct ExpertRefJson {
     params(("slug" = String, Path, description = "The organisation's URL name")),
     responses(
         (status = 200, body = OrganisationJson),
-        (status = 404, body = super::Problem, content_type = "application/problem+json")
+        (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<OrganisationJson>, WebError> {
@@ -285,7 +285,7 @@ pub struct ServiceList {
     ),
     responses(
         (status = 200, body = ServiceList),
-        (status = 422, body = super::Problem, content_type = "application/problem+json")
+        (status = 422, body = crate::errors::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn services_list(
@@ -316,7 +316,7 @@ pub async fn services_list(
     params(("slug" = String, Path, description = "The service's URL name")),
     responses(
         (status = 200, body = ServiceJson),
-        (status = 404, body = super::Problem, content_type = "application/problem+json")
+        (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn service_get(State(s): State<AppState>, Path(slug): Path<String>) -> Result<Json<ServiceJson>, WebError> {
@@ -380,7 +380,7 @@ pub struct ExpertList {
     ),
     responses(
         (status = 200, body = ExpertList),
-        (status = 422, body = super::Problem, content_type = "application/problem+json")
+        (status = 422, body = crate::errors::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn experts_list(
@@ -405,7 +405,7 @@ pub async fn experts_list(
     params(("id" = i32, Path, description = "The expert's number")),
     responses(
         (status = 200, body = ExpertJson),
-        (status = 404, body = super::Problem, content_type = "application/problem+json")
+        (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")
     )
 )]
 pub async fn expert_get(State(s): State<AppState>, Path(id): Path<i32>) -> Result<Json<ExpertJson>, WebError> {

@@ -1,12 +1,13 @@
 //! Challenge pages (the problem marketplace), responses with their private
-//! conversations, forming a kimppa, and the kimppa catalogue.
+//! conversations ([`responses`]), forming a kimppa and the kimppa catalogue
+//! ([`kimppas`]), and partner searches ([`searches`]).
 
 use crate::{
     AppState,
     ctx::{Ctx, Page},
     errors::WebError,
     extract::{Form, FormWithFile, Query},
-    forms::FormErrors,
+    forms::{FormErrors, key_options},
 };
 use askama::Template;
 use axum::{
@@ -21,13 +22,21 @@ use kimppa_app::{
     AppError,
     challenges::{
         self, ChallengeForm, Change,
-        kimppas::{self, KimppaForm},
-        responses::{self, DecisionForm, ResponseForm},
+        kimppas::KimppaForm,
+        responses::{DecisionForm, ResponseForm},
         suggest,
     },
 };
 use kimppa_domain::{ChallengeStatus, ResponseStatus};
 use kimppa_domain::{ChallengeVisibility, FocusArea, PartnerRole};
+
+pub(crate) mod api;
+mod kimppas;
+mod responses;
+pub mod searches;
+
+use kimppas::*;
+use responses::*;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -47,11 +56,12 @@ pub fn routes() -> Router<AppState> {
         .route("/kimppas/{slug}", get(kimppa))
         .route("/kimppas/{slug}/settings", post(kimppa_settings))
         .route("/kimppas/{slug}/membership", post(kimppa_membership))
+        .merge(searches::routes())
 }
 
 /// Under `/admin`.
 pub fn admin_routes() -> Router<AppState> {
-    Router::new().route("/challenges", get(figures))
+    Router::new().route("/challenges", get(figures)).merge(searches::admin_routes())
 }
 
 #[derive(Template)]
@@ -66,21 +76,6 @@ pub async fn figures(ctx: Ctx) -> Result<Response, WebError> {
     let months = challenges::metrics::by_month(ctx.app(), &ctx.principal).await?;
     let p = ctx.page("challenge-figures-title").await;
     Ok(crate::html(&FiguresPage { p, months }))
-}
-
-/// Options for a list of keys: (key, label, chosen).
-pub(crate) fn options<S: AsRef<str>>(
-    p: &Page,
-    prefix: &str,
-    keys: impl IntoIterator<Item = S>,
-    chosen: &[String],
-) -> Vec<(String, String, bool)> {
-    keys.into_iter()
-        .map(|k| {
-            let k = k.as_ref();
-            (k.to_string(), p.t(&format!("{prefix}{k}")), chosen.iter().any(|c| c == k))
-        })
-        .collect()
 }
 
 pub(crate) fn role_keys() -> impl Iterator<Item = &'static str> {
@@ -200,10 +195,10 @@ async fn form_page(
             (o.slug, o.name, sel)
         })
         .collect();
-    let roles = options(&p, "role-", role_keys(), &form.roles);
-    let focus = options(&p, "focus-", FocusArea::ALL.iter().map(|f| f.key()), &form.focus_areas);
+    let roles = key_options(p.lang, "role-", role_keys(), &form.roles);
+    let focus = key_options(p.lang, "focus-", FocusArea::ALL.iter().map(|f| f.key()), &form.focus_areas);
     let vis = if form.visibility.is_empty() { "public".to_string() } else { form.visibility.clone() };
-    let visibilities = options(&p, "visibility-", ChallengeVisibility::ALL.iter().map(|v| v.key()), &[vis]);
+    let visibilities = key_options(p.lang, "visibility-", ChallengeVisibility::ALL.iter().map(|v| v.key()), &[vis]);
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, crate::html(&NewPage { p, action, draft, form, errors, orgs, roles, focus, visibilities }))
         .into_response())
@@ -373,7 +368,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     let p = if logged_in { ctx.form_page("challenges-title").await } else { ctx.page("challenges-title").await };
     let mut p = p;
     p.title = c.title.clone();
-    let rows = responses::list(ctx.app(), &ctx.principal, &c).await?;
+    let rows = challenges::responses::list(ctx.app(), &ctx.principal, &c).await?;
     let accepted = rows.iter().filter(|r| r.r.status == ResponseStatus::Accepted && r.r.org_id.is_some()).count();
     let responses = rows
         .into_iter()
@@ -381,7 +376,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
             id: r.r.id,
             role: p.t(&format!("role-{}", r.r.role)),
             status: p.t(&format!("response-status-{}", r.r.status)),
-            total: responses::total(&r.scores),
+            total: challenges::responses::total(&r.scores),
             own: ctx.principal.user_id() == Some(r.r.user_id),
             from: r.from,
         })
@@ -394,8 +389,10 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     let suggestions = suggestion_views(&p, found.orgs);
     let expert_suggestions = expert_views(&p, found.experts);
     // An unpublished kimppa is named only to those who manage the challenge.
-    let kimppa =
-        kimppas::of_challenge(ctx.app(), c.id).await?.filter(|k| k.published || manage).map(|k| (k.slug, k.name));
+    let kimppa = challenges::kimppas::of_challenge(ctx.app(), c.id)
+        .await?
+        .filter(|k| k.published || manage)
+        .map(|k| (k.slug, k.name));
     let as_orgs = kimppa_app::policy::acting_choices(&ctx.principal)
         .filter(|m| m.org_id != c.org_id)
         .map(|m| (m.slug.clone(), m.name.clone(), m.slug == typed.form.as_org))
@@ -403,7 +400,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
     let wanted: Vec<String> = challenges::roles_of(&c).iter().map(|r| r.key().to_string()).collect();
     let chosen = if typed.form.role.is_empty() { vec![] } else { vec![typed.form.role.clone()] };
     let others: Vec<String> = role_keys().filter(|k| !wanted.iter().any(|w| w == k)).map(str::to_string).collect();
-    let roles = options(&p, "role-", wanted.iter().chain(others.iter()), &chosen);
+    let roles = key_options(p.lang, "role-", wanted.iter().chain(others.iter()), &chosen);
     let focus = kimppa_app::directory::list(&c.focus_areas).into_iter().map(|f| p.t(&format!("focus-{f}"))).collect();
     let status = if typed.errors.is_empty() && typed.kerrors.is_empty() {
         StatusCode::OK
@@ -468,7 +465,7 @@ pub async fn respond(
     Path(id): Path<i32>,
     FormWithFile(f, file): FormWithFile<ResponseForm>,
 ) -> Result<Response, WebError> {
-    match responses::respond(ctx.app(), &ctx.principal, id, &f, file).await {
+    match challenges::responses::respond(ctx.app(), &ctx.principal, id, &f, file).await {
         Ok(r) => {
             ctx.flash("challenge-responded").await;
             Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{}", r.id))).into_response())
@@ -481,7 +478,7 @@ pub async fn respond(
 }
 
 pub async fn form_kimppa(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<KimppaForm>) -> Result<Response, WebError> {
-    match kimppas::form(ctx.app(), &ctx.principal, id, &f).await {
+    match challenges::kimppas::form(ctx.app(), &ctx.principal, id, &f).await {
         Ok(k) => {
             ctx.flash("kimppa-formed").await;
             Ok(Redirect::to(&ctx.href(&format!("/kimppas/{}", k.slug))).into_response())
@@ -491,326 +488,6 @@ pub async fn form_kimppa(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<KimppaForm
             detail_page(&ctx, id, Typed { kform: f, kerrors, ..Default::default() }).await
         }
     }
-}
-
-/// A message of a response's conversation, ready for the template.
-pub struct MessageView {
-    pub author: String,
-    pub when: String,
-    pub html: String,
-}
-
-#[derive(Template)]
-#[template(path = "challenges/response.html")]
-struct ResponsePage {
-    p: Page,
-    challenge_id: i32,
-    challenge_title: String,
-    from: String,
-    author: String,
-    role: String,
-    status: String,
-    decided: bool,
-    decision_message: String,
-    proposal: String,
-    /// The attached file's name, if any.
-    attachment: Option<String>,
-    manage: bool,
-    /// (index, criterion, the score given as text or empty).
-    criteria: Vec<(usize, String, String)>,
-    score_values: Vec<String>,
-    messages: Vec<MessageView>,
-    rid: i32,
-    derrors: FormErrors,
-    /// The decision message as typed (after an error).
-    decision_typed: String,
-    message_body: String,
-    merrors: FormErrors,
-}
-
-/// What the decision form shows again after bad input.
-#[derive(Default)]
-struct DecisionTyped {
-    message: String,
-    scores: Option<Vec<String>>,
-}
-
-async fn response_page(
-    ctx: &Ctx,
-    id: i32,
-    rid: i32,
-    (derrors, typed): (FormErrors, DecisionTyped),
-    message_body: String,
-    merrors: FormErrors,
-) -> Result<Response, WebError> {
-    let (c, r) = responses::get_one(ctx.app(), &ctx.principal, id, rid).await?;
-    let manage = challenges::may_manage(&ctx.principal, c.org_id);
-    let mut p = ctx.form_page("challenge-response-title").await;
-    p.title = format!("{} – {}", r.from, c.title);
-    let messages = responses::messages(ctx.app(), r.r.id)
-        .await?
-        .into_iter()
-        .map(|m| MessageView {
-            when: p.datetime(&m.m.created_at),
-            html: kimppa_app::markdown::render(&m.m.body),
-            author: m.author,
-        })
-        .collect();
-    let criteria = challenges::split_lines(&c.criteria)
-        .into_iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let score = match &typed.scores {
-                Some(typed) => typed.get(i).cloned().unwrap_or_default(),
-                None => r.scores.get(i).copied().flatten().map(|n| n.to_string()).unwrap_or_default(),
-            };
-            (i, name, score)
-        })
-        .collect();
-    let status =
-        if derrors.is_empty() && merrors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let page = ResponsePage {
-        challenge_id: c.id,
-        challenge_title: c.title,
-        role: p.t(&format!("role-{}", r.r.role)),
-        status: p.t(&format!("response-status-{}", r.r.status)),
-        decided: r.r.decided_at.is_some(),
-        decision_message: r.r.decision_message.clone(),
-        proposal: kimppa_app::markdown::render(&r.r.proposal),
-        attachment: r.r.attachment_name.clone(),
-        from: r.from,
-        author: r.author,
-        manage,
-        criteria,
-        score_values: (0..=5).map(|n: u8| n.to_string()).collect(),
-        messages,
-        rid: r.r.id,
-        derrors,
-        decision_typed: typed.message,
-        message_body,
-        merrors,
-        p,
-    };
-    Ok((status, crate::html(&page)).into_response())
-}
-
-pub async fn response(ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) -> Result<Response, WebError> {
-    response_page(&ctx, id, rid, (FormErrors::none(), DecisionTyped::default()), String::new(), FormErrors::none())
-        .await
-}
-
-pub async fn decide(
-    ctx: Ctx,
-    Path((id, rid)): Path<(i32, i32)>,
-    Form(f): Form<DecisionForm>,
-) -> Result<Response, WebError> {
-    match responses::decide(ctx.app(), &ctx.principal, id, rid, &f).await {
-        Ok(()) => {
-            ctx.flash("challenge-decision-saved").await;
-            Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{rid}"))).into_response())
-        }
-        Err(e) => {
-            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            let typed = DecisionTyped { message: f.message, scores: Some(f.scores) };
-            response_page(&ctx, id, rid, (errors, typed), String::new(), FormErrors::none()).await
-        }
-    }
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct MessageForm {
-    pub body: String,
-}
-
-pub async fn message(
-    ctx: Ctx,
-    Path((id, rid)): Path<(i32, i32)>,
-    Form(f): Form<MessageForm>,
-) -> Result<Response, WebError> {
-    match responses::post_message(ctx.app(), &ctx.principal, id, rid, &f.body).await {
-        Ok(()) => {
-            ctx.flash("challenge-message-sent").await;
-            Ok(Redirect::to(&ctx.href(&format!("/challenges/{id}/responses/{rid}#messages"))).into_response())
-        }
-        Err(e) => {
-            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            response_page(&ctx, id, rid, (FormErrors::none(), DecisionTyped::default()), f.body, errors).await
-        }
-    }
-}
-
-/// A kimppa ready for the template.
-pub struct KimppaView {
-    pub slug: String,
-    pub name: String,
-    pub status: String,
-    pub problem: String,
-    pub value_proposition: String,
-    /// (organisation name, slug, role).
-    pub members: Vec<(String, String, String)>,
-    /// Invited, not confirmed yet (for the kimppa's own people): (name, slug, role).
-    pub pending: Vec<(String, String, String)>,
-    pub violations: Vec<String>,
-    pub challenge: Option<i32>,
-}
-
-fn kimppa_view(p: &Page, k: kimppas::KimppaView) -> KimppaView {
-    use kimppa_app::matchmaking::Violation;
-    KimppaView {
-        status: p.t(&format!("kimppa-status-{}", k.k.status)),
-        problem: kimppa_app::markdown::render(&k.k.problem),
-        value_proposition: kimppa_app::markdown::render(&k.k.value_proposition),
-        members: k.members.into_iter().map(|m| (m.org.name, m.org.slug, p.t(&format!("role-{}", m.role)))).collect(),
-        pending: k.pending.into_iter().map(|m| (m.org.name, m.org.slug, p.t(&format!("role-{}", m.role)))).collect(),
-        violations: k
-            .violations
-            .into_iter()
-            .map(|v| match v {
-                Violation::TooFew { need, .. } => p.t1("rule-too-few", "count", &need.to_string()),
-                Violation::TooMany { max, .. } => p.t1("rule-too-many", "count", &max.to_string()),
-                Violation::Smes { need, .. } => p.t1("rule-smes", "count", &need.to_string()),
-                Violation::Research { need, .. } => p.t1("rule-research", "count", &need.to_string()),
-                Violation::Municipalities { need, .. } => p.t1("rule-municipalities", "count", &need.to_string()),
-                Violation::MissingRole(r) => p.t1("rule-role", "name", &p.t(&format!("role-{r}"))),
-            })
-            .collect(),
-        challenge: k.k.challenge_id,
-        slug: k.k.slug,
-        name: k.k.name,
-    }
-}
-
-#[derive(Template)]
-#[template(path = "challenges/kimppas.html")]
-struct CataloguePage {
-    p: Page,
-    items: Vec<KimppaView>,
-}
-
-pub async fn catalogue(ctx: Ctx) -> Result<Response, WebError> {
-    let p = ctx.page("kimppas-title").await;
-    let items = kimppas::catalogue(ctx.app()).await?.into_iter().map(|k| kimppa_view(&p, k)).collect();
-    Ok(crate::html(&CataloguePage { p, items }))
-}
-
-#[derive(Template)]
-#[template(path = "challenges/kimppa.html")]
-struct KimppaPage {
-    p: Page,
-    k: KimppaView,
-    manage: bool,
-    form: kimppas::SettingsForm,
-    errors: FormErrors,
-    statuses: Vec<(String, String, bool)>,
-    roles: Vec<(String, String, bool)>,
-    sets: Vec<SuggestedSet>,
-    /// Published services offered in the kimppa's name: (slug, title).
-    services: Vec<(String, String)>,
-    /// The viewer administers an invited organisation that has not answered.
-    invited: bool,
-}
-
-/// A suggested addition to a kimppa: organisations (name, slug, roles in words) and points.
-pub struct SuggestedSet {
-    pub added: Vec<(String, String, String)>,
-    pub points: String,
-}
-
-async fn kimppa_page(
-    ctx: &Ctx,
-    slug: &str,
-    form: Option<kimppas::SettingsForm>,
-    errors: FormErrors,
-) -> Result<Response, WebError> {
-    let k = kimppas::get_by_slug(ctx.app(), &ctx.principal, slug).await?;
-    let manage = kimppas::may_manage_kimppa(&ctx.principal, &k);
-    let invited = kimppas::may_answer_invitation(&ctx.principal, &k);
-    let mut p = if manage || invited { ctx.form_page("kimppas-title").await } else { ctx.page("kimppas-title").await };
-    p.title = k.k.name.clone();
-    let form = form.unwrap_or_else(|| kimppas::SettingsForm::of(&k.k));
-    let statuses = options(
-        &p,
-        "kimppa-status-",
-        kimppa_domain::KimppaStatus::ALL.iter().map(|s| s.key()),
-        std::slice::from_ref(&form.status),
-    );
-    let roles = options(&p, "role-", role_keys(), &form.required_roles);
-    let sets = if manage { kimppas::suggested_sets(ctx.app(), &k).await? } else { vec![] };
-    let sets = sets
-        .into_iter()
-        .map(|s| {
-            let added = s
-                .added
-                .into_iter()
-                .map(|(o, roles)| {
-                    let roles = roles.iter().map(|r| p.t(&format!("role-{r}"))).collect::<Vec<_>>().join(", ");
-                    (o.name, o.slug, roles)
-                })
-                .collect();
-            SuggestedSet { added, points: format!("{:.0}", s.score) }
-        })
-        .collect();
-    let services = kimppa_app::directory::services::of_kimppa(ctx.app(), k.k.id)
-        .await?
-        .into_iter()
-        .map(|s| (s.slug, crate::directory::service_card_title(p.lang, &s.title_fi, &s.title_en)))
-        .collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    let k = kimppa_view(&p, k);
-    Ok((status, crate::html(&KimppaPage { p, k, manage, form, errors, statuses, roles, sets, services, invited }))
-        .into_response())
-}
-
-pub async fn kimppa(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
-    kimppa_page(&ctx, &slug, None, FormErrors::none()).await
-}
-
-pub async fn kimppa_settings(
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    Form(f): Form<kimppas::SettingsForm>,
-) -> Result<Response, WebError> {
-    match kimppas::update(ctx.app(), &ctx.principal, &slug, &f).await {
-        Ok(k) => {
-            ctx.flash("kimppa-saved").await;
-            Ok(Redirect::to(&ctx.href(&format!("/kimppas/{}", k.slug))).into_response())
-        }
-        Err(e) => {
-            let errors = FormErrors::from_app(&e, ctx.lang).ok_or(WebError(e))?;
-            kimppa_page(&ctx, &slug, Some(f), errors).await
-        }
-    }
-}
-
-/// A response's file, for those who may read the response.
-pub async fn response_attachment(ctx: Ctx, Path((id, rid)): Path<(i32, i32)>) -> Result<Response, WebError> {
-    let (name, kind, bytes) = responses::attachment(ctx.app(), &ctx.principal, id, rid).await?;
-    Ok(crate::forum::file_response(&name, &kind, bytes))
-}
-
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-pub struct MembershipForm {
-    /// `accept` or `decline`.
-    pub answer: String,
-}
-
-/// An invited organisation's admin confirms or declines taking part.
-pub async fn kimppa_membership(
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    Form(f): Form<MembershipForm>,
-) -> Result<Response, WebError> {
-    let accept = match f.answer.as_str() {
-        "accept" => true,
-        "decline" => false,
-        _ => return Err(AppError::field("answer", "err-unknown-value").into()),
-    };
-    let k = kimppas::answer_invitation(ctx.app(), &ctx.principal, &slug, accept).await?;
-    ctx.flash(if accept { "kimppa-joined" } else { "kimppa-declined" }).await;
-    let to = if accept || k.published { format!("/kimppas/{}", k.slug) } else { "/kimppas".to_string() };
-    Ok(Redirect::to(&ctx.href(&to)).into_response())
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

@@ -75,7 +75,7 @@ pub struct ListParams {
     ),
     responses(
         (status = 200, body = ForumThreadList),
-        (status = 422, body = super::Problem, content_type = "application/problem+json")
+        (status = 422, body = crate::errors::Problem, content_type = "application/problem+json")
     ))]
 pub async fn threads(
     State(s): State<AppState>,
@@ -160,7 +160,7 @@ pub struct PageParams {
     params(("id" = i32, Path), ("page" = Option<u64>, Query, description = "Page of replies from 1")),
     responses(
         (status = 200, body = ForumThreadDetail),
-        (status = 404, body = super::Problem, content_type = "application/problem+json")
+        (status = 404, body = crate::errors::Problem, content_type = "application/problem+json")
     ))]
 pub async fn thread(
     State(s): State<AppState>,

@@ -1,0 +1,134 @@
+//! [`Page`], what every template receives as `p`: the language, the title,
+//! the signed-in person's name and unread count, the form token, the
+//! one-time message, the menu, and the helpers templates format with.
+
+use crate::i18n::Lang;
+
+/// What every template gets as `p`.
+pub struct Page {
+    pub lang: Lang,
+    pub title: String,
+    pub user_name: Option<String>,
+    /// Unread notifications of the signed-in person.
+    pub unread: u64,
+    pub elevated: bool,
+    pub csrf: String,
+    /// The same page in the other language.
+    pub switch_href: String,
+    pub flash: Option<String>,
+    /// Pages in the navigation menu: (href, title).
+    pub nav: Vec<(String, String)>,
+    /// Meta description (the site's own when empty).
+    pub description: String,
+    /// Absolute URLs of this page in Finnish and in English.
+    pub url_fi: String,
+    pub url_en: String,
+    /// schema.org JSON-LD, already safe to embed.
+    pub json_ld: Option<String>,
+    /// Open Graph type (`website`, `article`).
+    pub og_type: &'static str,
+}
+
+impl Page {
+    /// A frame with no user, for error pages and as the base of [`Ctx::page`].
+    pub fn bare(lang: Lang, title: String, base_url: &str, path_and_query: &str) -> Page {
+        let path = path_and_query.split('?').next().unwrap_or("/");
+        let rest = path.strip_prefix(&format!("/{}", lang.code())).unwrap_or("/");
+        let rest = if rest.is_empty() { "/" } else { rest };
+        let base = base_url.trim_end_matches('/');
+        let other = lang.other();
+        let query = path_and_query.split_once('?').map(|(_, q)| format!("?{q}")).unwrap_or_default();
+        Page {
+            lang,
+            title,
+            user_name: None,
+            unread: 0,
+            elevated: false,
+            csrf: String::new(),
+            switch_href: format!("/{}{rest}{query}", other.code()),
+            flash: None,
+            nav: vec![],
+            description: String::new(),
+            url_fi: format!("{base}/fi{rest}"),
+            url_en: format!("{base}/en{rest}"),
+            json_ld: None,
+            og_type: "website",
+        }
+    }
+
+    /// The canonical absolute URL of this page.
+    pub fn canonical(&self) -> &str {
+        if self.lang == Lang::En { &self.url_en } else { &self.url_fi }
+    }
+
+    /// Sets the JSON-LD block, escaped so it cannot close the script element.
+    pub fn set_json_ld(&mut self, v: serde_json::Value) {
+        self.json_ld = Some(v.to_string().replace("</", "<\\/"));
+    }
+}
+
+impl Page {
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    pub fn t1(&self, key: &str, name: &'static str, value: &str) -> String {
+        self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    pub fn code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn other_code(&self) -> &'static str {
+        self.lang.other().code()
+    }
+
+    /// A link inside the page's language.
+    pub fn href(&self, path: &str) -> String {
+        format!("/{}{}", self.lang.code(), path)
+    }
+
+    /// Date and time in Finnish or English style (UTC).
+    /// Times are stored in UTC and shown in the cluster's time zone
+    /// (Finland, with EU summer time).
+    pub fn datetime(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = finnish_time(*t);
+        match self.lang {
+            Lang::Fi => local.format("%-d.%-m.%Y klo %H.%M").to_string(),
+            Lang::En => local.format("%-d %b %Y %H:%M").to_string(),
+        }
+    }
+
+    /// A date in Finnish or English style (Finnish local time).
+    pub fn date(&self, t: &chrono::DateTime<chrono::Utc>) -> String {
+        let local = finnish_time(*t);
+        match self.lang {
+            Lang::Fi => local.format("%-d.%-m.%Y").to_string(),
+            Lang::En => local.format("%-d %B %Y").to_string(),
+        }
+    }
+
+    /// A stored day (YYYY-MM-DD) in Finnish or English style; anything else as it is.
+    pub fn day(&self, iso: &str) -> String {
+        match chrono::NaiveDate::parse_from_str(iso, "%Y-%m-%d") {
+            Ok(d) => match self.lang {
+                Lang::Fi => d.format("%-d.%-m.%Y").to_string(),
+                Lang::En => d.format("%-d %B %Y").to_string(),
+            },
+            Err(_) => iso.to_string(),
+        }
+    }
+
+    /// The translated label of a keyed value: `label("org-type", "sme")`.
+    pub fn label(&self, prefix: &str, key: &str) -> String {
+        self.lang.t(&format!("{prefix}-{key}"))
+    }
+
+    /// Labels of a comma-separated list of keys.
+    pub fn labels(&self, prefix: &str, keys: &str) -> String {
+        keys.split(',').filter(|k| !k.is_empty()).map(|k| self.label(prefix, k)).collect::<Vec<_>>().join(", ")
+    }
+}
+
+pub use kimppa_app::finnish_time;
