@@ -66,7 +66,7 @@ pub struct AdminAction {
 /// Records an administrative action for the audit log.
 pub async fn admin_action<C: ConnectionTrait>(
     conn: &C,
-    actor_id: i32,
+    actor_id: kimppa_domain::UserId,
     action: &str,
     target: impl Into<String>,
     details: impl Into<String>,
@@ -74,7 +74,7 @@ pub async fn admin_action<C: ConnectionTrait>(
     record(
         conn,
         ADMIN_ACTION,
-        &AdminAction { actor_id, action: action.into(), target: target.into(), details: details.into() },
+        &AdminAction { actor_id: actor_id.0, action: action.into(), target: target.into(), details: details.into() },
     )
     .await
     .map(|_| ())

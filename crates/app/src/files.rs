@@ -180,8 +180,14 @@ impl Files {
         }
     }
 
+    /// Deletes a stored file. A failure leaves the file behind, unused: it
+    /// is logged for the operator and does not fail the change that made
+    /// the file obsolete.
     pub async fn delete(&self, key: &str) {
-        let _ = self.store.delete(&Path::from(key)).await;
+        match self.store.delete(&Path::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+            Err(e) => tracing::warn!(error = %e, key, "an obsolete file could not be deleted"),
+        }
     }
 }
 

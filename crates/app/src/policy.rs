@@ -5,7 +5,7 @@
 //! the principal through the helpers here.
 
 pub use crate::principal::{Membership, Person, Principal};
-use kimppa_domain::{OrgRole, PlatformRole};
+use kimppa_domain::{OrgId, OrgRole, PlatformRole, UserId};
 
 /// What is asked for. Actions on an organisation name it; the principal's
 /// role there is read here.
@@ -16,35 +16,35 @@ pub enum Action<'a> {
     CreateOrganisation,
     /// See an organisation that is not (yet) a public member.
     ViewUnlistedOrganisation {
-        org: i32,
+        org: OrgId,
     },
     EditOrganisation {
-        org: i32,
+        org: OrgId,
     },
     ViewOrganisationMembers {
-        org: i32,
+        org: OrgId,
     },
     InviteToOrganisation {
-        org: i32,
+        org: OrgId,
     },
     /// Invite with the admin role, or change another person's role.
     GrantOrganisationAdmin {
-        org: i32,
+        org: OrgId,
     },
     ApplyForMembership {
-        org: i32,
+        org: OrgId,
     },
     /// Answer for an organisation an invitation made to it (to take part in
     /// a kimppa): its admins only; staff do not answer for others.
     AnswerForOrganisation {
-        org: i32,
+        org: OrgId,
     },
     /// Speak as one of one's own organisations (contact requests, challenge
     /// responses, an expert profile): any of its people. Being on an
     /// organisation's own side also means not contacting it or answering
     /// its challenges as an outsider.
     ActForOrganisation {
-        org: i32,
+        org: OrgId,
     },
     /// The admin area and its read-only pages (outbox, audit log).
     AdminArea,
@@ -66,12 +66,12 @@ pub enum Action<'a> {
     /// Create, edit, publish and archive the organisation's services, and
     /// confirm co-provided services.
     ManageServices {
-        org: i32,
+        org: OrgId,
     },
     /// See the contact requests (leads) an organisation received and the
     /// counts of brokered contacts.
     ViewOrganisationLeads {
-        org: i32,
+        org: OrgId,
     },
     /// Send a contact request to a service or organisation.
     SendContactRequest,
@@ -84,11 +84,11 @@ pub enum Action<'a> {
     /// Close or open a thread, invite participants and mark the accepted
     /// answer: its author, or staff.
     ManageForumThread {
-        author: i32,
+        author: UserId,
     },
     /// Edit a thread's opening or a reply: its writer, or staff.
     EditForumText {
-        author: i32,
+        author: UserId,
     },
     /// Lock, pin, move and hide; read and resolve reports; see edit history.
     ModerateForum,
@@ -99,7 +99,7 @@ pub enum Action<'a> {
     /// searches and answer kimppa invitations for it: its admins, or staff on
     /// its behalf.
     ManageChallenges {
-        org: i32,
+        org: OrgId,
     },
     /// Start a challenge: the admins of some organisation, and staff.
     StartChallenge,
@@ -112,7 +112,7 @@ pub enum Action<'a> {
     /// Write, publish and close an organisation's material listings and
     /// give feedback on their matches: any of its people, or staff.
     ManageListings {
-        org: i32,
+        org: OrgId,
     },
     /// Start a material listing: the people of an approved member, and staff.
     StartListing,
@@ -171,8 +171,8 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
     };
     let admin_or_elevated =
-        |org: i32| -> Decision { if p.role_in(org) == Some(OrgRole::Admin) { Decision::Allow } else { elevated() } };
-    let member_or_elevated = |org: i32| -> Decision { if p.in_org(org) { Decision::Allow } else { elevated() } };
+        |org: OrgId| -> Decision { if p.role_in(org) == Some(OrgRole::Admin) { Decision::Allow } else { elevated() } };
+    let member_or_elevated = |org: OrgId| -> Decision { if p.in_org(org) { Decision::Allow } else { elevated() } };
     let mine_or_elevated = |mine: bool| -> Decision { if mine { Decision::Allow } else { elevated() } };
     match action {
         ViewPublic | ManageOwnAccount | CreateOrganisation => Decision::Allow,
@@ -241,7 +241,7 @@ pub fn signed_in(p: &Principal) -> Result<&Person, crate::AppError> {
 }
 
 /// The signed-in person's id, or "log in first".
-pub fn user_id(p: &Principal) -> Result<i32, crate::AppError> {
+pub fn user_id(p: &Principal) -> Result<UserId, crate::AppError> {
     signed_in(p).map(|u| u.id)
 }
 
@@ -273,7 +273,7 @@ pub fn by_staff_power(p: &Principal, action: Action<'_>) -> bool {
 /// memberships (staff act for others through [`decide`] with the id).
 pub fn own_orgs_where<'p>(
     p: &'p Principal,
-    action: impl Fn(i32) -> Action<'static> + 'p,
+    action: impl Fn(OrgId) -> Action<'static> + 'p,
 ) -> impl Iterator<Item = &'p Membership> + 'p {
     p.memberships().iter().filter(move |m| allowed(p, action(m.org_id)))
 }
@@ -298,7 +298,7 @@ mod tests {
 
     fn in_orgs(role: PlatformRole, totp: bool, passed: bool, orgs: &[(i32, OrgRole)]) -> Principal {
         Principal::Person(Person {
-            id: 1,
+            id: UserId(1),
             name: "Testi".into(),
             email: "testi@kimppa.test".into(),
             role,
@@ -307,7 +307,7 @@ mod tests {
             memberships: orgs
                 .iter()
                 .map(|&(org_id, role)| Membership {
-                    org_id,
+                    org_id: OrgId(org_id),
                     slug: format!("org-{org_id}"),
                     name: format!("Org {org_id}"),
                     role,
@@ -348,41 +348,42 @@ mod tests {
     #[test]
     fn organisation_roles_are_read_from_the_principal() {
         let p = in_orgs(PlatformRole::Person, false, false, &[(7, OrgRole::Admin), (8, OrgRole::Member)]);
-        assert_eq!(decide(&p, Action::EditOrganisation { org: 7 }), Decision::Allow);
-        assert_eq!(decide(&p, Action::EditOrganisation { org: 8 }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::EditOrganisation { org: 9 }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::ViewOrganisationMembers { org: 8 }), Decision::Allow);
-        assert_eq!(decide(&p, Action::ApplyForMembership { org: 8 }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::ApplyForMembership { org: 7 }), Decision::Allow);
+        assert_eq!(decide(&p, Action::EditOrganisation { org: OrgId(7) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::EditOrganisation { org: OrgId(8) }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::EditOrganisation { org: OrgId(9) }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ViewOrganisationMembers { org: OrgId(8) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ApplyForMembership { org: OrgId(8) }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ApplyForMembership { org: OrgId(7) }), Decision::Allow);
         let o = user(PlatformRole::Orchestrator, true, true);
-        assert_eq!(decide(&o, Action::EditOrganisation { org: 7 }), Decision::Allow);
-        assert_eq!(decide(&o, Action::ApplyForMembership { org: 7 }), Decision::Forbidden);
-        let managed: Vec<i32> = own_orgs_where(&p, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
-        assert_eq!(managed, vec![7]);
-        assert!(!by_staff_power(&p, Action::EditOrganisation { org: 7 }));
+        assert_eq!(decide(&o, Action::EditOrganisation { org: OrgId(7) }), Decision::Allow);
+        assert_eq!(decide(&o, Action::ApplyForMembership { org: OrgId(7) }), Decision::Forbidden);
+        let managed: Vec<OrgId> =
+            own_orgs_where(&p, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
+        assert_eq!(managed, vec![OrgId(7)]);
+        assert!(!by_staff_power(&p, Action::EditOrganisation { org: OrgId(7) }));
         assert_eq!(decide(&p, Action::StartChallenge), Decision::Allow);
         assert_eq!(decide(&user(PlatformRole::Person, false, false), Action::StartChallenge), Decision::Forbidden);
         assert_eq!(
             decide(&user(PlatformRole::Orchestrator, false, false), Action::StartListing),
             Decision::SecondFactorRequired
         );
-        assert!(by_staff_power(&o, Action::EditOrganisation { org: 7 }));
+        assert!(by_staff_power(&o, Action::EditOrganisation { org: OrgId(7) }));
         let admin_orch = in_orgs(PlatformRole::Orchestrator, true, true, &[(7, OrgRole::Admin)]);
-        assert!(!by_staff_power(&admin_orch, Action::EditOrganisation { org: 7 }));
+        assert!(!by_staff_power(&admin_orch, Action::EditOrganisation { org: OrgId(7) }));
     }
 
     #[test]
     fn directory_powers() {
         let p = in_orgs(PlatformRole::Person, false, false, &[(7, OrgRole::Admin), (8, OrgRole::Member)]);
-        assert_eq!(decide(&p, Action::ManageServices { org: 7 }), Decision::Allow);
-        assert_eq!(decide(&p, Action::ManageServices { org: 8 }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::ViewOrganisationLeads { org: 9 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ManageServices { org: OrgId(7) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageServices { org: OrgId(8) }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ViewOrganisationLeads { org: OrgId(9) }), Decision::Forbidden);
         assert_eq!(decide(&p, Action::SendContactRequest), Decision::Allow);
         assert_eq!(decide(&Principal::Anonymous, Action::SendContactRequest), Decision::LoginRequired);
         assert_eq!(decide(&p, Action::ManageDirectory), Decision::Forbidden);
         let o = user(PlatformRole::Orchestrator, true, true);
         assert_eq!(decide(&o, Action::ManageDirectory), Decision::Allow);
-        assert_eq!(decide(&o, Action::ViewOrganisationLeads { org: 9 }), Decision::Allow);
+        assert_eq!(decide(&o, Action::ViewOrganisationLeads { org: OrgId(9) }), Decision::Allow);
         assert_eq!(decide(&o, Action::ManageWebhooks), Decision::Forbidden);
         assert_eq!(decide(&user(PlatformRole::Operator, true, true), Action::ManageWebhooks), Decision::Allow);
         assert_eq!(
@@ -394,20 +395,20 @@ mod tests {
     #[test]
     fn forum_authors_and_staff() {
         let p = user(PlatformRole::Person, false, false);
-        assert_eq!(decide(&p, Action::ManageForumThread { author: 1 }), Decision::Allow);
-        assert_eq!(decide(&p, Action::ManageForumThread { author: 2 }), Decision::Forbidden);
-        assert_eq!(decide(&p, Action::EditForumText { author: 2 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ManageForumThread { author: UserId(1) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageForumThread { author: UserId(2) }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::EditForumText { author: UserId(2) }), Decision::Forbidden);
         assert_eq!(decide(&p, Action::SkipForumApproval), Decision::Forbidden);
         let o = user(PlatformRole::Orchestrator, true, true);
-        assert_eq!(decide(&o, Action::EditForumText { author: 2 }), Decision::Allow);
+        assert_eq!(decide(&o, Action::EditForumText { author: UserId(2) }), Decision::Allow);
         assert_eq!(decide(&o, Action::SkipForumApproval), Decision::Allow);
     }
 
     #[test]
     fn materials_powers() {
         let p = in_orgs(PlatformRole::Person, false, false, &[(8, OrgRole::Member)]);
-        assert_eq!(decide(&p, Action::ManageListings { org: 8 }), Decision::Allow);
-        assert_eq!(decide(&p, Action::ManageListings { org: 9 }), Decision::Forbidden);
+        assert_eq!(decide(&p, Action::ManageListings { org: OrgId(8) }), Decision::Allow);
+        assert_eq!(decide(&p, Action::ManageListings { org: OrgId(9) }), Decision::Forbidden);
         assert_eq!(decide(&p, Action::CoordinateRegion { region: "uusimaa" }), Decision::Allow);
         assert_eq!(decide(&p, Action::CoordinateRegion { region: "lappi" }), Decision::Forbidden);
         assert_eq!(decide(&p, Action::CoordinateAnyRegion), Decision::Allow);
@@ -415,6 +416,6 @@ mod tests {
         let o = user(PlatformRole::Orchestrator, true, true);
         assert_eq!(decide(&o, Action::CoordinateRegion { region: "lappi" }), Decision::Allow);
         assert_eq!(decide(&o, Action::ManageMaterials), Decision::Allow);
-        assert_eq!(decide(&Principal::Anonymous, Action::ManageListings { org: 8 }), Decision::LoginRequired);
+        assert_eq!(decide(&Principal::Anonymous, Action::ManageListings { org: OrgId(8) }), Decision::LoginRequired);
     }
 }

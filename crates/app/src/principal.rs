@@ -7,7 +7,7 @@
 //! looking at these fields elsewhere.
 
 use crate::{App, AppError, batch};
-use kimppa_domain::{MembershipStatus, OrgRole, PlatformRole};
+use kimppa_domain::{MembershipStatus, OrgId, OrgRole, PlatformRole, UserId};
 use kimppa_store::entities::{org_member, organisation, regional_coordinator, user};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait,
@@ -24,7 +24,7 @@ pub enum Principal {
 /// A signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
-    pub id: i32,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: PlatformRole,
@@ -41,7 +41,7 @@ pub struct Person {
 /// One organisation of the person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Membership {
-    pub org_id: i32,
+    pub org_id: OrgId,
     pub slug: String,
     pub name: String,
     pub role: OrgRole,
@@ -60,24 +60,24 @@ impl Principal {
     /// The principal of a signed-in person, from this node's memory when
     /// nothing changed since it was resolved (see [`crate::pagecache`]);
     /// otherwise resolved and remembered.
-    pub async fn remembered(app: &App, user_id: i32, second_factor: bool) -> Result<Principal, AppError> {
+    pub async fn remembered(app: &App, user_id: UserId, second_factor: bool) -> Result<Principal, AppError> {
         let memory = &app.pages;
         let generation = if memory.enabled() { memory.refresh(app).await } else { None };
         let Some(generation) = generation else {
             return Self::resolve(app, user_id, second_factor).await;
         };
-        if let Some(p) = memory.principal(user_id, second_factor) {
+        if let Some(p) = memory.principal(user_id.0, second_factor) {
             return Ok(p);
         }
         let p = Self::resolve(app, user_id, second_factor).await?;
-        memory.remember_principal(generation, user_id, second_factor, p.clone());
+        memory.remember_principal(generation, user_id.0, second_factor, p.clone());
         Ok(p)
     }
 
     /// Reads the person, their organisations and their regions: three
     /// queries. A person who no longer exists is anonymous.
-    pub async fn resolve(app: &App, user_id: i32, second_factor_passed: bool) -> Result<Principal, AppError> {
-        let Some(u) = user::Entity::find_by_id(user_id).one(&app.db).await? else {
+    pub async fn resolve(app: &App, user_id: UserId, second_factor_passed: bool) -> Result<Principal, AppError> {
+        let Some(u) = user::Entity::find_by_id(user_id.0).one(&app.db).await? else {
             return Ok(Principal::Anonymous);
         };
         let mut people = assemble(&app.db, vec![u]).await?;
@@ -97,7 +97,7 @@ impl Principal {
     pub async fn offline<C: ConnectionTrait>(
         conn: &C,
         users: Vec<user::Model>,
-    ) -> Result<HashMap<i32, Principal>, AppError> {
+    ) -> Result<HashMap<UserId, Principal>, AppError> {
         Ok(assemble(conn, users)
             .await?
             .into_iter()
@@ -111,9 +111,9 @@ impl Principal {
     /// The view every person of one organisation shares by being in it
     /// (no personal invitations, no staff powers, no regions): what the
     /// matching job may tell an organisation's people.
-    pub fn member_of(org_id: i32, approved: bool) -> Principal {
+    pub fn member_of(org_id: OrgId, approved: bool) -> Principal {
         Principal::Person(Person {
-            id: 0,
+            id: UserId(0),
             name: String::new(),
             email: String::new(),
             role: PlatformRole::Person,
@@ -137,7 +137,7 @@ impl Principal {
         }
     }
 
-    pub fn user_id(&self) -> Option<i32> {
+    pub fn user_id(&self) -> Option<UserId> {
         self.person().map(|p| p.id)
     }
 
@@ -150,20 +150,20 @@ impl Principal {
         self.person().map(|p| p.memberships.as_slice()).unwrap_or_default()
     }
 
-    pub fn membership(&self, org_id: i32) -> Option<&Membership> {
+    pub fn membership(&self, org_id: OrgId) -> Option<&Membership> {
         self.memberships().iter().find(|m| m.org_id == org_id)
     }
 
     /// The person's role in an organisation.
-    pub fn role_in(&self, org_id: i32) -> Option<OrgRole> {
+    pub fn role_in(&self, org_id: OrgId) -> Option<OrgRole> {
         self.membership(org_id).map(|m| m.role)
     }
 
-    pub fn in_org(&self, org_id: i32) -> bool {
+    pub fn in_org(&self, org_id: OrgId) -> bool {
         self.membership(org_id).is_some()
     }
 
-    pub fn org_ids(&self) -> Vec<i32> {
+    pub fn org_ids(&self) -> Vec<OrgId> {
         self.memberships().iter().map(|m| m.org_id).collect()
     }
 
@@ -206,7 +206,7 @@ async fn assemble<C: ConnectionTrait>(conn: &C, users: Vec<user::Model>) -> Resu
     let mut memberships: HashMap<i32, Vec<Membership>> = HashMap::new();
     for (user_id, org_id, slug, name, role, status) in rows {
         let (Ok(role), Ok(status)) = (OrgRole::parse(&role), MembershipStatus::parse(&status)) else { continue };
-        memberships.entry(user_id).or_default().push(Membership { org_id, slug, name, role, status });
+        memberships.entry(user_id).or_default().push(Membership { org_id: OrgId(org_id), slug, name, role, status });
     }
     let rows: Vec<(i32, String)> = batch::chunked(ids, |chunk| {
         regional_coordinator::Entity::find()
@@ -226,7 +226,7 @@ async fn assemble<C: ConnectionTrait>(conn: &C, users: Vec<user::Model>) -> Resu
     Ok(users
         .into_iter()
         .map(|u| Person {
-            id: u.id,
+            id: UserId(u.id),
             role: PlatformRole::parse(u.platform_role.key()).unwrap_or(PlatformRole::Person),
             totp_enabled: u.totp_enabled_at.is_some(),
             second_factor_passed: false,

@@ -31,7 +31,7 @@ pub async fn signing_key<C: sea_orm::ConnectionTrait>(conn: &C, name: &str) -> R
         created_at: sea_orm::Set(crate::now()),
     };
     // Two nodes may race here: the first insert wins and both read it.
-    let _ = signing_key::Entity::insert(row)
+    signing_key::Entity::insert(row)
         .on_conflict_do_nothing_on([signing_key::Column::Name])
         .exec_without_returning(conn)
         .await?;

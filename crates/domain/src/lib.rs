@@ -5,6 +5,7 @@
 mod business_id;
 mod email;
 mod enums;
+mod ids;
 mod slug;
 
 pub use business_id::BusinessId;
@@ -14,6 +15,7 @@ pub use enums::{
     ListingStatus, ListingVisibility, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole,
     PlatformRole, PriceKind, Region, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
+pub use ids::{OrgId, UserId};
 pub use slug::Slug;
 
 /// Why a value was refused. `code()` is a translation key (`err-…`).

@@ -5,6 +5,7 @@
 use crate::{AppState, i18n::Lang};
 use axum::{extract::FromRequestParts, http::request::Parts};
 use kimppa_app::policy::{self, Principal};
+use kimppa_domain::UserId;
 use tower_sessions::Session;
 
 pub const SESSION_USER: &str = "user_id";
@@ -52,7 +53,7 @@ impl FromRequestParts<AppState> for Ctx {
         let principal = match user_id {
             Some(id) => {
                 let second_factor: bool = session.get(SESSION_2FA).await.map_err(session_error)?.unwrap_or(false);
-                Principal::remembered(&state.app, id, second_factor).await?
+                Principal::remembered(&state.app, UserId(id), second_factor).await?
             }
             None => Principal::Anonymous,
         };

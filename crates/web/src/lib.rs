@@ -194,10 +194,14 @@ pub async fn serve(
     let house = tokio::spawn(housekeeping(app.clone(), rx));
     let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+    // The background tasks stop at this signal; one that ended early
+    // (every receiver gone) needs none.
     let _ = tx.send(true);
-    let _ = jobs.await;
-    let _ = search.await;
-    let _ = house.await;
+    for (name, task) in [("jobs", jobs), ("search", search), ("housekeeping", house)] {
+        if let Err(e) = task.await {
+            tracing::error!(error = %e, task = name, "a background task ended abnormally");
+        }
+    }
     result
 }
 
@@ -217,7 +221,9 @@ async fn housekeeping(app: App, mut stop: tokio::sync::watch::Receiver<bool>) {
         tokio::select! {
             _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
             _ = stop.changed() => {
-                let _ = app.analytics.flush(&app).await;
+                if let Err(e) = app.analytics.flush(&app).await {
+                    tracing::warn!(error = %e.chain(), "visitor counts of the last seconds were not written");
+                }
                 return;
             }
         }

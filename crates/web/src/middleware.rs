@@ -58,7 +58,13 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     let Some(session) = req.extensions().get::<Session>().cloned() else {
         return forbidden();
     };
-    let expected: Option<String> = session.get(SESSION_CSRF).await.ok().flatten();
+    let expected: Option<String> = match session.get(SESSION_CSRF).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %e, "the session could not be read for the form check");
+            None
+        }
+    };
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, MAX_FORM).await {
         Ok(b) => b,

@@ -114,10 +114,10 @@ pub async fn settings(ctx: Ctx) -> Result<Response, WebError> {
 /// challenges they follow (the challenges').
 async fn settings_page(ctx: &Ctx, status: StatusCode) -> Result<Response, WebError> {
     let uid = kimppa_app::policy::user_id(&ctx.principal)?;
-    let mode = notifications::email_mode(ctx.app(), uid).await?.as_str();
+    let mode = notifications::email_mode(ctx.app(), uid.0).await?.as_str();
     let p = ctx.form_page("notification-settings-title").await;
     let watched = watched_views(ctx, &p).await?;
-    let followed = kimppa_app::challenges::following::followed(ctx.app(), uid).await?;
+    let followed = kimppa_app::challenges::following::followed(ctx.app(), uid.0).await?;
     let focus = kimppa_domain::FocusArea::ALL
         .iter()
         .map(|a| (a.key().to_string(), p.t(&format!("focus-{}", a.key())), followed.contains(a)))
@@ -134,7 +134,7 @@ pub struct SettingsForm {
 pub async fn save_settings(ctx: Ctx, Form(f): Form<SettingsForm>) -> Result<Response, WebError> {
     let uid = kimppa_app::policy::user_id(&ctx.principal)?;
     let mode = EmailMode::parse(&f.email_mode).ok_or(AppError::field("email_mode", "err-unknown-value"))?;
-    notifications::set_email_mode(ctx.app(), uid, mode).await?;
+    notifications::set_email_mode(ctx.app(), uid.0, mode).await?;
     ctx.flash("notification-settings-saved").await;
     Ok(Redirect::to(&ctx.href("/notifications/settings")).into_response())
 }

@@ -254,7 +254,7 @@ pub async fn find_user(app: &App, id: i32) -> Result<Option<user::Model>, AppErr
 /// The signed-in person's own account.
 pub async fn own_account(app: &App, actor: &crate::policy::Principal) -> Result<user::Model, AppError> {
     let uid = crate::policy::user_id(actor)?;
-    find_user(app, uid).await?.ok_or(AppError::LoginRequired)
+    find_user(app, uid.0).await?.ok_or(AppError::LoginRequired)
 }
 
 /// Creates an account directly (CLI `create-admin`, demo data); the email

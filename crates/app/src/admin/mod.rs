@@ -5,6 +5,7 @@ use crate::{
     App, AppError, changelog,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::UserId;
 use kimppa_domain::{MembershipStatus, PlatformRole};
 use kimppa_store::entities::{audit_entry, change_log, email, organisation, user};
 use sea_orm::{
@@ -86,7 +87,7 @@ pub async fn set_role(app: &App, actor: &Principal, user_id: i32, role_input: &s
     policy::require(actor, Action::ManageUsers)?;
     let role = PlatformRole::parse(role_input).map_err(|e| AppError::field("role", e.code()))?;
     let target = user::Entity::find_by_id(user_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    if Some(target.id) == actor.user_id() {
+    if Some(UserId(target.id)) == actor.user_id() {
         return Err(AppError::Conflict("own-role"));
     }
     policy::require(actor, Action::SetPlatformRole { from: target.platform_role, to: role })?;

@@ -14,6 +14,8 @@ use crate::{
 };
 use kimppa_domain::ChallengeStatus;
 use kimppa_domain::FocusArea;
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_store::entities::{challenge, challenge_invite, focus_watch, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, TransactionTrait,
@@ -173,9 +175,9 @@ pub async fn fan_out(app: &App, id: i32) -> Result<(), AppError> {
         return Ok(());
     }
     for u in &users {
-        let Some(p) = principals.get(&u.id) else { continue };
+        let Some(p) = principals.get(&UserId(u.id)) else { continue };
         // The challenge's own people know of it; those who turned email off are not emailed.
-        if crate::policy::allowed(p, crate::policy::Action::ActForOrganisation { org: c.org_id })
+        if crate::policy::allowed(p, crate::policy::Action::ActForOrganisation { org: OrgId(c.org_id) })
             || u.id == c.created_by
             || !visibility::sees(p, &c, &invited)
             || modes.get(&u.id) == Some(&EmailMode::Off)

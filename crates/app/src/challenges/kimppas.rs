@@ -11,7 +11,9 @@ use crate::{
     policy::{self, Action, Principal},
 };
 use kimppa_domain::ChallengeVisibility;
+use kimppa_domain::OrgId;
 use kimppa_domain::ResponseStatus;
+use kimppa_domain::UserId;
 use kimppa_domain::{KimppaStatus, PartnerRole, Slug};
 use kimppa_matchmaking::{Candidate, Rules, Violation};
 use kimppa_store::entities::{challenge_response, kimppa, kimppa_member, organisation};
@@ -84,7 +86,7 @@ pub async fn form(app: &App, actor: &Principal, challenge_id: i32, f: &KimppaFor
             publish: f.publish.is_some(),
             challenge_id: Some(c.id),
             required_roles: c.roles.clone(),
-            created_by: uid,
+            created_by: uid.0,
             members,
         },
         format!("challenge:{}", c.id),
@@ -178,7 +180,8 @@ pub(crate) async fn insert(
         .await?;
     }
     crate::search::touch(tx, "kimppa", &[kimppa.id]).await?;
-    crate::changelog::admin_action(tx, n.created_by, "kimppa.formed", format!("kimppa:{}", kimppa.id), from).await?;
+    crate::changelog::admin_action(tx, UserId(n.created_by), "kimppa.formed", format!("kimppa:{}", kimppa.id), from)
+        .await?;
     Ok(kimppa)
 }
 
@@ -320,7 +323,7 @@ pub async fn answer_invitation(
         .pending
         .iter()
         .map(|m| m.org.id)
-        .filter(|&org| policy::allowed(actor, Action::AnswerForOrganisation { org }))
+        .filter(|&org| policy::allowed(actor, Action::AnswerForOrganisation { org: OrgId(org) }))
         .collect();
     if orgs.is_empty() {
         return Err(AppError::Forbidden);
@@ -374,7 +377,7 @@ pub fn may_manage_kimppa(actor: &Principal, view: &KimppaView) -> bool {
 /// May the actor answer the kimppa's invitation for one of the invited
 /// organisations? Their admins.
 pub fn may_answer_invitation(actor: &Principal, view: &KimppaView) -> bool {
-    view.pending.iter().any(|m| policy::allowed(actor, Action::AnswerForOrganisation { org: m.org.id }))
+    view.pending.iter().any(|m| policy::allowed(actor, Action::AnswerForOrganisation { org: OrgId(m.org.id) }))
 }
 
 /// The kimppa's settings as typed.

@@ -29,6 +29,7 @@ use crate::{
     policy::{self, Action, Principal},
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use kimppa_domain::OrgId;
 use kimppa_domain::{ChallengeStatus, ChallengeVisibility, FocusArea, PartnerRole};
 use kimppa_store::entities::{challenge, challenge_invite, organisation};
 use sea_orm::{
@@ -74,14 +75,14 @@ pub async fn owner_choices(app: &App, actor: &Principal) -> Result<Vec<organisat
         return crate::organisations::approved(app).await;
     }
     let ids: Vec<i32> =
-        policy::own_orgs_where(actor, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
+        policy::own_orgs_where(actor, |org| Action::ManageChallenges { org }).map(|m| m.org_id.0).collect();
     crate::organisations::by_ids(app, ids).await
 }
 
 /// May the actor manage this organisation's challenges (edit, publish,
 /// close, decide on responses)? Its admins and staff.
 pub fn may_manage(actor: &Principal, org_id: i32) -> bool {
-    policy::allowed(actor, Action::ManageChallenges { org: org_id })
+    policy::allowed(actor, Action::ManageChallenges { org: OrgId(org_id) })
 }
 
 struct Checked {
@@ -228,13 +229,13 @@ pub fn split_lines(s: &str) -> Vec<String> {
 pub async fn create(app: &App, actor: &Principal, f: &ChallengeForm) -> Result<challenge::Model, AppError> {
     let uid = crate::policy::user_id(actor)?;
     let k = check(app, actor, f, None).await?;
-    policy::require(actor, Action::ManageChallenges { org: k.org.id })?;
+    policy::require(actor, Action::ManageChallenges { org: OrgId(k.org.id) })?;
     let now = crate::now();
     let publish = f.action == "publish";
     let tx = app.db.begin().await?;
     let mut am = content(f, &k);
     am.org_id = Set(k.org.id);
-    am.created_by = Set(uid);
+    am.created_by = Set(uid.0);
     am.status = Set(if publish { ChallengeStatus::Published } else { ChallengeStatus::Draft });
     am.featured = Set(false);
     am.created_at = Set(now);
@@ -260,6 +261,14 @@ pub async fn create(app: &App, actor: &Principal, f: &ChallengeForm) -> Result<c
 }
 
 /// The form filled from a stored challenge (for editing).
+/// A challenge and its form as stored, for those who manage it.
+pub async fn for_editing(app: &App, actor: &Principal, id: i32) -> Result<(challenge::Model, ChallengeForm), AppError> {
+    let c = get(app, actor, id).await?;
+    policy::require(actor, Action::ManageChallenges { org: OrgId(c.org_id) })?;
+    let form = form_of(app, &c).await?;
+    Ok((c, form))
+}
+
 pub async fn form_of(app: &App, c: &challenge::Model) -> Result<ChallengeForm, AppError> {
     let invited_ids: Vec<i32> = challenge_invite::Entity::find()
         .filter(challenge_invite::Column::ChallengeId.eq(c.id))
@@ -345,7 +354,7 @@ pub async fn change(app: &App, actor: &Principal, id: i32, what: Change) -> Resu
     match what {
         Change::Feature(_) => policy::require(actor, Action::FeatureChallenges)?,
         _ => {
-            policy::require(actor, Action::ManageChallenges { org: c.org_id })?;
+            policy::require(actor, Action::ManageChallenges { org: OrgId(c.org_id) })?;
         }
     }
     let now = crate::now();

@@ -13,6 +13,7 @@ use crate::{
     policy::{self, Action, Principal},
 };
 use bytes::Bytes;
+use kimppa_domain::OrgId;
 use kimppa_domain::{PartnerRole, ResponseStatus};
 use kimppa_store::entities::{challenge, challenge_message, challenge_response, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
@@ -55,8 +56,8 @@ pub async fn respond(
         found
     };
     // Not to one's own organisation's challenge, as the organisation or as oneself.
-    let own_side = crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: c.org_id });
-    if org.is_some_and(|o| o.org_id == c.org_id) || (org.is_none() && own_side) {
+    let own_side = crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: OrgId(c.org_id) });
+    if org.is_some_and(|o| o.org_id == OrgId(c.org_id)) || (org.is_none() && own_side) {
         k.push("as_org", "err-challenge-own");
     }
     let role = k.check("role", PartnerRole::parse(&f.role));
@@ -85,8 +86,8 @@ pub async fn respond(
     let tx = app.db.begin().await?;
     let r = challenge_response::ActiveModel {
         challenge_id: Set(c.id),
-        user_id: Set(uid),
-        org_id: Set(org.map(|o| o.org_id)),
+        user_id: Set(uid.0),
+        org_id: Set(org.map(|o| o.org_id.0)),
         role: Set(role),
         proposal: Set(f.proposal.trim().into()),
         status: Set(ResponseStatus::Submitted),
@@ -103,7 +104,7 @@ pub async fn respond(
     .await?;
     let from = match org {
         Some(o) => o.name.clone(),
-        None => crate::people::user_names(app, vec![uid]).await?.remove(&uid).unwrap_or_default(),
+        None => crate::people::user_names(app, vec![uid.0]).await?.remove(&uid.0).unwrap_or_default(),
     };
     let link = app.url(&format!("/fi/challenges/{}/responses/{}", c.id, r.id));
     let subject = format!("Vastaus haasteeseen / A response to: {}", c.title);
@@ -327,12 +328,12 @@ pub async fn post_message(
     if body.chars().count() > MAX_TEXT {
         return Err(AppError::field("body", "err-too-long"));
     }
-    let owner_side = crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: c.org_id })
+    let owner_side = crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: OrgId(c.org_id) })
         || crate::policy::is_staff(actor);
     let tx = app.db.begin().await?;
     challenge_message::ActiveModel {
         response_id: Set(view.r.id),
-        author_id: Set(uid),
+        author_id: Set(uid.0),
         body: Set(body.into()),
         created_at: Set(crate::now()),
         ..Default::default()

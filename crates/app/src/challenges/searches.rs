@@ -24,6 +24,8 @@ use crate::{
     policy::{self, Action, Principal},
 };
 use chrono::{DateTime, Utc};
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_domain::{FocusArea, PartnerRole, PlatformRole};
 use kimppa_domain::{MembershipStatus, SearchStatus};
 use kimppa_store::entities::{
@@ -135,7 +137,7 @@ pub async fn create(app: &App, actor: &Principal, f: &SearchForm) -> Result<part
     let tx = app.db.begin().await?;
     let mut am = content(f, &k);
     am.org_id = Set(k.org.id);
-    am.created_by = Set(uid);
+    am.created_by = Set(uid.0);
     am.status = Set(SearchStatus::Open);
     am.kimppa_id = Set(None);
     am.help_status = Set(String::new());
@@ -228,7 +230,7 @@ async fn cards(app: &App, rows: Vec<partner_search::Model>) -> Result<Vec<Card>,
 pub async fn mine(app: &App, actor: &Principal) -> Result<Vec<Card>, AppError> {
     crate::policy::signed_in(actor)?;
     let orgs: Vec<i32> =
-        policy::own_orgs_where(actor, |org| Action::ManageChallenges { org }).map(|m| m.org_id).collect();
+        policy::own_orgs_where(actor, |org| Action::ManageChallenges { org }).map(|m| m.org_id.0).collect();
     if orgs.is_empty() {
         return Ok(vec![]);
     }
@@ -525,7 +527,7 @@ pub async fn add(app: &App, actor: &Principal, id: i32, target: &str, role: &str
         org_id: Set(org_id),
         expert_id: Set(expert_id),
         role: Set(role),
-        added_by: Set(uid),
+        added_by: Set(uid.0),
         contact_request_id: Set(None),
         created_at: Set(crate::now()),
         ..Default::default()
@@ -570,7 +572,7 @@ pub async fn contact(
     let (s, e) = entry_of(app, actor, id, entry_id).await?;
     crate::policy::signed_in(actor)?;
     // Sent on behalf of the searching organisation when the sender is one of its people.
-    let from_org = actor.membership(s.org_id).map(|m| m.slug.clone()).unwrap_or_default();
+    let from_org = actor.membership(OrgId(s.org_id)).map(|m| m.slug.clone()).unwrap_or_default();
     let form = ContactForm { from_org, ..form.clone() };
     let lead = contact::send(app, actor, &contact::Target::Organisation(e.org.slug.clone()), &form, None).await?;
     entry::ActiveModel { id: Set(e.e.id), contact_request_id: Set(Some(lead.id)), ..Default::default() }
@@ -600,7 +602,7 @@ pub async fn ask_help(app: &App, actor: &Principal, id: i32, message: &str) -> R
         help_message: Set(message.clone()),
         help_reply: Set(String::new()),
         help_requested_at: Set(Some(now)),
-        help_requested_by: Set(Some(uid)),
+        help_requested_by: Set(Some(uid.0)),
         help_handled_by: Set(None),
         updated_at: Set(now),
         ..Default::default()
@@ -644,7 +646,7 @@ pub async fn answer_help(app: &App, actor: &Principal, id: i32, reply: &str) -> 
         id: Set(s.id),
         help_status: Set("handled".into()),
         help_reply: Set(reply.clone()),
-        help_handled_by: Set(Some(uid)),
+        help_handled_by: Set(Some(uid.0)),
         updated_at: Set(crate::now()),
         ..Default::default()
     }
@@ -657,8 +659,8 @@ pub async fn answer_help(app: &App, actor: &Principal, id: i32, reply: &str) -> 
     };
     let still_admin = match &asker {
         Some(u) => policy::allowed(
-            &Principal::resolve(app, u.id, false).await?,
-            Action::AnswerForOrganisation { org: s.org_id },
+            &Principal::resolve(app, UserId(u.id), false).await?,
+            Action::AnswerForOrganisation { org: OrgId(s.org_id) },
         ),
         None => false,
     };
@@ -750,7 +752,7 @@ pub async fn form_kimppa(
             publish: f.publish.is_some(),
             challenge_id: None,
             required_roles: s.roles.clone(),
-            created_by: uid,
+            created_by: uid.0,
             members,
         },
         format!("partner-search:{}", s.id),

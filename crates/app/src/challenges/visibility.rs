@@ -13,6 +13,8 @@
 use crate::policy::{self, Principal};
 use kimppa_domain::ChallengeStatus;
 use kimppa_domain::ChallengeVisibility;
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_store::entities::{challenge, challenge_invite, challenge_response};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 use std::collections::HashSet;
@@ -51,26 +53,29 @@ pub fn condition(p: &Principal) -> Condition {
 /// Whether `p` may see challenge `c` whose invited organisations are
 /// `invited`: the in-memory twin of [`condition`].
 pub fn sees(p: &Principal, c: &challenge::Model, invited: &HashSet<i32>) -> bool {
-    if policy::is_staff(p) || p.in_org(c.org_id) {
+    if policy::is_staff(p) || p.in_org(OrgId(c.org_id)) {
         return true;
     }
     c.status != ChallengeStatus::Draft
         && match c.visibility {
             ChallengeVisibility::Public => true,
             ChallengeVisibility::Members => p.in_approved_org(),
-            ChallengeVisibility::Invited => p.memberships().iter().any(|m| invited.contains(&m.org_id)),
+            ChallengeVisibility::Invited => p.memberships().iter().any(|m| invited.contains(&m.org_id.0)),
         }
 }
 
 /// Whether `p` may read a response of challenge `c` (and its conversation):
 /// the in-memory twin of [`responses_condition`].
 pub fn sees_response(p: &Principal, c: &challenge::Model, r: &challenge_response::Model) -> bool {
-    policy::is_staff(p) || p.in_org(c.org_id) || p.user_id() == Some(r.user_id) || r.org_id.is_some_and(|o| p.in_org(o))
+    policy::is_staff(p)
+        || p.in_org(OrgId(c.org_id))
+        || p.user_id() == Some(UserId(r.user_id))
+        || r.org_id.is_some_and(|o| p.in_org(OrgId(o)))
 }
 
 /// The SQL condition on `challenge_responses` of one challenge for what `p` may read.
 pub fn responses_condition(p: &Principal, c: &challenge::Model) -> Condition {
-    if policy::is_staff(p) || p.in_org(c.org_id) {
+    if policy::is_staff(p) || p.in_org(OrgId(c.org_id)) {
         return Condition::all();
     }
     let mut any = Condition::any();
@@ -94,5 +99,5 @@ pub fn sees_kimppa(p: &Principal, published: bool, orgs: &[i32]) -> bool {
 
 /// Whether `p` sees a kimppa's unanswered invitations: its own people and staff.
 pub fn sees_kimppa_invitations(p: &Principal, orgs: &[i32]) -> bool {
-    policy::is_staff(p) || orgs.iter().any(|&o| p.in_org(o))
+    policy::is_staff(p) || orgs.iter().any(|&o| p.in_org(OrgId(o)))
 }

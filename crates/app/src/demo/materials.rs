@@ -13,6 +13,7 @@ use crate::{
 };
 use chrono::Duration;
 use kimppa_domain::ListingStatus;
+use kimppa_domain::UserId;
 use kimppa_store::entities::{listing, listing_match, organisation, regional_coordinator, workshop};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde::Deserialize;
@@ -247,5 +248,5 @@ pub(super) async fn finish(app: &App) -> Result<(), AppError> {
 }
 
 async fn as_person(app: &App, id: i32) -> Result<Principal, AppError> {
-    Principal::resolve(app, id, false).await
+    Principal::resolve(app, UserId(id), false).await
 }

@@ -13,6 +13,8 @@ use crate::{
 };
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_domain::{LeadStatus, MembershipStatus, ServiceStatus, required_text};
 use kimppa_store::entities::{contact_reply, contact_request, organisation, service, user};
 use sea_orm::{
@@ -113,7 +115,7 @@ pub async fn send(
             }
         },
     };
-    if policy::allowed(actor, Action::ActForOrganisation { org: org.id }) {
+    if policy::allowed(actor, Action::ActForOrganisation { org: OrgId(org.id) }) {
         c.push("message", "err-contact-own");
     }
     c.finish()?;
@@ -151,7 +153,7 @@ pub async fn send(
     };
     let tx = app.db.begin().await?;
     let lead = contact_request::ActiveModel {
-        from_user_id: Set(uid),
+        from_user_id: Set(uid.0),
         from_org_id: Set(from_org.as_ref().map(|o| o.id)),
         to_org_id: Set(org.id),
         service_id: Set(svc.as_ref().map(|s| s.id)),
@@ -256,7 +258,7 @@ pub struct Inbox {
 
 /// Organisations whose requests the person answers: where they are admin.
 fn handled_org_ids(actor: &Principal) -> Vec<i32> {
-    policy::own_orgs_where(actor, |org| Action::AnswerForOrganisation { org }).map(|m| m.org_id).collect()
+    policy::own_orgs_where(actor, |org| Action::AnswerForOrganisation { org }).map(|m| m.org_id.0).collect()
 }
 
 /// The user's inbox: requests received (as an admin of the provider, or as
@@ -300,7 +302,7 @@ pub async fn inbox(app: &App, actor: &Principal) -> Result<Inbox, AppError> {
         if received {
             inbox.received.push(row(names.sender(&r)));
         }
-        if r.from_user_id == uid {
+        if UserId(r.from_user_id) == uid {
             inbox.sent.push(row(names.org(r.to_org_id)));
         }
     }
@@ -390,9 +392,9 @@ pub async fn thread(app: &App, actor: &Principal, id: i32) -> Result<Thread, App
         Some(s) => service::Entity::find_by_id(s).one(&app.db).await?,
         None => None,
     };
-    let is_provider = policy::allowed(actor, Action::AnswerForOrganisation { org: r.to_org_id })
-        || svc.as_ref().is_some_and(|s| s.contact_user_id == Some(uid));
-    let is_sender = r.from_user_id == uid;
+    let is_provider = policy::allowed(actor, Action::AnswerForOrganisation { org: OrgId(r.to_org_id) })
+        || svc.as_ref().is_some_and(|s| s.contact_user_id == Some(uid.0));
+    let is_sender = UserId(r.from_user_id) == uid;
     if !is_provider && !is_sender && !policy::allowed(actor, Action::ManageDirectory) {
         return Err(AppError::NotFound);
     }
@@ -440,7 +442,7 @@ pub async fn reply(app: &App, actor: &Principal, id: i32, body: &str) -> Result<
     let tx = app.db.begin().await?;
     contact_reply::ActiveModel {
         request_id: Set(t.request.id),
-        user_id: Set(uid),
+        user_id: Set(uid.0),
         body: Set(body.clone()),
         created_at: Set(now()),
         ..Default::default()
@@ -533,7 +535,7 @@ pub struct KpiRow {
 /// organisation's (its admins) or all (orchestrators). Four queries.
 pub async fn kpis(app: &App, actor: &Principal, org: Option<&organisation::Model>) -> Result<Vec<KpiRow>, AppError> {
     match org {
-        Some(o) => policy::require(actor, Action::ViewOrganisationLeads { org: o.id })?,
+        Some(o) => policy::require(actor, Action::ViewOrganisationLeads { org: OrgId(o.id) })?,
         None => policy::require(actor, Action::ManageDirectory)?,
     }
     let mut q = contact_request::Entity::find().select_only().columns([

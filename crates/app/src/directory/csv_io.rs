@@ -288,7 +288,7 @@ async fn import_orgs(
             }
             None => {
                 let slug = organisations::unique_slug(&tx, &d.name).await?;
-                organisations::insert_org(&tx, &slug, &d, actor.user_id(), status, tier).await?;
+                organisations::insert_org(&tx, &slug, &d, actor.user_id().map(i32::from), status, tier).await?;
                 report.created += 1;
             }
         }

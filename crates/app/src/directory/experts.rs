@@ -9,6 +9,7 @@ use crate::{
     now,
     policy::Principal,
 };
+use kimppa_domain::OrgId;
 use kimppa_domain::{FocusArea, Language, optional_text};
 use kimppa_store::entities::{expert, organisation, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
@@ -89,7 +90,7 @@ pub async fn save(app: &App, actor: &Principal, f: &ExpertForm) -> Result<expert
     let org =
         match organisation::Entity::find().filter(organisation::Column::Slug.eq(f.org.trim())).one(&app.db).await? {
             Some(o) => {
-                if !crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: o.id }) {
+                if !crate::policy::allowed(actor, crate::policy::Action::ActForOrganisation { org: OrgId(o.id) }) {
                     c.push("org", "err-unknown-value");
                 }
                 Some(o)
@@ -125,7 +126,7 @@ pub async fn save(app: &App, actor: &Principal, f: &ExpertForm) -> Result<expert
     let existing = expert::Entity::find().filter(expert::Column::UserId.eq(uid)).one(&app.db).await?;
     let mut am = match existing {
         Some(e) => e.into_active_model(),
-        None => expert::ActiveModel { user_id: Set(uid), created_at: Set(now()), ..Default::default() },
+        None => expert::ActiveModel { user_id: Set(uid.0), created_at: Set(now()), ..Default::default() },
     };
     am.org_id = Set(org.id);
     am.listed = Set(f.listed.is_some());

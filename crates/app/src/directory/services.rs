@@ -10,6 +10,7 @@ use crate::{
     now,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::OrgId;
 use kimppa_domain::{
     FocusArea, Language, MembershipStatus, OfferingType, PriceKind, Region, ServiceStatus, Slug, optional_text,
     required_text,
@@ -232,7 +233,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
         .filter(organisation::Column::Id.is_in(providers.iter().map(|p| p.org_id).collect::<Vec<_>>()))
         .all(&app.db)
         .await?;
-    let manage = policy::decide(actor, Action::ManageServices { org: owner.id });
+    let manage = policy::decide(actor, Action::ManageServices { org: OrgId(owner.id) });
     let can_manage = manage.allowed();
     let provider_ref = |o: &organisation::Model| ProviderRef { slug: o.slug.clone(), name: o.name.clone() };
     let mut co_providers = vec![];
@@ -246,7 +247,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
             }
         } else {
             pending.push(provider_ref(o));
-            if policy::allowed(actor, Action::AnswerForOrganisation { org: o.id }) {
+            if policy::allowed(actor, Action::AnswerForOrganisation { org: OrgId(o.id) }) {
                 can_confirm_as = Some(provider_ref(o));
             }
         }
@@ -264,7 +265,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<Ser
     if !can_manage {
         pending.clear();
     }
-    let own = policy::allowed(actor, Action::ActForOrganisation { org: owner.id });
+    let own = policy::allowed(actor, Action::ActForOrganisation { org: OrgId(owner.id) });
     let kimppa = match s.kimppa_id.filter(|_| all_confirmed) {
         Some(id) => kimppa::Entity::find_by_id(id)
             .filter(kimppa::Column::Published.eq(true))
@@ -545,7 +546,7 @@ pub async fn create(
     form: &ServiceForm,
 ) -> Result<service::Model, AppError> {
     let owner = crate::organisations::get_visible(app, actor, org_slug).await?;
-    policy::require(actor, Action::ManageServices { org: owner.id })?;
+    policy::require(actor, Action::ManageServices { org: OrgId(owner.id) })?;
     let mut d = parse_form(form)?;
     let tx = app.db.begin().await?;
     resolve_kimppa(&tx, owner.id, &mut d).await?;
@@ -596,7 +597,7 @@ pub async fn answer_co_provision(app: &App, actor: &Principal, slug: &str, accep
     if accept {
         let mut am = row.into_active_model();
         am.confirmed_at = Set(Some(now()));
-        am.confirmed_by = Set(actor.user_id());
+        am.confirmed_by = Set(actor.user_id().map(i32::from));
         am.update(&tx).await?;
     } else {
         service_provider::Entity::delete_by_id(row.id).exec(&tx).await?;

@@ -10,13 +10,15 @@
 //! their organisation is an approved member; otherwise the expert and staff.
 
 use crate::policy::{self, Action, Principal};
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_domain::{MembershipStatus, ServiceStatus};
 use kimppa_store::entities::{expert, organisation, service, service_provider};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 
 /// The organisations whose services `p` manages (their admins).
 fn managed(p: &Principal) -> Vec<i32> {
-    policy::own_orgs_where(p, |org| Action::ManageServices { org }).map(|m| m.org_id).collect()
+    policy::own_orgs_where(p, |org| Action::ManageServices { org }).map(|m| m.org_id.0).collect()
 }
 
 fn shown(status: ServiceStatus) -> bool {
@@ -67,14 +69,14 @@ pub fn sees(p: &Principal, s: &service::Model, owner: MembershipStatus, asked: &
     if policy::is_staff(p) {
         return true;
     }
-    if shown(s.status) && (owner == MembershipStatus::Approved || p.in_org(s.owner_org_id)) {
+    if shown(s.status) && (owner == MembershipStatus::Approved || p.in_org(OrgId(s.owner_org_id))) {
         return true;
     }
-    policy::allowed(p, Action::ManageServices { org: s.owner_org_id })
-        || asked.iter().any(|&org| policy::allowed(p, Action::ManageServices { org }))
+    policy::allowed(p, Action::ManageServices { org: OrgId(s.owner_org_id) })
+        || asked.iter().any(|&org| policy::allowed(p, Action::ManageServices { org: OrgId(org) }))
 }
 
 /// Whether `p` sees expert `e`, whose organisation has membership status `org`.
 pub fn sees_expert(p: &Principal, e: &expert::Model, org: MembershipStatus) -> bool {
-    (e.listed && org == MembershipStatus::Approved) || p.user_id() == Some(e.user_id) || policy::is_staff(p)
+    (e.listed && org == MembershipStatus::Approved) || p.user_id() == Some(UserId(e.user_id)) || policy::is_staff(p)
 }

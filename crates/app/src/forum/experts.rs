@@ -9,6 +9,7 @@ use crate::{
     policy::{self, Action, Principal},
     search,
 };
+use kimppa_domain::UserId;
 use kimppa_store::entities::{expert, forum_participant, forum_thread, forum_thread_expert, organisation, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
 use std::collections::HashMap;
@@ -73,7 +74,7 @@ const SUGGESTIONS: usize = 5;
 /// linked; for the asker and staff.
 pub async fn suggest(app: &App, actor: &Principal, thread_id: i32) -> Result<Vec<ExpertRef>, AppError> {
     let thread = get(app, actor, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
     let text = format!("{} {}", thread.title, thread.body);
     let q = kimppa_search::SearchQuery {
         text: text.clone(),
@@ -126,7 +127,7 @@ fn stem_in(text: &str, tag: &str) -> bool {
 /// also invited.
 pub async fn link(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
     let thread = get(app, actor, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
     let uid = crate::policy::user_id(actor)?;
     let (_, e) = refs(app, &[expert_id]).await?.pop().ok_or(AppError::field("expert", "err-unknown-value"))?;
     let exists = forum_thread_expert::Entity::find()
@@ -143,7 +144,7 @@ pub async fn link(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) 
     forum_thread_expert::ActiveModel {
         thread_id: Set(thread.id),
         expert_id: Set(e.id),
-        linked_by: Set(uid),
+        linked_by: Set(uid.0),
         created_at: Set(now),
         ..Default::default()
     }
@@ -154,7 +155,7 @@ pub async fn link(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) 
             thread_id: Set(thread.id),
             user_id: Set(Some(e.user_id)),
             org_id: Set(None),
-            invited_by: Set(uid),
+            invited_by: Set(uid.0),
             created_at: Set(now),
             ..Default::default()
         }
@@ -163,7 +164,7 @@ pub async fn link(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) 
         search::touch(&tx, "thread", &[thread.id]).await?;
     }
     let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
-    super::notifications::direct(&tx, &[e.user_id], &thread, "expert", uid).await?;
+    super::notifications::direct(&tx, &[e.user_id], &thread, "expert", uid.0).await?;
     super::watching::subscribe(&tx, e.user_id, super::watching::Target::Thread(thread.id)).await?;
     crate::email::queue(
         &tx,
@@ -193,7 +194,7 @@ pub async fn by_email(app: &App, email: &str) -> Result<Option<i32>, AppError> {
 /// Removes an expert from a thread (a participant stays invited).
 pub async fn unlink(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) -> Result<(), AppError> {
     let thread = get(app, actor, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
     forum_thread_expert::Entity::delete_many()
         .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
         .filter(forum_thread_expert::Column::ExpertId.eq(expert_id))

@@ -28,6 +28,7 @@ use crate::{
     search,
 };
 use chrono::{DateTime, Utc};
+use kimppa_domain::UserId;
 use kimppa_store::entities::{
     forum_category, forum_participant, forum_post, forum_tag, forum_thread, forum_thread_tag, organisation,
 };
@@ -197,7 +198,7 @@ pub async fn view(app: &App, actor: &Principal, id: i32) -> Result<ThreadView, A
 }
 
 fn may_manage(actor: &Principal, t: &forum_thread::Model) -> bool {
-    policy::decide(actor, Action::ManageForumThread { author: t.author_id }).allowed()
+    policy::decide(actor, Action::ManageForumThread { author: UserId(t.author_id) }).allowed()
 }
 
 async fn participant_labels(app: &App, thread_id: i32) -> Result<Vec<(String, bool)>, AppError> {
@@ -387,16 +388,16 @@ pub async fn create_with(
         c.push("tags", "err-unknown-value");
     }
     c.finish()?;
-    within_limits(app, uid, "body").await?;
+    within_limits(app, uid.0, "body").await?;
     let category = category.ok_or(AppError::NotFound)?;
-    let pending = needs_approval(app, actor, uid).await?;
+    let pending = needs_approval(app, actor, uid.0).await?;
     let file = attachments::store(app, "attachment", upload).await?;
     let now = crate::now();
     let tx = app.db.begin().await?;
     let thread = forum_thread::ActiveModel {
         pending: Set(pending),
         category_id: Set(category.id),
-        author_id: Set(uid),
+        author_id: Set(uid.0),
         title: Set(title.to_string()),
         body: Set(f.body.trim().to_string()),
         closed: Set(f.closed.is_some()),
@@ -420,11 +421,11 @@ pub async fn create_with(
             .await?;
     }
     if let Some(file) = file {
-        attachments::attach(&tx, thread.id, None, uid, file).await?;
+        attachments::attach(&tx, thread.id, None, uid.0, file).await?;
     }
     // The asker follows the answers to their question.
-    watching::subscribe(&tx, uid, watching::Target::Thread(thread.id)).await?;
-    notifications::record(&tx, &notifications::Event { thread_id: thread.id, post_id: None, actor_id: uid }).await?;
+    watching::subscribe(&tx, uid.0, watching::Target::Thread(thread.id)).await?;
+    notifications::record(&tx, &notifications::Event { thread_id: thread.id, post_id: None, actor_id: uid.0 }).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
@@ -474,15 +475,15 @@ pub async fn reply_with(
     let mut c = Checker::default();
     check_body(&mut c, "body", body);
     c.finish()?;
-    within_limits(app, uid, "body").await?;
-    let pending = needs_approval(app, actor, uid).await?;
+    within_limits(app, uid.0, "body").await?;
+    let pending = needs_approval(app, actor, uid.0).await?;
     let file = attachments::store(app, "attachment", upload).await?;
     let now = crate::now();
     let tx = app.db.begin().await?;
     let post = forum_post::ActiveModel {
         pending: Set(pending),
         thread_id: Set(thread.id),
-        author_id: Set(uid),
+        author_id: Set(uid.0),
         body: Set(body.trim().to_string()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -491,18 +492,18 @@ pub async fn reply_with(
     .insert(&tx)
     .await?;
     if let Some(file) = file {
-        attachments::attach(&tx, thread.id, Some(post.id), uid, file).await?;
+        attachments::attach(&tx, thread.id, Some(post.id), uid.0, file).await?;
     }
     if !pending {
         recount(&tx, thread.id, now).await?;
         notifications::record(
             &tx,
-            &notifications::Event { thread_id: thread.id, post_id: Some(post.id), actor_id: uid },
+            &notifications::Event { thread_id: thread.id, post_id: Some(post.id), actor_id: uid.0 },
         )
         .await?;
     }
     // Who replies follows the thread.
-    watching::subscribe(&tx, uid, watching::Target::Thread(thread.id)).await?;
+    watching::subscribe(&tx, uid.0, watching::Target::Thread(thread.id)).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();

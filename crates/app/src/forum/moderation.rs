@@ -8,6 +8,7 @@ use crate::{
     policy::{self, Action, Principal},
     search,
 };
+use kimppa_domain::UserId;
 use kimppa_store::entities::{forum_category, forum_post, forum_report, forum_revision, forum_thread};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
@@ -125,7 +126,7 @@ pub async fn report(
     forum_report::ActiveModel {
         thread_id: Set(thread.id),
         post_id: Set(post_id),
-        reporter_id: Set(uid),
+        reporter_id: Set(uid.0),
         reason: Set(reason.to_string()),
         created_at: Set(crate::now()),
         ..Default::default()
@@ -202,7 +203,7 @@ pub async fn resolve(app: &App, actor: &Principal, report_id: i32) -> Result<(),
     forum_report::ActiveModel {
         id: Set(r.id),
         resolved_at: Set(Some(crate::now())),
-        resolved_by: Set(Some(uid)),
+        resolved_by: Set(Some(uid.0)),
         ..Default::default()
     }
     .update(&tx)
@@ -233,11 +234,11 @@ pub async fn edit(
     let tx = app.db.begin().await?;
     match post_id {
         None => {
-            policy::require(actor, Action::EditForumText { author: thread.author_id })?;
+            policy::require(actor, Action::EditForumText { author: UserId(thread.author_id) })?;
             let title = title.unwrap_or(&thread.title).trim();
             super::check_title(&mut c, title);
             c.finish()?;
-            revision(&tx, &thread, None, &thread.title, &thread.body, uid).await?;
+            revision(&tx, &thread, None, &thread.title, &thread.body, uid.0).await?;
             forum_thread::ActiveModel {
                 id: Set(thread.id),
                 title: Set(title.to_string()),
@@ -254,9 +255,9 @@ pub async fn edit(
                 .one(&tx)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            policy::require(actor, Action::EditForumText { author: post.author_id })?;
+            policy::require(actor, Action::EditForumText { author: UserId(post.author_id) })?;
             c.finish()?;
-            revision(&tx, &thread, Some(post.id), "", &post.body, uid).await?;
+            revision(&tx, &thread, Some(post.id), "", &post.body, uid.0).await?;
             forum_post::ActiveModel {
                 id: Set(post.id),
                 body: Set(body.to_string()),
@@ -318,7 +319,7 @@ pub async fn history(
 /// The asker (or staff) marks a reply as the accepted answer, or clears it.
 pub async fn accept(app: &App, actor: &Principal, thread_id: i32, post_id: Option<i32>) -> Result<(), AppError> {
     let thread = get(app, actor, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
     if let Some(p) = post_id {
         forum_post::Entity::find_by_id(p)
             .filter(forum_post::Column::ThreadId.eq(thread.id))

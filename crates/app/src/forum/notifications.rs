@@ -14,6 +14,7 @@ use crate::{
     notifications::{self, EmailMode, Notice, Subject, unsubscribe},
     policy::Principal,
 };
+use kimppa_domain::UserId;
 use kimppa_domain::WatchKind;
 use kimppa_store::entities::{forum_participant, forum_post, forum_subscription, forum_thread, forum_thread_tag, user};
 use sea_orm::{
@@ -154,7 +155,7 @@ pub async fn fan_out(app: &App, e: &Event) -> Result<(), AppError> {
     let principals = Principal::offline(&app.db, users.clone()).await?;
     let recipients: Vec<Recipient> = users
         .into_iter()
-        .filter(|u| principals.get(&u.id).is_some_and(|p| visibility::sees(&thread, &participants, p)))
+        .filter(|u| principals.get(&UserId(u.id)).is_some_and(|p| visibility::sees(&thread, &participants, p)))
         .filter_map(|u| reasons.get(&u.id).map(|r| Recipient { reason: r, user: u }))
         .collect();
     let modes = notifications::modes_of(&app.db, recipients.iter().map(|r| r.user.id)).await?;

@@ -8,13 +8,14 @@ use crate::{
     search,
 };
 use kimppa_domain::Email;
+use kimppa_domain::UserId;
 use kimppa_store::entities::{forum_participant, forum_thread, org_member, organisation, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// Closes a thread to its participants, or opens it to everyone; logged.
 pub async fn set_closed(app: &App, actor: &Principal, thread_id: i32, closed: bool) -> Result<(), AppError> {
     let thread = get(app, actor, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
     let uid = crate::policy::user_id(actor)?;
     if thread.closed == closed {
         return Ok(());
@@ -41,7 +42,7 @@ pub async fn set_closed(app: &App, actor: &Principal, thread_id: i32, closed: bo
 /// are told by email.
 pub async fn invite(app: &App, actor: &Principal, thread_id: i32, who: &str) -> Result<String, AppError> {
     let thread = get(app, actor, thread_id).await?;
-    policy::require(actor, Action::ManageForumThread { author: thread.author_id })?;
+    policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
     let uid = crate::policy::user_id(actor)?;
     let who = who.trim();
     if who.is_empty() {
@@ -76,14 +77,14 @@ pub async fn invite(app: &App, actor: &Principal, thread_id: i32, who: &str) -> 
     if already.is_some() {
         return Ok(label);
     }
-    let inviter = crate::people::user_names(app, vec![uid]).await?.remove(&uid).unwrap_or_default();
+    let inviter = crate::people::user_names(app, vec![uid.0]).await?.remove(&uid.0).unwrap_or_default();
     let link = app.url(&format!("/fi/forum/threads/{}", thread.id));
     let tx = app.db.begin().await?;
     forum_participant::ActiveModel {
         thread_id: Set(thread.id),
         user_id: Set(user_id),
         org_id: Set(org_id),
-        invited_by: Set(uid),
+        invited_by: Set(uid.0),
         created_at: Set(crate::now()),
         ..Default::default()
     }
@@ -109,7 +110,7 @@ pub async fn invite(app: &App, actor: &Principal, thread_id: i32, who: &str) -> 
             .collect(),
         _ => vec![],
     };
-    super::notifications::direct(&tx, &told, &thread, "invite", uid).await?;
+    super::notifications::direct(&tx, &told, &thread, "invite", uid.0).await?;
     search::touch(&tx, "thread", &[thread.id]).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();

@@ -6,6 +6,8 @@
 //! and search documents all use [`condition`] or [`search_tokens`].
 
 use crate::policy::{self, Principal};
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_store::entities::{forum_participant, forum_post, forum_thread};
 use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 
@@ -46,13 +48,13 @@ pub fn sees(t: &forum_thread::Model, participants: &[forum_participant::Model], 
         return true;
     }
     let Some(uid) = p.user_id() else { return false };
-    if t.author_id == uid {
+    if UserId(t.author_id) == uid {
         return true;
     }
     if t.pending {
         return false;
     }
-    participants.iter().any(|x| x.user_id == Some(uid) || x.org_id.is_some_and(|o| p.in_org(o)))
+    participants.iter().any(|x| x.user_id == Some(uid.0) || x.org_id.is_some_and(|o| p.in_org(OrgId(o))))
 }
 
 /// Of the replies of a thread `p` sees, those `p` sees: a reply waiting
@@ -70,7 +72,7 @@ pub fn replies_condition(p: &Principal) -> Condition {
 
 /// The in-memory twin of [`replies_condition`].
 pub fn sees_reply(p: &Principal, post: &forum_post::Model) -> bool {
-    policy::is_staff(p) || !post.pending || p.user_id() == Some(post.author_id)
+    policy::is_staff(p) || !post.pending || p.user_id() == Some(UserId(post.author_id))
 }
 
 /// Whether `p` may open the files of a reply: one they see, and of a

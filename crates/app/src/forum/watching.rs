@@ -74,8 +74,8 @@ pub async fn watch(app: &App, actor: &Principal, target: Target) -> Result<(), A
             forum_tag::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
         }
     }
-    subscribe(&app.db, uid, target).await?;
-    crate::changelog::personal(&app.db, &[uid]).await?;
+    subscribe(&app.db, uid.0, target).await?;
+    crate::changelog::personal(&app.db, &[uid.0]).await?;
     Ok(())
 }
 

@@ -8,6 +8,7 @@
 
 use super::{engine_listing, reference, visibility};
 use crate::{App, AppError, changelog, email, notifications, policy::Principal};
+use kimppa_domain::OrgId;
 use kimppa_domain::{ListingStatus, MembershipStatus};
 use kimppa_sidestreams::{self as engine, ClassFit, Part};
 use kimppa_store::entities::{listing, listing_match, municipality, org_member, organisation, user};
@@ -122,7 +123,7 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         .one(&app.db)
         .await?
         .is_some_and(|o| o.membership_status == MembershipStatus::Approved);
-    let owner = Principal::member_of(l.org_id, approved);
+    let owner = Principal::member_of(OrgId(l.org_id), approved);
     let pool: Vec<listing::Model> = listing::Entity::find()
         .filter(listing::Column::Status.eq(ListingStatus::Published))
         .filter(listing::Column::Kind.is_in(counterparts(l.kind.key()).iter().copied()))
@@ -282,7 +283,7 @@ async fn notify<C: ConnectionTrait>(
     for (lid, mut ms) in per_listing {
         let Some(own) = listings.get(&lid) else { continue };
         let seer = Principal::member_of(
-            own.org_id,
+            OrgId(own.org_id),
             orgs.get(&own.org_id).is_some_and(|o| o.membership_status == MembershipStatus::Approved),
         );
         ms.retain(|m| listings.get(&m.other_id).is_some_and(|o| visibility::sees(&seer, o)));
@@ -347,7 +348,8 @@ pub async fn of_listing(app: &App, actor: &Principal, l: &listing::Model) -> Res
         .collect();
     // The owners see the counter-listings their organisation may see.
     let org = organisation::Entity::find_by_id(l.org_id).one(&app.db).await?;
-    let owner = Principal::member_of(l.org_id, org.is_some_and(|o| o.membership_status == MembershipStatus::Approved));
+    let owner =
+        Principal::member_of(OrgId(l.org_id), org.is_some_and(|o| o.membership_status == MembershipStatus::Approved));
     Ok(rows
         .into_iter()
         .filter_map(|m| {
@@ -395,7 +397,7 @@ pub async fn feedback(
     let mut a: listing_match::ActiveModel = m.into();
     a.feedback = Set(value.into());
     a.feedback_at = Set(Some(crate::now()));
-    a.feedback_by = Set(Some(uid));
+    a.feedback_by = Set(Some(uid.0));
     Ok(a.update(&app.db).await?)
 }
 

@@ -36,6 +36,7 @@ use crate::{
 };
 use chrono::{Duration, NaiveDate};
 use kimppa_domain::ListingStatus;
+use kimppa_domain::OrgId;
 use kimppa_domain::{ListingKind, ListingVisibility};
 use kimppa_sidestreams as engine;
 use kimppa_store::entities::{listing, org_member, organisation, user, workshop};
@@ -181,7 +182,7 @@ pub async fn owner_choices(app: &App, actor: &Principal) -> Result<Vec<organisat
     }
     let ids: Vec<i32> = policy::own_orgs_where(actor, |org| Action::ManageListings { org })
         .filter(|m| m.approved())
-        .map(|m| m.org_id)
+        .map(|m| m.org_id.0)
         .collect();
     crate::organisations::by_ids(app, ids).await
 }
@@ -194,7 +195,7 @@ pub async fn partner_choices(app: &App) -> Result<Vec<(i32, String, String)>, Ap
 
 /// May the actor manage this organisation's listings? Its people and staff.
 pub fn may_manage(actor: &Principal, org_id: i32) -> bool {
-    policy::allowed(actor, Action::ManageListings { org: org_id })
+    policy::allowed(actor, Action::ManageListings { org: OrgId(org_id) })
 }
 
 /// The people of an organisation, for the contact-person choice: (id, name).
@@ -500,7 +501,7 @@ pub async fn create(
     let now = crate::now();
     let mut row = content(f, &k);
     row.org_id = Set(k.org.id);
-    row.created_by = Set(uid);
+    row.created_by = Set(uid.0);
     row.status = Set(if publish { ListingStatus::Published } else { ListingStatus::Draft });
     row.published_at = Set(publish.then_some(now));
     row.created_at = Set(now);

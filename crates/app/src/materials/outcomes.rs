@@ -127,7 +127,7 @@ pub async fn close(app: &App, actor: &Principal, id: i32, f: &CloseForm) -> Resu
             diverted_tonnes: Set(tonnes),
             co2e_tonnes: Set(factor.map(|f| tonnes * f.kg_co2e_per_tonne / 1000.0).unwrap_or(0.0)),
             factor_id: Set(factor.map(|f| f.id)),
-            created_by: Set(uid),
+            created_by: Set(uid.0),
             created_at: Set(now),
             ..Default::default()
         }
@@ -254,7 +254,7 @@ pub async fn save_factor(app: &App, actor: &Principal, f: &FactorForm) -> Result
     a.source = Set(f.source.trim().into());
     a.year = Set(year);
     a.note = Set(f.note.trim().into());
-    a.updated_by = Set(Some(uid));
+    a.updated_by = Set(Some(uid.0));
     a.updated_at = Set(crate::now());
     let saved = a.save(&tx).await?.try_into_model()?;
     crate::changelog::admin_action(&tx, uid, "materials.factor.save", pattern, format!("{kg} kg CO2e/t")).await?;

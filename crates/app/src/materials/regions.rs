@@ -26,6 +26,17 @@ pub fn coordinated(actor: &Principal) -> Result<Vec<String>, AppError> {
     Ok(super::visibility::coordinated(actor))
 }
 
+/// The region a coordinator's page shows: the one asked for when they
+/// coordinate it, else their first; the regions they may choose from.
+pub fn chosen_region(actor: &Principal, asked: Option<&str>) -> Result<(String, Vec<String>), AppError> {
+    let mine = coordinated(actor)?;
+    let region = asked.filter(|r| mine.iter().any(|m| m == r)).or(mine.first().map(String::as_str));
+    match region {
+        Some(r) => Ok((r.to_string(), mine)),
+        None => Err(AppError::Forbidden),
+    }
+}
+
 /// A region's listings for its coordinator: every status but drafts by
 /// default (`status` filters), the filters of the public list otherwise.
 pub async fn region_listings(
@@ -273,7 +284,7 @@ pub async fn create_workshop(app: &App, actor: &Principal, f: &WorkshopForm) -> 
         municipality: Set(place.code.clone()),
         participants: Set(f.participants.trim().into()),
         notes: Set(f.notes.trim().into()),
-        created_by: Set(uid),
+        created_by: Set(uid.0),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()

@@ -7,6 +7,7 @@
 //!   drafts, closed and expired ones included.
 
 use crate::policy::{self, Principal};
+use kimppa_domain::OrgId;
 use kimppa_domain::Region;
 use kimppa_domain::{ListingStatus, ListingVisibility};
 use kimppa_store::entities::listing;
@@ -45,7 +46,7 @@ pub fn condition(p: &Principal) -> Condition {
 
 /// The in-memory twin of [`condition`].
 pub fn sees(p: &Principal, l: &listing::Model) -> bool {
-    if policy::is_staff(p) || p.in_org(l.org_id) {
+    if policy::is_staff(p) || p.in_org(OrgId(l.org_id)) {
         return true;
     }
     if l.status == ListingStatus::Published

@@ -8,6 +8,7 @@ use crate::{
     now,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::OrgId;
 use kimppa_domain::{MembershipStatus, MembershipTier, required_text};
 use kimppa_store::entities::{agreement_acceptance, agreement_version, membership_event, organisation, user};
 use sea_orm::{
@@ -67,7 +68,7 @@ pub async fn publish_agreement(
         .one(&tx)
         .await?
         .map_or(1, |v| v.version + 1);
-    let v = insert_agreement(&tx, next, texts, actor.user_id()).await?;
+    let v = insert_agreement(&tx, next, texts, actor.user_id().map(i32::from)).await?;
     changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "agreement.publish", format!("v{next}"), "")
         .await?;
     tx.commit().await?;
@@ -99,7 +100,7 @@ pub(crate) async fn insert_agreement<C: sea_orm::ConnectionTrait>(
 /// must be the current one) and applies for membership.
 pub async fn apply(app: &App, actor: &Principal, slug: &str, version_id: i32, accepted: bool) -> Result<(), AppError> {
     let org = crate::organisations::get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::ApplyForMembership { org: org.id })?;
+    policy::require(actor, Action::ApplyForMembership { org: OrgId(org.id) })?;
     if org.membership_status == MembershipStatus::Pending || org.membership_status == MembershipStatus::Approved {
         return Err(AppError::Conflict("already-applied"));
     }
@@ -112,8 +113,8 @@ pub async fn apply(app: &App, actor: &Principal, slug: &str, version_id: i32, ac
     }
     let user_id = crate::policy::user_id(actor)?;
     let tx = app.db.begin().await?;
-    record_acceptance(&tx, org.id, user_id, current.id).await?;
-    record_event(&tx, org.id, "applied", None, None, Some(user_id)).await?;
+    record_acceptance(&tx, org.id, user_id.0, current.id).await?;
+    record_event(&tx, org.id, "applied", None, None, Some(user_id.0)).await?;
     let org_id = org.id;
     let mut am = org.into_active_model();
     am.membership_status = Set(MembershipStatus::Pending);
@@ -234,7 +235,7 @@ pub async fn decide(
     let tx = app.db.begin().await?;
     let (status, kind) =
         if approve { (MembershipStatus::Approved, "approved") } else { (MembershipStatus::Rejected, "rejected") };
-    record_event(&tx, org.id, kind, tier.map(|t| t.key()), reason.as_deref(), Some(actor_id)).await?;
+    record_event(&tx, org.id, kind, tier.map(|t| t.key()), reason.as_deref(), Some(actor_id.0)).await?;
     let mut am = org.clone().into_active_model();
     am.membership_status = Set(status);
     am.membership_tier = Set(tier);

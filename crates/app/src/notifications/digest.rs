@@ -6,6 +6,7 @@
 use super::{EmailMode, Subjects, modes_of, unsubscribe};
 use crate::{App, AppError, changelog, jobs::JobError, policy::Principal};
 use chrono::{DateTime, Duration, Utc};
+use kimppa_domain::UserId;
 use kimppa_store::entities::{change_log, notice};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
 use std::collections::BTreeMap;
@@ -92,7 +93,7 @@ pub async fn send(app: &App, cutoff: DateTime<Utc>) -> Result<usize, AppError> {
     let mut sent = 0;
     for u in users {
         let mode = modes.get(&u.id).copied().unwrap_or(EmailMode::Digest);
-        let principal = principals.get(&u.id).cloned().unwrap_or_default();
+        let principal = principals.get(&UserId(u.id)).cloned().unwrap_or_default();
         let items = notice::Entity::find()
             .filter(notice::Column::UserId.eq(u.id))
             .filter(notice::Column::EmailedAt.is_null())

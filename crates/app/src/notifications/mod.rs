@@ -241,13 +241,13 @@ pub async fn unread(app: &App, actor: &Principal) -> Result<u64, AppError> {
     let memory = &app.pages;
     let generation = if memory.enabled() { memory.refresh(app).await } else { None };
     if generation.is_some()
-        && let Some(n) = memory.unread(uid, second_factor)
+        && let Some(n) = memory.unread(uid.0, second_factor)
     {
         return Ok(n);
     }
     let n = mine(app, actor)?.filter(notice::Column::ReadAt.is_null()).count(&app.db).await?;
     if let Some(g) = generation {
-        memory.remember_unread(g, uid, second_factor, n);
+        memory.remember_unread(g, uid.0, second_factor, n);
     }
     Ok(n)
 }
@@ -285,7 +285,7 @@ pub async fn mark_read(app: &App, actor: &Principal, id: Option<i32>) -> Result<
     }
     let tx = app.db.begin().await?;
     if q.exec(&tx).await?.rows_affected > 0 {
-        crate::changelog::personal(&tx, &[uid]).await?;
+        crate::changelog::personal(&tx, &[uid.0]).await?;
     }
     tx.commit().await?;
     let Some(id) = id else { return Ok(None) };

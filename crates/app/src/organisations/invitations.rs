@@ -6,6 +6,7 @@ use crate::{
     tokens,
 };
 use chrono::Duration;
+use kimppa_domain::OrgId;
 use kimppa_domain::{Email, OrgRole};
 use kimppa_store::entities::{invitation, organisation};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait};
@@ -22,7 +23,7 @@ pub async fn invite(
     lang: &str,
 ) -> Result<(), AppError> {
     let org = super::get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::InviteToOrganisation { org: org.id })?;
+    policy::require(actor, Action::InviteToOrganisation { org: OrgId(org.id) })?;
     let mut c = crate::error::Checker::default();
     let email = c.check("email", Email::parse(email_input));
     let role = c.check("role", OrgRole::parse(role_input));
@@ -37,7 +38,7 @@ pub async fn invite(
         email: Set(email.as_str().into()),
         role: Set(role),
         token_hash: Set(tokens::hash(&token)),
-        invited_by: Set(inviter_id),
+        invited_by: Set(inviter_id.0),
         created_at: Set(now()),
         expires_at: Set(now() + Duration::days(VALID_DAYS)),
         accepted_at: Set(None),
@@ -76,9 +77,9 @@ pub async fn accept_invitation(app: &App, actor: &Principal, token: &str) -> Res
     let tx = app.db.begin().await?;
     let mut am = inv.into_active_model();
     am.accepted_at = Set(Some(now()));
-    am.accepted_by = Set(Some(user_id));
+    am.accepted_by = Set(Some(user_id.0));
     am.update(&tx).await?;
-    super::add_member(&tx, org.id, user_id, role).await?;
+    super::add_member(&tx, org.id, user_id.0, role).await?;
     tx.commit().await?;
     Ok(org)
 }

@@ -10,6 +10,7 @@ use crate::{
     now,
     policy::{self, Action, Principal},
 };
+use kimppa_domain::OrgId;
 use kimppa_domain::{
     BusinessId, FocusArea, MembershipStatus, OfferingType, OrgRole, OrgType, SizeClass, Slug, optional_text,
     required_text,
@@ -312,7 +313,7 @@ pub async fn get_visible(app: &App, actor: &Principal, slug: &str) -> Result<org
         .await?
         .ok_or(AppError::NotFound)?;
     let public = org.membership_status == MembershipStatus::Approved;
-    if !public && !policy::allowed(actor, Action::ViewUnlistedOrganisation { org: org.id }) {
+    if !public && !policy::allowed(actor, Action::ViewUnlistedOrganisation { org: OrgId(org.id) }) {
         return Err(AppError::NotFound);
     }
     Ok(org)
@@ -354,8 +355,8 @@ pub async fn create(app: &App, actor: &Principal, form: &OrgForm) -> Result<orga
         return Err(AppError::field("business_id", "err-business-id-taken"));
     }
     let slug = unique_slug(&tx, &d.name).await?;
-    let org = insert_org(&tx, &slug, &d, Some(user_id), MembershipStatus::None, None).await?;
-    add_member(&tx, org.id, user_id, OrgRole::Admin).await?;
+    let org = insert_org(&tx, &slug, &d, Some(user_id.0), MembershipStatus::None, None).await?;
+    add_member(&tx, org.id, user_id.0, OrgRole::Admin).await?;
     crate::changelog::record(&tx, "organisation.created", &serde_json::json!({ "org_id": org.id })).await?;
     tx.commit().await?;
     Ok(org)
@@ -435,8 +436,8 @@ pub(crate) async fn add_member<C: sea_orm::ConnectionTrait>(
 /// Updates an organisation (its admins, or elevated staff).
 pub async fn update(app: &App, actor: &Principal, slug: &str, form: &OrgForm) -> Result<organisation::Model, AppError> {
     let org = get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::EditOrganisation { org: org.id })?;
-    let audited = policy::by_staff_power(actor, Action::EditOrganisation { org: org.id });
+    policy::require(actor, Action::EditOrganisation { org: OrgId(org.id) })?;
+    let audited = policy::by_staff_power(actor, Action::EditOrganisation { org: OrgId(org.id) });
     let d = parse_form(form)?;
     let tx = app.db.begin().await?;
     if business_id_taken(&tx, &d.business_id, Some(org.id)).await? {
@@ -473,7 +474,7 @@ pub async fn update(app: &App, actor: &Principal, slug: &str, form: &OrgForm) ->
 /// Replaces the logo after checking type and size.
 pub async fn set_logo(app: &App, actor: &Principal, slug: &str, bytes: bytes::Bytes) -> Result<(), AppError> {
     let org = get_visible(app, actor, slug).await?;
-    policy::require(actor, Action::EditOrganisation { org: org.id })?;
+    policy::require(actor, Action::EditOrganisation { org: OrgId(org.id) })?;
     let key = app.files.put_logo(org.id, bytes).await?;
     let old = org.logo_key.clone();
     let mut am = org.into_active_model();
@@ -497,7 +498,7 @@ pub struct MemberRow {
 
 /// People of an organisation (visible to its members and staff). Two queries.
 pub async fn members(app: &App, actor: &Principal, org: &organisation::Model) -> Result<Vec<MemberRow>, AppError> {
-    policy::require(actor, Action::ViewOrganisationMembers { org: org.id })?;
+    policy::require(actor, Action::ViewOrganisationMembers { org: OrgId(org.id) })?;
     let ms = org_member::Entity::find().filter(org_member::Column::OrgId.eq(org.id)).all(&app.db).await?;
     let users = user::Entity::find()
         .filter(user::Column::Id.is_in(ms.iter().map(|m| m.user_id).collect::<Vec<_>>()))

@@ -66,11 +66,10 @@ pub async fn catch_up(app: &App) -> Result<usize, AppError> {
     }
     for (_, kind, payload) in &rows {
         match kind.as_str() {
-            TOUCH => {
-                if let Ok(t) = serde_json::from_str::<Touched>(payload) {
-                    add(&mut todo, &t.kind, &t.ids);
-                }
-            }
+            TOUCH => match serde_json::from_str::<Touched>(payload) {
+                Ok(t) => add(&mut todo, &t.kind, &t.ids),
+                Err(e) => tracing::warn!(error = %e, payload, "search: a change-log row not understood, skipped"),
+            },
             "organisation.created" | "organisation.updated" => {
                 if let Some(id) = id_in(payload, "org_id") {
                     add(&mut todo, "organisation", &[id]);

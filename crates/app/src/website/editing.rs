@@ -179,7 +179,8 @@ pub async fn save_news(app: &App, actor: &Principal, existing: Option<&str>, f: 
             if clash.is_some() {
                 return Err(AppError::field("slug", "err-slug-taken"));
             }
-            super::news::insert(&app.db, &slug, status, published_at, &tags, texts, actor.user_id()).await?;
+            super::news::insert(&app.db, &slug, status, published_at, &tags, texts, actor.user_id().map(i32::from))
+                .await?;
         }
         Some(old) => {
             let n = news::Entity::find()

@@ -37,7 +37,7 @@ pub async fn ask(app: &App, actor: &Principal, question: &str, lang: &str, clien
     faq_question::ActiveModel {
         question: Set(q),
         lang: Set(lang.into()),
-        user_id: Set(actor.user_id()),
+        user_id: Set(actor.user_id().map(i32::from)),
         created_at: Set(now()),
         handled_at: Set(None),
         ..Default::default()

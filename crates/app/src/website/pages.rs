@@ -263,7 +263,7 @@ pub async fn save(app: &App, actor: &Principal, existing: Option<&str>, f: &Page
             am.update(&tx).await?
         }
     };
-    insert_revision(&tx, page.id, d.texts, actor.user_id(), d.note).await?;
+    insert_revision(&tx, page.id, d.texts, actor.user_id().map(i32::from), d.note).await?;
     changelog::record(&tx, "page.saved", &serde_json::json!({ "page_id": page.id, "status": page.status })).await?;
     changelog::admin_action(&tx, actor.user_id().unwrap_or_default(), "page.save", &page.slug, page.status.key())
         .await?;
@@ -317,7 +317,7 @@ pub async fn restore(app: &App, actor: &Principal, slug: &str, revision_id: i32)
         &tx,
         view.page.id,
         [old.title_fi, old.title_en, old.summary_fi, old.summary_en, old.body_fi, old.body_en],
-        actor.user_id(),
+        actor.user_id().map(i32::from),
         Some(format!("#{}", old.id)),
     )
     .await?;

@@ -9,6 +9,7 @@ use axum::{
 };
 use http_body_util::BodyExt;
 use kimppa_app::{App, config::Config, policy::Principal};
+use kimppa_domain::UserId;
 use kimppa_domain::{Email, OrgRole, PlatformRole};
 use kimppa_store::{
     entities::{email, organisation, user},
@@ -177,12 +178,12 @@ impl TestApp {
 
     /// The principal of `u` as a request would resolve it (no second factor).
     pub async fn principal(&self, u: &user::Model) -> Principal {
-        Principal::resolve(&self.app, u.id, false).await.unwrap()
+        Principal::resolve(&self.app, UserId(u.id), false).await.unwrap()
     }
 
     /// The principal of `u` after passing the second factor.
     pub async fn elevated(&self, u: &user::Model) -> Principal {
-        Principal::resolve(&self.app, u.id, true).await.unwrap()
+        Principal::resolve(&self.app, UserId(u.id), true).await.unwrap()
     }
 
     /// A client logged in as `u` (with a TOTP code when it has a secret).

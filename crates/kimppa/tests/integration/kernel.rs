@@ -3,6 +3,8 @@
 
 use crate::common::TestApp;
 use kimppa_app::policy::Principal;
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_domain::{OrgRole, PlatformRole};
 
 /// Lookups by a list of ids remove repeats and stay within both databases'
@@ -56,12 +58,12 @@ async fn the_principal_is_resolved_once(b: kimppa_store::testing::Backend) {
     let p = t.principal(&admin).await;
     let Principal::Person(person) = &p else { panic!("a person") };
     assert_eq!(person.email, "paa@kimppa.test");
-    assert_eq!(p.role_in(approved.id), Some(OrgRole::Admin));
-    assert_eq!(p.role_in(pending.id), Some(OrgRole::Admin));
+    assert_eq!(p.role_in(OrgId(approved.id)), Some(OrgRole::Admin));
+    assert_eq!(p.role_in(OrgId(pending.id)), Some(OrgRole::Admin));
     assert!(p.in_approved_org());
     let m = t.principal(&member).await;
-    assert_eq!(m.role_in(approved.id), Some(OrgRole::Member));
-    assert!(!m.in_org(pending.id));
+    assert_eq!(m.role_in(OrgId(approved.id)), Some(OrgRole::Member));
+    assert!(!m.in_org(OrgId(pending.id)));
     assert!(!person.second_factor_passed);
     // Three statements whatever the number of organisations.
     let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
@@ -71,10 +73,10 @@ async fn the_principal_is_resolved_once(b: kimppa_store::testing::Backend) {
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     });
     let before = n.load(std::sync::atomic::Ordering::SeqCst);
-    Principal::resolve(&app, admin.id, true).await.unwrap();
+    Principal::resolve(&app, UserId(admin.id), true).await.unwrap();
     assert_eq!(n.load(std::sync::atomic::Ordering::SeqCst) - before, 3);
     // A person who is gone is a visitor.
-    assert_eq!(Principal::resolve(&t.app, 999_999, false).await.unwrap(), Principal::Anonymous);
+    assert_eq!(Principal::resolve(&t.app, UserId(999_999), false).await.unwrap(), Principal::Anonymous);
 }
 
 async fn sessions(t: &TestApp) -> Vec<(String, String, chrono::DateTime<chrono::Utc>)> {

@@ -9,6 +9,8 @@
 use crate::common::TestApp;
 use kimppa_app::policy::Principal;
 use kimppa_app::principal::{Membership, Person};
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_domain::{
     ChallengeStatus, ChallengeVisibility, ListingKind, ListingStatus, ListingVisibility, MembershipStatus,
     OfferingType, OrgRole, PartnerRole, PlatformRole, PriceKind, ResponseStatus, ServiceStatus,
@@ -82,7 +84,7 @@ async fn world(b: Backend, seed: u64) -> World {
             .some(&orgs, 3)
             .into_iter()
             .map(|o| Membership {
-                org_id: o.id,
+                org_id: OrgId(o.id),
                 slug: o.slug.clone(),
                 name: o.name.clone(),
                 role: if rng.one_in(2) { OrgRole::Admin } else { OrgRole::Member },
@@ -93,7 +95,7 @@ async fn world(b: Backend, seed: u64) -> World {
             rng.pick(&[PlatformRole::Person, PlatformRole::Person, PlatformRole::Orchestrator, PlatformRole::Operator]);
         let totp_enabled = rng.one_in(2);
         principals.push(Principal::Person(Person {
-            id: u.id,
+            id: UserId(u.id),
             name: u.name.clone(),
             email: u.email.clone(),
             role,

@@ -50,7 +50,7 @@ pub async fn form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, WebE
 async fn establish(ctx: &Ctx, user_id: i32, second_factor: bool) -> Result<(), WebError> {
     let s = &ctx.session;
     s.cycle_id().await.map_err(AppError::internal)?;
-    let _ = s.remove::<i32>(SESSION_PENDING_2FA).await;
+    s.remove::<i32>(SESSION_PENDING_2FA).await.map_err(AppError::internal)?;
     s.insert(SESSION_USER, user_id).await.map_err(AppError::internal)?;
     s.insert(SESSION_2FA, second_factor).await.map_err(AppError::internal)?;
     Ok(())
@@ -104,7 +104,7 @@ pub struct TotpForm {
 }
 
 pub async fn totp_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, WebError> {
-    if ctx.session.get::<i32>(SESSION_PENDING_2FA).await.ok().flatten().is_none() {
+    if ctx.session.get::<i32>(SESSION_PENDING_2FA).await.map_err(AppError::internal)?.is_none() {
         return Ok(Redirect::to(&ctx.href("/login")).into_response());
     }
     Ok(crate::html(&TotpPage {
@@ -115,7 +115,7 @@ pub async fn totp_form(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response,
 }
 
 pub async fn totp_submit(ctx: Ctx, Form(f): Form<TotpForm>) -> Result<Response, WebError> {
-    let Some(pending) = ctx.session.get::<i32>(SESSION_PENDING_2FA).await.ok().flatten() else {
+    let Some(pending) = ctx.session.get::<i32>(SESSION_PENDING_2FA).await.map_err(AppError::internal)? else {
         return Ok(Redirect::to(&ctx.href("/login")).into_response());
     };
     match accounts::login_totp(ctx.app(), pending, &f.code).await {

@@ -139,7 +139,7 @@ pub struct ChangeForm {
 
 pub async fn change(ctx: Ctx, Form(f): Form<ChangeForm>) -> Result<Response, WebError> {
     let user_id = kimppa_app::policy::user_id(&ctx.principal)?;
-    match accounts::change_password(ctx.app(), user_id, &f.current_password, &f.new_password).await {
+    match accounts::change_password(ctx.app(), user_id.0, &f.current_password, &f.new_password).await {
         Ok(()) => {
             ctx.flash("password-changed").await;
             Ok(Redirect::to(&ctx.href("/account")).into_response())
@@ -153,7 +153,7 @@ pub async fn change(ctx: Ctx, Form(f): Form<ChangeForm>) -> Result<Response, Web
 
 pub async fn profile(ctx: Ctx, Form(f): Form<accounts::ProfileForm>) -> Result<Response, WebError> {
     let user_id = kimppa_app::policy::user_id(&ctx.principal)?;
-    match accounts::update_profile(ctx.app(), user_id, &f).await {
+    match accounts::update_profile(ctx.app(), user_id.0, &f).await {
         Ok(_) => {
             ctx.flash("profile-saved").await;
             Ok(Redirect::to(&ctx.href("/account")).into_response())

@@ -32,7 +32,7 @@ async fn security_page(ctx: &Ctx, errors: FormErrors) -> Result<SecurityPage, We
     let secret = if enabled {
         String::new()
     } else {
-        match ctx.session.get::<String>(SETUP_SECRET).await.ok().flatten() {
+        match ctx.session.get::<String>(SETUP_SECRET).await.map_err(AppError::internal)? {
             Some(s) => s,
             None => {
                 let s = accounts::totp::new_secret();
@@ -66,12 +66,12 @@ pub struct CodeForm {
 
 pub async fn enable(ctx: Ctx, Form(f): Form<CodeForm>) -> Result<Response, WebError> {
     let user_id = kimppa_app::policy::user_id(&ctx.principal)?;
-    let Some(secret) = ctx.session.get::<String>(SETUP_SECRET).await.ok().flatten() else {
+    let Some(secret) = ctx.session.get::<String>(SETUP_SECRET).await.map_err(AppError::internal)? else {
         return Ok(Redirect::to(&ctx.href("/account/security")).into_response());
     };
-    match accounts::totp::enable(ctx.app(), user_id, &secret, &f.code).await {
+    match accounts::totp::enable(ctx.app(), user_id.0, &secret, &f.code).await {
         Ok(()) => {
-            let _ = ctx.session.remove::<String>(SETUP_SECRET).await;
+            ctx.session.remove::<String>(SETUP_SECRET).await.map_err(AppError::internal)?;
             ctx.session.insert(SESSION_2FA, true).await.map_err(AppError::internal)?;
             ctx.flash("totp-enabled").await;
             Ok(Redirect::to(&ctx.href("/account/security")).into_response())

@@ -27,6 +27,8 @@ use kimppa_app::{
         suggest,
     },
 };
+use kimppa_domain::OrgId;
+use kimppa_domain::UserId;
 use kimppa_domain::{ChallengeStatus, ResponseStatus};
 use kimppa_domain::{ChallengeVisibility, FocusArea, PartnerRole};
 
@@ -205,11 +207,7 @@ async fn form_page(
 }
 
 pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    let c = challenges::get(ctx.app(), &ctx.principal, id).await?;
-    if !challenges::may_manage(&ctx.principal, c.org_id) {
-        return Err(AppError::Forbidden.into());
-    }
-    let form = challenges::form_of(ctx.app(), &c).await?;
+    let (c, form) = challenges::for_editing(ctx.app(), &ctx.principal, id).await?;
     form_page(&ctx, form, FormErrors::none(), Some(&c)).await
 }
 
@@ -377,7 +375,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
             role: p.t(&format!("role-{}", r.r.role)),
             status: p.t(&format!("response-status-{}", r.r.status)),
             total: challenges::responses::total(&r.scores),
-            own: ctx.principal.user_id() == Some(r.r.user_id),
+            own: ctx.principal.user_id() == Some(UserId(r.r.user_id)),
             from: r.from,
         })
         .collect();
@@ -394,7 +392,7 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
         .filter(|k| k.published || manage)
         .map(|k| (k.slug, k.name));
     let as_orgs = kimppa_app::policy::acting_choices(&ctx.principal)
-        .filter(|m| m.org_id != c.org_id)
+        .filter(|m| m.org_id != OrgId(c.org_id))
         .map(|m| (m.slug.clone(), m.name.clone(), m.slug == typed.form.as_org))
         .collect();
     let wanted: Vec<String> = challenges::roles_of(&c).iter().map(|r| r.key().to_string()).collect();
@@ -499,7 +497,7 @@ pub struct FocusForm {
 /// Saves the focus areas whose new challenges the person hears of.
 pub async fn save_focus(ctx: Ctx, Form(f): Form<FocusForm>) -> Result<Response, WebError> {
     let uid = kimppa_app::policy::user_id(&ctx.principal)?;
-    kimppa_app::challenges::following::set_followed(ctx.app(), uid, &f.focus_areas).await?;
+    kimppa_app::challenges::following::set_followed(ctx.app(), uid.0, &f.focus_areas).await?;
     ctx.flash("notification-settings-saved").await;
     Ok(Redirect::to(&ctx.href("/notifications/settings")).into_response())
 }

@@ -15,6 +15,7 @@ use kimppa_app::directory::{
     catalogue::ExpertCard,
     experts::{self, ExpertForm},
 };
+use kimppa_domain::UserId;
 use kimppa_domain::{FocusArea, Language};
 
 #[derive(Template)]
@@ -29,7 +30,7 @@ struct ShowPage {
 
 pub async fn show(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
     let e = experts::get_visible(ctx.app(), &ctx.principal, id).await?;
-    let own = ctx.principal.user_id() == Some(e.expert.user_id);
+    let own = ctx.principal.user_id() == Some(UserId(e.expert.user_id));
     let text = if ctx.lang == Lang::En && !e.expert.bio_en.is_empty() { &e.expert.bio_en } else { &e.expert.bio_fi };
     let bio = kimppa_app::markdown::render(text);
     let tags = kimppa_app::directory::list(&e.expert.tags).into_iter().map(str::to_string).collect();

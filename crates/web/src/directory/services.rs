@@ -18,6 +18,7 @@ use kimppa_app::{
     organisations,
     policy::{self, Action},
 };
+use kimppa_domain::OrgId;
 use kimppa_domain::{FocusArea, Language, OfferingType, PriceKind, Region, ServiceStatus};
 
 #[derive(Template)]
@@ -140,7 +141,7 @@ async fn form_page(
 
 pub async fn new_form(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response, WebError> {
     let org = organisations::get_visible(ctx.app(), &ctx.principal, &org_slug).await?;
-    policy::require(&ctx.principal, Action::ManageServices { org: org.id })?;
+    policy::require(&ctx.principal, Action::ManageServices { org: OrgId(org.id) })?;
     let form = ServiceForm {
         languages: vec!["fi".into()],
         regions: vec!["pohjois-pohjanmaa".into()],
@@ -231,7 +232,7 @@ struct ManagePage {
 /// The organisation's services, drafts included, and the requests to co-provide.
 pub async fn manage(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response, WebError> {
     let org = organisations::get_visible(ctx.app(), &ctx.principal, &org_slug).await?;
-    policy::require(&ctx.principal, Action::ManageServices { org: org.id })?;
+    policy::require(&ctx.principal, Action::ManageServices { org: OrgId(org.id) })?;
     let lang = ctx.lang;
     let services = services::of_org(ctx.app(), &ctx.principal, org.id, true)
         .await?
@@ -249,7 +250,7 @@ pub async fn manage(ctx: Ctx, Path(org_slug): Path<String>) -> Result<Response, 
             (s, t, owner)
         })
         .collect();
-    let can_see_leads = policy::decide(&ctx.principal, Action::ViewOrganisationLeads { org: org.id }).allowed();
+    let can_see_leads = policy::decide(&ctx.principal, Action::ViewOrganisationLeads { org: OrgId(org.id) }).allowed();
     let mut p = ctx.form_page("services-manage-title").await;
     p.title = format!("{} – {}", p.title, org.name);
     Ok(crate::html(&ManagePage { p, org, services, pending, can_see_leads }))

@@ -23,6 +23,7 @@ use kimppa_app::{
     AppError,
     forum::{self, ListQuery, ThreadCard, ThreadForm},
 };
+use kimppa_domain::UserId;
 
 pub(crate) mod api;
 pub mod moderation;
@@ -171,7 +172,7 @@ async fn list_page(ctx: &Ctx, spec: ListSpec) -> Result<Response, WebError> {
     let ListSpec { q, heading, intro, base, feed, new_href, target } = spec;
     let l = forum::list(ctx.app(), &ctx.principal, &q).await?;
     let watch = match ctx.principal.user_id() {
-        Some(uid) => Some((format!("{base}/watch"), forum::watching::is_watching(ctx.app(), uid, target).await?)),
+        Some(uid) => Some((format!("{base}/watch"), forum::watching::is_watching(ctx.app(), uid.0, target).await?)),
         None => None,
     };
     let mut p = if watch.is_some() { ctx.form_page("forum-title").await } else { ctx.page("forum-title").await };
@@ -354,7 +355,7 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
     let body = kimppa_app::markdown::render(&view.card.thread.body);
     let uid = ctx.principal.user_id();
     let moderator = kimppa_app::policy::decide(&ctx.principal, kimppa_app::policy::Action::ModerateForum).allowed();
-    let own_thread = uid == Some(view.card.thread.author_id);
+    let own_thread = uid == Some(UserId(view.card.thread.author_id));
     let accepted = view.card.thread.accepted_post_id;
     // Quoting: a reply on this page (not a hidden one), or the opening text.
     if logged_in && reply_body.is_empty() {
@@ -383,14 +384,14 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
                 author: r.author,
                 hidden: r.post.hidden,
                 pending: r.post.pending,
-                own: uid == Some(r.post.author_id),
+                own: uid == Some(UserId(r.post.author_id)),
                 accepted: accepted == Some(r.post.id),
             }
         })
         .collect();
     let thread_files = file_views(&p, files.remove(&None).unwrap_or_default());
     let watching = match uid {
-        Some(u) => forum::watching::is_watching(ctx.app(), u, forum::watching::Target::Thread(id)).await?,
+        Some(u) => forum::watching::is_watching(ctx.app(), u.0, forum::watching::Target::Thread(id)).await?,
         None => false,
     };
     let experts = forum::experts::linked(ctx.app(), &view.card.thread).await?;

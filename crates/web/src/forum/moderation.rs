@@ -22,6 +22,7 @@ use kimppa_app::forum::{
     areas::{self, AreaForm},
     moderation::{self, ModerateForm},
 };
+use kimppa_domain::UserId;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -161,7 +162,7 @@ async fn edit_page(
             (r.author_id, String::new(), r.body)
         }
     };
-    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::EditForumText { author })?;
+    kimppa_app::policy::require(&ctx.principal, kimppa_app::policy::Action::EditForumText { author: UserId(author) })?;
     let (title, body) = typed.unwrap_or((title, body));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let page = EditPage { p: ctx.form_page("forum-edit-title").await, id, post, title, body, errors };

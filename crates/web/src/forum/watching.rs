@@ -42,7 +42,7 @@ async fn set_watch(ctx: &Ctx, target: Target, on: bool) -> Result<(), WebError> 
         watching::watch(ctx.app(), &ctx.principal, target).await?;
         ctx.flash("watch-started").await;
     } else {
-        watching::unwatch(ctx.app(), uid, target).await?;
+        watching::unwatch(ctx.app(), uid.0, target).await?;
         ctx.flash("watch-stopped").await;
     }
     Ok(())
@@ -75,7 +75,7 @@ pub struct UnwatchForm {
 pub async fn unwatch(ctx: Ctx, Form(f): Form<UnwatchForm>) -> Result<Response, WebError> {
     let uid = kimppa_app::policy::user_id(&ctx.principal)?;
     let target = Target::parse(&f.target).ok_or(AppError::NotFound)?;
-    watching::unwatch(ctx.app(), uid, target).await?;
+    watching::unwatch(ctx.app(), uid.0, target).await?;
     ctx.flash("watch-stopped").await;
     Ok(Redirect::to(&ctx.href("/notifications/settings")).into_response())
 }

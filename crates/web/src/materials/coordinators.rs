@@ -19,11 +19,7 @@ struct RegionPage {
 
 pub async fn region(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
     let app = ctx.app();
-    let mine = regions::coordinated(&ctx.principal)?;
-    let region = match f.region.clone().filter(|r| mine.contains(r)).or_else(|| mine.first().cloned()) {
-        Some(r) => r,
-        None => return Err(AppError::Forbidden.into()),
-    };
+    let (region, mine) = regions::chosen_region(&ctx.principal, f.region.as_deref())?;
     let rows = regions::region_listings(app, &ctx.principal, &region, &f).await?;
     let refs: Vec<&listing::Model> = rows.iter().collect();
     let names = Names::load(app, &refs).await?;

@@ -15,6 +15,7 @@ use kimppa_app::{
     organisations::{self, OrgForm},
     policy::{self, Action},
 };
+use kimppa_domain::OrgId;
 use kimppa_domain::{FocusArea, OrgType, SizeClass};
 
 #[derive(Template)]
@@ -139,7 +140,7 @@ pub async fn create(ctx: Ctx, Form(form): Form<OrgForm>) -> Result<Response, Web
 
 pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
     let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
-    policy::require(&ctx.principal, Action::EditOrganisation { org: org.id })?;
+    policy::require(&ctx.principal, Action::EditOrganisation { org: OrgId(org.id) })?;
     let form = OrgForm::from_model(&org);
     Ok(crate::html(&form_page(&ctx, form, FormErrors::none(), Some(org.slug), org.logo_key).await))
 }
@@ -147,7 +148,7 @@ pub async fn edit_form(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, W
 pub async fn update(ctx: Ctx, Path(slug): Path<String>, Form(form): Form<OrgForm>) -> Result<Response, WebError> {
     if !form.preview.is_empty() {
         let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
-        policy::require(&ctx.principal, Action::EditOrganisation { org: org.id })?;
+        policy::require(&ctx.principal, Action::EditOrganisation { org: OrgId(org.id) })?;
         return preview(&ctx, form, Some(org.slug), org.logo_key).await;
     }
     match organisations::update(ctx.app(), &ctx.principal, &slug, &form).await {

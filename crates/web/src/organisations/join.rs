@@ -16,6 +16,7 @@ use kimppa_app::{
     policy::{self, Action},
 };
 use kimppa_domain::MembershipStatus;
+use kimppa_domain::OrgId;
 
 #[derive(Template)]
 #[template(path = "organisations/join.html")]
@@ -30,7 +31,7 @@ struct JoinPage {
 
 async fn join_page(ctx: &Ctx, slug: &str, errors: FormErrors) -> Result<JoinPage, WebError> {
     let org = organisations::get_visible(ctx.app(), &ctx.principal, slug).await?;
-    policy::require(&ctx.principal, Action::ApplyForMembership { org: org.id })?;
+    policy::require(&ctx.principal, Action::ApplyForMembership { org: OrgId(org.id) })?;
     if org.membership_status == MembershipStatus::Pending || org.membership_status == MembershipStatus::Approved {
         return Err(AppError::Conflict("already-applied").into());
     }

@@ -15,6 +15,7 @@ use kimppa_app::{
     organisations::{self, MemberRow},
     policy::{self, Action},
 };
+use kimppa_domain::OrgId;
 
 #[derive(Template)]
 #[template(path = "organisations/people.html")]
@@ -38,7 +39,7 @@ pub struct InviteForm {
 async fn people_page(ctx: &Ctx, slug: &str, invite: InviteForm, errors: FormErrors) -> Result<PeoplePage, WebError> {
     let org = organisations::get_visible(ctx.app(), &ctx.principal, slug).await?;
     let people = organisations::members(ctx.app(), &ctx.principal, &org).await?;
-    let can_invite = policy::decide(&ctx.principal, Action::InviteToOrganisation { org: org.id }).allowed();
+    let can_invite = policy::decide(&ctx.principal, Action::InviteToOrganisation { org: OrgId(org.id) }).allowed();
     let mut p = ctx.form_page("people-title").await;
     p.title = format!("{} – {}", p.title, org.name);
     Ok(PeoplePage { p, org, people, can_invite, invite, errors })

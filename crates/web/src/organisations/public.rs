@@ -11,6 +11,7 @@ use kimppa_app::{
     policy::{self, Action},
 };
 use kimppa_domain::MembershipStatus;
+use kimppa_domain::OrgId;
 
 #[derive(Template)]
 #[template(path = "organisations/show.html")]
@@ -37,18 +38,19 @@ struct ShowPage {
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
     let org = organisations::get_visible(ctx.app(), &ctx.principal, &slug).await?;
-    let can_edit = policy::decide(&ctx.principal, Action::EditOrganisation { org: org.id }).allowed();
-    let can_see_people = policy::decide(&ctx.principal, Action::ViewOrganisationMembers { org: org.id }).allowed();
-    let can_apply = policy::decide(&ctx.principal, Action::ApplyForMembership { org: org.id }).allowed()
+    let can_edit = policy::decide(&ctx.principal, Action::EditOrganisation { org: OrgId(org.id) }).allowed();
+    let can_see_people =
+        policy::decide(&ctx.principal, Action::ViewOrganisationMembers { org: OrgId(org.id) }).allowed();
+    let can_apply = policy::decide(&ctx.principal, Action::ApplyForMembership { org: OrgId(org.id) }).allowed()
         && (org.membership_status == MembershipStatus::None || org.membership_status == MembershipStatus::Rejected);
     // Membership history is for the organisation's people and staff only.
     let history = if can_see_people { membership::history(ctx.app(), org.id).await? } else { vec![] };
     let prefer_en = ctx.lang == crate::i18n::Lang::En && !org.description_en.is_empty();
     let text = if prefer_en || org.description_fi.is_empty() { &org.description_en } else { &org.description_fi };
     let description = kimppa_app::markdown::render(text);
-    let can_manage_services = policy::decide(&ctx.principal, Action::ManageServices { org: org.id }).allowed();
+    let can_manage_services = policy::decide(&ctx.principal, Action::ManageServices { org: OrgId(org.id) }).allowed();
     let public = org.membership_status == MembershipStatus::Approved;
-    let can_contact = public && !policy::allowed(&ctx.principal, Action::ActForOrganisation { org: org.id });
+    let can_contact = public && !policy::allowed(&ctx.principal, Action::ActForOrganisation { org: OrgId(org.id) });
     let lang = ctx.lang;
     let services = services::of_org(ctx.app(), &ctx.principal, org.id, false)
         .await?
