@@ -61,6 +61,8 @@ pub struct App {
     pub search_needs_rebuild: Arc<std::sync::atomic::AtomicBool>,
     /// The capabilities' job handlers, notice subjects and unsubscribe links.
     pub hooks: Arc<hooks::Hooks>,
+    /// This node's copies of sessions (see [`sessions::Memory`]).
+    pub sessions: Arc<sessions::Memory>,
 }
 
 impl App {
@@ -84,6 +86,7 @@ impl App {
             let fresh = opened == kimppa_search::Opened::Created || index.cursor().is_none();
             (index, fresh)
         };
+        let config_freshness = config.page_cache.freshness_ms;
         let pages = pagecache::PageCache::new(
             config.page_cache.max_mib as usize * 1024 * 1024,
             std::time::Duration::from_millis(config.page_cache.freshness_ms),
@@ -97,6 +100,7 @@ impl App {
             analytics: Default::default(),
             catalogue: Default::default(),
             pages,
+            sessions: Arc::new(sessions::Memory::new(std::time::Duration::from_millis(config_freshness))),
             search: Arc::new(index),
             search_lock: Arc::new(tokio::sync::Mutex::new(())),
             search_needs_rebuild: Arc::new(std::sync::atomic::AtomicBool::new(fresh)),

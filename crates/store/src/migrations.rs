@@ -16,6 +16,7 @@ mod m0009_challenges;
 mod m0010_partner_searches;
 mod m0011_materials;
 mod m0012_notices;
+mod m0013_session_changes;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_partner_searches::Migration),
             Box::new(m0011_materials::Migration),
             Box::new(m0012_notices::Migration),
+            Box::new(m0013_session_changes::Migration),
         ]
     }
 }

@@ -105,7 +105,8 @@ async fn a_signed_in_page_view_writes_nothing(b: kimppa_store::testing::Backend)
     // The page after the login shows its message once.
     c.get("/fi/").await;
     let before = sessions(&t).await;
-    assert_eq!(before.len(), 1);
+    let now = kimppa_app::now();
+    assert_eq!(before.iter().filter(|s| s.2 > now).count(), 1, "one live session (the visitor's ended at the login)");
     for path in [
         "/fi/".to_string(),
         "/fi/organisations".into(),
@@ -133,7 +134,8 @@ async fn a_signed_in_page_view_writes_nothing(b: kimppa_store::testing::Backend)
     assert_eq!(sessions(&t).await, shown);
     // When the last renewal is older than the interval, the next view
     // pushes the expiry and sends the cookie again.
-    let row = session::Entity::find_by_id(shown[0].0.clone()).one(&t.app.db).await.unwrap().unwrap();
+    let live = shown.iter().find(|s| s.2 > kimppa_app::now()).expect("the live session");
+    let row = session::Entity::find_by_id(live.0.clone()).one(&t.app.db).await.unwrap().unwrap();
     let mut data: serde_json::Value = serde_json::from_str(&row.data).unwrap();
     let old = kimppa_app::now().timestamp() - kimppa_web::ctx::REFRESH_SECONDS - 1;
     data["refreshed"] = serde_json::json!(old);
@@ -141,11 +143,14 @@ async fn a_signed_in_page_view_writes_nothing(b: kimppa_store::testing::Backend)
     let mut am = row.into_active_model();
     am.data = Set(data.to_string());
     am.expires_at = Set(earlier);
+    // Written as another node writes: stamped, so this node drops its copy.
+    am.changed_at = Set(Some(kimppa_app::now()));
     am.update(&t.app.db).await.unwrap();
     let r = c.get("/fi/organisations").await;
     assert!(r.header("set-cookie").contains("kimppa_session="), "the cookie slides");
     let after = sessions(&t).await;
-    assert!(after[0].2 > earlier + chrono::Duration::minutes(59), "the expiry slid");
+    let slid = after.iter().find(|s| s.0 == live.0).expect("the session");
+    assert!(slid.2 > earlier + chrono::Duration::minutes(59), "the expiry slid");
 }
 
 /// The form token a page carries.
@@ -158,8 +163,8 @@ fn token_in(body: &str) -> String {
 /// Signed-in people get the public pages from this node's memory, each
 /// their own rendering (name, form token, unread count), kept true by the
 /// change log: a notice told by a job or read elsewhere shows on the next
-/// page. A remembered page costs the session's read and the change log's
-/// position.
+/// page. A remembered page costs, at most, the sessions' and the change
+/// log's looks (here on every request: the tests' freshness is zero).
 async fn signed_in_pages_come_from_memory_and_stay_true(b: kimppa_store::testing::Backend) {
     use kimppa_store::entities::forum_category;
     use sea_orm::{ActiveModelTrait, Set};
@@ -196,7 +201,7 @@ async fn signed_in_pages_come_from_memory_and_stay_true(b: kimppa_store::testing
     assert!(theirs.body.contains("Toinen Lukija") && !theirs.body.contains("Testi Henkilö"));
     assert_ne!(token_in(&theirs.body), token_in(&again.body));
     assert_eq!(bc.get("/fi/services").await.header("x-kimppa-cache"), "hit");
-    // A remembered page costs two statements: the session and the log's position.
+    // A remembered page costs two statements: which sessions changed and the log's position.
     let (router, n) = crate::common::counted(&t);
     let mut counted = crate::common::Client { router, cookie: ac.cookie.clone(), csrf: ac.csrf.clone() };
     let before = n.load(std::sync::atomic::Ordering::SeqCst);
@@ -230,7 +235,69 @@ async fn signed_in_pages_come_from_memory_and_stay_true(b: kimppa_store::testing
     assert!(!read.body.contains("count-badge"), "no unread notice after reading");
 }
 
+/// Each node holds the sessions it read or wrote: a page view reads no
+/// session row. A change or an end on another node reaches it within the
+/// freshness (the other node drops its copy), and an ended session is
+/// never honoured again.
+async fn sessions_are_held_by_each_node_and_ended_everywhere(b: kimppa_store::testing::Backend) {
+    use kimppa_app::{App, sessions};
+    let t = TestApp::new(b).await;
+    let url = t.app.config.database_url.clone();
+    let node = || {
+        let mut c = crate::common::test_config(url.clone());
+        c.page_cache.freshness_ms = 150;
+        App::start(c)
+    };
+    let one = node().await.unwrap();
+    let mut two = node().await.unwrap();
+    let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = n.clone();
+    two.db.set_metric_callback(move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    let statements = || n.load(std::sync::atomic::Ordering::SeqCst);
+    // Times as the databases keep them, to the microsecond.
+    let later = chrono::SubsecRound::trunc_subsecs(kimppa_app::now() + chrono::Duration::hours(1), 6);
+    let first = sessions::Stored { data: r#"{"user":1}"#.into(), expires_at: later };
+    sessions::save(&one, "istunto-1", &first).await.unwrap();
+    assert_eq!(sessions::load(&two, "istunto-1").await.unwrap(), Some(first.clone()));
+    // Held: within the freshness, reading it again reads nothing.
+    let before = statements();
+    for _ in 0..20 {
+        assert_eq!(sessions::load(&two, "istunto-1").await.unwrap(), Some(first.clone()));
+    }
+    assert!(statements() - before <= 1, "{} statements for held sessions", statements() - before);
+    // Changed on node one: node two has the change after the freshness.
+    let second = sessions::Stored { data: r#"{"user":1,"flash":"ok"}"#.into(), expires_at: later };
+    sessions::save(&one, "istunto-1", &second).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(sessions::load(&two, "istunto-1").await.unwrap(), Some(second));
+    // Ended on node one: gone on node two after the freshness, on node one at once.
+    sessions::delete(&one, "istunto-1").await.unwrap();
+    assert_eq!(sessions::load(&one, "istunto-1").await.unwrap(), None);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert_eq!(sessions::load(&two, "istunto-1").await.unwrap(), None);
+    // Housekeeping removes the ended row later.
+    assert_eq!(sessions::delete_expired(&one).await.unwrap(), 1);
+    assert_eq!(sessions::load(&two, "istunto-1").await.unwrap(), None);
+    // Through the web: signing out on one node signs out on the other.
+    let (u, _) = t.user("kahden.solmun@kimppa.test", PlatformRole::Person).await;
+    let mut c = t.login(&u, None).await;
+    let mut elsewhere = crate::common::Client {
+        router: kimppa_web::router(two.clone()),
+        cookie: c.cookie.clone(),
+        csrf: c.csrf.clone(),
+    };
+    assert!(elsewhere.get("/fi/account").await.status.is_success());
+    let out = c.post("/fi/logout", &[]).await;
+    assert!(out.status.is_redirection(), "{}", out.status);
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let r = elsewhere.get("/fi/account").await;
+    assert!(r.status.is_redirection() && r.location().contains("/login"), "{} {}", r.status, r.location());
+}
+
 both_backends!(
+    sessions_are_held_by_each_node_and_ended_everywhere,
     lookups_by_long_lists_of_ids,
     the_principal_is_resolved_once,
     a_signed_in_page_view_writes_nothing,

@@ -7,6 +7,8 @@ pub struct Model {
     pub id: String,
     pub data: String,
     pub expires_at: ChronoDateTimeUtc,
+    /// When it was last written or ended (nodes drop their copies).
+    pub changed_at: Option<ChronoDateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
