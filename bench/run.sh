@@ -1,17 +1,23 @@
 #!/usr/bin/env bash
 # Kimppa's benchmark: generates the large dataset, compares search engines on
 # the judged queries, load-tests the server against nginx serving the same
-# bytes, and prints one report. Usage: bench/run.sh [--small] [--postgres URL]
+# bytes, and prints one report. Usage:
+#   bench/run.sh [--small] [--postgres URL] [--judged-postgres URL]
+# --postgres also compares with PostgreSQL's full-text search on the large
+# dataset; --judged-postgres (implied by --postgres) runs the hand-judged set
+# on that server too (in a database kimppa_bench_judged it makes anew).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 OUT=$ROOT/bench/out
 SCALE=large
 PG_URL=""
+JUDGED_PG_URL=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --small) SCALE=small ;;
-    --postgres) PG_URL="$2"; shift ;;
+    --postgres) PG_URL="$2"; JUDGED_PG_URL="$2"; shift ;;
+    --judged-postgres) JUDGED_PG_URL="$2"; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -44,10 +50,18 @@ log "search index (kimppa reindex)"
 
 log "search engines on the judged queries (SQLite)"
 "$BIN/kimppa-bench" search --database-url "$DB" --index "$OUT/compare-index" | tee "$OUT/search-sqlite.txt"
+rm -f "$OUT/search-postgres.txt"
 if [ -n "$PG_URL" ]; then
   log "search engines on the judged queries (PostgreSQL)"
   "$BIN/kimppa-bench" generate --database-url "$PG_URL" --scale "$SCALE" 2>/dev/null || true
   "$BIN/kimppa-bench" search --database-url "$PG_URL" --index "$OUT/compare-index-pg" | tee "$OUT/search-postgres.txt"
+fi
+
+log "the hand-judged set (product against the databases' full-text search)"
+"$BIN/kimppa-bench" judged --database-url "sqlite://$OUT/judged.db" | tee "$OUT/judged-sqlite.txt"
+rm -f "$OUT/judged-postgres.txt"
+if [ -n "$JUDGED_PG_URL" ]; then
+  "$BIN/kimppa-bench" judged --database-url "$JUDGED_PG_URL" | tee "$OUT/judged-postgres.txt"
 fi
 
 log "materials matching (generated listings, in process)"
@@ -140,7 +154,7 @@ run_wrk nginx-64 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$NGINX_PORT"
 pct() { awk -v p="$2" '$1 == p {print $2}' "$OUT/wrk-$1.txt"; }
 rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
 {
-  echo "Kimppa benchmark ($SCALE dataset) — $(date -u +%Y-%m-%dT%H:%MZ)"
+  echo "Kimppa benchmark ($SCALE dataset) — $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
   echo
   printf '%-34s %9s %9s %9s %10s\n' scenario p50 p90 p99 req/s
@@ -160,6 +174,8 @@ rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
   echo
   cat "$OUT/search-sqlite.txt"
   [ -f "$OUT/search-postgres.txt" ] && cat "$OUT/search-postgres.txt"
+  cat "$OUT/judged-sqlite.txt"
+  [ -f "$OUT/judged-postgres.txt" ] && cat "$OUT/judged-postgres.txt"
   echo
   cat "$OUT/sidestreams.txt"
 } | tee "$OUT/report.txt"

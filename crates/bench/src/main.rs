@@ -54,6 +54,18 @@ enum Command {
         #[arg(long, default_value_t = 30)]
         repeat: usize,
     },
+    /// The hand-judged set (`crates/bench/data/search-judged.json`) loaded
+    /// into a new database through the product's import and forms: hit@10,
+    /// MRR and precision at 10 of the product's search and of the
+    /// database's full-text search on the same documents (SQLite FTS5 with
+    /// the words and with each word cut to its first five letters, or
+    /// PostgreSQL's `finnish` configuration).
+    Judged {
+        /// A SQLite file (replaced) or a PostgreSQL server, where a database
+        /// `kimppa_bench_judged` is made anew.
+        #[arg(long)]
+        database_url: String,
+    },
     /// The materials marketplace's matching on generated listings: a new
     /// listing's matches against all counter-listings (percentiles), a full
     /// re-match, and the naive all-pairs baseline on a sample.
@@ -104,6 +116,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Search { database_url, index, repeat } => compare(&database_url, &index, repeat).await,
         Command::Urls { database_url, seed } => urls(&database_url, seed).await,
         Command::Member { database_url, password } => member(&database_url, &password).await,
+        Command::Judged { database_url } => judged(&database_url).await,
         Command::MatchingJobs { database_url, count } => {
             let app = App::start(config(&database_url, "memory")).await?;
             sidestreams::jobs(&app, count).await
@@ -749,6 +762,134 @@ async fn fts_query(app: &App, backend: DatabaseBackend, q: &str) -> anyhow::Resu
             ))
             .await?
     };
+    rows.iter().map(|r| r.try_get::<String>("", "key").context("key")).collect()
+}
+
+/// A new, empty database for the judged set: the SQLite file replaced, or
+/// on PostgreSQL the database `kimppa_bench_judged` made anew.
+async fn fresh_database(url: &str) -> anyhow::Result<String> {
+    if let Some(rest) = url.strip_prefix("sqlite://") {
+        let file = rest.split('?').next().unwrap_or(rest);
+        let _ = std::fs::remove_file(file);
+        return Ok(if url.contains('?') { url.to_string() } else { format!("{url}?mode=rwc") });
+    }
+    let admin = sea_orm::Database::connect(url).await?;
+    admin.execute_unprepared("DROP DATABASE IF EXISTS kimppa_bench_judged").await?;
+    admin.execute_unprepared("CREATE DATABASE kimppa_bench_judged").await?;
+    let (base, query) = url.split_once('?').map_or((url, ""), |(b, q)| (b, q));
+    let server = base.rsplit_once('/').map_or(base, |(s, _)| s);
+    Ok(if query.is_empty() {
+        format!("{server}/kimppa_bench_judged")
+    } else {
+        format!("{server}/kimppa_bench_judged?{query}")
+    })
+}
+
+async fn judged(url: &str) -> anyhow::Result<()> {
+    use kimppa_bench::judged;
+    let set = judged::parse()?;
+    let app = App::start(config(&fresh_database(url).await?, "memory")).await?;
+    let email = kimppa_domain::Email::parse("orkestroija@judged.example.fi").map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let hash = kimppa_app::accounts::hash_password("judged-set-password").await?;
+    let u = kimppa_app::accounts::create_verified_user(
+        &app.db,
+        &email,
+        "Arvioija",
+        &hash,
+        PlatformRole::Orchestrator,
+        Some(&kimppa_app::accounts::totp::new_secret()),
+    )
+    .await?;
+    let staff = kimppa_app::policy::Principal::resolve(&app, kimppa_domain::UserId(u.id), true).await?;
+    let paths = judged::load(&app, &staff, &set).await?;
+    // The documents as the product indexes them, for the databases' search.
+    let mut docs = vec![];
+    for kind in ["organisation", "service", "listing"] {
+        docs.extend(kimppa_app::search::documents::load(&app, kind, &kimppa_app::search::documents::Which::All).await?);
+    }
+    let id_of: std::collections::HashMap<String, String> =
+        docs.iter().filter_map(|d| paths.get(&d.path).map(|id| (d.key.clone(), id.clone()))).collect();
+    let backend = app.db.get_database_backend();
+    build_fts(&app, backend, &docs).await?;
+
+    // Per engine: its name, the ids it found for each query, milliseconds per query.
+    type Run<'a> = (&'a str, Vec<Vec<String>>, Vec<f64>);
+    let mut engines: Vec<Run> = vec![];
+    let mut found = vec![];
+    let mut took = vec![];
+    for j in &set.queries {
+        let t = Instant::now();
+        found.push(judged::product(&app, &paths, &j.q).await?);
+        took.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    engines.push(("Kimppa search (product)", found, took));
+    let variants: &[(&str, Baseline)] = if backend == DatabaseBackend::Postgres {
+        &[("PostgreSQL FTS (finnish), any word", Baseline::Postgres)]
+    } else {
+        &[("SQLite FTS5, any word", Baseline::Words), ("SQLite FTS5, any word cut to 5 letters", Baseline::Prefixes)]
+    };
+    for (name, baseline) in variants {
+        let mut found = vec![];
+        let mut took = vec![];
+        for j in &set.queries {
+            let t = Instant::now();
+            let keys = baseline_query(&app, *baseline, &j.q).await?;
+            took.push(t.elapsed().as_secs_f64() * 1e3);
+            found.push(keys.into_iter().map(|k| id_of.get(&k).cloned().unwrap_or(k)).collect());
+        }
+        engines.push((name, found, took));
+    }
+    println!(
+        "
+judged set ({} queries over {} documents, {})",
+        set.queries.len(),
+        set.documents.len(),
+        backend_name(backend)
+    );
+    println!("{:<40} | hit@10 |   MRR | P@10 | p50 ms", "engine");
+    for (name, found, mut took) in engines {
+        let m = judged::measure(&set, &found);
+        took.sort_by(f64::total_cmp);
+        println!("{name:<40} | {:>6.3} | {:>5.3} | {:>4.2} | {:>6.2}", m.hit, m.mrr, m.p10, pct(&took, 0.5));
+    }
+    Ok(())
+}
+
+#[derive(Clone, Copy)]
+enum Baseline {
+    /// FTS5: any of the words as typed, ranked by BM25.
+    Words,
+    /// FTS5: any of the words cut to their first five letters, as prefixes.
+    Prefixes,
+    /// PostgreSQL: any of the words in the `finnish` configuration, by rank.
+    Postgres,
+}
+
+async fn baseline_query(app: &App, baseline: Baseline, q: &str) -> anyhow::Result<Vec<String>> {
+    let words: Vec<String> =
+        q.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    if words.is_empty() {
+        return Ok(vec![]);
+    }
+    let backend = app.db.get_database_backend();
+    let (sql, expr) = match baseline {
+        Baseline::Postgres => (
+            "SELECT key FROM bench_fts WHERE doc @@ to_tsquery('finnish', $1) \
+             ORDER BY ts_rank(doc, to_tsquery('finnish', $1)) DESC LIMIT 10",
+            words.join(" | "),
+        ),
+        Baseline::Words | Baseline::Prefixes => {
+            let prefix = matches!(baseline, Baseline::Prefixes);
+            let terms: Vec<String> = words
+                .iter()
+                .map(|w| {
+                    if prefix { format!("\"{}\"*", w.chars().take(5).collect::<String>()) } else { format!("\"{w}\"") }
+                })
+                .collect();
+            ("SELECT key FROM bench_fts WHERE bench_fts MATCH ? ORDER BY bm25(bench_fts) LIMIT 10", terms.join(" OR "))
+        }
+    };
+    let rows = app.db.query_all_raw(Statement::from_sql_and_values(backend, sql, [expr.into()])).await?;
     rows.iter().map(|r| r.try_get::<String>("", "key").context("key")).collect()
 }
 

@@ -2,15 +2,26 @@
 //! kind (organisations, services, experts, pages, news, terms, answers …).
 //!
 //! Matching, in order of weight:
-//! - the whole query equal to a document's name (exact name first);
+//! - the whole query equal to a document's name (exact name first), then a
+//!   name that starts with the query ("muovin kierrätys" →
+//!   "Muovinkierrätys Pohjola Oy");
 //! - Finnish and English words after Snowball stemming, so inflected forms
 //!   meet ("kierrätykseen" finds "kierrätys");
+//! - title words starting with a query word of four letters or more, so a
+//!   short stem finds its compounds in names ("akku" → "Akkukierrätys");
 //! - parts of compound words: every stemmed word of seven letters or more
 //!   is also indexed by its endings of at least four letters, so
-//!   "pakkaus" finds "muovipakkaus" (lower weight);
-//! - one typo in words of five letters or more (lowest weight).
+//!   "pakkaus" finds "muovipakkaus" (lower weight).
 //!
-//! Every word of the query must match (in some way). Documents carry
+//! Every word must match. When the words as written find fewer than five
+//! documents, matching widens: any word starting with a query word, a
+//! shared root of long stems ("kierrättäjä" and "kierrätys", "korjaaja"
+//! and "korjaus"), a long query word split into two words the index knows
+//! ("lasikierrätys" → "lasin kierrätys") and one typo in words of five
+//! letters or more (lowest weight); and then, for several words, documents
+//! with any of the words, ranked by how many and how well they match (those
+//! with all of them first). A query whose words each find something alone
+//! never finds nothing. Documents carry
 //! visibility tokens; a search names the tokens the asker holds, and a
 //! document without one of them is never returned, counted or suggested.
 //! The crate knows nothing of databases or HTTP: the app layer builds the
@@ -20,7 +31,7 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Mutex;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, FacetOptions, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -35,8 +46,26 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub const DIMENSIONS: [&str; 5] = ["kind", "focus", "offering", "org_type", "municipality"];
 /// Words of at least this many letters tolerate one typo.
 pub const FUZZY_MIN_CHARS: usize = 5;
-/// Typo tolerance is tried when the words as typed find fewer results.
-const FUZZY_WHEN_FEWER: usize = 3;
+/// Wider matching (word beginnings, roots, compound splits, typos, then
+/// any of the words) is tried when the words as typed find fewer results.
+const WIDER_WHEN_FEWER: usize = 5;
+/// Stems of at least this many letters also match by their root.
+const ROOT_MIN_STEM: usize = 7;
+/// Stems of at least this many letters forgive a typo at the start of a
+/// longer word too.
+const FUZZY_PREFIX_MIN_CHARS: usize = 7;
+/// What each matched word adds when any of the words may match: more than
+/// any word's own score, so more words matched ranks first.
+const WORD_COVERED: f32 = 100.0;
+/// Words of at least this many letters are tried as two words.
+const SPLIT_MIN_CHARS: usize = 9;
+
+/// How widely the words of a query are matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    Exact,
+    Wide,
+}
 
 /// What [`SearchIndex::ranked`] found.
 struct Ranked {
@@ -378,32 +407,168 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// The text part of a query: every word must match. With `fuzzy`,
-    /// words of five letters or more also match with one typo.
-    fn text_query(&self, text: &str, fuzzy: bool, any_word: bool) -> Option<Box<dyn Query>> {
+    /// The words of a query: lowercased, repeats removed, at most `max`.
+    fn words(text: &str, max: usize) -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for w in text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            let w = w.to_lowercase();
+            if !words.contains(&w) {
+                words.push(w);
+            }
+        }
+        words.truncate(max);
+        words
+    }
+
+    /// Whether some word of `field` starts with `prefix` (in any segment).
+    fn has_prefix(searcher: &tantivy::Searcher, field: Field, prefix: &str) -> bool {
+        searcher.segment_readers().iter().any(|seg| {
+            let Ok(inverted) = seg.inverted_index(field) else { return false };
+            let Ok(mut stream) = inverted.terms().range().ge(prefix.as_bytes()).into_stream() else { return false };
+            stream.advance() && stream.key().starts_with(prefix.as_bytes())
+        })
+    }
+
+    /// The beginning a word is matched by when words starting with it count
+    /// (compound heads, other endings): the stem, or the word as typed when
+    /// the stemmer left less than four letters ("lasi" → "las").
+    fn head(word: &str, stem: &str) -> Option<String> {
+        let head = if stem.chars().count() >= PART_MIN_CHARS { stem } else { word };
+        (head.chars().count() >= PART_MIN_CHARS).then(|| head.to_string())
+    }
+
+    /// The root a stem shares with its derivations and other forms, at
+    /// least four letters: an agent noun without its ending ("kierrättäj"
+    /// → "kierrät", so "kierrättäjä" meets "kierrätys"; "korjaaj" → "korj"),
+    /// a long stem without its last two letters, a short stem without its
+    /// last vowel ("liete" → "liet", to meet "lietteen").
+    fn root(stem: &str) -> Option<String> {
+        let vowel = |c: &char| "aeiouyäö".contains(*c);
+        let mut chars: Vec<char> = stem.chars().collect();
+        let n = chars.len();
+        if n >= 6 && chars[n - 1] == 'j' {
+            chars.pop();
+            while chars.last().is_some_and(vowel) {
+                chars.pop();
+            }
+            let k = chars.len();
+            if k >= 2 && chars[k - 1] == chars[k - 2] && !vowel(&chars[k - 1]) {
+                chars.pop();
+            }
+        } else if n >= ROOT_MIN_STEM {
+            chars.truncate((n - 2).max(5));
+        } else if n >= 5 && chars.last().is_some_and(vowel) {
+            chars.pop();
+        } else {
+            return None;
+        }
+        (chars.len() >= PART_MIN_CHARS).then(|| chars.into_iter().collect())
+    }
+
+    /// How a word part is matched when its other forms count: by its root,
+    /// or (short) as it is.
+    fn part_key(&self, part: &str) -> Option<String> {
+        let stem = self.analyze("fi", part).into_iter().next()?;
+        Self::root(&stem).or_else(|| Self::head(part, &stem))
+    }
+
+    /// Splits of a long word into two parts that begin words of the index,
+    /// each by its root, e.g. "lasikierrätys" → "lasi" + "kierrät" when
+    /// documents say "lasin kierrätämme", "romurauta" → "romu" + "raut"
+    /// for "rautaromu". At most two, the most even first.
+    fn splits(&self, searcher: &tantivy::Searcher, word: &str) -> Vec<(String, String)> {
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < SPLIT_MIN_CHARS {
+            return vec![];
+        }
+        let mut found: Vec<(usize, String, String)> = vec![];
+        for at in PART_MIN_CHARS..=chars.len() - PART_MIN_CHARS {
+            let head: String = chars[..at].iter().collect();
+            let tail: String = chars[at..].iter().collect();
+            let Some(tail_key) = self.part_key(&tail) else { continue };
+            let head_key = self.part_key(&head).unwrap_or(head);
+            let fields = [self.f.title_fi, self.f.body_fi, self.f.parts];
+            let known = |p: &str| fields.iter().any(|f| Self::has_prefix(searcher, *f, p));
+            if known(&tail_key) && known(&head_key) {
+                found.push((at.min(chars.len() - at), head_key, tail_key));
+            }
+        }
+        found.sort_by_key(|f| std::cmp::Reverse(f.0));
+        found.into_iter().take(2).map(|(_, h, t)| (h, t)).collect()
+    }
+
+    /// The text part of a query: every word must match (or, with
+    /// `any_word`, any of them, ranked by how many and how well). `Exact`
+    /// reach matches stems, compound endings and the beginnings of titles;
+    /// `Wide` reach adds words starting with the query word, shared roots,
+    /// splits of compounds and one typo in words of five letters or more.
+    fn text_query(
+        &self,
+        searcher: &tantivy::Searcher,
+        text: &str,
+        reach: Reach,
+        any_word: bool,
+    ) -> Option<Box<dyn Query>> {
         let f = self.f;
-        let mut words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-        words.dedup();
-        words.truncate(if any_word { 40 } else { 12 });
+        let words = Self::words(text, if any_word { 40 } else { 12 });
         if words.is_empty() {
             return None;
         }
-        let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![];
+        let wide = reach == Reach::Wide;
+        let term = |field: Field, t: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))
+        };
+        let prefix = |field: Field, t: &str| -> Box<dyn Query> {
+            Box::new(FuzzyTermQuery::new_prefix(Term::from_field_text(field, t), 0, true))
+        };
+        let boosted =
+            |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) { (Occur::Should, Box::new(BoostQuery::new(q, b))) };
+        let mut clauses: Vec<Box<dyn Query>> = vec![];
         for w in &words {
             let mut should: Vec<(Occur, Box<dyn Query>)> = vec![];
-            let boosted = |q: Box<dyn Query>, b: f32| -> (Occur, Box<dyn Query>) {
-                (Occur::Should, Box::new(BoostQuery::new(q, b)))
-            };
-            let term = |field: Field, t: &str| -> Box<dyn Query> {
-                Box::new(TermQuery::new(Term::from_field_text(field, t), IndexRecordOption::WithFreqs))
-            };
+            let long = w.chars().count() >= FUZZY_MIN_CHARS;
             for stem in self.analyze("fi", w) {
                 should.push(boosted(term(f.title_fi, &stem), 3.0));
                 should.push(boosted(term(f.body_fi, &stem), 1.0));
                 should.push(boosted(term(f.parts, &stem), 0.4));
-                if fuzzy && w.chars().count() >= FUZZY_MIN_CHARS {
+                let head = Self::head(w, &stem);
+                if let Some(head) = &head {
+                    // A title word starting with it: "akku" finds "Akkukierrätys".
+                    should.push(boosted(prefix(f.title_fi, head), 1.5));
+                }
+                if !wide {
+                    continue;
+                }
+                if let Some(head) = &head {
+                    should.push(boosted(prefix(f.body_fi, head), 0.5));
+                }
+                if let Some(root) = Self::root(&stem) {
+                    should.push(boosted(prefix(f.title_fi, &root), 0.6));
+                    should.push(boosted(prefix(f.body_fi, &root), 0.3));
+                }
+                // A word the index knows as it is is not split.
+                let known = head
+                    .as_ref()
+                    .is_some_and(|h| [f.title_fi, f.body_fi].iter().any(|x| Self::has_prefix(searcher, *x, h)));
+                for (head, tail) in if known { vec![] } else { self.splits(searcher, w) } {
+                    // Each part begins a word, or (the tail) a compound's part.
+                    let begins = |p: &str| -> Box<dyn Query> {
+                        let fields = [f.title_fi, f.body_fi, f.parts];
+                        Box::new(BooleanQuery::new(fields.iter().map(|x| (Occur::Should, prefix(*x, p))).collect()))
+                    };
+                    let both = BooleanQuery::new(vec![(Occur::Must, begins(&head)), (Occur::Must, begins(&tail))]);
+                    should.push(boosted(Box::new(both), 0.5));
+                }
+                if long {
+                    // One typo; in a long word also at the start of a longer
+                    // word ("kipslevy" → "kipsilevyjätteen").
                     let fuzzy = |field| -> Box<dyn Query> {
-                        Box::new(FuzzyTermQuery::new(Term::from_field_text(field, &stem), 1, true))
+                        let t = Term::from_field_text(field, &stem);
+                        Box::new(if stem.chars().count() >= FUZZY_PREFIX_MIN_CHARS {
+                            FuzzyTermQuery::new_prefix(t, 1, true)
+                        } else {
+                            FuzzyTermQuery::new(t, 1, true)
+                        })
                     };
                     should.push(boosted(fuzzy(f.title_fi), 0.3));
                     should.push(boosted(fuzzy(f.body_fi), 0.15));
@@ -412,25 +577,47 @@ impl SearchIndex {
             for stem in self.analyze("en", w) {
                 should.push(boosted(term(f.title_en, &stem), 3.0));
                 should.push(boosted(term(f.body_en, &stem), 1.0));
-                if fuzzy && w.chars().count() >= FUZZY_MIN_CHARS {
+                if wide && long {
                     should.push(boosted(
                         Box::new(FuzzyTermQuery::new(Term::from_field_text(f.body_en, &stem), 1, true)),
                         0.15,
                     ));
                 }
             }
-            let occur = if any_word { Occur::Should } else { Occur::Must };
-            musts.push((occur, Box::new(BooleanQuery::new(should))));
+            clauses.push(Box::new(BooleanQuery::new(should)));
         }
-        let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(BooleanQuery::new(musts)))];
-        // The exact name ranks first.
-        let whole = words.join(" ").to_lowercase();
-        let exact = Box::new(TermQuery::new(Term::from_field_text(f.name, &whole), IndexRecordOption::Basic));
-        all.push((Occur::Should, Box::new(BoostQuery::new(exact, 20.0))));
+        let every: Box<dyn Query> =
+            Box::new(BooleanQuery::new(clauses.iter().map(|c| (Occur::Must, c.box_clone())).collect()));
+        let matched: Box<dyn Query> = if any_word && clauses.len() > 1 {
+            // Any of the words: each matched word counts a fixed amount,
+            // so documents with more of the words come first, and how well
+            // they match orders those with as many.
+            let mut any: Vec<(Occur, Box<dyn Query>)> = vec![];
+            for c in clauses {
+                any.push((Occur::Should, Box::new(ConstScoreQuery::new(c.box_clone(), WORD_COVERED))));
+                any.push((Occur::Should, c));
+            }
+            Box::new(BooleanQuery::new(any))
+        } else {
+            every
+        };
+        let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, matched)];
+        // The exact name ranks first; a name that starts with the query next.
+        let spaced = words.join(" ");
+        let joined = words.concat();
         let original = text.trim().to_lowercase();
-        if original != whole {
-            let exact = Box::new(TermQuery::new(Term::from_field_text(f.name, &original), IndexRecordOption::Basic));
-            all.push((Occur::Should, Box::new(BoostQuery::new(exact, 20.0))));
+        let mut names = vec![spaced.clone(), original.clone()];
+        names.dedup();
+        for name in names {
+            all.push(boosted(
+                Box::new(TermQuery::new(Term::from_field_text(f.name, &name), IndexRecordOption::Basic)),
+                20.0,
+            ));
+        }
+        let mut starts = vec![spaced, joined];
+        starts.dedup();
+        for start in starts.into_iter().filter(|s| s.chars().count() >= PART_MIN_CHARS) {
+            all.push(boosted(prefix(f.name, &start), 6.0));
         }
         Some(Box::new(BooleanQuery::new(all)))
     }
@@ -491,10 +678,10 @@ impl SearchIndex {
     /// not, it is exact only below the first page's size (enough to decide
     /// on typo tolerance), and matching stops counting the rest.
     fn ranked(&self, searcher: &tantivy::Searcher, q: &SearchQuery, counted: bool) -> Result<Option<Ranked>> {
-        let Some(text) = self.text_query(&q.text, false, q.any_word) else { return Ok(None) };
         if q.visibility.is_empty() {
             return Ok(None);
         }
+        let Some(text) = self.text_query(searcher, &q.text, Reach::Exact, q.any_word) else { return Ok(None) };
         let limit = q.limit.clamp(1, 100);
         let counted = counted || q.offset > 0;
         let run = |query: &BooleanQuery| -> Result<(Vec<(tantivy::Score, tantivy::DocAddress)>, usize)> {
@@ -510,16 +697,27 @@ impl SearchIndex {
         let query = self.full_query(&*text, q, None);
         let (top, total) = run(&query)?;
         let mut r = Ranked { text, query, top, total };
-        // Typos are forgiven when the words as typed find (almost) nothing:
-        // fuzzy matching is the costly part, so common queries skip it.
-        if r.total < FUZZY_WHEN_FEWER
-            && !q.any_word
-            && let Some(fuzzy) = self.text_query(&q.text, true, false)
-        {
-            let fuzzy_query = self.full_query(&*fuzzy, q, None);
-            let (top, total) = run(&fuzzy_query)?;
+        // The words as written find (almost) nothing: words starting with
+        // them, shared roots, compound splits and one typo; then, for more
+        // than one word, documents with any of them. The wider matching is
+        // the costly part, so common queries skip it.
+        let words = Self::words(&q.text, 12).len();
+        let mut wider = vec![];
+        if !q.any_word {
+            wider.push(false);
+            if words > 1 {
+                wider.push(true);
+            }
+        }
+        for any_word in wider {
+            if r.total >= WIDER_WHEN_FEWER {
+                break;
+            }
+            let Some(text) = self.text_query(searcher, &q.text, Reach::Wide, any_word) else { continue };
+            let query = self.full_query(&*text, q, None);
+            let (top, total) = run(&query)?;
             if total > r.total {
-                r = Ranked { text: fuzzy, query: fuzzy_query, top, total };
+                r = Ranked { text, query, top, total };
             }
         }
         Ok(Some(r))
@@ -612,8 +810,16 @@ impl SearchIndex {
     }
 
     /// Titles starting with what was typed (each word a prefix), for
-    /// search-as-you-type; honours visibility like [`SearchIndex::search`].
-    pub fn suggest(&self, prefix: &str, lang: &str, visibility: &[String], limit: usize) -> Result<Vec<Hit>> {
+    /// search-as-you-type, of one kind of document when `kind` is given;
+    /// honours visibility like [`SearchIndex::search`].
+    pub fn suggest(
+        &self,
+        prefix: &str,
+        lang: &str,
+        kind: Option<&str>,
+        visibility: &[String],
+        limit: usize,
+    ) -> Result<Vec<Hit>> {
         let f = self.f;
         let words: Vec<String> = prefix
             .split(|c: char| !c.is_alphanumeric())
@@ -627,6 +833,9 @@ impl SearchIndex {
         let title = if lang == "en" { f.title_en } else { f.title_fi };
         let analyzer = if lang == "en" { "en" } else { "fi" };
         let mut musts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, self.visibility_query(visibility))];
+        if let Some(kind) = kind {
+            musts.push((Occur::Must, self.facet_term("kind", kind)));
+        }
         let last = words.len() - 1;
         for (i, w) in words.iter().enumerate() {
             let stem = self.analyze(analyzer, w).into_iter().next().unwrap_or_else(|| w.clone());
@@ -770,7 +979,42 @@ mod tests {
         assert_eq!(keys(&i, "kierätys"), vec!["service:1"], "one typo in a long word");
         assert_eq!(keys(&i, "muovipakkaus"), vec!["service:2"]);
         assert!(keys(&i, "puu").is_empty(), "short words need the word itself");
-        assert!(keys(&i, "kierrätys hirsi").is_empty(), "every word must match");
+        assert!(keys(&i, "ki").is_empty());
+    }
+
+    #[test]
+    fn several_words_rank_by_how_many_match() {
+        let i = index(&[
+            doc("service:1", "Kierrätys", "Teollisuuden sivuvirtojen kierrätys yrityksille."),
+            doc("service:2", "Puurakentaminen", "Hirsitaloja ja kierrätyspuuta."),
+            doc("service:3", "Hirsitalot", "Hirsitaloja."),
+        ]);
+        // Both words in one document: it ranks first, those with one after.
+        let found = keys(&i, "kierrätyspuu hirsitalo");
+        assert_eq!(found[0], "service:2", "{found:?}");
+        assert!(found.contains(&"service:3".to_string()), "{found:?}");
+        // No document has both: each word alone finds something, so the
+        // query does too, the better matches first.
+        let found = keys(&i, "kierrätys hirsitalo sivuvirta");
+        assert_eq!(found.len(), 3, "{found:?}");
+        assert_eq!(found[0], "service:1", "two of three words match: {found:?}");
+    }
+
+    #[test]
+    fn short_stems_roots_and_compound_splits_match() {
+        let i = index(&[
+            doc("org:1", "Akkukierrätys Pohjoinen", "Keräämme käytettyjä paristoja."),
+            doc("org:2", "Lasinkeräys Oy", "Lasin kierrätys ja keräys kunnille."),
+            doc("org:3", "Kodinkonehuolto Oy", "Kodinkoneiden korjaus ja huolto."),
+            doc("org:4", "Muovinkierrätys Pohjola Oy", "Muovin kierrätys."),
+            doc("org:5", "Meijeri", "Maidon jalostus."),
+        ]);
+        assert_eq!(keys(&i, "akku"), vec!["org:1"]);
+        assert_eq!(keys(&i, "lasi"), vec!["org:2"]);
+        assert_eq!(keys(&i, "lasikierrätys")[0], "org:2");
+        assert_eq!(keys(&i, "kodinkoneiden korjaaja"), vec!["org:3"]);
+        assert_eq!(keys(&i, "muovin kierrätys")[0], "org:4");
+        assert_eq!(keys(&i, "muovin kierrättäjä")[0], "org:4");
     }
 
     #[test]
@@ -810,8 +1054,10 @@ mod tests {
         let kinds = &public.facets.iter().find(|(d, _)| d == "kind").unwrap().1;
         assert_eq!(kinds, &vec![("service".to_string(), 1)]);
         assert_eq!(i.search(&q(&["public", "user:7"])).unwrap().total, 2);
-        assert!(i.suggest("salai", "fi", &["public".into()], 5).unwrap().is_empty());
-        assert_eq!(i.suggest("salai", "fi", &["user:7".into()], 5).unwrap().len(), 1);
+        assert!(i.suggest("salai", "fi", None, &["public".into()], 5).unwrap().is_empty());
+        assert_eq!(i.suggest("salai", "fi", None, &["user:7".into()], 5).unwrap().len(), 1);
+        assert_eq!(i.suggest("salai", "fi", Some("thread"), &["user:7".into()], 5).unwrap().len(), 1);
+        assert!(i.suggest("salai", "fi", Some("service"), &["user:7".into()], 5).unwrap().is_empty());
         assert!(i.search(&q(&[])).unwrap().hits.is_empty(), "no tokens, nothing");
         // The ranking-only answer honours visibility the same way.
         let only = |vis: &[&str]| i.keys(&q(vis)).unwrap().into_iter().map(|(k, _)| k).collect::<Vec<_>>();
@@ -835,7 +1081,9 @@ mod tests {
             any_word,
             ..Default::default()
         };
-        assert!(i.keys(&q(false)).unwrap().is_empty(), "not every word is in any document");
+        // No document has every word: the search widens to any of them.
+        let widened: Vec<String> = i.keys(&q(false)).unwrap().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(widened.first().map(String::as_str), Some("expert:1"), "{widened:?}");
         let alike: Vec<String> = i.keys(&q(true)).unwrap().into_iter().map(|(k, _)| k).collect();
         assert_eq!(alike.first().map(String::as_str), Some("expert:1"));
         assert!(!alike.contains(&"expert:2".to_string()));

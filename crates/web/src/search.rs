@@ -182,8 +182,6 @@ pub struct SearchJson {
 pub struct LangQuery {
     #[serde(default)]
     lang: String,
-    #[serde(default)]
-    q: String,
 }
 
 fn api_lang(s: &str) -> &'static str {
@@ -196,9 +194,9 @@ fn api_lang(s: &str) -> &'static str {
     get,
     path = "/api/v1/search",
     params(
-        ("q" = String, Query, description = "Words; inflected Finnish forms, parts of compound words and one typo in longer words match"),
+        ("q" = String, Query, description = "Words; inflected Finnish forms, parts of compound words, words starting with a typed word and one typo in longer words match. Documents with every word come first; when they are fewer than five, documents with some of the words follow, ranked by how many and how well they match"),
         ("lang" = Option<String>, Query, description = "fi (default) or en: the language of titles, snippets and paths"),
-        ("kind" = Option<String>, Query, description = "organisation, service, expert, page, news, term, faq or thread"),
+        ("kind" = Option<String>, Query, description = "organisation, service, expert, listing, thread, challenge, kimppa, page, news, term or faq"),
         ("focus" = Option<String>, Query, description = "Focus area key"),
         ("offering" = Option<String>, Query, description = "Offering type key"),
         ("org_type" = Option<String>, Query, description = "Organisation type key"),
@@ -261,22 +259,35 @@ pub struct SuggestionJson {
     pub path: String,
 }
 
-/// Titles matching what has been typed so far (each word a prefix of a title word).
+#[derive(serde::Deserialize)]
+pub struct SuggestQuery {
+    #[serde(default)]
+    lang: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    kind: Option<String>,
+}
+
+/// Titles of public documents matching what has been typed so far (each
+/// word a prefix of a title word), at most eight.
 #[utoipa::path(
     get,
     path = "/api/v1/search/suggest",
     params(
         ("q" = String, Query, description = "What has been typed"),
         ("lang" = Option<String>, Query, description = "fi (default) or en"),
+        ("kind" = Option<String>, Query, description = "Only titles of this kind of document (organisation, service, expert, listing, thread, challenge, kimppa, page, news, term, faq); an unknown kind finds nothing"),
     ),
     responses((status = 200, body = Vec<SuggestionJson>))
 )]
 pub async fn suggest(
     State(s): State<AppState>,
-    Query(l): Query<LangQuery>,
+    Query(l): Query<SuggestQuery>,
 ) -> Result<Json<Vec<SuggestionJson>>, WebError> {
     let lang = api_lang(&l.lang);
-    let hits = search::suggest(&s.app, &Principal::Anonymous, &l.q, lang).await?;
+    let kind = l.kind.as_deref().filter(|k| !k.is_empty());
+    let hits = search::suggest(&s.app, &Principal::Anonymous, &l.q, lang, kind).await?;
     Ok(Json(
         hits.into_iter()
             .map(|h| SuggestionJson { kind: h.kind, title: h.title, path: format!("/{lang}{}", h.path) })

@@ -1,5 +1,6 @@
 // Search-as-you-type: fills the <datalist> of a search field with titles
-// from /api/v1/search/suggest. Without JavaScript the field works as is.
+// from /api/v1/search/suggest (of one kind when data-suggest names it).
+// Without JavaScript the field works as is.
 (function () {
   'use strict';
   var fields = document.querySelectorAll('input[data-suggest]');
@@ -15,7 +16,10 @@
       if (q.length < 2 || q === last) return;
       timer = setTimeout(function () {
         last = q;
-        fetch('/api/v1/search/suggest?lang=' + lang + '&q=' + encodeURIComponent(q), { headers: { Accept: 'application/json' } })
+        var kind = input.getAttribute('data-suggest');
+        var url = '/api/v1/search/suggest?lang=' + lang + '&q=' + encodeURIComponent(q) +
+          (kind ? '&kind=' + encodeURIComponent(kind) : '');
+        fetch(url, { headers: { Accept: 'application/json' } })
           .then(function (r) { return r.ok ? r.json() : []; })
           .then(function (items) {
             while (list.firstChild) list.removeChild(list.firstChild);

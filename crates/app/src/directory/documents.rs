@@ -3,7 +3,7 @@
 
 use crate::{
     App, AppError, directory,
-    search::documents::{Which, doc, facets, fetch, plain},
+    search::documents::{Places, Which, doc, facets, fetch, plain},
 };
 use kimppa_domain::{MembershipStatus, ServiceStatus};
 use kimppa_search::Doc;
@@ -20,6 +20,10 @@ pub(super) fn register(h: &mut crate::hooks::Hooks) {
 async fn organisations(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
     let q = organisation::Entity::find().filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved));
     let rows = fetch(app, q, organisation::Column::Id, which).await?;
+    if rows.is_empty() {
+        return Ok(vec![]);
+    }
+    let places = Places::load(app).await?;
     Ok(rows
         .into_iter()
         .map(|o| {
@@ -28,7 +32,10 @@ async fn organisations(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
                 o.id,
                 format!("/organisations/{}", o.slug),
                 (&o.name, &o.name),
-                (format!("{} {}", plain(&o.description_fi), o.municipality), plain(&o.description_en)),
+                (
+                    format!("{} {}", plain(&o.description_fi), places.words(&o.municipality)),
+                    format!("{} {}", plain(&o.description_en), places.words(&o.municipality)),
+                ),
             );
             d.facets = facets(
                 &[("org_type", o.org_type.key()), ("municipality", &o.municipality)],
@@ -46,6 +53,7 @@ async fn services(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
         return Ok(vec![]);
     }
     let orgs = directory::catalogue::approved_orgs(app).await?;
+    let places = Places::load(app).await?;
     let mut co: HashMap<i32, Vec<i32>> = HashMap::new();
     let confirmed = service_provider::Entity::find().filter(service_provider::Column::ConfirmedAt.is_not_null());
     let providers = fetch(app, confirmed, service_provider::Column::ServiceId, which).await?;
@@ -64,7 +72,7 @@ async fn services(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
                     types.push(t.clone());
                 }
             }
-            let providers = names.join(", ");
+            let providers = format!("{} {}", names.join(", "), places.words(municipality));
             let mut d = doc(
                 "service",
                 s.id,

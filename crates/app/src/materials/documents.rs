@@ -2,7 +2,7 @@
 
 use crate::{
     App, AppError,
-    search::documents::{PUBLIC, Which, doc, fetch, plain},
+    search::documents::{PUBLIC, Places, Which, doc, fetch, plain},
 };
 use kimppa_domain::ListingStatus;
 use kimppa_domain::ListingVisibility;
@@ -30,20 +30,25 @@ async fn listings(app: &App, which: &Which) -> Result<Vec<Doc>, AppError> {
         &rows.iter().map(|l| l.class_code.clone()).collect::<Vec<_>>(),
     )
     .await?;
+    let places = Places::load(app).await?;
     Ok(rows
         .into_iter()
         .map(|l| {
             let org = orgs.get(&l.org_id).map(|o| o.name.clone()).unwrap_or_default();
             let class = classes.get(&l.class_code);
+            let place = places.words(&l.municipality);
             let body_fi = format!(
-                "{} {} {} {}",
+                "{} {} {} {} {place}",
                 plain(&l.description),
                 crate::materials::reference::label(&l.class_code, class, "fi"),
                 l.class_code,
                 org
             );
-            let body_en =
-                format!("{} {}", plain(&l.description), crate::materials::reference::label(&l.class_code, class, "en"));
+            let body_en = format!(
+                "{} {} {place}",
+                plain(&l.description),
+                crate::materials::reference::label(&l.class_code, class, "en")
+            );
             let mut d = doc("listing", l.id, format!("/materials/{}", l.id), (&l.title, &l.title), (body_fi, body_en));
             d.visibility = if l.visibility == ListingVisibility::Public {
                 vec![PUBLIC.into()]

@@ -7,7 +7,9 @@
 use crate::{App, AppError};
 use futures::future::BoxFuture;
 use kimppa_search::Doc;
+use kimppa_store::entities::municipality;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
 
 /// The visibility token of public documents.
 pub const PUBLIC: &str = "public";
@@ -76,6 +78,33 @@ pub fn doc(kind: &str, id: i32, path: String, titles: (&str, &str), bodies: (Str
         body_en: bodies.1,
         facets: vec![],
         visibility: vec![PUBLIC.into()],
+    }
+}
+
+/// The names of municipalities in Finnish and Swedish, so a document
+/// located in Oulu is found by "Uleåborg" too.
+pub struct Places(HashMap<String, String>);
+
+impl Places {
+    /// Every municipality, by its code and by its Finnish name (lowercased).
+    pub async fn load(app: &App) -> Result<Places, AppError> {
+        let mut names = HashMap::new();
+        for m in municipality::Entity::find().all(&app.db).await? {
+            let both = if m.name_sv.is_empty() || m.name_sv == m.name_fi {
+                m.name_fi.clone()
+            } else {
+                format!("{} {}", m.name_fi, m.name_sv)
+            };
+            names.insert(m.name_fi.to_lowercase(), both.clone());
+            names.insert(m.code.clone(), both);
+        }
+        Ok(Places(names))
+    }
+
+    /// "Oulu Uleåborg" for "Oulu" or its code; an unknown place as given.
+    pub fn words(&self, name_or_code: &str) -> String {
+        let key = name_or_code.trim();
+        self.0.get(key).or_else(|| self.0.get(&key.to_lowercase())).cloned().unwrap_or_else(|| key.to_string())
     }
 }
 

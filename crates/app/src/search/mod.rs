@@ -149,9 +149,19 @@ pub async fn search(app: &App, actor: &Principal, params: &SearchParams, lang: &
     Ok(SearchPage { results, page, pages })
 }
 
-/// Titles for search-as-you-type.
-pub async fn suggest(app: &App, actor: &Principal, prefix: &str, lang: &str) -> Result<Vec<Hit>, AppError> {
+/// Titles for search-as-you-type, of one kind of document when `kind` is
+/// given (an unknown kind finds nothing).
+pub async fn suggest(
+    app: &App,
+    actor: &Principal,
+    prefix: &str,
+    lang: &str,
+    kind: Option<&str>,
+) -> Result<Vec<Hit>, AppError> {
     let prefix: String = prefix.chars().take(100).collect();
+    if kind.is_some_and(|k| !app.hooks.documents.contains(k)) {
+        return Ok(vec![]);
+    }
     let vis = visibility::tokens(actor);
-    app.search.suggest(&prefix, lang, &vis, 8).map_err(AppError::internal)
+    app.search.suggest(&prefix, lang, kind, &vis, 8).map_err(AppError::internal)
 }

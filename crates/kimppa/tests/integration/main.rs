@@ -20,6 +20,7 @@ mod kernel;
 mod materials;
 mod organisations;
 mod search;
+mod search_judged;
 mod security;
 mod visibility;
 mod website;

@@ -70,7 +70,7 @@ async fn finnish_matching_visibility_and_facets(b: kimppa_store::testing::Backen
     assert!(find(&t.app, &anon, "salainen").await.is_empty());
     assert!(find(&t.app, &anon, "piilotettu").await.is_empty());
     assert!(find(&t.app, &anon, "piilopaikka").await.is_empty());
-    assert!(search::suggest(&t.app, &anon, "piilo", "fi").await.unwrap().is_empty());
+    assert!(search::suggest(&t.app, &anon, "piilo", "fi", None).await.unwrap().is_empty());
     // Facets count only what is visible.
     let params = SearchParams { q: "kierrätys".into(), ..Default::default() };
     let r = search::search(&t.app, &anon, &params, "fi").await.unwrap();
@@ -78,8 +78,12 @@ async fn finnish_matching_visibility_and_facets(b: kimppa_store::testing::Backen
     let kinds = &r.results.facets.iter().find(|(d, _)| d == "kind").unwrap().1;
     assert_eq!(kinds, &vec![("service".to_string(), 1)]);
     // Suggestions while typing.
-    let s = search::suggest(&t.app, &anon, "muovipak", "fi").await.unwrap();
+    let s = search::suggest(&t.app, &anon, "muovipak", "fi", None).await.unwrap();
     assert_eq!(s[0].path, service);
+    let only = |kind| search::suggest(&t.app, &anon, "muovi", "fi", Some(kind));
+    assert_eq!(only("service").await.unwrap().len(), 1);
+    assert!(only("organisation").await.unwrap().iter().all(|h| h.kind == "organisation"));
+    assert!(only("alien").await.unwrap().is_empty());
 
     // The page and the API.
     let mut c = t.client();
@@ -94,22 +98,24 @@ async fn finnish_matching_visibility_and_facets(b: kimppa_store::testing::Backen
     assert_eq!(c.get_json("/api/v1/search?q=x&kind=alien").await.status, StatusCode::UNPROCESSABLE_ENTITY);
     let sugg = c.get_json("/api/v1/search/suggest?q=muovip").await;
     assert_eq!(sugg.json()[0]["path"], format!("/fi{service}"));
+    let sugg = c.get_json("/api/v1/search/suggest?q=muovip&kind=organisation").await;
+    assert_eq!(sugg.json().as_array().map(Vec::len), Some(0));
 
     // Queries are counted without identity; zero-result ones are the demand signal.
-    search::search(&t.app, &anon, &SearchParams { q: "  Hiilikuitu   KIERRÄTYS ".into(), ..Default::default() }, "fi")
+    search::search(&t.app, &anon, &SearchParams { q: "  Hiilikuitu   GRAFEENI ".into(), ..Default::default() }, "fi")
         .await
         .unwrap();
     t.app.analytics.flush(&t.app).await.unwrap();
     let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
     let report = kimppa_app::website::analytics::report(&t.app, &t.elevated(&orch).await, 30).await.unwrap();
     assert!(
-        report.zero_queries.iter().any(|(q, n)| q == "hiilikuitu kierrätys" && *n == 1),
+        report.zero_queries.iter().any(|(q, n)| q == "hiilikuitu grafeeni" && *n == 1),
         "{:?}",
         report.zero_queries
     );
     assert!(report.top_queries.iter().any(|(q, _)| q == "kierrätykseen"));
     let mut co = t.login(&orch, secret.as_deref()).await;
-    assert!(co.get("/fi/admin/analytics").await.body.contains("hiilikuitu kierrätys"));
+    assert!(co.get("/fi/admin/analytics").await.body.contains("hiilikuitu grafeeni"));
 }
 
 async fn a_change_reaches_another_node_within_two_seconds(b: kimppa_store::testing::Backend) {
@@ -220,8 +226,59 @@ async fn a_lost_or_damaged_index_is_rebuilt_at_start(b: kimppa_store::testing::B
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// On the demo: the exact name of every member organisation ranks it
+/// first, and a query of words that each find something alone never finds
+/// nothing (queries generated from the demo's own words, two to four words
+/// taken from different documents so that no document has them all).
+async fn demo_names_first_and_words_never_find_nothing(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    kimppa_app::demo::load(&t.app).await.unwrap();
+    search::sync::catch_up(&t.app).await.unwrap();
+    let anon = Principal::Anonymous;
+    let orgs = kimppa_app::organisations::list_public(&t.app, &Default::default()).await.unwrap();
+    assert!(orgs.len() >= 30);
+    for o in &orgs {
+        let path = format!("/organisations/{}", o.slug);
+        for typed in [o.name.clone(), o.name.to_lowercase()] {
+            let found = find(&t.app, &anon, &typed).await;
+            assert_eq!(found.first(), Some(&path), "{typed:?} found {found:?}");
+        }
+    }
+
+    // Words of four letters or more from the organisations' descriptions.
+    let mut words: Vec<String> = vec![];
+    for o in &orgs {
+        for w in o.description_fi.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 4) {
+            let w = w.to_lowercase();
+            if !words.contains(&w) {
+                words.push(w);
+            }
+        }
+    }
+    let mut finding = vec![];
+    for w in words.iter().step_by(3).take(120) {
+        if !find(&t.app, &anon, w).await.is_empty() {
+            finding.push(w.clone());
+        }
+    }
+    assert!(finding.len() >= 60, "{}", finding.len());
+    // A small deterministic generator: the same queries on every run.
+    let mut seed: u64 = 0x2026_1206;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((seed >> 33) as usize) % n
+    };
+    for _ in 0..150 {
+        let n = 2 + next(3);
+        let q: Vec<&str> = (0..n).map(|_| finding[next(finding.len())].as_str()).collect();
+        let q = q.join(" ");
+        assert!(!find(&t.app, &anon, &q).await.is_empty(), "{q:?} found nothing");
+    }
+}
+
 both_backends!(
     finnish_matching_visibility_and_facets,
+    demo_names_first_and_words_never_find_nothing,
     a_change_reaches_another_node_within_two_seconds,
     a_lost_or_damaged_index_is_rebuilt_at_start,
 );

@@ -1,0 +1,4 @@
+//! What the benchmark harness shares with the test suite: the hand-judged
+//! search set and its measures.
+
+pub mod judged;
