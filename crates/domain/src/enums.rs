@@ -369,6 +369,17 @@ keyed_enum!(
 );
 
 keyed_enum!(
+    /// Where a question asked on the FAQ page is in the orchestrators' queue.
+    QuestionStatus {
+        New => "new",
+        Answering => "answering",
+        Answered => "answered",
+        Published => "published",
+        Closed => "closed",
+    }
+);
+
+keyed_enum!(
     /// What a person watches in the forum.
     WatchKind {
         Thread => "thread",

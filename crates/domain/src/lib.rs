@@ -13,7 +13,7 @@ pub use email::Email;
 pub use enums::{
     ChallengeStatus, ChallengeVisibility, ContentStatus, FocusArea, KimppaStatus, Language, LeadStatus, ListingKind,
     ListingStatus, ListingVisibility, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole,
-    PlatformRole, PriceKind, Region, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
+    PlatformRole, PriceKind, QuestionStatus, Region, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
 pub use ids::{OrgId, UserId};
 pub use slug::Slug;

@@ -162,6 +162,7 @@ struct Fields {
     body_fi: Field,
     body_en: Field,
     parts: Field,
+    heads: Field,
     facet: Field,
     vis: Field,
 }
@@ -186,6 +187,7 @@ fn schema() -> (Schema, Fields) {
         body_fi: b.add_text_field("body_fi", text("fi", true)),
         body_en: b.add_text_field("body_en", text("en", true)),
         parts: b.add_text_field("parts", text("parts", false)),
+        heads: b.add_text_field("heads", text("parts", false)),
         facet: b.add_facet_field("facet", FacetOptions::default()),
         vis: b.add_text_field("vis", STRING),
     };
@@ -336,6 +338,26 @@ impl SearchIndex {
         out.join(" ")
     }
 
+    /// The beginnings (four letters or more) of the title words, as typed
+    /// and stemmed: a short query word finds the titles it begins with one
+    /// term's read ("akku" → "Akkukierrätys Pohjoinen").
+    fn heads(&self, titles: &[&str]) -> String {
+        let mut out: Vec<String> = Vec::new();
+        for title in titles {
+            let words = title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase);
+            for word in words.chain(self.analyze("fi", title)) {
+                let chars: Vec<char> = word.chars().take(40).collect();
+                for end in PART_MIN_CHARS..=chars.len() {
+                    let head: String = chars[..end].iter().collect();
+                    if !out.contains(&head) {
+                        out.push(head);
+                    }
+                }
+            }
+        }
+        out.join(" ")
+    }
+
     fn to_document(&self, d: &Doc) -> TantivyDocument {
         let f = self.f;
         let mut doc = TantivyDocument::default();
@@ -352,6 +374,7 @@ impl SearchIndex {
         doc.add_text(f.body_fi, &d.body_fi);
         doc.add_text(f.body_en, &d.body_en);
         doc.add_text(f.parts, self.parts(&[&d.title_fi, &d.body_fi]));
+        doc.add_text(f.heads, self.heads(&[&d.title_fi, &d.title_en]));
         doc.add_facet(f.facet, tantivy::schema::Facet::from_path(["kind", d.kind.as_str()]));
         for (dim, value) in &d.facets {
             if !value.is_empty() {
@@ -534,7 +557,7 @@ impl SearchIndex {
                 let head = Self::head(w, &stem);
                 if let Some(head) = &head {
                     // A title word starting with it: "akku" finds "Akkukierrätys".
-                    should.push(boosted(prefix(f.title_fi, head), 1.5));
+                    should.push(boosted(term(f.heads, head), 1.5));
                 }
                 if !wide {
                     continue;
@@ -614,10 +637,12 @@ impl SearchIndex {
                 20.0,
             ));
         }
-        let mut starts = vec![spaced, joined];
-        starts.dedup();
-        for start in starts.into_iter().filter(|s| s.chars().count() >= PART_MIN_CHARS) {
-            all.push(boosted(prefix(f.name, &start), 6.0));
+        // Several words: a name starting with them, spaced or joined (one
+        // word's beginnings are matched through the title words' above).
+        if words.len() > 1 {
+            for start in [spaced, joined] {
+                all.push(boosted(prefix(f.name, &start), 6.0));
+            }
         }
         Some(Box::new(BooleanQuery::new(all)))
     }

@@ -17,6 +17,7 @@ mod m0010_partner_searches;
 mod m0011_materials;
 mod m0012_notices;
 mod m0013_session_changes;
+mod m0014_question_queue;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_materials::Migration),
             Box::new(m0012_notices::Migration),
             Box::new(m0013_session_changes::Migration),
+            Box::new(m0014_question_queue::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod faq;
 pub mod glossary;
 pub mod news;
 pub mod pages;
+pub mod questions;
 pub mod sitemap;
 
 /// The website's hooks: its search documents.

@@ -19,6 +19,7 @@ mod journey;
 mod kernel;
 mod materials;
 mod organisations;
+mod questions;
 mod search;
 mod search_judged;
 mod security;

@@ -1,5 +1,5 @@
 //! Orchestrators' editors: pages with revision history and restore,
-//! visitors' questions, and the analytics page with CSV export.
+//! and the analytics page with CSV export.
 
 use crate::{
     ctx::{Ctx, Page},
@@ -13,10 +13,9 @@ use axum::{
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
-use kimppa_app::records::faq_question;
 use kimppa_app::{
     policy::{self, Action},
-    website::{analytics, faq, pages},
+    website::{analytics, pages},
 };
 
 #[derive(Template)]
@@ -109,18 +108,6 @@ pub async fn restore(ctx: Ctx, Path((slug, revision)): Path<(String, i32)>) -> R
     pages::restore(ctx.app(), &ctx.principal, &slug, revision).await?;
     ctx.flash("page-restored").await;
     Ok(Redirect::to(&ctx.href(&format!("/admin/pages/{slug}/history"))).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "website/admin_questions.html")]
-struct QuestionsPage {
-    p: Page,
-    questions: Vec<faq_question::Model>,
-}
-
-pub async fn questions(ctx: Ctx) -> Result<Response, WebError> {
-    let questions = faq::questions(ctx.app(), &ctx.principal).await?;
-    Ok(crate::html(&QuestionsPage { p: ctx.page("admin-questions-title").await, questions }))
 }
 
 #[derive(Template)]

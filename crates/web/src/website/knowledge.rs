@@ -14,7 +14,7 @@ use axum::{
 use kimppa_app::records::{cluster, glossary_term};
 use kimppa_app::{
     AppError,
-    website::{clusters, faq, glossary},
+    website::{clusters, faq, glossary, questions},
 };
 
 pub struct Term {
@@ -110,11 +110,13 @@ pub struct Qa {
 struct FaqPage {
     p: Page,
     topics: Vec<(String, Vec<Qa>)>,
-    question: String,
+    form: AskForm,
+    /// The signed-in asker's address, where the answer goes.
+    account_email: Option<String>,
     errors: FormErrors,
 }
 
-async fn faq_page(ctx: &Ctx, question: String, errors: FormErrors) -> Result<FaqPage, WebError> {
+async fn faq_page(ctx: &Ctx, form: AskForm, errors: FormErrors) -> Result<FaqPage, WebError> {
     let groups = faq::grouped(ctx.app()).await?;
     let mut p = ctx.form_page("faq-title").await;
     p.description = p.t("faq-intro");
@@ -132,21 +134,28 @@ async fn faq_page(ctx: &Ctx, question: String, errors: FormErrors) -> Result<Faq
             (p.t(&format!("faq-topic-{topic}")), qas)
         })
         .collect();
-    Ok(FaqPage { p, topics, question, errors })
+    let account_email = ctx.principal.person().map(|u| u.email.clone());
+    Ok(FaqPage { p, topics, form, account_email, errors })
 }
 
 pub async fn faq(ctx: Ctx) -> Result<Response, WebError> {
-    Ok(crate::html(&faq_page(&ctx, String::new(), FormErrors::none()).await?))
+    Ok(crate::html(&faq_page(&ctx, AskForm::default(), FormErrors::none()).await?))
 }
 
 #[derive(serde::Deserialize, Default)]
 pub struct AskForm {
     #[serde(default)]
     question: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    consent: Option<String>,
 }
 
 pub async fn ask(ctx: Ctx, Form(f): Form<AskForm>) -> Result<Response, WebError> {
-    match faq::ask(ctx.app(), &ctx.principal, &f.question, ctx.lang.code(), &ctx.client).await {
+    let asked =
+        questions::AskForm { question: f.question.clone(), email: f.email.clone(), consent: f.consent.is_some() };
+    match questions::ask(ctx.app(), &ctx.principal, &asked, ctx.lang.code(), &ctx.client).await {
         Ok(()) => {
             ctx.flash("faq-asked").await;
             Ok(Redirect::to(&ctx.href("/faq")).into_response())
@@ -159,7 +168,7 @@ pub async fn ask(ctx: Ctx, Form(f): Form<AskForm>) -> Result<Response, WebError>
                 ),
                 other => (StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_app(other, ctx.lang).ok_or(WebError(e))?),
             };
-            Ok((status, crate::html(&faq_page(&ctx, f.question, errors).await?)).into_response())
+            Ok((status, crate::html(&faq_page(&ctx, f, errors).await?)).into_response())
         }
     }
 }

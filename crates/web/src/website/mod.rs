@@ -10,6 +10,7 @@ mod knowledge;
 mod news;
 pub use news::{Item as NewsItem, item as news_item};
 mod pages;
+mod questions;
 pub mod track;
 
 use crate::AppState;
@@ -45,7 +46,12 @@ pub fn admin_routes() -> Router<AppState> {
         .route("/content/{kind}/new", get(content_admin::new_form).post(content_admin::create))
         .route("/content/{kind}/{key}/edit", get(content_admin::edit_form).post(content_admin::update))
         .route("/content/news/{slug}/image", post(content_admin::news_image))
-        .route("/questions", get(admin::questions))
+        .route("/questions", get(questions::queue))
+        .route("/questions/{id}", get(questions::show))
+        .route("/questions/{id}/take", post(questions::take))
+        .route("/questions/{id}/answer", post(questions::answer))
+        .route("/questions/{id}/publish", post(questions::publish))
+        .route("/questions/{id}/close", post(questions::close))
         .route("/analytics", get(admin::analytics))
         .route("/analytics.csv", get(admin::analytics_csv))
 }
