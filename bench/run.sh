@@ -123,6 +123,11 @@ curl -s -o /dev/null -b "kimppa_session=$SESSION" "http://127.0.0.1:$PORT/fi/"
 curl -s -b "kimppa_session=$SESSION" "http://127.0.0.1:$PORT/fi/services" | grep -q "Jäsen Mittari" \
   || { echo "the member's pages are not signed in" >&2; exit 1; }
 MEMBER_COOKIE="Cookie: kimppa_session=$SESSION"
+# Warm up every URL once as the member too, as for visitors above: each
+# person's pages are remembered from their first view.
+cat "$OUT/urls-catalogue.txt" "$OUT/urls-forum.txt" "$OUT/urls-materials.txt" | while read -r u; do
+  curl -s -o /dev/null -H "$MEMBER_COOKIE" "http://127.0.0.1:$PORT$u"
+done
 log "load: the same pages signed in, 64 connections"
 run_wrk catalogue-64-member 64 "$OUT/urls-catalogue.txt" "http://127.0.0.1:$PORT" -H "$MEMBER_COOKIE"
 run_wrk forum-64-member 64 "$OUT/urls-forum.txt" "http://127.0.0.1:$PORT" -H "$MEMBER_COOKIE"
