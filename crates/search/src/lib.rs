@@ -155,6 +155,10 @@ pub struct Results {
 struct Fields {
     key: Field,
     kind: Field,
+    /// The number after `kind:` in the key, plus one (zero: the key has
+    /// none): with the kind's short column, a hit's key without a look into
+    /// the keys' large dictionary.
+    key_id: Field,
     path: Field,
     name: Field,
     title_fi: Field,
@@ -179,7 +183,8 @@ fn schema() -> (Schema, Fields) {
     };
     let f = Fields {
         key: b.add_text_field("key", STRING | STORED | FAST),
-        kind: b.add_text_field("kind", STRING | STORED),
+        kind: b.add_text_field("kind", STRING | STORED | FAST),
+        key_id: b.add_u64_field("key_id", FAST),
         path: b.add_text_field("path", STORED),
         name: b.add_text_field("name", text("name", false)),
         title_fi: b.add_text_field("title_fi", text("fi", true)),
@@ -363,6 +368,12 @@ impl SearchIndex {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, &d.key);
         doc.add_text(f.kind, &d.kind);
+        let id =
+            d.key.strip_prefix(d.kind.as_str()).and_then(|r| r.strip_prefix(':')).and_then(|n| n.parse::<u64>().ok());
+        doc.add_u64(
+            f.key_id,
+            id.filter(|n| n.to_string().len() == d.key.len() - d.kind.len() - 1).map_or(0, |n| n + 1),
+        );
         doc.add_text(f.path, &d.path);
         for name in [&d.title_fi, &d.title_en] {
             if !name.trim().is_empty() {
@@ -416,6 +427,21 @@ impl SearchIndex {
             w.delete_all_documents()?;
             Ok(())
         })
+    }
+
+    /// Merges every segment into one (after a rebuild): a query then looks
+    /// each of its terms up once instead of once per segment. Later writes
+    /// add segments that the writer's merge policy keeps few.
+    pub fn merge_segments(&self) -> Result<()> {
+        let ids = self.index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            self.with_writer(|w| {
+                w.merge(&ids).wait()?;
+                Ok(())
+            })?;
+            self.reader.reload()?;
+        }
+        Ok(())
     }
 
     /// Makes the changes durable and visible, remembering `cursor`.
@@ -755,24 +781,15 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let Some(r) = self.ranked(&searcher, q, false)? else { return Ok(vec![]) };
         let mut out = Vec::with_capacity(r.top.len());
-        let mut key = String::new();
-        let mut columns: HashMap<u32, tantivy::columnar::StrColumn> = HashMap::new();
+        let mut segments: HashMap<u32, KeyColumns> = HashMap::new();
         for (score, addr) in r.top {
-            let column = match columns.entry(addr.segment_ord) {
+            let columns = match segments.entry(addr.segment_ord) {
                 std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => e.insert(
-                    searcher
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .str("key")?
-                        .ok_or_else(|| tantivy::TantivyError::SchemaError("key is not a fast field".into()))?,
-                ),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    e.insert(KeyColumns::open(searcher.segment_reader(addr.segment_ord))?)
+                }
             };
-            key.clear();
-            if let Some(ord) = column.term_ords(addr.doc_id).next() {
-                column.ord_to_str(ord, &mut key)?;
-            }
-            out.push((key.clone(), score));
+            out.push((columns.key(addr.doc_id)?, score));
         }
         Ok(out)
     }
@@ -894,6 +911,47 @@ impl SearchIndex {
             });
         }
         Ok(out)
+    }
+}
+
+/// A segment's columns for reading hits' keys: the kind (a handful of
+/// values, cached once read) and the number of `kind:N` keys, falling back
+/// to the key's own column for a key of another form.
+struct KeyColumns {
+    kind: tantivy::columnar::StrColumn,
+    id: std::sync::Arc<dyn tantivy::columnar::ColumnValues<u64>>,
+    key: tantivy::columnar::StrColumn,
+    kinds: HashMap<u64, String>,
+}
+
+impl KeyColumns {
+    fn open(segment: &tantivy::SegmentReader) -> Result<KeyColumns> {
+        let fast = segment.fast_fields();
+        let missing = |name: &str| SearchError::Other(format!("{name} is not a fast field"));
+        Ok(KeyColumns {
+            kind: fast.str("kind")?.ok_or_else(|| missing("kind"))?,
+            id: fast.u64("key_id")?.values,
+            key: fast.str("key")?.ok_or_else(|| missing("key"))?,
+            kinds: HashMap::new(),
+        })
+    }
+
+    fn key(&mut self, doc: tantivy::DocId) -> Result<String> {
+        let id = self.id.get_val(doc);
+        let kind_ord = self.kind.term_ords(doc).next();
+        if let (true, Some(ord)) = (id > 0, kind_ord) {
+            if !self.kinds.contains_key(&ord) {
+                let mut kind = String::new();
+                self.kind.ord_to_str(ord, &mut kind)?;
+                self.kinds.insert(ord, kind);
+            }
+            return Ok(format!("{}:{}", self.kinds[&ord], id - 1));
+        }
+        let mut key = String::new();
+        if let Some(ord) = self.key.term_ords(doc).next() {
+            self.key.ord_to_str(ord, &mut key)?;
+        }
+        Ok(key)
     }
 }
 
@@ -1121,8 +1179,11 @@ mod tests {
             doc("org:2", "Kiertoneuvo", "Neuvontaa."),
             doc("service:3", "Muovipakkausten kierrätys", "Kierrätämme muovipakkauksia."),
             doc("service:4", "Kierrätyskonsultointi", "Neuvomme kierrätyksessä."),
+            // Keys of other forms come back as they are.
+            doc("page:kierratys-opas", "Kierrätysopas", "Kierrätyksen opas."),
+            doc("term:007", "Kierrätysaste", "Kierrätyksen osuus."),
         ]);
-        for text in ["kiertoneuvo", "kierrätykseen", "pakkaus", "kiertonevo"] {
+        for text in ["kiertoneuvo", "kierrätykseen", "pakkaus", "kiertonevo", "opas", "kierrätysaste"] {
             let q = SearchQuery {
                 text: text.into(),
                 lang: "fi".into(),
@@ -1135,6 +1196,15 @@ mod tests {
             assert!(!from_keys.is_empty(), "{text} finds something");
             assert_eq!(from_keys, from_search, "{text}");
         }
+        let q = |text: &str| SearchQuery {
+            text: text.into(),
+            lang: "fi".into(),
+            visibility: vec!["public".into()],
+            limit: 10,
+            ..Default::default()
+        };
+        assert_eq!(i.keys(&q("opas")).unwrap()[0].0, "page:kierratys-opas");
+        assert_eq!(i.keys(&q("kierrätysaste")).unwrap()[0].0, "term:007");
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub async fn rebuild(app: &App, mut progress: impl FnMut(&str, usize)) -> Result
         progress(kind, docs.len());
     }
     app.search.commit(cursor).map_err(AppError::internal)?;
+    app.search.merge_segments().map_err(AppError::internal)?;
     app.search_needs_rebuild.store(false, std::sync::atomic::Ordering::SeqCst);
     Ok(app.search.num_docs())
 }
