@@ -368,12 +368,10 @@ impl SearchIndex {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.key, &d.key);
         doc.add_text(f.kind, &d.kind);
-        let id =
-            d.key.strip_prefix(d.kind.as_str()).and_then(|r| r.strip_prefix(':')).and_then(|n| n.parse::<u64>().ok());
-        doc.add_u64(
-            f.key_id,
-            id.filter(|n| n.to_string().len() == d.key.len() - d.kind.len() - 1).map_or(0, |n| n + 1),
-        );
+        // Only a key that reads back exactly as `kind:N` is kept as a number.
+        let id = d.key.rsplit_once(':').and_then(|(_, n)| n.parse::<u64>().ok());
+        let id = id.filter(|n| format!("{}:{n}", d.kind) == d.key);
+        doc.add_u64(f.key_id, id.map_or(0, |n| n + 1));
         doc.add_text(f.path, &d.path);
         for name in [&d.title_fi, &d.title_en] {
             if !name.trim().is_empty() {

@@ -86,19 +86,24 @@ pub fn doc(kind: &str, id: i32, path: String, titles: (&str, &str), bodies: (Str
 pub struct Places(HashMap<String, String>);
 
 impl Places {
-    /// Every municipality, by its code and by its Finnish name (lowercased).
-    pub async fn load(app: &App) -> Result<Places, AppError> {
-        let mut names = HashMap::new();
-        for m in municipality::Entity::find().all(&app.db).await? {
-            let both = if m.name_sv.is_empty() || m.name_sv == m.name_fi {
-                m.name_fi.clone()
-            } else {
-                format!("{} {}", m.name_fi, m.name_sv)
-            };
-            names.insert(m.name_fi.to_lowercase(), both.clone());
-            names.insert(m.code.clone(), both);
-        }
-        Ok(Places(names))
+    /// Every municipality, by its code and by its Finnish name (lowercased);
+    /// read once and kept in the node's memory until the next change.
+    pub async fn load(app: &App) -> Result<std::sync::Arc<Places>, AppError> {
+        app.pages
+            .derived(app, "search.places", || async {
+                let mut names = HashMap::new();
+                for m in municipality::Entity::find().all(&app.db).await? {
+                    let both = if m.name_sv.is_empty() || m.name_sv == m.name_fi {
+                        m.name_fi.clone()
+                    } else {
+                        format!("{} {}", m.name_fi, m.name_sv)
+                    };
+                    names.insert(m.name_fi.to_lowercase(), both.clone());
+                    names.insert(m.code.clone(), both);
+                }
+                Ok(Places(names))
+            })
+            .await
     }
 
     /// "Oulu Uleåborg" for "Oulu" or its code; an unknown place as given.

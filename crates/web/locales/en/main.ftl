@@ -1453,7 +1453,6 @@ questions-answered = Answered
 questions-published = Published as answers
 questions-closed = Closed
 questions-median = Median time to answer
-questions-open = Open
 question-status-new = New
 question-status-answering = Being answered
 question-status-answered = Answered

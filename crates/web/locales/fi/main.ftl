@@ -1453,7 +1453,6 @@ questions-answered = Vastattu
 questions-published = Julkaistu vastauksina
 questions-closed = Suljettu
 questions-median = Vastausajan mediaani
-questions-open = Avaa
 question-status-new = Uusi
 question-status-answering = Vastattavana
 question-status-answered = Vastattu
