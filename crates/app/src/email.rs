@@ -49,13 +49,21 @@ impl Mailer {
             Mailer::Outbox { .. } => Ok(STATUS_OUTBOX),
             Mailer::Smtp { from, transport } => {
                 let to: Mailbox = e.to_addr.parse().map_err(|err| format!("bad recipient: {err}"))?;
-                let msg = Message::builder()
-                    .from(from.clone())
-                    .to(to)
-                    .subject(e.subject.clone())
-                    .header(lettre::message::header::ContentType::TEXT_PLAIN)
-                    .body(e.body_text.clone())
-                    .map_err(|err| err.to_string())?;
+                let builder = Message::builder().from(from.clone()).to(to).subject(e.subject.clone());
+                let msg = if e.attachment_name.is_empty() {
+                    builder
+                        .header(lettre::message::header::ContentType::TEXT_PLAIN)
+                        .body(e.body_text.clone())
+                        .map_err(|err| err.to_string())?
+                } else {
+                    use lettre::message::{Attachment, MultiPart, SinglePart, header::ContentType};
+                    let kind = ContentType::parse(&e.attachment_type).map_err(|err| err.to_string())?;
+                    builder
+                        .multipart(MultiPart::mixed().singlepart(SinglePart::plain(e.body_text.clone())).singlepart(
+                            Attachment::new(e.attachment_name.clone()).body(e.attachment.clone().into_bytes(), kind),
+                        ))
+                        .map_err(|err| err.to_string())?
+                };
                 transport.send(msg).await.map_err(|err| err.to_string())?;
                 Ok(STATUS_SENT)
             }
@@ -65,7 +73,25 @@ impl Mailer {
 
 /// Queues an email on `conn` (pass the open transaction).
 pub async fn queue<C: ConnectionTrait>(conn: &C, to: &str, subject: &str, body: &str) -> Result<(), DbErr> {
+    queue_with(conn, to, subject, body, None).await
+}
+
+/// A text file sent with an email: (name, content type, content).
+pub type TextAttachment<'a> = (&'a str, &'a str, &'a str);
+
+/// Queues an email with an optional text attachment (a calendar file).
+pub async fn queue_with<C: ConnectionTrait>(
+    conn: &C,
+    to: &str,
+    subject: &str,
+    body: &str,
+    attachment: Option<TextAttachment<'_>>,
+) -> Result<(), DbErr> {
+    let (name, kind, content) = attachment.unwrap_or_default();
     let row = email::ActiveModel {
+        attachment_name: Set(name.to_string()),
+        attachment_type: Set(kind.to_string()),
+        attachment: Set(content.to_string()),
         to_addr: Set(to.to_string()),
         subject: Set(subject.to_string()),
         body_text: Set(body.to_string()),

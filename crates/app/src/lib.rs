@@ -12,6 +12,7 @@ pub mod demo;
 pub mod directory;
 pub mod email;
 pub mod error;
+pub mod events;
 pub mod files;
 pub mod forum;
 pub mod hooks;
@@ -130,6 +131,7 @@ pub fn assemble_hooks() -> hooks::Hooks {
     forum::register(&mut h);
     challenges::register(&mut h);
     materials::register(&mut h);
+    events::register(&mut h);
     h
 }
 

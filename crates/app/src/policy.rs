@@ -127,6 +127,18 @@ pub enum Action<'a> {
     /// Coordinate some region (the coordinators' pages): any coordinator,
     /// or staff.
     CoordinateAnyRegion,
+    /// Organise an event in an organisation's name (edit, publish, cancel,
+    /// the participants, check-in, export and email): its admins, or staff.
+    ManageEvents {
+        org: OrgId,
+    },
+    /// Organise events in the cluster's own name, and see the cluster's
+    /// event counts: staff.
+    ManageClusterEvents,
+    /// Start an event: the admins of an approved member, and staff.
+    StartEvent,
+    /// Register for an event (the event's visibility decides which).
+    RegisterForEvent,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,8 +201,10 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         | GrantOrganisationAdmin { org }
         | ManageServices { org }
         | ViewOrganisationLeads { org }
-        | ManageChallenges { org } => admin_or_elevated(org),
-        SendContactRequest | PostInForum | RespondToChallenge => Decision::Allow,
+        | ManageChallenges { org }
+        | ManageEvents { org } => admin_or_elevated(org),
+        StartEvent => mine_or_elevated(u.memberships.iter().any(|m| m.role == OrgRole::Admin && m.approved())),
+        SendContactRequest | PostInForum | RespondToChallenge | RegisterForEvent => Decision::Allow,
         ManageForumThread { author } | EditForumText { author } => mine_or_elevated(author == u.id),
         ActForOrganisation { org } => {
             if p.in_org(org) {
@@ -214,7 +228,8 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
             }
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
-        | ManageDirectory | ModerateForum | SkipForumApproval | FeatureChallenges | ManageMaterials => elevated(),
+        | ManageDirectory | ModerateForum | SkipForumApproval | FeatureChallenges | ManageMaterials
+        | ManageClusterEvents => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()
@@ -417,5 +432,26 @@ mod tests {
         assert_eq!(decide(&o, Action::CoordinateRegion { region: "lappi" }), Decision::Allow);
         assert_eq!(decide(&o, Action::ManageMaterials), Decision::Allow);
         assert_eq!(decide(&Principal::Anonymous, Action::ManageListings { org: OrgId(8) }), Decision::LoginRequired);
+    }
+
+    #[test]
+    fn event_organisers() {
+        let admin = in_orgs(PlatformRole::Person, false, false, &[(8, OrgRole::Admin)]);
+        let member = in_orgs(PlatformRole::Person, false, false, &[(8, OrgRole::Member)]);
+        assert_eq!(decide(&admin, Action::StartEvent), Decision::Allow);
+        assert_eq!(decide(&member, Action::StartEvent), Decision::Forbidden);
+        assert_eq!(decide(&admin, Action::ManageEvents { org: OrgId(8) }), Decision::Allow);
+        assert_eq!(decide(&admin, Action::ManageEvents { org: OrgId(9) }), Decision::Forbidden);
+        assert_eq!(decide(&member, Action::ManageEvents { org: OrgId(8) }), Decision::Forbidden);
+        assert_eq!(decide(&admin, Action::ManageClusterEvents), Decision::Forbidden);
+        assert_eq!(decide(&member, Action::RegisterForEvent), Decision::Allow);
+        assert_eq!(decide(&Principal::Anonymous, Action::RegisterForEvent), Decision::LoginRequired);
+        let o = user(PlatformRole::Orchestrator, true, true);
+        assert_eq!(decide(&o, Action::ManageClusterEvents), Decision::Allow);
+        assert_eq!(decide(&o, Action::ManageEvents { org: OrgId(9) }), Decision::Allow);
+        assert_eq!(
+            decide(&user(PlatformRole::Orchestrator, true, false), Action::ManageClusterEvents),
+            Decision::SecondFactorRequired
+        );
     }
 }

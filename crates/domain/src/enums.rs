@@ -388,6 +388,64 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// What kind of activity an event is.
+    EventKind {
+        Matchmaking => "matchmaking",
+        Pitching => "pitching",
+        Workshop => "workshop",
+        BestPractice => "best-practice",
+        Training => "training",
+        InfoSession => "info-session",
+        CoordinatorsDay => "coordinators-day",
+        Arena => "arena",
+        GroupMeeting => "group-meeting",
+        Other => "other",
+    }
+);
+
+keyed_enum!(
+    /// Life of an event: a draft is seen by its organisers only; a published
+    /// event takes registrations; a cancelled one stays visible as cancelled;
+    /// a held one collects feedback and counts.
+    EventStatus {
+        Draft => "draft",
+        Published => "published",
+        Cancelled => "cancelled",
+        Held => "held",
+    }
+);
+
+keyed_enum!(
+    /// Who sees a published event.
+    EventVisibility {
+        Public => "public",
+        Members => "members",
+    }
+);
+
+keyed_enum!(
+    /// Where one person's registration to an event stands. A place is held by
+    /// `registered` and `offered` (a freed place offered from the waiting list
+    /// until a time limit).
+    RegistrationStatus {
+        Registered => "registered",
+        Waiting => "waiting",
+        Offered => "offered",
+        Cancelled => "cancelled",
+        Expired => "expired",
+    }
+);
+
+keyed_enum!(
+    /// A registration question's kind.
+    QuestionKind {
+        Text => "text",
+        Choice => "choice",
+        YesNo => "yes-no",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

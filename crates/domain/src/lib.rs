@@ -11,9 +11,10 @@ mod slug;
 pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
-    ChallengeStatus, ChallengeVisibility, ContentStatus, FocusArea, KimppaStatus, Language, LeadStatus, ListingKind,
-    ListingStatus, ListingVisibility, MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole,
-    PlatformRole, PriceKind, QuestionStatus, Region, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
+    ChallengeStatus, ChallengeVisibility, ContentStatus, EventKind, EventStatus, EventVisibility, FocusArea,
+    KimppaStatus, Language, LeadStatus, ListingKind, ListingStatus, ListingVisibility, MembershipStatus,
+    MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind, QuestionKind, QuestionStatus,
+    Region, RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
 pub use ids::{OrgId, UserId};
 pub use slug::Slug;

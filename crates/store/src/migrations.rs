@@ -18,6 +18,7 @@ mod m0011_materials;
 mod m0012_notices;
 mod m0013_session_changes;
 mod m0014_question_queue;
+mod m0015_events;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_notices::Migration),
             Box::new(m0013_session_changes::Migration),
             Box::new(m0014_question_queue::Migration),
+            Box::new(m0015_events::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ pub mod challenges;
 pub mod ctx;
 pub mod directory;
 pub mod errors;
+pub mod events;
 pub mod extract;
 pub mod forms;
 pub mod forum;
@@ -99,6 +100,7 @@ pub fn router(app: App) -> Router {
         .merge(forum::routes())
         .merge(challenges::routes())
         .merge(materials::routes())
+        .merge(events::routes())
         .merge(notifications::routes())
         .merge(website::routes())
         .nest(
@@ -108,7 +110,8 @@ pub fn router(app: App) -> Router {
                 .merge(directory::admin_routes())
                 .merge(forum::moderation::admin_routes())
                 .merge(challenges::admin_routes())
-                .merge(materials::admin_routes()),
+                .merge(materials::admin_routes())
+                .merge(events::admin_routes()),
         );
     Router::new()
         .route("/", get(home::root_redirect))

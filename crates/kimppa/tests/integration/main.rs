@@ -13,6 +13,7 @@ mod authorization;
 mod challenges;
 mod crash;
 mod directory;
+mod events;
 mod forum;
 mod i18n;
 mod journey;

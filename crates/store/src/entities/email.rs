@@ -12,6 +12,10 @@ pub struct Model {
     pub created_at: ChronoDateTimeUtc,
     pub sent_at: Option<ChronoDateTimeUtc>,
     pub last_error: Option<String>,
+    /// A file sent with the email (empty: none), e.g. `event.ics`.
+    pub attachment_name: String,
+    pub attachment_type: String,
+    pub attachment: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,8 +4,8 @@
 //! and this module routes and documents them.
 
 use crate::{
-    challenges::api as challenges, directory::api as organisations, forum::api as forum, materials::api as materials,
-    website::api as website,
+    challenges::api as challenges, directory::api as organisations, events::api as events, forum::api as forum,
+    materials::api as materials, website::api as website,
 };
 
 use crate::AppState;
@@ -30,6 +30,9 @@ use utoipa::OpenApi;
         challenges::kimppa_get,
         materials::list,
         materials::get,
+        events::list,
+        events::get,
+        events::mine,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -65,6 +68,9 @@ use utoipa::OpenApi;
         challenges::KimppaMemberJson,
         materials::ListingJson,
         materials::ListingList,
+        events::EventJson,
+        events::EventList,
+        events::RegistrationJson,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -98,6 +104,9 @@ pub fn routes() -> Router<AppState> {
         .route("/kimppas/{slug}", get(challenges::kimppa_get))
         .route("/listings", get(materials::list))
         .route("/listings/{id}", get(materials::get))
+        .route("/events", get(events::list))
+        .route("/events/{id}", get(events::get))
+        .route("/me/registrations", get(events::mine))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))
