@@ -122,7 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => other.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas, {} material listings",
+                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas, {} material listings, {} events",
                 loaded.organisations,
                 loaded.people,
                 loaded.services,
@@ -130,7 +130,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 loaded.threads,
                 loaded.challenges,
                 loaded.kimppas,
-                loaded.listings
+                loaded.listings,
+                loaded.events
             );
             Ok(())
         }
@@ -188,6 +189,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             challenges = loaded.challenges,
             kimppas = loaded.kimppas,
             listings = loaded.listings,
+            events = loaded.events,
             "demo data loaded into the empty default database"
         );
     }

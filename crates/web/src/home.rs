@@ -37,6 +37,7 @@ struct HomePage {
     member_count: u64,
     newest: Vec<kimppa_app::records::organisation::Model>,
     news: Vec<crate::website::NewsItem>,
+    events: Vec<crate::events::CardView>,
 }
 
 pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
@@ -55,5 +56,8 @@ pub async fn home(ctx: Ctx) -> Result<Response, WebError> {
         .iter()
         .map(|n| crate::website::news_item(&p, n))
         .collect();
-    Ok(crate::html(&HomePage { p, member_count, newest: orgs, news }))
+    let upcoming = kimppa_app::events::upcoming(ctx.app(), &ctx.principal, 3).await?;
+    let names = crate::events::Names::load(ctx.app(), &upcoming).await?;
+    let events = upcoming.iter().map(|e| crate::events::card(&p, &names, e)).collect();
+    Ok(crate::html(&HomePage { p, member_count, newest: orgs, news, events }))
 }

@@ -196,7 +196,7 @@ fn api_lang(s: &str) -> &'static str {
     params(
         ("q" = String, Query, description = "Words; inflected Finnish forms, parts of compound words, words starting with a typed word and one typo in longer words match. Documents with every word come first; when they are fewer than five, documents with some of the words follow, ranked by how many and how well they match"),
         ("lang" = Option<String>, Query, description = "fi (default) or en: the language of titles, snippets and paths"),
-        ("kind" = Option<String>, Query, description = "organisation, service, expert, listing, thread, challenge, kimppa, page, news, term or faq"),
+        ("kind" = Option<String>, Query, description = "organisation, service, expert, listing, event, thread, challenge, kimppa, page, news, term or faq"),
         ("focus" = Option<String>, Query, description = "Focus area key"),
         ("offering" = Option<String>, Query, description = "Offering type key"),
         ("org_type" = Option<String>, Query, description = "Organisation type key"),

@@ -1,10 +1,11 @@
 //! The demo dataset: a fictional Oulu-region cluster with organisations of
 //! every type, people, memberships, the commitment agreement and staff
-//! accounts, and the website content. Nothing in it is real personal data.
+//! accounts, the website content, and a year of events. Nothing in it is real personal data.
 
 mod challenges;
 mod content;
 mod directory;
+mod events;
 mod forum;
 mod materials;
 
@@ -70,6 +71,7 @@ pub struct Loaded {
     pub challenges: usize,
     pub kimppas: usize,
     pub listings: usize,
+    pub events: usize,
 }
 
 /// True when the database has no users yet.
@@ -191,6 +193,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     let threads = forum::load(&tx, &by_email, &orgs, (ORCHESTRATOR_EMAIL, orchestrator.id)).await?;
     let (challenges, kimppas) = challenges::load(&tx, &by_email, &orgs, orchestrator.id).await?;
     let listings = materials::load(&tx, &by_email, &orgs).await?;
+    let events = events::load(&tx, &by_email, &orgs, orchestrator.id).await?;
     for kind in crate::search::documents::kinds(app) {
         crate::search::touch_all(&tx, kind).await?;
     }
@@ -205,6 +208,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         challenges,
         kimppas,
         listings,
+        events,
     })
 }
 

@@ -26,6 +26,20 @@ use sea_orm::{
 };
 use std::collections::BTreeMap;
 
+/// Why a registration changed, as the record of changes names it.
+pub const REASONS: [&str; 10] = [
+    "registered",
+    "waiting",
+    "cancelled",
+    "declined",
+    "offered",
+    "accepted",
+    "offer-expired",
+    "organiser",
+    "attended",
+    "no-show",
+];
+
 /// Change-log kind of an offer's deadline: the job passes the place on.
 pub const OFFER_DEADLINE: &str = "events.offer_deadline";
 

@@ -10,11 +10,21 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 /// Finnish and English.
 pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
     let anon = Principal::Anonymous;
-    let mut paths: Vec<String> =
-        ["/", "/organisations", "/services", "/experts", "/news", "/glossary", "/faq", "/clusters"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+    let mut paths: Vec<String> = [
+        "/",
+        "/organisations",
+        "/services",
+        "/experts",
+        "/news",
+        "/glossary",
+        "/faq",
+        "/clusters",
+        "/events",
+        "/events/year",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
     for p in super::pages::visible(&anon).all(&app.db).await? {
         paths.push(format!("/pages/{}", p.slug));
     }
@@ -42,6 +52,14 @@ pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
         if approved.contains_key(&e.org_id) {
             paths.push(format!("/experts/{}", e.id));
         }
+    }
+    // Events a visitor sees (drafts and members-only events are not).
+    for e in kimppa_store::entities::event::Entity::find()
+        .filter(crate::events::visibility::condition(&anon))
+        .all(&app.db)
+        .await?
+    {
+        paths.push(format!("/events/{}", e.id));
     }
     Ok(paths)
 }

@@ -343,6 +343,27 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     .insert(&t.app.db)
     .await
     .unwrap();
+    let in_a_month = kimppa_app::finnish_time(now + chrono::Duration::days(30)).format("%Y-%m-%d").to_string();
+    let event = kimppa_app::events::create(
+        &t.app,
+        &admin_p,
+        &kimppa_app::events::EventForm {
+            org: listed.slug.clone(),
+            kind: "workshop".into(),
+            title_fi: "Jäsentyöpaja".into(),
+            description_fi: "Kuvaus".into(),
+            starts_at: format!("{in_a_month}T09:00"),
+            ends_at: format!("{in_a_month}T12:00"),
+            municipality: "564".into(),
+            language: "fi".into(),
+            visibility: "members".into(),
+            capacity: "20".into(),
+            action: "publish".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     t.run_jobs().await;
 
     let fixtures = Fixtures {
@@ -385,6 +406,10 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             ("restore/revision", "999999".into()),
             ("media/key", "logos/none.png".into()),
             ("listings/id", listing.to_string()),
+            ("events/id", event.id.to_string()),
+            ("participants/rid", "999999".into()),
+            ("checkin/rid", "999999".into()),
+            ("personal/secret", "not-a-key".into()),
             ("kimppas/slug", k.slug.clone()),
             ("forum/slug", category.slug.clone()),
         ]),
@@ -738,6 +763,36 @@ fn cases() -> Vec<Case> {
         ("POST", "/fi/login", vec![("email", "ei-ketaan@kimppa.test"), ("password", "x")], "UUUUURRRRR"),
         ("POST", "/fi/login/totp", vec![("code", "x")], "DDDDDDDDDD"),
         ("POST", "/fi/logout", vec![], "DDDDDDDDDD"),
+        ("GET", "/api/v1/events", vec![], "OOOOOOOOOO"),
+        ("GET", "/api/v1/events/{id}", vec![], "NNNNNNNNNN"),
+        ("GET", "/api/v1/me/registrations", vec![], "UOOOOOOOOO"),
+        ("GET", "/fi/admin/events", vec![], "LFFFTOOFFF"),
+        ("GET", "/fi/events", vec![], "OOOOOOOOOO"),
+        ("GET", "/fi/events/calendar.ics", vec![], "OOOOOOOOOO"),
+        ("GET", "/fi/events/feed.xml", vec![], "OOOOOOOOOO"),
+        ("GET", "/fi/events/mine", vec![], "LOOOOOOOOO"),
+        ("GET", "/fi/events/new", vec![], "LFFOTOOFOF"),
+        ("GET", "/fi/events/personal/{secret}", vec![], "NNNNNNNNNN"),
+        ("GET", "/fi/events/year", vec![], "OOOOOOOOOO"),
+        ("GET", "/fi/events/{id}", vec![], "NNOONOONON"),
+        ("GET", "/fi/events/{id}/checkin", vec![], "NNFONOONFN"),
+        ("GET", "/fi/events/{id}/edit", vec![], "NNFONOONFN"),
+        ("GET", "/fi/events/{id}/email", vec![], "NNFONOONFN"),
+        ("GET", "/fi/events/{id}/event.ics", vec![], "NNOONOONON"),
+        ("GET", "/fi/events/{id}/feedback", vec![], "NNFFNFFNFN"),
+        ("GET", "/fi/events/{id}/participants", vec![], "NNFONOONFN"),
+        ("GET", "/fi/events/{id}/participants.csv", vec![], "NNFONOONFN"),
+        ("POST", "/fi/events/mine/calendar-key", vec![], "LDDDDDDDDD"),
+        ("POST", "/fi/events/new", vec![], "LFFOTOOFOF"),
+        ("POST", "/fi/events/{id}/accept", vec![], "LNCCNCCNCN"),
+        ("POST", "/fi/events/{id}/cancel-registration", vec![], "LNNNNNNNNN"),
+        ("POST", "/fi/events/{id}/checkin/{rid}", vec![], "NNFNNNNNFN"),
+        ("POST", "/fi/events/{id}/edit", vec![], "NNFONOONFN"),
+        ("POST", "/fi/events/{id}/email", vec![], "NNFONOONFN"),
+        ("POST", "/fi/events/{id}/feedback", vec![], "LNFFNFFNFN"),
+        ("POST", "/fi/events/{id}/participants/{rid}", vec![], "NNFNNNNNFN"),
+        ("POST", "/fi/events/{id}/register", vec![], "LNDDNDDNDN"),
+        ("POST", "/fi/events/{id}/state", vec![], "NNFNNNNNFN"),
     ]
 }
 

@@ -116,6 +116,19 @@ fn every_enum_value_has_a_label_in_both_languages() {
             keys.extend(values.iter().map(|v| format!("{prefix}-{v}")));
         }
     }
+    {
+        use kimppa_domain::{EventKind, EventStatus, EventVisibility, QuestionKind, RegistrationStatus};
+        keys.extend(EventKind::ALL.iter().map(|v| format!("event-kind-{v}")));
+        keys.extend(EventStatus::ALL.iter().map(|v| format!("event-status-{v}")));
+        keys.extend(EventVisibility::ALL.iter().map(|v| format!("event-visibility-{v}")));
+        keys.extend(RegistrationStatus::ALL.iter().map(|v| format!("registration-status-{v}")));
+        keys.extend(QuestionKind::ALL.iter().map(|v| format!("question-kind-{v}")));
+        keys.extend(kimppa_app::events::LANGUAGES.iter().map(|v| format!("event-language-{v}")));
+        keys.extend(kimppa_app::events::registrations::AUDIENCES.iter().map(|v| format!("audience-{v}")));
+        keys.extend(kimppa_app::events::registrations::REASONS.iter().map(|v| format!("change-reason-{v}")));
+        keys.extend(["publish", "unpublish", "cancel", "held"].iter().map(|v| format!("event-state-{v}")));
+        keys.extend((1..=12).flat_map(|m| [format!("month-{m}"), format!("month-short-{m}")]));
+    }
     for k in ["err-csv-encoding", "err-csv-broken", "err-csv-unknown-column", "err-csv-too-many-rows"] {
         keys.push(k.into());
     }

@@ -541,4 +541,67 @@ async fn services_agree(b: Backend) {
     agree("services", mismatches, principals.len() * rows.len());
 }
 
-crate::both_backends!(materials_agree, forum_agree, challenges_agree, services_agree);
+async fn events_agree(b: Backend) {
+    use kimppa_domain::{EventKind, EventStatus, EventVisibility};
+    use kimppa_store::entities::event;
+    let World { t, users, orgs, principals, mut rng } = world(b, 0x5eed_0006).await;
+    let mut rows = vec![];
+    for i in 0..RECORDS {
+        let m = event::Model {
+            id: 0,
+            kind: rng.pick(EventKind::ALL),
+            status: rng.pick(EventStatus::ALL),
+            visibility: rng.pick(EventVisibility::ALL),
+            title_fi: format!("Tapahtuma {i}"),
+            title_en: String::new(),
+            description_fi: String::new(),
+            description_en: String::new(),
+            // A third are the cluster's own.
+            org_id: (!rng.one_in(3)).then(|| rng.pick(&orgs).id),
+            starts_at: now(),
+            ends_at: now(),
+            municipality: "564".into(),
+            address: String::new(),
+            online: false,
+            online_url: String::new(),
+            language: "fi".into(),
+            focus_areas: String::new(),
+            capacity: None,
+            registration_deadline: None,
+            offer_hours: 24,
+            places_taken: 0,
+            waiting: 0,
+            search_text: String::new(),
+            cancel_note: String::new(),
+            reminded_at: None,
+            feedback_asked_at: None,
+            created_by: rng.pick(&users).id,
+            created_at: now(),
+            updated_at: now(),
+            published_at: None,
+        };
+        let mut am = m.into_active_model();
+        am.id = kimppa_store::sea_orm::ActiveValue::NotSet;
+        rows.push(am.insert(&t.app.db).await.unwrap());
+    }
+    let mut mismatches = vec![];
+    for p in &principals {
+        let sql = selected::<event::Entity>(&t, kimppa_app::events::visibility::condition(p)).await;
+        for e in &rows {
+            let sees = kimppa_app::events::visibility::sees(p, e);
+            if sees != sql.contains(&e.id) {
+                mismatches.push(format!(
+                    "{}: event {} ({:?}, {:?}, org {:?}) sees {sees}",
+                    describe(p),
+                    e.id,
+                    e.status,
+                    e.visibility,
+                    e.org_id
+                ));
+            }
+        }
+    }
+    agree("events", mismatches, principals.len() * rows.len());
+}
+
+crate::both_backends!(materials_agree, forum_agree, challenges_agree, services_agree, events_agree);

@@ -198,7 +198,18 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     let terms = website::glossary::list(&t.app, "fi").await.unwrap();
     assert!(orgs.len() >= 30 && pages.len() == 6 && terms.len() >= 30);
     for lang in ["fi", "en"] {
-        for p in ["/", "/organisations", "/services", "/experts", "/news", "/glossary", "/faq", "/clusters"] {
+        for p in [
+            "/",
+            "/organisations",
+            "/services",
+            "/experts",
+            "/news",
+            "/glossary",
+            "/faq",
+            "/clusters",
+            "/events",
+            "/events/year",
+        ] {
             expected.insert(format!("/{lang}{p}"));
         }
         expected.extend(orgs.iter().map(|o| format!("/{lang}/organisations/{}", o.slug)));
@@ -235,6 +246,22 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     let total_news = website::news::visible(&kimppa_app::policy::Principal::Anonymous).all(&t.app.db).await.unwrap();
     for lang in ["fi", "en"] {
         expected.extend(total_news.iter().map(|n| format!("/{lang}/news/{}", n.slug)));
+    }
+    // Events a visitor sees: the demo's public ones, members-only ones left out.
+    let (upcoming, _) =
+        kimppa_app::events::browse(&t.app, &kimppa_app::policy::Principal::Anonymous, &Default::default())
+            .await
+            .unwrap();
+    let (past, _) = kimppa_app::events::browse(
+        &t.app,
+        &kimppa_app::policy::Principal::Anonymous,
+        &kimppa_app::events::Filter { when: Some("past".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert!(upcoming.len() >= 3 && past.len() >= 5, "{} upcoming, {} past", upcoming.len(), past.len());
+    for lang in ["fi", "en"] {
+        expected.extend(upcoming.iter().chain(&past).map(|e| format!("/{lang}/events/{}", e.id)));
     }
     assert!(!news.is_empty());
     assert_eq!(listed, expected);

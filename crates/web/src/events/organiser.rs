@@ -157,6 +157,7 @@ pub struct StateForm {
 }
 
 pub async fn state(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<StateForm>) -> Result<Response, WebError> {
+    events::managed(ctx.app(), &ctx.principal, id).await?;
     let change = match f.action.as_str() {
         "publish" => StateChange::Publish,
         "unpublish" => StateChange::Unpublish,
@@ -297,6 +298,7 @@ pub async fn participant_change(
     Path((id, rid)): Path<(i32, i32)>,
     Form(f): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
+    events::managed(ctx.app(), &ctx.principal, id).await?;
     registrations::organiser_change(ctx.app(), &ctx.principal, id, rid, change_of(&f.action)?).await?;
     ctx.flash("registration-changed").await;
     Ok(Redirect::to(&format!("{}#r-{rid}", ctx.href(&format!("/events/{id}/participants")))).into_response())
@@ -355,6 +357,7 @@ pub async fn checkin_mark(
     Path((id, rid)): Path<(i32, i32)>,
     Form(f): Form<ChangeForm>,
 ) -> Result<Response, WebError> {
+    events::managed(ctx.app(), &ctx.principal, id).await?;
     let change = change_of(&f.action)?;
     if !matches!(change, OrganiserChange::Attended | OrganiserChange::NoShow) {
         return Err(WebError(AppError::NotFound));
