@@ -68,6 +68,7 @@ log "materials matching (generated listings, in process)"
 if [ "$SCALE" = small ]; then SIDE=1000; else SIDE=100000; fi
 "$BIN/kimppa-bench" sidestreams --count "$SIDE" | tee "$OUT/sidestreams.txt"
 "$BIN/kimppa-bench" matching-jobs --database-url "$DB" --count 50 | tee -a "$OUT/sidestreams.txt"
+"$BIN/kimppa-bench" meetings | tee -a "$OUT/sidestreams.txt"
 
 log "server"
 KIMPPA_LISTEN=127.0.0.1:$PORT "$BIN/kimppa" serve >"$OUT/server.log" 2>&1 &

@@ -1,9 +1,11 @@
 //! `kimppa-bench`: fills a database with a large, seeded dataset, and
 //! compares the search index with SQLite FTS5 and PostgreSQL full-text
 //! search on the same documents and a judged Finnish query set; measures
-//! the materials marketplace's matching on generated listings.
+//! the materials marketplace's matching on generated listings and the
+//! meeting scheduler on a generated matchmaking day.
 
 mod corpus;
+mod meetings;
 mod sidestreams;
 
 use anyhow::Context;
@@ -82,6 +84,29 @@ enum Command {
         #[arg(long, default_value_t = 500)]
         sample: usize,
     },
+    /// The meeting scheduler of a matchmaking day on a generated event: the
+    /// scheduler against the input-order baseline (times over the repeats,
+    /// meetings placed against the upper bound, idle gaps).
+    Meetings {
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+        #[arg(long, default_value_t = 1_000)]
+        participants: u32,
+        /// Accepted meeting requests (distinct pairs).
+        #[arg(long, default_value_t = 5_000)]
+        requests: usize,
+        /// Usable slots of the day, in four sessions.
+        #[arg(long, default_value_t = 24)]
+        slots: u32,
+        #[arg(long, default_value_t = 80)]
+        tables: u32,
+        /// Meetings per person at most; 0 for no cap.
+        #[arg(long, default_value_t = 12)]
+        cap: u32,
+        /// Timed runs of each scheduler.
+        #[arg(long, default_value_t = 5)]
+        repeat: usize,
+    },
     /// The materials marketplace's matching job in the running system: the
     /// time to match listings of the generated dataset from the database.
     MatchingJobs {
@@ -120,6 +145,10 @@ async fn main() -> anyhow::Result<()> {
         Command::MatchingJobs { database_url, count } => {
             let app = App::start(config(&database_url, "memory")).await?;
             sidestreams::jobs(&app, count).await
+        }
+        Command::Meetings { seed, participants, requests, slots, tables, cap, repeat } => {
+            meetings::run(seed, participants, requests, slots, tables, cap, repeat);
+            Ok(())
         }
         Command::Sidestreams { seed, count, queries, sample } => {
             sidestreams::run(seed, count, queries, sample);
