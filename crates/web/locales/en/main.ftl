@@ -1717,3 +1717,5 @@ err-answer-invalid = Choose an answer from the choices given.
 err-score-ten = Choose a number 0–10.
 home-events = Upcoming events
 home-events-all = All events
+nav-events = Events
+counts-org = Organisation

@@ -1717,3 +1717,5 @@ err-answer-invalid = Valitse vastaus annetuista vaihtoehdoista.
 err-score-ten = Valitse luku 0–10.
 home-events = Tulevat tapahtumat
 home-events-all = Kaikki tapahtumat
+nav-events = Tapahtumat
+counts-org = Organisaatio
