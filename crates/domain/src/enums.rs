@@ -446,6 +446,26 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// Where a one-to-one meeting request at a matchmaking event stands.
+    MeetingStatus {
+        Pending => "pending",
+        Accepted => "accepted",
+        Declined => "declined",
+        Withdrawn => "withdrawn",
+    }
+);
+
+keyed_enum!(
+    /// What came of a meeting, as each side rates it after the event.
+    MeetingOutcome {
+        NoInterest => "no-interest",
+        FollowUp => "follow-up",
+        Cooperation => "cooperation",
+        Deal => "deal",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,9 +12,10 @@ pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
     ChallengeStatus, ChallengeVisibility, ContentStatus, EventKind, EventStatus, EventVisibility, FocusArea,
-    KimppaStatus, Language, LeadStatus, ListingKind, ListingStatus, ListingVisibility, MembershipStatus,
-    MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind, QuestionKind, QuestionStatus,
-    Region, RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
+    KimppaStatus, Language, LeadStatus, ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus,
+    MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind,
+    QuestionKind, QuestionStatus, Region, RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass,
+    WatchKind,
 };
 pub use ids::{OrgId, UserId};
 pub use slug::Slug;

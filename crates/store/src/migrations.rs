@@ -19,6 +19,7 @@ mod m0012_notices;
 mod m0013_session_changes;
 mod m0014_question_queue;
 mod m0015_events;
+mod m0016_event_meetings;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_session_changes::Migration),
             Box::new(m0014_question_queue::Migration),
             Box::new(m0015_events::Migration),
+            Box::new(m0016_event_meetings::Migration),
         ]
     }
 }

@@ -31,6 +31,10 @@ pub struct Counts {
     pub feedback: super::feedback::Results,
     /// Organisation id → (name, events its people attended).
     pub per_org: Vec<(String, u32)>,
+    /// One-to-one meetings placed at held events, and what the sides rated
+    /// came of them.
+    pub meetings: u32,
+    pub outcomes: BTreeMap<kimppa_domain::MeetingOutcome, u32>,
 }
 
 /// The counts of a calendar year (Finnish time).
@@ -87,6 +91,7 @@ pub async fn year(app: &App, actor: &Principal, year: i32) -> Result<Counts, App
     if c.events_held > 0 {
         c.per_event = Some(participants as f64 / c.events_held as f64);
     }
+    (c.meetings, c.outcomes) = super::meetings::held_counts(app, &ids).await?;
     let feedback = crate::batch::chunked(ids, |chunk| {
         event_feedback::Entity::find().filter(event_feedback::Column::EventId.is_in(chunk)).all(&app.db)
     })

@@ -14,6 +14,7 @@
 pub mod calendar;
 pub mod documents;
 pub mod feedback;
+pub mod meetings;
 pub mod metrics;
 pub mod registrations;
 pub mod visibility;

@@ -364,6 +364,19 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     )
     .await
     .unwrap();
+    kimppa_app::events::meetings::save_setup(
+        &t.app,
+        &admin_p,
+        event.id,
+        &kimppa_app::events::meetings::SetupForm {
+            slot_minutes: "20".into(),
+            sessions: "09:00-11:00".into(),
+            tables: "5".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     t.run_jobs().await;
 
     let fixtures = Fixtures {
@@ -410,6 +423,7 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             ("participants/rid", "999999".into()),
             ("checkin/rid", "999999".into()),
             ("personal/secret", "not-a-key".into()),
+            ("requests/mid", "999999".into()),
             ("kimppas/slug", k.slug.clone()),
             ("forum/slug", category.slug.clone()),
         ]),
@@ -793,6 +807,15 @@ fn cases() -> Vec<Case> {
         ("POST", "/fi/events/{id}/participants/{rid}", vec![], "NNFNNNNNFN"),
         ("POST", "/fi/events/{id}/register", vec![], "LNDDNDDNDN"),
         ("POST", "/fi/events/{id}/state", vec![], "NNFNNNNNFN"),
+        ("GET", "/fi/events/{id}/meetings", vec![], "LNFONOONFN"),
+        ("GET", "/fi/events/{id}/meetings/agenda", vec![], "LNFONOONFN"),
+        ("GET", "/fi/events/{id}/meetings/grid", vec![], "NNFONOONFN"),
+        ("GET", "/fi/events/{id}/meetings/setup", vec![], "NNFONOONFN"),
+        ("POST", "/fi/events/{id}/meetings/profile", vec![], "LNFONOONFN"),
+        ("POST", "/fi/events/{id}/meetings/request", vec![], "LNFNNNNNFN"),
+        ("POST", "/fi/events/{id}/meetings/requests/{mid}", vec![], "NNNNNNNNNN"),
+        ("POST", "/fi/events/{id}/meetings/schedule", vec![], "NNFDNDDNFN"),
+        ("POST", "/fi/events/{id}/meetings/setup", vec![], "NNFONOONFN"),
     ]
 }
 

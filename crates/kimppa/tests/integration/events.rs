@@ -667,6 +667,175 @@ async fn event_pages_run_a_bounded_number_of_queries(b: kimppa_store::testing::B
     assert!(queries.iter().all(|q| *q <= 12), "{queries:?}");
 }
 
+async fn one_to_one_meetings_are_never_double_booked(b: kimppa_store::testing::Backend) {
+    use kimppa_app::events::meetings;
+    use kimppa_domain::MeetingStatus;
+    use kimppa_store::entities::meeting_request;
+    let t = TestApp::new(b).await;
+    let (admin, _) = t.user("admin@tapaamiset.test", PlatformRole::Person).await;
+    let org = t.org(&admin, "Tapaamiset Oy", "approved").await;
+    let mut f = form(&org.slug, "Matchmaking-päivä", "");
+    f.q_label.clear();
+    f.q_kind.clear();
+    f.q_choices.clear();
+    f.q_required.clear();
+    let e = events::create(&t.app, &t.principal(&admin).await, &f).await.unwrap();
+    let mut organiser = t.login(&admin, None).await;
+
+    // A session outside the event's hours is refused beside the field.
+    organiser.get(&format!("/fi/events/{}/meetings/setup", e.id)).await;
+    let bad = organiser
+        .post(
+            &format!("/fi/events/{}/meetings/setup", e.id),
+            &[("slot_minutes", "30"), ("sessions", "08:00-10:00"), ("tables", "1")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("Jakso on tapahtuman ajan ulkopuolella.") && bad.body.contains("08:00-10:00"),
+        "{}",
+        bad.body
+    );
+    // Two sessions of two 30-minute slots with a break, one table.
+    let r = organiser
+        .post(
+            &format!("/fi/events/{}/meetings/setup", e.id),
+            &[
+                ("slot_minutes", "30"),
+                ("sessions", "09:00-10:00\n11:00-12:00"),
+                ("tables", "1"),
+                ("table_names", "Ikkunapöytä"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let setup = meetings::setup(&t.app, e.id).await.unwrap().unwrap();
+    let slots = meetings::slots(&e, &setup);
+    assert_eq!(slots.len(), 4);
+    assert_eq!(slots[2].starts_at - slots[1].ends_at, Duration::hours(1), "the break between sessions");
+
+    // Four participants with profiles.
+    let mut people = Vec::new();
+    for (name, offers, seeks) in [
+        ("anna", "Betonimursketta purkukohteista", "Kuljetuksia"),
+        ("bert", "Kuljetuksia ja logistiikkaa", "Betonimursketta tierakenteisiin"),
+        ("cecilia", "Laboratoriotestausta", "Asiakkaita"),
+        ("daniel", "Rahoitusta", "Kasvuyrityksiä"),
+    ] {
+        let (u, mut c) = person(&t, &format!("{name}@tapaamiset.test")).await;
+        assert_eq!(register(&mut c, e.id, &[]).await.status, StatusCode::SEE_OTHER);
+        c.get(&format!("/fi/events/{}/meetings", e.id)).await;
+        let r = c
+            .post(
+                &format!("/fi/events/{}/meetings/profile", e.id),
+                &[("offers", offers), ("seeks", seeks), ("focus_areas", "construction")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        people.push((u, c));
+    }
+    let users: Vec<user::Model> = people.iter().map(|x| x.0.clone()).collect();
+    let p = |i: usize| users[i].clone();
+    // Anna's best suggestion is Bert, whose offer meets what she seeks.
+    let o = meetings::overview(&t.app, &t.principal(&p(0)).await, e.id, None, None).await.unwrap();
+    assert_eq!(o.people[0].user_id, p(1).id, "{:?}", o.people.iter().map(|x| (&x.name, x.score)).collect::<Vec<_>>());
+    let page = people[0].1.get(&format!("/fi/events/{}/meetings", e.id)).await;
+    assert!(page.body.contains("Tarjonta ja tarpeet kohtaavat"), "the reason is shown");
+
+    // Requests and acceptances: one table, so no slot holds two meetings.
+    let ask = |from: usize, to: usize| {
+        let t = &t;
+        let (fu, tu) = (p(from), p(to));
+        async move { meetings::request(&t.app, &t.principal(&fu).await, e.id, tu.id, "Tavataan?").await.unwrap() }
+    };
+    let ab = ask(0, 1).await;
+    assert!(t.last_email_to(&p(1).email).await.subject.contains("pyytää tapaamista"));
+    assert!(
+        meetings::request(&t.app, &t.principal(&p(1)).await, e.id, p(0).id, "").await.is_err(),
+        "one request per pair"
+    );
+    let ac = ask(0, 2).await;
+    let db = ask(3, 1).await;
+    let cd = ask(2, 3).await;
+    let bc = ask(1, 2).await;
+    // Only the one asked may answer.
+    assert!(meetings::answer(&t.app, &t.principal(&p(0)).await, e.id, ab.id, true).await.is_err());
+    let r =
+        people[1].1.post(&format!("/fi/events/{}/meetings/requests/{}", e.id, ab.id), &[("action", "accept")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    for (who, req) in [(2, &ac), (1, &db), (3, &cd), (2, &bc)] {
+        meetings::answer(&t.app, &t.principal(&p(who)).await, e.id, req.id, true).await.unwrap();
+    }
+    let check = |rows: &[meeting_request::Model]| {
+        let mut people = std::collections::BTreeSet::new();
+        let mut tables = std::collections::BTreeSet::new();
+        for m in rows.iter().filter(|m| m.slot.is_some()) {
+            let s = m.slot.unwrap();
+            assert!(people.insert((m.from_user, s)) && people.insert((m.to_user, s)), "a person twice in slot {s}");
+            assert!(tables.insert((s, m.table_no.unwrap())), "a table twice in slot {s}");
+        }
+    };
+    let rows =
+        meeting_request::Entity::find().filter(meeting_request::Column::EventId.eq(e.id)).all(&t.app.db).await.unwrap();
+    assert!(rows.iter().all(|m| m.status == MeetingStatus::Accepted));
+    check(&rows);
+    assert_eq!(rows.iter().filter(|m| m.slot.is_some()).count(), 4, "four slots, one table: four meetings placed");
+    let left: Vec<&meeting_request::Model> = rows.iter().filter(|m| m.slot.is_none()).collect();
+    assert_eq!(left.len(), 1);
+    assert!(!left[0].unplaced.is_empty());
+
+    // The organiser locks one meeting and runs the scheduler: the lock stays.
+    let ab_now = rows.iter().find(|m| m.id == ab.id).unwrap().clone();
+    meetings::lock(&t.app, &t.principal(&admin).await, e.id, ab.id, true).await.unwrap();
+    let grid = organiser.get(&format!("/fi/events/{}/meetings/grid", e.id)).await;
+    assert!(grid.body.contains("Ikkunapöytä") && grid.body.contains("Vapauta"), "{}", grid.body);
+    organiser.post(&format!("/fi/events/{}/meetings/schedule", e.id), &[]).await;
+    let rows =
+        meeting_request::Entity::find().filter(meeting_request::Column::EventId.eq(e.id)).all(&t.app.db).await.unwrap();
+    check(&rows);
+    let ab_after = rows.iter().find(|m| m.id == ab.id).unwrap();
+    assert_eq!((ab_after.slot, ab_after.table_no), (ab_now.slot, ab_now.table_no), "the locked meeting kept its place");
+    assert_eq!(rows.iter().filter(|m| m.slot.is_some()).count(), 4);
+    assert!(
+        rows.iter().filter(|m| m.slot.is_none()).all(|m| !m.unplaced.is_empty()),
+        "every meeting left out says why"
+    );
+    assert!(meetings::setup(&t.app, e.id).await.unwrap().unwrap().scheduled_at.is_some());
+
+    // Each sees their agenda, as a page and as a calendar.
+    let agenda = people[0].1.get(&format!("/fi/events/{}/meetings/agenda", e.id)).await;
+    assert_eq!(agenda.status, StatusCode::OK);
+    assert!(agenda.body.contains("Ikkunapöytä"));
+    let ics = people[0].1.get(&format!("/fi/events/{}/meetings/agenda?format=ics", e.id)).await;
+    let mine: Vec<_> = starts_in(&ics.body);
+    let a_id = p(0).id;
+    let placed_for_anna =
+        rows.iter().filter(|m| m.slot.is_some() && (m.from_user == a_id || m.to_user == a_id)).count();
+    assert_eq!(mine.len(), placed_for_anna);
+    for (_, start) in &mine {
+        assert!(slots.iter().any(|s| s.starts_at == *start), "a meeting starts at a slot");
+    }
+    // Rating waits for the meeting; an outsider sees no meetings page.
+    assert!(meetings::rate(&t.app, &t.principal(&p(0)).await, e.id, ab.id, "deal").await.is_err());
+    let (_, mut outsider) = person(&t, "ulkopuolinen@tapaamiset.test").await;
+    assert_eq!(outsider.get(&format!("/fi/events/{}/meetings", e.id)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(people[0].1.get(&format!("/fi/events/{}/meetings/grid", e.id)).await.status, StatusCode::FORBIDDEN);
+
+    // After the meeting both sides rate it, and the cluster counts it.
+    let mut am: event::ActiveModel = e.clone().into();
+    am.starts_at = Set(Utc::now() - Duration::days(1) - Duration::hours(3));
+    am.ends_at = Set(Utc::now() - Duration::days(1));
+    am.status = Set(EventStatus::Held);
+    am.update(&t.app.db).await.unwrap();
+    let ab_row = rows.iter().find(|m| m.id == ab.id).unwrap();
+    let from = if ab_row.from_user == a_id { 0 } else { 1 };
+    meetings::rate(&t.app, &t.principal(&p(from)).await, e.id, ab.id, "follow-up").await.unwrap();
+    meetings::rate(&t.app, &t.principal(&p(1 - from)).await, e.id, ab.id, "deal").await.unwrap();
+    let (held, outcomes) = meetings::held_counts(&t.app, &[e.id]).await.unwrap();
+    assert_eq!(held, 4);
+    assert_eq!(outcomes.values().sum::<u32>(), 2);
+}
+
 both_backends!(
     the_waiting_list_passes_freed_places_on,
     members_only_events_stay_with_members,
@@ -674,4 +843,5 @@ both_backends!(
     simultaneous_registrations_never_overfill,
     reminders_feedback_and_counts,
     event_pages_run_a_bounded_number_of_queries,
+    one_to_one_meetings_are_never_double_booked,
 );

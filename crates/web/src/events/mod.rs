@@ -33,6 +33,7 @@ use kimppa_app::{
 use kimppa_domain::{EventKind, EventStatus, FocusArea, QuestionKind, RegistrationStatus};
 
 pub(crate) mod api;
+mod meetings;
 mod organiser;
 
 use organiser::*;
@@ -61,6 +62,7 @@ pub fn routes() -> Router<AppState> {
         .route("/events/{id}/checkin", get(checkin))
         .route("/events/{id}/checkin/{rid}", post(checkin_mark))
         .route("/events/{id}/email", get(email_form).post(email_send))
+        .merge(meetings::routes())
 }
 
 /// Under `/admin`.
@@ -95,6 +97,14 @@ fn label_of(field: &str) -> Option<&'static str> {
         "subject" => "field-email-subject",
         "body" => "field-email-body",
         "note" => "field-cancel-note",
+        "slot_minutes" => "field-slot-minutes",
+        "sessions" => "field-sessions",
+        "tables" => "field-tables",
+        "table_names" => "field-table-names",
+        "cap" => "field-meeting-cap",
+        "offers" => "field-meeting-offers",
+        "seeks" => "field-meeting-seeks",
+        "outcome" => "field-meeting-outcome",
         _ => return None,
     })
 }
@@ -476,6 +486,10 @@ struct DetailPage {
     orgs: Vec<(String, String, bool)>,
     may_give_feedback: bool,
     results: Option<feedback::Results>,
+    /// One-to-one meetings are on at this event.
+    meetings_on: bool,
+    /// The actor holds a place at the event.
+    holds_place: bool,
 }
 
 async fn detail_page(
@@ -546,6 +560,8 @@ async fn detail_page(
         .collect();
     let may_give_feedback = feedback::may_answer(app, &ctx.principal, &e).await?;
     let active = own.as_ref().is_some_and(|r| registrations::active(r.status));
+    let meetings_on = kimppa_app::events::meetings::setup(app, e.id).await?.is_some();
+    let holds_place = own.as_ref().is_some_and(|r| r.status == RegistrationStatus::Registered);
     let results = if manage && e.status == EventStatus::Held {
         Some(feedback::results(app, &ctx.principal, e.id).await?)
     } else {
@@ -571,6 +587,8 @@ async fn detail_page(
         orgs,
         may_give_feedback,
         results,
+        meetings_on,
+        holds_place,
         manage,
         title,
         c,
