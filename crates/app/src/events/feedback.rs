@@ -127,7 +127,12 @@ pub fn summarise(rows: &[event_feedback::Model]) -> Results {
 /// (its `reminded_at` and `feedback_asked_at`).
 pub async fn daily(app: &App) -> Result<(), AppError> {
     let now = crate::now();
-    super::registrations::expire_offers(app).await?;
+    // Each offer and event on its own: one that fails is logged and left
+    // for the next round, and the rest (and the other capabilities' morning
+    // work) go on.
+    if let Err(err) = super::registrations::expire_offers(app).await {
+        tracing::error!(error = %err.chain(), "offers that ran out were not all passed on");
+    }
     let today = crate::finnish_time(now).date_naive();
     let tomorrow = today + Duration::days(1);
     let soon = event::Entity::find()
@@ -138,39 +143,47 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
         .all(&app.db)
         .await?;
     for e in soon.into_iter().filter(|e| crate::finnish_time(e.starts_at).date_naive() == tomorrow) {
-        let tx = app.db.begin().await?;
-        let places = crate::materials::reference::municipalities_by_code(app, &[e.municipality.clone()]).await?;
-        for (u, _) in holders(&tx, e.id).await? {
-            let lang = if u.locale == "en" { "en" } else { "fi" };
-            let mut place = e.address.clone();
-            if let Some(m) = places.get(&e.municipality) {
-                place = [place, m.name_fi.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ");
-            }
-            if e.online {
-                place = format!(
-                    "{place}{}{}",
-                    if place.is_empty() { "" } else { " / " },
-                    if lang == "en" {
-                        "Online: the link is on the event's page."
-                    } else {
-                        "Etänä: linkki on tapahtuman sivulla."
-                    }
+        let done: Result<(), AppError> = async {
+            let tx = app.db.begin().await?;
+            let places = crate::materials::reference::municipalities_by_code(app, &[e.municipality.clone()]).await?;
+            for (u, _) in holders(&tx, e.id).await? {
+                let lang = if u.locale == "en" { "en" } else { "fi" };
+                let mut place = e.address.clone();
+                if let Some(m) = places.get(&e.municipality) {
+                    place =
+                        [place, m.name_fi.clone()].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", ");
+                }
+                if e.online {
+                    place = format!(
+                        "{place}{}{}",
+                        if place.is_empty() { "" } else { " / " },
+                        if lang == "en" {
+                            "Online: the link is on the event's page."
+                        } else {
+                            "Etänä: linkki on tapahtuman sivulla."
+                        }
+                    );
+                }
+                let (subject, body) = texts::reminder(
+                    lang,
+                    super::title(&e, lang),
+                    &texts::when(&e, lang),
+                    &place,
+                    &app.url(&format!("/{lang}/events/{}", e.id)),
                 );
+                crate::email::queue(&tx, &u.email, &subject, &body).await?;
             }
-            let (subject, body) = texts::reminder(
-                lang,
-                super::title(&e, lang),
-                &texts::when(&e, lang),
-                &place,
-                &app.url(&format!("/{lang}/events/{}", e.id)),
-            );
-            crate::email::queue(&tx, &u.email, &subject, &body).await?;
+            let mut row: event::ActiveModel = Default::default();
+            row.id = Set(e.id);
+            row.reminded_at = Set(Some(now));
+            row.update(&tx).await?;
+            tx.commit().await?;
+            Ok(())
         }
-        let mut row: event::ActiveModel = Default::default();
-        row.id = Set(e.id);
-        row.reminded_at = Set(Some(now));
-        row.update(&tx).await?;
-        tx.commit().await?;
+        .await;
+        if let Err(err) = done {
+            tracing::error!(event = e.id, error = %err.chain(), "the reminders of an event were not sent");
+        }
     }
     let ended = event::Entity::find()
         .filter(event::Column::Status.is_in([EventStatus::Published, EventStatus::Held]))
@@ -179,24 +192,34 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
         .all(&app.db)
         .await?;
     for e in ended {
-        let tx = app.db.begin().await?;
-        for (u, r) in holders(&tx, e.id).await? {
-            if r.attended == Some(false) {
-                continue;
+        let done: Result<(), AppError> = async {
+            let tx = app.db.begin().await?;
+            for (u, r) in holders(&tx, e.id).await? {
+                if r.attended == Some(false) {
+                    continue;
+                }
+                let lang = if u.locale == "en" { "en" } else { "fi" };
+                let (subject, body) = texts::feedback(
+                    lang,
+                    super::title(&e, lang),
+                    &app.url(&format!("/{lang}/events/{}/feedback", e.id)),
+                );
+                crate::email::queue(&tx, &u.email, &subject, &body).await?;
             }
-            let lang = if u.locale == "en" { "en" } else { "fi" };
-            let (subject, body) =
-                texts::feedback(lang, super::title(&e, lang), &app.url(&format!("/{lang}/events/{}/feedback", e.id)));
-            crate::email::queue(&tx, &u.email, &subject, &body).await?;
+            let mut row: event::ActiveModel = Default::default();
+            row.id = Set(e.id);
+            row.status = Set(EventStatus::Held);
+            row.feedback_asked_at = Set(Some(now));
+            row.updated_at = Set(now);
+            row.update(&tx).await?;
+            crate::search::touch(&tx, super::documents::KIND, &[e.id]).await?;
+            tx.commit().await?;
+            Ok(())
         }
-        let mut row: event::ActiveModel = Default::default();
-        row.id = Set(e.id);
-        row.status = Set(EventStatus::Held);
-        row.feedback_asked_at = Set(Some(now));
-        row.updated_at = Set(now);
-        row.update(&tx).await?;
-        crate::search::touch(&tx, super::documents::KIND, &[e.id]).await?;
-        tx.commit().await?;
+        .await;
+        if let Err(err) = done {
+            tracing::error!(event = e.id, error = %err.chain(), "a held event's feedback requests were not sent");
+        }
     }
     Ok(())
 }

@@ -105,7 +105,10 @@ pub struct EventForm {
     /// Empty: until the event starts.
     pub registration_deadline: String,
     pub offer_hours: String,
-    /// The questions, one entry per row of the form.
+    /// The questions, one entry per row of the form; `q_id` names a stored
+    /// question (empty for a new one), so answers stay with their question
+    /// when others are removed.
+    pub q_id: Vec<String>,
     pub q_label: Vec<String>,
     pub q_kind: Vec<String>,
     /// For a choice: the choices, one per line.
@@ -119,6 +122,8 @@ pub struct EventForm {
 /// One question row of the form.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QuestionRow {
+    /// A stored question's id; empty for a new one.
+    pub id: String,
     pub label: String,
     pub kind: String,
     pub choices: String,
@@ -161,6 +166,7 @@ impl EventForm {
             ..Default::default()
         };
         for q in questions {
+            f.q_id.push(q.id.to_string());
             f.q_label.push(q.label.clone());
             f.q_kind.push(q.kind.key().into());
             f.q_choices.push(q.choices.clone());
@@ -175,6 +181,7 @@ impl EventForm {
         let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
         (0..n)
             .map(|i| QuestionRow {
+                id: at(&self.q_id, i),
                 label: at(&self.q_label, i),
                 kind: at(&self.q_kind, i),
                 choices: at(&self.q_choices, i),
@@ -236,8 +243,11 @@ struct Checked {
     deadline: Option<DateTime<Utc>>,
     offer_hours: i32,
     focus: String,
-    questions: Vec<(QuestionKind, String, String, bool)>,
+    questions: Vec<CheckedQuestion>,
 }
+
+/// A question that passed its checks: (stored id, kind, label, choices, required).
+type CheckedQuestion = (Option<i32>, QuestionKind, String, String, bool);
 
 fn required_time(c: &mut Checker, field: &'static str, typed: &str) -> Option<DateTime<Utc>> {
     if typed.trim().is_empty() {
@@ -404,7 +414,7 @@ async fn check(
             continue;
         }
         let choices = if kind == QuestionKind::Choice { choices.join("\n") } else { String::new() };
-        questions.push((kind, label.to_string(), choices, q.required));
+        questions.push((q.id.trim().parse::<i32>().ok(), kind, label.to_string(), choices, q.required));
     }
     if questions.len() > MAX_QUESTIONS {
         c.push("questions", "err-too-many-questions");
@@ -447,20 +457,24 @@ fn content(f: &EventForm, k: &Checked) -> event::ActiveModel {
     }
 }
 
-/// Stores the questions of an event: rows are kept by position, so the
-/// answers already given stay with their question.
+/// Stores the questions of an event in the form's order. A row naming a
+/// stored question updates it, so the answers already given stay with it;
+/// stored questions no row names are removed.
 async fn save_questions<C: sea_orm::ConnectionTrait>(
     conn: &C,
     event_id: i32,
-    questions: &[(QuestionKind, String, String, bool)],
+    questions: &[CheckedQuestion],
 ) -> Result<(), AppError> {
-    let old = event_question::Entity::find()
+    let old: Vec<i32> = event_question::Entity::find()
         .filter(event_question::Column::EventId.eq(event_id))
-        .order_by_asc(event_question::Column::Position)
         .all(conn)
-        .await?;
-    for (i, (kind, label, choices, required)) in questions.iter().enumerate() {
-        let row = event_question::ActiveModel {
+        .await?
+        .into_iter()
+        .map(|q| q.id)
+        .collect();
+    let mut kept = Vec::new();
+    for (i, (id, kind, label, choices, required)) in questions.iter().enumerate() {
+        let mut row = event_question::ActiveModel {
             event_id: Set(event_id),
             position: Set(i as i32),
             kind: Set(*kind),
@@ -469,18 +483,18 @@ async fn save_questions<C: sea_orm::ConnectionTrait>(
             required: Set(*required),
             ..Default::default()
         };
-        match old.get(i) {
-            Some(o) => {
-                let mut row = row;
-                row.id = Set(o.id);
+        match id.filter(|id| old.contains(id) && !kept.contains(id)) {
+            Some(id) => {
+                row.id = Set(id);
                 row.update(conn).await?;
+                kept.push(id);
             }
             None => {
                 row.insert(conn).await?;
             }
         }
     }
-    let gone: Vec<i32> = old.iter().skip(questions.len()).map(|q| q.id).collect();
+    let gone: Vec<i32> = old.into_iter().filter(|id| !kept.contains(id)).collect();
     if !gone.is_empty() {
         event_question::Entity::delete_many().filter(event_question::Column::Id.is_in(gone)).exec(conn).await?;
     }
@@ -559,9 +573,11 @@ pub async fn set_state(
     let e = managed(app, actor, id).await?;
     let now = crate::now();
     let allowed = match change {
-        StateChange::Publish => e.status == EventStatus::Draft,
+        StateChange::Publish => e.status == EventStatus::Draft && e.starts_at > now,
         StateChange::Unpublish => e.status == EventStatus::Published && e.places_taken == 0 && e.waiting == 0,
-        StateChange::Cancel => matches!(e.status, EventStatus::Draft | EventStatus::Published),
+        // A draft was never announced: there is nothing to cancel (a
+        // cancelled event is shown to everyone who may see it).
+        StateChange::Cancel => e.status == EventStatus::Published,
         StateChange::Held => e.status == EventStatus::Published && e.starts_at <= now,
     };
     if !allowed {
@@ -588,8 +604,20 @@ pub async fn set_state(
         row.cancel_note = Set(note.trim().to_string());
     }
     let tx = app.db.begin().await?;
+    // The change holds only from the state it was decided on (a second
+    // click, or a registration racing an unpublish, changes nothing).
+    let mut guard = event::Entity::update_many()
+        .col_expr(event::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(event::Column::Id.eq(e.id))
+        .filter(event::Column::Status.eq(e.status));
+    if change == StateChange::Unpublish {
+        guard = guard.filter(event::Column::PlacesTaken.eq(0)).filter(event::Column::Waiting.eq(0));
+    }
+    if guard.exec(&tx).await?.rows_affected != 1 {
+        return Err(AppError::Conflict("event-state"));
+    }
     let saved = row.update(&tx).await?;
-    if change == StateChange::Cancel && e.status == EventStatus::Published {
+    if change == StateChange::Cancel {
         registrations::tell_cancelled(app, &tx, &saved).await?;
     }
     crate::search::touch(&tx, documents::KIND, &[e.id]).await?;

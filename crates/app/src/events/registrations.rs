@@ -228,12 +228,32 @@ pub async fn register_for(
     };
     let (r, from) = match old {
         Some(o) => {
-            let from = o.status;
+            // Only a cancelled or expired registration is taken up again,
+            // whatever a simultaneous request did meanwhile.
+            let reused = event_registration::Entity::update_many()
+                .col_expr(event_registration::Column::Status, Expr::value(status.key()))
+                .filter(event_registration::Column::Id.eq(o.id))
+                .filter(
+                    event_registration::Column::Status
+                        .is_in([RegistrationStatus::Cancelled, RegistrationStatus::Expired]),
+                )
+                .exec(&tx)
+                .await?;
+            if reused.rows_affected != 1 {
+                return Err(AppError::Conflict("already-registered"));
+            }
             let mut row = row;
             row.id = Set(o.id);
-            (row.update(&tx).await?, Some(from))
+            (row.update(&tx).await?, Some(o.status))
         }
-        None => (row.insert(&tx).await?, None),
+        None => match row.insert(&tx).await {
+            Ok(r) => (r, None),
+            // Registered twice at once: the other request's row stands.
+            Err(e) if matches!(e.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_))) => {
+                return Err(AppError::Conflict("already-registered"));
+            }
+            Err(e) => return Err(e.into()),
+        },
     };
     log(&tx, &r, from, status.key(), Some(uid.0)).await?;
     let person = user::Entity::find_by_id(uid.0).one(&tx).await?.ok_or(AppError::NotFound)?;
@@ -269,7 +289,8 @@ pub async fn accept_offer(app: &App, actor: &Principal, event_id: i32) -> Result
         .await?
         .filter(|r| r.status == RegistrationStatus::Offered)
         .ok_or(AppError::Conflict("offer-gone"))?;
-    if r.offered_until.is_none_or(|t| t <= crate::now()) || e.status != EventStatus::Published {
+    let now = crate::now();
+    if r.offered_until.is_none_or(|t| t <= now) || e.status != EventStatus::Published || e.starts_at <= now {
         return Err(AppError::Conflict("offer-gone"));
     }
     let tx = app.db.begin().await?;
@@ -282,7 +303,10 @@ pub async fn accept_offer(app: &App, actor: &Principal, event_id: i32) -> Result
 }
 
 /// Moves a registration to `to`, keeping the event's counters and the
-/// record of the change.
+/// record of the change. The move is one conditional update from the
+/// status `r` was read with: when another request or job moved it first,
+/// nothing changes and the answer is a conflict, so no counter is ever
+/// adjusted twice.
 async fn set_status<C: ConnectionTrait>(
     conn: &C,
     r: &event_registration::Model,
@@ -291,16 +315,21 @@ async fn set_status<C: ConnectionTrait>(
     by: Option<i32>,
 ) -> Result<event_registration::Model, AppError> {
     let from = r.status;
+    let mut update = event_registration::Entity::update_many()
+        .col_expr(event_registration::Column::Status, Expr::value(to.key()))
+        .col_expr(event_registration::Column::UpdatedAt, Expr::value(crate::now()))
+        .filter(event_registration::Column::Id.eq(r.id))
+        .filter(event_registration::Column::Status.eq(from));
+    if to != RegistrationStatus::Offered {
+        update = update.col_expr(event_registration::Column::OfferedUntil, Expr::value(Option::<DateTime<Utc>>::None));
+    }
+    if update.exec(conn).await?.rows_affected != 1 {
+        return Err(AppError::Conflict("registration-state"));
+    }
     let places = holds_place(to) as i32 - holds_place(from) as i32;
     let waiting = (to == RegistrationStatus::Waiting) as i32 - (from == RegistrationStatus::Waiting) as i32;
     count(conn, r.event_id, places, waiting).await?;
-    let mut row: event_registration::ActiveModel = r.clone().into();
-    row.status = Set(to);
-    if to != RegistrationStatus::Offered {
-        row.offered_until = Set(None);
-    }
-    row.updated_at = Set(crate::now());
-    let saved = row.update(conn).await?;
+    let saved = event_registration::Entity::find_by_id(r.id).one(conn).await?.ok_or(AppError::NotFound)?;
     log(conn, &saved, Some(from), reason, by).await?;
     Ok(saved)
 }
@@ -359,7 +388,12 @@ async fn offer_deadline(app: &App, registration_id: i32) -> Result<(), JobError>
     if r.status != RegistrationStatus::Offered || r.offered_until.is_some_and(|t| t > crate::now()) {
         return Ok(());
     }
-    set_status(&tx, &r, RegistrationStatus::Expired, "offer-expired", None).await?;
+    match set_status(&tx, &r, RegistrationStatus::Expired, "offer-expired", None).await {
+        Ok(_) => {}
+        // Taken, declined or expired by someone else meanwhile: nothing to do.
+        Err(AppError::Conflict(_)) => return Ok(()),
+        Err(e) => return Err(JobError::from(e)),
+    }
     if let Some(e) = event::Entity::find_by_id(r.event_id).one(&tx).await? {
         fill_places(app, &tx, &e).await.map_err(JobError::from)?;
     }
@@ -379,10 +413,14 @@ pub async fn expire_offers(app: &App) -> Result<usize, AppError> {
         .into_tuple()
         .all(&app.db)
         .await?;
+    let mut passed = 0;
     for id in &due {
-        offer_deadline(app, *id).await.map_err(|e| AppError::fail(format!("offer deadline {id}: {e}")))?;
+        match offer_deadline(app, *id).await {
+            Ok(()) => passed += 1,
+            Err(e) => tracing::error!(registration = id, error = %e, "an offer that ran out was not passed on"),
+        }
     }
-    Ok(due.len())
+    Ok(passed)
 }
 
 /// A participant as the organiser sees them.
@@ -492,15 +530,18 @@ pub async fn organiser_change(
 ) -> Result<event_registration::Model, AppError> {
     let uid = policy::user_id(actor)?;
     let e = super::managed(app, actor, event_id).await?;
+    let tx = app.db.begin().await?;
     let r = event_registration::Entity::find_by_id(registration_id)
         .filter(event_registration::Column::EventId.eq(e.id))
-        .one(&app.db)
+        .one(&tx)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tx = app.db.begin().await?;
     let saved = match change {
         OrganiserChange::Admit => {
-            if !matches!(r.status, RegistrationStatus::Waiting | RegistrationStatus::Offered) {
+            if !matches!(r.status, RegistrationStatus::Waiting | RegistrationStatus::Offered)
+                || e.status != EventStatus::Published
+                || e.starts_at <= crate::now()
+            {
                 return Err(AppError::Conflict("registration-state"));
             }
             let saved = set_status(&tx, &r, RegistrationStatus::Registered, "organiser", Some(uid.0)).await?;

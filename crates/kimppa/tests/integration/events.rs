@@ -247,9 +247,8 @@ async fn the_waiting_list_passes_freed_places_on(b: kimppa_store::testing::Backe
     assert_eq!((e.places_taken, e.waiting), (2, 0));
 
     // The capacity cannot fall below the places taken; nothing changes.
-    let mut lower = form(&org.slug, "Kiertotalouden matchmaking", "1");
-    lower.starts_at = events::local_input(e.starts_at);
-    lower.ends_at = events::local_input(e.ends_at);
+    let mut lower = EventForm::of(&e, &events::questions(&t.app, id).await.unwrap(), &org.slug);
+    lower.capacity = "1".into();
     let err = events::update(&t.app, &t.principal(&admin).await, id, &lower).await.unwrap_err();
     assert!(format!("{err:?}").contains("err-capacity-below-registered"), "{err:?}");
     assert_eq!(stored(&t, id).await.capacity, Some(2));
@@ -836,6 +835,69 @@ async fn one_to_one_meetings_are_never_double_booked(b: kimppa_store::testing::B
     assert_eq!(outcomes.values().sum::<u32>(), 2);
 }
 
+async fn edits_keep_answers_and_counters_true(b: kimppa_store::testing::Backend) {
+    use kimppa_store::entities::event_question;
+    let t = TestApp::new(b).await;
+    let (admin, _) = t.user("admin@muokkaus.test", PlatformRole::Person).await;
+    let org = t.org(&admin, "Muokkaus Oy", "approved").await;
+    let organiser = t.principal(&admin).await;
+    let e = events::create(&t.app, &organiser, &form(&org.slug, "Muokattava päivä", "1")).await.unwrap();
+    let (a, _) = t.user("a@muokkaus.test", PlatformRole::Person).await;
+    let (b2, _) = t.user("b@muokkaus.test", PlatformRole::Person).await;
+    let pa = t.principal(&a).await;
+    let f = registrations::RegisterForm { answer: vec!["gluteeniton".into(), "yes".into()], ..Default::default() };
+    registrations::register_for(&t.app, &pa, e.id, &f).await.unwrap();
+    registrations::register_for(&t.app, &t.principal(&b2).await, e.id, &f).await.unwrap();
+    // Registering again while registered, or twice in a row, changes nothing.
+    assert!(registrations::register_for(&t.app, &pa, e.id, &f).await.is_err());
+
+    // The first question removed: the answer to the second stays with it.
+    let questions = events::questions(&t.app, e.id).await.unwrap();
+    let mut edit = EventForm::of(&stored(&t, e.id).await, &questions, &org.slug);
+    edit.q_id.remove(0);
+    edit.q_label.remove(0);
+    edit.q_kind.remove(0);
+    edit.q_choices.remove(0);
+    edit.q_required.remove(0);
+    events::update(&t.app, &organiser, e.id, &edit).await.unwrap();
+    let left =
+        event_question::Entity::find().filter(event_question::Column::EventId.eq(e.id)).all(&t.app.db).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].id, questions[1].id, "the kept question is the same row");
+    let answers = registrations::answers_of(&reg(&t, e.id, &a).await);
+    assert_eq!(answers.get(&left[0].id).map(String::as_str), Some("yes"));
+
+    // Cancelling twice: the second finds nothing to cancel; the counters hold.
+    registrations::cancel_own(&t.app, &pa, e.id).await.unwrap();
+    assert!(registrations::cancel_own(&t.app, &pa, e.id).await.is_err());
+    let now = stored(&t, e.id).await;
+    let count = |s: RegistrationStatus| {
+        let t = &t;
+        async move {
+            event_registration::Entity::find()
+                .filter(event_registration::Column::EventId.eq(e.id))
+                .filter(event_registration::Column::Status.eq(s))
+                .count(&t.app.db)
+                .await
+                .unwrap() as i32
+        }
+    };
+    let held = count(RegistrationStatus::Registered).await + count(RegistrationStatus::Offered).await;
+    assert_eq!((now.places_taken, now.waiting), (held, count(RegistrationStatus::Waiting).await));
+    assert_eq!(reg(&t, e.id, &b2).await.status, RegistrationStatus::Offered, "the freed place went on");
+
+    // A draft cannot be cancelled into sight; a published event is, once.
+    let mut d = form(&org.slug, "Luonnos", "");
+    d.action = "draft".into();
+    let draft = events::create(&t.app, &organiser, &d).await.unwrap();
+    assert!(events::set_state(&t.app, &organiser, draft.id, events::StateChange::Cancel, "").await.is_err());
+    assert_eq!(stored(&t, draft.id).await.status, EventStatus::Draft);
+    events::set_state(&t.app, &organiser, e.id, events::StateChange::Cancel, "Siirtyy.").await.unwrap();
+    assert!(events::set_state(&t.app, &organiser, e.id, events::StateChange::Cancel, "").await.is_err());
+    let told = t.emails_to(&b2.email).await.into_iter().filter(|m| m.subject.starts_with("Peruttu")).count();
+    assert_eq!(told, 1, "told once");
+}
+
 both_backends!(
     the_waiting_list_passes_freed_places_on,
     members_only_events_stay_with_members,
@@ -844,4 +906,5 @@ both_backends!(
     reminders_feedback_and_counts,
     event_pages_run_a_bounded_number_of_queries,
     one_to_one_meetings_are_never_double_booked,
+    edits_keep_answers_and_counters_true,
 );

@@ -1794,3 +1794,5 @@ err-slot-outside-setup = The new settings do not hold every meeting already plac
 err-tables = Give the tables as a whole number 1–500.
 err-meeting-cap = Give the most meetings as a whole number 0–50, or leave empty.
 err-profile-empty = Tell what you offer or what you seek.
+event-question-label = Question
+events-results = Events

@@ -1794,3 +1794,5 @@ err-slot-outside-setup = Uusiin asetuksiin eivät mahdu kaikki jo sijoitetut tap
 err-tables = Anna pöytien määrä kokonaislukuna 1–500.
 err-meeting-cap = Anna enimmäismäärä kokonaislukuna 0–50, tai jätä tyhjäksi.
 err-profile-empty = Kerro, mitä tarjoat tai mitä etsit.
+event-question-label = Kysymys
+events-results = Tapahtumat

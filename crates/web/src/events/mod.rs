@@ -443,7 +443,10 @@ pub async fn personal_calendar(
 ) -> Result<Response, WebError> {
     let secret = secret.trim_end_matches(".ics");
     let body = registrations::personal_calendar(&s.app, secret, ctx.lang.code()).await?;
-    Ok(ics_response(body, "kimppa-my-events.ics"))
+    let mut r = ics_response(body, "kimppa-my-events.ics");
+    // The address is a secret: no shared cache keeps what it answers.
+    r.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("private, no-store"));
+    Ok(r)
 }
 
 // ---------------------------------------------------------------------------

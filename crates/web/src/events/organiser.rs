@@ -25,6 +25,7 @@ struct FormPage {
 
 pub struct QuestionRowView {
     pub n: usize,
+    pub id: String,
     pub label: String,
     pub kinds: Vec<(String, String, bool)>,
     pub choices: String,
@@ -79,6 +80,7 @@ async fn form_page(
         .enumerate()
         .map(|(i, q): (usize, kimppa_app::events::QuestionRow)| QuestionRowView {
             n: i + 1,
+            id: q.id.clone(),
             kinds: question_kinds(&p, if q.kind.is_empty() { "text" } else { &q.kind }),
             label: q.label,
             choices: q.choices,
