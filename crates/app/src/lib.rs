@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod forum;
+pub mod groups;
 pub mod hooks;
 pub mod jobs;
 pub mod materials;
@@ -132,6 +133,7 @@ pub fn assemble_hooks() -> hooks::Hooks {
     challenges::register(&mut h);
     materials::register(&mut h);
     events::register(&mut h);
+    groups::register(&mut h);
     h
 }
 

@@ -139,6 +139,12 @@ pub enum Action<'a> {
     StartEvent,
     /// Register for an event (the event's visibility decides which).
     RegisterForEvent,
+    /// Found groups (working groups, mini-clusters, the steering and
+    /// advisory groups), and manage any of them: staff. A group's own
+    /// leads manage it through `groups::visibility`.
+    ManageGroups,
+    /// Ask to join a group, or accept an invitation: any person.
+    JoinGroup,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,7 +210,7 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         | ManageChallenges { org }
         | ManageEvents { org } => admin_or_elevated(org),
         StartEvent => mine_or_elevated(u.memberships.iter().any(|m| m.role == OrgRole::Admin && m.approved())),
-        SendContactRequest | PostInForum | RespondToChallenge | RegisterForEvent => Decision::Allow,
+        SendContactRequest | PostInForum | RespondToChallenge | RegisterForEvent | JoinGroup => Decision::Allow,
         ManageForumThread { author } | EditForumText { author } => mine_or_elevated(author == u.id),
         ActForOrganisation { org } => {
             if p.in_org(org) {
@@ -229,7 +235,7 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
         | ManageDirectory | ModerateForum | SkipForumApproval | FeatureChallenges | ManageMaterials
-        | ManageClusterEvents => elevated(),
+        | ManageClusterEvents | ManageGroups => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()

@@ -466,6 +466,56 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// What a group of the cluster is.
+    GroupKind {
+        WorkingGroup => "working-group",
+        MiniCluster => "mini-cluster",
+        Steering => "steering",
+        Advisory => "advisory",
+    }
+);
+
+keyed_enum!(
+    /// A member's role in a group.
+    GroupRole {
+        Lead => "lead",
+        Member => "member",
+        Expert => "expert",
+        Facilitator => "facilitator",
+    }
+);
+
+keyed_enum!(
+    /// Where a group membership stands: asked for (waiting for the leads),
+    /// invited (waiting for the invitee), or in force.
+    GroupMemberStatus {
+        Requested => "requested",
+        Invited => "invited",
+        Active => "active",
+    }
+);
+
+keyed_enum!(
+    /// The development cycle of a mini-cluster.
+    ClusterPhase {
+        Initiate => "initiate",
+        Analyse => "analyse",
+        Targets => "targets",
+        Pilot => "pilot",
+        Export => "export",
+    }
+);
+
+keyed_enum!(
+    /// Where a group's action ("quick win") stands.
+    ActionStatus {
+        Planned => "planned",
+        Doing => "doing",
+        Done => "done",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

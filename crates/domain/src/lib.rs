@@ -11,6 +11,7 @@ mod slug;
 pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
+    ActionStatus, ClusterPhase, GroupKind, GroupMemberStatus, GroupRole,
     ChallengeStatus, ChallengeVisibility, ContentStatus, EventKind, EventStatus, EventVisibility, FocusArea,
     KimppaStatus, Language, LeadStatus, ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus,
     MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind,

@@ -122,7 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => other.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas, {} material listings, {} events",
+                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas, {} material listings, {} events, {} groups",
                 loaded.organisations,
                 loaded.people,
                 loaded.services,
@@ -131,7 +131,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 loaded.challenges,
                 loaded.kimppas,
                 loaded.listings,
-                loaded.events
+                loaded.events,
+                loaded.groups
             );
             Ok(())
         }
@@ -190,6 +191,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             kimppas = loaded.kimppas,
             listings = loaded.listings,
             events = loaded.events,
+            groups = loaded.groups,
             "demo data loaded into the empty default database"
         );
     }

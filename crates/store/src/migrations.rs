@@ -20,6 +20,7 @@ mod m0013_session_changes;
 mod m0014_question_queue;
 mod m0015_events;
 mod m0016_event_meetings;
+mod m0017_groups;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_question_queue::Migration),
             Box::new(m0015_events::Migration),
             Box::new(m0016_event_meetings::Migration),
+            Box::new(m0017_groups::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod extract;
 pub mod forms;
 pub mod forum;
+pub mod groups;
 pub mod home;
 pub mod i18n;
 pub mod materials;
@@ -101,6 +102,7 @@ pub fn router(app: App) -> Router {
         .merge(challenges::routes())
         .merge(materials::routes())
         .merge(events::routes())
+        .merge(groups::routes())
         .merge(notifications::routes())
         .merge(website::routes())
         .nest(
@@ -111,7 +113,8 @@ pub fn router(app: App) -> Router {
                 .merge(forum::moderation::admin_routes())
                 .merge(challenges::admin_routes())
                 .merge(materials::admin_routes())
-                .merge(events::admin_routes()),
+                .merge(events::admin_routes())
+                .merge(groups::admin_routes()),
         );
     Router::new()
         .route("/", get(home::root_redirect))

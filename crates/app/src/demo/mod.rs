@@ -1,12 +1,13 @@
 //! The demo dataset: a fictional Oulu-region cluster with organisations of
 //! every type, people, memberships, the commitment agreement and staff
-//! accounts, the website content, and a year of events. Nothing in it is real personal data.
+//! accounts, the website content, and a year of events, and the working groups. Nothing in it is real personal data.
 
 mod challenges;
 mod content;
 mod directory;
 mod events;
 mod forum;
+mod groups;
 mod materials;
 
 use crate::{
@@ -72,6 +73,7 @@ pub struct Loaded {
     pub kimppas: usize,
     pub listings: usize,
     pub events: usize,
+    pub groups: usize,
 }
 
 /// True when the database has no users yet.
@@ -194,6 +196,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     let (challenges, kimppas) = challenges::load(&tx, &by_email, &orgs, orchestrator.id).await?;
     let listings = materials::load(&tx, &by_email, &orgs).await?;
     let events = events::load(&tx, &by_email, &orgs, orchestrator.id).await?;
+    let groups = groups::load(&tx, &by_email, &orgs, orchestrator.id).await?;
     for kind in crate::search::documents::kinds(app) {
         crate::search::touch_all(&tx, kind).await?;
     }
@@ -209,6 +212,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         kimppas,
         listings,
         events,
+        groups,
     })
 }
 

@@ -24,7 +24,7 @@ pub struct Stored {
     pub(crate) key: String,
     pub(crate) name: String,
     pub(crate) content_type: &'static str,
-    size: i64,
+    pub(crate) size: i64,
 }
 
 /// Checks and stores an upload (errors name `field`); `None` for an empty

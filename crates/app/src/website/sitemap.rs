@@ -61,5 +61,8 @@ pub async fn public_paths(app: &App) -> Result<Vec<String>, AppError> {
     {
         paths.push(format!("/events/{}", e.id));
     }
+    for g in kimppa_store::entities::group::Entity::find().all(&app.db).await? {
+        paths.push(format!("/groups/{}", g.slug));
+    }
     Ok(paths)
 }

@@ -377,6 +377,31 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     )
     .await
     .unwrap();
+    let group = kimppa_app::groups::create(
+        &t.app,
+        &orch_p,
+        &kimppa_app::groups::GroupForm {
+            slug: "matriisiryhma".into(),
+            kind: "mini-cluster".into(),
+            name_fi: "Matriisiryhmä".into(),
+            description_fi: "Kuvaus".into(),
+            joining: "request".into(),
+            show_members: Some("on".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    kimppa_app::groups::invite(
+        &t.app,
+        &orch_p,
+        &group.slug,
+        &kimppa_app::groups::InviteForm { who: listed.slug.clone(), role: "lead".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let lead_invitation = kimppa_app::groups::memberships(&t.app.db, group.id).await.unwrap().remove(0);
+    kimppa_app::groups::answer_invitation(&t.app, &admin_p, &group.slug, lead_invitation.id, true).await.unwrap();
     t.run_jobs().await;
 
     let fixtures = Fixtures {
@@ -424,6 +449,11 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             ("checkin/rid", "999999".into()),
             ("personal/secret", "not-a-key".into()),
             ("requests/mid", "999999".into()),
+            ("groups/slug", group.slug.clone()),
+            ("invitations/mid", "999999".into()),
+            ("members/mid", "999999".into()),
+            ("documents/did", "999999".into()),
+            ("actions/aid", "999999".into()),
             ("kimppas/slug", k.slug.clone()),
             ("forum/slug", category.slug.clone()),
         ]),
@@ -816,6 +846,26 @@ fn cases() -> Vec<Case> {
         ("POST", "/fi/events/{id}/meetings/requests/{mid}", vec![], "NNNNNNNNNN"),
         ("POST", "/fi/events/{id}/meetings/schedule", vec![], "NNFDNDDNFN"),
         ("POST", "/fi/events/{id}/meetings/setup", vec![], "NNFONOONFN"),
+        ("GET", "/api/v1/groups", vec![], "OOOOOOOOOO"),
+        ("GET", "/api/v1/groups/{slug}", vec![], "OOOOOOOOOO"),
+        ("GET", "/fi/admin/groups", vec![], "LFFFTOOFFF"),
+        ("GET", "/fi/groups", vec![], "OOOOOOOOOO"),
+        ("GET", "/fi/groups/new", vec![], "LFFFTOOFFF"),
+        ("GET", "/fi/groups/{slug}", vec![], "OOOOOOOOOO"),
+        ("GET", "/fi/groups/{slug}/documents/{did}", vec![], "LFNNFNNFFF"),
+        ("GET", "/fi/groups/{slug}/edit", vec![], "LFFOFOOFFF"),
+        ("GET", "/fi/groups/{slug}/members", vec![], "LFFOFOOFFF"),
+        ("POST", "/fi/groups/new", vec![], "LFFFTOOFFF"),
+        ("POST", "/fi/groups/{slug}/actions", vec![], "LFFOFOOFFF"),
+        ("POST", "/fi/groups/{slug}/actions/{aid}", vec![], "LFFNFNNFFF"),
+        ("POST", "/fi/groups/{slug}/discussions", vec![], "LFOOFOOFFF"),
+        ("POST", "/fi/groups/{slug}/documents", vec![], "LFOOFOOFFF"),
+        ("POST", "/fi/groups/{slug}/edit", vec![], "LFFOFOOFFF"),
+        ("POST", "/fi/groups/{slug}/invitations/{mid}", vec![], "LNNNNNNNNN"),
+        ("POST", "/fi/groups/{slug}/invite", vec![], "LFFOFOOFFF"),
+        ("POST", "/fi/groups/{slug}/join", vec![], "LDCCDDDDDD"),
+        ("POST", "/fi/groups/{slug}/members/{mid}", vec![], "LFFNFNNFFF"),
+        ("POST", "/fi/groups/{slug}/phases", vec![], "LFFOFOOFFF"),
     ]
 }
 

@@ -131,6 +131,13 @@ fn every_enum_value_has_a_label_in_both_languages() {
         keys.extend(kimppa_domain::MeetingStatus::ALL.iter().map(|v| format!("meeting-state-{v}")));
         keys.extend(kimppa_domain::MeetingOutcome::ALL.iter().map(|v| format!("meeting-outcome-{v}")));
         keys.extend(kimppa_app::events::meetings::UNPLACED.iter().map(|v| format!("unplaced-{v}")));
+        use kimppa_domain::{ActionStatus, ClusterPhase, GroupKind, GroupMemberStatus, GroupRole};
+        keys.extend(GroupKind::ALL.iter().map(|v| format!("group-kind-{v}")));
+        keys.extend(GroupRole::ALL.iter().map(|v| format!("group-role-{v}")));
+        keys.extend(GroupMemberStatus::ALL.iter().map(|v| format!("group-member-{v}")));
+        keys.extend(ClusterPhase::ALL.iter().map(|v| format!("phase-{v}")));
+        keys.extend(ActionStatus::ALL.iter().map(|v| format!("action-status-{v}")));
+        keys.extend(kimppa_app::groups::JOINING.iter().map(|v| format!("group-joining-{v}")));
     }
     for k in ["err-csv-encoding", "err-csv-broken", "err-csv-unknown-column", "err-csv-too-many-rows"] {
         keys.push(k.into());

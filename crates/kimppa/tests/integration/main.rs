@@ -15,6 +15,7 @@ mod crash;
 mod directory;
 mod events;
 mod forum;
+mod groups;
 mod i18n;
 mod journey;
 mod kernel;

@@ -286,6 +286,7 @@ async fn forum_agree(b: Backend) {
             updated_at: now(),
             accepted_post_id: None,
             pending: rng.one_in(4),
+            group_id: None,
         }
         .into_active_model();
         am.id = kimppa_store::sea_orm::ActiveValue::NotSet;
@@ -579,6 +580,7 @@ async fn events_agree(b: Backend) {
             created_at: now(),
             updated_at: now(),
             published_at: None,
+            group_id: None,
         };
         let mut am = m.into_active_model();
         am.id = kimppa_store::sea_orm::ActiveValue::NotSet;

@@ -260,8 +260,11 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     .await
     .unwrap();
     assert!(upcoming.len() >= 3 && past.len() >= 5, "{} upcoming, {} past", upcoming.len(), past.len());
+    let all_groups = kimppa_app::groups::list(&t.app).await.unwrap();
+    assert!(all_groups.len() >= 5, "the demo's groups");
     for lang in ["fi", "en"] {
         expected.extend(upcoming.iter().chain(&past).map(|e| format!("/{lang}/events/{}", e.id)));
+        expected.extend(all_groups.iter().map(|g| format!("/{lang}/groups/{}", g.slug)));
     }
     assert!(!news.is_empty());
     assert_eq!(listed, expected);

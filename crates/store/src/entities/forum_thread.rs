@@ -24,6 +24,8 @@ pub struct Model {
     /// A new account's first post, waiting for a moderator's approval:
     /// seen only by its author and staff.
     pub pending: bool,
+    /// The group whose space it belongs to.
+    pub group_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

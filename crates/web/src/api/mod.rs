@@ -5,7 +5,7 @@
 
 use crate::{
     challenges::api as challenges, directory::api as organisations, events::api as events, forum::api as forum,
-    materials::api as materials, website::api as website,
+    groups::api as groups, materials::api as materials, website::api as website,
 };
 
 use crate::AppState;
@@ -33,6 +33,8 @@ use utoipa::OpenApi;
         events::list,
         events::get,
         events::mine,
+        groups::list,
+        groups::get,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -71,6 +73,8 @@ use utoipa::OpenApi;
         events::EventJson,
         events::EventList,
         events::RegistrationJson,
+        groups::GroupJson,
+        groups::GroupOrgJson,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -107,6 +111,8 @@ pub fn routes() -> Router<AppState> {
         .route("/events", get(events::list))
         .route("/events/{id}", get(events::get))
         .route("/me/registrations", get(events::mine))
+        .route("/groups", get(groups::list))
+        .route("/groups/{slug}", get(groups::get))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))

@@ -27,6 +27,8 @@ struct ShowPage {
     history: Vec<membership::HistoryRow>,
     services: Vec<(service::Model, String)>,
     experts: Vec<(expert::Model, String, Option<String>)>,
+    /// Groups it is a member of that show their members: (slug, name).
+    groups: Vec<(String, String)>,
     carbon: Option<String>,
     /// Published listings of the materials marketplace the viewer may see:
     /// (id, title, kind), and how many there are.
@@ -61,6 +63,11 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         })
         .collect();
     let experts = if public || can_see_people { experts::of_org(ctx.app(), &org).await? } else { vec![] };
+    let groups: Vec<(String, String)> = kimppa_app::groups::of_organisation(ctx.app(), org.id)
+        .await?
+        .into_iter()
+        .map(|g| (g.slug.clone(), kimppa_app::groups::name(&g, ctx.lang.code()).to_string()))
+        .collect();
     let carbon = org.carbon_kg.map(kimppa_app::directory::format_tonnes);
     let filter = kimppa_app::materials::Filter { org: Some(org.id), ..Default::default() };
     let (rows, listing_count) = kimppa_app::materials::browse(ctx.app(), &ctx.principal, &filter).await?;
@@ -97,6 +104,7 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         listing_count,
         symbioses,
         experts,
+        groups,
         carbon,
     }))
 }
