@@ -10,7 +10,7 @@ use kimppa_domain::{EventKind, EventStatus, EventVisibility, MembershipStatus, Q
 use kimppa_store::entities::{event, event_feedback, event_question, event_registration, organisation};
 use sea_orm::{ActiveModelTrait, ConnectionTrait, Set};
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 const DATA: &str = include_str!("events.json");
 
@@ -140,11 +140,15 @@ pub(super) async fn load<C: ConnectionTrait>(
             .await?;
         }
         // A different slice of the members at each event.
+        let mut placed_people = Vec::new();
         for k in 0..take {
             let (uid, org) = members[(i * 7 + k) % members.len()];
             let registered = k < placed;
             let attended = (held && registered && status == EventStatus::Held).then_some(k % 6 != 5);
             let at = e.published_at.unwrap_or(t) + Duration::hours(k as i64 + 1);
+            if registered {
+                placed_people.push((uid, org));
+            }
             event_registration::ActiveModel {
                 event_id: Set(e.id),
                 user_id: Set(uid),
@@ -177,6 +181,141 @@ pub(super) async fn load<C: ConnectionTrait>(
                 .await?;
             }
         }
+        if d.kind == EventKind::Matchmaking && status != EventStatus::Cancelled {
+            meetings(conn, &e, &placed_people, held).await?;
+        }
     }
     Ok(n)
+}
+
+/// What demo participants offer and seek at a matchmaking day.
+const PROFILES: [(&str, &str); 6] = [
+    ("Purettuja ovia, ikkunoita ja kantavia puurakenteita", "Ostajia ja välivarastointia"),
+    ("Betonimursketta ja tiilimursketta", "Tierakentajia ja maanrakentajia"),
+    ("Kuljetuksia ja paluukuormia", "Säännöllisiä sivuvirtoja kuljetettavaksi"),
+    ("Laboratoriotestausta kierrätysmateriaaleille", "Yrityksiä, joiden materiaalit tarvitsevat testausta"),
+    ("Materiaalipassit ja purkukartoitusten data", "Rakennuttajia ja purkajia"),
+    ("Rahoitusta kiertotalouden kasvuyrityksille", "Skaalautuvia kiertotalousratkaisuja"),
+];
+
+/// A matchmaking day's meetings: the organiser's setup, the participants'
+/// profiles, accepted requests placed by the scheduler, and — once held —
+/// both sides' ratings.
+async fn meetings<C: ConnectionTrait>(
+    conn: &C,
+    e: &event::Model,
+    people: &[(i32, i32)],
+    held: bool,
+) -> Result<(), AppError> {
+    use kimppa_domain::{MeetingOutcome, MeetingStatus};
+    use kimppa_meetings as engine;
+    use kimppa_store::entities::{meeting_profile, meeting_request, meeting_setup};
+    let t = now();
+    let start = crate::finnish_time(e.starts_at);
+    let setup = meeting_setup::ActiveModel {
+        event_id: Set(e.id),
+        slot_minutes: Set(20),
+        sessions: Set(format!(
+            "{}-{}\n{}-{}",
+            start.format("%H:%M"),
+            (start + Duration::hours(2)).format("%H:%M"),
+            (start + Duration::hours(3)).format("%H:%M"),
+            (start + Duration::hours(5)).format("%H:%M")
+        )),
+        tables: Set(8),
+        table_names: Set(String::new()),
+        online: Set(false),
+        cap: Set(6),
+        scheduled_at: Set(Some(t)),
+        created_at: Set(t),
+        updated_at: Set(t),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    for (k, (uid, org)) in people.iter().enumerate() {
+        let (offers, seeks) = PROFILES[k % PROFILES.len()];
+        meeting_profile::ActiveModel {
+            event_id: Set(e.id),
+            user_id: Set(*uid),
+            org_id: Set(Some(*org)),
+            offers: Set(offers.into()),
+            seeks: Set(seeks.into()),
+            focus_areas: Set("construction,reuse-materials".into()),
+            updated_at: Set(t),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    // Each asks two others; the scheduler places what fits.
+    let n = people.len();
+    let mut requests: Vec<meeting_request::Model> = Vec::new();
+    let mut pairs = std::collections::BTreeSet::new();
+    for k in 0..n {
+        for step in [1, 4] {
+            let j = (k + step) % n;
+            if j == k || !pairs.insert((k.min(j), k.max(j))) {
+                continue;
+            }
+            requests.push(
+                meeting_request::ActiveModel {
+                    event_id: Set(e.id),
+                    from_user: Set(people[k].0),
+                    to_user: Set(people[j].0),
+                    note: Set(String::new()),
+                    status: Set(MeetingStatus::Accepted),
+                    slot: Set(None),
+                    table_no: Set(None),
+                    locked: Set(false),
+                    unplaced: Set(String::new()),
+                    outcome_from: Set(None),
+                    outcome_to: Set(None),
+                    created_at: Set(t),
+                    answered_at: Set(Some(t)),
+                    ..Default::default()
+                }
+                .insert(conn)
+                .await?,
+            );
+        }
+    }
+    let slots = crate::events::meetings::slots(e, &setup);
+    let index: BTreeMap<i32, u32> = people.iter().enumerate().map(|(k, (u, _))| (*u, k as u32)).collect();
+    let problem = engine::Problem {
+        slots: slots.len() as u32,
+        session_of_slot: slots.iter().map(|s| s.session).collect(),
+        tables: 8,
+        cap_per_person: Some(6),
+        unavailable: vec![],
+        requests: requests
+            .iter()
+            .map(|r| engine::Request {
+                id: r.id as u64,
+                a: index[&r.from_user],
+                b: index[&r.to_user],
+                lock: engine::Lock::None,
+            })
+            .collect(),
+    };
+    let result = engine::schedule(&problem);
+    let outcomes = [
+        MeetingOutcome::FollowUp,
+        MeetingOutcome::NoInterest,
+        MeetingOutcome::Cooperation,
+        MeetingOutcome::FollowUp,
+        MeetingOutcome::Deal,
+    ];
+    for (k, p) in result.placed.iter().enumerate() {
+        let Some(r) = requests.iter().find(|r| r.id as u64 == p.request) else { continue };
+        let mut row: meeting_request::ActiveModel = r.clone().into();
+        row.slot = Set(Some(p.slot as i32));
+        row.table_no = Set(Some(p.table as i32));
+        if held {
+            row.outcome_from = Set(Some(outcomes[k % outcomes.len()]));
+            row.outcome_to = Set(Some(outcomes[(k + 1) % outcomes.len()]));
+        }
+        row.update(conn).await?;
+    }
+    Ok(())
 }

@@ -85,6 +85,8 @@ pub fn local_input(t: DateTime<Utc>) -> String {
 pub struct EventForm {
     /// The organiser: an organisation's slug, or empty for the cluster.
     pub org: String,
+    /// The working group it is an event of: a group's id, or empty.
+    pub group: String,
     pub kind: String,
     pub title_fi: String,
     pub title_en: String,
@@ -146,6 +148,7 @@ impl EventForm {
     pub fn of(e: &event::Model, questions: &[event_question::Model], org_slug: &str) -> EventForm {
         let mut f = EventForm {
             org: org_slug.into(),
+            group: e.group_id.map(|g| g.to_string()).unwrap_or_default(),
             kind: e.kind.key().into(),
             title_fi: e.title_fi.clone(),
             title_en: e.title_en.clone(),
@@ -216,6 +219,23 @@ pub async fn organiser_choices(
     Ok(out)
 }
 
+/// The groups whose events the actor may organise: (id, name) of those
+/// they lead (staff: every group).
+pub async fn group_choices(app: &App, actor: &Principal) -> Result<Vec<(i32, String)>, AppError> {
+    use kimppa_store::entities::group_member;
+    let rows = group_member::Entity::find().all(&app.db).await?;
+    let mut by_group: std::collections::BTreeMap<i32, Vec<group_member::Model>> = Default::default();
+    for m in rows {
+        by_group.entry(m.group_id).or_default().push(m);
+    }
+    Ok(crate::groups::list(app)
+        .await?
+        .into_iter()
+        .filter(|g| crate::groups::visibility::manages(actor, by_group.get(&g.id).map(Vec::as_slice).unwrap_or(&[])))
+        .map(|g| (g.id, g.name_fi))
+        .collect())
+}
+
 /// May the actor organise this event (edit, publish, cancel, see and
 /// change the participants)?
 pub fn may_manage(actor: &Principal, e: &event::Model) -> bool {
@@ -235,6 +255,7 @@ fn require_manage(actor: &Principal, e: &event::Model) -> Result<(), AppError> {
 /// A form that passed its checks.
 struct Checked {
     org_id: Option<i32>,
+    group_id: Option<i32>,
     kind: EventKind,
     visibility: EventVisibility,
     starts_at: DateTime<Utc>,
@@ -283,6 +304,17 @@ async fn check(
     if org_id.is_none() {
         c.push("org", if f.org.trim().is_empty() { "err-required" } else { "err-unknown-value" });
     }
+    // A group's event: a group the actor leads (staff: any group).
+    let group_id = match f.group.trim() {
+        "" => None,
+        g => match g.parse::<i32>() {
+            Ok(id) if group_choices(app, actor).await?.iter().any(|(gid, _)| *gid == id) => Some(id),
+            _ => {
+                c.push("group", "err-unknown-value");
+                None
+            }
+        },
+    };
     let kind = EventKind::parse(&f.kind);
     if kind.is_err() {
         c.push("kind", if f.kind.trim().is_empty() { "err-required" } else { "err-unknown-value" });
@@ -425,7 +457,19 @@ async fn check(
     else {
         return Err(crate::error::checked());
     };
-    Ok(Checked { org_id, kind, visibility, starts_at, ends_at, capacity, deadline, offer_hours, focus, questions })
+    Ok(Checked {
+        org_id,
+        group_id,
+        kind,
+        visibility,
+        starts_at,
+        ends_at,
+        capacity,
+        deadline,
+        offer_hours,
+        focus,
+        questions,
+    })
 }
 
 fn search_text(f: &EventForm) -> String {
@@ -434,6 +478,7 @@ fn search_text(f: &EventForm) -> String {
 
 fn content(f: &EventForm, k: &Checked) -> event::ActiveModel {
     event::ActiveModel {
+        group_id: Set(k.group_id),
         kind: Set(k.kind),
         visibility: Set(k.visibility),
         title_fi: Set(f.title_fi.trim().into()),

@@ -183,6 +183,11 @@ pub async fn get(app: &App, slug: &str) -> Result<group::Model, AppError> {
     group::Entity::find().filter(group::Column::Slug.eq(slug)).one(&app.db).await?.ok_or(AppError::NotFound)
 }
 
+/// A group by its id.
+pub async fn by_id(app: &App, id: i32) -> Result<Option<group::Model>, AppError> {
+    Ok(group::Entity::find_by_id(id).one(&app.db).await?)
+}
+
 /// Every membership row of a group (active, requested and invited).
 pub async fn memberships<C: ConnectionTrait>(conn: &C, group_id: i32) -> Result<Vec<group_member::Model>, AppError> {
     Ok(group_member::Entity::find()

@@ -156,6 +156,40 @@ async fn a_member_joins_and_discusses_in_the_groups_space(b: kimppa_store::testi
     assert_eq!(api["organisations"][0]["role"], "lead");
     assert!(t.client().get("/fi/search?q=purkumateriaalien").await.body.contains("Ryhmä rakentaminen"));
 
+    // A group's event shows in its space and names the group.
+    let day = kimppa_app::finnish_time(kimppa_app::now() + chrono::Duration::days(20)).format("%Y-%m-%d").to_string();
+    let e = kimppa_app::events::create(
+        &t.app,
+        &t.principal(&lead_admin).await,
+        &kimppa_app::events::EventForm {
+            org: lead_org.slug.clone(),
+            group: g.id.to_string(),
+            kind: "group-meeting".into(),
+            title_fi: "Työryhmän kokous".into(),
+            description_fi: "Asialista tulee myöhemmin.".into(),
+            starts_at: format!("{day}T13:00"),
+            ends_at: format!("{day}T15:00"),
+            municipality: "564".into(),
+            language: "fi".into(),
+            visibility: "members".into(),
+            action: "publish".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(e.group_id, Some(g.id));
+    assert!(colleague_c.get("/fi/groups/rakentaminen").await.body.contains("Työryhmän kokous"));
+    assert!(colleague_c.get(&format!("/fi/events/{}", e.id)).await.body.contains("/fi/groups/rakentaminen"));
+    // Only a group one leads: the colleague is a member, not a lead.
+    let err = kimppa_app::events::create(
+        &t.app,
+        &t.principal(&outsider).await,
+        &kimppa_app::events::EventForm { group: g.id.to_string(), ..Default::default() },
+    )
+    .await;
+    assert!(err.is_err());
+
     // Counts are for staff.
     let year = kimppa_app::finnish_time(kimppa_app::now()).format("%Y").to_string().parse::<i32>().unwrap();
     let counts = groups::counts(&t.app, &staff, year).await.unwrap();

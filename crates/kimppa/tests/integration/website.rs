@@ -260,6 +260,12 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
     .await
     .unwrap();
     assert!(upcoming.len() >= 3 && past.len() >= 5, "{} upcoming, {} past", upcoming.len(), past.len());
+    // The held matchmaking day had its meetings, rated by both sides.
+    let (held_meetings, outcomes) =
+        kimppa_app::events::meetings::held_counts(&t.app, &past.iter().map(|e| e.id).collect::<Vec<_>>())
+            .await
+            .unwrap();
+    assert!(held_meetings >= 10 && outcomes.values().sum::<u32>() >= 20, "{held_meetings} meetings, {outcomes:?}");
     let all_groups = kimppa_app::groups::list(&t.app).await.unwrap();
     assert!(all_groups.len() >= 5, "the demo's groups");
     for lang in ["fi", "en"] {

@@ -1906,3 +1906,5 @@ group-count-events = Events held
 org-groups = Groups
 search-kind-group = group
 err-no-such-person = No person or organisation with this address.
+field-event-group = A group's event
+event-no-group = Of no group

@@ -1906,3 +1906,5 @@ group-count-events = Pidettyjä tapahtumia
 org-groups = Ryhmät
 search-kind-group = ryhmä
 err-no-such-person = Ei käyttäjää tai organisaatiota tällä tunnisteella.
+field-event-group = Ryhmän tapahtuma
+event-no-group = Ei minkään ryhmän

@@ -73,6 +73,7 @@ pub fn admin_routes() -> Router<AppState> {
 fn label_of(field: &str) -> Option<&'static str> {
     Some(match field {
         "org" => "field-event-org",
+        "group" => "field-event-group",
         "kind" => "field-event-kind",
         "title_fi" => "field-event-title-fi",
         "title_en" => "field-event-title-en",
@@ -493,6 +494,8 @@ struct DetailPage {
     meetings_on: bool,
     /// The actor holds a place at the event.
     holds_place: bool,
+    /// The group it is an event of: (slug, name).
+    group: Option<(String, String)>,
 }
 
 async fn detail_page(
@@ -565,6 +568,12 @@ async fn detail_page(
     let active = own.as_ref().is_some_and(|r| registrations::active(r.status));
     let meetings_on = kimppa_app::events::meetings::setup(app, e.id).await?.is_some();
     let holds_place = own.as_ref().is_some_and(|r| r.status == RegistrationStatus::Registered);
+    let group = match e.group_id {
+        Some(g) => kimppa_app::groups::by_id(app, g)
+            .await?
+            .map(|g| (g.slug.clone(), kimppa_app::groups::name(&g, ctx.lang.code()).to_string())),
+        None => None,
+    };
     let results = if manage && e.status == EventStatus::Held {
         Some(feedback::results(app, &ctx.principal, e.id).await?)
     } else {
@@ -592,6 +601,7 @@ async fn detail_page(
         results,
         meetings_on,
         holds_place,
+        group,
         manage,
         title,
         c,

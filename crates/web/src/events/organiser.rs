@@ -14,6 +14,7 @@ struct FormPage {
     form: EventForm,
     errors: FormErrors,
     orgs: Vec<(String, String, bool)>,
+    groups: Vec<(String, String, bool)>,
     kinds: Vec<(String, String, bool)>,
     places: Vec<(String, String, bool)>,
     languages: Vec<(String, String, bool)>,
@@ -62,6 +63,11 @@ async fn form_page(
         }
     };
     let places = kimppa_app::materials::reference::municipalities(app).await?;
+    let groups = events::group_choices(app, &ctx.principal)
+        .await?
+        .into_iter()
+        .map(|(id, name)| (id.to_string(), name, id.to_string() == form.group))
+        .collect();
     let mut p = ctx.form_page(if editing.is_some() { "event-edit-title" } else { "event-new-title" }).await;
     let action = match editing {
         Some(e) => {
@@ -93,6 +99,7 @@ async fn form_page(
         places: places.iter().map(|m| (m.code.clone(), m.name_fi.clone(), m.code == form.municipality)).collect(),
         languages: key_options(p.lang, "event-language-", events::LANGUAGES, &one(&form.language)),
         focus: focus_options(&p, &form.focus_areas),
+        groups,
         visibilities: key_options(p.lang, "event-visibility-", ["public", "members"], &one(&form.visibility)),
         online: form.online.is_some(),
         draft: editing.is_none_or(|e| e.status == EventStatus::Draft),
