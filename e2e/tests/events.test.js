@@ -22,6 +22,7 @@ import {
   LANGS,
   PURKUTAITO_ADMIN,
   KIERTONEUVO_ADMIN,
+  POHJOISRAKENNE_ADMIN,
   ORCHESTRATOR,
   pressEnterOn,
   typeInto,
@@ -117,6 +118,98 @@ test('an organiser publishes an event, a company registers and is checked in (ke
   } finally {
     await org.context.close();
     await co.context.close();
+  }
+});
+
+test('a matchmaking day: a company asks for a meeting, the other accepts, both see it on their agendas, the organiser runs the scheduler (keyboard)', async (t) => {
+  const { browser, server } = env;
+  const org = await loggedInPage(browser, server.baseUrl, PURKUTAITO_ADMIN, 'fi');
+  const a = await loggedInPage(browser, server.baseUrl, KIERTONEUVO_ADMIN, 'fi');
+  const b = await loggedInPage(browser, server.baseUrl, POHJOISRAKENNE_ADMIN, 'fi');
+  const title = `Matchmaking-päivä ${uniqueSuffix()}`;
+  let eventPath = '';
+  try {
+    await step(t, 'the organiser publishes a matchmaking day and turns meetings on', async () => {
+      const p = org.page;
+      await visit(p, '/fi/events/new');
+      await p.locator('#f-org').selectOption('purkutaito');
+      await p.locator('#f-kind').selectOption('matchmaking');
+      await typeInto(p, '#f-title_fi', title);
+      await typeInto(p, '#f-description_fi', 'Sivuvirtojen tarjoajat ja hyödyntäjät tapaavat.');
+      await p.locator('#f-starts_at').fill(localIn(45, 9));
+      await p.locator('#f-ends_at').fill(localIn(45, 13));
+      await p.locator('#f-municipality').selectOption('564');
+      const resp = await pressEnterOn(p, p.locator('main form button[value="publish"]'));
+      assert.equal(resp.status(), 200);
+      eventPath = new URL(p.url()).pathname;
+      const setup = await pressEnterOn(p, p.locator(`main a[href="${eventPath}/meetings/setup"]`));
+      assert.equal(setup.status(), 200);
+      await expectNoA11yViolations(p, 'meeting settings');
+      await p.locator('#f-sessions').fill('08:00-10:00');
+      const bad = await pressEnterOn(p, p.locator('main form button[type="submit"]'));
+      assert.equal(bad.status(), 422, 'a session before the event starts');
+      await expectErrorSummaryWired(p);
+      await p.locator('#f-sessions').fill('09:00-10:00\n11:00-12:00');
+      await p.locator('#f-tables').fill('4');
+      const ok = await pressEnterOn(p, p.locator('main form button[type="submit"]'));
+      assert.equal(ok.status(), 200);
+      assert.match(new URL(p.url()).pathname, /\/meetings\/grid$/);
+    });
+    for (const c of [a, b]) {
+      await step(t, 'a company registers and writes its profile', async () => {
+        await visit(c.page, eventPath);
+        await pressEnterOn(c.page, c.page.locator('main form[action$="/register"] button[type="submit"]'));
+        const resp = await pressEnterOn(c.page, c.page.locator(`main a.button[href="${eventPath}/meetings"]`));
+        assert.equal(resp.status(), 200);
+        await typeInto(c.page, '#f-offers', c === a ? 'Kiertotalousneuvontaa ja selvityksiä' : 'Purettuja rakennusosia');
+        await typeInto(c.page, '#f-seeks', c === a ? 'Rakennusosien uudelleenkäyttäjiä' : 'Neuvontaa purkumateriaaleista');
+        const saved = await pressEnterOn(c.page, c.page.locator('main form[action$="/meetings/profile"] button'));
+        assert.equal(saved.status(), 200);
+      });
+    }
+    await step(t, 'one asks the other for a meeting', async () => {
+      const p = a.page;
+      await visit(p, `${eventPath}/meetings`);
+      await expectNoA11yViolations(p, 'meetings page');
+      const card = p.locator('main .card', { hasText: 'Teemu Vesala' }).first();
+      await card.locator('input[name="note"]').focus();
+      await p.keyboard.type('Tavataanko purkukohteista?');
+      const resp = await pressEnterOn(p, card.locator('button'));
+      assert.equal(resp.status(), 200);
+      assert.match(await p.locator('main .card', { hasText: 'Teemu Vesala' }).first().innerText(), /odottaa vastausta/);
+      await screenshot(p, 'meetings-people-fi');
+    });
+    await step(t, 'the other accepts', async () => {
+      const p = b.page;
+      await visit(p, `${eventPath}/meetings`);
+      const card = p.locator('main .card', { hasText: 'Tavataanko purkukohteista?' });
+      const resp = await pressEnterOn(p, card.locator('button[value="accept"]'));
+      assert.equal(resp.status(), 200);
+      assert.match(await p.locator('.flash').innerText(), /hyväksytty/);
+    });
+    for (const c of [a, b]) {
+      await step(t, 'the meeting is on the agenda', async () => {
+        await visit(c.page, `${eventPath}/meetings/agenda`);
+        const rows = c.page.locator('main table tbody tr');
+        assert.equal(await rows.count(), 1);
+        assert.match(await rows.first().innerText(), /9\.00–9\.20|Pöytä 1/);
+        await expectNoA11yViolations(c.page, 'agenda');
+      });
+    }
+    await step(t, 'the organiser runs the scheduler and sees the grid', async () => {
+      const p = org.page;
+      await visit(p, `${eventPath}/meetings/grid`);
+      const resp = await pressEnterOn(p, p.locator('main form[action$="/meetings/schedule"] button'));
+      assert.equal(resp.status(), 200);
+      assert.match(await p.locator('.flash').innerText(), /aikataulutettu/);
+      assert.match(await p.locator('table.grid').innerText(), /Saara Mäkelä/);
+      await expectNoA11yViolations(p, 'meeting grid');
+      await screenshot(p, 'meetings-grid-fi');
+    });
+  } finally {
+    await org.context.close();
+    await a.context.close();
+    await b.context.close();
   }
 });
 

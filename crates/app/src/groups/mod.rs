@@ -753,6 +753,7 @@ pub async fn discussions(app: &App, actor: &Principal, group_id: i32) -> Result<
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct DocumentForm {
+    #[serde(rename = "doc_title")]
     pub title: String,
 }
 
@@ -768,9 +769,9 @@ pub async fn add_document(
     let uid = policy::user_id(actor)?;
     let mut c = Checker::default();
     if f.title.trim().is_empty() {
-        c.push("title", "err-required");
+        c.push("doc_title", "err-required");
     } else if f.title.chars().count() > 200 {
-        c.push("title", "err-too-long");
+        c.push("doc_title", "err-too-long");
     }
     if file.as_ref().is_none_or(|u| u.bytes.is_empty()) {
         c.push("attachment", "err-required");
@@ -930,6 +931,7 @@ pub async fn phases(app: &App, group_id: i32) -> Result<Vec<group_phase::Model>,
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
 pub struct ActionForm {
+    #[serde(rename = "action_title")]
     pub title: String,
     pub owner: String,
     pub due_on: String,
@@ -946,9 +948,9 @@ pub async fn add_action(
     let (g, _) = managed(app, actor, slug).await?;
     let mut c = Checker::default();
     if f.title.trim().is_empty() {
-        c.push("title", "err-required");
+        c.push("action_title", "err-required");
     } else if f.title.chars().count() > 200 {
-        c.push("title", "err-too-long");
+        c.push("action_title", "err-too-long");
     }
     if f.owner.chars().count() > 200 {
         c.push("owner", "err-too-long");

@@ -244,7 +244,7 @@ async fn a_mini_clusters_space_documents_phases_and_actions(b: kimppa_store::tes
     let r = c
         .post(
             "/fi/groups/purkumateriaalit/actions",
-            &[("title", "Yhteinen kartoituslomake"), ("owner", "Purkutaito Oy")],
+            &[("action_title", "Yhteinen kartoituslomake"), ("owner", "Purkutaito Oy")],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
@@ -261,7 +261,7 @@ async fn a_mini_clusters_space_documents_phases_and_actions(b: kimppa_store::tes
     let r = c
         .post_multipart(
             "/fi/groups/purkumateriaalit/documents",
-            &[("title", "Kartoitus")],
+            &[("doc_title", "Kartoitus")],
             "attachment",
             "kartoitus.exe",
             b"MZ not a pdf",
@@ -271,7 +271,7 @@ async fn a_mini_clusters_space_documents_phases_and_actions(b: kimppa_store::tes
     let r = c
         .post_multipart(
             "/fi/groups/purkumateriaalit/documents",
-            &[("title", "Kartoitus")],
+            &[("doc_title", "Kartoitus")],
             "attachment",
             "kartoitus.pdf",
             &pdf,

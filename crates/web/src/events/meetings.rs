@@ -358,7 +358,9 @@ pub async fn grid(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
         slots.iter().map(|sl| GridRow { time: slot_label(&p, sl), cells: vec![None; tables.len()] }).collect();
     let mut unplaced = Vec::new();
     for m in &list {
-        let pair = format!("{} ({}) – {} ({})", m.from.0, m.from.1, m.to.0, m.to.1);
+        let who =
+            |(name, org): &(String, String)| if org.is_empty() { name.clone() } else { format!("{name} ({org})") };
+        let pair = format!("{} – {}", who(&m.from), who(&m.to));
         match (m.request.slot, m.request.table_no) {
             (Some(sl), Some(t)) if (sl as usize) < rows.len() && (t as usize) < tables.len() => {
                 rows[sl as usize].cells[t as usize] = Some((m.request.id, pair, m.request.locked));

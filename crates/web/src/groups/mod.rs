@@ -67,6 +67,8 @@ fn label_of(field: &str) -> Option<&'static str> {
         "who" => "field-group-who",
         "role" => "field-group-role",
         "title" => "field-group-title",
+        "doc_title" => "field-group-document-title",
+        "action_title" => "field-action-title",
         "body" => "field-group-body",
         "attachment" => "field-group-file",
         "phase" => "field-group-phase",
