@@ -258,6 +258,12 @@ test('event pages pass axe (fi, en)', async (t) => {
         await expectNoA11yViolations(co.page, `${lang} an event`);
         await visit(co.page, `/${lang}/events/mine`);
         await expectNoA11yViolations(co.page, `${lang} my events`);
+        await visit(co.page, `/${lang}/events?when=past`);
+        const info = co.page.locator('main .card a', { hasText: lang === 'fi' ? 'Klusterin info' : 'Cluster info' });
+        const held = await pressEnterOn(co.page, info);
+        assert.equal(held.status(), 200);
+        await visit(co.page, `${new URL(co.page.url()).pathname}/feedback`);
+        await expectNoA11yViolations(co.page, `${lang} feedback survey`);
         await visit(co.page, `/${lang}/events/new`);
         await expectNoA11yViolations(co.page, `${lang} new event`);
       });
@@ -268,7 +274,7 @@ test('event pages pass axe (fi, en)', async (t) => {
         assert.equal(resp.status(), 200);
         const path = new URL(staff.page.url()).pathname;
         await expectNoA11yViolations(staff.page, `${lang} organiser's event page`);
-        for (const sub of ['participants', 'checkin', 'email', 'edit']) {
+        for (const sub of ['participants', 'checkin', 'email', 'edit', 'meetings', 'meetings/grid', 'meetings/setup', 'meetings/agenda']) {
           await visit(staff.page, `${path}/${sub}`);
           await expectNoA11yViolations(staff.page, `${lang} ${sub}`);
         }

@@ -29,8 +29,9 @@ pub struct Counts {
     /// Participants per held event (attended where marked, else registered).
     pub per_event: Option<f64>,
     pub feedback: super::feedback::Results,
-    /// Organisation id → (name, events its people attended).
-    pub per_org: Vec<(String, u32)>,
+    /// Member organisations' activities: (name, events its people attended,
+    /// groups it takes part in).
+    pub per_org: Vec<(String, u32, u32)>,
     /// One-to-one meetings placed at held events, and what the sides rated
     /// came of them.
     pub meetings: u32,
@@ -98,11 +99,36 @@ pub async fn year(app: &App, actor: &Principal, year: i32) -> Result<Counts, App
     .await?;
     c.feedback = super::feedback::summarise(&feedback);
     c.feedback.comments.clear();
-    let names = crate::people::org_names(app, per_org.keys().copied()).await?;
-    c.per_org = per_org
+    // Groups each organisation takes part in (as an organisation).
+    let in_groups: Vec<(Option<i32>, i32)> = kimppa_store::entities::group_member::Entity::find()
+        .filter(kimppa_store::entities::group_member::Column::Status.eq(kimppa_domain::GroupMemberStatus::Active))
+        .filter(kimppa_store::entities::group_member::Column::OrgId.is_not_null())
+        .select_only()
+        .columns([
+            kimppa_store::entities::group_member::Column::OrgId,
+            kimppa_store::entities::group_member::Column::GroupId,
+        ])
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let mut groups_of: BTreeMap<i32, std::collections::BTreeSet<i32>> = BTreeMap::new();
+    for (o, g) in in_groups {
+        if let Some(o) = o {
+            groups_of.entry(o).or_default().insert(g);
+        }
+    }
+    let orgs: std::collections::BTreeSet<i32> = per_org.keys().chain(groups_of.keys()).copied().collect();
+    let names = crate::people::org_names(app, orgs.iter().copied()).await?;
+    c.per_org = orgs
         .into_iter()
-        .map(|(o, evs)| (names.get(&o).map(|n| n.name.clone()).unwrap_or_default(), evs.len() as u32))
+        .map(|o| {
+            (
+                names.get(&o).map(|n| n.name.clone()).unwrap_or_default(),
+                per_org.get(&o).map(|e| e.len() as u32).unwrap_or(0),
+                groups_of.get(&o).map(|g| g.len() as u32).unwrap_or(0),
+            )
+        })
         .collect();
-    c.per_org.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    c.per_org.sort_by(|a, b| (b.1 + b.2).cmp(&(a.1 + a.2)).then(a.0.cmp(&b.0)));
     Ok(c)
 }

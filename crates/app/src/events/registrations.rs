@@ -256,6 +256,21 @@ pub async fn register_for(
         },
     };
     log(&tx, &r, from, status.key(), Some(uid.0)).await?;
+    // The operators' webhooks hear of it: the event and the place, not who
+    // (least data; the organiser's page has the participants).
+    crate::directory::webhooks::enqueue(
+        &tx,
+        "registration.created",
+        &serde_json::json!({
+            "event_id": e.id,
+            "event_title": e.title_fi,
+            "registration_id": r.id,
+            "status": status.key(),
+            "places_taken": e.places_taken + i32::from(placed),
+            "capacity": e.capacity,
+        }),
+    )
+    .await?;
     let person = user::Entity::find_by_id(uid.0).one(&tx).await?.ok_or(AppError::NotFound)?;
     tell(app, &tx, &e, &person, if placed { Message::Confirmed } else { Message::Waiting }).await?;
     changelog::personal(&tx, &[uid.0]).await?;

@@ -589,7 +589,7 @@ async fn reminders_feedback_and_counts(b: kimppa_store::testing::Backend) {
         kimppa_app::finnish_time(stored(&t, past.id).await.starts_at).format("%Y").to_string().parse().unwrap();
     let counts = events::metrics::year(&t.app, &t.elevated(&orch).await, year).await.unwrap();
     assert_eq!((counts.events_held, counts.registrations, counts.attended, counts.no_shows), (1, 2, 1, 1));
-    assert_eq!(counts.per_org, vec![("Muistutus Oy".to_string(), 1)]);
+    assert_eq!(counts.per_org, vec![("Muistutus Oy".to_string(), 1, 0)]);
     assert_eq!(counts.feedback.answers, 1);
     assert!(events::metrics::year(&t.app, &organiser, year).await.is_err());
     let mut staff = t.login(&orch, secret.as_deref()).await;
@@ -842,6 +842,18 @@ async fn edits_keep_answers_and_counters_true(b: kimppa_store::testing::Backend)
     let org = t.org(&admin, "Muokkaus Oy", "approved").await;
     let organiser = t.principal(&admin).await;
     let e = events::create(&t.app, &organiser, &form(&org.slug, "Muokattava päivä", "1")).await.unwrap();
+    // An operator's webhook endpoint hears of each new registration.
+    kimppa_store::entities::webhook_endpoint::ActiveModel {
+        url: Set("http://127.0.0.1:9/hook".into()),
+        secret: Set("salaisuus".into()),
+        description: Set("CRM".into()),
+        active: Set(true),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
     let (a, _) = t.user("a@muokkaus.test", PlatformRole::Person).await;
     let (b2, _) = t.user("b@muokkaus.test", PlatformRole::Person).await;
     let pa = t.principal(&a).await;
@@ -850,6 +862,11 @@ async fn edits_keep_answers_and_counters_true(b: kimppa_store::testing::Backend)
     registrations::register_for(&t.app, &t.principal(&b2).await, e.id, &f).await.unwrap();
     // Registering again while registered, or twice in a row, changes nothing.
     assert!(registrations::register_for(&t.app, &pa, e.id, &f).await.is_err());
+    let hooks = kimppa_store::entities::webhook_delivery::Entity::find().all(&t.app.db).await.unwrap();
+    assert_eq!(hooks.iter().filter(|d| d.event == "registration.created").count(), 2, "one per registration");
+    let body: serde_json::Value = serde_json::from_str(&hooks[0].payload).unwrap();
+    assert_eq!(body["event_id"], e.id);
+    assert!(!hooks[0].payload.contains("muokkaus.test"), "no personal data");
 
     // The first question removed: the answer to the second stays with it.
     let questions = events::questions(&t.app, e.id).await.unwrap();

@@ -1908,3 +1908,4 @@ search-kind-group = group
 err-no-such-person = No person or organisation with this address.
 field-event-group = A group's event
 event-no-group = Of no group
+counts-groups = Groups it takes part in

@@ -1908,3 +1908,4 @@ search-kind-group = ryhmä
 err-no-such-person = Ei käyttäjää tai organisaatiota tällä tunnisteella.
 field-event-group = Ryhmän tapahtuma
 event-no-group = Ei minkään ryhmän
+counts-groups = Ryhmiä, joissa mukana
