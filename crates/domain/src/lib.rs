@@ -11,12 +11,11 @@ mod slug;
 pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
-    ActionStatus, ClusterPhase, GroupKind, GroupMemberStatus, GroupRole,
-    ChallengeStatus, ChallengeVisibility, ContentStatus, EventKind, EventStatus, EventVisibility, FocusArea,
-    KimppaStatus, Language, LeadStatus, ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus,
-    MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind,
-    QuestionKind, QuestionStatus, Region, RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass,
-    WatchKind,
+    ActionStatus, ChallengeStatus, ChallengeVisibility, ClusterPhase, ContentStatus, EventKind, EventStatus,
+    EventVisibility, FocusArea, GroupKind, GroupMemberStatus, GroupRole, KimppaStatus, Language, LeadStatus,
+    ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus, MembershipStatus, MembershipTier,
+    OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind, QuestionKind, QuestionStatus, Region,
+    RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
 pub use ids::{OrgId, UserId};
 pub use slug::Slug;

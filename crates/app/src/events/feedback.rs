@@ -145,7 +145,8 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
     for e in soon.into_iter().filter(|e| crate::finnish_time(e.starts_at).date_naive() == tomorrow) {
         let done: Result<(), AppError> = async {
             let tx = app.db.begin().await?;
-            let places = crate::materials::reference::municipalities_by_code(app, &[e.municipality.clone()]).await?;
+            let places =
+                crate::materials::reference::municipalities_by_code(app, std::slice::from_ref(&e.municipality)).await?;
             for (u, _) in holders(&tx, e.id).await? {
                 let lang = if u.locale == "en" { "en" } else { "fi" };
                 let mut place = e.address.clone();
@@ -173,9 +174,7 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
                 );
                 crate::email::queue(&tx, &u.email, &subject, &body).await?;
             }
-            let mut row: event::ActiveModel = Default::default();
-            row.id = Set(e.id);
-            row.reminded_at = Set(Some(now));
+            let row = event::ActiveModel { id: Set(e.id), reminded_at: Set(Some(now)), ..Default::default() };
             row.update(&tx).await?;
             tx.commit().await?;
             Ok(())
@@ -206,11 +205,13 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
                 );
                 crate::email::queue(&tx, &u.email, &subject, &body).await?;
             }
-            let mut row: event::ActiveModel = Default::default();
-            row.id = Set(e.id);
-            row.status = Set(EventStatus::Held);
-            row.feedback_asked_at = Set(Some(now));
-            row.updated_at = Set(now);
+            let row = event::ActiveModel {
+                id: Set(e.id),
+                status: Set(EventStatus::Held),
+                feedback_asked_at: Set(Some(now)),
+                updated_at: Set(now),
+                ..Default::default()
+            };
             row.update(&tx).await?;
             crate::search::touch(&tx, super::documents::KIND, &[e.id]).await?;
             tx.commit().await?;

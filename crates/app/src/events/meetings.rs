@@ -89,9 +89,12 @@ fn parse_hm(s: &str) -> Option<NaiveTime> {
 /// The sessions of a setup on the event's first day, as UTC times:
 /// `Err(code)` when a line does not read as "HH:MM-HH:MM", the sessions
 /// overlap, or one lies outside the event.
-fn sessions_of(e: &event::Model, text: &str) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>)>, &'static str> {
+/// A session's start and end.
+type Span = (DateTime<Utc>, DateTime<Utc>);
+
+fn sessions_of(e: &event::Model, text: &str) -> Result<Vec<Span>, &'static str> {
     let day = crate::finnish_time(e.starts_at).date_naive();
-    let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::new();
+    let mut out: Vec<Span> = Vec::new();
     for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
         let (a, b) = line.split_once(['-', '–']).ok_or("err-session-format")?;
         let (Some(a), Some(b)) = (parse_hm(a), parse_hm(b)) else {

@@ -633,15 +633,17 @@ pub async fn set_state(
         c.push("note", "err-too-long");
         c.finish()?;
     }
-    let mut row: event::ActiveModel = Default::default();
-    row.id = Set(e.id);
-    row.updated_at = Set(now);
-    row.status = Set(match change {
-        StateChange::Publish => EventStatus::Published,
-        StateChange::Unpublish => EventStatus::Draft,
-        StateChange::Cancel => EventStatus::Cancelled,
-        StateChange::Held => EventStatus::Held,
-    });
+    let mut row = event::ActiveModel {
+        id: Set(e.id),
+        updated_at: Set(now),
+        status: Set(match change {
+            StateChange::Publish => EventStatus::Published,
+            StateChange::Unpublish => EventStatus::Draft,
+            StateChange::Cancel => EventStatus::Cancelled,
+            StateChange::Held => EventStatus::Held,
+        }),
+        ..Default::default()
+    };
     if change == StateChange::Publish && e.published_at.is_none() {
         row.published_at = Set(Some(now));
     }

@@ -112,8 +112,8 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(index("group_documents", "idx_group_documents_group", &["group_id"], false)).await?;
         // One ALTER per statement (SQLite).
-        m.alter_table(Table::alter().table("forum_threads").add_column(&mut integer_null("group_id")).to_owned()).await?;
-        m.alter_table(Table::alter().table("events").add_column(&mut integer_null("group_id")).to_owned()).await?;
+        m.alter_table(Table::alter().table("forum_threads").add_column(integer_null("group_id")).to_owned()).await?;
+        m.alter_table(Table::alter().table("events").add_column(integer_null("group_id")).to_owned()).await?;
         m.create_index(index("forum_threads", "idx_forum_threads_group", &["group_id"], false)).await?;
         m.create_index(index("events", "idx_events_group", &["group_id"], false)).await?;
         Ok(())

@@ -129,7 +129,7 @@ async fn meetings_page(
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let view = MeetingsPage {
         focus: focus_options(&p, &profile.focus_areas),
-        filter_focus: focus_options(&p, &[q.focus.clone()]),
+        filter_focus: focus_options(&p, std::slice::from_ref(&q.focus)),
         open: o.event.status == EventStatus::Published && o.event.starts_at > kimppa_app::now(),
         q: q.q,
         e: o.event,

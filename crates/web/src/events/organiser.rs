@@ -393,7 +393,7 @@ async fn email_page(ctx: &Ctx, id: i32, form: EmailForm, errors: FormErrors) -> 
     let e = events::managed(ctx.app(), &ctx.principal, id).await?;
     let mut p = ctx.form_page("event-email-title").await;
     p.title = format!("{}: {}", p.title, events::title(&e, p.code()));
-    let audiences = key_options(p.lang, "audience-", registrations::AUDIENCES, &[form.audience.clone()]);
+    let audiences = key_options(p.lang, "audience-", registrations::AUDIENCES, std::slice::from_ref(&form.audience));
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     Ok((status, crate::html(&EmailPage { p, e, form, errors, audiences })).into_response())
 }

@@ -276,7 +276,12 @@ async fn detail_page(ctx: &Ctx, slug: &str, typed: Typed, errors: FormErrors) ->
         thread: typed.thread.unwrap_or_default(),
         doc: typed.doc.unwrap_or_default(),
         failed: typed.failed.to_string(),
-        phase_keys: key_options(p.lang, "phase-", ClusterPhase::ALL.iter().map(|k| k.key()), &[g.phase.clone()]),
+        phase_keys: key_options(
+            p.lang,
+            "phase-",
+            ClusterPhase::ALL.iter().map(|k| k.key()),
+            std::slice::from_ref(&g.phase),
+        ),
         statuses: ActionStatus::ALL
             .iter()
             .map(|s| (s.key().to_string(), p.t(&format!("action-status-{}", s.key()))))
