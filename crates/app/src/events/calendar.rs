@@ -54,6 +54,9 @@ impl Item {
     }
 }
 
+/// Seconds before this (2025-01-01 UTC) do not count in an entry's SEQUENCE.
+const SEQUENCE_EPOCH: i64 = 1_735_689_600;
+
 /// The zone's rules: EET in winter, EEST from the last Sunday of March to
 /// the last Sunday of October (changes at 01:00 UTC).
 const VTIMEZONE: &str = "BEGIN:VTIMEZONE\r\nTZID:Europe/Helsinki\r\nBEGIN:STANDARD\r\nDTSTART:19701025T040000\r\nTZOFFSETFROM:+0300\r\nTZOFFSETTO:+0200\r\nTZNAME:EET\r\nRRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU\r\nEND:STANDARD\r\nBEGIN:DAYLIGHT\r\nDTSTART:19700329T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0300\r\nTZNAME:EEST\r\nRRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n";
@@ -74,6 +77,8 @@ pub fn ics(base_url: &str, name: &str, items: &[Item]) -> String {
         out.push_str(&line("UID", &format!("event-{}@{}", i.id, host)));
         out.push_str(&line("DTSTAMP", &now));
         out.push_str(&line("LAST-MODIFIED", &utc(i.updated_at)));
+        // Grows with every change, so calendars replace the entry they hold.
+        out.push_str(&line("SEQUENCE", &(i.updated_at.timestamp() - SEQUENCE_EPOCH).max(0).to_string()));
         out.push_str(&line("DTSTART;TZID=Europe/Helsinki", &local(i.starts_at)));
         out.push_str(&line("DTEND;TZID=Europe/Helsinki", &local(i.ends_at)));
         out.push_str(&line("SUMMARY", &escape(&i.title)));

@@ -277,7 +277,9 @@ fn required_time(c: &mut Checker, field: &'static str, typed: &str) -> Option<Da
     }
     let t = parse_local(typed);
     if t.is_none() {
-        c.push(field, "err-datetime");
+        // A well-formed time that does not exist in Finland: the spring change.
+        let well_formed = NaiveDateTime::parse_from_str(&typed.trim().replace(' ', "T"), "%Y-%m-%dT%H:%M").is_ok();
+        c.push(field, if well_formed { "err-datetime-gap" } else { "err-datetime" });
     }
     t
 }
@@ -586,9 +588,24 @@ pub async fn update(app: &App, actor: &Principal, id: i32, f: &EventForm) -> Res
         row.status = Set(EventStatus::Published);
         row.published_at = Set(Some(now));
     }
+    // A new time or place is told to everyone holding a place, with the
+    // calendar file again; a reminder is sent again for a new day.
+    let moved = old.starts_at != k.starts_at
+        || old.ends_at != k.ends_at
+        || old.municipality != f.municipality.trim()
+        || old.address != f.address.trim()
+        || old.online != f.online.is_some();
+    if crate::finnish_time(old.starts_at).date_naive() != crate::finnish_time(k.starts_at).date_naive() {
+        row.reminded_at = Set(None);
+    }
     let tx = app.db.begin().await?;
     let e = row.update(&tx).await?;
     save_questions(&tx, e.id, &k.questions).await?;
+    // An offer never outlasts the start.
+    registrations::cap_offers(&tx, &e).await?;
+    if moved && e.status == EventStatus::Published {
+        registrations::tell_changed(app, &tx, &e).await?;
+    }
     registrations::fill_places(app, &tx, &e).await?;
     crate::search::touch(&tx, documents::KIND, &[e.id]).await?;
     tx.commit().await?;

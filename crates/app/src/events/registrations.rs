@@ -410,6 +410,7 @@ async fn offer_deadline(app: &App, registration_id: i32) -> Result<(), JobError>
         Err(e) => return Err(JobError::from(e)),
     }
     if let Some(e) = event::Entity::find_by_id(r.event_id).one(&tx).await? {
+        tell_ended(app, &tx, &e, r.user_id, true).await.map_err(JobError::from)?;
         fill_places(app, &tx, &e).await.map_err(JobError::from)?;
     }
     changelog::personal(&tx, &[r.user_id]).await?;
@@ -570,6 +571,7 @@ pub async fn organiser_change(
                 return Err(AppError::Conflict("registration-state"));
             }
             let saved = set_status(&tx, &r, RegistrationStatus::Cancelled, "organiser", Some(uid.0)).await?;
+            tell_ended(app, &tx, &e, r.user_id, false).await?;
             fill_places(app, &tx, &e).await?;
             saved
         }
@@ -607,7 +609,7 @@ pub async fn export_csv(app: &App, actor: &Principal, event_id: i32, lang: &str)
     .iter()
     .map(|s| s.to_string())
     .collect();
-    header.extend(questions.iter().map(|q| q.label.clone()));
+    header.extend(questions.iter().map(|q| csv_safe(&q.label)));
     let fail = |e: csv::Error| AppError::context("could not write the participants' CSV", e);
     w.write_record(&header).map_err(fail)?;
     for p in &people {
@@ -632,7 +634,7 @@ pub async fn export_csv(app: &App, actor: &Principal, event_id: i32, lang: &str)
         };
         let mut row = vec![
             csv_safe(&p.name),
-            p.email.clone(),
+            csv_safe(&p.email),
             csv_safe(&p.org),
             r.status.key().to_string(),
             attended.to_string(),
@@ -797,6 +799,66 @@ async fn tell<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Tells a person their registration ended without their doing: the
+/// organiser cancelled it, or an offered place ran out.
+async fn tell_ended<C: ConnectionTrait>(
+    app: &App,
+    conn: &C,
+    e: &event::Model,
+    user_id: i32,
+    offer_expired: bool,
+) -> Result<(), AppError> {
+    if let Some(u) = user::Entity::find_by_id(user_id).one(conn).await? {
+        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let (subject, body) =
+            texts::ended(lang, super::title(e, lang), offer_expired, &app.url(&format!("/{lang}/events/{}", e.id)));
+        crate::email::queue(conn, &u.email, &subject, &body).await?;
+    }
+    Ok(())
+}
+
+/// Shortens the open offers of an event whose start moved earlier: an
+/// offer never outlasts the start.
+pub(super) async fn cap_offers<C: ConnectionTrait>(conn: &C, e: &event::Model) -> Result<(), AppError> {
+    event_registration::Entity::update_many()
+        .col_expr(event_registration::Column::OfferedUntil, Expr::value(e.starts_at))
+        .filter(event_registration::Column::EventId.eq(e.id))
+        .filter(event_registration::Column::Status.eq(RegistrationStatus::Offered))
+        .filter(event_registration::Column::OfferedUntil.gt(e.starts_at))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Tells everyone holding a place of a new time or place, with the
+/// calendar file again (calendars replace the entry: same UID, newer
+/// SEQUENCE).
+pub(super) async fn tell_changed<C: ConnectionTrait>(app: &App, conn: &C, e: &event::Model) -> Result<(), AppError> {
+    let regs = event_registration::Entity::find()
+        .filter(event_registration::Column::EventId.eq(e.id))
+        .filter(event_registration::Column::Status.eq(RegistrationStatus::Registered))
+        .all(conn)
+        .await?;
+    let people = crate::people::users(conn, regs.iter().map(|r| r.user_id).collect::<Vec<_>>()).await?;
+    for u in &people {
+        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let title = super::title(e, lang);
+        let (subject, body) =
+            texts::changed(lang, title, &texts::when(e, lang), &app.url(&format!("/{lang}/events/{}", e.id)));
+        let ics = calendar::ics(&app.config.base_url, title, &[calendar::Item::of(app, e, lang, true)]);
+        crate::email::queue_with(
+            conn,
+            &u.email,
+            &subject,
+            &body,
+            Some(("event.ics", "text/calendar; charset=utf-8; method=PUBLISH", &ics)),
+        )
+        .await?;
+    }
+    changelog::personal(conn, &people.iter().map(|u| u.id).collect::<Vec<_>>()).await?;
+    Ok(())
+}
+
 /// Tells everyone holding a place or waiting that the event is cancelled.
 pub(super) async fn tell_cancelled<C: ConnectionTrait>(app: &App, conn: &C, e: &event::Model) -> Result<(), AppError> {
     let regs = event_registration::Entity::find()
@@ -907,6 +969,49 @@ pub mod texts {
                     "Tapahtumasta {title}, {when}, vapautui paikka, joka pidetään sinulle {until} asti. Ota se vastaan tai luovu siitä täällä:\n{link}\n\nJos et tee mitään, paikka siirtyy jonossa seuraavalle.\n"
                 ),
             )
+        }
+    }
+
+    pub fn changed(lang: &str, title: &str, when: &str, link: &str) -> (String, String) {
+        if lang == "en" {
+            (
+                format!("Changed: {title}"),
+                format!(
+                    "The time or place of {title} has changed. It is now {when}.\n\nThe updated calendar file is attached. Details, and cancelling if you cannot come:\n{link}\n"
+                ),
+            )
+        } else {
+            (
+                format!("Muuttunut: {title}"),
+                format!(
+                    "Tapahtuman {title} aika tai paikka on muuttunut. Uusi aika: {when}.\n\nPäivitetty kalenteritiedosto on liitteenä. Tiedot ja peruminen, jos et pääse:\n{link}\n"
+                ),
+            )
+        }
+    }
+
+    pub fn ended(lang: &str, title: &str, offer_expired: bool, link: &str) -> (String, String) {
+        match (lang, offer_expired) {
+            ("en", true) => (
+                format!("The offered place ran out: {title}"),
+                format!(
+                    "The place offered to you at {title} was not taken in time and went to the next person waiting.\n{link}\n"
+                ),
+            ),
+            ("en", false) => (
+                format!("Your registration was cancelled: {title}"),
+                format!("The organiser cancelled your registration to {title}.\n{link}\n"),
+            ),
+            (_, true) => (
+                format!("Tarjottu paikka raukesi: {title}"),
+                format!(
+                    "Sinulle tarjottua paikkaa tapahtumassa {title} ei otettu vastaan ajoissa, ja se siirtyi jonossa seuraavalle.\n{link}\n"
+                ),
+            ),
+            (_, false) => (
+                format!("Ilmoittautumisesi peruttiin: {title}"),
+                format!("Järjestäjä perui ilmoittautumisesi tapahtumaan {title}.\n{link}\n"),
+            ),
         }
     }
 

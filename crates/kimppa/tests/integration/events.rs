@@ -884,6 +884,23 @@ async fn edits_keep_answers_and_counters_true(b: kimppa_store::testing::Backend)
     let answers = registrations::answers_of(&reg(&t, e.id, &a).await);
     assert_eq!(answers.get(&left[0].id).map(String::as_str), Some("yes"));
 
+    // A new time is told to those holding a place, with the calendar file.
+    let mut later = EventForm::of(&stored(&t, e.id).await, &events::questions(&t.app, e.id).await.unwrap(), &org.slug);
+    later.starts_at = local_in(31, 10);
+    later.ends_at = local_in(31, 12);
+    let before = stored(&t, e.id).await;
+    events::update(&t.app, &organiser, e.id, &later).await.unwrap();
+    let moved = stored(&t, e.id).await;
+    let told = t.last_email_to(&a.email).await;
+    assert!(told.subject.starts_with("Muuttunut"), "{}", told.subject);
+    assert_eq!(starts_in(&told.attachment)[0].1, moved.starts_at);
+    assert!(told.attachment.contains("SEQUENCE:"));
+    assert!(moved.updated_at >= before.updated_at);
+    assert!(
+        t.emails_to(&b2.email).await.iter().all(|m| !m.subject.starts_with("Muuttunut")),
+        "the waiting are not told"
+    );
+
     // Cancelling twice: the second finds nothing to cancel; the counters hold.
     registrations::cancel_own(&t.app, &pa, e.id).await.unwrap();
     assert!(registrations::cancel_own(&t.app, &pa, e.id).await.is_err());

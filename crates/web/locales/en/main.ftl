@@ -1909,3 +1909,4 @@ err-no-such-person = No person or organisation with this address.
 field-event-group = A group's event
 event-no-group = Of no group
 counts-groups = Groups it takes part in
+err-datetime-gap = This time does not exist in Finland (the clocks move an hour forward for summer time).

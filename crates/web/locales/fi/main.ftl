@@ -1909,3 +1909,4 @@ err-no-such-person = Ei käyttäjää tai organisaatiota tällä tunnisteella.
 field-event-group = Ryhmän tapahtuma
 event-no-group = Ei minkään ryhmän
 counts-groups = Ryhmiä, joissa mukana
+err-datetime-gap = Tätä kellonaikaa ei ole Suomessa (kesäaikaan siirryttäessä kello siirtyy tunnin eteenpäin).

@@ -412,7 +412,9 @@ pub async fn year(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebE
 #[template(path = "events/mine.html")]
 struct MinePage {
     p: Page,
+    /// Coming events first; the past ones apart.
     items: Vec<(CardView, String)>,
+    past: Vec<(CardView, String)>,
     feed: String,
 }
 
@@ -423,12 +425,20 @@ pub async fn mine(ctx: Ctx) -> Result<Response, WebError> {
     let evs: Vec<event::Model> = rows.iter().map(|(_, e)| e.clone()).collect();
     let names = Names::load(app, &evs).await?;
     let p = ctx.form_page("events-mine-title").await;
-    let items = rows
-        .iter()
-        .map(|(r, e)| (card(&p, &names, e), p.t(&format!("registration-status-{}", r.status.key()))))
-        .collect();
+    let now = kimppa_app::now();
+    let view = |(r, e): &(event_registration::Model, event::Model)| {
+        let status = if e.status == EventStatus::Cancelled {
+            status_label(&p, e)
+        } else {
+            p.t(&format!("registration-status-{}", r.status.key()))
+        };
+        (card(&p, &names, e), status)
+    };
+    let items = rows.iter().filter(|(_, e)| e.ends_at >= now).map(view).collect();
+    let mut past: Vec<(CardView, String)> = rows.iter().filter(|(_, e)| e.ends_at < now).map(view).collect();
+    past.reverse();
     let feed = app.url(&format!("/{}/events/personal/{key}", p.code()));
-    Ok(crate::html(&MinePage { p, items, feed }))
+    Ok(crate::html(&MinePage { p, items, past, feed }))
 }
 
 pub async fn reset_key(ctx: Ctx) -> Result<Response, WebError> {
