@@ -200,8 +200,11 @@ async fn the_waiting_list_passes_freed_places_on(b: kimppa_store::testing::Backe
     assert_eq!(reg(&t, id, &daniel).await.status, RegistrationStatus::Waiting);
     let e = stored(&t, id).await;
     assert_eq!((e.places_taken, e.waiting), (2, 2));
-    // Registering twice is refused.
-    assert_eq!(register(&mut anna_c, id, &[("answer", ""), ("answer", "yes")]).await.status, StatusCode::CONFLICT);
+    // Registering twice is refused, with a message on the event's page.
+    let again = register(&mut anna_c, id, &[("answer", ""), ("answer", "yes")]).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert!(anna_c.follow(&again).await.body.contains("Olet jo ilmoittautunut tähän tapahtumaan."));
+    assert_eq!(reg(&t, id, &anna).await.status, RegistrationStatus::Registered);
 
     // The confirmation carries the event's calendar file.
     let confirmation = t.last_email_to(&anna.email).await;

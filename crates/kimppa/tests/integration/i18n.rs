@@ -127,6 +127,7 @@ fn every_enum_value_has_a_label_in_both_languages() {
         keys.extend(kimppa_app::events::registrations::AUDIENCES.iter().map(|v| format!("audience-{v}")));
         keys.extend(kimppa_app::events::registrations::REASONS.iter().map(|v| format!("change-reason-{v}")));
         keys.extend(["publish", "unpublish", "cancel", "held"].iter().map(|v| format!("event-state-{v}")));
+        keys.extend(["already-registered", "registration-closed"].iter().map(|v| format!("event-conflict-{v}")));
         keys.extend((1..=12).flat_map(|m| [format!("month-{m}"), format!("month-short-{m}")]));
         keys.extend(kimppa_domain::MeetingStatus::ALL.iter().map(|v| format!("meeting-state-{v}")));
         keys.extend(kimppa_domain::MeetingOutcome::ALL.iter().map(|v| format!("meeting-outcome-{v}")));

@@ -1910,3 +1910,5 @@ field-event-group = A group's event
 event-no-group = Of no group
 counts-groups = Groups it takes part in
 err-datetime-gap = This time does not exist in Finland (the clocks move an hour forward for summer time).
+event-conflict-already-registered = You are already registered for this event.
+event-conflict-registration-closed = Registration closed in the meantime.

@@ -1910,3 +1910,5 @@ field-event-group = Ryhmän tapahtuma
 event-no-group = Ei minkään ryhmän
 counts-groups = Ryhmiä, joissa mukana
 err-datetime-gap = Tätä kellonaikaa ei ole Suomessa (kesäaikaan siirryttäessä kello siirtyy tunnin eteenpäin).
+event-conflict-already-registered = Olet jo ilmoittautunut tähän tapahtumaan.
+event-conflict-registration-closed = Ilmoittautuminen ehti päättyä.

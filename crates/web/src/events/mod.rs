@@ -642,6 +642,12 @@ pub async fn register(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<RegisterForm>
                 .await;
             Ok(Redirect::to(&ctx.href(&format!("/events/{id}"))).into_response())
         }
+        // Registration closed meanwhile, or already registered (another tab):
+        // the event's page says so, showing the state as it now is.
+        Err(AppError::Conflict(code @ ("registration-closed" | "already-registered"))) => {
+            ctx.flash(&format!("event-conflict-{code}")).await;
+            Ok(Redirect::to(&ctx.href(&format!("/events/{id}"))).into_response())
+        }
         Err(e) => {
             let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             detail_page(&ctx, id, Some(&f), errors).await
