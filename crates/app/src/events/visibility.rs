@@ -4,14 +4,18 @@
 //! - staff: every event;
 //! - the organising organisation's people: its events, drafts included;
 //! - a published, held or cancelled public event: everyone; a members-only
-//!   one: people of approved member organisations.
+//!   one: people of approved member organisations;
+//! - an event a person has a registration in force for (a place, an offer,
+//!   the waiting list): that person, even when the event was later narrowed
+//!   to members or their organisation is no longer approved — so they can
+//!   still read it and cancel.
 //!
 //! The online link is shown only to those registered ([`shows_online_link`]).
 
 use crate::policy::{self, Principal};
 use kimppa_domain::{EventStatus, EventVisibility, OrgId, RegistrationStatus};
-use kimppa_store::entities::event;
-use sea_orm::{ColumnTrait, Condition};
+use kimppa_store::entities::{event, event_registration};
+use sea_orm::{ColumnTrait, Condition, sea_query::Query};
 
 /// The events `p` may see, as a query condition.
 pub fn condition(p: &Principal) -> Condition {
@@ -27,12 +31,29 @@ pub fn condition(p: &Principal) -> Condition {
     if !orgs.is_empty() {
         any = any.add(event::Column::OrgId.is_in(orgs));
     }
+    if let Some(me) = p.user_id() {
+        any = any.add(
+            event::Column::Id.in_subquery(
+                Query::select()
+                    .column(event_registration::Column::EventId)
+                    .from(event_registration::Entity)
+                    .and_where(event_registration::Column::UserId.eq(me.0))
+                    .and_where(event_registration::Column::Status.is_in([
+                        RegistrationStatus::Registered,
+                        RegistrationStatus::Offered,
+                        RegistrationStatus::Waiting,
+                    ]))
+                    .to_owned(),
+            ),
+        );
+    }
     any
 }
 
-/// The in-memory twin of [`condition`].
-pub fn sees(p: &Principal, e: &event::Model) -> bool {
-    if policy::is_staff(p) || e.org_id.is_some_and(|o| p.in_org(OrgId(o))) {
+/// The in-memory twin of [`condition`]; `registered`: `p` has a
+/// registration in force for the event.
+pub fn sees(p: &Principal, e: &event::Model, registered: bool) -> bool {
+    if policy::is_staff(p) || e.org_id.is_some_and(|o| p.in_org(OrgId(o))) || registered {
         return true;
     }
     e.status != EventStatus::Draft

@@ -407,6 +407,26 @@ async fn members_only_events_stay_with_members(b: kimppa_store::testing::Backend
     assert_eq!(mine[0]["online_url"], "https://meet.example/salainen-huone");
     assert_eq!(mine[0]["status"], "registered");
     assert_eq!(anon.get_json("/api/v1/me/registrations").await.status, StatusCode::UNAUTHORIZED);
+    // An outsider registered to a public event that is then narrowed to
+    // members still reads it and may cancel; after that it is out of sight.
+    let open = events::browse(&t.app, &kimppa_app::policy::Principal::Anonymous, &Default::default()).await.unwrap().0;
+    let open = open.into_iter().find(|e| e.title_fi == "Avoin työpajapäivä").unwrap();
+    let r = register(&mut outsider_c, open.id, &[("answer", ""), ("answer", "no")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut narrowed = EventForm::of(&open, &events::questions(&t.app, open.id).await.unwrap(), &org.slug);
+    narrowed.visibility = "members".into();
+    events::update(&t.app, &org_admin, open.id, &narrowed).await.unwrap();
+    assert_eq!(anon.get(&format!("/fi/events/{}", open.id)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(outsider_c.get(&format!("/fi/events/{}", open.id)).await.status, StatusCode::OK);
+    assert!(outsider_c.get("/fi/events/mine").await.body.contains("Avoin työpajapäivä"));
+    let r = outsider_c.post(&format!("/fi/events/{}/cancel-registration", open.id), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        outsider_c.get(&format!("/fi/events/{}", open.id)).await.status,
+        StatusCode::NOT_FOUND,
+        "cancelled: out of sight"
+    );
+
     // An outsider cannot register to it either.
     outsider_c.get("/fi/events").await;
     let r = outsider_c.post(&format!("/fi/events/{}/register", closed.id), &[("answer", ""), ("answer", "no")]).await;
