@@ -160,6 +160,17 @@ pub fn finnish_time(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono
     }
 }
 
+/// The first moment of a calendar year in Finland (1 January 00:00 local
+/// time, always winter time: UTC+2), as UTC.
+pub fn finnish_year_start(year: i32) -> chrono::DateTime<chrono::Utc> {
+    use chrono::TimeZone;
+    chrono::Utc
+        .with_ymd_and_hms(year, 1, 1, 0, 0, 0)
+        .single()
+        .map(|t| t - chrono::Duration::hours(2))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;

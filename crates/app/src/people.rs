@@ -17,6 +17,12 @@ pub struct OrgName {
     pub slug: String,
 }
 
+/// The language a person is written to: English when they chose it,
+/// otherwise Finnish.
+pub fn lang(u: &user::Model) -> &'static str {
+    if u.locale == "en" { "en" } else { "fi" }
+}
+
 /// Names and slugs of organisations (missing ids are left out).
 pub async fn org_names(app: &App, ids: impl IntoIterator<Item = i32>) -> Result<HashMap<i32, OrgName>, AppError> {
     org_names_in(&app.db, ids).await

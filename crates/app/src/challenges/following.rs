@@ -185,7 +185,7 @@ pub async fn fan_out(app: &App, id: i32) -> Result<(), AppError> {
             continue;
         }
         let Some(area) = area_of.get(&u.id).and_then(|a| FocusArea::parse(a).ok()) else { continue };
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(u);
         let link = app.url(&format!("/{lang}/challenges/{}", c.id));
         let stop = unsubscribe::link(app, &key, lang, u.id, &focus_key(area));
         let settings = app.url(&format!("/{lang}/notifications/settings"));

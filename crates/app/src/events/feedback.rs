@@ -23,15 +23,11 @@ pub struct FeedbackForm {
     pub comment: String,
 }
 
-/// May the actor answer the survey: they held a place at a held event and
-/// were not marked absent.
-pub async fn may_answer(app: &App, actor: &Principal, e: &event::Model) -> Result<bool, AppError> {
-    if e.status != EventStatus::Held {
-        return Ok(false);
-    }
-    Ok(super::registrations::own(app, actor, e.id)
-        .await?
-        .is_some_and(|r| r.status == RegistrationStatus::Registered && r.attended != Some(false)))
+/// May the holder of registration `own` answer the survey: they held a
+/// place at a held event and were not marked absent.
+pub fn may_answer(e: &event::Model, own: Option<&event_registration::Model>) -> bool {
+    e.status == EventStatus::Held
+        && own.is_some_and(|r| r.status == RegistrationStatus::Registered && r.attended != Some(false))
 }
 
 /// The actor's answer, if given.
@@ -48,7 +44,7 @@ pub async fn own(app: &App, actor: &Principal, event_id: i32) -> Result<Option<e
 pub async fn answer(app: &App, actor: &Principal, event_id: i32, f: &FeedbackForm) -> Result<(), AppError> {
     let uid = policy::user_id(actor)?;
     let e = super::get(app, actor, event_id).await?;
-    if !may_answer(app, actor, &e).await? {
+    if !may_answer(&e, super::registrations::own(app, actor, e.id).await?.as_ref()) {
         return Err(AppError::Forbidden);
     }
     let mut c = Checker::default();
@@ -147,8 +143,8 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
             let tx = app.db.begin().await?;
             let places =
                 crate::materials::reference::municipalities_by_code(app, std::slice::from_ref(&e.municipality)).await?;
-            for (u, _) in holders(&tx, e.id).await? {
-                let lang = if u.locale == "en" { "en" } else { "fi" };
+            for (u, _) in super::registrations::holders(&tx, e.id).await? {
+                let lang = crate::people::lang(&u);
                 let mut place = e.address.clone();
                 if let Some(m) = places.get(&e.municipality) {
                     place =
@@ -193,11 +189,11 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
     for e in ended {
         let done: Result<(), AppError> = async {
             let tx = app.db.begin().await?;
-            for (u, r) in holders(&tx, e.id).await? {
+            for (u, r) in super::registrations::holders(&tx, e.id).await? {
                 if r.attended == Some(false) {
                     continue;
                 }
-                let lang = if u.locale == "en" { "en" } else { "fi" };
+                let lang = crate::people::lang(&u);
                 let (subject, body) = texts::feedback(
                     lang,
                     super::title(&e, lang),
@@ -223,20 +219,6 @@ pub async fn daily(app: &App) -> Result<(), AppError> {
         }
     }
     Ok(())
-}
-
-/// The people holding a place at an event, with their registrations.
-async fn holders<C: sea_orm::ConnectionTrait>(
-    conn: &C,
-    event_id: i32,
-) -> Result<Vec<(kimppa_store::entities::user::Model, event_registration::Model)>, AppError> {
-    let regs = event_registration::Entity::find()
-        .filter(event_registration::Column::EventId.eq(event_id))
-        .filter(event_registration::Column::Status.eq(RegistrationStatus::Registered))
-        .all(conn)
-        .await?;
-    let people = crate::people::users(conn, regs.iter().map(|r| r.user_id).collect::<Vec<_>>()).await?;
-    Ok(regs.into_iter().filter_map(|r| people.iter().find(|u| u.id == r.user_id).cloned().map(|u| (u, r))).collect())
 }
 
 /// How many answered the survey of an event.

@@ -561,7 +561,7 @@ pub async fn request(
         None => row.insert(&tx).await?,
     };
     if let Some(u) = user::Entity::find_by_id(to).one(&tx).await? {
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(&u);
         let from = crate::people::user_names(app, [me]).await?.remove(&me).unwrap_or_default();
         let link = app.url(&format!("/{lang}/events/{}/meetings", e.id));
         let title = super::title(&e, lang);
@@ -667,7 +667,7 @@ pub async fn answer(
     }
     let saved = row.update(&tx).await?;
     if let Some(u) = user::Entity::find_by_id(r.from_user).one(&tx).await? {
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(&u);
         let who = crate::people::user_names(app, [me]).await?.remove(&me).unwrap_or_default();
         let link = app.url(&format!("/{lang}/events/{}/meetings", e.id));
         let title = super::title(&e, lang);

@@ -6,7 +6,7 @@ use crate::{
     App, AppError,
     policy::{self, Action, Principal},
 };
-use chrono::{Datelike, TimeZone, Utc};
+use chrono::Datelike;
 use kimppa_domain::{EventKind, EventStatus, RegistrationStatus};
 use kimppa_store::entities::{event, event_feedback, event_registration};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
@@ -41,9 +41,7 @@ pub struct Counts {
 /// The counts of a calendar year (Finnish time).
 pub async fn year(app: &App, actor: &Principal, year: i32) -> Result<Counts, AppError> {
     policy::require(actor, Action::ManageClusterEvents)?;
-    let start = |y: i32| {
-        Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single().map(|t| t - chrono::Duration::hours(2)).unwrap_or_default()
-    };
+    let start = crate::finnish_year_start;
     let events = event::Entity::find()
         .filter(event::Column::StartsAt.gte(start(year)))
         .filter(event::Column::StartsAt.lt(start(year + 1)))

@@ -769,7 +769,7 @@ async fn tell<C: ConnectionTrait>(
     u: &user::Model,
     m: Message,
 ) -> Result<(), AppError> {
-    let lang = if u.locale == "en" { "en" } else { "fi" };
+    let lang = crate::people::lang(u);
     let title = super::title(e, lang);
     let link = app.url(&format!("/{lang}/events/{}", e.id));
     let when = texts::when(e, lang);
@@ -799,6 +799,25 @@ async fn tell<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The people holding a place at an event, with their registrations.
+pub(super) async fn holders<C: ConnectionTrait>(
+    conn: &C,
+    event_id: i32,
+) -> Result<Vec<(user::Model, event_registration::Model)>, AppError> {
+    let regs = event_registration::Entity::find()
+        .filter(event_registration::Column::EventId.eq(event_id))
+        .filter(event_registration::Column::Status.eq(RegistrationStatus::Registered))
+        .all(conn)
+        .await?;
+    let people: BTreeMap<i32, user::Model> =
+        crate::people::users(conn, regs.iter().map(|r| r.user_id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u))
+            .collect();
+    Ok(regs.into_iter().filter_map(|r| people.get(&r.user_id).cloned().map(|u| (u, r))).collect())
+}
+
 /// Tells a person their registration ended without their doing: the
 /// organiser cancelled it, or an offered place ran out.
 async fn tell_ended<C: ConnectionTrait>(
@@ -809,7 +828,7 @@ async fn tell_ended<C: ConnectionTrait>(
     offer_expired: bool,
 ) -> Result<(), AppError> {
     if let Some(u) = user::Entity::find_by_id(user_id).one(conn).await? {
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(&u);
         let (subject, body) =
             texts::ended(lang, super::title(e, lang), offer_expired, &app.url(&format!("/{lang}/events/{}", e.id)));
         crate::email::queue(conn, &u.email, &subject, &body).await?;
@@ -834,14 +853,9 @@ pub(super) async fn cap_offers<C: ConnectionTrait>(conn: &C, e: &event::Model) -
 /// calendar file again (calendars replace the entry: same UID, newer
 /// SEQUENCE).
 pub(super) async fn tell_changed<C: ConnectionTrait>(app: &App, conn: &C, e: &event::Model) -> Result<(), AppError> {
-    let regs = event_registration::Entity::find()
-        .filter(event_registration::Column::EventId.eq(e.id))
-        .filter(event_registration::Column::Status.eq(RegistrationStatus::Registered))
-        .all(conn)
-        .await?;
-    let people = crate::people::users(conn, regs.iter().map(|r| r.user_id).collect::<Vec<_>>()).await?;
+    let people: Vec<user::Model> = holders(conn, e.id).await?.into_iter().map(|(u, _)| u).collect();
     for u in &people {
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(u);
         let title = super::title(e, lang);
         let (subject, body) =
             texts::changed(lang, title, &texts::when(e, lang), &app.url(&format!("/{lang}/events/{}", e.id)));
@@ -872,7 +886,7 @@ pub(super) async fn tell_cancelled<C: ConnectionTrait>(app: &App, conn: &C, e: &
         .await?;
     let people = crate::people::users(conn, regs.iter().map(|r| r.user_id).collect::<Vec<_>>()).await?;
     for u in &people {
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(u);
         let (subject, body) = texts::cancelled(
             lang,
             super::title(e, lang),

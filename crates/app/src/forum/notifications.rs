@@ -186,7 +186,7 @@ pub async fn fan_out(app: &App, e: &Event) -> Result<(), AppError> {
     let told = notifications::tell(&tx, notices).await?;
     for n in told.iter().filter(|n| n.emailed) {
         let Some(r) = recipients.iter().find(|r| r.user.id == n.user_id) else { continue };
-        let lang = if r.user.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(&r.user);
         let watch = match r.reason {
             "thread" => Target::Thread(thread.id),
             "topic" => {

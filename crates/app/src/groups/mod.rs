@@ -369,7 +369,7 @@ pub async fn request_join(
     .insert(&tx)
     .await?;
     for lead in leads(&tx, &members).await? {
-        let lang = if lead.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(&lead);
         let link = app.url(&format!("/{lang}/groups/{}/members", g.slug));
         let (subject, body) = if lang == "en" {
             (
@@ -482,7 +482,7 @@ pub async fn invite(app: &App, actor: &Principal, slug: &str, f: &InviteForm) ->
         _ => vec![],
     };
     for u in told {
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(&u);
         let link = app.url(&format!("/{lang}/groups/{}", g.slug));
         let (subject, body) = if lang == "en" {
             (
@@ -639,23 +639,30 @@ async fn sync_discussion<C: ConnectionTrait>(conn: &C, group_id: i32) -> Result<
     let members: Vec<group_member::Model> =
         memberships(conn, group_id).await?.into_iter().filter(|m| m.status == GroupMemberStatus::Active).collect();
     let ids: Vec<i32> = threads.iter().map(|t| t.id).collect();
-    forum_participant::Entity::delete_many().filter(forum_participant::Column::ThreadId.is_in(ids)).exec(conn).await?;
+    forum_participant::Entity::delete_many()
+        .filter(forum_participant::Column::ThreadId.is_in(ids.clone()))
+        .exec(conn)
+        .await?;
     let now = crate::now();
-    for t in &threads {
-        for m in &members {
-            forum_participant::ActiveModel {
+    let rows: Vec<forum_participant::ActiveModel> = threads
+        .iter()
+        .flat_map(|t| {
+            members.iter().map(move |m| forum_participant::ActiveModel {
                 thread_id: Set(t.id),
                 user_id: Set(m.user_id),
                 org_id: Set(if m.user_id.is_some() { None } else { m.org_id }),
                 invited_by: Set(t.author_id),
                 created_at: Set(now),
                 ..Default::default()
-            }
-            .insert(conn)
-            .await?;
-        }
-        crate::search::touch(conn, "thread", &[t.id]).await?;
+            })
+        })
+        .collect();
+    // At most 1,000 rows (5,000 parameters) a statement.
+    for chunk in rows.chunks(1000) {
+        forum_participant::Entity::insert_many(chunk.to_vec()).exec(conn).await?;
     }
+    // The threads' search documents carry their readers.
+    crate::search::touch(conn, "thread", &ids).await?;
     Ok(())
 }
 
@@ -1033,11 +1040,9 @@ pub struct GroupCounts {
 
 /// Every group's figures for a calendar year (staff).
 pub async fn counts(app: &App, actor: &Principal, year: i32) -> Result<Vec<GroupCounts>, AppError> {
-    use chrono::{Datelike, TimeZone, Utc};
+    use chrono::{Datelike, Utc};
     policy::require(actor, Action::ManageGroups)?;
-    let start = |y: i32| {
-        Utc.with_ymd_and_hms(y, 1, 1, 0, 0, 0).single().map(|t| t - chrono::Duration::hours(2)).unwrap_or_default()
-    };
+    let start = crate::finnish_year_start;
     let (from, to) = (start(year), start(year + 1));
     let groups = list(app).await?;
     let members = group_member::Entity::find()

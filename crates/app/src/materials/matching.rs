@@ -302,7 +302,7 @@ async fn notify<C: ConnectionTrait>(
         if !still_in.contains(&(own.org_id, u.id)) || modes.get(&u.id) == Some(&notifications::EmailMode::Off) {
             continue;
         }
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(u);
         let lines: Vec<String> = ms
             .iter()
             .filter_map(|m| {

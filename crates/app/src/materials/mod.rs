@@ -838,7 +838,7 @@ pub async fn daily(app: &App) -> Result<(usize, usize), AppError> {
         if taken.rows_affected == 0 || !members.contains(&(l.org_id, u.id)) {
             continue;
         }
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(u);
         let link = app.url(&format!("/{lang}/materials/{}", l.id));
         let (subject, body) = if lang == "en" {
             (

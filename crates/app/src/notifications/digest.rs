@@ -109,7 +109,7 @@ pub async fn send(app: &App, cutoff: DateTime<Utc>) -> Result<usize, AppError> {
             .order_by_asc(notice::Column::Id)
             .all(&app.db)
             .await?;
-        let lang = if u.locale == "en" { "en" } else { "fi" };
+        let lang = crate::people::lang(&u);
         let lines = lines(app, lang, &seen);
         let tx = app.db.begin().await?;
         if mode == EmailMode::Digest && !lines.is_empty() {

@@ -368,17 +368,11 @@ struct YearPage {
 
 /// The year view ("vuosikello"): the cluster's activities month by month.
 pub async fn year(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
-    use chrono::{Datelike, TimeZone};
+    use chrono::Datelike;
     let app = ctx.app();
     let this = kimppa_app::finnish_time(kimppa_app::now()).year();
     let y = q.year.filter(|y| (2000..=2200).contains(y)).unwrap_or(this);
-    let start = |y: i32| {
-        chrono::Utc
-            .with_ymd_and_hms(y, 1, 1, 0, 0, 0)
-            .single()
-            .map(|t| t - chrono::Duration::hours(2))
-            .unwrap_or_default()
-    };
+    let start = kimppa_app::finnish_year_start;
     let rows = events::between(app, &ctx.principal, start(y), start(y + 1)).await?;
     if q.format.as_deref() == Some("ics") {
         let items: Vec<calendar::Item> =
@@ -574,7 +568,7 @@ async fn detail_page(
     let orgs = kimppa_app::policy::acting_choices(&ctx.principal)
         .map(|m| (m.slug.clone(), m.name.clone(), m.slug == typed_org))
         .collect();
-    let may_give_feedback = feedback::may_answer(app, &ctx.principal, &e).await?;
+    let may_give_feedback = feedback::may_answer(&e, own.as_ref());
     let active = own.as_ref().is_some_and(|r| registrations::active(r.status));
     let meetings_on = kimppa_app::events::meetings::setup(app, e.id).await?.is_some();
     let holds_place = own.as_ref().is_some_and(|r| r.status == RegistrationStatus::Registered);
@@ -684,7 +678,7 @@ struct FeedbackPage {
 async fn feedback_page(ctx: &Ctx, id: i32, form: FeedbackForm, errors: FormErrors) -> Result<Response, WebError> {
     let app = ctx.app();
     let e = events::get(app, &ctx.principal, id).await?;
-    if !feedback::may_answer(app, &ctx.principal, &e).await? {
+    if !feedback::may_answer(&e, registrations::own(app, &ctx.principal, e.id).await?.as_ref()) {
         kimppa_app::policy::signed_in(&ctx.principal)?;
         return Err(WebError(AppError::Forbidden));
     }
