@@ -65,6 +65,8 @@ pub struct App {
     pub hooks: Arc<hooks::Hooks>,
     /// This node's copies of sessions (see [`sessions::Memory`]).
     pub sessions: Arc<sessions::Memory>,
+    /// This node's open listings for matching (see [`materials::pool`]).
+    pub materials_pool: materials::pool::Shared,
 }
 
 impl App {
@@ -107,6 +109,7 @@ impl App {
             search_lock: Arc::new(tokio::sync::Mutex::new(())),
             search_needs_rebuild: Arc::new(std::sync::atomic::AtomicBool::new(fresh)),
             hooks: Arc::new(assemble_hooks()),
+            materials_pool: Default::default(),
         })
     }
 

@@ -3,12 +3,13 @@
 //! for materials (treatment, transport, analysis). Two listings of
 //! counterpart kinds are scored by the parts of [`Part`]: class
 //! compatibility (same EWC code > same sub-chapter > same chapter > a class
-//! the other side declared acceptable), quantity fit (overlap of monthly
-//! volumes), distance (haversine between municipality centres, within the
-//! maximum both sides set), overlap of the availability windows and text
-//! similarity. Hazardous waste never pairs with a listing that does not
-//! accept it. The total is the sum of the parts, so the reasons shown add
-//! up to the score.
+//! the other side declared acceptable), quantity fit (how much of the
+//! receiving side's need the supplying side covers, monthly), distance
+//! (haversine between municipality centres, within the maximum both sides
+//! set), overlap of the availability windows and text similarity. Hazardous
+//! waste pairs only with a receiving side (a want or a service) that holds
+//! the permit; the producer offering it needs none. The total is the sum of
+//! the parts, so the reasons shown add up to the score.
 //!
 //! [`Index`] finds the counter-listings of a listing without the full cross
 //! product: candidates come from class buckets (the chapter of a code, a
@@ -32,6 +33,13 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether this side's volume is the one that covers a counterpart of
+    /// kind `other`: an offer covers a want, a service's capacity covers
+    /// what it is offered or what is wanted.
+    pub fn covers(self, other: Kind) -> bool {
+        matches!((self, other), (Kind::Offer, Kind::Want) | (Kind::Service, _))
+    }
+
     /// Whether listings of kinds `self` and `other` are counterparts: an offer
     /// and a want, or a service and either.
     pub fn pairs_with(self, other: Kind) -> bool {
@@ -84,7 +92,8 @@ pub struct Listing {
     pub hazardous: bool,
     /// Other classes this listing would take (wants and services).
     pub accepts: Vec<Pattern>,
-    /// May take hazardous waste (a want or service with the permit).
+    /// May receive hazardous waste (a want or service with the permit; an
+    /// offer's flag is not needed to offer it).
     pub accepts_hazardous: bool,
     /// Tonnes a month (quantities in other units and frequencies are
     /// converted by the caller); `None` when not known.
@@ -114,7 +123,8 @@ pub enum ClassFit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Part {
     Class(ClassFit),
-    /// Overlap of the monthly volumes, 0 to 1.
+    /// The share of the other side's monthly volume the covering side (an
+    /// offer against a want, a service's capacity) covers, 0 to 1.
     Quantity {
         overlap: f64,
     },
@@ -183,10 +193,16 @@ pub fn class_fit(a: &Listing, b: &Listing) -> Option<ClassFit> {
     }
 }
 
-/// Whether the hazardous-waste rule lets the two meet: hazardous waste only
-/// with a side that accepts it.
+/// Whether the hazardous-waste rule lets the two meet: when either side's
+/// class is hazardous, every side that receives or handles it (a want, a
+/// service) must hold the permit; the producer offering it needs none.
 pub fn hazard_ok(a: &Listing, b: &Listing) -> bool {
-    (!a.hazardous || b.accepts_hazardous) && (!b.hazardous || a.accepts_hazardous)
+    hazard_rule((a.kind, a.hazardous, a.accepts_hazardous), (b.kind, b.hazardous, b.accepts_hazardous))
+}
+
+/// [`hazard_ok`] of (kind, hazardous, accepts hazardous) pairs.
+fn hazard_rule(a: (Kind, bool, bool), b: (Kind, bool, bool)) -> bool {
+    !(a.1 || b.1) || ((a.0 == Kind::Offer || a.2) && (b.0 == Kind::Offer || b.2))
 }
 
 /// The overlapping share of the shorter availability window, 0 to 1; `None`
@@ -208,10 +224,14 @@ fn days_overlap(a: (i32, i32), b: (i32, i32)) -> Option<f64> {
     Some(((to as f64 - from as f64 + 1.0) / shorter).clamp(0.0, 1.0))
 }
 
-/// Overlap of two monthly volumes, 0 to 1, when both are known.
-fn volume_overlap(a: Option<f64>, b: Option<f64>) -> Option<f64> {
-    match (a, b) {
-        (Some(x), Some(y)) if x > 0.0 && y > 0.0 => Some(x.min(y) / x.max(y)),
+/// How much of the other side's monthly volume the covering side (see
+/// [`Kind::covers`]) covers, 0 to 1, when both are known: an offer of
+/// 100,000 t against a need of 20,000 t covers it (1), one of 5,000 t
+/// covers a quarter.
+fn coverage(a: (Kind, Option<f64>), b: (Kind, Option<f64>)) -> Option<f64> {
+    let ((_, supply), (_, need)) = if a.0.covers(b.0) { (a, b) } else { (b, a) };
+    match (supply, need) {
+        (Some(s), Some(n)) if s > 0.0 && n > 0.0 => Some((s / n).min(1.0)),
         _ => None,
     }
 }
@@ -302,7 +322,7 @@ fn parts_at(a: &Listing, b: &Listing, known_km: Option<f64>) -> Option<Parts> {
     if km > max {
         return None;
     }
-    let quantity = volume_overlap(a.monthly_tonnes, b.monthly_tonnes);
+    let quantity = coverage((a.kind, a.monthly_tonnes), (b.kind, b.monthly_tonnes));
     let near = nearness(km, max);
     Some(Parts { fit, quantity, km, near, window, text: jaccard(&a.words, &b.words) })
 }
@@ -344,6 +364,30 @@ pub fn score(a: &Listing, b: &Listing, w: &Weights) -> Option<Score> {
     }
     let total = reasons.iter().map(|r| r.points).sum();
     Some(Score { total, reasons })
+}
+
+/// Counter-listings of the same code or sub-chapter that would pair with
+/// `l` but lie beyond the distance either side set: how many, and the
+/// nearest distance in km (for "2 listings of the same class farther away,
+/// nearest 139 km").
+pub fn beyond_reach<'a>(l: &Listing, others: impl IntoIterator<Item = &'a Listing>) -> (usize, Option<f64>) {
+    let mut count = 0;
+    let mut nearest: Option<f64> = None;
+    for o in others {
+        let close_class = matches!(l.class.fit(&o.class), Some(ClassFit::SameCode | ClassFit::SameSubChapter));
+        if o.id == l.id || !close_class || !l.kind.pairs_with(o.kind) || !hazard_ok(l, o) {
+            continue;
+        }
+        if window_overlap(l, o).is_none() {
+            continue;
+        }
+        let km = haversine_km(l.at, o.at);
+        if km > l.max_km.min(o.max_km) {
+            count += 1;
+            nearest = Some(nearest.map_or(km, |n: f64| n.min(km)));
+        }
+    }
+    (count, nearest)
 }
 
 /// Orders scored pairs: best first, then the lower id (a stable order).
@@ -468,10 +512,11 @@ fn outward(band: &Band, lat: f64, reach: f64) -> impl Iterator<Item = (f64, &Ent
     })
 }
 
-/// Entries of a class bucket whose monthly volumes (log10 tonnes) lie in
-/// `lo..=hi` as observed, or unknown (`known` false).
-#[derive(Debug, Default)]
+/// Entries of one kind in a class bucket whose monthly volumes (log10
+/// tonnes) lie in `lo..=hi` as observed, or unknown (`known` false).
+#[derive(Debug)]
 struct Bin {
+    kind: Kind,
     known: bool,
     lo: f64,
     hi: f64,
@@ -479,19 +524,15 @@ struct Bin {
 }
 
 impl Bin {
-    /// The most quantity overlap an entry of this bin can have with a
-    /// listing of `volume` tonnes a month (0 when either is unknown).
-    fn overlap_bound(&self, volume: Option<f64>) -> f64 {
+    /// The most quantity coverage an entry of this bin can have with a
+    /// listing of kind `kind` and `volume` tonnes a month (0 when either is
+    /// unknown).
+    fn coverage_bound(&self, kind: Kind, volume: Option<f64>) -> f64 {
         match volume {
             Some(v) if self.known && v > 0.0 => {
                 let x = v.log10();
-                let d = if x < self.lo {
-                    self.lo - x
-                } else if x > self.hi {
-                    x - self.hi
-                } else {
-                    0.0
-                };
+                // The listing covers the entries (v / entry), or they cover it (entry / v).
+                let d = if kind.covers(self.kind) { (self.lo - x).max(0.0) } else { (x - self.hi).max(0.0) };
                 // Rounding: never promise less than the entries can give.
                 (10f64.powf(-d) * (1.0 + 1e-9)).min(1.0)
             }
@@ -538,14 +579,15 @@ impl Index {
             };
             key(a).cmp(&key(b)).then(bin_key(a).cmp(&bin_key(b))).then(a.at.lat.total_cmp(&b.at.lat))
         });
-        let mut bins: HashMap<(class::Bucket, Option<i32>), Bin> = HashMap::new();
+        let mut bins: HashMap<(class::Bucket, Kind, Option<i32>), Bin> = HashMap::new();
         let mut by_accepted: HashMap<Pattern, Band> = HashMap::new();
         let mut widest_km: f64 = 0.0;
         for (i, l) in listings.iter().enumerate() {
             widest_km = widest_km.max(l.max_km);
             let key = bin_key(l);
             for b in l.class.levels() {
-                let bin = bins.entry((b, key)).or_insert_with(|| Bin {
+                let bin = bins.entry((b, l.kind, key)).or_insert_with(|| Bin {
+                    kind: l.kind,
                     known: key.is_some(),
                     lo: f64::INFINITY,
                     hi: f64::NEG_INFINITY,
@@ -562,7 +604,7 @@ impl Index {
             }
         }
         let mut by_class: HashMap<class::Bucket, Vec<Bin>> = HashMap::new();
-        for ((b, _), mut bin) in bins {
+        for ((b, _, _), mut bin) in bins {
             bin.band.sort();
             by_class.entry(b).or_default().push(bin);
         }
@@ -593,6 +635,13 @@ impl Index {
     /// points, full quantity, window and text points, and the distance
     /// points its latitude gap still allows).
     pub fn matches(&self, l: &Listing, w: &Weights, limit: usize) -> Vec<(u64, Score)> {
+        self.matches_where(l, w, limit, |_| true)
+    }
+
+    /// [`Index::matches`] among the listings whose id `keep` accepts (those
+    /// the asker may see, not its own, not replaced since the index was
+    /// built): exactly the best of that subset.
+    pub fn matches_where(&self, l: &Listing, w: &Weights, limit: usize, keep: impl Fn(u64) -> bool) -> Vec<(u64, Score)> {
         if limit == 0 {
             return vec![];
         }
@@ -624,15 +673,14 @@ impl Index {
                 let max = l.max_km.min(e.max_km);
                 let km = haversine_with(l.at, l_cos, Point { lat: e.lat, lon: e.lon }, e.cos_lat);
                 let meets = l.kind.pairs_with(e.kind)
-                    && (!l.hazardous || e.accepts_hazardous)
-                    && (!e.hazardous || l.accepts_hazardous)
+                    && hazard_rule((l.kind, l.hazardous, l.accepts_hazardous), (e.kind, e.hazardous, e.accepts_hazardous))
                     && km <= max;
                 let Some(overlap) = days_overlap(window, (e.from_day, e.to_day)).filter(|_| meets) else {
                     seen[word] |= bit;
                     continue;
                 };
                 if let Some(t) = best.threshold() {
-                    let quantity = volume_overlap(l.monthly_tonnes, e.monthly_tonnes).unwrap_or(0.0);
+                    let quantity = coverage((l.kind, l.monthly_tonnes), (e.kind, e.monthly_tonnes)).unwrap_or(0.0);
                     let most = class
                         + w.quantity * quantity
                         + w.distance * nearness(km, max)
@@ -645,7 +693,7 @@ impl Index {
                 }
                 seen[word] |= bit;
                 let o = &self.listings[e.i as usize];
-                if o.id == l.id {
+                if o.id == l.id || !keep(o.id) {
                     continue;
                 }
                 if let Some(t) = total_at(l, o, w, Some(km)) {
@@ -667,7 +715,8 @@ impl Index {
             // The volume bins whose entries could give the most first.
             let mut order: Vec<(f64, &Bin)> = bins
                 .iter()
-                .map(|bin| (class + w.quantity * bin.overlap_bound(l.monthly_tonnes) + fixed, bin))
+                .filter(|bin| l.kind.pairs_with(bin.kind))
+                .map(|bin| (class + w.quantity * bin.coverage_bound(l.kind, l.monthly_tonnes) + fixed, bin))
                 .collect();
             order.sort_by(|x, y| y.0.total_cmp(&x.0));
             for (cap, bin) in order {

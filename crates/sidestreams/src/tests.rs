@@ -165,7 +165,86 @@ fn pairs_that_cannot_meet_are_not_scored() {
     assert!(score(&hazardous, &want, &w).is_none(), "hazardous waste to one without the permit");
     let mut permitted = want.clone();
     permitted.accepts_hazardous = true;
-    assert!(score(&hazardous, &permitted, &w).is_some());
+    assert!(score(&hazardous, &permitted, &w).is_some(), "the producer needs no permit of its own");
+    let mut hazardous_want = want.clone();
+    hazardous_want.hazardous = true;
+    assert!(score(&offer, &hazardous_want, &w).is_none(), "a want of hazardous waste needs the permit");
+    hazardous_want.accepts_hazardous = true;
+    assert!(score(&offer, &hazardous_want, &w).is_some());
+    let service = base(Kind::Service, code(17, 9, 4));
+    assert!(score(&hazardous, &service, &w).is_none(), "a service handling it needs the permit too");
+    assert!(score(&service, &hazardous_want, &w).is_none());
+}
+
+#[test]
+fn an_offer_that_covers_the_need_scores_as_covering_it() {
+    let w = Weights::default();
+    let mut want = base(Kind::Want, code(10, 1, 2));
+    want.monthly_tonnes = Some(20_000.0 / 12.0);
+    let quantity = |offer_tonnes: f64| {
+        let mut offer = base(Kind::Offer, code(10, 1, 2));
+        offer.monthly_tonnes = Some(offer_tonnes / 12.0);
+        let s = score(&offer, &want, &w).unwrap();
+        s.reasons
+            .iter()
+            .find_map(|r| match r.part {
+                Part::Quantity { overlap } => Some(overlap),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(quantity(100_000.0), 1.0, "a surplus covers the need");
+    assert_eq!(quantity(20_000.0), 1.0);
+    assert!((quantity(5_000.0) - 0.25).abs() < 1e-9, "a quarter of the need");
+    // A service's capacity covers what it is offered.
+    let mut service = base(Kind::Service, code(10, 1, 2));
+    service.monthly_tonnes = Some(1_000.0);
+    let mut offer = base(Kind::Offer, code(10, 1, 2));
+    offer.monthly_tonnes = Some(50.0);
+    let s = score(&offer, &service, &w).unwrap();
+    assert!(s.reasons.contains(&Reason { part: Part::Quantity { overlap: 1.0 }, points: w.quantity }));
+}
+
+#[test]
+fn listings_beyond_reach_are_counted_with_the_nearest_distance() {
+    let oulu = Point { lat: 65.0121, lon: 25.4651 };
+    let mut want = base(Kind::Want, code(16, 6, 1));
+    want.max_km = 100.0;
+    want.accepts_hazardous = true;
+    let mut rovaniemi = base(Kind::Offer, code(16, 6, 1));
+    rovaniemi.id = 2;
+    rovaniemi.hazardous = true;
+    rovaniemi.at = Point { lat: 66.5039, lon: 25.7294 };
+    let mut kajaani = rovaniemi.clone();
+    kajaani.id = 3;
+    kajaani.at = Point { lat: 64.2222, lon: 27.7278 };
+    let mut other_chapter = rovaniemi.clone();
+    other_chapter.id = 4;
+    other_chapter.class = code(17, 1, 1);
+    let mut near = rovaniemi.clone();
+    near.id = 5;
+    near.at = oulu;
+    want.at = oulu;
+    let (n, nearest) = beyond_reach(&want, [&rovaniemi, &kajaani, &other_chapter, &near]);
+    assert_eq!(n, 2, "Rovaniemi and Kajaani are beyond 100 km; the same place is within reach");
+    let km = nearest.unwrap();
+    assert!((120.0..160.0).contains(&km), "Kajaani is the nearest: {km}");
+}
+
+#[test]
+fn the_index_keeps_to_the_listings_asked_for() {
+    let w = Weights::default();
+    let mut g = Gen(977);
+    let pool: Vec<Listing> = (0..400).map(|i| listing(&mut g, i)).collect();
+    let index = Index::new(pool.clone());
+    for l in pool.iter().take(60) {
+        let keep = |id: u64| id % 3 != 0;
+        let subset: Vec<Listing> = pool.iter().filter(|o| keep(o.id)).cloned().collect();
+        let naive = rank_naive(l, &subset, &w, 10);
+        let fast = index.matches_where(l, &w, 10, keep);
+        let ids = |v: &[(u64, Score)]| v.iter().map(|(id, s)| (*id, (s.total * 1e6).round() as i64)).collect::<Vec<_>>();
+        assert_eq!(ids(&fast), ids(&naive), "listing {}", l.id);
+    }
 }
 
 #[test]
@@ -174,7 +253,7 @@ fn a_score_names_its_parts_and_they_add_up() {
     let mut offer = base(Kind::Offer, code(17, 9, 4));
     offer.words = word_ids(["kipsi", "levy", "kipsi"]);
     let mut want = base(Kind::Want, code(17, 9, 3));
-    want.monthly_tonnes = Some(5.0);
+    want.monthly_tonnes = Some(20.0);
     want.words = word_ids(["kipsi"]);
     let s = score(&offer, &want, &w).unwrap();
     let sum: f64 = s.reasons.iter().map(|r| r.points).sum();
@@ -201,7 +280,11 @@ fn scores_are_symmetric_and_the_hazard_rule_holds() {
                     let sum: f64 = x.reasons.iter().map(|r| r.points).sum();
                     assert!((sum - x.total).abs() < 1e-9, "seed {seed}: the reasons add up");
                     assert!(hazard_ok(a, b), "seed {seed}: hazardous waste only to a permit");
-                    assert!((!a.hazardous || b.accepts_hazardous) && (!b.hazardous || a.accepts_hazardous));
+                    if a.hazardous || b.hazardous {
+                        // Every side that receives or handles it holds the permit.
+                        assert!(a.kind == Kind::Offer || a.accepts_hazardous, "seed {seed}");
+                        assert!(b.kind == Kind::Offer || b.accepts_hazardous, "seed {seed}");
+                    }
                 }
             }
         }

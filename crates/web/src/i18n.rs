@@ -94,6 +94,16 @@ impl Lang {
         LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_string())
     }
 
+    /// The string for `key` with a number `count` (Fluent's plural rules
+    /// pick the form: "1 tulos" / "2 tulosta", "1 result" / "2 results")
+    /// and further named arguments.
+    pub fn tn(self, key: &str, count: i64, args: &[(&'static str, String)]) -> String {
+        let mut map: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone()))).collect();
+        map.insert(Cow::Borrowed("count"), FluentValue::from(count));
+        LOCALES.try_lookup_with_args(self.id(), key, &map).unwrap_or_else(|| key.to_string())
+    }
+
     /// True when `key` exists in this language (messages with the
     /// arguments the UI uses are formatted with placeholders).
     pub fn has(self, key: &str) -> bool {

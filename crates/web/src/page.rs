@@ -76,6 +76,16 @@ impl Page {
         self.lang.t_args(key, &[(name, value.to_string())])
     }
 
+    /// A plural-aware string: `count` picks the form in either language.
+    pub fn tn(&self, key: &str, count: impl Count) -> String {
+        self.lang.tn(key, count.count(), &[])
+    }
+
+    /// [`Page::tn`] with one more named argument.
+    pub fn tn1(&self, key: &str, count: impl Count, name: &'static str, value: &str) -> String {
+        self.lang.tn(key, count.count(), &[(name, value.to_string())])
+    }
+
     pub fn code(&self) -> &'static str {
         self.lang.code()
     }
@@ -132,3 +142,25 @@ impl Page {
 }
 
 pub use kimppa_app::finnish_time;
+
+/// A number of things, for [`Page::tn`].
+pub trait Count {
+    fn count(&self) -> i64;
+}
+
+macro_rules! count_impl {
+    ($($t:ty),*) => {$(
+        impl Count for $t {
+            fn count(&self) -> i64 {
+                i64::try_from(*self).unwrap_or(i64::MAX)
+            }
+        }
+    )*};
+}
+count_impl!(usize, u32, u64, i32, i64);
+
+impl<T: Count> Count for &T {
+    fn count(&self) -> i64 {
+        (*self).count()
+    }
+}

@@ -11,9 +11,9 @@ use crate::{App, AppError, changelog, email, notifications, policy::Principal};
 use kimppa_domain::OrgId;
 use kimppa_domain::{ListingStatus, MembershipStatus};
 use kimppa_sidestreams::{self as engine, ClassFit, Part};
-use kimppa_store::entities::{listing, listing_match, municipality, org_member, organisation, user};
+use kimppa_store::entities::{listing, listing_match, org_member, organisation, user};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
@@ -84,15 +84,6 @@ pub(super) fn register(h: &mut crate::hooks::Hooks) {
     });
 }
 
-/// The kinds a listing of `kind` pairs with.
-fn counterparts(kind: &str) -> &'static [&'static str] {
-    match kind {
-        "offer" => &["want", "service"],
-        "want" => &["offer", "service"],
-        _ => &["offer", "want"],
-    }
-}
-
 /// Matches one listing and tells the parties; returns how many matches it
 /// has now.
 pub async fn run(app: &App, id: i32) -> Result<usize, AppError> {
@@ -113,35 +104,45 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         // viewer may see, and nobody is told of them again.
         return Ok(0);
     }
-    let municipalities = municipality::Entity::find().all(&app.db).await?;
-    let places: HashMap<String, engine::Point> =
-        municipalities.iter().map(|m| (m.code.clone(), reference::point(m))).collect();
+    let places = super::pool::places(app).await?;
     let Some(me) = engine_listing(&l, places.get(&l.municipality).copied()) else { return Ok(0) };
     // The counter-listings this listing's organisation may see (members-only
-    // ones only when it is an approved member).
+    // ones only when it is an approved member), from this node's pool.
     let approved = organisation::Entity::find_by_id(l.org_id)
         .one(&app.db)
         .await?
         .is_some_and(|o| o.membership_status == MembershipStatus::Approved);
     let owner = Principal::member_of(OrgId(l.org_id), approved);
-    let pool: Vec<listing::Model> = listing::Entity::find()
-        .filter(listing::Column::Status.eq(ListingStatus::Published))
-        .filter(listing::Column::Kind.is_in(counterparts(l.kind.key()).iter().copied()))
-        .filter(listing::Column::OrgId.ne(l.org_id))
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .filter(|o| visibility::sees(&owner, o))
-        .collect();
-    let engine_pool: Vec<engine::Listing> =
-        pool.iter().filter_map(|o| engine_listing(o, places.get(&o.municipality).copied())).collect();
-    let index = engine::Index::new(engine_pool);
     let weights = engine::Weights::default();
-    let found = index.matches(&me, &weights, LIMIT);
+    let existing_ids: Vec<(i32, i32)> = listing_match::Entity::find()
+        .select_only()
+        .columns([listing_match::Column::ListingId, listing_match::Column::OtherId])
+        .filter(mine.clone())
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    // Each counter-listing already paired, as it is now (none when it is
+    // no longer open), to tell a pair that fell out of this listing's best
+    // from one that no longer matches at all.
+    let (found, paired) = app
+        .materials_pool
+        .with(app, |pool| {
+            let found = pool.matches(&me, l.org_id, &owner, &weights, LIMIT);
+            let paired: HashMap<i32, engine::Listing> = existing_ids
+                .iter()
+                .map(|(a, b)| if *a == id { *b } else { *a })
+                .filter_map(|o| pool.get(o as u64).map(|x| (o, x.clone())))
+                .collect();
+            (found, paired)
+        })
+        .await?;
+    let found_ids: Vec<i32> = found.iter().map(|(o, _)| *o as i32).collect();
+    let pool: Vec<listing::Model> = if found_ids.is_empty() {
+        vec![]
+    } else {
+        listing::Entity::find().filter(listing::Column::Id.is_in(found_ids)).all(&app.db).await?
+    };
     let by_id: HashMap<i32, &listing::Model> = pool.iter().map(|o| (o.id, o)).collect();
-    // Each counter-listing by id, to tell a pair that fell out of this
-    // listing's best from one that no longer matches at all.
-    let engine_by_id: HashMap<i32, &engine::Listing> = index.listings().iter().map(|o| (o.id as i32, o)).collect();
     let now = crate::now();
     let tx = app.db.begin().await?;
     let existing: HashMap<(i32, i32), listing_match::Model> = listing_match::Entity::find()
@@ -198,7 +199,7 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         let other = if m.listing_id == id { m.other_id } else { m.listing_id };
         // A counter-listing no longer open (closed, expired, a draft again)
         // keeps its pair as history.
-        let Some(o) = engine_by_id.get(&other) else { continue };
+        let Some(o) = paired.get(&other) else { continue };
         match engine::score(&me, o, &weights) {
             Some(score) => {
                 let mut a: listing_match::ActiveModel = m.clone().into();
@@ -217,8 +218,9 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
     let mut listings: HashMap<i32, &listing::Model> = by_id;
     listings.insert(l.id, &l);
     if tell {
+        let reference = reference::reference(app).await?;
         let place_names: HashMap<&str, &str> =
-            municipalities.iter().map(|m| (m.code.as_str(), m.name_fi.as_str())).collect();
+            reference.municipalities.iter().map(|m| (m.code.as_str(), m.name_fi.as_str())).collect();
         notify(app, &tx, &fresh, &listings, &place_names).await?;
     }
     tx.commit().await?;
@@ -317,6 +319,33 @@ async fn notify<C: ConnectionTrait>(
         email::queue(conn, &u.email, &subject, &body).await?;
     }
     Ok(())
+}
+
+/// Counter-listings of the same code or sub-chapter that `actor` may see
+/// but that lie beyond the distance either side set: how many, and the
+/// nearest in km (one bounded query). Shown with the matches, so a listing
+/// far from its counterparts hears of them.
+pub async fn beyond(app: &App, actor: &Principal, l: &listing::Model) -> Result<(usize, Option<f64>), AppError> {
+    /// Counter-listings read at most.
+    const READ: u64 = 500;
+    let places = super::pool::places(app).await?;
+    let Some(me) = engine_listing(l, places.get(&l.municipality).copied()) else { return Ok((0, None)) };
+    let near = match &me.class {
+        engine::Class::Ewc(c) => listing::Column::ClassCode.starts_with(c.sub_chapter()),
+        engine::Class::Project(k) => listing::Column::ClassCode.eq(k.as_str()),
+    };
+    let others: Vec<listing::Model> = listing::Entity::find()
+        .filter(visibility::condition(actor))
+        .filter(listing::Column::Status.eq(ListingStatus::Published))
+        .filter(listing::Column::OrgId.ne(l.org_id))
+        .filter(near)
+        .order_by_desc(listing::Column::Id)
+        .limit(READ)
+        .all(&app.db)
+        .await?;
+    let engine_others: Vec<engine::Listing> =
+        others.iter().filter_map(|o| engine_listing(o, places.get(&o.municipality).copied())).collect();
+    Ok(engine::beyond_reach(&me, &engine_others))
 }
 
 /// A match as its listing's owner sees it.

@@ -12,6 +12,7 @@
 pub mod documents;
 pub mod matching;
 pub mod outcomes;
+pub mod pool;
 pub mod reference;
 pub mod regions;
 pub mod visibility;
@@ -59,6 +60,11 @@ pub const DELIVERY: [&str; 3] = ["pickup", "delivery", "by-agreement"];
 pub const PRICE_KINDS: [&str; 3] = ["free", "fixed", "negotiable"];
 pub const VISIBILITIES: [&str; 2] = ["public", "members"];
 
+/// The distance a listing reaches when its owner does not say: long
+/// enough for the north, where the nearest counterpart of a material is
+/// often 150–250 km away (Oulu–Rovaniemi, Oulu–Kajaani).
+pub const DEFAULT_MAX_KM: i32 = 250;
+
 /// The listing form as typed.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]
@@ -104,7 +110,7 @@ impl ListingForm {
             kind: "offer".into(),
             unit: "t".into(),
             frequency: "month".into(),
-            max_km: "100".into(),
+            max_km: DEFAULT_MAX_KM.to_string(),
             available_from: today.format("%Y-%m-%d").to_string(),
             price_kind: "negotiable".into(),
             visibility: "public".into(),
@@ -298,7 +304,8 @@ async fn check(
     }
     let refs = reference::Classes::load_codes(app, &class_codes_of(f)).await?;
     let mut hazardous = false;
-    let class_code = f.class_code.trim().to_string();
+    // "16 06 01*", "160601" and "16 06 01" are the same code.
+    let class_code = reference::normalise_code(&f.class_code);
     match refs.get(&class_code) {
         None if class_code.is_empty() => c.push("class_code", "err-required"),
         Some(k) if k.level == "entry" || k.level == "project" => hazardous = k.hazardous,
@@ -330,7 +337,7 @@ async fn check(
     };
     let max_km = match f.max_km.trim().parse::<i32>() {
         Ok(k) if (1..=3000).contains(&k) => k,
-        _ if f.max_km.trim().is_empty() => 100,
+        _ if f.max_km.trim().is_empty() => DEFAULT_MAX_KM,
         _ => {
             c.push("max_km", "err-km");
             0

@@ -49,13 +49,19 @@ pub fn sees(p: &Principal, l: &listing::Model) -> bool {
     if policy::is_staff(p) || p.in_org(OrgId(l.org_id)) {
         return true;
     }
-    if l.status == ListingStatus::Published
-        && (l.visibility == ListingVisibility::Public
-            || (l.visibility == ListingVisibility::Members && p.in_approved_org()))
-    {
+    if l.status == ListingStatus::Published && counterpart_sees(p, l.org_id, l.visibility) {
         return true;
     }
     l.status != ListingStatus::Draft && p.coordinates(&l.region)
+}
+
+/// [`sees`] of a published listing from its owner and visibility alone (the
+/// matching pool keeps no more of it).
+pub fn counterpart_sees(p: &Principal, org_id: i32, visibility: ListingVisibility) -> bool {
+    policy::is_staff(p)
+        || p.in_org(OrgId(org_id))
+        || visibility == ListingVisibility::Public
+        || (visibility == ListingVisibility::Members && p.in_approved_org())
 }
 
 /// The regions whose listings `p` may coordinate (staff: every region).

@@ -353,7 +353,10 @@ pub fn counted(t: &TestApp) -> (Router, std::sync::Arc<std::sync::atomic::Atomic
     let n = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut app = t.app.clone();
     let counter = n.clone();
-    app.db.set_metric_callback(move |_| {
+    app.db.set_metric_callback(move |m| {
+        if std::env::var("KIMPPA_SHOW_QUERIES").is_ok() {
+            eprintln!("query: {}", m.statement.sql.chars().take(160).collect::<String>());
+        }
         counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     });
     (kimppa_web::router(app), n)

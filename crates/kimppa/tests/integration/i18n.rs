@@ -18,9 +18,9 @@ fn files(dir: &Path, ext: &str, out: &mut Vec<std::path::PathBuf>) {
 fn keys_in(text: &str, rust: bool) -> Vec<String> {
     let mut keys = vec![];
     let markers: &[&str] = if rust {
-        &[".t(\"", "t1(\"", "\"err-", "\"error-", "flash(\"", "page(\"", "form_page(\""]
+        &[".t(\"", "t1(\"", "tn(\"", "tn1(\"", "\"err-", "\"error-", "flash(\"", "page(\"", "form_page(\""]
     } else {
-        &[".t(\"", "t1(\""]
+        &[".t(\"", "t1(\"", "tn(\"", "tn1(\""]
     };
     for marker in markers {
         let mut rest = text;

@@ -28,7 +28,10 @@ home-heading = Doing circular business together
 home-lead = Companies, municipalities and research institutes of the circular economy cluster find each other here, offer their services and side streams, and form joint groups around customers' problems.
 home-browse = Browse members
 home-join = Register and join
-home-members = The cluster has { $count } member organisations
+home-members = The cluster has { $count ->
+        [one] one member organisation
+       *[other] { $count } member organisations
+    }
 home-see-all = See all members
 home-how-title = How to join
 home-how-1 = Register and confirm your email address.
@@ -119,7 +122,10 @@ orgs-intro = Members of the cluster: companies, municipalities, research institu
 orgs-filter = Filter members
 orgs-search = Search words
 orgs-filter-submit = Filter
-orgs-count = { $count } organisations
+orgs-count = { $count ->
+        [one] 1 organisation
+       *[other] { $count } organisations
+    }
 org-type-sme = SME or start-up
 org-type-anchor = Anchor company
 org-type-customer = Customer company
@@ -382,7 +388,10 @@ field-question = Question
 clusters-title = Other clusters and networks
 clusters-intro = Circular economy clusters and networks in Finland and abroad that we work with.
 clusters-filter = Filter clusters
-clusters-count = { $count } clusters or networks
+clusters-count = { $count ->
+        [one] 1 cluster or network
+       *[other] { $count } clusters or networks
+    }
 field-relation = Relation
 relation-regional = Regional cluster
 relation-national = National network
@@ -390,7 +399,10 @@ relation-european = European cluster
 relation-international = International network
 search-title = Search
 search-label = Search members, services, experts and content
-search-count = { $count } results
+search-count = { $count ->
+        [one] 1 result
+       *[other] { $count } results
+    }
 search-kind-page = page
 search-kind-term = term
 search-kind-faq = question
@@ -1020,7 +1032,10 @@ reason-fit-org-type = from its organisation type
 reason-focus = shared focus areas
 reason-text = its description matches the problem
 reason-region = in the same municipality
-reason-cooperation = earlier cooperation ({ $count } times)
+reason-cooperation = earlier cooperation ({ $count ->
+        [one] once
+       *[other] { $count } times
+    })
 challenge-form-kimppa = Form a kimppa
 challenge-form-kimppa-hint = The kimppa has the challenge's owner and the organisations whose responses were accepted, each in the role it offered.
 field-kimppa-name = Name of the kimppa
@@ -1074,11 +1089,26 @@ kimppa-status-forming = Forming
 kimppa-status-active = Active
 kimppa-status-delivered = Delivered
 kimppa-status-dissolved = Dissolved
-rule-too-few = At least { $count } partners are needed.
-rule-too-many = At most { $count } partners are allowed.
-rule-smes = At least { $count } SMEs are needed.
-rule-research = At least { $count } research organisations are needed.
-rule-municipalities = Partners from at least { $count } municipalities are needed.
+rule-too-few = At least { $count ->
+        [one] one partner is
+       *[other] { $count } partners are
+    } needed.
+rule-too-many = At most { $count ->
+        [one] one partner is
+       *[other] { $count } partners are
+    } allowed.
+rule-smes = At least { $count ->
+        [one] one SME is
+       *[other] { $count } SMEs are
+    } needed.
+rule-research = At least { $count ->
+        [one] one research organisation is
+       *[other] { $count } research organisations are
+    } needed.
+rule-municipalities = Partners from at least { $count ->
+        [one] one municipality are
+       *[other] { $count } municipalities are
+    } needed.
 rule-role = A role is missing: { $name }.
 challenge-criteria = Evaluation criteria
 search-kind-challenge = challenge
@@ -1347,6 +1377,11 @@ symbiosis-title = Realised symbiosis
 symbiosis-since = since
 matches-title = Matches
 matches-intro = The best counter-listings and why they score. New matches scoring at least { $amount } are emailed.
+matches-beyond = { $count ->
+        [one] One counter-listing of the same class is beyond reach (the nearest { $amount } km away).
+       *[other] { $count } counter-listings of the same class are beyond reach (the nearest { $amount } km away).
+    }
+matches-beyond-widen = Widen the distance
 matches-none = No suitable counter-listings found yet.
 matches-not-published = Matches are found once the listing is published.
 match-points = { $amount } points
@@ -1356,7 +1391,7 @@ match-class-same-code = Same waste code
 match-class-same-sub-chapter = Same sub-chapter of the List of Waste
 match-class-same-chapter = Same chapter of the List of Waste
 match-class-declared = Class declared acceptable
-match-quantity = Quantities overlap { $amount } %
+match-quantity = Covers { $amount } % of the need
 match-distance = Distance { $amount } km
 match-window = Availability overlaps { $amount } %
 match-text = Descriptions share words { $amount } %
@@ -1490,7 +1525,10 @@ events-upcoming = Upcoming
 events-past = Past
 events-when = Upcoming or past events
 events-filter = Filter events
-events-count = { $count } events
+events-count = { $count ->
+        [one] 1 event
+       *[other] { $count } events
+    }
 events-empty = No events with these filters.
 events-organised = Organised by me
 events-feed = RSS feed
@@ -1585,7 +1623,10 @@ event-when = When
 event-where = Where
 event-places = Places
 event-places-unlimited = Places available
-event-places-left = { $count } places left
+event-places-left = { $count ->
+        [one] 1 place left
+       *[other] { $count } places left
+    }
 event-full-waiting = Full · { $count } waiting
 event-places-taken = Places taken { $count }
 event-waiting-count = { $count } waiting
@@ -1671,7 +1712,10 @@ counts-attended = Attended
 counts-no-shows = No-shows
 counts-unmarked = Attendance not marked
 counts-per-event = Participants per event
-counts-answers = { $count } answers
+counts-answers = { $count ->
+        [one] 1 answer
+       *[other] { $count } answers
+    }
 counts-by-kind-month = Events held by kind and month
 counts-total = Total
 counts-per-org = Member organisations taking part
@@ -1738,7 +1782,10 @@ field-table-names = Names of the tables or rooms (optional, one per line)
 field-meetings-online = Meetings are held online (the rooms are virtual)
 field-meeting-cap = Meetings per person at most
 meetings-cap-hint = Empty: no limit.
-meetings-accepted-count = { $count } accepted meetings
+meetings-accepted-count = { $count ->
+        [one] 1 accepted meeting
+       *[other] { $count } accepted meetings
+    }
 meetings-scheduled-at = scheduled { $name }
 meetings-run-scheduler = Schedule the meetings
 meetings-scheduler-hint = Scheduling places the accepted meetings so that no one is in two meetings and no table is used twice at once, keeps the locked ones where they are, and keeps the empty slots between a person's meetings few.

@@ -28,7 +28,10 @@ home-heading = Kimpassa liiketoimintaa kiertotaloudesta
 home-lead = Kiertotalousklusterin yritykset, kunnat ja tutkimuslaitokset löytävät täältä toisensa, tarjoavat palveluitaan ja sivuvirtojaan ja muodostavat kimppoja asiakkaiden ongelmien ympärille.
 home-browse = Selaa jäseniä
 home-join = Rekisteröidy ja liity
-home-members = Klusterissa on { $count } jäsenorganisaatiota
+home-members = Klusterissa on { $count ->
+        [one] yksi jäsenorganisaatio
+       *[other] { $count } jäsenorganisaatiota
+    }
 home-see-all = Katso kaikki jäsenet
 home-how-title = Näin pääset mukaan
 home-how-1 = Rekisteröidy ja vahvista sähköpostiosoitteesi.
@@ -119,7 +122,10 @@ orgs-intro = Klusterin jäsenet: yritykset, kunnat, tutkimuslaitokset, rahoittaj
 orgs-filter = Rajaa jäseniä
 orgs-search = Hakusana
 orgs-filter-submit = Rajaa
-orgs-count = { $count } organisaatiota
+orgs-count = { $count ->
+        [one] 1 organisaatio
+       *[other] { $count } organisaatiota
+    }
 org-type-sme = Pk-yritys tai startup
 org-type-anchor = Veturiyritys
 org-type-customer = Asiakasyritys
@@ -382,7 +388,10 @@ field-question = Kysymys
 clusters-title = Muut klusterit ja verkostot
 clusters-intro = Kiertotalouden klusterit ja verkostot Suomessa ja muualla, joiden kanssa teemme yhteistyötä.
 clusters-filter = Rajaa klustereita
-clusters-count = { $count } klusteria tai verkostoa
+clusters-count = { $count ->
+        [one] 1 klusteri tai verkosto
+       *[other] { $count } klusteria tai verkostoa
+    }
 field-relation = Suhde
 relation-regional = Alueellinen klusteri
 relation-national = Kansallinen verkosto
@@ -390,7 +399,10 @@ relation-european = Eurooppalainen klusteri
 relation-international = Kansainvälinen verkosto
 search-title = Haku
 search-label = Hae jäseniä, palveluja, asiantuntijoita ja sisältöjä
-search-count = { $count } osumaa
+search-count = { $count ->
+        [one] 1 osuma
+       *[other] { $count } osumaa
+    }
 search-kind-page = sivu
 search-kind-term = käsite
 search-kind-faq = kysymys
@@ -1020,7 +1032,10 @@ reason-fit-org-type = organisaatiotyypin perusteella
 reason-focus = yhteiset painopistealueet
 reason-text = kuvaus vastaa ongelmaa
 reason-region = samalta paikkakunnalta
-reason-cooperation = aiempi yhteistyö ({ $count } kertaa)
+reason-cooperation = aiempi yhteistyö ({ $count ->
+        [one] kerran
+       *[other] { $count } kertaa
+    })
 challenge-form-kimppa = Muodosta kimppa
 challenge-form-kimppa-hint = Kimppaan tulevat haasteen omistaja ja organisaatiot, joiden vastaukset on hyväksytty, kukin tarjoamassaan roolissa.
 field-kimppa-name = Kimpan nimi
@@ -1078,7 +1093,10 @@ rule-too-few = Kumppaneita tarvitaan vähintään { $count }.
 rule-too-many = Kumppaneita saa olla enintään { $count }.
 rule-smes = Pk-yrityksiä tarvitaan vähintään { $count }.
 rule-research = Tutkimusorganisaatioita tarvitaan vähintään { $count }.
-rule-municipalities = Kumppaneita tarvitaan vähintään { $count } kunnasta.
+rule-municipalities = Kumppaneita tarvitaan vähintään { $count ->
+        [one] yhdestä kunnasta
+       *[other] { $count } kunnasta
+    }.
 rule-role = Rooli puuttuu: { $name }.
 challenge-criteria = Arviointikriteerit
 search-kind-challenge = haaste
@@ -1347,6 +1365,11 @@ symbiosis-title = Toteutunut symbioosi
 symbiosis-since = alkaen
 matches-title = Osumat
 matches-intro = Sopivimmat vastinilmoitukset ja syyt pisteisiin. Sähköposti lähtee uusista osumista, joiden pisteet ovat vähintään { $amount }.
+matches-beyond = { $count ->
+        [one] Yksi saman luokan vastailmoitus on ulottuvuuden ulkopuolella (lähin { $amount } km).
+       *[other] { $count } saman luokan vastailmoitusta on ulottuvuuden ulkopuolella (lähin { $amount } km).
+    }
+matches-beyond-widen = Laajenna etäisyyttä
 matches-none = Sopivia vastinilmoituksia ei ole vielä löytynyt.
 matches-not-published = Osumia etsitään, kun ilmoitus on julkaistu.
 match-points = { $amount } pistettä
@@ -1356,7 +1379,7 @@ match-class-same-code = Sama jätekoodi
 match-class-same-sub-chapter = Sama jäteluettelon alaluku
 match-class-same-chapter = Sama jäteluettelon luku
 match-class-declared = Luokka on ilmoitettu kelpaavaksi
-match-quantity = Määrät kohtaavat { $amount } %
+match-quantity = Kattaa tarpeesta { $amount } %
 match-distance = Etäisyys { $amount } km
 match-window = Saatavuusajat kohtaavat { $amount } %
 match-text = Kuvauksissa samoja sanoja { $amount } %
@@ -1490,7 +1513,10 @@ events-upcoming = Tulevat
 events-past = Menneet
 events-when = Tulevat vai menneet tapahtumat
 events-filter = Rajaa tapahtumia
-events-count = { $count } tapahtumaa
+events-count = { $count ->
+        [one] 1 tapahtuma
+       *[other] { $count } tapahtumaa
+    }
 events-empty = Ei tapahtumia näillä rajauksilla.
 events-organised = Järjestämäni
 events-feed = RSS-syöte
@@ -1585,7 +1611,10 @@ event-when = Aika
 event-where = Paikka
 event-places = Paikat
 event-places-unlimited = Paikkoja riittää
-event-places-left = Paikkoja jäljellä { $count }
+event-places-left = { $count ->
+        [one] Paikkoja jäljellä 1
+       *[other] Paikkoja jäljellä { $count }
+    }
 event-full-waiting = Täynnä · jonossa { $count }
 event-places-taken = Paikkoja varattu { $count }
 event-waiting-count = jonossa { $count }
@@ -1671,7 +1700,10 @@ counts-attended = Saapuneita
 counts-no-shows = Saapumatta jääneitä
 counts-unmarked = Läsnäoloa ei merkitty
 counts-per-event = Osallistujia tapahtumaa kohden
-counts-answers = { $count } vastausta
+counts-answers = { $count ->
+        [one] 1 vastaus
+       *[other] { $count } vastausta
+    }
 counts-by-kind-month = Pidetyt tapahtumat tyypeittäin ja kuukausittain
 counts-total = Yhteensä
 counts-per-org = Jäsenorganisaatioiden osallistuminen

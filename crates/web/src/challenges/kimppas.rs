@@ -31,11 +31,11 @@ fn kimppa_view(p: &Page, k: kimppas::KimppaView) -> KimppaView {
             .violations
             .into_iter()
             .map(|v| match v {
-                Violation::TooFew { need, .. } => p.t1("rule-too-few", "count", &need.to_string()),
-                Violation::TooMany { max, .. } => p.t1("rule-too-many", "count", &max.to_string()),
-                Violation::Smes { need, .. } => p.t1("rule-smes", "count", &need.to_string()),
-                Violation::Research { need, .. } => p.t1("rule-research", "count", &need.to_string()),
-                Violation::Municipalities { need, .. } => p.t1("rule-municipalities", "count", &need.to_string()),
+                Violation::TooFew { need, .. } => p.tn("rule-too-few", need),
+                Violation::TooMany { max, .. } => p.tn("rule-too-many", max),
+                Violation::Smes { need, .. } => p.tn("rule-smes", need),
+                Violation::Research { need, .. } => p.tn("rule-research", need),
+                Violation::Municipalities { need, .. } => p.tn("rule-municipalities", need),
                 Violation::MissingRole(r) => p.t1("rule-role", "name", &p.t(&format!("role-{r}"))),
             })
             .collect(),

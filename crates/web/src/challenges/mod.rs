@@ -288,7 +288,7 @@ pub fn reason_text(p: &Page, part: &Part, points: f64) -> String {
         ),
         Part::Text { .. } => p.t("reason-text"),
         Part::Region { region } => format!("{}: {region}", p.t("reason-region")),
-        Part::Cooperation { times } => p.t1("reason-cooperation", "count", &times.to_string()),
+        Part::Cooperation { times } => p.tn("reason-cooperation", times),
     };
     format!("{what} +{points:.0}")
 }

@@ -179,7 +179,7 @@ fn places_label(p: &Page, e: &event::Model) -> String {
         _ if e.status != EventStatus::Published => String::new(),
         None => p.t("event-places-unlimited"),
         Some(0) => p.t1("event-full-waiting", "count", &e.waiting.to_string()),
-        Some(n) => p.t1("event-places-left", "count", &n.to_string()),
+        Some(n) => p.tn("event-places-left", n),
     }
 }
 

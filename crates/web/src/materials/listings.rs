@@ -316,6 +316,8 @@ struct DetailPage {
     workshop: Option<(i32, String)>,
     feedback: Vec<(String, String)>,
     max_km: i32,
+    /// Counter-listings of the same class beyond reach: how many, the nearest km.
+    beyond: (usize, String),
 }
 
 pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
@@ -323,6 +325,12 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
     let l = materials::get(app, &ctx.principal, id).await?;
     let manage = materials::may_manage(&ctx.principal, l.org_id);
     let found = if manage { matching::of_listing(app, &ctx.principal, &l).await? } else { vec![] };
+    let beyond = if manage && l.status == kimppa_domain::ListingStatus::Published {
+        let (n, km) = matching::beyond(app, &ctx.principal, &l).await?;
+        (n, km.map(|k| format!("{k:.0}")).unwrap_or_default())
+    } else {
+        (0, String::new())
+    };
     let mut rows: Vec<&listing::Model> = vec![&l];
     rows.extend(found.iter().map(|f| &f.other));
     let names = Names::load(app, &rows).await?;
@@ -386,6 +394,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
     let c = card(&p, &names, &l);
     let symbiosis = symbiosis.map(|(a, b, t, co2, since)| (a, b, figure(&p, t, 0), figure(&p, co2, 1), since));
     let page = DetailPage {
+        beyond,
         description: kimppa_app::markdown::render(&l.description),
         delivery: p.labels("delivery", &l.delivery),
         price: match l.price_kind.as_str() {
