@@ -2,3 +2,4 @@
 //! search set and its measures.
 
 pub mod judged;
+pub mod suggestions;

@@ -14,13 +14,14 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How a candidate can fill a role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fit {
-    /// It offers a service of the role's offering type.
+    /// It offers a published service of the role's offering type.
     Offering,
-    /// An expert's declared expertise names the role.
-    Declared,
     /// Its organisation type implies the role (a research organisation as
     /// a research partner, a funder as a funder).
     OrgType,
+    /// Only its profile declares an offering type of the role (no
+    /// published service shows it).
+    Declared,
 }
 
 impl Fit {
@@ -28,8 +29,8 @@ impl Fit {
     pub fn strength(self) -> f64 {
         match self {
             Fit::Offering => 1.0,
-            Fit::Declared => 0.8,
-            Fit::OrgType => 0.6,
+            Fit::OrgType => 0.9,
+            Fit::Declared => 0.5,
         }
     }
 }

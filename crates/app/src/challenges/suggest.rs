@@ -8,8 +8,8 @@ use super::{get, may_manage, roles_of};
 use crate::{App, AppError, directory::list as split_list, policy::Principal};
 use kimppa_domain::ServiceStatus;
 use kimppa_domain::{MembershipStatus, ResponseStatus};
-use kimppa_domain::{OfferingType, PartnerRole};
-use kimppa_matchmaking::{Candidate, Fit, Need, Reason, Weights};
+use kimppa_domain::{OfferingType, OrgType, PartnerRole};
+use kimppa_matchmaking::{Candidate, Fit, Need, Reason, Score, Weights};
 use kimppa_store::entities::{challenge_response, kimppa_member, organisation, service};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
@@ -25,14 +25,35 @@ pub struct Suggestion {
     pub reasons: Vec<Reason>,
 }
 
-/// The roles an organisation fills, from what it offers and what it is.
-pub fn fits(org_type: &str, offerings: &HashSet<String>) -> Vec<(String, Fit)> {
+/// Whether an offering of an organisation of `org_type` can fill `role`:
+/// the role's offering types, except that a pilot site of an anchor
+/// company, a municipality or a customer is a place to test, not a
+/// research partner (research needs a research organisation, research
+/// and education, or a company whose business is testing).
+fn offering_fills(role: PartnerRole, offering: &str, org_type: &str) -> bool {
+    role.offerings().iter().any(|o| o.key() == offering)
+        && !(role == PartnerRole::ResearchPartner
+            && offering == OfferingType::TestingPiloting.key()
+            && !matches!(org_type, "sme" | "research"))
+}
+
+/// The roles an organisation fills: from its published services (an
+/// offering), what it is (its type), or only the offering types its
+/// profile declares. A network (a cluster or an association) is the
+/// orchestrator of partnerships, not a partner: it fills none.
+pub fn fits(org_type: &str, services: &HashSet<String>, declared: &HashSet<String>) -> Vec<(String, Fit)> {
     let mut out = Vec::new();
+    if org_type == OrgType::Network.key() {
+        return out;
+    }
     for role in PartnerRole::ALL {
-        if role.offerings().iter().any(|o| offerings.contains(o.key())) {
-            out.push((role.key().to_string(), Fit::Offering));
+        let key = role.key().to_string();
+        if services.iter().any(|o| offering_fills(*role, o, org_type)) {
+            out.push((key, Fit::Offering));
         } else if role.org_types().iter().any(|t| t.key() == org_type) {
-            out.push((role.key().to_string(), Fit::OrgType));
+            out.push((key, Fit::OrgType));
+        } else if declared.iter().any(|o| offering_fills(*role, o, org_type)) {
+            out.push((key, Fit::Declared));
         }
     }
     out
@@ -92,30 +113,57 @@ pub async fn for_challenge(app: &App, actor: &Principal, challenge_id: i32) -> R
     suggest(app, wanted).await
 }
 
+/// Points of each part of an organisation's or expert's score: the role it
+/// fills and how well what it does for that role fits the need weigh most.
+pub const WEIGHTS: Weights = Weights { role: 25.0, focus: 10.0, text: 55.0, region: 5.0, cooperation: 5.0 };
+
+/// A suggestion is shown only when what it does resembles the need at
+/// least this much (0 to 1, against the best document of the index) …
+pub const MIN_TEXT: f64 = 0.2;
+/// … and at least this share of the best resemblance among those that fill
+/// the role: a few that fit rather than five with confident points.
+pub const MIN_SHARE: f64 = 0.8;
+
 /// Approved organisations (other than the asker's and those left out) and
 /// listed experts of approved organisations that could fill the wanted
-/// roles, ranked by the matchmaking crate with their reasons. An expert
-/// fills the roles their organisation's services fill; their own focus
-/// areas and texts (through the search index) count. A fixed number of
+/// roles, best first for each role and taken in turn across the roles, with
+/// their reasons. An organisation's fit for a role is judged by its
+/// published services of that role (their texts against the need, through
+/// the search index), or by what it is; an expert fills the roles their
+/// organisation fills, and their own texts count. Only suggestions that
+/// resemble the need and come near the best are shown. A fixed number of
 /// queries.
 pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> {
     if w.roles.is_empty() {
         return Ok(Suggestions::default());
     }
-    let (pool, orgs) = candidates(app, &w.text, w.asker).await?;
+    let (pools, orgs) = candidates_per_role(app, &w.text, w.asker, &w.roles).await?;
     if w.region.is_none() {
         w.region = orgs.get(&w.asker).map(|o| o.municipality.clone());
     }
     w.skip_orgs.insert(w.asker);
-    let need = Need { roles: w.roles.clone(), focus: w.focus.clone(), region: w.region.clone() };
-    let fits_of: HashMap<i64, Vec<(String, Fit)>> = pool.iter().map(|p| (p.id, p.roles.clone())).collect();
-    let pool: Vec<Candidate> = pool.into_iter().filter(|p| !w.skip_orgs.contains(&(p.id as i32))).collect();
-    let org_suggestions = kimppa_matchmaking::rank(&need, &pool, &Weights::default(), LIMIT)
-        .into_iter()
-        .filter_map(|(cand, s)| {
-            orgs.get(&(cand.id as i32)).map(|o| Suggestion { org: o.clone(), score: s.total, reasons: s.reasons })
-        })
-        .collect();
+    let need_of = |role: &str| Need { roles: vec![role.to_string()], focus: w.focus.clone(), region: w.region.clone() };
+    let mut per_role: Vec<Vec<Suggestion>> = Vec::new();
+    for (role, pool) in &pools {
+        let pool: Vec<Candidate> = pool.iter().filter(|p| !w.skip_orgs.contains(&(p.id as i32))).cloned().collect();
+        let ranked = confident(kimppa_matchmaking::rank(&need_of(role), &pool, &WEIGHTS, LIMIT));
+        per_role.push(
+            ranked
+                .into_iter()
+                .filter_map(|(cand, s)| {
+                    orgs.get(&(cand.id as i32)).map(|o| Suggestion { org: o.clone(), score: s.total, reasons: s.reasons })
+                })
+                .collect(),
+        );
+    }
+    let org_suggestions = interleave(per_role, |s| s.org.id, LIMIT);
+    let fits_of: HashMap<i64, Vec<(String, Fit)>> = pools
+        .iter()
+        .flat_map(|(_, pool)| pool.iter().flat_map(|p| p.roles.iter().map(move |r| (p.id, r.clone()))))
+        .fold(HashMap::new(), |mut m, (id, r)| {
+            m.entry(id).or_insert_with(Vec::new).push(r);
+            m
+        });
     let experts = kimppa_store::entities::expert::Entity::find()
         .filter(kimppa_store::entities::expert::Column::Listed.eq(true))
         .all(&app.db)
@@ -145,26 +193,65 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
     let names = crate::people::user_names(app, experts.iter().map(|e| e.user_id)).await?;
     let by_id: HashMap<i64, &kimppa_store::entities::expert::Model> =
         experts.iter().map(|e| (e.id as i64, e)).collect();
-    let expert_need = Need { region: None, ..need };
-    let expert_suggestions = kimppa_matchmaking::rank(&expert_need, &expert_pool, &Weights::default(), EXPERT_LIMIT)
-        .into_iter()
-        .filter_map(|(cand, s)| {
-            let e = by_id.get(&cand.id)?;
-            Some(ExpertSuggestion {
-                expert_id: e.id,
-                name: names.get(&e.user_id).cloned().unwrap_or_default(),
-                org: orgs.get(&e.org_id).map(|o| o.name.clone()).unwrap_or_default(),
-                org_id: e.org_id,
-                score: s.total,
-                reasons: s.reasons,
-            })
-        })
-        .collect();
+    let mut per_role: Vec<Vec<ExpertSuggestion>> = Vec::new();
+    for role in &w.roles {
+        let need = Need { region: None, ..need_of(role) };
+        let ranked = confident(kimppa_matchmaking::rank(&need, &expert_pool, &WEIGHTS, EXPERT_LIMIT));
+        per_role.push(
+            ranked
+                .into_iter()
+                .filter_map(|(cand, s)| {
+                    let e = by_id.get(&cand.id)?;
+                    Some(ExpertSuggestion {
+                        expert_id: e.id,
+                        name: names.get(&e.user_id).cloned().unwrap_or_default(),
+                        org: orgs.get(&e.org_id).map(|o| o.name.clone()).unwrap_or_default(),
+                        org_id: e.org_id,
+                        score: s.total,
+                        reasons: s.reasons,
+                    })
+                })
+                .collect(),
+        );
+    }
+    let expert_suggestions = interleave(per_role, |e| e.expert_id, EXPERT_LIMIT);
     Ok(Suggestions { orgs: org_suggestions, experts: expert_suggestions })
 }
 
+/// The ranked candidates worth showing: when some resemble the need at
+/// least [`MIN_TEXT`], those that come within [`MIN_SHARE`] of the best
+/// resemblance; when none does (a small registry, a need in few words),
+/// every one that fills the role, ranked.
+fn confident<'a>(ranked: Vec<(&'a Candidate, Score)>) -> Vec<(&'a Candidate, Score)> {
+    let best = ranked.iter().map(|(c, _)| c.text).fold(0.0, f64::max);
+    let floor = if best >= MIN_TEXT { best * MIN_SHARE } else { 0.0 };
+    ranked.into_iter().filter(|(c, _)| c.text >= floor).collect()
+}
+
+/// The lists taken in turn (the first of each, then the second …), each
+/// item once, at most `limit`.
+fn interleave<T, K: PartialEq>(lists: Vec<Vec<T>>, key: impl Fn(&T) -> K, limit: usize) -> Vec<T> {
+    let mut iters: Vec<std::vec::IntoIter<T>> = lists.into_iter().map(|l| l.into_iter()).collect();
+    let mut out: Vec<T> = Vec::new();
+    loop {
+        let mut any = false;
+        for it in iters.iter_mut() {
+            if let Some(x) = it.next() {
+                any = true;
+                if out.len() < limit && !out.iter().any(|o| key(o) == key(&x)) {
+                    out.push(x);
+                }
+            }
+        }
+        if !any || out.len() >= limit {
+            return out;
+        }
+    }
+}
+
 /// Text similarity of the public documents of `kind` to `text`, 0 to 1:
-/// each one's place among the search index's first 50 ("any word" mode).
+/// each one's search score against the best (the search index's first 200,
+/// "any word" mode).
 fn similarity(app: &App, kind: &str, text: &str) -> Result<HashMap<i32, f64>, AppError> {
     let q = kimppa_search::SearchQuery {
         text: text.to_string(),
@@ -172,19 +259,22 @@ fn similarity(app: &App, kind: &str, text: &str) -> Result<HashMap<i32, f64>, Ap
         filters: vec![("kind".into(), kind.into())],
         visibility: vec!["public".into()],
         offset: 0,
-        limit: 50,
+        limit: 200,
         any_word: true,
     };
     let prefix = format!("{kind}:");
-    let ranked: Vec<i32> = app
+    let ranked: Vec<(i32, f64)> = app
         .search
         .keys(&q)
         .map_err(AppError::internal)?
         .into_iter()
-        .filter_map(|(k, _)| k.strip_prefix(&prefix)?.parse().ok())
+        .filter_map(|(k, score)| Some((k.strip_prefix(&prefix)?.parse().ok()?, score as f64)))
         .collect();
-    let n = ranked.len().max(1) as f64;
-    Ok(ranked.iter().enumerate().map(|(i, id)| (*id, 1.0 - i as f64 / n)).collect())
+    let best = ranked.iter().map(|(_, s)| *s).fold(0.0, f64::max);
+    if best <= 0.0 {
+        return Ok(HashMap::new());
+    }
+    Ok(ranked.into_iter().map(|(id, s)| (id, (s / best).clamp(0.0, 1.0))).collect())
 }
 
 /// A suggested expert with the parts of the score.
@@ -210,7 +300,22 @@ pub async fn candidates(
     text: &str,
     asker: i32,
 ) -> Result<(Vec<Candidate>, HashMap<i32, organisation::Model>), AppError> {
-    let (orgs, roles) = role_fits(app, asker).await?;
+    let (mut pools, orgs) = candidates_per_role(app, text, asker, &[]).await?;
+    Ok((pools.pop().map(|(_, p)| p).unwrap_or_default(), orgs))
+}
+
+/// The candidates for each of `roles` (for none: one pool for any role,
+/// under the key ""): every approved organisation that fills the role, its
+/// text similarity being that of its services of the role when it has
+/// such services (an organisation that fills the role by what it is: its
+/// own texts). A fixed number of queries.
+pub async fn candidates_per_role(
+    app: &App,
+    text: &str,
+    asker: i32,
+    roles: &[String],
+) -> Result<(Vec<(String, Vec<Candidate>)>, HashMap<i32, organisation::Model>), AppError> {
+    let fits = role_fits_with_services(app, asker).await?;
     // Earlier kimppas together with the challenge's organisation.
     let memberships =
         kimppa_member::Entity::find().filter(kimppa_member::Column::ConfirmedAt.is_not_null()).all(&app.db).await?;
@@ -219,30 +324,76 @@ pub async fn candidates(
     for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != asker) {
         *together.entry(m.org_id).or_default() += 1;
     }
-    let similarity = similarity(app, "organisation", text)?;
-    let pool: Vec<Candidate> = orgs
-        .iter()
-        .map(|o| Candidate {
-            id: o.id as i64,
-            org_type: o.org_type.to_string(),
-            municipality: Some(o.municipality.clone()),
-            region: Some(o.municipality.clone()),
-            roles: roles.get(&o.id).cloned().unwrap_or_default(),
-            focus: split_list(&o.focus_areas).into_iter().map(str::to_string).collect(),
-            text: similarity.get(&o.id).copied().unwrap_or(0.0),
-            cooperations: together.get(&o.id).copied().unwrap_or(0),
-        })
-        .collect();
-    Ok((pool, orgs.into_iter().map(|o| (o.id, o)).collect()))
+    let org_text = similarity(app, "organisation", text)?;
+    let service_text = similarity(app, "service", text)?;
+    let base = |o: &organisation::Model, text: f64| Candidate {
+        id: o.id as i64,
+        org_type: o.org_type.to_string(),
+        municipality: Some(o.municipality.clone()),
+        region: Some(o.municipality.clone()),
+        roles: fits.roles.get(&o.id).cloned().unwrap_or_default(),
+        focus: split_list(&o.focus_areas).into_iter().map(str::to_string).collect(),
+        text,
+        cooperations: together.get(&o.id).copied().unwrap_or(0),
+    };
+    let mut pools = Vec::new();
+    if roles.is_empty() {
+        let pool = fits.orgs.iter().map(|o| base(o, org_text.get(&o.id).copied().unwrap_or(0.0))).collect();
+        pools.push((String::new(), pool));
+    }
+    for role in roles {
+        let pool = fits
+            .orgs
+            .iter()
+            .filter_map(|o| {
+                let fit = fits.roles.get(&o.id)?.iter().find(|(r, _)| r == role)?.1;
+                // Suggested on evidence: a published service of the role, or
+                // what the organisation is; a profile's word alone is not enough.
+                if fit == Fit::Declared {
+                    return None;
+                }
+                let own = org_text.get(&o.id).copied().unwrap_or(0.0);
+                // Its services of the role, against the need; its own texts count less.
+                let services = fits
+                    .services
+                    .iter()
+                    .filter(|(org, r, _)| *org == o.id && r == role)
+                    .filter_map(|(_, _, id)| service_text.get(id).copied())
+                    .fold(0.0, f64::max);
+                let text = match fit {
+                    Fit::Offering => services.max(own * 0.8),
+                    _ => own,
+                };
+                Some(base(o, text))
+            })
+            .collect();
+        pools.push((role.clone(), pool));
+    }
+    Ok((pools, fits.orgs.into_iter().map(|o| (o.id, o)).collect()))
+}
+
+/// Approved organisations (and the asker, whatever its standing), the roles
+/// each fills, and which of their published services fill which role.
+pub struct RoleFits {
+    pub orgs: Vec<organisation::Model>,
+    pub roles: HashMap<i32, Vec<(String, Fit)>>,
+    /// (organisation, role, service id).
+    pub services: Vec<(i32, String, i32)>,
 }
 
 /// The roles each approved organisation (and the asker, whatever its
-/// standing) fills, from what it offers — its declared offering types and
-/// published services — and what it is (two queries).
+/// standing) fills, from what it offers — its published services, then its
+/// declared offering types — and what it is (two queries).
 pub async fn role_fits(
     app: &App,
     asker: i32,
 ) -> Result<(Vec<organisation::Model>, HashMap<i32, Vec<(String, Fit)>>), AppError> {
+    let f = role_fits_with_services(app, asker).await?;
+    Ok((f.orgs, f.roles))
+}
+
+/// [`role_fits`] with the services behind each fit (two queries).
+pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, AppError> {
     let orgs: Vec<organisation::Model> = organisation::Entity::find()
         .filter(
             sea_orm::Condition::any()
@@ -251,25 +402,37 @@ pub async fn role_fits(
         )
         .all(&app.db)
         .await?;
-    let mut offers: HashMap<i32, HashSet<String>> = HashMap::new();
-    for o in &orgs {
-        offers.insert(o.id, split_list(&o.offering_types).into_iter().map(str::to_string).collect());
-    }
-    let services: Vec<(i32, String)> = service::Entity::find()
+    let types: HashMap<i32, String> = orgs.iter().map(|o| (o.id, o.org_type.key().to_string())).collect();
+    let services: Vec<(i32, i32, String)> = service::Entity::find()
         .select_only()
-        .columns([service::Column::OwnerOrgId, service::Column::OfferingType])
+        .columns([service::Column::Id, service::Column::OwnerOrgId, service::Column::OfferingType])
         .filter(service::Column::Status.eq(ServiceStatus::Published))
         .into_tuple()
         .all(&app.db)
         .await?;
-    for (org, offering) in services {
-        if OfferingType::parse(&offering).is_ok() {
-            offers.entry(org).or_default().insert(offering);
+    let mut offered: HashMap<i32, HashSet<String>> = HashMap::new();
+    let mut by_role: Vec<(i32, String, i32)> = Vec::new();
+    for (id, org, offering) in services {
+        let Some(t) = types.get(&org) else { continue };
+        if OfferingType::parse(&offering).is_err() {
+            continue;
         }
+        for role in PartnerRole::ALL {
+            if offering_fills(*role, &offering, t) {
+                by_role.push((org, role.key().to_string(), id));
+            }
+        }
+        offered.entry(org).or_default().insert(offering);
     }
-    let roles =
-        orgs.iter().map(|o| (o.id, fits(o.org_type.key(), offers.get(&o.id).unwrap_or(&HashSet::new())))).collect();
-    Ok((orgs, roles))
+    let none = HashSet::new();
+    let roles = orgs
+        .iter()
+        .map(|o| {
+            let declared: HashSet<String> = split_list(&o.offering_types).into_iter().map(str::to_string).collect();
+            (o.id, fits(o.org_type.key(), offered.get(&o.id).unwrap_or(&none), &declared))
+        })
+        .collect();
+    Ok(RoleFits { orgs, roles, services: by_role })
 }
 
 #[cfg(test)]
@@ -279,7 +442,7 @@ mod tests {
     #[test]
     fn roles_come_from_offerings_then_from_the_organisation_type() {
         let offers: HashSet<String> = ["resource-recovery".to_string(), "logistics".to_string()].into();
-        let f = fits("research", &offers);
+        let f = fits("research", &offers, &HashSet::new());
         assert!(f.contains(&("recycler".into(), Fit::Offering)));
         assert!(f.contains(&("logistics".into(), Fit::Offering)));
         assert!(f.contains(&("research-partner".into(), Fit::OrgType)));

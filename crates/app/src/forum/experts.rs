@@ -67,24 +67,16 @@ pub async fn linked(app: &App, thread: &forum_thread::Model) -> Result<Vec<Exper
     Ok(refs(app, &ids).await?.into_iter().map(|(r, _)| r).collect())
 }
 
-/// How many suggestions are offered.
+/// How many suggestions are offered at most.
 const SUGGESTIONS: usize = 5;
+/// A suggestion's search score is at least this share of the best one's.
+const MIN_SHARE: f32 = 0.6;
 
 /// Experts whose tags and bio are like the thread, best first, not yet
 /// linked; for the asker and staff.
 pub async fn suggest(app: &App, actor: &Principal, thread_id: i32) -> Result<Vec<ExpertRef>, AppError> {
     let thread = get(app, actor, thread_id).await?;
     policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
-    let text = format!("{} {}", thread.title, thread.body);
-    let q = kimppa_search::SearchQuery {
-        text: text.clone(),
-        lang: "fi".into(),
-        filters: vec![("kind".into(), "expert".into())],
-        visibility: vec!["public".into()],
-        offset: 0,
-        limit: SUGGESTIONS + 10,
-        any_word: true,
-    };
     let already: Vec<i32> = forum_thread_expert::Entity::find()
         .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
         .all(&app.db)
@@ -92,19 +84,37 @@ pub async fn suggest(app: &App, actor: &Principal, thread_id: i32) -> Result<Vec
         .into_iter()
         .map(|l| l.expert_id)
         .collect();
-    let ids: Vec<i32> = app
+    for_text(app, &format!("{} {}", thread.title, thread.body), thread.author_id, &already).await
+}
+
+/// Experts whose expertise fits `text`, best first: those the search index
+/// finds for it, leaving out `author` and the experts `already` linked.
+pub async fn for_text(app: &App, text: &str, author: i32, already: &[i32]) -> Result<Vec<ExpertRef>, AppError> {
+    let q = kimppa_search::SearchQuery {
+        text: text.to_string(),
+        lang: "fi".into(),
+        filters: vec![("kind".into(), "expert".into())],
+        visibility: vec!["public".into()],
+        offset: 0,
+        limit: SUGGESTIONS + 10,
+        any_word: true,
+    };
+    let found: Vec<(i32, f32)> = app
         .search
         .keys(&q)
         .map_err(AppError::internal)?
         .into_iter()
-        .filter_map(|(k, _)| k.strip_prefix("expert:")?.parse().ok())
-        .filter(|id| !already.contains(id))
+        .filter_map(|(k, score)| Some((k.strip_prefix("expert:")?.parse().ok()?, score)))
+        .filter(|(id, _)| !already.contains(id))
         .collect();
+    // Only those near the best: a few that fit rather than five.
+    let best = found.iter().map(|(_, s)| *s).fold(0.0, f32::max);
+    let ids: Vec<i32> = found.into_iter().filter(|(_, s)| *s >= best * MIN_SHARE).map(|(id, _)| id).collect();
     let lowered = text.to_lowercase();
     let mut out: Vec<ExpertRef> = refs(app, &ids)
         .await?
         .into_iter()
-        .filter(|(_, e)| e.user_id != thread.author_id)
+        .filter(|(_, e)| e.user_id != author)
         .map(|(mut r, e)| {
             r.reasons =
                 directory::list(&e.tags).into_iter().filter(|t| stem_in(&lowered, t)).map(str::to_string).collect();

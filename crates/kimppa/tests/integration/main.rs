@@ -24,6 +24,7 @@ mod organisations;
 mod questions;
 mod search;
 mod search_judged;
+mod suggestions_judged;
 mod security;
 mod visibility;
 mod website;

@@ -397,14 +397,14 @@ async fn a_competition_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     let page = oc.get(&format!("/fi/challenges/{id}")).await.body;
     let suggestions = page.split("Ehdotetut kumppanit").nth(1).unwrap_or_default();
     assert!(suggestions.contains("Kipsilabra"), "{suggestions}");
-    assert!(suggestions.contains("Tutkimuskumppani (organisaatiotyypin perusteella) +24"), "{suggestions}");
-    assert!(suggestions.contains("yhteiset painopistealueet: Rakentaminen +20"));
+    assert!(suggestions.contains("Tutkimuskumppani (organisaatiotyypin perusteella) +22"), "{suggestions}");
+    assert!(suggestions.contains("yhteiset painopistealueet: Rakentaminen +10"));
     assert!(!suggestions.contains("Kierto Oy</a>"), "those who answered are not suggested");
     let experts = page.split("Ehdotetut asiantuntijat").nth(1).unwrap_or_default();
     assert!(experts.contains(&format!("/fi/experts/{}", lab_expert.id)), "{experts}");
     assert!(
         experts.contains("Kipsilabra — pisteet")
-            && experts.contains("Tutkimuskumppani (organisaatiotyypin perusteella) +24")
+            && experts.contains("Tutkimuskumppani (organisaatiotyypin perusteella) +22")
     );
     assert!(!c1.get(&format!("/fi/challenges/{id}")).await.body.contains("Ehdotetut kumppanit"), "only for the owner");
 

@@ -59,6 +59,24 @@ async fn a_search_becomes_a_kimppa(b: kimppa_store::testing::Backend) {
     t.add_to_org(&pieni, &sme, &colleague, OrgRole::Member).await;
     let kierto = t.org(&rec, "Kierto Oy", "approved").await;
     set_org(&t, &kierto, "sme", "resource-recovery", "energy").await;
+    // A recycler is suggested on evidence: a published service of the role.
+    kimppa_app::directory::services::create(
+        &t.app,
+        &t.principal(&rec).await,
+        &kierto.slug,
+        &kimppa_app::directory::services::ServiceForm {
+            title_fi: "Lämpöpumppujen kierrätys".into(),
+            description_fi: "Kierrätämme lämpöpumppujen metallit ja kylmäaineet.".into(),
+            offering_type: "resource-recovery".into(),
+            regions: vec!["pohjois-pohjanmaa".into()],
+            languages: vec!["fi".into()],
+            price_kind: "quote".into(),
+            status: "published".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let labra = t.org(&lab, "Lämpölabra", "approved").await;
     set_org(&t, &labra, "research", "", "energy").await;
     let outsider = t.org(&stranger, "Ei Jäsen Kierrätys Oy", "none").await;
