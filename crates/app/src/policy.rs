@@ -119,6 +119,11 @@ pub enum Action<'a> {
     /// Keep the emission factors, the material classes and the regional
     /// coordinators; read the matching-quality report of every region.
     ManageMaterials,
+    /// Confirm or dispute a deal another organisation recorded with this
+    /// one: its admins (and elevated staff).
+    ConfirmDeal {
+        org: OrgId,
+    },
     /// Search and export a region's listings (closed ones too) and record
     /// its workshops: the region's coordinators, or staff.
     CoordinateRegion {
@@ -208,7 +213,8 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         | ManageServices { org }
         | ViewOrganisationLeads { org }
         | ManageChallenges { org }
-        | ManageEvents { org } => admin_or_elevated(org),
+        | ManageEvents { org }
+        | ConfirmDeal { org } => admin_or_elevated(org),
         StartEvent => mine_or_elevated(u.memberships.iter().any(|m| m.role == OrgRole::Admin && m.approved())),
         SendContactRequest | PostInForum | RespondToChallenge | RegisterForEvent | JoinGroup => Decision::Allow,
         ManageForumThread { author } | EditForumText { author } => mine_or_elevated(author == u.id),

@@ -21,6 +21,7 @@ mod m0014_question_queue;
 mod m0015_events;
 mod m0016_event_meetings;
 mod m0017_groups;
+mod m0018_deal_confirmation;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_events::Migration),
             Box::new(m0016_event_meetings::Migration),
             Box::new(m0017_groups::Migration),
+            Box::new(m0018_deal_confirmation::Migration),
         ]
     }
 }

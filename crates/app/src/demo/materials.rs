@@ -82,6 +82,13 @@ struct CloseData {
     #[serde(default)]
     reason: String,
     note: String,
+    /// Whether the other organisation has confirmed the deal (the default).
+    #[serde(default = "yes")]
+    confirmed: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Deserialize)]
@@ -243,6 +250,13 @@ pub(super) async fn finish(app: &App) -> Result<(), AppError> {
             note: c.note.clone(),
         };
         outcomes::close(app, &as_person(app, l.created_by).await?, l.id, &form).await?;
+        // The other side's admin confirms, unless the demo keeps it waiting.
+        if let (true, Some(s)) = (c.confirmed, outcomes::symbiosis_of(app, l.id).await?) {
+            let other = outcomes::other_party(&s, l);
+            if let Some(admin) = crate::people::org_admins(&app.db, other).await?.first() {
+                outcomes::decide(app, &as_person(app, admin.id).await?, s.id, true, "").await?;
+            }
+        }
     }
     Ok(())
 }

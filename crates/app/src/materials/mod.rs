@@ -22,6 +22,7 @@ pub mod visibility;
 pub fn register(h: &mut crate::hooks::Hooks) {
     matching::register(h);
     documents::register(h);
+    outcomes::register(h);
     h.daily.push(|app| {
         Box::pin(async move {
             daily(&app).await?;

@@ -2,8 +2,11 @@
 //! whom, how much, from when) or why not; a deal is a realised symbiosis
 //! whose impact — tonnes kept from disposal and CO2e avoided — is estimated
 //! with the emission factor of the material class (the most specific one in
-//! the table the orchestrators keep). The matching-quality report counts
-//! matches, feedback and outcomes per month.
+//! the table the orchestrators keep). A deal names the other organisation,
+//! whose admins confirm or dispute it: only confirmed deals count in public
+//! figures (staff see the others too), and the figures say how much of
+//! their CO2e rests on illustrative starter factors. The matching-quality
+//! report counts matches, feedback and outcomes per month.
 
 use super::{number, parse_day, parse_number, reference};
 use crate::{
@@ -11,7 +14,7 @@ use crate::{
     error::Checker,
     policy::{self, Action, Principal},
 };
-use kimppa_domain::{ListingKind, ListingStatus};
+use kimppa_domain::{ListingKind, ListingStatus, OrgId};
 use kimppa_store::entities::{emission_factor, listing, listing_match, organisation, symbiosis};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -129,10 +132,15 @@ pub async fn close(app: &App, actor: &Principal, id: i32, f: &CloseForm) -> Resu
             factor_id: Set(factor.map(|f| f.id)),
             created_by: Set(uid.0),
             created_at: Set(now),
+            confirmation: Set(PENDING.into()),
+            decided_by: Set(None),
+            decided_at: Set(None),
+            dispute_note: Set(String::new()),
             ..Default::default()
         }
         .insert(&tx)
         .await?;
+        ask_to_confirm(app, &tx, &sym_of(&tx, l.id).await?, &l, p.id, uid.0).await?;
     }
     super::matching::record(&tx, l.id).await?;
     crate::search::touch(&tx, "listing", &[l.id]).await?;
@@ -141,42 +149,268 @@ pub async fn close(app: &App, actor: &Principal, id: i32, f: &CloseForm) -> Resu
     Ok(closed)
 }
 
+/// A deal waits for the other organisation's answer.
+pub const PENDING: &str = "pending";
+pub const CONFIRMED: &str = "confirmed";
+pub const DISPUTED: &str = "disputed";
+/// Notices of deals to confirm or of their answers.
+pub const SUBJECT: &str = "materials.deal";
+
+pub(super) fn register(h: &mut crate::hooks::Hooks) {
+    h.subjects.add(crate::notifications::Subject {
+        kind: SUBJECT,
+        visible: visible_deals,
+        digest_fi: "kauppaa",
+        digest_en: "deals",
+    });
+}
+
+/// The deals `p` takes part in (either side), for the kernel's checks of notices.
+fn visible_deals(p: &Principal) -> Option<sea_orm::sea_query::SelectStatement> {
+    use sea_orm::sea_query::Query;
+    if policy::is_staff(p) {
+        return None;
+    }
+    let orgs = p.org_ids();
+    Some(
+        Query::select()
+            .column(symbiosis::Column::Id)
+            .from(symbiosis::Entity)
+            .cond_where(
+                sea_orm::Condition::any()
+                    .add(symbiosis::Column::ProviderOrgId.is_in(orgs.clone()))
+                    .add(symbiosis::Column::ReceiverOrgId.is_in(orgs)),
+            )
+            .to_owned(),
+    )
+}
+
+async fn sym_of<C: ConnectionTrait>(conn: &C, listing_id: i32) -> Result<symbiosis::Model, AppError> {
+    symbiosis::Entity::find()
+        .filter(symbiosis::Column::ListingId.eq(listing_id))
+        .one(conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The organisation that did not record the deal: the one asked to confirm it.
+pub fn other_party(s: &symbiosis::Model, listing: &listing::Model) -> i32 {
+    if s.provider_org_id == listing.org_id { s.receiver_org_id } else { s.provider_org_id }
+}
+
+/// Tells the other organisation's admins (a notice and an email) that a
+/// deal waits for their confirmation.
+async fn ask_to_confirm<C: ConnectionTrait>(
+    app: &App,
+    conn: &C,
+    s: &symbiosis::Model,
+    l: &listing::Model,
+    other: i32,
+    actor: i32,
+) -> Result<(), AppError> {
+    let admins = crate::people::org_admins(conn, other).await?;
+    let link = format!("/materials/deals/{}", s.id);
+    let notices = admins
+        .iter()
+        .map(|u| crate::notifications::Notice {
+            user_id: u.id,
+            event: "deal-confirm",
+            event_key: format!("deal-confirm:{}", s.id),
+            subject: SUBJECT,
+            subject_id: s.id,
+            detail_id: None,
+            actor_id: Some(actor),
+            reason: "org-admin",
+            title: l.title.clone(),
+            link: link.clone(),
+            emailed: true,
+        })
+        .collect();
+    crate::notifications::tell(conn, notices).await?;
+    for u in &admins {
+        let lang = crate::people::lang(u);
+        let url = app.url(&format!("/{lang}{link}"));
+        crate::email::queue(
+            conn,
+            &u.email,
+            &format!("Vahvistakaa kauppa: {} / Please confirm a deal", l.title),
+            &format!(
+                "Toinen organisaatio kirjasi Kimppaan kaupan kanssanne ilmoituksesta \"{t}\" ({tonnes} t/v). \
+                 Se lasketaan klusterin julkisiin lukuihin vasta, kun vahvistatte sen:\n{url}\n\n\
+                 Another organisation recorded a deal with you on the listing \"{t}\" ({tonnes} t/year). \
+                 It counts in the cluster's public figures only once you confirm it:\n{url}\n",
+                t = l.title,
+                tonnes = super::number(s.tonnes_per_year),
+            ),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// A deal as its page shows it.
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub s: symbiosis::Model,
+    pub listing: listing::Model,
+    /// The organisation asked to confirm.
+    pub other: i32,
+    /// The viewer may confirm or dispute it (an admin of the other side, or staff).
+    pub may_decide: bool,
+}
+
+/// A deal the viewer takes part in (either side) or staff; others get "not found".
+pub async fn deal(app: &App, actor: &Principal, id: i32) -> Result<Deal, AppError> {
+    let s = symbiosis::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let l = listing::Entity::find_by_id(s.listing_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let involved = actor.in_org(OrgId(s.provider_org_id)) || actor.in_org(OrgId(s.receiver_org_id));
+    if !(involved || policy::is_staff(actor)) {
+        return Err(if actor.user_id().is_none() { AppError::LoginRequired } else { AppError::NotFound });
+    }
+    let other = other_party(&s, &l);
+    let may_decide = policy::allowed(actor, Action::ConfirmDeal { org: OrgId(other) });
+    Ok(Deal { s, listing: l, other, may_decide })
+}
+
+/// The other side's answer: confirmed, or disputed with a note. The
+/// recorder's admins are told; an answer can be changed (a dispute
+/// settled later is confirmed).
+pub async fn decide(app: &App, actor: &Principal, id: i32, confirm: bool, note: &str) -> Result<Deal, AppError> {
+    let d = deal(app, actor, id).await?;
+    policy::require(actor, Action::ConfirmDeal { org: OrgId(d.other) })?;
+    let uid = crate::policy::user_id(actor)?;
+    let note = note.trim();
+    if !confirm && note.is_empty() {
+        return Err(AppError::field("dispute_note", "err-required"));
+    }
+    if note.chars().count() > 2000 {
+        return Err(AppError::field("dispute_note", "err-too-long"));
+    }
+    let now = crate::now();
+    let tx = app.db.begin().await?;
+    let mut a: symbiosis::ActiveModel = d.s.clone().into();
+    a.confirmation = Set(if confirm { CONFIRMED } else { DISPUTED }.into());
+    a.decided_by = Set(Some(uid.0));
+    a.decided_at = Set(Some(now));
+    a.dispute_note = Set(if confirm { String::new() } else { note.to_string() });
+    let s = a.update(&tx).await?;
+    let recorders = crate::people::org_admins(&tx, d.listing.org_id).await?;
+    let event = if confirm { "deal-confirmed" } else { "deal-disputed" };
+    let notices = recorders
+        .iter()
+        .map(|u| crate::notifications::Notice {
+            user_id: u.id,
+            event,
+            event_key: format!("{event}:{}:{}", s.id, now.timestamp()),
+            subject: SUBJECT,
+            subject_id: s.id,
+            detail_id: None,
+            actor_id: Some(uid.0),
+            reason: "org-admin",
+            title: d.listing.title.clone(),
+            link: format!("/materials/deals/{}", s.id),
+            emailed: false,
+        })
+        .collect();
+    crate::notifications::tell(&tx, notices).await?;
+    crate::changelog::admin_action(&tx, uid, "materials.deal.decide", s.id.to_string(), s.confirmation.clone())
+        .await?;
+    tx.commit().await?;
+    Ok(Deal { s, ..d })
+}
+
+/// Deals waiting for the answer of an organisation `actor` administers.
+pub async fn waiting_for(app: &App, actor: &Principal) -> Result<Vec<Deal>, AppError> {
+    let mine: Vec<i32> = actor
+        .org_ids()
+        .into_iter()
+        .filter(|o| policy::allowed(actor, Action::ConfirmDeal { org: *o }))
+        .map(|o| o.0)
+        .collect();
+    if mine.is_empty() {
+        return Ok(vec![]);
+    }
+    let rows = symbiosis::Entity::find()
+        .filter(symbiosis::Column::Confirmation.eq(PENDING))
+        .filter(
+            sea_orm::Condition::any()
+                .add(symbiosis::Column::ProviderOrgId.is_in(mine.clone()))
+                .add(symbiosis::Column::ReceiverOrgId.is_in(mine.clone())),
+        )
+        .order_by_asc(symbiosis::Column::Id)
+        .all(&app.db)
+        .await?;
+    let listings: std::collections::HashMap<i32, listing::Model> = listing::Entity::find()
+        .filter(listing::Column::Id.is_in(rows.iter().map(|s| s.listing_id).collect::<Vec<_>>()))
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|s| {
+            let l = listings.get(&s.listing_id)?.clone();
+            let other = other_party(&s, &l);
+            mine.contains(&other).then_some(Deal { s, listing: l, other, may_decide: true })
+        })
+        .collect())
+}
+
 /// The symbiosis of a closed listing, if it ended in a deal.
 pub async fn symbiosis_of(app: &App, listing_id: i32) -> Result<Option<symbiosis::Model>, AppError> {
     Ok(symbiosis::Entity::find().filter(symbiosis::Column::ListingId.eq(listing_id)).one(&app.db).await?)
 }
 
-/// The totals of the cluster's realised symbioses.
+/// The totals of the cluster's realised symbioses (confirmed by both sides).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Impact {
     pub count: usize,
     pub tonnes_per_year: f64,
     pub co2e_tonnes: f64,
+    /// The part of `co2e_tonnes` estimated with illustrative starter factors.
+    pub illustrative_co2e: f64,
+    /// Deals still waiting for the other side (not in the totals; for staff).
+    pub unconfirmed: usize,
 }
 
-/// The totals of every realised symbiosis, or with `org` of those the
-/// organisation takes part in: one aggregate query, whatever their number.
+/// The totals of every confirmed symbiosis, or with `org` of those the
+/// organisation takes part in, and how many deals wait for confirmation:
+/// three aggregate queries, whatever their number.
 pub async fn impact(app: &App, org: Option<i32>) -> Result<Impact, AppError> {
-    use sea_orm::QuerySelect;
+    use sea_orm::{JoinType, QuerySelect, RelationTrait};
+    let party = |o: i32| {
+        sea_orm::Condition::any().add(symbiosis::Column::ProviderOrgId.eq(o)).add(symbiosis::Column::ReceiverOrgId.eq(o))
+    };
     let mut q = symbiosis::Entity::find()
         .select_only()
         .column_as(symbiosis::Column::Id.count(), "n")
         .column_as(symbiosis::Column::DivertedTonnes.sum(), "tonnes")
-        .column_as(symbiosis::Column::Co2eTonnes.sum(), "co2e");
+        .column_as(symbiosis::Column::Co2eTonnes.sum(), "co2e")
+        .filter(symbiosis::Column::Confirmation.eq(CONFIRMED));
+    let mut illustrative = symbiosis::Entity::find()
+        .select_only()
+        .column_as(symbiosis::Column::Co2eTonnes.sum(), "co2e")
+        .join(JoinType::InnerJoin, symbiosis::Relation::Factor.def())
+        .filter(symbiosis::Column::Confirmation.eq(CONFIRMED))
+        .filter(emission_factor::Column::Illustrative.eq(true));
+    let mut waiting = symbiosis::Entity::find().filter(symbiosis::Column::Confirmation.eq(PENDING));
     if let Some(o) = org {
-        q = q.filter(
-            sea_orm::Condition::any()
-                .add(symbiosis::Column::ProviderOrgId.eq(o))
-                .add(symbiosis::Column::ReceiverOrgId.eq(o)),
-        );
+        q = q.filter(party(o));
+        illustrative = illustrative.filter(party(o));
+        waiting = waiting.filter(party(o));
     }
     let (n, tonnes, co2e): (i64, Option<f64>, Option<f64>) =
         q.into_tuple().one(&app.db).await?.unwrap_or((0, None, None));
+    let shown: Option<Option<f64>> = illustrative.into_tuple().one(&app.db).await?;
+    let unconfirmed = sea_orm::PaginatorTrait::count(waiting, &app.db).await?;
     Ok(Impact {
         count: n.max(0) as usize,
         // `+ 0.0`: an empty sum is never shown as a negative zero.
         tonnes_per_year: tonnes.unwrap_or(0.0) + 0.0,
         co2e_tonnes: co2e.unwrap_or(0.0) + 0.0,
+        illustrative_co2e: shown.flatten().unwrap_or(0.0) + 0.0,
+        unconfirmed: unconfirmed as usize,
     })
 }
 
@@ -191,6 +425,8 @@ pub struct FactorForm {
     pub source: String,
     pub year: String,
     pub note: String,
+    /// "on": an illustrative starter value, not a sourced factor.
+    pub illustrative: Option<String>,
 }
 
 impl FactorForm {
@@ -201,6 +437,7 @@ impl FactorForm {
             source: f.source.clone(),
             year: f.year.to_string(),
             note: f.note.clone(),
+            illustrative: f.illustrative.then(|| "on".into()),
         }
     }
 }
@@ -254,6 +491,7 @@ pub async fn save_factor(app: &App, actor: &Principal, f: &FactorForm) -> Result
     a.source = Set(f.source.trim().into());
     a.year = Set(year);
     a.note = Set(f.note.trim().into());
+    a.illustrative = Set(f.illustrative.is_some());
     a.updated_by = Set(Some(uid.0));
     a.updated_at = Set(crate::now());
     let saved = a.save(&tx).await?.try_into_model()?;
@@ -274,7 +512,8 @@ pub async fn delete_factor(app: &App, actor: &Principal, id: i32) -> Result<(), 
     Ok(())
 }
 
-/// Inserts factors that are not in the table yet (the demo's starter set).
+/// Inserts factors that are not in the table yet (the demo's starter set,
+/// marked illustrative).
 pub async fn add_missing_factors<C: ConnectionTrait>(
     conn: &C,
     rows: &[(String, f64, String, i32, String)],
@@ -291,6 +530,7 @@ pub async fn add_missing_factors<C: ConnectionTrait>(
             source: Set(source.clone()),
             year: Set(*year),
             note: Set(note.clone()),
+            illustrative: Set(true),
             updated_by: Set(None),
             updated_at: Set(crate::now()),
             ..Default::default()

@@ -100,7 +100,8 @@ fn every_enum_value_has_a_label_in_both_languages() {
     {
         use kimppa_app::materials::{self as m, matching, outcomes};
         keys.extend(kimppa_domain::ListingStatus::ALL.iter().map(|s| format!("listing-status-{s}")));
-        let lists: [(&str, &[&str]); 10] = [
+        let lists: [(&str, &[&str]); 11] = [
+            ("deal-status", &[outcomes::PENDING, outcomes::CONFIRMED, outcomes::DISPUTED]),
             ("listing-kind", &m::KINDS),
             ("unit", &m::UNITS),
             ("frequency", &m::FREQUENCIES),

@@ -271,8 +271,58 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     assert_eq!(l.status, StatusCode::SEE_OTHER);
     t.run_jobs().await;
     assert!(pair(ash, want).await.unwrap().is_some(), "a match with feedback is kept after closing");
+    // The deal waits for Tuhkatie's confirmation: absent from every public figure, page, feed and API.
+    assert_eq!(sym.confirmation, "pending");
+    let listpage = anon.get("/fi/materials").await;
+    assert!(!listpage.body.contains("1\u{a0}200 t") && !listpage.body.contains("24 t CO2e"), "not counted yet");
+    assert!(listpage.body.contains("<dd>0</dd>"), "no confirmed symbiosis yet");
+    for path in [format!("/fi/organisations/{}", tie.slug), format!("/fi/organisations/{}", voimala.slug)] {
+        let page = anon.get(&path).await.body;
+        assert!(!page.contains("1200 t/"), "{path} counts no unconfirmed deal");
+    }
+    let own = e.get(&format!("/fi/materials/{ash}")).await.body;
+    assert!(own.contains("symbiosis-title") && own.contains("Odottaa toisen osapuolen vahvistusta"), "its parties see it");
+    for path in ["/fi/materials/feed.xml", "/api/v1/listings"] {
+        let body = anon.get(path).await.body;
+        assert!(!body.contains("1200") && !body.contains("1\u{a0}200"), "{path}");
+    }
+    let staff_page = t.login(&orch, secret.as_deref()).await.get("/fi/admin/materials").await.body;
+    assert!(staff_page.contains("Yksi kauppa odottaa toisen osapuolen vahvistusta"), "staff see the waiting deal");
+    // Tuhkatie's admin is told (email and notice); others cannot answer for it.
+    let told = t.last_email_to(&builder.email).await;
+    assert!(told.subject.starts_with("Vahvistakaa kauppa"), "{}", told.subject);
+    let deal_url = format!("/fi/materials/deals/{}", sym.id);
+    assert!(told.body_text.contains(&deal_url), "{}", told.body_text);
+    let mut bc = t.login(&builder, None).await;
+    assert!(bc.get("/fi/notifications").await.body.contains("kirjasi kanssanne kaupan"), "an in-app notice");
+    let mut sc = t.login(&stranger, None).await;
+    assert_eq!(sc.get(&deal_url).await.status, StatusCode::NOT_FOUND, "not a party");
+    let recorder_view = e.get(&deal_url).await;
+    assert_eq!(recorder_view.status, StatusCode::OK);
+    assert!(!recorder_view.body.contains("Vahvista kauppa"), "the recorder does not confirm its own deal");
+    let r = e.post(&deal_url, &[("decision", "confirm")]).await;
+    assert_ne!(r.status, StatusCode::SEE_OTHER, "the recorder cannot confirm");
+    // A dispute needs a reason; the form keeps what was typed.
+    let page = bc.get(&deal_url).await;
+    assert!(page.body.contains("Odottaa toisen osapuolen vahvistusta") && page.body.contains("Vahvista kauppa"));
+    let r = bc.post(&deal_url, &[("decision", "dispute"), ("dispute_note", "")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("f-dispute_note-error"), "{}", r.body);
+    let r = bc.post(&deal_url, &[("decision", "dispute"), ("dispute_note", "Määrä on 800 t, ei 1 200 t.")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(!anon.get("/fi/materials").await.body.contains("24 t CO2e"), "a disputed deal does not count");
+    assert!(e.get(&deal_url).await.body.contains("Määrä on 800 t"), "the recorder sees why");
+    // Settled and confirmed: now it counts, with the illustrative share of its CO2e said.
+    let r = bc.post(&deal_url, &[("decision", "confirm")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let listpage = anon.get("/fi/materials").await;
     assert!(listpage.body.contains("1\u{a0}200 t") && listpage.body.contains("24 t CO2e"), "impact figures");
+    assert!(listpage.body.contains("Luvuissa ovat mukana vain kaupat, jotka molemmat osapuolet ovat vahvistaneet"));
+    assert!(!e.get(&format!("/fi/materials/{ash}")).await.body.contains("Odottaa toisen osapuolen"), "confirmed");
+    assert!(anon.get(&format!("/fi/organisations/{}", tie.slug)).await.body.contains("1200 t/"));
+    let factors = anon.get("/fi/materials/factors").await;
+    assert_eq!(factors.status, StatusCode::OK);
+    assert!(factors.body.contains("Päästökertoimet"));
     assert!(!listpage.body.contains("Lentotuhka voimalaitokselta"), "closed listings leave the public list");
     let (months, reasons) =
         kimppa_app::materials::outcomes::quality(&t.app, &t.elevated(&orch).await, None).await.unwrap();

@@ -14,6 +14,8 @@ pub struct Model {
     pub year: i32,
     pub note: String,
     pub updated_by: Option<i32>,
+    /// An illustrative starter value, not a sourced factor: figures using it say so.
+    pub illustrative: bool,
     pub updated_at: ChronoDateTimeUtc,
 }
 

@@ -22,9 +22,22 @@ pub struct Model {
     pub factor_id: Option<i32>,
     pub created_by: i32,
     pub created_at: ChronoDateTimeUtc,
+    /// `pending` until the other organisation answers, then `confirmed` or
+    /// `disputed`; only confirmed deals count in public figures.
+    pub confirmation: String,
+    pub decided_by: Option<i32>,
+    pub decided_at: Option<ChronoDateTimeUtc>,
+    pub dispute_note: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::emission_factor::Entity",
+        from = "Column::FactorId",
+        to = "super::emission_factor::Column::Id"
+    )]
+    Factor,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

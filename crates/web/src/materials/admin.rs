@@ -10,7 +10,7 @@ struct AdminPage {
     months: Vec<outcomes::Month>,
     reasons: Vec<(String, usize)>,
     impact: ImpactView,
-    factors: Vec<(i32, String, String, String, String, String)>,
+    factors: Vec<(i32, String, String, String, String, String, bool)>,
     fform: FactorForm,
     ferrors: FormErrors,
     coordinators: Vec<(i32, String, String, String)>,
@@ -56,6 +56,7 @@ async fn admin_page(ctx: &Ctx, t: AdminTyped) -> Result<Response, WebError> {
                     f.source.clone(),
                     f.year.to_string(),
                     f.note.clone(),
+                    f.illustrative,
                 )
             })
             .collect(),

@@ -318,6 +318,8 @@ struct DetailPage {
     max_km: i32,
     /// Counter-listings of the same class beyond reach: how many, the nearest km.
     beyond: (usize, String),
+    /// A deal not confirmed (yet): its id and state, for its parties.
+    deal_state: Option<(i32, String)>,
 }
 
 pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
@@ -346,7 +348,18 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
         .find(|(id, _)| *id == contact_id)
         .map(|(_, n)| n)
         .unwrap_or_default();
-    let symbiosis = match outcomes::symbiosis_of(app, l.id).await? {
+    // A deal counts publicly once the other side confirmed it; the two
+    // parties and staff see it, with its state, before that.
+    let involved = |s: &kimppa_app::records::symbiosis::Model| {
+        ctx.principal.in_org(kimppa_domain::OrgId(s.provider_org_id))
+            || ctx.principal.in_org(kimppa_domain::OrgId(s.receiver_org_id))
+            || kimppa_app::policy::is_staff(&ctx.principal)
+    };
+    let deal = outcomes::symbiosis_of(app, l.id)
+        .await?
+        .filter(|s| s.confirmation == outcomes::CONFIRMED || involved(s));
+    let deal_state = deal.as_ref().map(|s| (s.id, s.confirmation.clone())).filter(|(_, c)| c != outcomes::CONFIRMED);
+    let symbiosis = match deal {
         Some(s) => {
             let pn = kimppa_app::people::org_names(app, vec![s.provider_org_id, s.receiver_org_id]).await?;
             let n = |id: i32| pn.get(&id).map(|o| o.name.clone()).unwrap_or_default();
@@ -394,6 +407,7 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
     let c = card(&p, &names, &l);
     let symbiosis = symbiosis.map(|(a, b, t, co2, since)| (a, b, figure(&p, t, 0), figure(&p, co2, 1), since));
     let page = DetailPage {
+        deal_state,
         beyond,
         description: kimppa_app::markdown::render(&l.description),
         delivery: p.labels("delivery", &l.delivery),
@@ -507,4 +521,111 @@ pub async fn close(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<CloseForm>) -
             close_page(&ctx, l, form, errors).await
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// A deal and its confirmation by the other organisation
+
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct DecideForm {
+    /// `confirm` or `dispute`.
+    pub decision: String,
+    pub dispute_note: String,
+}
+
+#[derive(Template)]
+#[template(path = "materials/deal.html")]
+struct DealPage {
+    p: Page,
+    d: outcomes::Deal,
+    provider: String,
+    receiver: String,
+    recorder: String,
+    tonnes: String,
+    co2e: String,
+    status: String,
+    form: DecideForm,
+    errors: FormErrors,
+}
+
+async fn deal_page(ctx: &Ctx, id: i32, form: DecideForm, errors: FormErrors) -> Result<Response, WebError> {
+    let app = ctx.app();
+    let d = outcomes::deal(app, &ctx.principal, id).await?;
+    let names = kimppa_app::people::org_names(app, vec![d.s.provider_org_id, d.s.receiver_org_id, d.listing.org_id])
+        .await?;
+    let n = |id: i32| names.get(&id).map(|o| o.name.clone()).unwrap_or_default();
+    let mut p = if d.may_decide { ctx.form_page("deal-title").await } else { ctx.page("deal-title").await };
+    p.title = format!("{}: {}", p.t("deal-title"), d.listing.title);
+    let page = DealPage {
+        provider: n(d.s.provider_org_id),
+        receiver: n(d.s.receiver_org_id),
+        recorder: n(d.listing.org_id),
+        tonnes: figure(&p, d.s.tonnes_per_year, 0),
+        co2e: figure(&p, d.s.co2e_tonnes, 1),
+        status: p.t(&format!("deal-status-{}", d.s.confirmation)),
+        d,
+        form,
+        errors,
+        p,
+    };
+    let status = if page.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+pub async fn deal(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    deal_page(&ctx, id, DecideForm::default(), FormErrors::none()).await
+}
+
+pub async fn deal_decide(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<DecideForm>) -> Result<Response, WebError> {
+    let confirm = match form.decision.as_str() {
+        "confirm" => true,
+        "dispute" => false,
+        _ => {
+            let e = AppError::field("decision", "err-required");
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
+            return deal_page(&ctx, id, form, errors).await;
+        }
+    };
+    match outcomes::decide(ctx.app(), &ctx.principal, id, confirm, &form.dispute_note).await {
+        Ok(_) => {
+            ctx.flash(if confirm { "deal-confirmed" } else { "deal-disputed" }).await;
+            Ok(Redirect::to(&ctx.href(&format!("/materials/deals/{id}"))).into_response())
+        }
+        Err(e) => {
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
+            deal_page(&ctx, id, form, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "materials/factors.html")]
+struct FactorsPage {
+    p: Page,
+    /// (class, kg CO2e per tonne, source, year, illustrative)
+    factors: Vec<(String, String, String, String, bool)>,
+}
+
+/// The emission factors behind the CO2e figures, for everyone.
+pub async fn factors(ctx: Ctx) -> Result<Response, WebError> {
+    let app = ctx.app();
+    let rows = outcomes::factors(app).await?;
+    let mut p = ctx.page("factors-public-title").await;
+    p.title = p.t("factors-public-title");
+    let classes = reference::Classes::load_codes(app, &rows.iter().map(|f| f.class_pattern.clone()).collect::<Vec<_>>())
+        .await?;
+    let factors = rows
+        .iter()
+        .map(|f| {
+            (
+                reference::label(&f.class_pattern, classes.get(&f.class_pattern), p.code()),
+                figure(&p, f.kg_co2e_per_tonne, 0),
+                f.source.clone(),
+                f.year.to_string(),
+                f.illustrative,
+            )
+        })
+        .collect();
+    Ok(crate::html(&FactorsPage { p, factors }).into_response())
 }

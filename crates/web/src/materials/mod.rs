@@ -57,6 +57,8 @@ pub fn routes() -> Router<AppState> {
         .route("/materials/workshops/new", get(workshop_form).post(workshop_create))
         .route("/materials/workshops/{id}", get(workshop_report))
         .route("/materials/matches/{mid}/feedback", post(feedback))
+        .route("/materials/factors", get(factors))
+        .route("/materials/deals/{id}", get(deal).post(deal_decide))
         .route("/materials/{id}", get(detail))
         .route("/materials/{id}/edit", get(edit_form).post(edit))
         .route("/materials/{id}/state", post(state))
@@ -328,10 +330,20 @@ pub struct ImpactView {
     pub count: usize,
     pub tonnes: String,
     pub co2e: String,
+    /// Tonnes of the CO2e from illustrative factors (empty when none).
+    pub illustrative: String,
+    /// Deals waiting for the other side (shown to staff only).
+    pub unconfirmed: usize,
 }
 
 fn impact_view(p: &Page, i: &outcomes::Impact) -> ImpactView {
-    ImpactView { count: i.count, tonnes: figure(p, i.tonnes_per_year, 0), co2e: figure(p, i.co2e_tonnes, 0) }
+    ImpactView {
+        count: i.count,
+        tonnes: figure(p, i.tonnes_per_year, 0),
+        co2e: figure(p, i.co2e_tonnes, 0),
+        illustrative: if i.illustrative_co2e > 0.0 { figure(p, i.illustrative_co2e, 0) } else { String::new() },
+        unconfirmed: i.unconfirmed,
+    }
 }
 
 #[derive(Template)]
