@@ -237,6 +237,23 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     };
     let listing =
         kimppa_app::materials::create(&t.app, &admin_p, &listing_form("Betoni", "publish"), None).await.unwrap().id;
+    // A deal recorded with the partner organisation, waiting for its confirmation.
+    let sold = kimppa_app::materials::create(&t.app, &admin_p, &listing_form("Kipsi", "publish"), None).await.unwrap().id;
+    kimppa_app::materials::outcomes::close(
+        &t.app,
+        &admin_p,
+        sold,
+        &kimppa_app::materials::outcomes::CloseForm {
+            outcome: "deal".into(),
+            deal_org: partner.slug.clone(),
+            tonnes_per_year: "100".into(),
+            deal_from: "2026-11-01".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let deal = kimppa_app::materials::outcomes::symbiosis_of(&t.app, sold).await.unwrap().unwrap().id;
     regional_coordinator::ActiveModel {
         user_id: Set(coordinator.id),
         region: Set("pohjois-pohjanmaa".into()),
@@ -444,6 +461,7 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             ("restore/revision", "999999".into()),
             ("media/key", "logos/none.png".into()),
             ("listings/id", listing.to_string()),
+            ("deals/id", deal.to_string()),
             ("events/id", event.id.to_string()),
             ("participants/rid", "999999".into()),
             ("checkin/rid", "999999".into()),
@@ -660,6 +678,9 @@ fn cases() -> Vec<Case> {
         ("GET", "/fi/login/totp", vec![], "DDDDDDDDDD"),
         ("GET", "/fi/materials", vec![], "OOOOOOOOOO"),
         ("GET", "/fi/materials/feed.xml", vec![], "OOOOOOOOOO"),
+        // A deal: its two parties and staff; the other side (the partner) answers.
+        ("GET", "/fi/materials/deals/{id}", vec![], "LNOONOONON"),
+        ("GET", "/fi/materials/factors", vec![], "OOOOOOOOOO"),
         ("GET", "/fi/materials/mine", vec![], "LOOOOOOOOO"),
         ("GET", "/fi/materials/new", vec![], "LFOOTOOFOF"),
         ("GET", "/fi/materials/region", vec![], "LFFFTOOOFF"),
@@ -767,6 +788,7 @@ fn cases() -> Vec<Case> {
         ("POST", "/fi/kimppas/{slug}/membership", vec![("answer", "")], "OOOOOOOOOO"),
         ("POST", "/fi/kimppas/{slug}/settings", vec![("name", "")], "LNFONOONON"),
         ("POST", "/fi/materials/matches/{mid}/feedback", vec![("feedback", "relevant")], "LNNNNNNNNN"),
+        ("POST", "/fi/materials/deals/{id}", vec![], "LNFFNOONON"),
         ("POST", "/fi/materials/new", vec![("title", "")], "LFOOTOOFOF"),
         ("POST", "/fi/materials/workshops/new", vec![("title", "")], "LFFFTOOOFF"),
         ("POST", "/fi/materials/{id}/close", vec![("outcome", "")], "LNOONOONNN"),

@@ -578,6 +578,10 @@ pub async fn deal(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
 }
 
 pub async fn deal_decide(ctx: Ctx, Path(id): Path<i32>, Form(form): Form<DecideForm>) -> Result<Response, WebError> {
+    // Only the other side answers; the recorder is refused before anything is read from the form.
+    if !outcomes::deal(ctx.app(), &ctx.principal, id).await?.may_decide {
+        return Err(WebError(AppError::Forbidden));
+    }
     let confirm = match form.decision.as_str() {
         "confirm" => true,
         "dispute" => false,
