@@ -2,4 +2,5 @@
 //! search set and its measures.
 
 pub mod judged;
+pub mod pairs;
 pub mod suggestions;

@@ -641,7 +641,13 @@ impl Index {
     /// [`Index::matches`] among the listings whose id `keep` accepts (those
     /// the asker may see, not its own, not replaced since the index was
     /// built): exactly the best of that subset.
-    pub fn matches_where(&self, l: &Listing, w: &Weights, limit: usize, keep: impl Fn(u64) -> bool) -> Vec<(u64, Score)> {
+    pub fn matches_where(
+        &self,
+        l: &Listing,
+        w: &Weights,
+        limit: usize,
+        keep: impl Fn(u64) -> bool,
+    ) -> Vec<(u64, Score)> {
         if limit == 0 {
             return vec![];
         }
@@ -673,7 +679,10 @@ impl Index {
                 let max = l.max_km.min(e.max_km);
                 let km = haversine_with(l.at, l_cos, Point { lat: e.lat, lon: e.lon }, e.cos_lat);
                 let meets = l.kind.pairs_with(e.kind)
-                    && hazard_rule((l.kind, l.hazardous, l.accepts_hazardous), (e.kind, e.hazardous, e.accepts_hazardous))
+                    && hazard_rule(
+                        (l.kind, l.hazardous, l.accepts_hazardous),
+                        (e.kind, e.hazardous, e.accepts_hazardous),
+                    )
                     && km <= max;
                 let Some(overlap) = days_overlap(window, (e.from_day, e.to_day)).filter(|_| meets) else {
                     seen[word] |= bit;

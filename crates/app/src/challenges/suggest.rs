@@ -151,7 +151,11 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
             ranked
                 .into_iter()
                 .filter_map(|(cand, s)| {
-                    orgs.get(&(cand.id as i32)).map(|o| Suggestion { org: o.clone(), score: s.total, reasons: s.reasons })
+                    orgs.get(&(cand.id as i32)).map(|o| Suggestion {
+                        org: o.clone(),
+                        score: s.total,
+                        reasons: s.reasons,
+                    })
                 })
                 .collect(),
         );
@@ -222,7 +226,7 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
 /// least [`MIN_TEXT`], those that come within [`MIN_SHARE`] of the best
 /// resemblance; when none does (a small registry, a need in few words),
 /// every one that fills the role, ranked.
-fn confident<'a>(ranked: Vec<(&'a Candidate, Score)>) -> Vec<(&'a Candidate, Score)> {
+fn confident(ranked: Vec<(&Candidate, Score)>) -> Vec<(&Candidate, Score)> {
     let best = ranked.iter().map(|(c, _)| c.text).fold(0.0, f64::max);
     let floor = if best >= MIN_TEXT { best * MIN_SHARE } else { 0.0 };
     ranked.into_iter().filter(|(c, _)| c.text >= floor).collect()

@@ -313,8 +313,7 @@ pub async fn decide(app: &App, actor: &Principal, id: i32, confirm: bool, note: 
         })
         .collect();
     crate::notifications::tell(&tx, notices).await?;
-    crate::changelog::admin_action(&tx, uid, "materials.deal.decide", s.id.to_string(), s.confirmation.clone())
-        .await?;
+    crate::changelog::admin_action(&tx, uid, "materials.deal.decide", s.id.to_string(), s.confirmation.clone()).await?;
     tx.commit().await?;
     Ok(Deal { s, ..d })
 }
@@ -380,7 +379,9 @@ pub struct Impact {
 pub async fn impact(app: &App, org: Option<i32>) -> Result<Impact, AppError> {
     use sea_orm::{JoinType, QuerySelect, RelationTrait};
     let party = |o: i32| {
-        sea_orm::Condition::any().add(symbiosis::Column::ProviderOrgId.eq(o)).add(symbiosis::Column::ReceiverOrgId.eq(o))
+        sea_orm::Condition::any()
+            .add(symbiosis::Column::ProviderOrgId.eq(o))
+            .add(symbiosis::Column::ReceiverOrgId.eq(o))
     };
     let mut q = symbiosis::Entity::find()
         .select_only()

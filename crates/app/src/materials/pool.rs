@@ -68,12 +68,7 @@ fn fingerprint(places: &HashMap<String, engine::Point>) -> u64 {
 
 /// Municipality centres by code.
 pub async fn places(app: &App) -> Result<HashMap<String, engine::Point>, AppError> {
-    Ok(reference::reference(app)
-        .await?
-        .municipalities
-        .iter()
-        .map(|m| (m.code.clone(), reference::point(m)))
-        .collect())
+    Ok(reference::reference(app).await?.municipalities.iter().map(|m| (m.code.clone(), reference::point(m))).collect())
 }
 
 /// Open listings of these ids (all when `None`), with what matching needs.

@@ -238,7 +238,8 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     let listing =
         kimppa_app::materials::create(&t.app, &admin_p, &listing_form("Betoni", "publish"), None).await.unwrap().id;
     // A deal recorded with the partner organisation, waiting for its confirmation.
-    let sold = kimppa_app::materials::create(&t.app, &admin_p, &listing_form("Kipsi", "publish"), None).await.unwrap().id;
+    let sold =
+        kimppa_app::materials::create(&t.app, &admin_p, &listing_form("Kipsi", "publish"), None).await.unwrap().id;
     kimppa_app::materials::outcomes::close(
         &t.app,
         &admin_p,

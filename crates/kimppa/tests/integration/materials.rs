@@ -281,7 +281,10 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
         assert!(!page.contains("1200 t/"), "{path} counts no unconfirmed deal");
     }
     let own = e.get(&format!("/fi/materials/{ash}")).await.body;
-    assert!(own.contains("symbiosis-title") && own.contains("Odottaa toisen osapuolen vahvistusta"), "its parties see it");
+    assert!(
+        own.contains("symbiosis-title") && own.contains("Odottaa toisen osapuolen vahvistusta"),
+        "its parties see it"
+    );
     for path in ["/fi/materials/feed.xml", "/api/v1/listings"] {
         let body = anon.get(path).await.body;
         assert!(!body.contains("1200") && !body.contains("1\u{a0}200"), "{path}");

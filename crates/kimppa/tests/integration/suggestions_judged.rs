@@ -35,7 +35,11 @@ async fn judged_suggestions_fit_their_roles(b: kimppa_store::testing::Backend) {
     );
     assert!(m.first_fits >= FLOOR_FIRST, "first fits {:.3} fell below {FLOOR_FIRST}", m.first_fits);
     assert!(m.precision >= FLOOR_PRECISION, "precision {:.3} fell below {FLOOR_PRECISION}", m.precision);
-    assert!(m.thread_first_fits >= FLOOR_THREAD_FIRST, "threads {:.3} fell below {FLOOR_THREAD_FIRST}", m.thread_first_fits);
+    assert!(
+        m.thread_first_fits >= FLOOR_THREAD_FIRST,
+        "threads {:.3} fell below {FLOOR_THREAD_FIRST}",
+        m.thread_first_fits
+    );
     assert!(
         m.thread_precision >= FLOOR_THREAD_PRECISION,
         "threads' precision {:.3} fell below {FLOOR_THREAD_PRECISION}",

@@ -22,8 +22,10 @@ impl MigrationTrait for Migration {
             Table::alter().table("emission_factors").add_column(boolean("illustrative").default(false)).to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("symbioses_confirmation").table("symbioses").col("confirmation").to_owned())
-            .await?;
+        m.create_index(
+            Index::create().name("symbioses_confirmation").table("symbioses").col("confirmation").to_owned(),
+        )
+        .await?;
         Ok(())
     }
 

@@ -355,9 +355,8 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
             || ctx.principal.in_org(kimppa_domain::OrgId(s.receiver_org_id))
             || kimppa_app::policy::is_staff(&ctx.principal)
     };
-    let deal = outcomes::symbiosis_of(app, l.id)
-        .await?
-        .filter(|s| s.confirmation == outcomes::CONFIRMED || involved(s));
+    let deal =
+        outcomes::symbiosis_of(app, l.id).await?.filter(|s| s.confirmation == outcomes::CONFIRMED || involved(s));
     let deal_state = deal.as_ref().map(|s| (s.id, s.confirmation.clone())).filter(|(_, c)| c != outcomes::CONFIRMED);
     let symbiosis = match deal {
         Some(s) => {
@@ -552,8 +551,8 @@ struct DealPage {
 async fn deal_page(ctx: &Ctx, id: i32, form: DecideForm, errors: FormErrors) -> Result<Response, WebError> {
     let app = ctx.app();
     let d = outcomes::deal(app, &ctx.principal, id).await?;
-    let names = kimppa_app::people::org_names(app, vec![d.s.provider_org_id, d.s.receiver_org_id, d.listing.org_id])
-        .await?;
+    let names =
+        kimppa_app::people::org_names(app, vec![d.s.provider_org_id, d.s.receiver_org_id, d.listing.org_id]).await?;
     let n = |id: i32| names.get(&id).map(|o| o.name.clone()).unwrap_or_default();
     let mut p = if d.may_decide { ctx.form_page("deal-title").await } else { ctx.page("deal-title").await };
     p.title = format!("{}: {}", p.t("deal-title"), d.listing.title);
@@ -617,8 +616,8 @@ pub async fn factors(ctx: Ctx) -> Result<Response, WebError> {
     let rows = outcomes::factors(app).await?;
     let mut p = ctx.page("factors-public-title").await;
     p.title = p.t("factors-public-title");
-    let classes = reference::Classes::load_codes(app, &rows.iter().map(|f| f.class_pattern.clone()).collect::<Vec<_>>())
-        .await?;
+    let classes =
+        reference::Classes::load_codes(app, &rows.iter().map(|f| f.class_pattern.clone()).collect::<Vec<_>>()).await?;
     let factors = rows
         .iter()
         .map(|f| {
