@@ -162,6 +162,16 @@ test('materials pages pass axe (fi, en)', async (t) => {
         await visit(co.page, `/${lang}/materials/${id}/close`);
         await expectNoA11yViolations(co.page, `${lang} close listing`);
       });
+      await step(t, `${lang} the emission factors and a deal waiting for confirmation`, async () => {
+        await visit(co.page, `/${lang}/materials/factors`);
+        assert.ok((await co.page.locator('main table tbody tr strong').count()) >= 5, 'the starter factors are flagged illustrative');
+        await expectNoA11yViolations(co.page, `${lang} emission factors`);
+        // The demo's fourth deal waits for the other party; staff see it with its state.
+        const resp = await visit(staff.page, `/${lang}/materials/deals/4`);
+        assert.equal(resp.status(), 200);
+        assert.ok((await staff.page.locator('#deal-status').count()) === 1);
+        await expectNoA11yViolations(staff.page, `${lang} deal`);
+      });
       await step(t, `${lang} the orchestrators' page`, async () => {
         await visit(staff.page, `/${lang}/admin/materials`);
         assert.ok((await staff.page.locator('#factors ~ .table-scroll tbody tr').count()) >= 5, 'the starter factors');
@@ -169,6 +179,8 @@ test('materials pages pass axe (fi, en)', async (t) => {
       });
     }
     await screenshot(staff.page, 'materials-admin-en');
+    await visit(staff.page, '/fi/materials/deals/4');
+    await screenshot(staff.page, 'materials-deal-fi');
   } finally {
     await co.context.close();
     await staff.context.close();
