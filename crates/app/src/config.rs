@@ -172,6 +172,30 @@ impl Config {
         Ok(c)
     }
 
+    /// A warning when links in emails (built on `base_url`) will not reach
+    /// this server: `base_url` names this machine (localhost or an IP
+    /// address) but not the address served. A domain name is taken to be a
+    /// proxy in front and is not second-guessed.
+    pub fn base_url_warning(&self) -> Option<String> {
+        let url = url::Url::parse(&self.base_url).ok()?;
+        let host = url.host_str()?.trim_matches(['[', ']']);
+        let local = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok();
+        if !local {
+            return None;
+        }
+        let port = url.port_or_known_default()?;
+        let same_host = match host.parse::<std::net::IpAddr>() {
+            Ok(ip) => ip == self.listen.ip() || self.listen.ip().is_unspecified(),
+            Err(_) => self.listen.ip().is_loopback() || self.listen.ip().is_unspecified(),
+        };
+        (port != self.listen.port() || !same_host).then(|| {
+            format!(
+                "base_url {} does not match the address served ({}): links in emails will not reach this server; set KIMPPA_BASE_URL",
+                self.base_url, self.listen
+            )
+        })
+    }
+
     /// True when the database is the zero-setup default.
     pub fn uses_default_database(&self) -> bool {
         self.database_url == DEFAULT_DATABASE_URL
@@ -204,6 +228,22 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_base_url_that_does_not_match_the_address_served_is_warned_of() {
+        let mut c = Config::default();
+        assert_eq!(c.base_url_warning(), None, "the defaults agree");
+        c.listen = "127.0.0.1:18080".parse().unwrap();
+        assert!(c.base_url_warning().is_some_and(|w| w.contains("127.0.0.1:18080")));
+        c.base_url = "http://localhost:18080".into();
+        assert_eq!(c.base_url_warning(), None);
+        c.base_url = "https://kimppa.example.fi".into();
+        assert_eq!(c.base_url_warning(), None, "a proxy in front is not second-guessed");
+        c.listen = "0.0.0.0:8080".parse().unwrap();
+        c.base_url = "http://10.0.0.5:8080".into();
+        assert_eq!(c.base_url_warning(), None, "listening on every address");
+    }
+
     use super::*;
 
     fn from_toml(s: &str) -> Result<Config, ConfigError> {

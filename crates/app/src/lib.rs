@@ -22,6 +22,7 @@ pub mod materials;
 pub mod membership;
 pub mod notifications;
 pub mod organisations;
+pub mod overview;
 pub mod pagecache;
 pub mod people;
 pub mod policy;

@@ -177,6 +177,9 @@ fn explain(e: kimppa_app::AppError) -> anyhow::Error {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
+    if let Some(w) = config.base_url_warning() {
+        tracing::warn!("{w}");
+    }
     let demo = config.demo_on_empty && config.uses_default_database();
     let app = App::start(config).await?;
     if demo && kimppa_app::demo::is_empty(&app).await? {

@@ -21,6 +21,7 @@ pub mod middleware;
 pub mod notifications;
 pub mod ops;
 pub mod organisations;
+pub mod overview;
 pub mod page;
 pub mod search;
 pub mod session_store;
@@ -95,6 +96,7 @@ pub fn router(app: App) -> Router {
         .with_expiry(Expiry::OnInactivity(time::Duration::days(14)));
     let pages = Router::new()
         .route("/", get(home::home))
+        .route("/my", get(overview::my))
         .merge(accounts::routes())
         .merge(organisations::routes())
         .merge(directory::routes())

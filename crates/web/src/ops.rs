@@ -12,6 +12,8 @@ use axum::{
 
 const STYLE: &str = include_str!("../static/style.css");
 const SEARCH_JS: &str = include_str!("../static/search.js");
+const FAVICON_ICO: &[u8] = include_bytes!("../static/favicon.ico");
+const FAVICON_SVG: &str = include_str!("../static/favicon.svg");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -22,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/search.js", get(search_js))
         .route("/media/{*key}", get(media))
         .route("/robots.txt", get(robots))
+        .route("/favicon.ico", get(favicon_ico))
+        .route("/static/favicon.svg", get(favicon_svg))
 }
 
 /// Crawlers may read everything public; the sitemap lists it.
@@ -50,6 +54,16 @@ async fn search_js() -> Response {
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")],
         SEARCH_JS,
     )
+        .into_response()
+}
+
+async fn favicon_ico() -> Response {
+    ([(header::CONTENT_TYPE, "image/x-icon"), (header::CACHE_CONTROL, "public, max-age=86400")], FAVICON_ICO)
+        .into_response()
+}
+
+async fn favicon_svg() -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "public, max-age=86400")], FAVICON_SVG)
         .into_response()
 }
 

@@ -27,6 +27,49 @@ pub struct Page {
     pub json_ld: Option<String>,
     /// Open Graph type (`website`, `article`).
     pub og_type: &'static str,
+    /// The path after the language prefix ("/challenges/3"), for marking
+    /// where the reader is in the menus.
+    pub here: String,
+}
+
+/// The header's sections: (key, the path its link opens, its label key).
+pub const SECTIONS: [(&str, &str, &str); 5] = [
+    ("directory", "/organisations", "section-directory"),
+    ("cooperation", "/challenges", "section-cooperation"),
+    ("materials", "/materials", "section-materials"),
+    ("forum", "/forum", "section-forum"),
+    ("events", "/events", "section-events"),
+];
+
+/// The pages of each section in its own menu: (section, path, label key).
+pub const SECTION_PAGES: [(&str, &str, &str); 12] = [
+    ("directory", "/organisations", "nav-organisations"),
+    ("directory", "/services", "nav-services"),
+    ("directory", "/experts", "nav-experts"),
+    ("directory", "/clusters", "clusters-title"),
+    ("cooperation", "/challenges", "nav-challenges"),
+    ("cooperation", "/partner-searches", "nav-partner-searches"),
+    ("cooperation", "/kimppas", "nav-kimppas"),
+    ("materials", "/materials", "nav-materials"),
+    ("materials", "/materials/mine", "nav-materials-mine"),
+    ("forum", "/forum", "nav-forum"),
+    ("events", "/events", "nav-events"),
+    ("events", "/groups", "nav-groups"),
+];
+
+/// The section a path belongs to ("" for none: the home page, the account pages …).
+pub fn section_of(here: &str) -> &'static str {
+    let first = here.trim_start_matches('/').split('/').next().unwrap_or("");
+    match first {
+        "organisations" | "services" | "experts" | "clusters" | "directory" => "directory",
+        "challenges" | "partner-searches" | "kimppas" => "cooperation",
+        "materials" => "materials",
+        "forum" => "forum",
+        "events" | "groups" => "events",
+        "news" | "pages" | "glossary" | "faq" => "cluster",
+        "my" | "inbox" => "my",
+        _ => "",
+    }
 }
 
 impl Page {
@@ -53,7 +96,47 @@ impl Page {
             url_en: format!("{base}/en{rest}"),
             json_ld: None,
             og_type: "website",
+            here: rest.to_string(),
         }
+    }
+
+    /// The section the page belongs to (see [`section_of`]).
+    pub fn section(&self) -> &'static str {
+        section_of(&self.here)
+    }
+
+    /// Whether `path` (after the language prefix) is this page or, for a
+    /// section's list page, a page under it that no other menu item names.
+    pub fn is_here(&self, path: &str) -> bool {
+        if self.here == path {
+            return true;
+        }
+        let under = self.here.starts_with(&format!("{path}/"));
+        under && !SECTION_PAGES.iter().any(|(_, p, _)| p.len() > path.len() && self.here.starts_with(p))
+    }
+
+    /// The current section's own menu: (path, label, current).
+    pub fn section_menu(&self) -> Vec<(String, String, bool)> {
+        let here = self.section();
+        if here == "cluster" {
+            let mut out: Vec<(String, String, bool)> = self
+                .nav
+                .iter()
+                .map(|(href, title)| (href.clone(), title.clone(), href.ends_with(&self.here) && self.here != "/"))
+                .collect();
+            out.push((self.href("/news"), self.t("nav-news"), self.is_here("/news")));
+            return out;
+        }
+        SECTION_PAGES
+            .iter()
+            .filter(|(s, _, _)| *s == here)
+            .map(|(_, path, key)| (self.href(path), self.t(key), self.is_here(path)))
+            .collect()
+    }
+
+    /// The link of the cluster's own section: its first page, or the news.
+    pub fn cluster_href(&self) -> String {
+        self.nav.first().map(|(h, _)| h.clone()).unwrap_or_else(|| self.href("/news"))
     }
 
     /// The canonical absolute URL of this page.

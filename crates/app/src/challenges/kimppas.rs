@@ -28,6 +28,9 @@ pub struct KimppaForm {
     pub value_proposition: String,
     /// "on": shown in the public kimppa catalogue.
     pub publish: Option<String>,
+    /// The role the challenge's organisation takes itself (the customer
+    /// unless it chooses another).
+    pub owner_role: String,
 }
 
 /// The kimppa formed from a challenge, if any.
@@ -63,9 +66,17 @@ pub async fn form(app: &App, actor: &Principal, challenge_id: i32, f: &KimppaFor
     if accepted.is_empty() {
         k.push("name", "err-kimppa-no-partners");
     }
+    let owner_role = match f.owner_role.trim() {
+        "" => Some(PartnerRole::Customer),
+        r => PartnerRole::parse(r).ok(),
+    };
+    if owner_role.is_none() {
+        k.push("owner_role", "err-unknown-value");
+    }
     k.finish()?;
+    let owner_role = owner_role.unwrap_or(PartnerRole::Customer);
     // The accepted respondents offered to take part: they are members at once.
-    let mut members = vec![(c.org_id, PartnerRole::Customer, true)];
+    let mut members = vec![(c.org_id, owner_role, true)];
     for r in accepted {
         if let Some(org) = r.org_id
             && members.iter().all(|(o, _, _)| *o != org)
@@ -240,6 +251,28 @@ async fn members_of(app: &App, ids: &[i32]) -> Result<HashMap<i32, (Vec<Member>,
         }
     }
     Ok(out)
+}
+
+/// Published kimppas an organisation is a confirmed member of, newest first
+/// (two queries).
+pub async fn of_org(app: &App, org_id: i32) -> Result<Vec<kimppa::Model>, AppError> {
+    let ids: Vec<i32> = kimppa_member::Entity::find()
+        .filter(kimppa_member::Column::OrgId.eq(org_id))
+        .filter(kimppa_member::Column::ConfirmedAt.is_not_null())
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|m| m.kimppa_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(kimppa::Entity::find()
+        .filter(kimppa::Column::Id.is_in(ids))
+        .filter(kimppa::Column::Published.eq(true))
+        .order_by_desc(kimppa::Column::CreatedAt)
+        .all(&app.db)
+        .await?)
 }
 
 /// Published kimppas, newest first, with their members (three queries).

@@ -20,6 +20,24 @@ pub mod visibility;
 pub fn register(h: &mut crate::hooks::Hooks) {
     following::register(h);
     documents::register(h);
+    h.subjects.add(crate::notifications::Subject {
+        kind: SUBJECT,
+        visible: visible_challenges,
+        digest_fi: "haasteessa",
+        digest_en: "challenges",
+    });
+}
+
+/// Notices of responses and their decisions are about a challenge.
+pub const SUBJECT: &str = "challenge";
+
+/// The challenges `p` sees, for the kernel's checks of notices.
+fn visible_challenges(p: &Principal) -> Option<sea_orm::sea_query::SelectStatement> {
+    use sea_orm::sea_query::Query;
+    if policy::is_staff(p) {
+        return None;
+    }
+    Some(Query::select().column(challenge::Column::Id).from(challenge::Entity).cond_where(visibility::condition(p)).to_owned())
 }
 
 use crate::{
@@ -153,19 +171,21 @@ async fn check(app: &App, actor: &Principal, f: &ChallengeForm, editing: Option<
     }
     let mut invited = Vec::new();
     if visibility == Some(ChallengeVisibility::Invited) {
-        let slugs: Vec<String> =
-            f.invited.split([',', ' ', '\n']).map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty()).collect();
-        if slugs.is_empty() {
+        // Organisations by name (or address), as people choose them.
+        let named = crate::organisations::by_names(app, &f.invited, true).await?;
+        if named.is_empty() {
             c.push("invited", "err-required");
-        } else {
-            let found = organisation::Entity::find()
-                .filter(organisation::Column::Slug.is_in(slugs.clone()))
-                .all(&app.db)
-                .await?;
-            if found.len() != slugs.iter().collect::<std::collections::BTreeSet<_>>().len() {
-                c.push("invited", "err-unknown-value");
+        }
+        for n in named {
+            match n {
+                crate::organisations::Named::Found(o) => {
+                    if !invited.contains(&o.id) {
+                        invited.push(o.id);
+                    }
+                }
+                crate::organisations::Named::Unknown(_) => c.push("invited", "err-org-unknown"),
+                crate::organisations::Named::Ambiguous(..) => c.push("invited", "err-org-ambiguous"),
             }
-            invited = found.into_iter().map(|o| o.id).collect();
         }
     }
     c.finish()?;
@@ -293,7 +313,7 @@ pub async fn form_of(app: &App, c: &challenge::Model) -> Result<ChallengeForm, A
         criteria: c.criteria.clone(),
         invited: invited_ids
             .iter()
-            .filter_map(|id| names.get(id).map(|o| o.slug.clone()))
+            .filter_map(|id| names.get(id).map(|o| o.name.clone()))
             .collect::<Vec<_>>()
             .join(", "),
         action: String::new(),
@@ -406,6 +426,20 @@ pub struct CardList {
     pub total: u64,
     pub page: u64,
     pub pages: u64,
+}
+
+/// An organisation's challenges the viewer sees (the visibility module's
+/// condition), open ones first then the newest; at most `limit` (one query).
+pub async fn of_org(app: &App, actor: &Principal, org_id: i32, limit: u64) -> Result<Vec<challenge::Model>, AppError> {
+    Ok(challenge::Entity::find()
+        .filter(visibility::condition(actor))
+        .filter(challenge::Column::OrgId.eq(org_id))
+        .order_by_desc(challenge::Column::Status)
+        .order_by_desc(challenge::Column::PublishedAt)
+        .order_by_desc(challenge::Column::Id)
+        .limit(limit)
+        .all(&app.db)
+        .await?)
 }
 
 /// Published and closed challenges the viewer sees (and, for the people of

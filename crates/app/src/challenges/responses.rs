@@ -112,9 +112,16 @@ pub async fn respond(
         "{from} vastasi haasteeseenne \"{title}\":\n{link}\n\n{from} responded to your challenge \"{title}\":\n{link}\n",
         title = c.title
     );
-    for to in crate::people::org_admins(&tx, c.org_id).await?.into_iter().map(|u| u.email) {
+    let admins = crate::people::org_admins(&tx, c.org_id).await?;
+    for to in admins.iter().map(|u| u.email.clone()) {
         crate::email::queue(&tx, &to, &subject, &body).await?;
     }
+    // And in the app: the challenge's admins see it in their notifications.
+    let notices = admins
+        .iter()
+        .map(|u| notice(u.id, "response", format!("response:{}", r.id), &c, r.id, uid.0))
+        .collect();
+    crate::notifications::tell(&tx, notices).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();
     Ok(r)
@@ -200,6 +207,30 @@ pub struct DecisionForm {
 
 /// Shortlists, scores, accepts or declines a response; an accepted or
 /// declined respondent is emailed the outcome with the message.
+/// A notice of a response (or its decision), emailed already by the caller.
+fn notice(
+    user_id: i32,
+    event: &'static str,
+    event_key: String,
+    c: &challenge::Model,
+    response_id: i32,
+    actor: i32,
+) -> crate::notifications::Notice {
+    crate::notifications::Notice {
+        user_id,
+        event,
+        event_key,
+        subject: super::SUBJECT,
+        subject_id: c.id,
+        detail_id: Some(response_id),
+        actor_id: Some(actor),
+        reason: if event == "response" { "org-admin" } else { "respondent" },
+        title: c.title.clone(),
+        link: format!("/challenges/{}/responses/{response_id}", c.id),
+        emailed: true,
+    }
+}
+
 pub async fn decide(
     app: &App,
     actor: &Principal,
@@ -279,6 +310,8 @@ pub async fn decide(
         if let Some(to) = to {
             crate::email::queue(&tx, &to, &subject, &body).await?;
         }
+        let told = notice(view.r.user_id, "response-decision", format!("decision:{}", view.r.id), &c, view.r.id, uid.0);
+        crate::notifications::tell(&tx, vec![told]).await?;
         crate::changelog::admin_action(
             &tx,
             uid,

@@ -9,7 +9,7 @@ use crate::{
 };
 use kimppa_domain::Email;
 use kimppa_domain::UserId;
-use kimppa_store::entities::{forum_participant, forum_thread, org_member, organisation, user};
+use kimppa_store::entities::{forum_participant, forum_thread, org_member, user};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 
 /// Closes a thread to its participants, or opens it to everyone; logged.
@@ -57,11 +57,14 @@ pub async fn invite(app: &App, actor: &Principal, thread_id: i32, who: &str) -> 
             .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
         (Some(u.id), None, u.name.clone(), vec![u.email])
     } else {
-        let o = organisation::Entity::find()
-            .filter(organisation::Column::Slug.eq(who.to_lowercase()))
-            .one(&app.db)
-            .await?
-            .ok_or(AppError::field("who", "err-forum-unknown-invitee"))?;
+        // An organisation by its name (or address), as people choose it.
+        let o = match crate::organisations::by_names(app, who, false).await?.pop() {
+            Some(crate::organisations::Named::Found(o)) => o,
+            Some(crate::organisations::Named::Ambiguous(..)) => {
+                return Err(AppError::field("who", "err-org-ambiguous"));
+            }
+            _ => return Err(AppError::field("who", "err-forum-unknown-invitee")),
+        };
         let members: Vec<String> =
             crate::people::org_people(&app.db, o.id).await?.into_iter().map(|u| u.email).collect();
         (None, Some(o.id), o.name.clone(), members)

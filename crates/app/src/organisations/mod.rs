@@ -515,3 +515,67 @@ pub async fn members(app: &App, actor: &Principal, org: &organisation::Model) ->
         })
         .collect())
 }
+
+/// How a typed organisation was found, or why not.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Named {
+    Found(organisation::Model),
+    /// Nothing matches the words.
+    Unknown(String),
+    /// Several names contain the words (up to five of them).
+    Ambiguous(String, Vec<String>),
+}
+
+/// Organisations as people type them: by name ("Lautalaari Oy", any case),
+/// by a unique part of a name ("lautalaari"), or by the directory's address
+/// ("lautalaari"). Several may be given separated by commas, semicolons or
+/// lines (`many`); a line of addresses separated by spaces is read as
+/// addresses, as before names were accepted. Among every organisation that
+/// is not rejected (one query).
+pub async fn by_names(app: &App, typed: &str, many: bool) -> Result<Vec<Named>, AppError> {
+    let pool: Vec<organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.ne(MembershipStatus::Rejected))
+        .all(&app.db)
+        .await?;
+    let parts: Vec<&str> = if many {
+        typed.split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect()
+    } else {
+        vec![typed.trim()].into_iter().filter(|s| !s.is_empty()).collect()
+    };
+    let mut out = Vec::new();
+    for part in parts {
+        let named = name_one(&pool, part);
+        // "purkutaito lautalaari": addresses separated by spaces.
+        if many && !matches!(named, Named::Found(_)) && part.contains(' ') {
+            let slugs: Vec<Option<&organisation::Model>> =
+                part.split_whitespace().map(|w| pool.iter().find(|o| o.slug == w.to_lowercase())).collect();
+            if slugs.iter().all(Option::is_some) {
+                out.extend(slugs.into_iter().flatten().map(|o| Named::Found(o.clone())));
+                continue;
+            }
+        }
+        out.push(named);
+    }
+    Ok(out)
+}
+
+fn name_one(pool: &[organisation::Model], typed: &str) -> Named {
+    let t = typed.trim().to_lowercase();
+    if let Some(o) = pool.iter().find(|o| o.slug == t || o.name.to_lowercase() == t) {
+        return Named::Found(o.clone());
+    }
+    let containing: Vec<&organisation::Model> =
+        pool.iter().filter(|o| t.chars().count() >= 3 && o.name.to_lowercase().contains(&t)).collect();
+    match containing.as_slice() {
+        [one] => Named::Found((*one).clone()),
+        [] => Named::Unknown(typed.trim().to_string()),
+        many => Named::Ambiguous(typed.trim().to_string(), many.iter().take(5).map(|o| o.name.clone()).collect()),
+    }
+}
+
+/// Names of the organisations people may choose from a list (approved
+/// members and partners), for a `<datalist>` that suggests them as one
+/// types — no script needed.
+pub async fn name_choices(app: &App) -> Result<Vec<String>, AppError> {
+    Ok(approved(app).await?.into_iter().map(|o| o.name).collect())
+}

@@ -6,6 +6,10 @@
 //! database only for today and yesterday, so hashes of different days
 //! cannot be linked. No address or user agent is ever written anywhere.
 //! Requests with `DNT: 1` or `Sec-GPC: 1` are counted as views only.
+//! Automated traffic is left out and counted apart by why ([`AUTOMATED`]):
+//! requests without a user agent, user agents of known robots and tools
+//! (crawlers, HTTP libraries, load generators, headless browsers), and a
+//! client's views beyond [`BURST`] a minute.
 
 use crate::{
     App, AppError,
@@ -29,12 +33,34 @@ pub const EVENT: &str = "event";
 pub const QUERY: &str = "query";
 /// A search query that found nothing: the demand signal.
 pub const QUERY_ZERO: &str = "query-zero";
+/// Requests left out as automated, keyed by why: `no-agent`, `robot`, `burst`.
+pub const AUTOMATED: &str = "automated";
+/// Views a minute one client may make before the rest of the minute counts as a burst.
+pub const BURST: u32 = 60;
+
+/// Parts of user agents of robots and tools, lower-case.
+const ROBOTS: [&str; 24] = [
+    "bot", "crawl", "spider", "slurp", "curl/", "wget", "python-", "go-http-client", "wrk", "oha/", "headless",
+    "lighthouse", "axios", "httpie", "java/", "libwww", "apache-httpclient", "okhttp", "node-fetch", "postman",
+    "scrapy", "phantomjs", "reqwest", "k6/",
+];
+
+/// Why a view is left out as automated, if it is.
+pub fn automated(user_agent: &str) -> Option<&'static str> {
+    let ua = user_agent.trim().to_lowercase();
+    if ua.is_empty() {
+        return Some("no-agent");
+    }
+    ROBOTS.iter().any(|r| ua.contains(r)).then_some("robot")
+}
 
 #[derive(Default)]
 struct Buffer {
     counts: HashMap<(String, &'static str, String), i64>,
     /// (day, unsalted hash); salted before it is written.
     visitors: HashSet<(String, [u8; 32])>,
+    /// Views per client in the current minute (the minute, the counts).
+    minute: (i64, HashMap<[u8; 32], u32>),
 }
 
 /// The in-memory batch of one node.
@@ -65,13 +91,27 @@ impl Analytics {
 
     pub fn view(&self, v: View<'_>) {
         let day = today();
+        if let Some(why) = automated(v.user_agent) {
+            self.with(|b| *b.counts.entry((day, AUTOMATED, why.to_string())).or_default() += 1);
+            return;
+        }
         let pre: [u8; 32] = Sha256::new()
             .chain_update(v.client.as_bytes())
             .chain_update([0u8])
             .chain_update(v.user_agent.as_bytes())
             .finalize()
             .into();
+        let minute = crate::now().timestamp() / 60;
         self.with(|b| {
+            if b.minute.0 != minute {
+                b.minute = (minute, HashMap::new());
+            }
+            let n = b.minute.1.entry(pre).or_default();
+            *n += 1;
+            if *n > BURST {
+                *b.counts.entry((day, AUTOMATED, "burst".to_string())).or_default() += 1;
+                return;
+            }
             *b.counts.entry((day.clone(), VIEW, v.path.chars().take(200).collect())).or_default() += 1;
             if let Some(host) = v.referrer_host {
                 *b.counts.entry((day.clone(), REFERRER, host.chars().take(100).collect())).or_default() += 1;
@@ -103,9 +143,14 @@ impl Analytics {
         self.with(|b| *b.counts.entry((day, EVENT, kind.to_string())).or_default() += 1);
     }
 
-    /// Writes the batch to the database.
+    /// Writes the batch to the database (the burst counts of the current
+    /// minute stay in memory).
     pub async fn flush(&self, app: &App) -> Result<(), AppError> {
-        let buf = self.with(std::mem::take);
+        let buf = self.with(|b| Buffer {
+            counts: std::mem::take(&mut b.counts),
+            visitors: std::mem::take(&mut b.visitors),
+            minute: b.minute.clone(),
+        });
         if buf.counts.is_empty() && buf.visitors.is_empty() {
             return Ok(());
         }
@@ -174,6 +219,8 @@ pub struct Report {
     /// Most frequent search queries, and those that found nothing.
     pub top_queries: Vec<(String, i64)>,
     pub zero_queries: Vec<(String, i64)>,
+    /// Requests left out as automated, by why (`no-agent`, `robot`, `burst`).
+    pub automated: Vec<(String, i64)>,
 }
 
 /// The last `days` days. A fixed number of queries.
@@ -212,6 +259,7 @@ pub async fn report(app: &App, actor: &Principal, days: i64) -> Result<Report, A
     r.events = sum_by(EVENT);
     r.top_queries = sum_by(QUERY);
     r.zero_queries = sum_by(QUERY_ZERO);
+    r.automated = sum_by(AUTOMATED);
     Ok(r)
 }
 
@@ -242,6 +290,34 @@ mod tests {
             assert_eq!(b.counts[&(today(), VIEW, "/fi/".to_string())], 3);
             assert_eq!(b.counts[&(today(), REFERRER, "example.org".to_string())], 3);
             assert_eq!(b.visitors.len(), 1, "the same visitor once; DNT not counted");
+        });
+    }
+
+    #[test]
+    fn automated_traffic_is_left_out_and_counted_apart() {
+        let a = Analytics::default();
+        let v = |ua: &'static str, client: &'static str| View {
+            path: "/fi/",
+            client,
+            user_agent: ua,
+            referrer_host: None,
+            do_not_track: false,
+        };
+        a.view(v("", "10.0.0.1"));
+        a.view(v("Googlebot/2.1 (+http://www.google.com/bot.html)", "10.0.0.2"));
+        a.view(v("wrk", "10.0.0.3"));
+        a.view(v("Mozilla/5.0 HeadlessChrome/120.0", "10.0.0.4"));
+        let browser = "Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0";
+        for _ in 0..(BURST + 40) {
+            a.view(v(browser, "10.0.0.5"));
+        }
+        a.view(v(browser, "10.0.0.6"));
+        a.with(|b| {
+            assert_eq!(b.counts[&(today(), AUTOMATED, "no-agent".to_string())], 1);
+            assert_eq!(b.counts[&(today(), AUTOMATED, "robot".to_string())], 3);
+            assert_eq!(b.counts[&(today(), AUTOMATED, "burst".to_string())], 40, "views beyond the burst limit");
+            assert_eq!(b.counts[&(today(), VIEW, "/fi/".to_string())], BURST as i64 + 1, "people's views");
+            assert_eq!(b.visitors.len(), 2, "two people");
         });
     }
 }

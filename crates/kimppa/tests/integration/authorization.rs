@@ -731,6 +731,8 @@ fn cases() -> Vec<Case> {
         ("GET", "/metrics", vec![], "OOOOOOOOOO"),
         ("GET", "/readyz", vec![], "OOOOOOOOOO"),
         ("GET", "/robots.txt", vec![], "OOOOOOOOOO"),
+        ("GET", "/favicon.ico", vec![], "OOOOOOOOOO"),
+        ("GET", "/static/favicon.svg", vec![], "OOOOOOOOOO"),
         ("GET", "/sitemap.xml", vec![], "OOOOOOOOOO"),
         ("GET", "/static/search.js", vec![], "OOOOOOOOOO"),
         ("GET", "/static/style.css", vec![], "OOOOOOOOOO"),

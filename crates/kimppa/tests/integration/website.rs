@@ -281,8 +281,14 @@ async fn demo_site_feeds_sitemap_and_api(b: kimppa_store::testing::Backend) {
 
     let robots = anon.get("/robots.txt").await.body;
     assert!(robots.contains("Sitemap: http://kimppa.test/sitemap.xml") && robots.contains("Disallow: /fi/admin"));
+    // A favicon where browsers and crawlers look for it, and named by the pages.
+    let icon = anon.get("/favicon.ico").await;
+    assert_eq!(icon.status, StatusCode::OK);
+    assert_eq!(icon.headers.get("content-type").unwrap(), "image/x-icon");
+    assert_eq!(anon.get("/static/favicon.svg").await.status, StatusCode::OK);
     // Pages carry SEO metadata.
     let home = anon.get("/en/").await.body;
+    assert!(home.contains("<link rel=\"icon\" href=\"/favicon.ico\""));
     assert!(home.contains("<link rel=\"canonical\" href=\"http://kimppa.test/en/\">"));
     assert!(home.contains("hreflang=\"fi\" href=\"http://kimppa.test/fi/\""));
     assert!(home.contains("\"@type\":\"Organization\""));
@@ -358,6 +364,8 @@ async fn analytics_store_no_address_or_user_agent(b: kimppa_store::testing::Back
     c.send(visit([203, 0, 113, 77], "TestBrowser/77.7", false, "/fi/organisations")).await;
     c.send(visit([198, 51, 100, 23], "OtherBrowser/23.2", false, "/fi/")).await;
     c.send(visit([192, 0, 2, 99], "PrivateBrowser/99.9", true, "/fi/")).await;
+    c.send(visit([192, 0, 2, 7], "Mozilla/5.0 (compatible; Googlebot/2.1)", false, "/fi/")).await;
+    c.send(visit([192, 0, 2, 8], "wrk", false, "/fi/")).await;
     c.get("/fi/search?q=kierto").await;
     t.app.analytics.flush(&t.app).await.unwrap();
 
@@ -370,12 +378,17 @@ async fn analytics_store_no_address_or_user_agent(b: kimppa_store::testing::Back
     {
         assert!(!everything.contains(secret), "{secret} stored: {everything}");
     }
-    // Two browsers plus the client of the search request; the one with
-    // GPC is counted as views only.
-    assert_eq!(visitors.len(), 3, "{visitors:?}");
+    // Two browsers; the one with GPC is counted as views only. A robot, a
+    // load generator and a request without a user agent (the search) are
+    // left out and counted apart.
+    assert_eq!(visitors.len(), 2, "{visitors:?}");
     assert!(visitors.iter().all(|v| v.hash.len() == 64));
     let views: i64 = counts.iter().filter(|c| c.kind == "view").map(|c| c.count).sum();
-    assert_eq!(views, 5, "{counts:?}");
+    assert_eq!(views, 4, "{counts:?}");
+    let automated = |why: &str| {
+        counts.iter().filter(|c| c.kind == "automated" && c.key == why).map(|c| c.count).sum::<i64>()
+    };
+    assert_eq!((automated("robot"), automated("no-agent")), (2, 1), "{counts:?}");
     assert!(counts.iter().any(|c| c.kind == "referrer" && c.key == "naapuri.example.org"));
     assert!(counts.iter().any(|c| c.kind == "event" && c.key == "search"));
 

@@ -3,6 +3,18 @@ skip-to-content = Skip to content
 site-tagline = Doing circular business together
 lang-switch = Suomeksi
 nav-label = Main menu
+nav-user-label = User menu
+nav-section-label = Pages of this section
+nav-my = My organisation
+nav-partner-searches = Partner searches
+nav-kimppas = Kimppas
+nav-materials-mine = My listings
+section-directory = Members and services
+section-cooperation = Challenges and partners
+section-materials = Materials marketplace
+section-forum = Forum
+section-events = Events and groups
+section-cluster = The cluster
 nav-home = Home
 nav-organisations = Members
 nav-account = My account
@@ -817,7 +829,7 @@ forum-participants = Participants
 forum-no-participants = Nobody has been invited yet.
 forum-whole-org = whole organisation
 field-forum-invite = Invite a person or an organisation
-forum-invite-hint = A person's email address or an organisation's address in the directory (for example purkutaito).
+forum-invite-hint = A person's email address or an organisation's name (suggestions appear as you type).
 forum-invite = Invite
 forum-close = Close the discussion to its participants
 forum-open = Open the discussion to everyone
@@ -1003,7 +1015,7 @@ challenge-schedule-hint = For example “pilot in spring 2027”.
 field-challenge-impact = Expected impact
 field-challenge-visibility = Who sees the challenge
 field-challenge-invited = Invited organisations
-challenge-invited-hint = The organisations' directory addresses separated by commas (for a challenge seen by invited organisations only).
+challenge-invited-hint = Names of the organisations, separated by commas or lines (for a challenge visible only to those invited); suggestions appear as you type.
 field-challenge-competition = Innovation competition
 challenge-competition-hint = A competition has a deadline and evaluation criteria; responses are scored by criterion.
 field-challenge-deadline = Deadline (competition)
@@ -1991,3 +2003,46 @@ factor-kind = Kind
 factor-illustrative = Illustrative example value
 factor-sourced = Sourced
 field-factor-illustrative = Illustrative example value (not a sourced factor)
+my-title = My organisation
+my-no-org = You are not a member of any organisation yet. Add your organisation to apply for membership of the cluster, publish challenges and material listings and look for partners.
+my-add-org = Add an organisation
+my-admin = you are an admin
+my-waiting = { $count ->
+        [one] One thing waits for you.
+       *[other] { $count } things wait for you.
+    }
+my-nothing-waiting = Nothing waits for you right now.
+my-deals = Deals to confirm
+my-leads = Contacts not answered yet
+my-challenges = Challenges
+my-responses-title = Your responses to others' challenges
+my-listings = Material listings
+my-searches = Partner searches
+my-kimppas = Kimppas
+my-none = None.
+my-new-challenge = Publish a challenge
+my-new-search = Start a partner search
+my-browse-challenges = Browse the challenges
+my-kimppa-invited = invitation waiting for confirmation
+my-responses = { $count ->
+        [one] 1 response
+       *[other] { $count } responses
+    }
+my-undecided = { $count ->
+        [one] 1 undecided
+       *[other] { $count } undecided
+    }
+my-matches = { $count ->
+        [one] 1 match
+       *[other] { $count } matches
+    }
+my-per-list = Each list shows the { $count } most recent at most.
+org-cooperation-title = Challenges and kimppas
+err-org-unknown = No organisation has this name. Choose a name from the suggestions or type the directory address.
+err-org-ambiguous = The name fits several organisations. Type the full name.
+field-kimppa-owner-role = Your own role in the kimppa
+search-queue-org = Searching organisation
+analytics-automated = Automated traffic is left out of the figures: requests without a user agent, requests of known robots and tools, and more than 60 page views a minute from one visitor.
+analytics-automated-no-agent = without a user agent
+analytics-automated-robot = robots and tools
+analytics-automated-burst = bursts

@@ -3,6 +3,18 @@ skip-to-content = Siirry sisältöön
 site-tagline = Kimpassa liiketoimintaa kiertotaloudesta
 lang-switch = In English
 nav-label = Päävalikko
+nav-user-label = Käyttäjävalikko
+nav-section-label = Osion sivut
+nav-my = Oma organisaatio
+nav-partner-searches = Kumppanihaut
+nav-kimppas = Kimpat
+nav-materials-mine = Omat ilmoitukset
+section-directory = Jäsenet ja palvelut
+section-cooperation = Haasteet ja kumppanit
+section-materials = Materiaalitori
+section-forum = Foorumi
+section-events = Tapahtumat ja ryhmät
+section-cluster = Klusteri
 nav-home = Etusivu
 nav-organisations = Jäsenet
 nav-account = Oma tili
@@ -817,7 +829,7 @@ forum-participants = Osallistujat
 forum-no-participants = Ketään ei ole vielä kutsuttu.
 forum-whole-org = koko organisaatio
 field-forum-invite = Kutsu henkilö tai organisaatio
-forum-invite-hint = Henkilön sähköpostiosoite tai organisaation osoitetunnus hakemistosta (esimerkiksi purkutaito).
+forum-invite-hint = Henkilön sähköpostiosoite tai organisaation nimi (ehdotukset tulevat kirjoittaessa).
 forum-invite = Kutsu
 forum-close = Sulje keskustelu osallistujille
 forum-open = Avaa keskustelu kaikille
@@ -1003,7 +1015,7 @@ challenge-schedule-hint = Esimerkiksi ”pilotti keväällä 2027”.
 field-challenge-impact = Odotettu vaikutus
 field-challenge-visibility = Kuka näkee haasteen
 field-challenge-invited = Kutsutut organisaatiot
-challenge-invited-hint = Organisaatioiden osoitetunnukset hakemistosta pilkuilla erotettuina (vain kutsutuille näkyvässä haasteessa).
+challenge-invited-hint = Organisaatioiden nimet pilkuilla tai riveillä erotettuina (vain kutsutuille näkyvässä haasteessa); ehdotukset tulevat kirjoittaessa.
 field-challenge-competition = Innovaatiokilpailu
 challenge-competition-hint = Kilpailulla on määräaika ja arviointikriteerit; vastauksia pisteytetään kriteereittäin.
 field-challenge-deadline = Määräaika (kilpailu)
@@ -1976,3 +1988,46 @@ factor-kind = Laji
 factor-illustrative = Havainnollistava esimerkkiarvo
 factor-sourced = Lähteeseen perustuva
 field-factor-illustrative = Havainnollistava esimerkkiarvo (ei lähteeseen perustuva kerroin)
+my-title = Oma organisaatio
+my-no-org = Et ole vielä minkään organisaation jäsen. Lisää organisaatiosi, niin voit hakea klusterin jäsenyyttä, julkaista haasteita ja materiaali-ilmoituksia ja etsiä kumppaneita.
+my-add-org = Lisää organisaatio
+my-admin = olet pääkäyttäjä
+my-waiting = { $count ->
+        [one] Yksi asia odottaa teitä.
+       *[other] { $count } asiaa odottaa teitä.
+    }
+my-nothing-waiting = Mikään ei odota juuri nyt.
+my-deals = Vahvistettavat kaupat
+my-leads = Vastaamattomat yhteydenotot
+my-challenges = Haasteet
+my-responses-title = Vastauksenne muiden haasteisiin
+my-listings = Materiaali-ilmoitukset
+my-searches = Kumppanihaut
+my-kimppas = Kimpat
+my-none = Ei yhtään.
+my-new-challenge = Julkaise haaste
+my-new-search = Aloita kumppanihaku
+my-browse-challenges = Selaa haasteita
+my-kimppa-invited = kutsu odottaa vahvistusta
+my-responses = { $count ->
+        [one] 1 vastaus
+       *[other] { $count } vastausta
+    }
+my-undecided = { $count ->
+        [one] 1 päättämättä
+       *[other] { $count } päättämättä
+    }
+my-matches = { $count ->
+        [one] 1 osuma
+       *[other] { $count } osumaa
+    }
+my-per-list = Kustakin listasta näkyy enintään { $count } viimeisintä.
+org-cooperation-title = Haasteet ja kimpat
+err-org-unknown = Organisaatiota ei löytynyt tällä nimellä. Valitse nimi ehdotuksista tai kirjoita hakemiston osoitetunnus.
+err-org-ambiguous = Nimi sopii useaan organisaatioon. Kirjoita koko nimi.
+field-kimppa-owner-role = Oma roolinne kimpassa
+search-queue-org = Hakeva organisaatio
+analytics-automated = Automaattinen liikenne jätetään pois luvuista: pyynnöt ilman selaintunnistetta, tunnettujen robottien ja työkalujen pyynnöt sekä yli 60 sivunäyttöä minuutissa samalta kävijältä.
+analytics-automated-no-agent = ilman selaintunnistetta
+analytics-automated-robot = robotit ja työkalut
+analytics-automated-burst = ryöpyt

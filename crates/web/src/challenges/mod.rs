@@ -159,6 +159,8 @@ struct NewPage {
     roles: Vec<(String, String, bool)>,
     focus: Vec<(String, String, bool)>,
     visibilities: Vec<(String, String, bool)>,
+    /// Organisation names the invited field suggests.
+    org_names: Vec<String>,
 }
 
 async fn new_page(ctx: &Ctx, form: ChallengeForm, errors: FormErrors) -> Result<Response, WebError> {
@@ -201,8 +203,9 @@ async fn form_page(
     let focus = key_options(p.lang, "focus-", FocusArea::ALL.iter().map(|f| f.key()), &form.focus_areas);
     let vis = if form.visibility.is_empty() { "public".to_string() } else { form.visibility.clone() };
     let visibilities = key_options(p.lang, "visibility-", ChallengeVisibility::ALL.iter().map(|v| v.key()), &[vis]);
+    let org_names = kimppa_app::organisations::name_choices(ctx.app()).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    Ok((status, crate::html(&NewPage { p, action, draft, form, errors, orgs, roles, focus, visibilities }))
+    Ok((status, crate::html(&NewPage { p, action, draft, form, errors, orgs, roles, focus, visibilities, org_names }))
         .into_response())
 }
 
@@ -347,6 +350,8 @@ struct DetailPage {
     as_orgs: Vec<(String, String, bool)>,
     roles: Vec<(String, String, bool)>,
     // The kimppa form.
+    /// Roles the challenge's organisation may take in the kimppa.
+    owner_roles: Vec<(String, String, bool)>,
     kform: KimppaForm,
     kerrors: FormErrors,
 }
@@ -391,9 +396,18 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
         .await?
         .filter(|k| k.published || manage)
         .map(|k| (k.slug, k.name));
-    let as_orgs = kimppa_app::policy::acting_choices(&ctx.principal)
-        .filter(|m| m.org_id != OrgId(c.org_id))
-        .map(|m| (m.slug.clone(), m.name.clone(), m.slug == typed.form.as_org))
+    // A fresh form responds for the person's organisation (the first they
+    // may act for); what was chosen stays when the form comes back.
+    let fresh = typed.errors.is_empty() && typed.form.as_org.is_empty() && typed.form.proposal.is_empty();
+    let choices: Vec<_> =
+        kimppa_app::policy::acting_choices(&ctx.principal).filter(|m| m.org_id != OrgId(c.org_id)).collect();
+    let default_org = if fresh { choices.first().map(|m| m.slug.clone()) } else { None };
+    let as_orgs = choices
+        .iter()
+        .map(|m| {
+            let chosen = m.slug == typed.form.as_org || default_org.as_deref() == Some(m.slug.as_str());
+            (m.slug.clone(), m.name.clone(), chosen)
+        })
         .collect();
     let wanted: Vec<String> = challenges::roles_of(&c).iter().map(|r| r.key().to_string()).collect();
     let chosen = if typed.form.role.is_empty() { vec![] } else { vec![typed.form.role.clone()] };
@@ -427,6 +441,12 @@ async fn detail_page(ctx: &Ctx, id: i32, typed: Typed) -> Result<Response, WebEr
         errors: typed.errors,
         as_orgs,
         roles,
+        owner_roles: key_options(
+            p.lang,
+            "role-",
+            role_keys(),
+            &[if typed.kform.owner_role.is_empty() { "customer".to_string() } else { typed.kform.owner_role.clone() }],
+        ),
         kform: typed.kform,
         kerrors: typed.kerrors,
         p,

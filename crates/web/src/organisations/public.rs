@@ -36,6 +36,10 @@ struct ShowPage {
     listing_count: u64,
     /// Realised symbioses: (count, tonnes a year, t CO2e a year).
     symbioses: Option<(usize, String, String)>,
+    /// Its challenges the viewer sees: (id, title, status label).
+    challenges: Vec<(i32, String, String)>,
+    /// Published kimppas it is a member of: (slug, name).
+    kimppas: Vec<(String, String)>,
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
@@ -72,10 +76,20 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
     let filter = kimppa_app::materials::Filter { org: Some(org.id), ..Default::default() };
     let (rows, listing_count) = kimppa_app::materials::browse(ctx.app(), &ctx.principal, &filter).await?;
     let impact = kimppa_app::materials::outcomes::impact(ctx.app(), Some(org.id)).await?;
+    let own_challenges = kimppa_app::challenges::of_org(ctx.app(), &ctx.principal, org.id, 10).await?;
+    let kimppas: Vec<(String, String)> = kimppa_app::challenges::kimppas::of_org(ctx.app(), org.id)
+        .await?
+        .into_iter()
+        .map(|k| (k.slug, k.name))
+        .collect();
     let symbioses = (impact.count > 0)
         .then(|| (impact.count, format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes)));
     let mut p = ctx.page("org-title").await;
     let listings = rows.into_iter().map(|l| (l.id, l.title, p.t(&format!("listing-kind-{}", l.kind)))).collect();
+    let challenges = own_challenges
+        .into_iter()
+        .map(|c| (c.id, c.title, p.label("challenge-status", c.status.key())))
+        .collect();
     p.title = org.name.clone();
     p.description = text.chars().take(160).collect();
     if public {
@@ -103,6 +117,8 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         listings,
         listing_count,
         symbioses,
+        challenges,
+        kimppas,
         experts,
         groups,
         carbon,

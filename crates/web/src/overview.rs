@@ -1,0 +1,24 @@
+//! `/my`: the signed-in person's organisations — what each has in the
+//! platform and what waits for it (see `kimppa_app::overview`).
+
+use crate::{ctx::Ctx, errors::WebError};
+use askama::Template;
+use axum::response::{IntoResponse, Response};
+use kimppa_app::{AppError, overview};
+
+#[derive(Template)]
+#[template(path = "my.html")]
+struct MyPage {
+    p: crate::ctx::Page,
+    orgs: Vec<overview::OrgOverview>,
+    per_list: usize,
+}
+
+pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
+    if ctx.principal.user_id().is_none() {
+        return Err(WebError(AppError::LoginRequired));
+    }
+    let orgs = overview::overview(ctx.app(), &ctx.principal).await?;
+    let p = ctx.page("my-title").await;
+    Ok(crate::html(&MyPage { p, orgs, per_list: overview::PER_LIST }).into_response())
+}
