@@ -682,6 +682,8 @@ fn cases() -> Vec<Case> {
         // A deal: its two parties and staff; the other side (the partner) answers.
         ("GET", "/fi/materials/deals/{id}", vec![], "LNOONOONON"),
         ("GET", "/fi/materials/factors", vec![], "OOOOOOOOOO"),
+        // Everyone signed in has an overview (of their own organisations only).
+        ("GET", "/fi/my", vec![], "LOOOOOOOOO"),
         ("GET", "/fi/materials/mine", vec![], "LOOOOOOOOO"),
         ("GET", "/fi/materials/new", vec![], "LFOOTOOFOF"),
         ("GET", "/fi/materials/region", vec![], "LFFFTOOOFF"),

@@ -12,7 +12,7 @@ use kimppa_store::{
 };
 use std::sync::atomic::Ordering;
 
-async fn category_and_tag(t: &TestApp) -> (forum_category::Model, forum_tag::Model) {
+pub(crate) async fn category_and_tag(t: &TestApp) -> (forum_category::Model, forum_tag::Model) {
     let c = forum_category::ActiveModel {
         slug: Set("materiaalit".into()),
         name_fi: Set("Materiaalit".into()),

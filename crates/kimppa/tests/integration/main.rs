@@ -21,6 +21,7 @@ mod journey;
 mod kernel;
 mod materials;
 mod organisations;
+mod paths;
 mod questions;
 mod search;
 mod search_judged;
