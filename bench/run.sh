@@ -67,7 +67,7 @@ fi
 log "materials matching (generated listings, in process)"
 if [ "$SCALE" = small ]; then SIDE=1000; else SIDE=100000; fi
 "$BIN/kimppa-bench" sidestreams --count "$SIDE" | tee "$OUT/sidestreams.txt"
-"$BIN/kimppa-bench" matching-jobs --database-url "$DB" --count 50 | tee -a "$OUT/sidestreams.txt"
+"$BIN/kimppa-bench" matching-jobs --database-url "$DB" --count 200 | tee -a "$OUT/sidestreams.txt"
 "$BIN/kimppa-bench" meetings | tee -a "$OUT/sidestreams.txt"
 
 log "server"

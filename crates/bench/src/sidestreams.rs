@@ -402,10 +402,14 @@ pub async fn jobs(app: &kimppa_app::App, n: usize) -> anyhow::Result<()> {
         kimppa_app::materials::matching::run_quietly(app, *id).await?;
         ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
+    // The first job builds this node's pool of open listings; the rest
+    // follow the change log.
+    let first = if ms.is_empty() { 0.0 } else { ms.remove(0) };
     ms.sort_by(|a, b| a.total_cmp(b));
     println!(
-        "matching job (database to match rows) for {} offers against the generated listings: p50 {:.0} ms, p95 {:.0} ms, max {:.0} ms",
-        ms.len(),
+        "matching job (database to match rows) for {} offers against the generated listings: the first {:.0} ms (builds the node's pool), then p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        ms.len() + 1,
+        first,
         percentile(&ms, 0.5),
         percentile(&ms, 0.95),
         ms.last().copied().unwrap_or(0.0)
