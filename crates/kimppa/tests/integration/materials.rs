@@ -477,4 +477,54 @@ async fn a_listing_page_does_a_bounded_number_of_queries(b: kimppa_store::testin
     assert_eq!(small, large, "queries with 2 and 20 matches");
 }
 
-both_backends!(a_side_stream_becomes_a_symbiosis, a_listing_page_does_a_bounded_number_of_queries);
+/// Each node keeps its open listings for matching and follows the change
+/// log: a listing published, changed or taken down through one node is
+/// matched accordingly by a job run on another.
+async fn the_matching_pool_follows_changes_made_on_another_node(b: kimppa_store::testing::Backend) {
+    use kimppa_app::materials::{self, matching};
+    let t = TestApp::new(b).await;
+    let node2 = kimppa_app::App::start(crate::common::test_config(t.app.config.database_url.clone())).await.unwrap();
+    let (a, _) = t.user("tuhka@voimala.test", PlatformRole::Person).await;
+    let (c, _) = t.user("tie@rakentaja.test", PlatformRole::Person).await;
+    let voimala = t.org(&a, "Voimala Oy", "approved").await;
+    let tie = t.org(&c, "Tierakentaja Oy", "approved").await;
+    let form = |org: &str, kind: &str, title: &str| {
+        let mut f = materials::ListingForm::new_default();
+        f.org = org.into();
+        f.kind = kind.into();
+        f.class_code = "10 01 01".into();
+        f.title = title.into();
+        f.description = "Pohjatuhkaa.".into();
+        f.quantity = "100".into();
+        f.municipality = "564".into();
+        f.price_kind = "negotiable".into();
+        f.visibility = "public".into();
+        f.action = "publish".into();
+        f
+    };
+    let want = materials::create(&t.app, &t.principal(&c).await, &form(&tie.slug, "want", "Tuhkaa tiehen"), None)
+        .await
+        .unwrap();
+    // Node 2 builds its pool: nothing to match yet.
+    assert_eq!(matching::run_quietly(&node2, want.id).await.unwrap(), 0);
+    // Published through node 1: node 2's next job finds it.
+    let ap = t.principal(&a).await;
+    let offer = materials::create(&t.app, &ap, &form(&voimala.slug, "offer", "Pohjatuhka"), None).await.unwrap();
+    assert_eq!(matching::run_quietly(&node2, want.id).await.unwrap(), 1, "a new listing reaches the other node");
+    // Changed to another chapter through node 1: no longer a match on node 2.
+    let mut changed = form(&voimala.slug, "offer", "Pohjatuhka");
+    changed.class_code = "17 01 01".into();
+    materials::update(&t.app, &ap, offer.id, &changed, None).await.unwrap();
+    assert_eq!(matching::run_quietly(&node2, want.id).await.unwrap(), 0, "a change reaches the other node");
+    // Back, then taken down: gone again.
+    materials::update(&t.app, &ap, offer.id, &form(&voimala.slug, "offer", "Pohjatuhka"), None).await.unwrap();
+    assert_eq!(matching::run_quietly(&node2, want.id).await.unwrap(), 1);
+    materials::set_published(&t.app, &ap, offer.id, false).await.unwrap();
+    assert_eq!(matching::run_quietly(&node2, want.id).await.unwrap(), 0, "taken down on the other node");
+}
+
+both_backends!(
+    a_side_stream_becomes_a_symbiosis,
+    a_listing_page_does_a_bounded_number_of_queries,
+    the_matching_pool_follows_changes_made_on_another_node
+);
