@@ -2,11 +2,13 @@
 //! (SPEC C7). A listing offers a material, wants one, or offers a service
 //! for materials (treatment, transport, analysis). Two listings of
 //! counterpart kinds are scored by the parts of [`Part`]: class
-//! compatibility (same EWC code > same sub-chapter > same chapter > a class
-//! the other side declared acceptable), quantity fit (how much of the
-//! receiving side's need the supplying side covers, monthly), distance
-//! (haversine between municipality centres, within the maximum both sides
-//! set), overlap of the availability windows and text similarity. Hazardous
+//! compatibility (same EWC code > a class one side declared acceptable >
+//! same sub-chapter > same chapter; a service, which handles the material
+//! rather than being its other side, earns a share of these), quantity fit
+//! (how much of the listing's own monthly volume the counterpart can take
+//! or give: a score is seen from the listing being matched), distance
+//! (haversine between municipality centres, within the maximum the
+//! listing's own owner set), overlap of the availability windows and text similarity. Hazardous
 //! waste pairs only with a receiving side (a want or a service) that holds
 //! the permit; the producer offering it needs none. The total is the sum of
 //! the parts, so the reasons shown add up to the score.
@@ -33,13 +35,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// Whether this side's volume is the one that covers a counterpart of
-    /// kind `other`: an offer covers a want, a service's capacity covers
-    /// what it is offered or what is wanted.
-    pub fn covers(self, other: Kind) -> bool {
-        matches!((self, other), (Kind::Offer, Kind::Want) | (Kind::Service, _))
-    }
-
     /// Whether listings of kinds `self` and `other` are counterparts: an offer
     /// and a want, or a service and either.
     pub fn pairs_with(self, other: Kind) -> bool {
@@ -99,7 +94,8 @@ pub struct Listing {
     /// converted by the caller); `None` when not known.
     pub monthly_tonnes: Option<f64>,
     pub at: Point,
-    /// The farthest this listing's owner will deal, kilometres.
+    /// The farthest this listing's owner will deal, kilometres: its owner
+    /// is suggested counter-listings within it (each side by its own).
     pub max_km: f64,
     /// Availability window in days (any epoch); `to` `None` is open-ended.
     pub from_day: i32,
@@ -109,14 +105,15 @@ pub struct Listing {
     pub words: Vec<u32>,
 }
 
-/// How well two classes fit, best first.
+/// How well two classes fit, best first: a class a side declared
+/// acceptable is its owner's own word, closer than a shared sub-chapter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ClassFit {
     SameCode,
-    SameSubChapter,
-    SameChapter,
     /// One side declared the other's class acceptable.
     Declared,
+    SameSubChapter,
+    SameChapter,
 }
 
 /// One part of a score (the reason shown).
@@ -161,6 +158,9 @@ pub struct Weights {
     pub same_sub_chapter: f64,
     pub same_chapter: f64,
     pub declared: f64,
+    /// The share of the class points a pair with a service earns (a service
+    /// handles the material; the material's own other side fits it better).
+    pub via_service: f64,
     pub quantity: f64,
     pub distance: f64,
     pub window: f64,
@@ -173,7 +173,8 @@ impl Default for Weights {
             same_code: 40.0,
             same_sub_chapter: 30.0,
             same_chapter: 20.0,
-            declared: 15.0,
+            declared: 35.0,
+            via_service: 0.6,
             quantity: 20.0,
             distance: 20.0,
             window: 10.0,
@@ -188,8 +189,8 @@ pub fn class_fit(a: &Listing, b: &Listing) -> Option<ClassFit> {
     let declared = (a.accepts.iter().any(|p| p.matches(&b.class)) || b.accepts.iter().any(|p| p.matches(&a.class)))
         .then_some(ClassFit::Declared);
     match (direct, declared) {
-        (Some(d), _) => Some(d),
-        (None, d) => d,
+        (Some(d), Some(e)) => Some(d.min(e)),
+        (d, e) => d.or(e),
     }
 }
 
@@ -224,14 +225,13 @@ fn days_overlap(a: (i32, i32), b: (i32, i32)) -> Option<f64> {
     Some(((to as f64 - from as f64 + 1.0) / shorter).clamp(0.0, 1.0))
 }
 
-/// How much of the other side's monthly volume the covering side (see
-/// [`Kind::covers`]) covers, 0 to 1, when both are known: an offer of
-/// 100,000 t against a need of 20,000 t covers it (1), one of 5,000 t
-/// covers a quarter.
-fn coverage(a: (Kind, Option<f64>), b: (Kind, Option<f64>)) -> Option<f64> {
-    let ((_, supply), (_, need)) = if a.0.covers(b.0) { (a, b) } else { (b, a) };
-    match (supply, need) {
-        (Some(s), Some(n)) if s > 0.0 && n > 0.0 => Some((s / n).min(1.0)),
+/// How much of the listing's own monthly volume `mine` the counterpart's
+/// `theirs` can take or give, 0 to 1, when both are known: for a want of
+/// 20,000 t an offer of 100,000 t covers it all (1) and one of 5,000 t a
+/// quarter; for an offer of 8 t a buyer of 400 t takes it all.
+fn share(mine: Option<f64>, theirs: Option<f64>) -> Option<f64> {
+    match (mine, theirs) {
+        (Some(m), Some(t)) if m > 0.0 && t > 0.0 => Some((t / m).min(1.0)),
         _ => None,
     }
 }
@@ -279,14 +279,20 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     common as f64 / (a.len() + b.len() - common) as f64
 }
 
-/// Points for a class fit.
-fn class_points(fit: ClassFit, w: &Weights) -> f64 {
-    match fit {
+/// Whether one side of the pair is a service.
+fn via_service(a: &Listing, b: &Listing) -> bool {
+    a.kind == Kind::Service || b.kind == Kind::Service
+}
+
+/// Points for a class fit; a pair with a service earns [`Weights::via_service`] of them.
+fn class_points(fit: ClassFit, service: bool, w: &Weights) -> f64 {
+    let points = match fit {
         ClassFit::SameCode => w.same_code,
         ClassFit::SameSubChapter => w.same_sub_chapter,
         ClassFit::SameChapter => w.same_chapter,
         ClassFit::Declared => w.declared,
-    }
+    };
+    if service { points * w.via_service } else { points }
 }
 
 /// The parts of a pair that can meet, as numbers: (fit, quantity overlap,
@@ -312,7 +318,9 @@ fn parts_at(a: &Listing, b: &Listing, known_km: Option<f64>) -> Option<Parts> {
     }
     let fit = class_fit(a, b)?;
     let window = window_overlap(a, b)?;
-    let max = a.max_km.min(b.max_km);
+    // The distance the listing being matched reaches: its owner is
+    // suggested what lies within it.
+    let max = a.max_km;
     // A degree of latitude is at least 111 km: most pairs out of reach are
     // known without the trigonometry (the distance is then over the maximum too).
     if known_km.is_none() && (a.at.lat - b.at.lat).abs() * KM_PER_DEGREE > max {
@@ -322,7 +330,7 @@ fn parts_at(a: &Listing, b: &Listing, known_km: Option<f64>) -> Option<Parts> {
     if km > max {
         return None;
     }
-    let quantity = coverage((a.kind, a.monthly_tonnes), (b.kind, b.monthly_tonnes));
+    let quantity = share(a.monthly_tonnes, b.monthly_tonnes);
     let near = nearness(km, max);
     Some(Parts { fit, quantity, km, near, window, text: jaccard(&a.words, &b.words) })
 }
@@ -336,7 +344,7 @@ pub fn total(a: &Listing, b: &Listing, w: &Weights) -> Option<f64> {
 /// [`total`] with the pair's distance known.
 fn total_at(a: &Listing, b: &Listing, w: &Weights, km: Option<f64>) -> Option<f64> {
     let p = parts_at(a, b, km)?;
-    let mut t = class_points(p.fit, w);
+    let mut t = class_points(p.fit, via_service(a, b), w);
     if let Some(q) = p.quantity {
         t += w.quantity * q;
     }
@@ -353,7 +361,7 @@ fn total_at(a: &Listing, b: &Listing, w: &Weights, km: Option<f64>) -> Option<f6
 /// or windows that do not meet. Symmetric in its arguments.
 pub fn score(a: &Listing, b: &Listing, w: &Weights) -> Option<Score> {
     let p = parts(a, b)?;
-    let mut reasons = vec![Reason { points: class_points(p.fit, w), part: Part::Class(p.fit) }];
+    let mut reasons = vec![Reason { points: class_points(p.fit, via_service(a, b), w), part: Part::Class(p.fit) }];
     if let Some(q) = p.quantity {
         reasons.push(Reason { part: Part::Quantity { overlap: q }, points: w.quantity * q });
     }
@@ -367,7 +375,7 @@ pub fn score(a: &Listing, b: &Listing, w: &Weights) -> Option<Score> {
 }
 
 /// Counter-listings of the same code or sub-chapter that would pair with
-/// `l` but lie beyond the distance either side set: how many, and the
+/// `l` but lie beyond the distance its owner set: how many, and the
 /// nearest distance in km (for "2 listings of the same class farther away,
 /// nearest 139 km").
 pub fn beyond_reach<'a>(l: &Listing, others: impl IntoIterator<Item = &'a Listing>) -> (usize, Option<f64>) {
@@ -382,7 +390,7 @@ pub fn beyond_reach<'a>(l: &Listing, others: impl IntoIterator<Item = &'a Listin
             continue;
         }
         let km = haversine_km(l.at, o.at);
-        if km > l.max_km.min(o.max_km) {
+        if km > l.max_km {
             count += 1;
             nearest = Some(nearest.map_or(km, |n: f64| n.min(km)));
         }
@@ -422,7 +430,6 @@ struct Entry {
     kind: Kind,
     hazardous: bool,
     accepts_hazardous: bool,
-    max_km: f64,
     from_day: i32,
     /// `i32::MAX` when open-ended.
     to_day: i32,
@@ -441,7 +448,6 @@ impl Entry {
             kind: l.kind,
             hazardous: l.hazardous,
             accepts_hazardous: l.accepts_hazardous,
-            max_km: l.max_km,
             from_day: l.from_day,
             to_day: l.to_day.unwrap_or(i32::MAX),
             monthly_tonnes: l.monthly_tonnes,
@@ -479,8 +485,6 @@ pub struct Index {
     /// decade wide, and one for unknown volumes).
     by_class: HashMap<class::Bucket, Vec<Bin>>,
     by_accepted: HashMap<Pattern, Band>,
-    /// The largest maximum distance of any listing (bounds the band read).
-    widest_km: f64,
 }
 
 /// The entries of `band` within `reach` km of latitude `lat`, nearest
@@ -524,15 +528,14 @@ struct Bin {
 }
 
 impl Bin {
-    /// The most quantity coverage an entry of this bin can have with a
-    /// listing of kind `kind` and `volume` tonnes a month (0 when either is
-    /// unknown).
-    fn coverage_bound(&self, kind: Kind, volume: Option<f64>) -> f64 {
+    /// The most quantity share an entry of this bin can have for a listing
+    /// of `volume` tonnes a month (its volume over the listing's; 0 when
+    /// either is unknown).
+    fn share_bound(&self, volume: Option<f64>) -> f64 {
         match volume {
             Some(v) if self.known && v > 0.0 => {
                 let x = v.log10();
-                // The listing covers the entries (v / entry), or they cover it (entry / v).
-                let d = if kind.covers(self.kind) { (self.lo - x).max(0.0) } else { (x - self.hi).max(0.0) };
+                let d = (x - self.hi).max(0.0);
                 // Rounding: never promise less than the entries can give.
                 (10f64.powf(-d) * (1.0 + 1e-9)).min(1.0)
             }
@@ -581,9 +584,7 @@ impl Index {
         });
         let mut bins: HashMap<(class::Bucket, Kind, Option<i32>), Bin> = HashMap::new();
         let mut by_accepted: HashMap<Pattern, Band> = HashMap::new();
-        let mut widest_km: f64 = 0.0;
         for (i, l) in listings.iter().enumerate() {
-            widest_km = widest_km.max(l.max_km);
             let key = bin_key(l);
             for b in l.class.levels() {
                 let bin = bins.entry((b, l.kind, key)).or_insert_with(|| Bin {
@@ -611,7 +612,7 @@ impl Index {
         for v in by_accepted.values_mut() {
             v.sort();
         }
-        Index { listings, by_class, by_accepted, widest_km }
+        Index { listings, by_class, by_accepted }
     }
 
     pub fn len(&self) -> usize {
@@ -651,7 +652,7 @@ impl Index {
         if limit == 0 {
             return vec![];
         }
-        let reach = l.max_km.min(self.widest_km);
+        let reach = l.max_km;
         let fixed = w.window + w.text;
         let mut best = Best { limit, items: Vec::with_capacity(limit + 1) };
         let mut seen = vec![0u64; self.listings.len().div_ceil(64)];
@@ -676,7 +677,7 @@ impl Index {
                 // What the pair would score apart from the class and the
                 // words, from the inline values by the same computations
                 // as the score; a pair that cannot meet is never read.
-                let max = l.max_km.min(e.max_km);
+                let max = l.max_km;
                 let km = haversine_with(l.at, l_cos, Point { lat: e.lat, lon: e.lon }, e.cos_lat);
                 let meets = l.kind.pairs_with(e.kind)
                     && hazard_rule(
@@ -689,7 +690,7 @@ impl Index {
                     continue;
                 };
                 if let Some(t) = best.threshold() {
-                    let quantity = coverage((l.kind, l.monthly_tonnes), (e.kind, e.monthly_tonnes)).unwrap_or(0.0);
+                    let quantity = share(l.monthly_tonnes, e.monthly_tonnes).unwrap_or(0.0);
                     let most = class
                         + w.quantity * quantity
                         + w.distance * nearness(km, max)
@@ -725,7 +726,7 @@ impl Index {
             let mut order: Vec<(f64, &Bin)> = bins
                 .iter()
                 .filter(|bin| l.kind.pairs_with(bin.kind))
-                .map(|bin| (class + w.quantity * bin.coverage_bound(l.kind, l.monthly_tonnes) + fixed, bin))
+                .map(|bin| (class + w.quantity * bin.share_bound(l.monthly_tonnes) + fixed, bin))
                 .collect();
             order.sort_by(|x, y| y.0.total_cmp(&x.0));
             for (cap, bin) in order {

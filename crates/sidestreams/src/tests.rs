@@ -132,7 +132,11 @@ fn class_fit_ranks_code_sub_chapter_chapter_then_declared() {
     assert_eq!(class_fit(&offer, &want), Some(ClassFit::Declared));
     assert_eq!(class_fit(&want, &offer), Some(ClassFit::Declared));
     let w = Weights::default();
-    assert!(w.same_code > w.same_sub_chapter && w.same_sub_chapter > w.same_chapter && w.same_chapter > w.declared);
+    assert!(w.same_code > w.declared && w.declared > w.same_sub_chapter && w.same_sub_chapter > w.same_chapter);
+    // A declared class beats a shared chapter: the owner's own word.
+    let mut declared_too = base(Kind::Want, code(10, 2, 2));
+    declared_too.accepts.push(Pattern::Ewc { chapter: 10, sub: Some(1), entry: None });
+    assert_eq!(class_fit(&offer, &declared_too), Some(ClassFit::Declared));
 }
 
 #[test]
@@ -184,7 +188,7 @@ fn an_offer_that_covers_the_need_scores_as_covering_it() {
     let quantity = |offer_tonnes: f64| {
         let mut offer = base(Kind::Offer, code(10, 1, 2));
         offer.monthly_tonnes = Some(offer_tonnes / 12.0);
-        let s = score(&offer, &want, &w).unwrap();
+        let s = score(&want, &offer, &w).unwrap();
         s.reasons
             .iter()
             .find_map(|r| match r.part {
@@ -196,6 +200,11 @@ fn an_offer_that_covers_the_need_scores_as_covering_it() {
     assert_eq!(quantity(100_000.0), 1.0, "a surplus covers the need");
     assert_eq!(quantity(20_000.0), 1.0);
     assert!((quantity(5_000.0) - 0.25).abs() < 1e-9, "a quarter of the need");
+    // Seen from a small offer, a large buyer takes all of it.
+    let mut small = base(Kind::Offer, code(10, 1, 2));
+    small.monthly_tonnes = Some(8.0 / 12.0);
+    let s = score(&small, &want, &w).unwrap();
+    assert!(s.reasons.contains(&Reason { part: Part::Quantity { overlap: 1.0 }, points: w.quantity }));
     // A service's capacity covers what it is offered.
     let mut service = base(Kind::Service, code(10, 1, 2));
     service.monthly_tonnes = Some(1_000.0);
@@ -256,7 +265,8 @@ fn a_score_names_its_parts_and_they_add_up() {
     let mut want = base(Kind::Want, code(17, 9, 3));
     want.monthly_tonnes = Some(20.0);
     want.words = word_ids(["kipsi"]);
-    let s = score(&offer, &want, &w).unwrap();
+    // Seen from the want: the offer covers half of its 20 t.
+    let s = score(&want, &offer, &w).unwrap();
     let sum: f64 = s.reasons.iter().map(|r| r.points).sum();
     assert!((sum - s.total).abs() < 1e-9);
     assert_eq!(s.reasons[0], Reason { part: Part::Class(ClassFit::SameSubChapter), points: 30.0 });
@@ -266,18 +276,31 @@ fn a_score_names_its_parts_and_they_add_up() {
 }
 
 #[test]
-fn scores_are_symmetric_and_the_hazard_rule_holds() {
+fn scores_are_symmetric_but_for_the_quantity_and_the_hazard_rule_holds() {
     let w = Weights::default();
     for seed in 1..=40u64 {
         let mut g = Gen(seed * 7919);
         let pool: Vec<Listing> = (0..60).map(|i| listing(&mut g, i)).collect();
         for a in &pool {
             for b in &pool {
+                // Each side is suggested what lies within its own reach: with
+                // the same reach, the two meet or not together.
+                let mut b = b.clone();
+                b.max_km = a.max_km;
+                let b = &b;
                 let (ab, ba) = (score(a, b, &w), score(b, a, &w));
                 assert_eq!(ab.is_some(), ba.is_some(), "seed {seed}: {} and {}", a.id, b.id);
                 assert_eq!(total(a, b, &w), ab.as_ref().map(|s| s.total), "seed {seed}: the fast total agrees");
                 if let (Some(x), Some(y)) = (ab, ba) {
-                    assert!((x.total - y.total).abs() < 1e-9, "seed {seed}");
+                    // Each side sees how much of its own volume the other covers; the rest is shared.
+                    let quantity = |s: &Score| {
+                        s.reasons
+                            .iter()
+                            .filter(|r| matches!(r.part, Part::Quantity { .. }))
+                            .map(|r| r.points)
+                            .sum::<f64>()
+                    };
+                    assert!(((x.total - quantity(&x)) - (y.total - quantity(&y))).abs() < 1e-9, "seed {seed}");
                     let sum: f64 = x.reasons.iter().map(|r| r.points).sum();
                     assert!((sum - x.total).abs() < 1e-9, "seed {seed}: the reasons add up");
                     assert!(hazard_ok(a, b), "seed {seed}: hazardous waste only to a permit");

@@ -37,7 +37,13 @@ fn visible_challenges(p: &Principal) -> Option<sea_orm::sea_query::SelectStateme
     if policy::is_staff(p) {
         return None;
     }
-    Some(Query::select().column(challenge::Column::Id).from(challenge::Entity).cond_where(visibility::condition(p)).to_owned())
+    Some(
+        Query::select()
+            .column(challenge::Column::Id)
+            .from(challenge::Entity)
+            .cond_where(visibility::condition(p))
+            .to_owned(),
+    )
 }
 
 use crate::{

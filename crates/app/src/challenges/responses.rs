@@ -117,10 +117,8 @@ pub async fn respond(
         crate::email::queue(&tx, &to, &subject, &body).await?;
     }
     // And in the app: the challenge's admins see it in their notifications.
-    let notices = admins
-        .iter()
-        .map(|u| notice(u.id, "response", format!("response:{}", r.id), &c, r.id, uid.0))
-        .collect();
+    let notices =
+        admins.iter().map(|u| notice(u.id, "response", format!("response:{}", r.id), &c, r.id, uid.0)).collect();
     crate::notifications::tell(&tx, notices).await?;
     tx.commit().await?;
     app.jobs_wake.notify_one();

@@ -709,13 +709,12 @@ pub async fn form_kimppa(
     }
     let shortlist = entries(app, &s).await?;
     let mut k = Checker::default();
-    let kf =
-        KimppaForm {
-            name: f.name.clone(),
-            value_proposition: f.value_proposition.clone(),
-            publish: f.publish.clone(),
-            owner_role: String::new(),
-        };
+    let kf = KimppaForm {
+        name: f.name.clone(),
+        value_proposition: f.value_proposition.clone(),
+        publish: f.publish.clone(),
+        owner_role: String::new(),
+    };
     let slug = kimppas::check_form(&mut k, &kf);
     if f.problem.chars().count() > MAX_TEXT {
         k.push("problem", "err-too-long");

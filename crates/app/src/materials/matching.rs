@@ -128,9 +128,11 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         .materials_pool
         .with(app, |pool| {
             let found = pool.matches(&me, l.org_id, &owner, &weights, LIMIT);
+            // The counter-listings found and those paired before, as they are now.
             let paired: HashMap<i32, engine::Listing> = existing_ids
                 .iter()
                 .map(|(a, b)| if *a == id { *b } else { *a })
+                .chain(found.iter().map(|(o, _)| *o as i32))
                 .filter_map(|o| pool.get(o as u64).map(|x| (o, x.clone())))
                 .collect();
             (found, paired)
@@ -156,8 +158,13 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
     let mut fresh: Vec<listing_match::Model> = Vec::new();
     for (other, score) in &found {
         let other = *other as i32;
-        let reasons = serde_json::to_string(&stored(score)).map_err(AppError::internal)?;
+        // Each side's row is scored from that side (how much of its own
+        // volume the other covers).
+        let theirs = paired.get(&other).and_then(|o| engine::score(o, &me, &weights));
         for pair in [(id, other), (other, id)] {
+            // The other side sees it only within its own reach.
+            let Some(score) = (if pair.0 == id { Some(score) } else { theirs.as_ref() }) else { continue };
+            let reasons = serde_json::to_string(&stored(score)).map_err(AppError::internal)?;
             kept.insert(pair);
             let row = match existing.get(&pair) {
                 Some(m) => {
@@ -200,7 +207,9 @@ async fn run_with(app: &App, id: i32, tell: bool) -> Result<usize, AppError> {
         // A counter-listing no longer open (closed, expired, a draft again)
         // keeps its pair as history.
         let Some(o) = paired.get(&other) else { continue };
-        match engine::score(&me, o, &weights) {
+        let rescored =
+            if m.listing_id == id { engine::score(&me, o, &weights) } else { engine::score(o, &me, &weights) };
+        match rescored {
             Some(score) => {
                 let mut a: listing_match::ActiveModel = m.clone().into();
                 a.score = Set(score.total);

@@ -759,7 +759,8 @@ pub fn monthly_tonnes(l: &listing::Model) -> Option<f64> {
         _ => q * l.unit_tonnes?,
     };
     Some(match l.frequency.as_str() {
-        "year" => tonnes / 12.0,
+        // A one-off lot is compared with steady streams as a year's supply.
+        "year" | "once" => tonnes / 12.0,
         _ => tonnes,
     })
 }

@@ -40,9 +40,30 @@ pub const BURST: u32 = 60;
 
 /// Parts of user agents of robots and tools, lower-case.
 const ROBOTS: [&str; 24] = [
-    "bot", "crawl", "spider", "slurp", "curl/", "wget", "python-", "go-http-client", "wrk", "oha/", "headless",
-    "lighthouse", "axios", "httpie", "java/", "libwww", "apache-httpclient", "okhttp", "node-fetch", "postman",
-    "scrapy", "phantomjs", "reqwest", "k6/",
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "curl/",
+    "wget",
+    "python-",
+    "go-http-client",
+    "wrk",
+    "oha/",
+    "headless",
+    "lighthouse",
+    "axios",
+    "httpie",
+    "java/",
+    "libwww",
+    "apache-httpclient",
+    "okhttp",
+    "node-fetch",
+    "postman",
+    "scrapy",
+    "phantomjs",
+    "reqwest",
+    "k6/",
 ];
 
 /// Why a view is left out as automated, if it is.

@@ -100,9 +100,10 @@ fn every_enum_value_has_a_label_in_both_languages() {
     {
         use kimppa_app::materials::{self as m, matching, outcomes};
         keys.extend(kimppa_domain::ListingStatus::ALL.iter().map(|s| format!("listing-status-{s}")));
-        let lists: [(&str, &[&str]); 12] = [
+        let lists: [(&str, &[&str]); 13] = [
             ("deal-status", &[outcomes::PENDING, outcomes::CONFIRMED, outcomes::DISPUTED]),
             ("analytics-automated", &["no-agent", "robot", "burst"]),
+            ("match-quantity", &m::KINDS),
             ("listing-kind", &m::KINDS),
             ("unit", &m::UNITS),
             ("frequency", &m::FREQUENCIES),

@@ -162,8 +162,10 @@ async fn a_side_stream_becomes_a_symbiosis(b: kimppa_store::testing::Backend) {
     let page = e.get(&format!("/fi/materials/{ash}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Tuhkaa tierakenteisiin"), "{}", page.body);
-    assert!(page.body.contains("Sama jäteluettelon alaluku"), "class reason");
-    assert!(page.body.contains("Kattaa tarpeesta 100 %"), "the offer of 100 t covers the need of 80 t");
+    assert!(page.body.contains("Luokka on ilmoitettu kelpaavaksi"), "the want declared the class: its owner's word");
+    assert!(page.body.contains("Ottaa vastaan 80 % tarjotusta"), "the want of 80 t takes 80 % of the 100 t offered");
+    let want_page = t.login(&builder, None).await.get(&format!("/fi/materials/{want}")).await.body;
+    assert!(want_page.contains("Kattaa tarpeesta 100 %"), "seen from the want, the offer covers the need");
     assert!(page.body.contains("Etäisyys"), "distance reason");
 
     // Contacting the organisation about a listing starts the message with it.

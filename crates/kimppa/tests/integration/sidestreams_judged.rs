@@ -13,9 +13,9 @@ use kimppa_store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
 /// Judged cases whose best comes first and whose "never" ones stay out
-/// must not fall below this (on 2026-12-06: 35 of 44; the misses are
-/// listed in `bench/README.md`).
-const FLOOR: usize = 35;
+/// must not fall below this (on 2026-12-06: 43 of 44; the miss is told in
+/// `bench/README.md`).
+const FLOOR: usize = 43;
 
 async fn judged_pairs_match_as_people_judge(b: kimppa_store::testing::Backend) {
     let set = kimppa_bench::pairs::parse().unwrap();

@@ -385,9 +385,8 @@ async fn analytics_store_no_address_or_user_agent(b: kimppa_store::testing::Back
     assert!(visitors.iter().all(|v| v.hash.len() == 64));
     let views: i64 = counts.iter().filter(|c| c.kind == "view").map(|c| c.count).sum();
     assert_eq!(views, 4, "{counts:?}");
-    let automated = |why: &str| {
-        counts.iter().filter(|c| c.kind == "automated" && c.key == why).map(|c| c.count).sum::<i64>()
-    };
+    let automated =
+        |why: &str| counts.iter().filter(|c| c.kind == "automated" && c.key == why).map(|c| c.count).sum::<i64>();
     assert_eq!((automated("robot"), automated("no-agent")), (2, 1), "{counts:?}");
     assert!(counts.iter().any(|c| c.kind == "referrer" && c.key == "naapuri.example.org"));
     assert!(counts.iter().any(|c| c.kind == "event" && c.key == "search"));

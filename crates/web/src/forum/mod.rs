@@ -398,8 +398,7 @@ async fn thread_page(ctx: &Ctx, id: i32, page: u64, typed: Typed) -> Result<Resp
     };
     let experts = forum::experts::linked(ctx.app(), &view.card.thread).await?;
     let suggestions = if view.manage { forum::experts::suggest(ctx.app(), &ctx.principal, id).await? } else { vec![] };
-    let org_names =
-        if view.manage { kimppa_app::organisations::name_choices(ctx.app()).await? } else { vec![] };
+    let org_names = if view.manage { kimppa_app::organisations::name_choices(ctx.app()).await? } else { vec![] };
     let categories = if moderator {
         moderation::move_choices(ctx, &view.card.category.as_ref().map(|c| c.slug.clone()).unwrap_or_default()).await?
     } else {

@@ -393,7 +393,12 @@ pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError>
                 km,
                 quantity: quantity(&p, o),
                 points: format!("{:.0}", f.m.score),
-                reasons: f.reasons.iter().filter(|r| r.points >= 0.5).map(|r| reason_text(&p, r)).collect(),
+                reasons: f
+                    .reasons
+                    .iter()
+                    .filter(|r| r.points >= 0.5)
+                    .map(|r| reason_text(&p, r, l.kind.key()))
+                    .collect(),
                 feedback: f.m.feedback.clone(),
                 feedback_label: if f.m.feedback.is_empty() {
                     String::new()

@@ -253,11 +253,13 @@ pub fn card(p: &Page, n: &Names, l: &listing::Model) -> CardView {
 }
 
 /// A reason of a match score in words, with its points.
-pub fn reason_text(p: &Page, r: &StoredReason) -> String {
+/// A reason of a match as the listing's owner reads it; the quantity is the
+/// share of the owner's own volume (`kind`: the owner's listing) the other covers.
+pub fn reason_text(p: &Page, r: &StoredReason, kind: &str) -> String {
     let pct = format!("{:.0}", r.value * 100.0);
     let what = match r.part.as_str() {
         "class" => p.t(&format!("match-class-{}", r.fit)),
-        "quantity" => p.t1("match-quantity", "amount", &pct),
+        "quantity" => p.t1(&format!("match-quantity-{kind}"), "amount", &pct),
         "distance" => p.t1("match-distance", "amount", &format!("{:.0}", r.value)),
         "window" => p.t1("match-window", "amount", &pct),
         _ => p.t1("match-text", "amount", &pct),

@@ -86,10 +86,8 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         .then(|| (impact.count, format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes)));
     let mut p = ctx.page("org-title").await;
     let listings = rows.into_iter().map(|l| (l.id, l.title, p.t(&format!("listing-kind-{}", l.kind)))).collect();
-    let challenges = own_challenges
-        .into_iter()
-        .map(|c| (c.id, c.title, p.label("challenge-status", c.status.key())))
-        .collect();
+    let challenges =
+        own_challenges.into_iter().map(|c| (c.id, c.title, p.label("challenge-status", c.status.key()))).collect();
     p.title = org.name.clone();
     p.description = text.chars().take(160).collect();
     if public {
