@@ -171,6 +171,40 @@ pub fn rank<'a>(need: &Need, pool: &'a [Candidate], w: &Weights, limit: usize) -
     out
 }
 
+/// Word stems of a text for [`distinguishing`]: lower-case words of four
+/// letters or more, cut to their first five letters (Finnish inflects the
+/// ending: "investointi", "investointeihin" → "inves"; "laina", "lainalla" → "laina").
+fn stems(text: &str) -> BTreeSet<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .map(|w| w.to_lowercase().chars().take(5).collect())
+        .collect()
+}
+
+/// How well each document fits `need` in what sets it apart from the other
+/// documents of the same pool (the candidates of one role): the need's
+/// stems it shares, each weighted by how few of the pool's documents have
+/// it (inverse document frequency, so words every candidate of the role
+/// uses count for nothing), against the best document of the pool: 0 to 1.
+pub fn distinguishing(need: &str, docs: &[(i64, String)]) -> BTreeMap<i64, f64> {
+    let want = stems(need);
+    let doc_stems: Vec<(i64, BTreeSet<String>)> = docs.iter().map(|(id, t)| (*id, stems(t))).collect();
+    let n = doc_stems.len() as f64;
+    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, ds) in &doc_stems {
+        for s in ds.iter().filter(|s| want.contains(*s)) {
+            *df.entry(s.as_str()).or_default() += 1;
+        }
+    }
+    let idf = |s: &str| df.get(s).map(|d| (n / *d as f64).ln()).unwrap_or(0.0);
+    let raw: Vec<(i64, f64)> = doc_stems
+        .iter()
+        .map(|(id, ds)| (*id, ds.iter().filter(|s| want.contains(*s)).map(|s| idf(s)).sum::<f64>()))
+        .collect();
+    let best = raw.iter().map(|(_, v)| *v).fold(0.0, f64::max);
+    raw.into_iter().map(|(id, v)| (id, if best > 0.0 { v / best } else { 0.0 })).collect()
+}
+
 /// What a funding call (or the kimppa itself) asks of its partners.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rules {

@@ -267,3 +267,17 @@ fn property_every_suggested_set_satisfies_the_rules() {
     }
     assert!(found > 20, "the generated cases include satisfiable ones ({found})");
 }
+
+#[test]
+fn what_sets_a_candidate_apart_counts_not_what_all_share() {
+    let docs = vec![
+        (1, "Rahoitamme kiertotalouden investointeja vihreällä lainalla.".to_string()),
+        (2, "Rahoitamme kiertotalouden kasvuyrityksiä pääomasijoituksin.".to_string()),
+        (3, "Rahoitamme kiertotalouden kokeiluja apurahoilla.".to_string()),
+    ];
+    let s = distinguishing("Haemme rahoitusta kiertotalouden investointiin: uusi linja vaatii lainan.", &docs);
+    assert_eq!(s[&1], 1.0, "the loan for investments fits best");
+    assert_eq!(s[&2], 0.0, "words every funder uses count for nothing");
+    assert_eq!(s[&3], 0.0);
+    assert!(distinguishing("", &docs).values().all(|v| *v == 0.0));
+}

@@ -6,11 +6,11 @@
 
 use super::{get, may_manage, roles_of};
 use crate::{App, AppError, directory::list as split_list, policy::Principal};
-use kimppa_domain::ServiceStatus;
+use kimppa_domain::{ListingKind, ListingStatus, ListingVisibility, ServiceStatus};
 use kimppa_domain::{MembershipStatus, ResponseStatus};
 use kimppa_domain::{OfferingType, OrgType, PartnerRole};
 use kimppa_matchmaking::{Candidate, Fit, Need, Reason, Score, Weights};
-use kimppa_store::entities::{challenge_response, kimppa_member, organisation, service};
+use kimppa_store::entities::{challenge_response, kimppa_member, listing, organisation, service};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use std::collections::{HashMap, HashSet};
 
@@ -329,7 +329,9 @@ pub async fn candidates_per_role(
         *together.entry(m.org_id).or_default() += 1;
     }
     let org_text = similarity(app, "organisation", text)?;
-    let service_text = similarity(app, "service", text)?;
+    let mut service_text = similarity(app, "service", text)?;
+    // Public material offers, under their ids negated (see [`role_fits_with_services`]).
+    service_text.extend(similarity(app, "listing", text)?.into_iter().map(|(id, v)| (-id, v)));
     let base = |o: &organisation::Model, text: f64| Candidate {
         id: o.id as i64,
         org_type: o.org_type.to_string(),
@@ -346,6 +348,28 @@ pub async fn candidates_per_role(
         pools.push((String::new(), pool));
     }
     for role in roles {
+        // What sets each candidate of the role apart, in the texts that show
+        // the role: its services of the role, or its own description.
+        let docs: Vec<(i64, String)> = fits
+            .orgs
+            .iter()
+            .filter_map(|o| {
+                let fit = fits.roles.get(&o.id)?.iter().find(|(r, _)| r == role)?.1;
+                let text = match fit {
+                    Fit::Offering => fits
+                        .services
+                        .iter()
+                        .filter(|(org, r, _)| *org == o.id && r == role)
+                        .filter_map(|(_, _, id)| fits.texts.get(id).map(String::as_str))
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                    Fit::OrgType => format!("{} {}", o.description_fi, o.description_en),
+                    Fit::Declared => return None,
+                };
+                Some((o.id as i64, text))
+            })
+            .collect();
+        let apart = kimppa_matchmaking::distinguishing(text, &docs);
         let pool = fits
             .orgs
             .iter()
@@ -364,10 +388,12 @@ pub async fn candidates_per_role(
                     .filter(|(org, r, _)| *org == o.id && r == role)
                     .filter_map(|(_, _, id)| service_text.get(id).copied())
                     .fold(0.0, f64::max);
-                let text = match fit {
+                let found = match fit {
                     Fit::Offering => services.max(own * 0.8),
                     _ => own,
                 };
+                // The search index's resemblance and what sets it apart among the role's candidates.
+                let text = (found + apart.get(&(o.id as i64)).copied().unwrap_or(0.0)) / 2.0;
                 Some(base(o, text))
             })
             .collect();
@@ -383,6 +409,8 @@ pub struct RoleFits {
     pub roles: HashMap<i32, Vec<(String, Fit)>>,
     /// (organisation, role, service id).
     pub services: Vec<(i32, String, i32)>,
+    /// Each published service's title and description (both languages).
+    pub texts: HashMap<i32, String>,
 }
 
 /// The roles each approved organisation (and the asker, whatever its
@@ -396,7 +424,8 @@ pub async fn role_fits(
     Ok((f.orgs, f.roles))
 }
 
-/// [`role_fits`] with the services behind each fit (two queries).
+/// [`role_fits`] with the services behind each fit — and the public
+/// material offers, which show a material supplier (three queries).
 pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, AppError> {
     let orgs: Vec<organisation::Model> = organisation::Entity::find()
         .filter(
@@ -407,16 +436,27 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
         .all(&app.db)
         .await?;
     let types: HashMap<i32, String> = orgs.iter().map(|o| (o.id, o.org_type.key().to_string())).collect();
-    let services: Vec<(i32, i32, String)> = service::Entity::find()
+    type Row = (i32, i32, String, String, String, String, String);
+    let services: Vec<Row> = service::Entity::find()
         .select_only()
-        .columns([service::Column::Id, service::Column::OwnerOrgId, service::Column::OfferingType])
+        .columns([
+            service::Column::Id,
+            service::Column::OwnerOrgId,
+            service::Column::OfferingType,
+            service::Column::TitleFi,
+            service::Column::DescriptionFi,
+            service::Column::TitleEn,
+            service::Column::DescriptionEn,
+        ])
         .filter(service::Column::Status.eq(ServiceStatus::Published))
         .into_tuple()
         .all(&app.db)
         .await?;
     let mut offered: HashMap<i32, HashSet<String>> = HashMap::new();
     let mut by_role: Vec<(i32, String, i32)> = Vec::new();
-    for (id, org, offering) in services {
+    let mut texts: HashMap<i32, String> = HashMap::new();
+    for (id, org, offering, title_fi, description_fi, title_en, description_en) in services {
+        texts.insert(id, format!("{title_fi} {description_fi} {title_en} {description_en}"));
         let Some(t) = types.get(&org) else { continue };
         if OfferingType::parse(&offering).is_err() {
             continue;
@@ -428,6 +468,26 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
         }
         offered.entry(org).or_default().insert(offering);
     }
+    // A published offer of a side stream in the materials marketplace shows
+    // a material supplier as a service does (kept under the listing's id
+    // negated, beside the services).
+    let offers: Vec<(i32, i32, String, String)> = listing::Entity::find()
+        .select_only()
+        .columns([listing::Column::Id, listing::Column::OrgId, listing::Column::Title, listing::Column::Description])
+        .filter(listing::Column::Status.eq(ListingStatus::Published))
+        .filter(listing::Column::Kind.eq(ListingKind::Offer))
+        .filter(listing::Column::Visibility.eq(ListingVisibility::Public))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    for (id, org, title, description) in offers {
+        if !types.contains_key(&org) {
+            continue;
+        }
+        texts.insert(-id, format!("{title} {description}"));
+        by_role.push((org, PartnerRole::MaterialSupplier.key().to_string(), -id));
+        offered.entry(org).or_default().insert(OfferingType::CircularSupplies.key().to_string());
+    }
     let none = HashSet::new();
     let roles = orgs
         .iter()
@@ -436,7 +496,7 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
             (o.id, fits(o.org_type.key(), offered.get(&o.id).unwrap_or(&none), &declared))
         })
         .collect();
-    Ok(RoleFits { orgs, roles, services: by_role })
+    Ok(RoleFits { orgs, roles, services: by_role, texts })
 }
 
 #[cfg(test)]

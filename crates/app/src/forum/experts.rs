@@ -69,8 +69,8 @@ pub async fn linked(app: &App, thread: &forum_thread::Model) -> Result<Vec<Exper
 
 /// How many suggestions are offered at most.
 const SUGGESTIONS: usize = 5;
-/// A suggestion's search score is at least this share of the best one's.
-const MIN_SHARE: f32 = 0.6;
+/// A suggestion scores at least this share of the best one.
+const MIN_SHARE: f64 = 0.6;
 
 /// Experts whose tags and bio are like the thread, best first, not yet
 /// linked; for the asker and staff.
@@ -87,8 +87,11 @@ pub async fn suggest(app: &App, actor: &Principal, thread_id: i32) -> Result<Vec
     for_text(app, &format!("{} {}", thread.title, thread.body), thread.author_id, &already).await
 }
 
-/// Experts whose expertise fits `text`, best first: those the search index
-/// finds for it, leaving out `author` and the experts `already` linked.
+/// Experts whose expertise fits `text`, best first, leaving out `author`
+/// and the experts `already` linked: the search index's resemblance of
+/// their tags and bio, together with what sets each apart among the
+/// listed experts (the thread's rarer words in their tags and bio); only
+/// those near the best are offered. A fixed number of queries.
 pub async fn for_text(app: &App, text: &str, author: i32, already: &[i32]) -> Result<Vec<ExpertRef>, AppError> {
     let q = kimppa_search::SearchQuery {
         text: text.to_string(),
@@ -96,33 +99,71 @@ pub async fn for_text(app: &App, text: &str, author: i32, already: &[i32]) -> Re
         filters: vec![("kind".into(), "expert".into())],
         visibility: vec!["public".into()],
         offset: 0,
-        limit: SUGGESTIONS + 10,
+        limit: 200,
         any_word: true,
     };
-    let found: Vec<(i32, f32)> = app
+    let found: HashMap<i32, f64> = app
         .search
         .keys(&q)
         .map_err(AppError::internal)?
         .into_iter()
-        .filter_map(|(k, score)| Some((k.strip_prefix("expert:")?.parse().ok()?, score)))
-        .filter(|(id, _)| !already.contains(id))
+        .filter_map(|(k, score)| Some((k.strip_prefix("expert:")?.parse().ok()?, score as f64)))
         .collect();
-    // Only those near the best: a few that fit rather than five.
-    let best = found.iter().map(|(_, s)| *s).fold(0.0, f32::max);
-    let ids: Vec<i32> = found.into_iter().filter(|(_, s)| *s >= best * MIN_SHARE).map(|(id, _)| id).collect();
-    let lowered = text.to_lowercase();
-    let mut out: Vec<ExpertRef> = refs(app, &ids)
+    let top = found.values().copied().fold(0.0, f64::max);
+    let listed: Vec<i32> = expert::Entity::find()
+        .filter(expert::Column::Listed.eq(true))
+        .all(&app.db)
         .await?
         .into_iter()
-        .filter(|(_, e)| e.user_id != author)
-        .map(|(mut r, e)| {
+        .map(|e| e.id)
+        .filter(|id| !already.contains(id))
+        .collect();
+    let pool: Vec<(ExpertRef, expert::Model)> =
+        refs(app, &listed).await?.into_iter().filter(|(_, e)| e.user_id != author).collect();
+    // An expert's own words, and what their organisation offers.
+    let mut offers: HashMap<i32, String> = HashMap::new();
+    for s in kimppa_store::entities::service::Entity::find()
+        .filter(kimppa_store::entities::service::Column::Status.eq(kimppa_domain::ServiceStatus::Published))
+        .filter(
+            kimppa_store::entities::service::Column::OwnerOrgId
+                .is_in(pool.iter().map(|(_, e)| e.org_id).collect::<Vec<_>>()),
+        )
+        .all(&app.db)
+        .await?
+    {
+        let t = offers.entry(s.owner_org_id).or_default();
+        t.push_str(&format!(" {} {}", s.title_fi, s.description_fi));
+    }
+    let docs: Vec<(i64, String)> = pool
+        .iter()
+        .map(|(_, e)| {
+            let org = offers.get(&e.org_id).map(String::as_str).unwrap_or_default();
+            (e.id as i64, format!("{} {} {} {org}", e.tags, e.bio_fi, e.bio_en))
+        })
+        .collect();
+    let apart = kimppa_matchmaking::distinguishing(text, &docs);
+    let mut scored: Vec<(f64, ExpertRef, expert::Model)> = pool
+        .into_iter()
+        .map(|(r, e)| {
+            let index = if top > 0.0 { found.get(&e.id).copied().unwrap_or(0.0) / top } else { 0.0 };
+            ((index + apart.get(&(e.id as i64)).copied().unwrap_or(0.0)) / 2.0, r, e)
+        })
+        .filter(|(s, _, _)| *s > 0.0)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.id.cmp(&b.2.id)));
+    // Only those near the best: a few that fit rather than five.
+    let best = scored.first().map(|(s, _, _)| *s).unwrap_or(0.0);
+    let lowered = text.to_lowercase();
+    Ok(scored
+        .into_iter()
+        .filter(|(s, _, _)| *s >= best * MIN_SHARE)
+        .take(SUGGESTIONS)
+        .map(|(_, mut r, e)| {
             r.reasons =
                 directory::list(&e.tags).into_iter().filter(|t| stem_in(&lowered, t)).map(str::to_string).collect();
             r
         })
-        .collect();
-    out.truncate(SUGGESTIONS);
-    Ok(out)
+        .collect())
 }
 
 /// A tag "appears" in the text when the text has a word starting with the
