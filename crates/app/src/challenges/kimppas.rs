@@ -254,21 +254,17 @@ async fn members_of(app: &App, ids: &[i32]) -> Result<HashMap<i32, (Vec<Member>,
 }
 
 /// Published kimppas an organisation is a confirmed member of, newest first
-/// (two queries).
+/// (one query).
 pub async fn of_org(app: &App, org_id: i32) -> Result<Vec<kimppa::Model>, AppError> {
-    let ids: Vec<i32> = kimppa_member::Entity::find()
-        .filter(kimppa_member::Column::OrgId.eq(org_id))
-        .filter(kimppa_member::Column::ConfirmedAt.is_not_null())
-        .all(&app.db)
-        .await?
-        .into_iter()
-        .map(|m| m.kimppa_id)
-        .collect();
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
+    use sea_orm::sea_query::Query;
+    let memberships = Query::select()
+        .column(kimppa_member::Column::KimppaId)
+        .from(kimppa_member::Entity)
+        .and_where(kimppa_member::Column::OrgId.eq(org_id))
+        .and_where(kimppa_member::Column::ConfirmedAt.is_not_null())
+        .to_owned();
     Ok(kimppa::Entity::find()
-        .filter(kimppa::Column::Id.is_in(ids))
+        .filter(kimppa::Column::Id.in_subquery(memberships))
         .filter(kimppa::Column::Published.eq(true))
         .order_by_desc(kimppa::Column::CreatedAt)
         .all(&app.db)

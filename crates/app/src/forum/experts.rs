@@ -24,17 +24,25 @@ pub struct ExpertRef {
     pub reasons: Vec<String>,
 }
 
-/// Listed experts of approved organisations among `ids`, in that order (three queries).
-async fn refs(app: &App, ids: &[i32]) -> Result<Vec<(ExpertRef, expert::Model)>, AppError> {
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let rows = expert::Entity::find()
-        .find_also_related(user::Entity)
-        .filter(expert::Column::Id.is_in(ids.to_vec()))
-        .filter(expert::Column::Listed.eq(true))
-        .all(&app.db)
-        .await?;
+/// Which listed experts [`refs`] reads.
+enum Listed<'a> {
+    All,
+    Ids(&'a [i32]),
+}
+
+/// Listed experts of approved organisations — every one, or those among
+/// `ids` in that order (two queries).
+async fn refs(app: &App, which: Listed<'_>) -> Result<Vec<(ExpertRef, expert::Model)>, AppError> {
+    let mut q = expert::Entity::find().find_also_related(user::Entity).filter(expert::Column::Listed.eq(true));
+    let ids: Vec<i32> = match which {
+        Listed::All => vec![],
+        Listed::Ids([]) => return Ok(vec![]),
+        Listed::Ids(ids) => {
+            q = q.filter(expert::Column::Id.is_in(ids.to_vec()));
+            ids.to_vec()
+        }
+    };
+    let rows = q.order_by_asc(expert::Column::Id).all(&app.db).await?;
     let orgs: HashMap<i32, organisation::Model> = organisation::Entity::find()
         .filter(organisation::Column::Id.is_in(rows.iter().map(|(e, _)| e.org_id).collect::<Vec<_>>()))
         .filter(organisation::Column::MembershipStatus.eq(kimppa_domain::MembershipStatus::Approved))
@@ -43,14 +51,18 @@ async fn refs(app: &App, ids: &[i32]) -> Result<Vec<(ExpertRef, expert::Model)>,
         .into_iter()
         .map(|o| (o.id, o))
         .collect();
-    let mut by_id: HashMap<i32, (ExpertRef, expert::Model)> = rows
+    let found: Vec<(ExpertRef, expert::Model)> = rows
         .into_iter()
         .filter_map(|(e, u)| {
             let o = orgs.get(&e.org_id)?;
             let r = ExpertRef { expert_id: e.id, name: u?.name, org: o.name.clone(), reasons: vec![] };
-            Some((e.id, (r, e)))
+            Some((r, e))
         })
         .collect();
+    if ids.is_empty() {
+        return Ok(found);
+    }
+    let mut by_id: HashMap<i32, (ExpertRef, expert::Model)> = found.into_iter().map(|x| (x.1.id, x)).collect();
     Ok(ids.iter().filter_map(|i| by_id.remove(i)).collect())
 }
 
@@ -64,7 +76,7 @@ pub async fn linked(app: &App, thread: &forum_thread::Model) -> Result<Vec<Exper
         .into_iter()
         .map(|l| l.expert_id)
         .collect();
-    Ok(refs(app, &ids).await?.into_iter().map(|(r, _)| r).collect())
+    Ok(refs(app, Listed::Ids(&ids)).await?.into_iter().map(|(r, _)| r).collect())
 }
 
 /// How many suggestions are offered at most.
@@ -110,16 +122,11 @@ pub async fn for_text(app: &App, text: &str, author: i32, already: &[i32]) -> Re
         .filter_map(|(k, score)| Some((k.strip_prefix("expert:")?.parse().ok()?, score as f64)))
         .collect();
     let top = found.values().copied().fold(0.0, f64::max);
-    let listed: Vec<i32> = expert::Entity::find()
-        .filter(expert::Column::Listed.eq(true))
-        .all(&app.db)
+    let pool: Vec<(ExpertRef, expert::Model)> = refs(app, Listed::All)
         .await?
         .into_iter()
-        .map(|e| e.id)
-        .filter(|id| !already.contains(id))
+        .filter(|(_, e)| e.user_id != author && !already.contains(&e.id))
         .collect();
-    let pool: Vec<(ExpertRef, expert::Model)> =
-        refs(app, &listed).await?.into_iter().filter(|(_, e)| e.user_id != author).collect();
     // An expert's own words, and what their organisation offers.
     let mut offers: HashMap<i32, String> = HashMap::new();
     for s in kimppa_store::entities::service::Entity::find()
@@ -180,7 +187,8 @@ pub async fn link(app: &App, actor: &Principal, thread_id: i32, expert_id: i32) 
     let thread = get(app, actor, thread_id).await?;
     policy::require(actor, Action::ManageForumThread { author: UserId(thread.author_id) })?;
     let uid = crate::policy::user_id(actor)?;
-    let (_, e) = refs(app, &[expert_id]).await?.pop().ok_or(AppError::field("expert", "err-unknown-value"))?;
+    let (_, e) =
+        refs(app, Listed::Ids(&[expert_id])).await?.pop().ok_or(AppError::field("expert", "err-unknown-value"))?;
     let exists = forum_thread_expert::Entity::find()
         .filter(forum_thread_expert::Column::ThreadId.eq(thread.id))
         .filter(forum_thread_expert::Column::ExpertId.eq(e.id))

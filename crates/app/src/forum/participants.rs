@@ -59,7 +59,7 @@ pub async fn invite(app: &App, actor: &Principal, thread_id: i32, who: &str) -> 
     } else {
         // An organisation by its name (or address), as people choose it.
         let o = match crate::organisations::by_names(app, who, false).await?.pop() {
-            Some(crate::organisations::Named::Found(o)) => o,
+            Some(crate::organisations::Named::Found(o)) => *o,
             Some(crate::organisations::Named::Ambiguous(..)) => {
                 return Err(AppError::field("who", "err-org-ambiguous"));
             }

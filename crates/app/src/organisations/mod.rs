@@ -519,7 +519,7 @@ pub async fn members(app: &App, actor: &Principal, org: &organisation::Model) ->
 /// How a typed organisation was found, or why not.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Named {
-    Found(organisation::Model),
+    Found(Box<organisation::Model>),
     /// Nothing matches the words.
     Unknown(String),
     /// Several names contain the words (up to five of them).
@@ -550,7 +550,7 @@ pub async fn by_names(app: &App, typed: &str, many: bool) -> Result<Vec<Named>, 
             let slugs: Vec<Option<&organisation::Model>> =
                 part.split_whitespace().map(|w| pool.iter().find(|o| o.slug == w.to_lowercase())).collect();
             if slugs.iter().all(Option::is_some) {
-                out.extend(slugs.into_iter().flatten().map(|o| Named::Found(o.clone())));
+                out.extend(slugs.into_iter().flatten().map(|o| Named::Found(Box::new(o.clone()))));
                 continue;
             }
         }
@@ -562,12 +562,12 @@ pub async fn by_names(app: &App, typed: &str, many: bool) -> Result<Vec<Named>, 
 fn name_one(pool: &[organisation::Model], typed: &str) -> Named {
     let t = typed.trim().to_lowercase();
     if let Some(o) = pool.iter().find(|o| o.slug == t || o.name.to_lowercase() == t) {
-        return Named::Found(o.clone());
+        return Named::Found(Box::new(o.clone()));
     }
     let containing: Vec<&organisation::Model> =
         pool.iter().filter(|o| t.chars().count() >= 3 && o.name.to_lowercase().contains(&t)).collect();
     match containing.as_slice() {
-        [one] => Named::Found((*one).clone()),
+        [one] => Named::Found(Box::new((*one).clone())),
         [] => Named::Unknown(typed.trim().to_string()),
         many => Named::Ambiguous(typed.trim().to_string(), many.iter().take(5).map(|o| o.name.clone()).collect()),
     }
