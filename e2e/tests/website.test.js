@@ -65,10 +65,13 @@ test('website walk without JavaScript: navigation, glossary, FAQ question; orche
       await footerStatementLink(visitor);
     });
 
-    const oldSentence = await step(t, 'main navigation → about page', async () => {
+    const oldSentence = await step(t, 'main navigation → the cluster section → about page', async () => {
       const nav = visitor.getByRole('navigation', { name: 'Päävalikko' });
-      await follow(visitor, nav.getByRole('link', { name: 'Tietoa klusterista', exact: true }));
+      await follow(visitor, nav.getByRole('link', { name: 'Klusteri', exact: true }));
+      const section = visitor.getByRole('navigation', { name: 'Osion sivut' });
+      await follow(visitor, section.getByRole('link', { name: 'Tietoa klusterista', exact: true }));
       assert.equal(path(visitor), '/fi/pages/about');
+      assert.equal(await section.locator('a[aria-current="page"]').innerText(), 'Tietoa klusterista');
       assert.equal((await visitor.locator('main h1').innerText()).trim(), 'Tietoa klusterista');
       // A plain paragraph (no markup), so that its Markdown source is the same text.
       const plain = await visitor.locator('main .prose > p').evaluateAll((ps) =>
