@@ -175,31 +175,62 @@ pub fn rank<'a>(need: &Need, pool: &'a [Candidate], w: &Weights, limit: usize) -
 /// letters or more, cut to their first five letters (Finnish inflects the
 /// ending: "investointi", "investointeihin" → "inves"; "laina", "lainalla" → "laina").
 fn stems(text: &str) -> BTreeSet<String> {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 4)
-        .map(|w| w.to_lowercase().chars().take(5).collect())
-        .collect()
+    words(text).map(|w| w.chars().take(STEM).collect()).collect()
+}
+
+/// Letters of a stem.
+const STEM: usize = 5;
+
+fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 4).map(str::to_lowercase)
+}
+
+/// Every run of [`STEM`] letters inside the words of a text (and the
+/// four-letter words whole): a stem found among them appears in the text,
+/// also inside a compound ("lajittelulinjainvestointiin" has "inves").
+fn pieces(text: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for w in words(text) {
+        let chars: Vec<char> = w.chars().collect();
+        if chars.len() < STEM {
+            out.insert(w);
+            continue;
+        }
+        for window in chars.windows(STEM) {
+            out.insert(window.iter().collect());
+        }
+    }
+    out
 }
 
 /// How well each document fits `need` in what sets it apart from the other
-/// documents of the same pool (the candidates of one role): the need's
-/// stems it shares, each weighted by how few of the pool's documents have
-/// it (inverse document frequency, so words every candidate of the role
-/// uses count for nothing), against the best document of the pool: 0 to 1.
+/// documents of the same pool (the candidates of one role): the stems the
+/// need and the document share — a stem of either found in the other, also
+/// inside a compound word — each weighted by how few of the pool's
+/// documents have it (inverse document frequency, so words every candidate
+/// of the role uses count for nothing), against the best document of the
+/// pool: 0 to 1.
 pub fn distinguishing(need: &str, docs: &[(i64, String)]) -> BTreeMap<i64, f64> {
-    let want = stems(need);
-    let doc_stems: Vec<(i64, BTreeSet<String>)> = docs.iter().map(|(id, t)| (*id, stems(t))).collect();
-    let n = doc_stems.len() as f64;
+    let need_pieces = pieces(need);
+    let doc_pieces: Vec<(i64, BTreeSet<String>, BTreeSet<String>)> =
+        docs.iter().map(|(id, t)| (*id, stems(t), pieces(t))).collect();
+    // The stems of the need, and those of the documents found in the need.
+    let mut shared: BTreeSet<String> = stems(need);
+    for (_, st, _) in &doc_pieces {
+        shared.extend(st.iter().filter(|s| need_pieces.contains(*s)).cloned());
+    }
+    let n = doc_pieces.len() as f64;
+    let has = |p: &BTreeSet<String>, s: &str| p.contains(s);
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, ds) in &doc_stems {
-        for s in ds.iter().filter(|s| want.contains(*s)) {
+    for (_, _, p) in &doc_pieces {
+        for s in shared.iter().filter(|s| has(p, s)) {
             *df.entry(s.as_str()).or_default() += 1;
         }
     }
     let idf = |s: &str| df.get(s).map(|d| (n / *d as f64).ln()).unwrap_or(0.0);
-    let raw: Vec<(i64, f64)> = doc_stems
+    let raw: Vec<(i64, f64)> = doc_pieces
         .iter()
-        .map(|(id, ds)| (*id, ds.iter().filter(|s| want.contains(*s)).map(|s| idf(s)).sum::<f64>()))
+        .map(|(id, _, p)| (*id, shared.iter().filter(|s| has(p, s)).map(|s| idf(s)).sum::<f64>()))
         .collect();
     let best = raw.iter().map(|(_, v)| *v).fold(0.0, f64::max);
     raw.into_iter().map(|(id, v)| (id, if best > 0.0 { v / best } else { 0.0 })).collect()

@@ -280,4 +280,7 @@ fn what_sets_a_candidate_apart_counts_not_what_all_share() {
     assert_eq!(s[&2], 0.0, "words every funder uses count for nothing");
     assert_eq!(s[&3], 0.0);
     assert!(distinguishing("", &docs).values().all(|v| *v == 0.0));
+    // Inside a compound word too.
+    let s = distinguishing("Haemme rahoitusta lajittelulinjainvestointiin.", &docs);
+    assert_eq!(s[&1], 1.0, "the investment loan, found inside the compound");
 }
