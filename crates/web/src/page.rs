@@ -108,29 +108,43 @@ impl Page {
     /// Whether `path` (after the language prefix) is this page or, for a
     /// section's list page, a page under it that no other menu item names.
     pub fn is_here(&self, path: &str) -> bool {
-        if self.here == path {
-            return true;
-        }
+        self.here == path || self.is_under(path)
+    }
+
+    /// Whether this page lies under `path` and no other menu item names it.
+    fn is_under(&self, path: &str) -> bool {
         let under = self.here.starts_with(&format!("{path}/"));
         under && !SECTION_PAGES.iter().any(|(_, p, _)| p.len() > path.len() && self.here.starts_with(p))
     }
 
-    /// The current section's own menu: (path, label, current).
-    pub fn section_menu(&self) -> Vec<(String, String, bool)> {
+    /// The current section's own menu: (path, label, `aria-current`: "page"
+    /// for this page, "true" for the page it lies under, empty otherwise).
+    pub fn section_menu(&self) -> Vec<(String, String, &'static str)> {
+        let current = |exact: bool, under: bool| {
+            if exact {
+                "page"
+            } else if under {
+                "true"
+            } else {
+                ""
+            }
+        };
         let here = self.section();
         if here == "cluster" {
-            let mut out: Vec<(String, String, bool)> = self
+            let mut out: Vec<(String, String, &'static str)> = self
                 .nav
                 .iter()
-                .map(|(href, title)| (href.clone(), title.clone(), href.ends_with(&self.here) && self.here != "/"))
+                .map(|(href, title)| {
+                    (href.clone(), title.clone(), current(href.ends_with(&self.here) && self.here != "/", false))
+                })
                 .collect();
-            out.push((self.href("/news"), self.t("nav-news"), self.is_here("/news")));
+            out.push((self.href("/news"), self.t("nav-news"), current(self.here == "/news", self.is_under("/news"))));
             return out;
         }
         SECTION_PAGES
             .iter()
             .filter(|(s, _, _)| *s == here)
-            .map(|(_, path, key)| (self.href(path), self.t(key), self.is_here(path)))
+            .map(|(_, path, key)| (self.href(path), self.t(key), current(self.here == *path, self.is_under(path))))
             .collect()
     }
 
