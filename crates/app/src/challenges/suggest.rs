@@ -347,9 +347,21 @@ pub async fn candidates_per_role(
         let pool = fits.orgs.iter().map(|o| base(o, org_text.get(&o.id).copied().unwrap_or(0.0))).collect();
         pools.push((String::new(), pool));
     }
+    // What an organisation's listed experts know shows what it can do too.
+    let mut know: HashMap<i32, String> = HashMap::new();
+    if !roles.is_empty() {
+        for e in kimppa_store::entities::expert::Entity::find()
+            .filter(kimppa_store::entities::expert::Column::Listed.eq(true))
+            .all(&app.db)
+            .await?
+        {
+            know.entry(e.org_id).or_default().push_str(&format!(" {} {}", e.tags, e.bio_fi));
+        }
+    }
     for role in roles {
         // What sets each candidate of the role apart, in the texts that show
-        // the role: its services of the role, or its own description.
+        // the role: its services of the role, or its own description, and
+        // what its experts know.
         let docs: Vec<(i64, String)> = fits
             .orgs
             .iter()
@@ -366,7 +378,8 @@ pub async fn candidates_per_role(
                     Fit::OrgType => format!("{} {}", o.description_fi, o.description_en),
                     Fit::Declared => return None,
                 };
-                Some((o.id as i64, text))
+                let experts = know.get(&o.id).map(String::as_str).unwrap_or_default();
+                Some((o.id as i64, format!("{text} {experts}")))
             })
             .collect();
         let apart = kimppa_matchmaking::distinguishing(text, &docs);
