@@ -25,6 +25,7 @@ pub mod organisations;
 pub mod overview;
 pub mod pagecache;
 pub mod people;
+pub mod pipeline;
 pub mod policy;
 pub mod principal;
 pub mod records;

@@ -150,6 +150,10 @@ pub enum Action<'a> {
     ManageGroups,
     /// Ask to join a group, or accept an invitation: any person.
     JoinGroup,
+    /// Keep the development pipeline: its records, stages, tasks, links
+    /// and publishing: staff. The admins of a participating organisation
+    /// read its records through `pipeline::visibility`.
+    ManagePipeline,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -241,7 +245,7 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
         | ManageDirectory | ModerateForum | SkipForumApproval | FeatureChallenges | ManageMaterials
-        | ManageClusterEvents | ManageGroups => elevated(),
+        | ManageClusterEvents | ManageGroups | ManagePipeline => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()

@@ -516,6 +516,51 @@ keyed_enum!(
     }
 );
 
+keyed_enum!(
+    /// What a pipeline record follows (SPEC C9).
+    PipelineKind {
+        Idea => "idea",
+        Innovation => "innovation",
+        DevelopmentProject => "development-project",
+        FundingApplication => "funding-application",
+        Investment => "investment",
+    }
+);
+
+keyed_enum!(
+    /// An organisation's part in a pipeline record.
+    PipelineRole {
+        Lead => "lead",
+        Partner => "partner",
+        Customer => "customer",
+        Research => "research",
+        Funder => "funder",
+    }
+);
+
+keyed_enum!(
+    /// The size class of a pipeline record, from its euros: under 50,000,
+    /// under 250,000, under 1,000,000, and more.
+    EuroClass {
+        Small => "small",
+        Medium => "medium",
+        Large => "large",
+        Major => "major",
+    }
+);
+
+impl EuroClass {
+    /// The class of a sum in euros.
+    pub fn of(euros: i64) -> EuroClass {
+        match euros {
+            ..50_000 => EuroClass::Small,
+            50_000..250_000 => EuroClass::Medium,
+            250_000..1_000_000 => EuroClass::Large,
+            _ => EuroClass::Major,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,10 +11,10 @@ mod slug;
 pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
-    ActionStatus, ChallengeStatus, ChallengeVisibility, ClusterPhase, ContentStatus, EventKind, EventStatus,
+    ActionStatus, ChallengeStatus, ChallengeVisibility, ClusterPhase, ContentStatus, EuroClass, EventKind, EventStatus,
     EventVisibility, FocusArea, GroupKind, GroupMemberStatus, GroupRole, KimppaStatus, Language, LeadStatus,
     ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus, MembershipStatus, MembershipTier,
-    OfferingType, OrgRole, OrgType, PartnerRole, PlatformRole, PriceKind, QuestionKind, QuestionStatus, Region,
+    OfferingType, OrgRole, OrgType, PartnerRole, PipelineKind, PipelineRole, PlatformRole, PriceKind, QuestionKind, QuestionStatus, Region,
     RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
 pub use ids::{OrgId, UserId};

@@ -22,6 +22,7 @@ mod m0015_events;
 mod m0016_event_meetings;
 mod m0017_groups;
 mod m0018_deal_confirmation;
+mod m0019_pipeline;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_event_meetings::Migration),
             Box::new(m0017_groups::Migration),
             Box::new(m0018_deal_confirmation::Migration),
+            Box::new(m0019_pipeline::Migration),
         ]
     }
 }

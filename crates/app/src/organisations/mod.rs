@@ -533,10 +533,7 @@ pub enum Named {
 /// addresses, as before names were accepted. Among every organisation that
 /// is not rejected (one query).
 pub async fn by_names(app: &App, typed: &str, many: bool) -> Result<Vec<Named>, AppError> {
-    let pool: Vec<organisation::Model> = organisation::Entity::find()
-        .filter(organisation::Column::MembershipStatus.ne(MembershipStatus::Rejected))
-        .all(&app.db)
-        .await?;
+    let pool = name_pool(app).await?;
     let parts: Vec<&str> = if many {
         typed.split([',', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect()
     } else {
@@ -559,7 +556,17 @@ pub async fn by_names(app: &App, typed: &str, many: bool) -> Result<Vec<Named>, 
     Ok(out)
 }
 
-fn name_one(pool: &[organisation::Model], typed: &str) -> Named {
+/// Every organisation that may be chosen by name (not rejected), for
+/// [`name_one`] over many typed names with one query.
+pub async fn name_pool(app: &App) -> Result<Vec<organisation::Model>, AppError> {
+    Ok(organisation::Entity::find()
+        .filter(organisation::Column::MembershipStatus.ne(MembershipStatus::Rejected))
+        .all(&app.db)
+        .await?)
+}
+
+/// One organisation as typed, among `pool` ([`by_names`] tells how).
+pub fn name_one(pool: &[organisation::Model], typed: &str) -> Named {
     let t = typed.trim().to_lowercase();
     if let Some(o) = pool.iter().find(|o| o.slug == t || o.name.to_lowercase() == t) {
         return Named::Found(Box::new(o.clone()));

@@ -1,0 +1,1507 @@
+//! The development pipeline of SPEC C9: the orchestrators follow ideas,
+//! innovations, development projects and funding applications from first
+//! contact to implementation. A record has a stage from the list the
+//! orchestrators keep, any number of participating organisations of the
+//! shared registry each with a role, an owner, a size in euros and a size
+//! class, an industry (TOL 2008), focus areas, tasks, links to the leads,
+//! challenges, kimppas and partner searches it grew from, and the history
+//! of every change. Views: a board grouped by stage, kind or size class
+//! (moving works without JavaScript) and a table with sorting and filters,
+//! both saved per person and exported as CSV; published records are listed
+//! publicly with the fields marked public.
+//!
+//! Who sees a record is decided in [`visibility`].
+
+pub mod industry;
+pub mod visibility;
+
+use crate::{
+    App, AppError, changelog,
+    error::Checker,
+    organisations::{self, Named},
+    policy::{self, Action, Principal},
+};
+use kimppa_domain::{EuroClass, FocusArea, PipelineKind, PipelineRole};
+use kimppa_store::entities::{
+    challenge, contact_request, kimppa, partner_search, pipeline_change, pipeline_link, pipeline_participant,
+    pipeline_record, pipeline_stage, pipeline_task, pipeline_view, user,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
+};
+use std::collections::HashMap;
+pub use visibility::Access;
+
+/// The change-log kind of a record's stage change (webhooks, search).
+pub const STAGE_CHANGED: &str = "pipeline.stage";
+/// Cards shown per board column; the rest are counted and found in the table.
+pub const PER_COLUMN: u64 = 50;
+/// Rows per table page.
+pub const PER_PAGE: u64 = 50;
+/// The fields a published record may show beside its title.
+pub const PUBLIC_FIELDS: [&str; 6] = ["kind", "stage", "description", "participants", "focus", "industry"];
+/// What a record can be linked to.
+pub const LINK_KINDS: [&str; 4] = ["lead", "challenge", "kimppa", "search"];
+
+// ---------------------------------------------------------------------------
+// Stages
+
+/// The stages in order.
+pub async fn stages<C: ConnectionTrait>(conn: &C) -> Result<Vec<pipeline_stage::Model>, AppError> {
+    Ok(pipeline_stage::Entity::find().order_by_asc(pipeline_stage::Column::Position).all(conn).await?)
+}
+
+/// A stage's name in the reader's language.
+pub fn stage_name<'a>(s: &'a pipeline_stage::Model, lang: &str) -> &'a str {
+    if lang == "en" && !s.name_en.is_empty() { &s.name_en } else { &s.name_fi }
+}
+
+/// The stage form (adding or renaming a stage).
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct StageForm {
+    pub key: String,
+    pub name_fi: String,
+    pub name_en: String,
+    pub closing: Option<String>,
+    /// Where to place it: after the stage with this key (empty: last).
+    pub after: String,
+}
+
+/// Adds a stage to the list (staff).
+pub async fn add_stage(app: &App, actor: &Principal, f: &StageForm) -> Result<pipeline_stage::Model, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let mut c = Checker::default();
+    let key = c.check("key", kimppa_domain::Slug::parse(f.key.trim())).map(|s| s.to_string());
+    if f.name_fi.trim().is_empty() {
+        c.push("name_fi", "err-required");
+    }
+    if f.name_fi.chars().count() > 80 || f.name_en.chars().count() > 80 {
+        c.push("name_fi", "err-too-long");
+    }
+    let all = stages(&app.db).await?;
+    if let Some(k) = &key
+        && all.iter().any(|s| &s.key == k)
+    {
+        c.push("key", "err-slug-taken");
+    }
+    c.finish()?;
+    let key = key.ok_or_else(crate::error::checked)?;
+    let at = all.iter().position(|s| s.key == f.after.trim()).map(|i| i + 1).unwrap_or(all.len());
+    let tx = app.db.begin().await?;
+    // Renumber from the place on (the list is short: bounded by what the
+    // orchestrators keep).
+    for (i, s) in all.iter().enumerate().skip(at) {
+        pipeline_stage::ActiveModel { id: Set(s.id), position: Set(i as i32 + 2), ..Default::default() }
+            .update(&tx)
+            .await?;
+    }
+    let row = pipeline_stage::ActiveModel {
+        key: Set(key),
+        name_fi: Set(f.name_fi.trim().into()),
+        name_en: Set(f.name_en.trim().into()),
+        position: Set(at as i32 + 1),
+        closing: Set(f.closing.is_some()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    changelog::record(&tx, "pipeline.stages", &row.id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Renames a stage, or moves it one place up or down (staff).
+pub async fn change_stage(
+    app: &App,
+    actor: &Principal,
+    key: &str,
+    f: &StageForm,
+    shift: i32,
+) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let all = stages(&app.db).await?;
+    let i = all.iter().position(|s| s.key == key).ok_or(AppError::NotFound)?;
+    let tx = app.db.begin().await?;
+    if shift != 0 {
+        let j = i as i32 + shift.signum();
+        if j >= 0 && (j as usize) < all.len() {
+            let (a, b) = (&all[i], &all[j as usize]);
+            pipeline_stage::ActiveModel { id: Set(a.id), position: Set(b.position), ..Default::default() }
+                .update(&tx)
+                .await?;
+            pipeline_stage::ActiveModel { id: Set(b.id), position: Set(a.position), ..Default::default() }
+                .update(&tx)
+                .await?;
+        }
+    } else {
+        let mut c = Checker::default();
+        if f.name_fi.trim().is_empty() {
+            c.push("name_fi", "err-required");
+        }
+        if f.name_fi.chars().count() > 80 || f.name_en.chars().count() > 80 {
+            c.push("name_fi", "err-too-long");
+        }
+        c.finish()?;
+        pipeline_stage::ActiveModel {
+            id: Set(all[i].id),
+            name_fi: Set(f.name_fi.trim().into()),
+            name_en: Set(f.name_en.trim().into()),
+            closing: Set(f.closing.is_some()),
+            ..Default::default()
+        }
+        .update(&tx)
+        .await?;
+    }
+    changelog::record(&tx, "pipeline.stages", &all[i].id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes a stage no record is in (staff); one with records is refused.
+pub async fn remove_stage(app: &App, actor: &Principal, key: &str) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let all = stages(&app.db).await?;
+    let s = all.iter().find(|s| s.key == key).ok_or(AppError::NotFound)?;
+    let used = pipeline_record::Entity::find().filter(pipeline_record::Column::StageId.eq(s.id)).count(&app.db).await?;
+    if used > 0 || all.len() <= 1 {
+        return Err(AppError::Conflict("pipeline-stage-in-use"));
+    }
+    let tx = app.db.begin().await?;
+    pipeline_stage::Entity::delete_by_id(s.id).exec(&tx).await?;
+    changelog::record(&tx, "pipeline.stages", &s.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The record form
+
+/// The record form as typed.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct RecordForm {
+    pub title: String,
+    pub kind: String,
+    /// A stage key.
+    pub stage: String,
+    pub euros: String,
+    pub size_class: String,
+    pub industry: String,
+    pub focus_areas: Vec<String>,
+    /// The owner's user id (an orchestrator), or empty.
+    pub owner: String,
+    pub source: String,
+    pub people: String,
+    pub description: String,
+    pub next_action: String,
+    pub closed_reason: String,
+    /// Participants: organisations by name (or address), each with a role.
+    pub participant: Vec<String>,
+    pub participant_role: Vec<String>,
+    pub published: Option<String>,
+    pub public_fields: Vec<String>,
+    /// What the record starts from: `lead:12`, `challenge:3`, `kimppa:5`, `search:2`.
+    pub from: String,
+}
+
+impl RecordForm {
+    pub fn of(r: &pipeline_record::Model, stage: &str, parts: &[(pipeline_participant::Model, String)]) -> RecordForm {
+        RecordForm {
+            title: r.title.clone(),
+            kind: r.kind.key().into(),
+            stage: stage.into(),
+            euros: r.euros.map(|e| e.to_string()).unwrap_or_default(),
+            size_class: r.size_class.clone(),
+            industry: r.industry.clone(),
+            focus_areas: crate::directory::list(&r.focus_areas).into_iter().map(str::to_string).collect(),
+            owner: r.owner_id.map(|o| o.to_string()).unwrap_or_default(),
+            source: r.source.clone(),
+            people: r.people.clone(),
+            description: r.description.clone(),
+            next_action: r.next_action.clone(),
+            closed_reason: r.closed_reason.clone(),
+            participant: parts.iter().map(|(_, n)| n.clone()).collect(),
+            participant_role: parts.iter().map(|(p, _)| p.role.key().to_string()).collect(),
+            published: r.published.then(|| "on".into()),
+            public_fields: crate::directory::list(&r.public_fields).into_iter().map(str::to_string).collect(),
+            from: String::new(),
+        }
+    }
+}
+
+/// A record's form, checked.
+struct Checked {
+    kind: PipelineKind,
+    stage: pipeline_stage::Model,
+    euros: Option<i64>,
+    size_class: String,
+    industry: String,
+    focus: String,
+    owner: Option<i32>,
+    participants: Vec<(i32, PipelineRole)>,
+    public_fields: String,
+}
+
+/// Euros as people type them: "120 000", "120000 €", "1,5 M€" is refused
+/// (whole euros only); `None` when empty.
+pub fn parse_euros(input: &str) -> Result<Option<i64>, ()> {
+    let t: String = input.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '€').collect();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let t = t.strip_suffix(",00").or_else(|| t.strip_suffix(".00")).unwrap_or(&t);
+    match t.parse::<i64>() {
+        Ok(v) if (0..=100_000_000_000).contains(&v) => Ok(Some(v)),
+        _ => Err(()),
+    }
+}
+
+/// The people who may own records: staff roles (orchestrators, operators).
+pub async fn owner_choices(app: &App) -> Result<Vec<(i32, String)>, AppError> {
+    Ok(user::Entity::find()
+        .select_only()
+        .columns([user::Column::Id, user::Column::Name])
+        .filter(user::Column::PlatformRole.ne(kimppa_domain::PlatformRole::Person))
+        .order_by_asc(user::Column::Name)
+        .into_tuple()
+        .all(&app.db)
+        .await?)
+}
+
+async fn check(app: &App, f: &RecordForm) -> Result<Checked, AppError> {
+    let mut c = Checker::default();
+    if f.title.trim().is_empty() {
+        c.push("title", "err-required");
+    } else if f.title.chars().count() > 200 {
+        c.push("title", "err-too-long");
+    }
+    let kind = PipelineKind::parse(&f.kind);
+    if kind.is_err() {
+        c.push("kind", if f.kind.trim().is_empty() { "err-required" } else { "err-unknown-value" });
+    }
+    let all = stages(&app.db).await?;
+    let stage = all.iter().find(|s| s.key == f.stage.trim()).cloned();
+    if stage.is_none() {
+        c.push("stage", if f.stage.trim().is_empty() { "err-required" } else { "err-unknown-value" });
+    }
+    let euros = match parse_euros(&f.euros) {
+        Ok(v) => v,
+        Err(()) => {
+            c.push("euros", "err-pipeline-euros");
+            None
+        }
+    };
+    let size_class = match (f.size_class.trim(), euros) {
+        ("", Some(e)) => EuroClass::of(e).key().to_string(),
+        ("", None) => String::new(),
+        (k, _) => match EuroClass::parse(k) {
+            Ok(v) => v.key().to_string(),
+            Err(_) => {
+                c.push("size_class", "err-unknown-value");
+                String::new()
+            }
+        },
+    };
+    let industry = match f.industry.trim() {
+        "" => String::new(),
+        code => match industry::get(code) {
+            Some(i) => i.code.to_string(),
+            None => {
+                c.push("industry", "err-pipeline-industry");
+                String::new()
+            }
+        },
+    };
+    let focus = match FocusArea::parse_list(f.focus_areas.iter().map(String::as_str)) {
+        Ok(l) => FocusArea::join(&l),
+        Err(_) => {
+            c.push("focus_areas", "err-unknown-value");
+            String::new()
+        }
+    };
+    let owner = match f.owner.trim() {
+        "" => None,
+        o => {
+            let owners = owner_choices(app).await?;
+            match o.parse::<i32>().ok().filter(|id| owners.iter().any(|(u, _)| u == id)) {
+                Some(id) => Some(id),
+                None => {
+                    c.push("owner", "err-unknown-value");
+                    None
+                }
+            }
+        }
+    };
+    for (field, v, max) in [
+        ("source", &f.source, 200),
+        ("people", &f.people, 2000),
+        ("description", &f.description, 20_000),
+        ("next_action", &f.next_action, 200),
+        ("closed_reason", &f.closed_reason, 2000),
+    ] {
+        if v.chars().count() > max {
+            c.push(field, "err-too-long");
+        }
+    }
+    if stage.as_ref().is_some_and(|s| s.closing) && f.closed_reason.trim().is_empty() {
+        c.push("closed_reason", "err-pipeline-reason");
+    }
+    // Participants: one query for every name typed.
+    let mut participants: Vec<(i32, PipelineRole)> = Vec::new();
+    let typed: Vec<(usize, &str)> =
+        f.participant.iter().enumerate().map(|(i, n)| (i, n.trim())).filter(|(_, n)| !n.is_empty()).collect();
+    if !typed.is_empty() {
+        let pool = organisations::name_pool(app).await?;
+        for (i, name) in typed {
+            let role = f.participant_role.get(i).map(String::as_str).unwrap_or("");
+            let role = match PipelineRole::parse(role) {
+                Ok(r) => r,
+                Err(_) => {
+                    c.push("participant_role", "err-required");
+                    continue;
+                }
+            };
+            match organisations::name_one(&pool, name) {
+                Named::Found(o) => {
+                    if !participants.contains(&(o.id, role)) {
+                        participants.push((o.id, role));
+                    }
+                }
+                Named::Unknown(_) => c.push("participant", "err-org-unknown"),
+                Named::Ambiguous(..) => c.push("participant", "err-org-ambiguous"),
+            }
+        }
+    }
+    let public: Vec<&str> =
+        f.public_fields.iter().map(|s| s.trim()).filter(|s| PUBLIC_FIELDS.contains(s)).collect::<Vec<_>>();
+    if f.public_fields.iter().any(|s| !s.trim().is_empty() && !PUBLIC_FIELDS.contains(&s.trim())) {
+        c.push("public_fields", "err-unknown-value");
+    }
+    c.finish()?;
+    Ok(Checked {
+        kind: kind.map_err(|_| crate::error::checked())?,
+        stage: stage.ok_or_else(crate::error::checked)?,
+        euros,
+        size_class,
+        industry,
+        focus,
+        owner,
+        participants,
+        public_fields: public.join(","),
+    })
+}
+
+fn search_text(f: &RecordForm) -> String {
+    format!("{} {} {}", f.title.trim(), f.description.trim(), f.people.trim()).to_lowercase()
+}
+
+fn content(f: &RecordForm, c: &Checked) -> pipeline_record::ActiveModel {
+    pipeline_record::ActiveModel {
+        title: Set(f.title.trim().into()),
+        kind: Set(c.kind),
+        stage_id: Set(c.stage.id),
+        euros: Set(c.euros),
+        size_class: Set(c.size_class.clone()),
+        industry: Set(c.industry.clone()),
+        focus_areas: Set(c.focus.clone()),
+        owner_id: Set(c.owner),
+        source: Set(f.source.trim().into()),
+        people: Set(f.people.trim().into()),
+        description: Set(f.description.trim().into()),
+        search_text: Set(search_text(f)),
+        next_action: Set(f.next_action.trim().into()),
+        closed_reason: Set(if c.stage.closing { f.closed_reason.trim().into() } else { String::new() }),
+        published: Set(f.published.is_some()),
+        public_fields: Set(c.public_fields.clone()),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    }
+}
+
+async fn note<C: ConnectionTrait>(
+    conn: &C,
+    record_id: i32,
+    who: Option<i32>,
+    field: &str,
+    before: impl Into<String>,
+    after: impl Into<String>,
+) -> Result<(), AppError> {
+    pipeline_change::ActiveModel {
+        record_id: Set(record_id),
+        user_id: Set(who),
+        at: Set(crate::now()),
+        field: Set(field.into()),
+        before: Set(before.into()),
+        after: Set(after.into()),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// `lead:12` → (`lead`, 12).
+pub fn parse_from(from: &str) -> Option<(&'static str, i32)> {
+    let (k, id) = from.trim().split_once(':')?;
+    let kind = LINK_KINDS.iter().find(|x| **x == k)?;
+    id.parse().ok().filter(|i| *i > 0).map(|i| (*kind, i))
+}
+
+/// Does what a link names exist? (Staff see every one of them.)
+async fn link_target_exists<C: ConnectionTrait>(conn: &C, kind: &str, id: i32) -> Result<bool, AppError> {
+    Ok(match kind {
+        "lead" => contact_request::Entity::find_by_id(id).count(conn).await? > 0,
+        "challenge" => challenge::Entity::find_by_id(id).count(conn).await? > 0,
+        "kimppa" => kimppa::Entity::find_by_id(id).count(conn).await? > 0,
+        "search" => partner_search::Entity::find_by_id(id).count(conn).await? > 0,
+        _ => false,
+    })
+}
+
+async fn write_participants<C: ConnectionTrait>(conn: &C, id: i32, parts: &[(i32, PipelineRole)]) -> Result<(), AppError> {
+    pipeline_participant::Entity::delete_many().filter(pipeline_participant::Column::RecordId.eq(id)).exec(conn).await?;
+    if !parts.is_empty() {
+        pipeline_participant::Entity::insert_many(parts.iter().map(|(org, role)| pipeline_participant::ActiveModel {
+            record_id: Set(id),
+            org_id: Set(*org),
+            role: Set(*role),
+            ..Default::default()
+        }))
+        .exec(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Participants as history shows them: `Lautalaari Oy (lead), …`.
+async fn participants_text<C: ConnectionTrait>(conn: &C, parts: &[(i32, PipelineRole)]) -> Result<String, AppError> {
+    let names = crate::people::org_names_in(conn, parts.iter().map(|(o, _)| *o)).await?;
+    Ok(parts
+        .iter()
+        .map(|(o, r)| format!("{} ({})", names.get(o).map(|n| n.name.as_str()).unwrap_or("?"), r.key()))
+        .collect::<Vec<_>>()
+        .join(", "))
+}
+
+/// Starts a record (staff); with `from`, linked to the lead, challenge,
+/// kimppa or partner search it grew from.
+pub async fn create(app: &App, actor: &Principal, f: &RecordForm) -> Result<pipeline_record::Model, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let c = check(app, f).await?;
+    let link = match f.from.trim() {
+        "" => None,
+        from => Some(parse_from(from).ok_or(AppError::NotFound)?),
+    };
+    let mut row = content(f, &c);
+    row.merged_into = Set(None);
+    row.created_by = Set(uid.0);
+    row.created_at = Set(crate::now());
+    let tx = app.db.begin().await?;
+    let r = row.insert(&tx).await?;
+    write_participants(&tx, r.id, &c.participants).await?;
+    note(&tx, r.id, Some(uid.0), "created", "", c.stage.key.clone()).await?;
+    if let Some((kind, target)) = link {
+        if !link_target_exists(&tx, kind, target).await? {
+            return Err(AppError::NotFound);
+        }
+        add_link(&tx, r.id, uid.0, kind, target).await?;
+    }
+    changelog::record(&tx, STAGE_CHANGED, &StageChange { record: r.id, from: String::new(), to: c.stage.key.clone() })
+        .await?;
+    tx.commit().await?;
+    Ok(r)
+}
+
+async fn add_link<C: ConnectionTrait>(conn: &C, id: i32, who: i32, kind: &str, target: i32) -> Result<(), AppError> {
+    let exists = pipeline_link::Entity::find()
+        .filter(pipeline_link::Column::RecordId.eq(id))
+        .filter(pipeline_link::Column::Kind.eq(kind))
+        .filter(pipeline_link::Column::TargetId.eq(target))
+        .count(conn)
+        .await?;
+    if exists == 0 {
+        pipeline_link::ActiveModel {
+            record_id: Set(id),
+            kind: Set(kind.into()),
+            target_id: Set(target),
+            created_at: Set(crate::now()),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+        note(conn, id, Some(who), "linked", "", format!("{kind}:{target}")).await?;
+    }
+    Ok(())
+}
+
+/// Links an existing record to a lead, challenge, kimppa or partner search
+/// (`from` as in [`RecordForm::from`]) (staff).
+pub async fn link(app: &App, actor: &Principal, id: i32, from: &str) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let (kind, target) = parse_from(from).ok_or(AppError::NotFound)?;
+    let r = live(app, id).await?;
+    let tx = app.db.begin().await?;
+    if !link_target_exists(&tx, kind, target).await? {
+        return Err(AppError::NotFound);
+    }
+    add_link(&tx, r.id, uid.0, kind, target).await?;
+    touch(&tx, r.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn touch<C: ConnectionTrait>(conn: &C, id: i32) -> Result<(), AppError> {
+    pipeline_record::ActiveModel { id: Set(id), updated_at: Set(crate::now()), ..Default::default() }
+        .update(conn)
+        .await?;
+    Ok(())
+}
+
+/// A record that was not merged away.
+async fn live(app: &App, id: i32) -> Result<pipeline_record::Model, AppError> {
+    pipeline_record::Entity::find_by_id(id)
+        .filter(pipeline_record::Column::MergedInto.is_null())
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// The payload of a stage change in the change log.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub struct StageChange {
+    pub record: i32,
+    pub from: String,
+    pub to: String,
+}
+
+/// Saves a record's changes (staff); every changed field is kept in its
+/// history with what it was and what it became.
+pub async fn update(app: &App, actor: &Principal, id: i32, f: &RecordForm) -> Result<pipeline_record::Model, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let old = live(app, id).await?;
+    let c = check(app, f).await?;
+    let all = stages(&app.db).await?;
+    let old_stage = all.iter().find(|s| s.id == old.stage_id).map(|s| s.key.clone()).unwrap_or_default();
+    let old_parts: Vec<(i32, PipelineRole)> = pipeline_participant::Entity::find()
+        .filter(pipeline_participant::Column::RecordId.eq(id))
+        .order_by_asc(pipeline_participant::Column::Id)
+        .all(&app.db)
+        .await?
+        .into_iter()
+        .map(|p| (p.org_id, p.role))
+        .collect();
+    let mut row = content(f, &c);
+    row.id = Set(id);
+    let tx = app.db.begin().await?;
+    let saved = row.update(&tx).await?;
+    let who = Some(uid.0);
+    let show = |v: Option<i64>| v.map(|e| e.to_string()).unwrap_or_default();
+    let changes: [(&str, String, String); 15] = [
+        ("title", old.title.clone(), saved.title.clone()),
+        ("kind", old.kind.key().into(), saved.kind.key().into()),
+        ("stage", old_stage.clone(), c.stage.key.clone()),
+        ("euros", show(old.euros), show(saved.euros)),
+        ("size_class", old.size_class.clone(), saved.size_class.clone()),
+        ("industry", old.industry.clone(), saved.industry.clone()),
+        ("focus_areas", old.focus_areas.clone(), saved.focus_areas.clone()),
+        ("owner", old.owner_id.map(|o| o.to_string()).unwrap_or_default(), f.owner.trim().into()),
+        ("source", old.source.clone(), saved.source.clone()),
+        ("people", old.people.clone(), saved.people.clone()),
+        ("description", old.description.clone(), saved.description.clone()),
+        ("next_action", old.next_action.clone(), saved.next_action.clone()),
+        ("closed_reason", old.closed_reason.clone(), saved.closed_reason.clone()),
+        ("published", old.published.to_string(), saved.published.to_string()),
+        ("public_fields", old.public_fields.clone(), saved.public_fields.clone()),
+    ];
+    for (field, before, after) in changes {
+        if before != after {
+            note(&tx, id, who, field, before, after).await?;
+        }
+    }
+    let mut new_sorted = c.participants.clone();
+    new_sorted.sort();
+    let mut old_sorted = old_parts.clone();
+    old_sorted.sort();
+    if new_sorted != old_sorted {
+        write_participants(&tx, id, &c.participants).await?;
+        let (b, a) = (participants_text(&tx, &old_parts).await?, participants_text(&tx, &c.participants).await?);
+        note(&tx, id, who, "participants", b, a).await?;
+    }
+    if old_stage != c.stage.key {
+        changelog::record(&tx, STAGE_CHANGED, &StageChange { record: id, from: old_stage, to: c.stage.key.clone() })
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Moves a record to another stage (staff): a closing stage needs a reason.
+pub async fn move_to(app: &App, actor: &Principal, id: i32, stage: &str, reason: &str) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let r = live(app, id).await?;
+    let all = stages(&app.db).await?;
+    let to = all.iter().find(|s| s.key == stage.trim()).ok_or_else(|| AppError::field("stage", "err-unknown-value"))?;
+    if to.id == r.stage_id {
+        return Ok(());
+    }
+    if to.closing && reason.trim().is_empty() {
+        return Err(AppError::field("closed_reason", "err-pipeline-reason"));
+    }
+    if reason.chars().count() > 2000 {
+        return Err(AppError::field("closed_reason", "err-too-long"));
+    }
+    let from = all.iter().find(|s| s.id == r.stage_id).map(|s| s.key.clone()).unwrap_or_default();
+    let tx = app.db.begin().await?;
+    pipeline_record::ActiveModel {
+        id: Set(id),
+        stage_id: Set(to.id),
+        closed_reason: Set(if to.closing { reason.trim().into() } else { String::new() }),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .update(&tx)
+    .await?;
+    note(&tx, id, Some(uid.0), "stage", from.clone(), to.key.clone()).await?;
+    if to.closing {
+        note(&tx, id, Some(uid.0), "closed_reason", r.closed_reason.clone(), reason.trim()).await?;
+    }
+    changelog::record(&tx, STAGE_CHANGED, &StageChange { record: id, from, to: to.key.clone() }).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Reading records
+
+/// A record with what its views show: its stage, participants with names,
+/// owner's name.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub record: pipeline_record::Model,
+    pub stage: pipeline_stage::Model,
+    /// Participant, organisation's name and address.
+    pub participants: Vec<(pipeline_participant::Model, String, String)>,
+    pub owner: String,
+}
+
+/// Rows of `records`: three queries whatever their number (participants,
+/// their names, owners' names).
+async fn rows(app: &App, all: &[pipeline_stage::Model], records: Vec<pipeline_record::Model>) -> Result<Vec<Row>, AppError> {
+    let ids: Vec<i32> = records.iter().map(|r| r.id).collect();
+    let parts: Vec<pipeline_participant::Model> = crate::batch::chunked(ids, |chunk| {
+        pipeline_participant::Entity::find()
+            .filter(pipeline_participant::Column::RecordId.is_in(chunk))
+            .order_by_asc(pipeline_participant::Column::Id)
+            .all(&app.db)
+    })
+    .await?;
+    let names = crate::people::org_names(app, parts.iter().map(|p| p.org_id)).await?;
+    let owners = crate::people::user_names(app, records.iter().filter_map(|r| r.owner_id)).await?;
+    let mut by_record: HashMap<i32, Vec<(pipeline_participant::Model, String, String)>> = HashMap::new();
+    for p in parts {
+        let (n, s) = names.get(&p.org_id).map(|n| (n.name.clone(), n.slug.clone())).unwrap_or_default();
+        by_record.entry(p.record_id).or_default().push((p, n, s));
+    }
+    Ok(records
+        .into_iter()
+        .map(|r| Row {
+            stage: all.iter().find(|s| s.id == r.stage_id).cloned().unwrap_or_else(|| pipeline_stage::Model {
+                id: r.stage_id,
+                key: String::new(),
+                name_fi: "?".into(),
+                name_en: "?".into(),
+                position: 0,
+                closing: false,
+            }),
+            participants: by_record.remove(&r.id).unwrap_or_default(),
+            owner: r.owner_id.and_then(|o| owners.get(&o).cloned()).unwrap_or_default(),
+            record: r,
+        })
+        .collect())
+}
+
+/// Filters of the board and the table, as in the address.
+#[derive(Debug, Default, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct Filter {
+    pub q: Option<String>,
+    pub stage: Option<String>,
+    pub kind: Option<String>,
+    pub size: Option<String>,
+    pub focus: Option<String>,
+    pub industry: Option<String>,
+    /// An organisation by name or address.
+    pub org: Option<String>,
+    /// An owner's user id.
+    pub owner: Option<String>,
+    /// The board's grouping: `stage` (default), `kind` or `size`.
+    pub by: Option<String>,
+    /// The table's order: `updated` (default), `title`, `stage`, `kind`, `euros`, `created`,
+    /// each with `-` before for descending.
+    pub sort: Option<String>,
+    pub page: Option<u64>,
+}
+
+fn some(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Filter {
+    /// The filter as a query string (without page), for saved views and links.
+    pub fn query(&self) -> String {
+        let mut f = self.clone();
+        f.page = None;
+        serde_urlencoded::to_string(&f).unwrap_or_default()
+    }
+}
+
+/// The records the filter finds among those `actor` sees whole (not the
+/// merged-away ones). An organisation typed by name: one query.
+async fn filtered(
+    app: &App,
+    actor: &Principal,
+    f: &Filter,
+    all: &[pipeline_stage::Model],
+) -> Result<sea_orm::Select<pipeline_record::Entity>, AppError> {
+    let mut q = pipeline_record::Entity::find()
+        .filter(visibility::condition(actor))
+        .filter(pipeline_record::Column::MergedInto.is_null());
+    if let Some(s) = some(&f.stage) {
+        let id = all.iter().find(|x| x.key == s).map(|x| x.id).unwrap_or(-1);
+        q = q.filter(pipeline_record::Column::StageId.eq(id));
+    }
+    if let Some(k) = some(&f.kind) {
+        match PipelineKind::parse(k) {
+            Ok(k) => q = q.filter(pipeline_record::Column::Kind.eq(k)),
+            Err(_) => q = q.filter(pipeline_record::Column::Id.eq(-1)),
+        }
+    }
+    if let Some(s) = some(&f.size) {
+        q = q.filter(pipeline_record::Column::SizeClass.eq(s));
+    }
+    if let Some(fa) = some(&f.focus) {
+        q = q.filter(
+            Condition::any()
+                .add(pipeline_record::Column::FocusAreas.eq(fa))
+                .add(pipeline_record::Column::FocusAreas.starts_with(format!("{fa},")))
+                .add(pipeline_record::Column::FocusAreas.ends_with(format!(",{fa}")))
+                .add(pipeline_record::Column::FocusAreas.contains(format!(",{fa},"))),
+        );
+    }
+    if let Some(i) = some(&f.industry) {
+        match industry::get(i) {
+            // A section finds its divisions too.
+            Some(ind) if ind.is_section() => {
+                let codes: Vec<&str> =
+                    industry::all().iter().filter(|x| x.section == ind.code).map(|x| x.code).collect();
+                q = q.filter(pipeline_record::Column::Industry.is_in(codes));
+            }
+            Some(ind) => q = q.filter(pipeline_record::Column::Industry.eq(ind.code)),
+            None => q = q.filter(pipeline_record::Column::Id.eq(-1)),
+        }
+    }
+    if let Some(o) = some(&f.owner) {
+        q = q.filter(pipeline_record::Column::OwnerId.eq(o.parse::<i32>().unwrap_or(-1)));
+    }
+    if let Some(o) = some(&f.org) {
+        let org = match organisations::by_names(app, o, false).await?.into_iter().next() {
+            Some(Named::Found(org)) => org.id,
+            _ => -1,
+        };
+        q = q.filter(
+            pipeline_record::Column::Id.in_subquery(
+                sea_orm::QueryTrait::into_query(
+                    pipeline_participant::Entity::find()
+                        .select_only()
+                        .column(pipeline_participant::Column::RecordId)
+                        .filter(pipeline_participant::Column::OrgId.eq(org)),
+                ),
+            ),
+        );
+    }
+    if let Some(words) = some(&f.q) {
+        for w in words.split_whitespace().take(5) {
+            let w = w.to_lowercase().replace(['%', '_', '\\'], "");
+            if !w.is_empty() {
+                q = q.filter(pipeline_record::Column::SearchText.contains(w));
+            }
+        }
+    }
+    Ok(q)
+}
+
+/// A board column: its key and label, the cards shown and how many there are.
+#[derive(Debug, Clone)]
+pub struct Column {
+    pub key: String,
+    /// A stage's name; for other groupings the web layer names the key.
+    pub stage: Option<pipeline_stage::Model>,
+    pub rows: Vec<Row>,
+    pub total: u64,
+}
+
+/// The board (staff): one column per stage (or kind, or size class), the
+/// newest-changed [`PER_COLUMN`] cards of each. Queries: the stages, one per
+/// column for its cards and one for its count, and [`rows`]' three —
+/// bounded by the number of columns, not of records.
+pub async fn board(app: &App, actor: &Principal, f: &Filter) -> Result<Vec<Column>, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let all = stages(&app.db).await?;
+    let base = filtered(app, actor, f, &all).await?;
+    let by = some(&f.by).unwrap_or("stage");
+    let groups: Vec<(String, Option<pipeline_stage::Model>, Condition)> = match by {
+        "kind" => PipelineKind::ALL
+            .iter()
+            .map(|k| (k.key().to_string(), None, Condition::all().add(pipeline_record::Column::Kind.eq(*k))))
+            .collect(),
+        "size" => EuroClass::ALL
+            .iter()
+            .map(|k| k.key().to_string())
+            .chain([String::new()])
+            .map(|k| (k.clone(), None, Condition::all().add(pipeline_record::Column::SizeClass.eq(k))))
+            .collect(),
+        _ => all
+            .iter()
+            .map(|s| (s.key.clone(), Some(s.clone()), Condition::all().add(pipeline_record::Column::StageId.eq(s.id))))
+            .collect(),
+    };
+    let mut out = Vec::new();
+    let mut shown = Vec::new();
+    for (key, stage, cond) in groups {
+        let q = base.clone().filter(cond);
+        let total = q.clone().count(&app.db).await?;
+        let recs = if total == 0 {
+            vec![]
+        } else {
+            q.order_by_desc(pipeline_record::Column::UpdatedAt)
+                .order_by_desc(pipeline_record::Column::Id)
+                .limit(PER_COLUMN)
+                .all(&app.db)
+                .await?
+        };
+        shown.extend(recs.iter().map(|r| r.id));
+        out.push((key, stage, recs, total));
+    }
+    let flat: Vec<pipeline_record::Model> = out.iter().flat_map(|(_, _, r, _)| r.clone()).collect();
+    let mut made: HashMap<i32, Row> = rows(app, &all, flat).await?.into_iter().map(|r| (r.record.id, r)).collect();
+    Ok(out
+        .into_iter()
+        .map(|(key, stage, recs, total)| Column {
+            key,
+            stage,
+            rows: recs.iter().filter_map(|r| made.remove(&r.id)).collect(),
+            total,
+        })
+        .collect())
+}
+
+/// A page of the table (staff, or an admin of a participant for their
+/// organisations' records), sorted, and the number of all that match.
+pub async fn table(app: &App, actor: &Principal, f: &Filter) -> Result<(Vec<Row>, u64, u64), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let all = stages(&app.db).await?;
+    let q = filtered(app, actor, f, &all).await?;
+    let total = q.clone().count(&app.db).await?;
+    let page = f.page.unwrap_or(1).clamp(1, total.div_ceil(PER_PAGE).max(1));
+    let recs = sorted(q, f).offset((page - 1) * PER_PAGE).limit(PER_PAGE).all(&app.db).await?;
+    Ok((rows(app, &all, recs).await?, total, page))
+}
+
+fn sorted(q: sea_orm::Select<pipeline_record::Entity>, f: &Filter) -> sea_orm::Select<pipeline_record::Entity> {
+    use pipeline_record::Column as C;
+    let s = some(&f.sort).unwrap_or("-updated");
+    let (desc, key) = match s.strip_prefix('-') {
+        Some(k) => (true, k),
+        None => (false, s),
+    };
+    let col = match key {
+        "title" => C::Title,
+        "stage" => C::StageId,
+        "kind" => C::Kind,
+        "euros" => C::Euros,
+        "created" => C::CreatedAt,
+        _ => C::UpdatedAt,
+    };
+    let q = if desc { q.order_by_desc(col) } else { q.order_by_asc(col) };
+    q.order_by_desc(C::Id)
+}
+
+/// Every record of the view, for the CSV export (staff): in pages of
+/// 1,000 so memory stays bounded by the export, not the database.
+pub async fn export(app: &App, actor: &Principal, f: &Filter, lang: &str) -> Result<String, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let all = stages(&app.db).await?;
+    let q = filtered(app, actor, f, &all).await?;
+    let mut out = String::from("\u{feff}");
+    let head = [
+        "id", "title", "kind", "stage", "euros", "size_class", "industry", "focus_areas", "participants", "owner",
+        "source", "people", "next_action", "closed_reason", "published", "created_at", "updated_at",
+    ];
+    out.push_str(&head.join(";"));
+    out.push_str("\r\n");
+    let mut pages = sorted(q, f).paginate(&app.db, 1000);
+    while let Some(recs) = pages.fetch_and_next().await? {
+        for r in rows(app, &all, recs).await? {
+            let parts = r
+                .participants
+                .iter()
+                .map(|(p, n, _)| format!("{n} ({})", p.role.key()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let cells = [
+                r.record.id.to_string(),
+                r.record.title.clone(),
+                r.record.kind.key().into(),
+                stage_name(&r.stage, lang).into(),
+                r.record.euros.map(|e| e.to_string()).unwrap_or_default(),
+                r.record.size_class.clone(),
+                r.record.industry.clone(),
+                r.record.focus_areas.clone(),
+                parts,
+                r.owner.clone(),
+                r.record.source.clone(),
+                r.record.people.clone(),
+                r.record.next_action.clone(),
+                r.record.closed_reason.clone(),
+                r.record.published.to_string(),
+                r.record.created_at.to_rfc3339(),
+                r.record.updated_at.to_rfc3339(),
+            ];
+            out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(";"));
+            out.push_str("\r\n");
+        }
+    }
+    Ok(out)
+}
+
+/// A CSV cell for Finnish spreadsheets (semicolons), quoted when needed; a
+/// cell a spreadsheet would run as a formula starts with an apostrophe.
+pub fn csv_cell(v: &str) -> String {
+    let v = if v.starts_with(['=', '+', '-', '@']) && v.parse::<f64>().is_err() { format!("'{v}") } else { v.into() };
+    if v.contains([';', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
+}
+
+/// One record with everything its page shows.
+#[derive(Debug, Clone)]
+pub struct Detail {
+    pub row: Row,
+    pub access: Access,
+    pub history: Vec<(pipeline_change::Model, String)>,
+    pub tasks: Vec<(pipeline_task::Model, String)>,
+    /// Link kind, target id, the target's title.
+    pub links: Vec<(String, i32, String)>,
+}
+
+/// A record as `actor` may see it whole (staff; an admin of a participant
+/// read-only); `NotFound` otherwise (a published record's public page is
+/// [`public_get`]). A merged record answers with the one it went into.
+pub async fn detail(app: &App, actor: &Principal, id: i32) -> Result<Result<Detail, i32>, AppError> {
+    let r = pipeline_record::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
+    let parts = pipeline_participant::Entity::find()
+        .filter(pipeline_participant::Column::RecordId.eq(id))
+        .all(&app.db)
+        .await?;
+    let access = visibility::access(actor, &r, &parts);
+    if access < Access::Read {
+        return Err(if actor.is_anonymous() && !r.published { AppError::LoginRequired } else { AppError::NotFound });
+    }
+    if let Some(into) = r.merged_into {
+        return Ok(Err(into));
+    }
+    let all = stages(&app.db).await?;
+    let row = rows(app, &all, vec![r]).await?.remove(0);
+    let history = pipeline_change::Entity::find()
+        .filter(pipeline_change::Column::RecordId.eq(id))
+        .order_by_desc(pipeline_change::Column::At)
+        .order_by_desc(pipeline_change::Column::Id)
+        .limit(200)
+        .all(&app.db)
+        .await?;
+    let tasks = pipeline_task::Entity::find()
+        .filter(pipeline_task::Column::RecordId.eq(id))
+        .order_by_asc(pipeline_task::Column::Done)
+        .order_by_asc(pipeline_task::Column::DueOn)
+        .order_by_asc(pipeline_task::Column::Id)
+        .all(&app.db)
+        .await?;
+    let people = crate::people::user_names(
+        app,
+        history.iter().filter_map(|h| h.user_id).chain(tasks.iter().filter_map(|t| t.assignee_id)),
+    )
+    .await?;
+    let links = pipeline_link::Entity::find()
+        .filter(pipeline_link::Column::RecordId.eq(id))
+        .order_by_asc(pipeline_link::Column::Id)
+        .all(&app.db)
+        .await?;
+    let titles = link_titles(app, &links).await?;
+    Ok(Ok(Detail {
+        history: history
+            .into_iter()
+            .map(|h| {
+                let who = h.user_id.and_then(|u| people.get(&u).cloned()).unwrap_or_default();
+                (h, who)
+            })
+            .collect(),
+        tasks: tasks
+            .into_iter()
+            .map(|t| {
+                let who = t.assignee_id.and_then(|u| people.get(&u).cloned()).unwrap_or_default();
+                (t, who)
+            })
+            .collect(),
+        links: links
+            .iter()
+            .map(|l| (l.kind.clone(), l.target_id, titles.get(&(l.kind.clone(), l.target_id)).cloned().unwrap_or_default()))
+            .collect(),
+        row,
+        access,
+    }))
+}
+
+/// Titles of linked leads, challenges, kimppas and searches: one query per
+/// kind present.
+async fn link_titles(app: &App, links: &[pipeline_link::Model]) -> Result<HashMap<(String, i32), String>, AppError> {
+    let of = |k: &str| links.iter().filter(|l| l.kind == k).map(|l| l.target_id).collect::<Vec<_>>();
+    let mut out = HashMap::new();
+    let leads = of("lead");
+    if !leads.is_empty() {
+        for r in contact_request::Entity::find().filter(contact_request::Column::Id.is_in(leads)).all(&app.db).await? {
+            out.insert(("lead".into(), r.id), lead_title(&r.message));
+        }
+    }
+    let ch = of("challenge");
+    if !ch.is_empty() {
+        for r in challenge::Entity::find().filter(challenge::Column::Id.is_in(ch)).all(&app.db).await? {
+            out.insert(("challenge".into(), r.id), r.title);
+        }
+    }
+    let k = of("kimppa");
+    if !k.is_empty() {
+        for r in kimppa::Entity::find().filter(kimppa::Column::Id.is_in(k)).all(&app.db).await? {
+            out.insert(("kimppa".into(), r.id), r.name);
+        }
+    }
+    let s = of("search");
+    if !s.is_empty() {
+        for r in partner_search::Entity::find().filter(partner_search::Column::Id.is_in(s)).all(&app.db).await? {
+            out.insert(("search".into(), r.id), r.title);
+        }
+    }
+    Ok(out)
+}
+
+/// A lead's title: the first line of its message, at most 80 characters.
+pub fn lead_title(message: &str) -> String {
+    let line = message.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or_default();
+    let mut t: String = line.chars().take(80).collect();
+    if line.chars().count() > 80 {
+        t.push('…');
+    }
+    t
+}
+
+/// What a new record from a lead, challenge, kimppa or partner search
+/// starts with (staff): its title, the organisations involved and the
+/// source. `None` when `from` names nothing.
+pub async fn prefill(app: &App, actor: &Principal, from: &str) -> Result<Option<RecordForm>, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let Some((kind, id)) = parse_from(from) else { return Ok(None) };
+    let mut f = RecordForm { from: format!("{kind}:{id}"), stage: "idea".into(), ..Default::default() };
+    let mut orgs: Vec<(i32, PipelineRole)> = Vec::new();
+    match kind {
+        "lead" => {
+            let Some(r) = contact_request::Entity::find_by_id(id).one(&app.db).await? else { return Ok(None) };
+            f.title = lead_title(&r.message);
+            f.kind = PipelineKind::Idea.key().into();
+            f.description = r.message.clone();
+            f.source = "lead".into();
+            f.people = crate::people::user_names(app, [r.from_user_id]).await?.remove(&r.from_user_id).unwrap_or_default();
+            if let Some(o) = r.from_org_id {
+                orgs.push((o, PipelineRole::Customer));
+            }
+            orgs.push((r.to_org_id, PipelineRole::Lead));
+        }
+        "challenge" => {
+            let Some(c) = challenge::Entity::find_by_id(id).one(&app.db).await? else { return Ok(None) };
+            f.title = c.title.clone();
+            f.kind = PipelineKind::Innovation.key().into();
+            f.description = c.description.clone();
+            f.focus_areas = crate::directory::list(&c.focus_areas).into_iter().map(str::to_string).collect();
+            f.source = "challenge".into();
+            orgs.push((c.org_id, PipelineRole::Customer));
+        }
+        "kimppa" => {
+            let Some(k) = kimppa::Entity::find_by_id(id).one(&app.db).await? else { return Ok(None) };
+            f.title = k.name.clone();
+            f.kind = PipelineKind::DevelopmentProject.key().into();
+            f.description = format!("{}\n\n{}", k.problem.trim(), k.value_proposition.trim()).trim().to_string();
+            f.source = "kimppa".into();
+            let members = kimppa_store::entities::kimppa_member::Entity::find()
+                .filter(kimppa_store::entities::kimppa_member::Column::KimppaId.eq(id))
+                .all(&app.db)
+                .await?;
+            for m in members {
+                orgs.push((m.org_id, PipelineRole::Partner));
+            }
+        }
+        _ => {
+            let Some(s) = partner_search::Entity::find_by_id(id).one(&app.db).await? else { return Ok(None) };
+            f.title = s.title.clone();
+            f.kind = PipelineKind::Idea.key().into();
+            f.description = format!("{}\n\n{}", s.offer.trim(), s.value_proposition.trim()).trim().to_string();
+            f.focus_areas = crate::directory::list(&s.focus_areas).into_iter().map(str::to_string).collect();
+            f.source = "search".into();
+            orgs.push((s.org_id, PipelineRole::Lead));
+        }
+    }
+    let names = crate::people::org_names(app, orgs.iter().map(|(o, _)| *o)).await?;
+    for (o, role) in orgs {
+        if let Some(n) = names.get(&o) {
+            f.participant.push(n.name.clone());
+            f.participant_role.push(role.key().into());
+        }
+    }
+    if let Some(u) = actor.user_id() {
+        f.owner = u.0.to_string();
+    }
+    Ok(Some(f))
+}
+
+/// The records linked to a lead, challenge, kimppa or search (staff), for
+/// their pages: id and title.
+pub async fn linked_to(app: &App, actor: &Principal, kind: &str, id: i32) -> Result<Vec<(i32, String)>, AppError> {
+    if !policy::allowed(actor, Action::ManagePipeline) {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i32> = pipeline_link::Entity::find()
+        .select_only()
+        .column(pipeline_link::Column::RecordId)
+        .filter(pipeline_link::Column::Kind.eq(kind))
+        .filter(pipeline_link::Column::TargetId.eq(id))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(pipeline_record::Entity::find()
+        .select_only()
+        .columns([pipeline_record::Column::Id, pipeline_record::Column::Title])
+        .filter(pipeline_record::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(&app.db)
+        .await?)
+}
+
+/// Open records to join from a lead (staff): the 200 changed last.
+pub async fn join_choices(app: &App, actor: &Principal) -> Result<Vec<(i32, String)>, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    Ok(pipeline_record::Entity::find()
+        .select_only()
+        .columns([pipeline_record::Column::Id, pipeline_record::Column::Title])
+        .filter(pipeline_record::Column::MergedInto.is_null())
+        .order_by_desc(pipeline_record::Column::UpdatedAt)
+        .limit(200)
+        .into_tuple()
+        .all(&app.db)
+        .await?)
+}
+
+/// The records the actor's organisations take part in (their admins see
+/// them read-only), changed last first, at most 50.
+pub async fn of_my_organisations(app: &App, actor: &Principal) -> Result<Vec<Row>, AppError> {
+    let recs = pipeline_record::Entity::find()
+        .filter(visibility::condition(&strip_staff(actor)))
+        .filter(pipeline_record::Column::MergedInto.is_null())
+        .order_by_desc(pipeline_record::Column::UpdatedAt)
+        .limit(50)
+        .all(&app.db)
+        .await?;
+    if recs.is_empty() {
+        return Ok(vec![]);
+    }
+    let all = stages(&app.db).await?;
+    rows(app, &all, recs).await
+}
+
+/// The principal as a person without staff powers (what their own
+/// organisations give them).
+fn strip_staff(p: &Principal) -> Principal {
+    match p {
+        Principal::Person(u) => {
+            Principal::Person(crate::principal::Person { role: kimppa_domain::PlatformRole::Person, ..u.clone() })
+        }
+        Principal::Anonymous => Principal::Anonymous,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tasks
+
+/// The task form.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct TaskForm {
+    pub task_title: String,
+    pub due_on: String,
+    /// The assignee's user id (an orchestrator), or empty.
+    pub assignee: String,
+}
+
+/// Adds a task to a record (staff).
+pub async fn add_task(app: &App, actor: &Principal, id: i32, f: &TaskForm) -> Result<pipeline_task::Model, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let r = live(app, id).await?;
+    let mut c = Checker::default();
+    if f.task_title.trim().is_empty() {
+        c.push("task_title", "err-required");
+    } else if f.task_title.chars().count() > 200 {
+        c.push("task_title", "err-too-long");
+    }
+    let due = match f.due_on.trim() {
+        "" => None,
+        d => match crate::materials::parse_day(d) {
+            Some(d) => Some(d.to_string()),
+            None => {
+                c.push("due_on", "err-date");
+                None
+            }
+        },
+    };
+    let assignee = match f.assignee.trim() {
+        "" => None,
+        a => {
+            let owners = owner_choices(app).await?;
+            match a.parse::<i32>().ok().filter(|id| owners.iter().any(|(u, _)| u == id)) {
+                Some(id) => Some(id),
+                None => {
+                    c.push("assignee", "err-unknown-value");
+                    None
+                }
+            }
+        }
+    };
+    c.finish()?;
+    let tx = app.db.begin().await?;
+    let t = pipeline_task::ActiveModel {
+        record_id: Set(r.id),
+        title: Set(f.task_title.trim().into()),
+        due_on: Set(due),
+        assignee_id: Set(assignee),
+        done: Set(false),
+        reminded_on: Set(None),
+        created_by: Set(uid.0),
+        created_at: Set(crate::now()),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    note(&tx, r.id, Some(uid.0), "task", "", t.title.clone()).await?;
+    touch(&tx, r.id).await?;
+    tx.commit().await?;
+    Ok(t)
+}
+
+/// Marks a task done or open again (staff).
+pub async fn set_task_done(app: &App, actor: &Principal, id: i32, task: i32, done: bool) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let t = pipeline_task::Entity::find_by_id(task)
+        .filter(pipeline_task::Column::RecordId.eq(id))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if t.done == done {
+        return Ok(());
+    }
+    let tx = app.db.begin().await?;
+    pipeline_task::ActiveModel { id: Set(t.id), done: Set(done), updated_at: Set(crate::now()), ..Default::default() }
+        .update(&tx)
+        .await?;
+    note(&tx, id, Some(uid.0), if done { "task_done" } else { "task_reopened" }, "", t.title.clone()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The actor's open tasks (assigned to them), by due day, with the
+/// record's title: at most 200.
+pub async fn my_tasks(app: &App, actor: &Principal) -> Result<Vec<(pipeline_task::Model, String)>, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let tasks = pipeline_task::Entity::find()
+        .filter(pipeline_task::Column::AssigneeId.eq(uid.0))
+        .filter(pipeline_task::Column::Done.eq(false))
+        .order_by_asc(pipeline_task::Column::DueOn)
+        .order_by_asc(pipeline_task::Column::Id)
+        .limit(200)
+        .all(&app.db)
+        .await?;
+    let titles: HashMap<i32, String> = crate::batch::chunked(tasks.iter().map(|t| t.record_id), |chunk| {
+        pipeline_record::Entity::find()
+            .select_only()
+            .columns([pipeline_record::Column::Id, pipeline_record::Column::Title])
+            .filter(pipeline_record::Column::Id.is_in(chunk))
+            .into_tuple::<(i32, String)>()
+            .all(&app.db)
+    })
+    .await?
+    .into_iter()
+    .collect();
+    Ok(tasks
+        .into_iter()
+        .map(|t| {
+            let title = titles.get(&t.record_id).cloned().unwrap_or_default();
+            (t, title)
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------
+// Saved views
+
+/// The actor's saved views.
+pub async fn views(app: &App, actor: &Principal) -> Result<Vec<pipeline_view::Model>, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    Ok(pipeline_view::Entity::find()
+        .filter(pipeline_view::Column::UserId.eq(uid.0))
+        .order_by_asc(pipeline_view::Column::Name)
+        .all(&app.db)
+        .await?)
+}
+
+/// Saves the current view under a name (replacing one of the same name).
+pub async fn save_view(app: &App, actor: &Principal, name: &str, page: &str, f: &Filter) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::field("view_name", "err-required"));
+    }
+    if name.chars().count() > 80 {
+        return Err(AppError::field("view_name", "err-too-long"));
+    }
+    let page = if page == "board" { "board" } else { "table" };
+    let tx = app.db.begin().await?;
+    pipeline_view::Entity::delete_many()
+        .filter(pipeline_view::Column::UserId.eq(uid.0))
+        .filter(pipeline_view::Column::Name.eq(name))
+        .exec(&tx)
+        .await?;
+    pipeline_view::ActiveModel {
+        user_id: Set(uid.0),
+        name: Set(name.into()),
+        page: Set(page.into()),
+        query: Set(f.query()),
+        created_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    changelog::personal(&tx, &[uid.0]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Removes one of the actor's saved views.
+pub async fn delete_view(app: &App, actor: &Principal, id: i32) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let tx = app.db.begin().await?;
+    let gone = pipeline_view::Entity::delete_many()
+        .filter(pipeline_view::Column::Id.eq(id))
+        .filter(pipeline_view::Column::UserId.eq(uid.0))
+        .exec(&tx)
+        .await?;
+    if gone.rows_affected == 0 {
+        return Err(AppError::NotFound);
+    }
+    changelog::personal(&tx, &[uid.0]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Published records
+
+/// A published record as everyone sees it: only the fields marked public.
+#[derive(Debug, Clone)]
+pub struct Public {
+    pub id: i32,
+    pub title: String,
+    pub kind: Option<PipelineKind>,
+    pub stage: Option<pipeline_stage::Model>,
+    pub description: Option<String>,
+    /// Organisation's name, address and role.
+    pub participants: Vec<(String, String, PipelineRole)>,
+    pub focus_areas: Option<String>,
+    pub industry: Option<String>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn public_of(r: Row) -> Public {
+    let shown: Vec<&str> = crate::directory::list(&r.record.public_fields);
+    let has = |k: &str| shown.contains(&k);
+    Public {
+        id: r.record.id,
+        title: r.record.title.clone(),
+        kind: has("kind").then_some(r.record.kind),
+        stage: has("stage").then(|| r.stage.clone()),
+        description: has("description").then(|| r.record.description.clone()),
+        participants: if has("participants") {
+            r.participants.iter().map(|(p, n, s)| (n.clone(), s.clone(), p.role)).collect()
+        } else {
+            vec![]
+        },
+        focus_areas: has("focus").then(|| r.record.focus_areas.clone()),
+        industry: has("industry").then(|| r.record.industry.clone()),
+        updated_at: r.record.updated_at,
+    }
+}
+
+/// A page of the published records, changed last first, and their number;
+/// `org` keeps those an organisation takes part in (and shows so).
+pub async fn public_list(app: &App, org: Option<i32>, page: u64) -> Result<(Vec<Public>, u64, u64), AppError> {
+    let mut q = pipeline_record::Entity::find().filter(visibility::published());
+    if let Some(o) = org {
+        q = q.filter(pipeline_record::Column::PublicFields.contains("participants")).filter(
+            pipeline_record::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(
+                pipeline_participant::Entity::find()
+                    .select_only()
+                    .column(pipeline_participant::Column::RecordId)
+                    .filter(pipeline_participant::Column::OrgId.eq(o)),
+            )),
+        );
+    }
+    let total = q.clone().count(&app.db).await?;
+    let page = page.clamp(1, total.div_ceil(PER_PAGE).max(1));
+    let recs = q
+        .order_by_desc(pipeline_record::Column::UpdatedAt)
+        .order_by_desc(pipeline_record::Column::Id)
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE)
+        .all(&app.db)
+        .await?;
+    let all = stages(&app.db).await?;
+    Ok((rows(app, &all, recs).await?.into_iter().map(public_of).collect(), total, page))
+}
+
+/// One published record's public fields.
+pub async fn public_get(app: &App, id: i32) -> Result<Public, AppError> {
+    let r = pipeline_record::Entity::find_by_id(id)
+        .filter(visibility::published())
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let all = stages(&app.db).await?;
+    Ok(public_of(rows(app, &all, vec![r]).await?.remove(0)))
+}
