@@ -14,6 +14,7 @@ pub mod extract;
 pub mod forms;
 pub mod forum;
 pub mod groups;
+pub mod pipeline;
 pub mod home;
 pub mod i18n;
 pub mod materials;
@@ -105,6 +106,7 @@ pub fn router(app: App) -> Router {
         .merge(materials::routes())
         .merge(events::routes())
         .merge(groups::routes())
+        .merge(pipeline::routes())
         .merge(notifications::routes())
         .merge(website::routes())
         .nest(

@@ -650,7 +650,7 @@ pub async fn export_csv(app: &App, actor: &Principal, event_id: i32, lang: &str)
 }
 
 /// A cell a spreadsheet will not run as a formula.
-fn csv_safe(s: &str) -> String {
+pub(crate) fn csv_safe(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() }
 }
 

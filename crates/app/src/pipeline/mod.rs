@@ -41,6 +41,12 @@ pub const PER_COLUMN: u64 = 50;
 pub const PER_PAGE: u64 = 50;
 /// The fields a published record may show beside its title.
 pub const PUBLIC_FIELDS: [&str; 6] = ["kind", "stage", "description", "participants", "focus", "industry"];
+/// The fields a record's history names (besides those of the form).
+pub const CHANGE_FIELDS: [&str; 22] = [
+    "created", "title", "kind", "stage", "euros", "size_class", "industry", "focus_areas", "owner", "source", "people",
+    "description", "next_action", "closed_reason", "published", "public_fields", "participants", "linked", "task",
+    "task_done", "task_reopened", "merged",
+];
 /// What a record can be linked to.
 pub const LINK_KINDS: [&str; 4] = ["lead", "challenge", "kimppa", "search"];
 
@@ -601,6 +607,8 @@ pub async fn update(app: &App, actor: &Principal, id: i32, f: &RecordForm) -> Re
     let saved = row.update(&tx).await?;
     let who = Some(uid.0);
     let show = |v: Option<i64>| v.map(|e| e.to_string()).unwrap_or_default();
+    let owners = crate::people::user_names(app, old.owner_id.into_iter().chain(c.owner)).await?;
+    let owner = |o: Option<i32>| o.and_then(|o| owners.get(&o).cloned()).unwrap_or_default();
     let changes: [(&str, String, String); 15] = [
         ("title", old.title.clone(), saved.title.clone()),
         ("kind", old.kind.key().into(), saved.kind.key().into()),
@@ -609,7 +617,7 @@ pub async fn update(app: &App, actor: &Principal, id: i32, f: &RecordForm) -> Re
         ("size_class", old.size_class.clone(), saved.size_class.clone()),
         ("industry", old.industry.clone(), saved.industry.clone()),
         ("focus_areas", old.focus_areas.clone(), saved.focus_areas.clone()),
-        ("owner", old.owner_id.map(|o| o.to_string()).unwrap_or_default(), f.owner.trim().into()),
+        ("owner", owner(old.owner_id), owner(c.owner)),
         ("source", old.source.clone(), saved.source.clone()),
         ("people", old.people.clone(), saved.people.clone()),
         ("description", old.description.clone(), saved.description.clone()),
@@ -928,23 +936,24 @@ fn sorted(q: sea_orm::Select<pipeline_record::Entity>, f: &Filter) -> sea_orm::S
         "created" => C::CreatedAt,
         _ => C::UpdatedAt,
     };
-    let q = if desc { q.order_by_desc(col) } else { q.order_by_asc(col) };
-    q.order_by_desc(C::Id)
+    // Records without a value last, either way, on both databases.
+    let order = if desc { sea_orm::Order::Desc } else { sea_orm::Order::Asc };
+    q.order_by_with_nulls(col, order, sea_orm::sea_query::NullOrdering::Last).order_by_desc(C::Id)
 }
 
 /// Every record of the view, for the CSV export (staff): in pages of
 /// 1,000 so memory stays bounded by the export, not the database.
-pub async fn export(app: &App, actor: &Principal, f: &Filter, lang: &str) -> Result<String, AppError> {
+pub async fn export(app: &App, actor: &Principal, f: &Filter, lang: &str) -> Result<Vec<u8>, AppError> {
     policy::require(actor, Action::ManagePipeline)?;
     let all = stages(&app.db).await?;
     let q = filtered(app, actor, f, &all).await?;
-    let mut out = String::from("\u{feff}");
-    let head = [
+    let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
+    let e = AppError::internal;
+    w.write_record([
         "id", "title", "kind", "stage", "euros", "size_class", "industry", "focus_areas", "participants", "owner",
         "source", "people", "next_action", "closed_reason", "published", "created_at", "updated_at",
-    ];
-    out.push_str(&head.join(";"));
-    out.push_str("\r\n");
+    ])
+    .map_err(e)?;
     let mut pages = sorted(q, f).paginate(&app.db, 1000);
     while let Some(recs) = pages.fetch_and_next().await? {
         for r in rows(app, &all, recs).await? {
@@ -973,18 +982,10 @@ pub async fn export(app: &App, actor: &Principal, f: &Filter, lang: &str) -> Res
                 r.record.created_at.to_rfc3339(),
                 r.record.updated_at.to_rfc3339(),
             ];
-            out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(";"));
-            out.push_str("\r\n");
+            w.write_record(cells.iter().map(|c| crate::events::registrations::csv_safe(c))).map_err(e)?;
         }
     }
-    Ok(out)
-}
-
-/// A CSV cell for Finnish spreadsheets (semicolons), quoted when needed; a
-/// cell a spreadsheet would run as a formula starts with an apostrophe.
-pub fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) && v.parse::<f64>().is_err() { format!("'{v}") } else { v.into() };
-    if v.contains([';', '"', '\n', '\r']) { format!("\"{}\"", v.replace('"', "\"\"")) } else { v }
+    w.into_inner().map_err(|x| AppError::context("could not finish the pipeline's CSV", x.into_error()))
 }
 
 /// One record with everything its page shows.
@@ -994,8 +995,9 @@ pub struct Detail {
     pub access: Access,
     pub history: Vec<(pipeline_change::Model, String)>,
     pub tasks: Vec<(pipeline_task::Model, String)>,
-    /// Link kind, target id, the target's title.
-    pub links: Vec<(String, i32, String)>,
+    /// Link kind, target id, the target's title, and its address's key
+    /// (a kimppa's slug, otherwise the id).
+    pub links: Vec<(String, i32, String, String)>,
 }
 
 /// A record as `actor` may see it whole (staff; an admin of a participant
@@ -1058,7 +1060,11 @@ pub async fn detail(app: &App, actor: &Principal, id: i32) -> Result<Result<Deta
             .collect(),
         links: links
             .iter()
-            .map(|l| (l.kind.clone(), l.target_id, titles.get(&(l.kind.clone(), l.target_id)).cloned().unwrap_or_default()))
+            .map(|l| {
+                let (title, key) =
+                    titles.get(&(l.kind.clone(), l.target_id)).cloned().unwrap_or_else(|| (String::new(), l.target_id.to_string()));
+                (l.kind.clone(), l.target_id, title, key)
+            })
             .collect(),
         row,
         access,
@@ -1067,31 +1073,34 @@ pub async fn detail(app: &App, actor: &Principal, id: i32) -> Result<Result<Deta
 
 /// Titles of linked leads, challenges, kimppas and searches: one query per
 /// kind present.
-async fn link_titles(app: &App, links: &[pipeline_link::Model]) -> Result<HashMap<(String, i32), String>, AppError> {
+async fn link_titles(
+    app: &App,
+    links: &[pipeline_link::Model],
+) -> Result<HashMap<(String, i32), (String, String)>, AppError> {
     let of = |k: &str| links.iter().filter(|l| l.kind == k).map(|l| l.target_id).collect::<Vec<_>>();
     let mut out = HashMap::new();
     let leads = of("lead");
     if !leads.is_empty() {
         for r in contact_request::Entity::find().filter(contact_request::Column::Id.is_in(leads)).all(&app.db).await? {
-            out.insert(("lead".into(), r.id), lead_title(&r.message));
+            out.insert(("lead".into(), r.id), (lead_title(&r.message), r.id.to_string()));
         }
     }
     let ch = of("challenge");
     if !ch.is_empty() {
         for r in challenge::Entity::find().filter(challenge::Column::Id.is_in(ch)).all(&app.db).await? {
-            out.insert(("challenge".into(), r.id), r.title);
+            out.insert(("challenge".into(), r.id), (r.title, r.id.to_string()));
         }
     }
     let k = of("kimppa");
     if !k.is_empty() {
         for r in kimppa::Entity::find().filter(kimppa::Column::Id.is_in(k)).all(&app.db).await? {
-            out.insert(("kimppa".into(), r.id), r.name);
+            out.insert(("kimppa".into(), r.id), (r.name, r.slug));
         }
     }
     let s = of("search");
     if !s.is_empty() {
         for r in partner_search::Entity::find().filter(partner_search::Column::Id.is_in(s)).all(&app.db).await? {
-            out.insert(("search".into(), r.id), r.title);
+            out.insert(("search".into(), r.id), (r.title, r.id.to_string()));
         }
     }
     Ok(out)

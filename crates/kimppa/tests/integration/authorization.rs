@@ -420,6 +420,21 @@ async fn matrix(b: kimppa_store::testing::Backend) {
     .unwrap();
     let lead_invitation = kimppa_app::groups::memberships(&t.app.db, group.id).await.unwrap().remove(0);
     kimppa_app::groups::answer_invitation(&t.app, &admin_p, &group.slug, lead_invitation.id, true).await.unwrap();
+    // A pipeline record the admin's organisation takes part in (unpublished).
+    let record = kimppa_app::pipeline::create(
+        &t.app,
+        &orch_p,
+        &kimppa_app::pipeline::RecordForm {
+            title: "Matriisihanke".into(),
+            kind: "development-project".into(),
+            stage: "preparation".into(),
+            participant: vec![listed.name.clone()],
+            participant_role: vec!["lead".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     t.run_jobs().await;
 
     let fixtures = Fixtures {
@@ -469,6 +484,11 @@ async fn matrix(b: kimppa_store::testing::Backend) {
             ("personal/secret", "not-a-key".into()),
             ("requests/mid", "999999".into()),
             ("groups/slug", group.slug.clone()),
+            ("pipeline/id", record.id.to_string()),
+            ("innovations/id", "999999".into()),
+            ("views/id", "999999".into()),
+            ("stages/key", "idea".into()),
+            ("tasks/tid", "999999".into()),
             ("invitations/mid", "999999".into()),
             ("members/mid", "999999".into()),
             ("documents/did", "999999".into()),

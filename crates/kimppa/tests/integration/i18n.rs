@@ -142,6 +142,15 @@ fn every_enum_value_has_a_label_in_both_languages() {
         keys.extend(ClusterPhase::ALL.iter().map(|v| format!("phase-{v}")));
         keys.extend(ActionStatus::ALL.iter().map(|v| format!("action-status-{v}")));
         keys.extend(kimppa_app::groups::JOINING.iter().map(|v| format!("group-joining-{v}")));
+        use kimppa_app::pipeline;
+        use kimppa_domain::{EuroClass, PipelineKind, PipelineRole};
+        keys.extend(PipelineKind::ALL.iter().map(|v| format!("pipeline-kind-{v}")));
+        keys.extend(PipelineRole::ALL.iter().map(|v| format!("pipeline-role-{v}")));
+        keys.extend(EuroClass::ALL.iter().map(|v| format!("euro-class-{v}")));
+        keys.extend(pipeline::PUBLIC_FIELDS.iter().map(|v| format!("pipeline-public-{v}")));
+        keys.extend(pipeline::LINK_KINDS.iter().map(|v| format!("pipeline-link-{v}")));
+        keys.extend(["stage", "kind", "size"].iter().map(|v| format!("pipeline-by-{v}")));
+        keys.extend(pipeline::CHANGE_FIELDS.iter().map(|v| format!("pipeline-change-{}", v.replace('_', "-"))));
     }
     for k in ["err-csv-encoding", "err-csv-broken", "err-csv-unknown-column", "err-csv-too-many-rows"] {
         keys.push(k.into());

@@ -22,6 +22,7 @@ mod kernel;
 mod materials;
 mod organisations;
 mod paths;
+mod pipeline;
 mod questions;
 mod search;
 mod search_judged;

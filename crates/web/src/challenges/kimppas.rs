@@ -6,6 +6,7 @@ use kimppa_app::challenges::kimppas;
 
 /// A kimppa ready for the template.
 pub struct KimppaView {
+    pub id: i32,
     pub slug: String,
     pub name: String,
     pub status: String,
@@ -22,6 +23,7 @@ pub struct KimppaView {
 fn kimppa_view(p: &Page, k: kimppas::KimppaView) -> KimppaView {
     use kimppa_app::matchmaking::Violation;
     KimppaView {
+        id: k.k.id,
         status: p.t(&format!("kimppa-status-{}", k.k.status)),
         problem: kimppa_app::markdown::render(&k.k.problem),
         value_proposition: kimppa_app::markdown::render(&k.k.value_proposition),
