@@ -14,8 +14,8 @@ pub use enums::{
     ActionStatus, ChallengeStatus, ChallengeVisibility, ClusterPhase, ContentStatus, EuroClass, EventKind, EventStatus,
     EventVisibility, FocusArea, GroupKind, GroupMemberStatus, GroupRole, KimppaStatus, Language, LeadStatus,
     ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus, MembershipStatus, MembershipTier,
-    OfferingType, OrgRole, OrgType, PartnerRole, PipelineKind, PipelineRole, PlatformRole, PriceKind, QuestionKind, QuestionStatus, Region,
-    RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
+    OfferingType, OrgRole, OrgType, PartnerRole, PipelineKind, PipelineRole, PlatformRole, PriceKind, QuestionKind,
+    QuestionStatus, Region, RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
 pub use ids::{OrgId, UserId};
 pub use slug::Slug;

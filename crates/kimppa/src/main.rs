@@ -122,7 +122,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 other => other.into(),
             })?;
             println!(
-                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas, {} material listings, {} events, {} groups",
+                "demo data loaded: {} organisations, {} people, {} services, {} experts, {} forum threads, {} challenges, {} kimppas, {} material listings, {} events, {} groups, {} pipeline records",
                 loaded.organisations,
                 loaded.people,
                 loaded.services,
@@ -132,7 +132,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 loaded.kimppas,
                 loaded.listings,
                 loaded.events,
-                loaded.groups
+                loaded.groups,
+                loaded.pipeline
             );
             Ok(())
         }
@@ -195,6 +196,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             listings = loaded.listings,
             events = loaded.events,
             groups = loaded.groups,
+            pipeline = loaded.pipeline,
             "demo data loaded into the empty default database"
         );
     }

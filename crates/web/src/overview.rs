@@ -12,6 +12,9 @@ struct MyPage {
     p: crate::ctx::Page,
     orgs: Vec<overview::OrgOverview>,
     per_list: usize,
+    /// Pipeline records the person's organisations take part in (their
+    /// admins read them): id, title, stage, the organisations and roles.
+    pipeline: Vec<(i32, String, String, String)>,
 }
 
 pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
@@ -19,6 +22,14 @@ pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
         return Err(WebError(AppError::LoginRequired));
     }
     let orgs = overview::overview(ctx.app(), &ctx.principal).await?;
+    let rows = kimppa_app::pipeline::of_my_organisations(ctx.app(), &ctx.principal).await?;
     let p = ctx.page("my-title").await;
-    Ok(crate::html(&MyPage { p, orgs, per_list: overview::PER_LIST }).into_response())
+    let pipeline = rows
+        .iter()
+        .map(|r| {
+            let c = crate::pipeline::card(&p, r, &[]);
+            (c.id, c.title, c.stage, c.participants)
+        })
+        .collect();
+    Ok(crate::html(&MyPage { p, orgs, per_list: overview::PER_LIST, pipeline }).into_response())
 }

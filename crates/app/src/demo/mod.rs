@@ -9,6 +9,7 @@ mod events;
 mod forum;
 mod groups;
 mod materials;
+mod pipeline;
 
 use crate::{
     App, AppError, accounts, membership,
@@ -74,6 +75,7 @@ pub struct Loaded {
     pub listings: usize,
     pub events: usize,
     pub groups: usize,
+    pub pipeline: usize,
 }
 
 /// True when the database has no users yet.
@@ -197,6 +199,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     let listings = materials::load(&tx, &by_email, &orgs).await?;
     let events = events::load(&tx, &by_email, &orgs, orchestrator.id).await?;
     let groups = groups::load(&tx, &by_email, &orgs, orchestrator.id).await?;
+    let pipeline = pipeline::load(&tx, &orgs, orchestrator.id).await?;
     for kind in crate::search::documents::kinds(app) {
         crate::search::touch_all(&tx, kind).await?;
     }
@@ -213,6 +216,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
         listings,
         events,
         groups,
+        pipeline,
     })
 }
 

@@ -43,9 +43,28 @@ pub const PER_PAGE: u64 = 50;
 pub const PUBLIC_FIELDS: [&str; 6] = ["kind", "stage", "description", "participants", "focus", "industry"];
 /// The fields a record's history names (besides those of the form).
 pub const CHANGE_FIELDS: [&str; 22] = [
-    "created", "title", "kind", "stage", "euros", "size_class", "industry", "focus_areas", "owner", "source", "people",
-    "description", "next_action", "closed_reason", "published", "public_fields", "participants", "linked", "task",
-    "task_done", "task_reopened", "merged",
+    "created",
+    "title",
+    "kind",
+    "stage",
+    "euros",
+    "size_class",
+    "industry",
+    "focus_areas",
+    "owner",
+    "source",
+    "people",
+    "description",
+    "next_action",
+    "closed_reason",
+    "published",
+    "public_fields",
+    "participants",
+    "linked",
+    "task",
+    "task_done",
+    "task_reopened",
+    "merged",
 ];
 /// What a record can be linked to.
 pub const LINK_KINDS: [&str; 4] = ["lead", "challenge", "kimppa", "search"];
@@ -119,13 +138,7 @@ pub async fn add_stage(app: &App, actor: &Principal, f: &StageForm) -> Result<pi
 }
 
 /// Renames a stage, or moves it one place up or down (staff).
-pub async fn change_stage(
-    app: &App,
-    actor: &Principal,
-    key: &str,
-    f: &StageForm,
-    shift: i32,
-) -> Result<(), AppError> {
+pub async fn change_stage(app: &App, actor: &Principal, key: &str, f: &StageForm, shift: i32) -> Result<(), AppError> {
     policy::require(actor, Action::ManagePipeline)?;
     let all = stages(&app.db).await?;
     let i = all.iter().position(|s| s.key == key).ok_or(AppError::NotFound)?;
@@ -466,8 +479,15 @@ async fn link_target_exists<C: ConnectionTrait>(conn: &C, kind: &str, id: i32) -
     })
 }
 
-async fn write_participants<C: ConnectionTrait>(conn: &C, id: i32, parts: &[(i32, PipelineRole)]) -> Result<(), AppError> {
-    pipeline_participant::Entity::delete_many().filter(pipeline_participant::Column::RecordId.eq(id)).exec(conn).await?;
+async fn write_participants<C: ConnectionTrait>(
+    conn: &C,
+    id: i32,
+    parts: &[(i32, PipelineRole)],
+) -> Result<(), AppError> {
+    pipeline_participant::Entity::delete_many()
+        .filter(pipeline_participant::Column::RecordId.eq(id))
+        .exec(conn)
+        .await?;
     if !parts.is_empty() {
         pipeline_participant::Entity::insert_many(parts.iter().map(|(org, role)| pipeline_participant::ActiveModel {
             record_id: Set(id),
@@ -700,7 +720,11 @@ pub struct Row {
 
 /// Rows of `records`: three queries whatever their number (participants,
 /// their names, owners' names).
-async fn rows(app: &App, all: &[pipeline_stage::Model], records: Vec<pipeline_record::Model>) -> Result<Vec<Row>, AppError> {
+async fn rows(
+    app: &App,
+    all: &[pipeline_stage::Model],
+    records: Vec<pipeline_record::Model>,
+) -> Result<Vec<Row>, AppError> {
     let ids: Vec<i32> = records.iter().map(|r| r.id).collect();
     let parts: Vec<pipeline_participant::Model> = crate::batch::chunked(ids, |chunk| {
         pipeline_participant::Entity::find()
@@ -823,14 +847,12 @@ async fn filtered(
             _ => -1,
         };
         q = q.filter(
-            pipeline_record::Column::Id.in_subquery(
-                sea_orm::QueryTrait::into_query(
-                    pipeline_participant::Entity::find()
-                        .select_only()
-                        .column(pipeline_participant::Column::RecordId)
-                        .filter(pipeline_participant::Column::OrgId.eq(org)),
-                ),
-            ),
+            pipeline_record::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(
+                pipeline_participant::Entity::find()
+                    .select_only()
+                    .column(pipeline_participant::Column::RecordId)
+                    .filter(pipeline_participant::Column::OrgId.eq(org)),
+            )),
         );
     }
     if let Some(words) = some(&f.q) {
@@ -950,19 +972,30 @@ pub async fn export(app: &App, actor: &Principal, f: &Filter, lang: &str) -> Res
     let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
     let e = AppError::internal;
     w.write_record([
-        "id", "title", "kind", "stage", "euros", "size_class", "industry", "focus_areas", "participants", "owner",
-        "source", "people", "next_action", "closed_reason", "published", "created_at", "updated_at",
+        "id",
+        "title",
+        "kind",
+        "stage",
+        "euros",
+        "size_class",
+        "industry",
+        "focus_areas",
+        "participants",
+        "owner",
+        "source",
+        "people",
+        "next_action",
+        "closed_reason",
+        "published",
+        "created_at",
+        "updated_at",
     ])
     .map_err(e)?;
     let mut pages = sorted(q, f).paginate(&app.db, 1000);
     while let Some(recs) = pages.fetch_and_next().await? {
         for r in rows(app, &all, recs).await? {
-            let parts = r
-                .participants
-                .iter()
-                .map(|(p, n, _)| format!("{n} ({})", p.role.key()))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let parts =
+                r.participants.iter().map(|(p, n, _)| format!("{n} ({})", p.role.key())).collect::<Vec<_>>().join(", ");
             let cells = [
                 r.record.id.to_string(),
                 r.record.title.clone(),
@@ -1005,12 +1038,14 @@ pub struct Detail {
 /// [`public_get`]). A merged record answers with the one it went into.
 pub async fn detail(app: &App, actor: &Principal, id: i32) -> Result<Result<Detail, i32>, AppError> {
     let r = pipeline_record::Entity::find_by_id(id).one(&app.db).await?.ok_or(AppError::NotFound)?;
-    let parts = pipeline_participant::Entity::find()
-        .filter(pipeline_participant::Column::RecordId.eq(id))
-        .all(&app.db)
-        .await?;
+    let parts =
+        pipeline_participant::Entity::find().filter(pipeline_participant::Column::RecordId.eq(id)).all(&app.db).await?;
     let access = visibility::access(actor, &r, &parts);
     if access < Access::Read {
+        if policy::has_staff_role(actor) {
+            // An orchestrator who has not passed the second factor is sent to it.
+            policy::require(actor, Action::ManagePipeline)?;
+        }
         return Err(if actor.is_anonymous() && !r.published { AppError::LoginRequired } else { AppError::NotFound });
     }
     if let Some(into) = r.merged_into {
@@ -1061,8 +1096,10 @@ pub async fn detail(app: &App, actor: &Principal, id: i32) -> Result<Result<Deta
         links: links
             .iter()
             .map(|l| {
-                let (title, key) =
-                    titles.get(&(l.kind.clone(), l.target_id)).cloned().unwrap_or_else(|| (String::new(), l.target_id.to_string()));
+                let (title, key) = titles
+                    .get(&(l.kind.clone(), l.target_id))
+                    .cloned()
+                    .unwrap_or_else(|| (String::new(), l.target_id.to_string()));
                 (l.kind.clone(), l.target_id, title, key)
             })
             .collect(),
@@ -1131,7 +1168,8 @@ pub async fn prefill(app: &App, actor: &Principal, from: &str) -> Result<Option<
             f.kind = PipelineKind::Idea.key().into();
             f.description = r.message.clone();
             f.source = "lead".into();
-            f.people = crate::people::user_names(app, [r.from_user_id]).await?.remove(&r.from_user_id).unwrap_or_default();
+            f.people =
+                crate::people::user_names(app, [r.from_user_id]).await?.remove(&r.from_user_id).unwrap_or_default();
             if let Some(o) = r.from_org_id {
                 orgs.push((o, PipelineRole::Customer));
             }

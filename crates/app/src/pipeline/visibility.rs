@@ -60,7 +60,5 @@ pub fn condition(p: &Principal) -> Condition {
 
 /// The published records (their public fields are everyone's).
 pub fn published() -> Condition {
-    Condition::all()
-        .add(pipeline_record::Column::Published.eq(true))
-        .add(pipeline_record::Column::MergedInto.is_null())
+    Condition::all().add(pipeline_record::Column::Published.eq(true)).add(pipeline_record::Column::MergedInto.is_null())
 }

@@ -100,7 +100,9 @@ async fn stages_history_and_visibility(b: kimppa_store::testing::Backend) {
         .post(&format!("/fi/pipeline/{}/stage", rec.id), &[("stage", "concept"), ("back", "board"), ("back_query", "")])
         .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
-    assert!(moved.location().starts_with("/fi/pipeline?") && moved.location().ends_with(&format!("#record-{}", rec.id)));
+    assert!(
+        moved.location().starts_with("/fi/pipeline?") && moved.location().ends_with(&format!("#record-{}", rec.id))
+    );
     // Closing needs a reason.
     let no_reason = oc.post(&format!("/fi/pipeline/{}/stage", rec.id), &[("stage", "closed")]).await;
     assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -155,13 +157,15 @@ async fn stages_history_and_visibility(b: kimppa_store::testing::Backend) {
 
     // Who sees it: the participant's admin read-only; nobody else.
     let mut ac = t.login(&admin, None).await;
+    let mut mc = t.login(&member, None).await;
     let seen = ac.get(&format!("/fi/pipeline/{}", rec.id)).await;
     assert_eq!(seen.status, StatusCode::OK);
     assert!(seen.body.contains("organisaatiosi osallistuu") && !seen.body.contains("Lisää tehtävä"), "read-only");
     assert_eq!(ac.get("/fi/pipeline").await.status, StatusCode::FORBIDDEN, "not the board");
+    assert!(ac.get("/fi/my").await.body.contains("Purkupuusta liimapuuta"), "on the organisation's overview");
+    assert!(!mc.get("/fi/my").await.body.contains("Purkupuusta liimapuuta"), "not for its members");
     let r = ac.post(&format!("/fi/pipeline/{}/stage", rec.id), &[("stage", "idea")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "no moving");
-    let mut mc = t.login(&member, None).await;
     assert_eq!(mc.get(&format!("/fi/pipeline/{}", rec.id)).await.status, StatusCode::NOT_FOUND, "members do not");
     let mut xc = t.login(&outsider, None).await;
     // The outsider's organisation became a participant, but its admin is
@@ -198,11 +202,17 @@ async fn stages_history_and_visibility(b: kimppa_store::testing::Backend) {
     // The stages are the orchestrators' list: a new one, in its place; one
     // with records cannot be removed.
     let r = oc
-        .post("/fi/pipeline/stages", &[("key", "pilot"), ("name_fi", "Pilotti"), ("name_en", "Pilot"), ("after", "in-progress")])
+        .post(
+            "/fi/pipeline/stages",
+            &[("key", "pilot"), ("name_fi", "Pilotti"), ("name_en", "Pilot"), ("after", "in-progress")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let keys: Vec<String> = pipeline::stages(&t.app.db).await.unwrap().into_iter().map(|s| s.key).collect();
-    assert_eq!(keys, ["idea", "concept", "preparation", "funding-applied", "in-progress", "pilot", "implemented", "closed"]);
+    assert_eq!(
+        keys,
+        ["idea", "concept", "preparation", "funding-applied", "in-progress", "pilot", "implemented", "closed"]
+    );
     let r = oc.post("/fi/pipeline/stages/closed", &[("op", "remove")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "in use");
     let r = oc.post("/fi/pipeline/stages/pilot", &[("op", "remove")]).await;
@@ -277,13 +287,15 @@ async fn leads_become_records_with_tasks_views_and_export(b: kimppa_store::testi
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let rec = pipeline_record::Entity::find().one(&t.app.db).await.unwrap().unwrap();
     // The second lead joins the same record from its own form.
-    let r = oc.post("/fi/pipeline/join", &[("from", &format!("lead:{}", second.id)), ("record", &rec.id.to_string())]).await;
+    let r = oc
+        .post("/fi/pipeline/join", &[("from", &format!("lead:{}", second.id)), ("record", &rec.id.to_string())])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let links = pipeline_link::Entity::find().all(&t.app.db).await.unwrap();
-    assert_eq!(links.iter().map(|l| (l.kind.as_str(), l.target_id)).collect::<Vec<_>>(), [
-        ("lead", lead.id),
-        ("lead", second.id)
-    ]);
+    assert_eq!(
+        links.iter().map(|l| (l.kind.as_str(), l.target_id)).collect::<Vec<_>>(),
+        [("lead", lead.id), ("lead", second.id)]
+    );
     let page = oc.get(&format!("/fi/pipeline/{}", rec.id)).await.body;
     assert!(page.contains(&format!("/fi/inbox/{}", lead.id)) && page.contains("Toinen kysymys"), "links shown");
     // A link to nothing is refused.
@@ -365,7 +377,10 @@ async fn leads_become_records_with_tasks_views_and_export(b: kimppa_store::testi
     let r = oc.post("/fi/pipeline/views", &[("view_name", ""), ("view_page", "table"), ("stage", "idea")]).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "a view needs a name");
     let r = oc
-        .post("/fi/pipeline/views", &[("view_name", "Ideat"), ("view_page", "table"), ("stage", "idea"), ("sort", "title")])
+        .post(
+            "/fi/pipeline/views",
+            &[("view_name", "Ideat"), ("view_page", "table"), ("stage", "idea"), ("sort", "title")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let table = oc.get("/fi/pipeline/table").await.body;
@@ -405,7 +420,8 @@ async fn bulk(t: &TestApp, n: usize, org_id: i32, created_by: i32) {
         });
         pipeline_record::Entity::insert_many(rows).exec(&t.app.db).await.unwrap();
     }
-    let ids: Vec<i32> = pipeline_record::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|r| r.id).collect();
+    let ids: Vec<i32> =
+        pipeline_record::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|r| r.id).collect();
     let have: std::collections::HashSet<i32> =
         pipeline_participant::Entity::find().all(&t.app.db).await.unwrap().into_iter().map(|p| p.record_id).collect();
     let missing: Vec<i32> = ids.into_iter().filter(|i| !have.contains(i)).collect();

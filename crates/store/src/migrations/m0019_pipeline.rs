@@ -178,9 +178,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        for t in
-            ["pipeline_views", "pipeline_links", "pipeline_tasks", "pipeline_changes", "pipeline_participants", "pipeline_records", "pipeline_stages"]
-        {
+        for t in [
+            "pipeline_views",
+            "pipeline_links",
+            "pipeline_tasks",
+            "pipeline_changes",
+            "pipeline_participants",
+            "pipeline_records",
+            "pipeline_stages",
+        ] {
             m.drop_table(Table::drop().table(t).to_owned()).await?;
         }
         Ok(())

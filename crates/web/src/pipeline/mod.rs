@@ -112,7 +112,7 @@ pub fn euros(p: &Page, v: Option<i64>) -> String {
     if p.code() == "en" { format!("€{grouped}") } else { format!("{grouped}\u{a0}€") }
 }
 
-fn card(p: &Page, r: &Row, all: &[pipeline_stage::Model]) -> Card {
+pub(crate) fn card(p: &Page, r: &Row, all: &[pipeline_stage::Model]) -> Card {
     let open: Vec<&pipeline_stage::Model> = all.iter().filter(|s| !s.closing).collect();
     let at = open.iter().position(|s| s.id == r.stage.id);
     let named = |s: &pipeline_stage::Model| (s.key.clone(), pipeline::stage_name(s, p.code()).to_string());
@@ -268,10 +268,8 @@ async fn board_page(ctx: &Ctx, f: Filter, errors: FormErrors) -> Result<Response
         })
         .collect();
     let filter = filter_view(ctx, &p, &f).await?;
-    let bys = ["stage", "kind", "size"]
-        .iter()
-        .map(|k| (k.to_string(), p.t(&format!("pipeline-by-{k}")), by == *k))
-        .collect();
+    let bys =
+        ["stage", "kind", "size"].iter().map(|k| (k.to_string(), p.t(&format!("pipeline-by-{k}")), by == *k)).collect();
     let views = saved_views(ctx).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     let movable = by == "stage";
@@ -456,9 +454,11 @@ fn shown_value(p: &Page, field: &str, v: &str, stages: &[pipeline_stage::Model])
         return "—".into();
     }
     match field {
-        "stage" | "created" => {
-            stages.iter().find(|s| s.key == v).map(|s| pipeline::stage_name(s, p.code()).to_string()).unwrap_or(v.into())
-        }
+        "stage" | "created" => stages
+            .iter()
+            .find(|s| s.key == v)
+            .map(|s| pipeline::stage_name(s, p.code()).to_string())
+            .unwrap_or(v.into()),
         "kind" => p.label("pipeline-kind", v),
         "size_class" => p.label("euro-class", v),
         "focus_areas" => p.labels("focus", v),
@@ -688,7 +688,12 @@ struct FormPage {
     errors: FormErrors,
 }
 
-async fn form_page(ctx: &Ctx, editing: Option<i32>, form: RecordForm, errors: FormErrors) -> Result<Response, WebError> {
+async fn form_page(
+    ctx: &Ctx,
+    editing: Option<i32>,
+    form: RecordForm,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
     let app = ctx.app();
     let mut p = ctx.form_page(if editing.is_some() { "pipeline-edit-title" } else { "pipeline-new-title" }).await;
     if let Some(id) = editing {

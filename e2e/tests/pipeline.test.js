@@ -1,0 +1,126 @@
+// The development pipeline in a real browser, keyboard only: an
+// orchestrator turns a lead into a record, moves it on the board with its
+// buttons (JavaScript off), adds a task, and exports the table; the pages
+// (with JavaScript, for axe) pass axe in Finnish and English, the public
+// list of innovations too.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  useServerAndBrowser,
+  visit,
+  loggedInPage,
+  step,
+  expectNoA11yViolations,
+  expectErrorSummaryWired,
+  screenshot,
+  uniqueSuffix,
+  LANGS,
+  ORCHESTRATOR,
+  pressEnterOn,
+  typeInto,
+} from './helpers.js';
+
+const env = useServerAndBrowser();
+
+test('an orchestrator turns a lead into a record and moves it on the board (keyboard, no JavaScript)', async (t) => {
+  const { browser, server } = env;
+  const o = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, 'fi', { javaScriptEnabled: false });
+  const title = `Koulun purkukartoitus ${uniqueSuffix()}`;
+  try {
+    await step(t, 'from the leads to a new record, filled in from the lead', async () => {
+      const p = o.page;
+      await visit(p, '/fi/admin/leads');
+      const link = p.locator('main a[href*="/fi/pipeline/new?from=lead:"]').first();
+      const resp = await pressEnterOn(p, link);
+      assert.equal(resp.status(), 200);
+      assert.notEqual(await p.locator('#f-title').inputValue(), '', 'the title comes from the lead');
+      assert.notEqual(await p.locator('#f-participant-0').inputValue(), '', 'the organisations come from the lead');
+    });
+    await step(t, 'a bad sum is refused beside its field, then the record is saved', async () => {
+      const p = o.page;
+      await p.locator('#f-title').fill('');
+      await typeInto(p, '#f-title', title);
+      await typeInto(p, '#f-euros', 'paljon');
+      const bad = await pressEnterOn(p, p.locator('main form[action="/fi/pipeline/new"] > button[type="submit"]'));
+      assert.equal(bad.status(), 422);
+      assert.equal(await p.locator('#f-title').inputValue(), title, 'typed values kept');
+      await p.locator('#f-euros').fill('');
+      await typeInto(p, '#f-euros', '85 000');
+      const ok = await pressEnterOn(p, p.locator('main form[action="/fi/pipeline/new"] > button[type="submit"]'));
+      assert.equal(ok.status(), 200);
+      assert.match(new URL(p.url()).pathname, /^\/fi\/pipeline\/\d+$/);
+      assert.match(await p.locator('main').innerText(), /Yhteydenotto/, 'linked to the lead');
+    });
+    await step(t, 'moved on the board with a button', async () => {
+      const p = o.page;
+      const id = new URL(p.url()).pathname.split('/').pop();
+      await visit(p, '/fi/pipeline');
+      const card = p.locator(`#record-${id}`);
+      assert.match(await card.innerText(), /Konsepti →/);
+      const resp = await pressEnterOn(p, card.locator('button', { hasText: 'Konsepti' }));
+      assert.equal(resp.status(), 200);
+      const moved = p.locator(`#record-${id}`);
+      assert.match(await moved.innerText(), /Valmistelu →/, 'now in the concept column, the next stage offered');
+      await screenshot(p, 'pipeline-board-fi');
+    });
+    await step(t, 'a task is added and shows on one\'s tasks', async () => {
+      const p = o.page;
+      const id = await p.locator('main li.card', { hasText: title }).getAttribute('id');
+      await visit(p, `/fi/pipeline/${id.replace('record-', '')}`);
+      await typeInto(p, '#f-task_title', 'Soita rehtorille');
+      await p.locator('#f-assignee').selectOption({ label: 'Olli Orkestroija' }).catch(async () => {
+        await p.locator('#f-assignee').selectOption({ index: 1 });
+      });
+      const resp = await pressEnterOn(p, p.locator('main form[action$="/tasks"] button[type="submit"]'));
+      assert.equal(resp.status(), 200);
+      assert.match(await p.locator('#tasks-title + ul').innerText(), /Soita rehtorille/);
+      assert.match(await p.locator('main table').last().innerText(), /Tehtävä lisättiin/, 'in the history');
+      await screenshot(p, 'pipeline-record-fi');
+    });
+    await step(t, 'the table is exported as CSV', async () => {
+      const p = o.page;
+      await visit(p, '/fi/pipeline/table?sort=title');
+      const href = await p.locator('main a[href*="/fi/pipeline/export.csv"]').getAttribute('href');
+      const r = await p.request.get(new URL(href, server.baseUrl).toString());
+      assert.equal(r.status(), 200);
+      assert.match(r.headers()['content-type'], /text\/csv/);
+      const body = await r.text();
+      assert.ok(body.startsWith('\ufeffid;title;kind;stage'), body.slice(0, 60));
+      assert.ok(body.includes(title));
+    });
+  } finally {
+    await o.context.close();
+  }
+});
+
+for (const lang of LANGS) {
+  test(`pipeline pages and the public list pass axe (${lang})`, async () => {
+    const { browser, server } = env;
+    const o = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, lang);
+    try {
+      for (const path of ['/pipeline', '/pipeline?by=kind', '/pipeline/table', '/pipeline/tasks', '/pipeline/stages', '/pipeline/new', '/innovations']) {
+        await visit(o.page, `/${lang}${path}`);
+        await expectNoA11yViolations(o.page, `${lang}${path}`);
+      }
+      // A record's page, and the form with its errors.
+      await visit(o.page, `/${lang}/pipeline`);
+      const rec = await pressEnterOn(o.page, o.page.locator('main .board .card-title a').first());
+      assert.equal(rec.status(), 200);
+      await expectNoA11yViolations(o.page, `${lang} a pipeline record`);
+      await visit(o.page, `/${lang}/pipeline/new`);
+      const bad = await pressEnterOn(o.page, o.page.locator(`main form[action="/${lang}/pipeline/new"] > button[type="submit"]`));
+      assert.equal(bad.status(), 422);
+      await expectErrorSummaryWired(o.page);
+      await expectNoA11yViolations(o.page, `${lang} the pipeline form with errors`);
+      await visit(o.page, `/${lang}/innovations`);
+      const first = o.page.locator('main .card-title a').first();
+      const resp = await pressEnterOn(o.page, first);
+      assert.equal(resp.status(), 200);
+      await expectNoA11yViolations(o.page, `${lang} a published record`);
+      await screenshot(o.page, `innovations-${lang}`);
+    } finally {
+      await o.context.close();
+    }
+  });
+}
