@@ -283,7 +283,7 @@ pub(super) async fn load<C: ConnectionTrait>(
             source: Set(if i % 3 == 0 { "tapahtuma".into() } else { "yhteydenotto".into() }),
             people: Set(String::new()),
             description: Set(format!("{title}. Klusterin orkestroijat seuraavat tätä kirjausta.")),
-            search_text: Set(format!("{title}").to_lowercase()),
+            search_text: Set(title.to_lowercase()),
             next_action: Set(next.to_string()),
             closed_reason: Set(if s.closing {
                 "Yritys päätti jatkaa omana palvelunaan.".into()

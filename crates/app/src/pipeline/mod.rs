@@ -264,8 +264,8 @@ struct Checked {
 }
 
 /// Euros as people type them: "120 000", "120000 €", "1,5 M€" is refused
-/// (whole euros only); `None` when empty.
-pub fn parse_euros(input: &str) -> Result<Option<i64>, ()> {
+/// (whole euros only); `None` when empty; the error is a translation key.
+pub fn parse_euros(input: &str) -> Result<Option<i64>, &'static str> {
     let t: String = input.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '€').collect();
     if t.is_empty() {
         return Ok(None);
@@ -273,7 +273,7 @@ pub fn parse_euros(input: &str) -> Result<Option<i64>, ()> {
     let t = t.strip_suffix(",00").or_else(|| t.strip_suffix(".00")).unwrap_or(&t);
     match t.parse::<i64>() {
         Ok(v) if (0..=100_000_000_000).contains(&v) => Ok(Some(v)),
-        _ => Err(()),
+        _ => Err("err-pipeline-euros"),
     }
 }
 
@@ -307,8 +307,8 @@ async fn check(app: &App, f: &RecordForm) -> Result<Checked, AppError> {
     }
     let euros = match parse_euros(&f.euros) {
         Ok(v) => v,
-        Err(()) => {
-            c.push("euros", "err-pipeline-euros");
+        Err(code) => {
+            c.push("euros", code);
             None
         }
     };

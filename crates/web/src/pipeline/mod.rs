@@ -667,6 +667,9 @@ pub async fn join(ctx: Ctx, Form(f): Form<JoinForm>) -> Result<Response, WebErro
 // ---------------------------------------------------------------------------
 // The form
 
+/// A participant row of the form: its index, the name typed, the role options.
+type ParticipantRow = (usize, String, crate::forms::Options);
+
 #[derive(Template)]
 #[template(path = "pipeline/form.html")]
 struct FormPage {
@@ -680,7 +683,7 @@ struct FormPage {
     focus: Vec<(String, String, bool)>,
     owners: Vec<(String, String, bool)>,
     /// Rows of participants: (index, name typed, role options).
-    participants: Vec<(usize, String, Vec<(String, String, bool)>)>,
+    participants: Vec<ParticipantRow>,
     org_choices: Vec<String>,
     public_fields: Vec<(String, String, bool)>,
     /// Records to join instead (from a lead, challenge, kimppa or search).
@@ -701,7 +704,7 @@ async fn form_page(
     }
     let all = pipeline::stages(&app.db).await?;
     let owners = pipeline::owner_choices(app).await?;
-    let mut participants: Vec<(usize, String, Vec<(String, String, bool)>)> = form
+    let mut participants: Vec<ParticipantRow> = form
         .participant
         .iter()
         .enumerate()
@@ -724,12 +727,22 @@ async fn form_page(
             Some(id) => p.href(&format!("/pipeline/{id}/edit")),
             None => p.href("/pipeline/new"),
         },
-        kinds: key_options(p.lang, "pipeline-kind-", PipelineKind::ALL.iter().map(|k| k.key()), &[form.kind.clone()]),
+        kinds: key_options(
+            p.lang,
+            "pipeline-kind-",
+            PipelineKind::ALL.iter().map(|k| k.key()),
+            std::slice::from_ref(&form.kind),
+        ),
         stages: all
             .iter()
             .map(|s| (s.key.clone(), pipeline::stage_name(s, p.code()).to_string(), s.key == form.stage))
             .collect(),
-        sizes: key_options(p.lang, "euro-class-", EuroClass::ALL.iter().map(|k| k.key()), &[form.size_class.clone()]),
+        sizes: key_options(
+            p.lang,
+            "euro-class-",
+            EuroClass::ALL.iter().map(|k| k.key()),
+            std::slice::from_ref(&form.size_class),
+        ),
         industries: industry::all()
             .iter()
             .map(|i| {
