@@ -496,3 +496,5 @@ fn combinations(n: usize, size: usize, start: usize, pick: &mut Vec<usize>, f: &
 
 #[cfg(test)]
 mod tests;
+
+pub mod duplicates;

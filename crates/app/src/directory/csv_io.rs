@@ -105,9 +105,15 @@ fn split(cell: &str) -> Vec<String> {
 
 /// Reads the file into (line, column → value) rows; a broken file is one error.
 /// A data line: its number in the file and its cells by column.
-type Row = (usize, HashMap<String, String>);
+pub(crate) type Row = (usize, HashMap<String, String>);
 
 fn read(bytes: &[u8], table: Table) -> Result<Vec<Row>, RowError> {
+    read_columns(bytes, table.columns())
+}
+
+/// Reads a CSV file (UTF-8, a byte-order mark allowed, `;` or `,` as the
+/// header shows) whose columns are among `columns` into rows by column.
+pub(crate) fn read_columns(bytes: &[u8], columns: &[&str]) -> Result<Vec<Row>, RowError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = std::str::from_utf8(bytes).map_err(|_| RowError {
         line: 1,
@@ -124,7 +130,7 @@ fn read(bytes: &[u8], table: Table) -> Result<Vec<Row>, RowError> {
         .map(|h| h.trim().to_lowercase())
         .collect();
     for h in &headers {
-        if !table.columns().contains(&h.as_str()) {
+        if !columns.contains(&h.as_str()) {
             return Err(RowError { line: 1, column: h.clone(), code: "err-csv-unknown-column".into() });
         }
     }

@@ -289,7 +289,28 @@ pub async fn owner_choices(app: &App) -> Result<Vec<(i32, String)>, AppError> {
         .await?)
 }
 
+/// What checking a record form looks up: the stages, the people who may
+/// own records, the organisations that may be chosen (three queries, once
+/// for a whole import).
+pub(crate) struct Lookups {
+    stages: Vec<pipeline_stage::Model>,
+    owners: Vec<(i32, String)>,
+    pool: Vec<kimppa_store::entities::organisation::Model>,
+}
+
+async fn lookups(app: &App) -> Result<Lookups, AppError> {
+    Ok(Lookups {
+        stages: stages(&app.db).await?,
+        owners: owner_choices(app).await?,
+        pool: organisations::name_pool(app).await?,
+    })
+}
+
 async fn check(app: &App, f: &RecordForm) -> Result<Checked, AppError> {
+    check_with(&lookups(app).await?, f)
+}
+
+fn check_with(l: &Lookups, f: &RecordForm) -> Result<Checked, AppError> {
     let mut c = Checker::default();
     if f.title.trim().is_empty() {
         c.push("title", "err-required");
@@ -300,8 +321,7 @@ async fn check(app: &App, f: &RecordForm) -> Result<Checked, AppError> {
     if kind.is_err() {
         c.push("kind", if f.kind.trim().is_empty() { "err-required" } else { "err-unknown-value" });
     }
-    let all = stages(&app.db).await?;
-    let stage = all.iter().find(|s| s.key == f.stage.trim()).cloned();
+    let stage = l.stages.iter().find(|s| s.key == f.stage.trim()).cloned();
     if stage.is_none() {
         c.push("stage", if f.stage.trim().is_empty() { "err-required" } else { "err-unknown-value" });
     }
@@ -342,16 +362,13 @@ async fn check(app: &App, f: &RecordForm) -> Result<Checked, AppError> {
     };
     let owner = match f.owner.trim() {
         "" => None,
-        o => {
-            let owners = owner_choices(app).await?;
-            match o.parse::<i32>().ok().filter(|id| owners.iter().any(|(u, _)| u == id)) {
-                Some(id) => Some(id),
-                None => {
-                    c.push("owner", "err-unknown-value");
-                    None
-                }
+        o => match o.parse::<i32>().ok().filter(|id| l.owners.iter().any(|(u, _)| u == id)) {
+            Some(id) => Some(id),
+            None => {
+                c.push("owner", "err-unknown-value");
+                None
             }
-        }
+        },
     };
     for (field, v, max) in [
         ("source", &f.source, 200),
@@ -372,7 +389,7 @@ async fn check(app: &App, f: &RecordForm) -> Result<Checked, AppError> {
     let typed: Vec<(usize, &str)> =
         f.participant.iter().enumerate().map(|(i, n)| (i, n.trim())).filter(|(_, n)| !n.is_empty()).collect();
     if !typed.is_empty() {
-        let pool = organisations::name_pool(app).await?;
+        let pool = &l.pool;
         for (i, name) in typed {
             let role = f.participant_role.get(i).map(String::as_str).unwrap_or("");
             let role = match PipelineRole::parse(role) {
@@ -382,7 +399,7 @@ async fn check(app: &App, f: &RecordForm) -> Result<Checked, AppError> {
                     continue;
                 }
             };
-            match organisations::name_one(&pool, name) {
+            match organisations::name_one(pool, name) {
                 Named::Found(o) => {
                     if !participants.contains(&(o.id, role)) {
                         participants.push((o.id, role));
@@ -511,6 +528,26 @@ async fn participants_text<C: ConnectionTrait>(conn: &C, parts: &[(i32, Pipeline
         .join(", "))
 }
 
+/// Writes a new record on `conn`: the row, its participants, its history's
+/// first entry and the stage change in the change log.
+async fn insert_in<C: ConnectionTrait>(
+    conn: &C,
+    uid: i32,
+    f: &RecordForm,
+    c: &Checked,
+) -> Result<pipeline_record::Model, AppError> {
+    let mut row = content(f, c);
+    row.merged_into = Set(None);
+    row.created_by = Set(uid);
+    row.created_at = Set(crate::now());
+    let r = row.insert(conn).await?;
+    write_participants(conn, r.id, &c.participants).await?;
+    note(conn, r.id, Some(uid), "created", "", c.stage.key.clone()).await?;
+    changelog::record(conn, STAGE_CHANGED, &StageChange { record: r.id, from: String::new(), to: c.stage.key.clone() })
+        .await?;
+    Ok(r)
+}
+
 /// Starts a record (staff); with `from`, linked to the lead, challenge,
 /// kimppa or partner search it grew from.
 pub async fn create(app: &App, actor: &Principal, f: &RecordForm) -> Result<pipeline_record::Model, AppError> {
@@ -521,22 +558,14 @@ pub async fn create(app: &App, actor: &Principal, f: &RecordForm) -> Result<pipe
         "" => None,
         from => Some(parse_from(from).ok_or(AppError::NotFound)?),
     };
-    let mut row = content(f, &c);
-    row.merged_into = Set(None);
-    row.created_by = Set(uid.0);
-    row.created_at = Set(crate::now());
     let tx = app.db.begin().await?;
-    let r = row.insert(&tx).await?;
-    write_participants(&tx, r.id, &c.participants).await?;
-    note(&tx, r.id, Some(uid.0), "created", "", c.stage.key.clone()).await?;
+    let r = insert_in(&tx, uid.0, f, &c).await?;
     if let Some((kind, target)) = link {
         if !link_target_exists(&tx, kind, target).await? {
             return Err(AppError::NotFound);
         }
         add_link(&tx, r.id, uid.0, kind, target).await?;
     }
-    changelog::record(&tx, STAGE_CHANGED, &StageChange { record: r.id, from: String::new(), to: c.stage.key.clone() })
-        .await?;
     tx.commit().await?;
     Ok(r)
 }
@@ -604,31 +633,35 @@ pub struct StageChange {
     pub to: String,
 }
 
-/// Saves a record's changes (staff); every changed field is kept in its
+/// Saves a record's changes on `conn`; every changed field is kept in its
 /// history with what it was and what it became.
-pub async fn update(app: &App, actor: &Principal, id: i32, f: &RecordForm) -> Result<pipeline_record::Model, AppError> {
-    policy::require(actor, Action::ManagePipeline)?;
-    let uid = policy::user_id(actor)?;
-    let old = live(app, id).await?;
-    let c = check(app, f).await?;
-    let all = stages(&app.db).await?;
-    let old_stage = all.iter().find(|s| s.id == old.stage_id).map(|s| s.key.clone()).unwrap_or_default();
+async fn update_in<C: ConnectionTrait>(
+    conn: &C,
+    l: &Lookups,
+    uid: i32,
+    old: &pipeline_record::Model,
+    f: &RecordForm,
+    c: &Checked,
+) -> Result<pipeline_record::Model, AppError> {
+    let id = old.id;
+    let old_stage = l.stages.iter().find(|s| s.id == old.stage_id).map(|s| s.key.clone()).unwrap_or_default();
     let old_parts: Vec<(i32, PipelineRole)> = pipeline_participant::Entity::find()
         .filter(pipeline_participant::Column::RecordId.eq(id))
         .order_by_asc(pipeline_participant::Column::Id)
-        .all(&app.db)
+        .all(conn)
         .await?
         .into_iter()
         .map(|p| (p.org_id, p.role))
         .collect();
-    let mut row = content(f, &c);
+    let mut row = content(f, c);
     row.id = Set(id);
-    let tx = app.db.begin().await?;
-    let saved = row.update(&tx).await?;
-    let who = Some(uid.0);
+    let saved = row.update(conn).await?;
+    let who = Some(uid);
     let show = |v: Option<i64>| v.map(|e| e.to_string()).unwrap_or_default();
-    let owners = crate::people::user_names(app, old.owner_id.into_iter().chain(c.owner)).await?;
-    let owner = |o: Option<i32>| o.and_then(|o| owners.get(&o).cloned()).unwrap_or_default();
+    let owner = |o: Option<i32>| {
+        o.map(|o| l.owners.iter().find(|(u, _)| *u == o).map(|(_, n)| n.clone()).unwrap_or_else(|| format!("#{o}")))
+            .unwrap_or_default()
+    };
     let changes: [(&str, String, String); 15] = [
         ("title", old.title.clone(), saved.title.clone()),
         ("kind", old.kind.key().into(), saved.kind.key().into()),
@@ -648,7 +681,7 @@ pub async fn update(app: &App, actor: &Principal, id: i32, f: &RecordForm) -> Re
     ];
     for (field, before, after) in changes {
         if before != after {
-            note(&tx, id, who, field, before, after).await?;
+            note(conn, id, who, field, before, after).await?;
         }
     }
     let mut new_sorted = c.participants.clone();
@@ -656,14 +689,27 @@ pub async fn update(app: &App, actor: &Principal, id: i32, f: &RecordForm) -> Re
     let mut old_sorted = old_parts.clone();
     old_sorted.sort();
     if new_sorted != old_sorted {
-        write_participants(&tx, id, &c.participants).await?;
-        let (b, a) = (participants_text(&tx, &old_parts).await?, participants_text(&tx, &c.participants).await?);
-        note(&tx, id, who, "participants", b, a).await?;
+        write_participants(conn, id, &c.participants).await?;
+        let (b, a) = (participants_text(conn, &old_parts).await?, participants_text(conn, &c.participants).await?);
+        note(conn, id, who, "participants", b, a).await?;
     }
     if old_stage != c.stage.key {
-        changelog::record(&tx, STAGE_CHANGED, &StageChange { record: id, from: old_stage, to: c.stage.key.clone() })
+        changelog::record(conn, STAGE_CHANGED, &StageChange { record: id, from: old_stage, to: c.stage.key.clone() })
             .await?;
     }
+    Ok(saved)
+}
+
+/// Saves a record's changes (staff); every changed field is kept in its
+/// history with what it was and what it became.
+pub async fn update(app: &App, actor: &Principal, id: i32, f: &RecordForm) -> Result<pipeline_record::Model, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let old = live(app, id).await?;
+    let l = lookups(app).await?;
+    let c = check_with(&l, f)?;
+    let tx = app.db.begin().await?;
+    let saved = update_in(&tx, &l, uid.0, &old, f, &c).await?;
     tx.commit().await?;
     Ok(saved)
 }
@@ -1551,4 +1597,436 @@ pub async fn public_get(app: &App, id: i32) -> Result<Public, AppError> {
         .ok_or(AppError::NotFound)?;
     let all = stages(&app.db).await?;
     Ok(public_of(rows(app, &all, vec![r]).await?.remove(0)))
+}
+
+// ---------------------------------------------------------------------------
+// Duplicates and merging
+
+/// A likely duplicate pair with its reasons: both records, how much their
+/// titles share, and the organisations both have.
+#[derive(Debug, Clone)]
+pub struct Duplicate {
+    pub a: Row,
+    pub b: Row,
+    pub title: f64,
+    pub shared_orgs: Vec<String>,
+}
+
+/// Pairs shown by the finder at most.
+pub const DUPLICATES: usize = 100;
+
+/// Likely duplicates among the live records (staff): two queries for every
+/// record's title and participants, then [`rows`] for the pairs shown.
+pub async fn duplicates(app: &App, actor: &Principal) -> Result<Vec<Duplicate>, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let titles: Vec<(i32, String)> = pipeline_record::Entity::find()
+        .select_only()
+        .columns([pipeline_record::Column::Id, pipeline_record::Column::Title])
+        .filter(pipeline_record::Column::MergedInto.is_null())
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let parts: Vec<(i32, i32)> = pipeline_participant::Entity::find()
+        .select_only()
+        .columns([pipeline_participant::Column::RecordId, pipeline_participant::Column::OrgId])
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    let mut orgs: HashMap<i32, Vec<i64>> = HashMap::new();
+    for (r, o) in parts {
+        let list = orgs.entry(r).or_default();
+        if !list.contains(&(o as i64)) {
+            list.push(o as i64);
+        }
+    }
+    let entries: Vec<kimppa_matchmaking::duplicates::Entry> = titles
+        .into_iter()
+        .map(|(id, title)| kimppa_matchmaking::duplicates::Entry {
+            id: id as i64,
+            title,
+            orgs: orgs.remove(&id).unwrap_or_default(),
+        })
+        .collect();
+    let pairs = kimppa_matchmaking::duplicates::find(&entries, DUPLICATES);
+    if pairs.is_empty() {
+        return Ok(vec![]);
+    }
+    let ids: Vec<i32> = crate::batch::distinct(pairs.iter().flat_map(|p| [p.a as i32, p.b as i32]));
+    let recs: Vec<pipeline_record::Model> = crate::batch::chunked(ids, |chunk| {
+        pipeline_record::Entity::find().filter(pipeline_record::Column::Id.is_in(chunk)).all(&app.db)
+    })
+    .await?;
+    let all = stages(&app.db).await?;
+    let made: HashMap<i32, Row> = rows(app, &all, recs).await?.into_iter().map(|r| (r.record.id, r)).collect();
+    Ok(pairs
+        .into_iter()
+        .filter_map(|p| {
+            let (a, b) = (made.get(&(p.a as i32))?.clone(), made.get(&(p.b as i32))?.clone());
+            let shared_orgs = a
+                .participants
+                .iter()
+                .filter(|(x, _, _)| p.shared_orgs.contains(&(x.org_id as i64)))
+                .map(|(_, n, _)| n.clone())
+                .collect::<std::collections::BTreeSet<String>>()
+                .into_iter()
+                .collect();
+            Some(Duplicate { a, b, title: p.title, shared_orgs })
+        })
+        .collect())
+}
+
+/// What merging `gone` into `keep` gives: `keep`'s fields, each empty one
+/// filled from `gone`, the participants of both, and how many tasks,
+/// links and history entries move.
+#[derive(Debug, Clone)]
+pub struct MergePreview {
+    pub keep: Row,
+    pub gone: Row,
+    pub result: pipeline_record::Model,
+    /// Organisation's name, address and role: every participant of both.
+    pub participants: Vec<(String, String, PipelineRole)>,
+    pub tasks: u64,
+    pub links: u64,
+    pub history: u64,
+}
+
+fn filled(keep: &pipeline_record::Model, gone: &pipeline_record::Model) -> pipeline_record::Model {
+    let or = |a: &String, b: &String| if a.trim().is_empty() { b.clone() } else { a.clone() };
+    let mut focus: Vec<&str> = crate::directory::list(&keep.focus_areas);
+    for f in crate::directory::list(&gone.focus_areas) {
+        if !focus.contains(&f) {
+            focus.push(f);
+        }
+    }
+    let mut r = keep.clone();
+    r.euros = keep.euros.or(gone.euros);
+    r.size_class = or(&keep.size_class, &gone.size_class);
+    r.industry = or(&keep.industry, &gone.industry);
+    r.focus_areas = focus.join(",");
+    r.owner_id = keep.owner_id.or(gone.owner_id);
+    r.source = or(&keep.source, &gone.source);
+    r.people = or(&keep.people, &gone.people);
+    r.description = or(&keep.description, &gone.description);
+    r.next_action = or(&keep.next_action, &gone.next_action);
+    r.published = keep.published || gone.published;
+    r.public_fields = or(&keep.public_fields, &gone.public_fields);
+    r.search_text = format!("{} {} {}", r.title, r.description, r.people).to_lowercase();
+    r
+}
+
+async fn pair(app: &App, keep: i32, gone: i32) -> Result<(Row, Row), AppError> {
+    if keep == gone {
+        return Err(AppError::field("gone", "err-pipeline-merge-same"));
+    }
+    let (k, g) = (live(app, keep).await?, live(app, gone).await?);
+    let all = stages(&app.db).await?;
+    let mut r = rows(app, &all, vec![k, g]).await?;
+    let g = r.pop().ok_or_else(crate::error::checked)?;
+    let k = r.pop().ok_or_else(crate::error::checked)?;
+    Ok((k, g))
+}
+
+/// The result of merging `gone` into `keep`, before it is done (staff).
+pub async fn merge_preview(app: &App, actor: &Principal, keep: i32, gone: i32) -> Result<MergePreview, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let (k, g) = pair(app, keep, gone).await?;
+    let mut participants: Vec<(String, String, PipelineRole)> = Vec::new();
+    for (p, n, s) in k.participants.iter().chain(g.participants.iter()) {
+        if !participants.iter().any(|(_, s2, r)| s2 == s && *r == p.role) {
+            participants.push((n.clone(), s.clone(), p.role));
+        }
+    }
+    let count_tasks = pipeline_task::Entity::find().filter(pipeline_task::Column::RecordId.eq(gone)).count(&app.db);
+    let tasks = count_tasks.await?;
+    let links = pipeline_link::Entity::find().filter(pipeline_link::Column::RecordId.eq(gone)).count(&app.db).await?;
+    let history =
+        pipeline_change::Entity::find().filter(pipeline_change::Column::RecordId.eq(gone)).count(&app.db).await?;
+    Ok(MergePreview { result: filled(&k.record, &g.record), keep: k, gone: g, participants, tasks, links, history })
+}
+
+/// Merges `gone` into `keep` (staff): `keep` takes `gone`'s participants,
+/// tasks, links and history and fills its empty fields from it; `gone`
+/// stays, marked merged, so its address leads to `keep`; both histories
+/// and the audit log record the merge. One transaction.
+pub async fn merge(app: &App, actor: &Principal, keep: i32, gone: i32) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let (k, g) = pair(app, keep, gone).await?;
+    let result = filled(&k.record, &g.record);
+    let tx = app.db.begin().await?;
+    // Participants: those `keep` lacks move; the rest go with `gone`.
+    for (p, _, _) in &g.participants {
+        if k.participants.iter().any(|(x, _, _)| x.org_id == p.org_id && x.role == p.role) {
+            pipeline_participant::Entity::delete_by_id(p.id).exec(&tx).await?;
+        } else {
+            pipeline_participant::ActiveModel { id: Set(p.id), record_id: Set(keep), ..Default::default() }
+                .update(&tx)
+                .await?;
+        }
+    }
+    pipeline_task::Entity::update_many()
+        .col_expr(pipeline_task::Column::RecordId, sea_orm::sea_query::Expr::value(keep))
+        .filter(pipeline_task::Column::RecordId.eq(gone))
+        .exec(&tx)
+        .await?;
+    // Links: the same target linked to both stays once.
+    let kept_links: Vec<(String, i32)> = pipeline_link::Entity::find()
+        .filter(pipeline_link::Column::RecordId.eq(keep))
+        .all(&tx)
+        .await?
+        .into_iter()
+        .map(|l| (l.kind, l.target_id))
+        .collect();
+    for l in pipeline_link::Entity::find().filter(pipeline_link::Column::RecordId.eq(gone)).all(&tx).await? {
+        if kept_links.contains(&(l.kind.clone(), l.target_id)) {
+            pipeline_link::Entity::delete_by_id(l.id).exec(&tx).await?;
+        } else {
+            pipeline_link::ActiveModel { id: Set(l.id), record_id: Set(keep), ..Default::default() }
+                .update(&tx)
+                .await?;
+        }
+    }
+    pipeline_change::Entity::update_many()
+        .col_expr(pipeline_change::Column::RecordId, sea_orm::sea_query::Expr::value(keep))
+        .filter(pipeline_change::Column::RecordId.eq(gone))
+        .exec(&tx)
+        .await?;
+    let mut row: pipeline_record::ActiveModel = result.clone().into();
+    row.updated_at = Set(crate::now());
+    for c in [
+        pipeline_record::Column::Euros,
+        pipeline_record::Column::SizeClass,
+        pipeline_record::Column::Industry,
+        pipeline_record::Column::FocusAreas,
+        pipeline_record::Column::OwnerId,
+        pipeline_record::Column::Source,
+        pipeline_record::Column::People,
+        pipeline_record::Column::Description,
+        pipeline_record::Column::NextAction,
+        pipeline_record::Column::Published,
+        pipeline_record::Column::PublicFields,
+        pipeline_record::Column::SearchText,
+    ] {
+        sea_orm::ActiveModelTrait::reset(&mut row, c);
+    }
+    row.update(&tx).await?;
+    pipeline_record::ActiveModel {
+        id: Set(gone),
+        merged_into: Set(Some(keep)),
+        published: Set(false),
+        updated_at: Set(crate::now()),
+        ..Default::default()
+    }
+    .update(&tx)
+    .await?;
+    let what = format!("#{gone} {}", g.record.title);
+    note(&tx, keep, Some(uid.0), "merged", what.clone(), format!("#{keep} {}", k.record.title)).await?;
+    changelog::admin_action(&tx, uid, "pipeline.merge", format!("pipeline:{keep}"), what).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// CSV import
+
+/// The columns an import reads (those of the export; `created_at` and
+/// `updated_at` are read and left alone).
+pub const IMPORT_COLUMNS: [&str; 17] = [
+    "id",
+    "title",
+    "kind",
+    "stage",
+    "euros",
+    "size_class",
+    "industry",
+    "focus_areas",
+    "participants",
+    "owner",
+    "source",
+    "people",
+    "next_action",
+    "closed_reason",
+    "published",
+    "created_at",
+    "updated_at",
+];
+
+/// The column of the file a form field came from.
+fn column_of(field: &str) -> &str {
+    match field {
+        "participant" | "participant_role" => "participants",
+        other => other,
+    }
+}
+
+/// A row of the file as a record form, with the cells it could not read.
+fn form_of_row(
+    l: &Lookups,
+    cells: &HashMap<String, String>,
+    line: usize,
+) -> (RecordForm, Vec<crate::directory::csv_io::RowError>) {
+    use crate::directory::csv_io::RowError;
+    let get = |k: &str| cells.get(k).map(|v| v.trim().to_string()).unwrap_or_default();
+    let mut errors = Vec::new();
+    let err = |column: &str, code: &str| RowError { line, column: column.into(), code: code.into() };
+    let stage_cell = get("stage");
+    let stage = l
+        .stages
+        .iter()
+        .find(|s| {
+            s.key == stage_cell
+                || s.name_fi.eq_ignore_ascii_case(&stage_cell)
+                || s.name_en.eq_ignore_ascii_case(&stage_cell)
+        })
+        .map(|s| s.key.clone())
+        .unwrap_or(stage_cell);
+    let owner_cell = get("owner");
+    let owner = if owner_cell.is_empty() {
+        String::new()
+    } else {
+        match l.owners.iter().find(|(id, n)| n.eq_ignore_ascii_case(&owner_cell) || id.to_string() == owner_cell) {
+            Some((id, _)) => id.to_string(),
+            None => {
+                errors.push(err("owner", "err-unknown-value"));
+                String::new()
+            }
+        }
+    };
+    // "Lautalaari Oy (lead), Purkutaito Oy (partner)"
+    let mut participant = Vec::new();
+    let mut participant_role = Vec::new();
+    for piece in get("participants").split(')') {
+        let piece = piece.trim().trim_start_matches([',', ';']).trim();
+        if piece.is_empty() {
+            continue;
+        }
+        match piece.rsplit_once('(') {
+            Some((name, role)) => {
+                participant.push(name.trim().to_string());
+                participant_role.push(role.trim().to_string());
+            }
+            None => {
+                participant.push(piece.to_string());
+                participant_role.push(String::new());
+            }
+        }
+    }
+    let published = match get("published").to_lowercase().as_str() {
+        "" | "false" | "no" | "ei" | "0" => None,
+        "true" | "yes" | "kyllä" | "1" | "x" => Some("on".to_string()),
+        _ => {
+            errors.push(err("published", "err-unknown-value"));
+            None
+        }
+    };
+    let f = RecordForm {
+        title: get("title"),
+        kind: get("kind"),
+        stage,
+        euros: get("euros"),
+        size_class: get("size_class"),
+        industry: get("industry"),
+        focus_areas: get("focus_areas")
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        owner,
+        source: get("source"),
+        people: get("people"),
+        next_action: get("next_action"),
+        closed_reason: get("closed_reason"),
+        participant,
+        participant_role,
+        published,
+        ..Default::default()
+    };
+    (f, errors)
+}
+
+/// Imports records from CSV (staff): the export's columns, a Finnish
+/// spreadsheet's file as it is (byte-order mark, semicolons). A row whose
+/// key — `id`, or `title` — names a record updates it, otherwise it is
+/// added. Every row is checked first; one bad row writes nothing and each
+/// error names its line and column; a dry run only checks. One transaction.
+pub async fn import(
+    app: &App,
+    actor: &Principal,
+    bytes: &[u8],
+    key: &str,
+    dry_run: bool,
+) -> Result<crate::directory::csv_io::ImportReport, AppError> {
+    use crate::directory::csv_io::{ImportReport, RowError};
+    policy::require(actor, Action::ManagePipeline)?;
+    let uid = policy::user_id(actor)?;
+    let by_title = key == "title";
+    let rows = match crate::directory::csv_io::read_columns(bytes, &IMPORT_COLUMNS) {
+        Ok(r) => r,
+        Err(e) => return Ok(ImportReport { errors: vec![e], ..Default::default() }),
+    };
+    let mut report = ImportReport { rows: rows.len(), ..Default::default() };
+    let l = lookups(app).await?;
+    // The records the keys name: one query (by title: every live title).
+    let existing: Vec<pipeline_record::Model> = if by_title {
+        pipeline_record::Entity::find().filter(pipeline_record::Column::MergedInto.is_null()).all(&app.db).await?
+    } else {
+        let ids: Vec<i32> = rows.iter().filter_map(|(_, c)| c.get("id").and_then(|v| v.trim().parse().ok())).collect();
+        crate::batch::chunked(ids, |chunk| {
+            pipeline_record::Entity::find()
+                .filter(pipeline_record::Column::Id.is_in(chunk))
+                .filter(pipeline_record::Column::MergedInto.is_null())
+                .all(&app.db)
+        })
+        .await?
+    };
+    let mut planned: Vec<(Option<pipeline_record::Model>, RecordForm, Checked)> = Vec::new();
+    for (line, cells) in &rows {
+        let (f, mut errs) = form_of_row(&l, cells, *line);
+        let target = if by_title {
+            let t = f.title.trim().to_lowercase();
+            existing.iter().find(|r| r.title.to_lowercase() == t).cloned()
+        } else {
+            match cells.get("id").map(|v| v.trim()).filter(|v| !v.is_empty()) {
+                None => None,
+                Some(v) => match v.parse::<i32>().ok().and_then(|id| existing.iter().find(|r| r.id == id)) {
+                    Some(r) => Some(r.clone()),
+                    None => {
+                        errs.push(RowError { line: *line, column: "id".into(), code: "err-pipeline-no-record".into() });
+                        None
+                    }
+                },
+            }
+        };
+        match check_with(&l, &f) {
+            Ok(c) if errs.is_empty() => planned.push((target, f, c)),
+            Ok(_) => {}
+            Err(AppError::Invalid(list)) => errs.extend(list.into_iter().map(|e| RowError {
+                line: *line,
+                column: column_of(e.field).to_string(),
+                code: e.code.to_string(),
+            })),
+            Err(e) => return Err(e),
+        }
+        report.errors.extend(errs);
+    }
+    report.created = planned.iter().filter(|(t, _, _)| t.is_none()).count();
+    report.updated = planned.len() - report.created;
+    if !report.errors.is_empty() || dry_run {
+        return Ok(report);
+    }
+    let tx = app.db.begin().await?;
+    for (target, f, c) in &planned {
+        match target {
+            Some(old) => {
+                update_in(&tx, &l, uid.0, old, f, c).await?;
+            }
+            None => {
+                insert_in(&tx, uid.0, f, c).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    report.written = true;
+    Ok(report)
 }

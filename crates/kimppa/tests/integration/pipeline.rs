@@ -478,7 +478,201 @@ async fn board_and_table_queries_do_not_grow(b: kimppa_store::testing::Backend) 
     assert_eq!(pipeline::of_my_organisations(&t.app, &principal).await.unwrap().len(), 50);
 }
 
+async fn duplicates_are_found_and_merged_without_losing_relations(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let (admin, _) = t.user("admin@laari.test", PlatformRole::Person).await;
+    let (admin2, _) = t.user("admin@purku.test", PlatformRole::Person).await;
+    let (admin3, _) = t.user("admin@yo.test", PlatformRole::Person).await;
+    t.org(&admin, "Lautalaari Oy", "approved").await;
+    t.org(&admin2, "Purkutaito Oy", "approved").await;
+    t.org(&admin3, "Pohjolan yliopisto", "approved").await;
+    let staff = t.elevated(&orch).await;
+    let make = |title: &str, stage: &str, parts: &[(&str, &str)], next: &str| RecordForm {
+        title: title.into(),
+        kind: "innovation".into(),
+        stage: stage.into(),
+        next_action: next.into(),
+        participant: parts.iter().map(|(n, _)| n.to_string()).collect(),
+        participant_role: parts.iter().map(|(_, r)| r.to_string()).collect(),
+        ..Default::default()
+    };
+    let a = pipeline::create(
+        &t.app,
+        &staff,
+        &make(
+            "Purkupuusta liimapuuta",
+            "concept",
+            &[("Lautalaari Oy", "lead"), ("Pohjolan yliopisto", "research")],
+            "",
+        ),
+    )
+    .await
+    .unwrap();
+    let mut bf =
+        make("Purkupuun liimapuukonsepti", "idea", &[("Lautalaari Oy", "lead"), ("Purkutaito Oy", "partner")], "Soita");
+    bf.euros = "90 000".into();
+    let b_ = pipeline::create(&t.app, &staff, &bf).await.unwrap();
+    let other = pipeline::create(&t.app, &staff, &make("Biokaasu herasta", "idea", &[("Lautalaari Oy", "lead")], ""))
+        .await
+        .unwrap();
+    for (rid, title) in [(a.id, "Tarjouspyyntö"), (b_.id, "Lujuustestit"), (b_.id, "Rahoitushaku")] {
+        pipeline::add_task(&t.app, &staff, rid, &pipeline::TaskForm { task_title: title.into(), ..Default::default() })
+            .await
+            .unwrap();
+    }
+    let count = |rid: i32| {
+        let db = t.app.db.clone();
+        async move {
+            (
+                pipeline_participant::Entity::find()
+                    .filter(pipeline_participant::Column::RecordId.eq(rid))
+                    .all(&db)
+                    .await
+                    .unwrap()
+                    .len(),
+                pipeline_task::Entity::find()
+                    .filter(pipeline_task::Column::RecordId.eq(rid))
+                    .all(&db)
+                    .await
+                    .unwrap()
+                    .len(),
+                pipeline_change::Entity::find()
+                    .filter(pipeline_change::Column::RecordId.eq(rid))
+                    .all(&db)
+                    .await
+                    .unwrap()
+                    .len(),
+            )
+        }
+    };
+    let (ca, cb) = (count(a.id).await, count(b_.id).await);
+
+    // The finder names the pair and why; not the unrelated record.
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    let page = oc.get("/fi/pipeline/duplicates").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Purkupuusta liimapuuta") && page.body.contains("Purkupuun liimapuukonsepti"));
+    assert!(page.body.contains("Otsikoista yhteistä 100 %"), "{}", page.body);
+    assert!(page.body.contains("Samat organisaatiot: Lautalaari Oy"));
+    assert!(!page.body.contains("Biokaasu herasta"), "unrelated records are no duplicates");
+    // The preview: the result before it is done.
+    let prev = oc.get(&format!("/fi/pipeline/merge?keep={}&gone={}", a.id, b_.id)).await;
+    assert_eq!(prev.status, StatusCode::OK);
+    for want in
+        ["Purkutaito Oy (Kumppani)", "Pohjolan yliopisto (Tutkimus)", "90\u{a0}000\u{a0}€", "2 tehtävää", "Soita"]
+    {
+        assert!(prev.body.contains(want), "{want} in the preview");
+    }
+    assert_eq!(oc.get(&format!("/fi/pipeline/merge?keep={}&gone={}", a.id, a.id)).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(changes(&t, a.id).await.len(), ca.2, "a preview writes nothing");
+    // Merged: nothing lost.
+    let r = oc.post("/fi/pipeline/merge", &[("keep", &a.id.to_string()), ("gone", &b_.id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/fi/pipeline/{}", a.id));
+    let after = count(a.id).await;
+    assert_eq!(after.0, 3, "Lautalaari once, the university and Purkutaito");
+    assert_eq!(after.1, ca.1 + cb.1, "every task");
+    assert_eq!(after.2, ca.2 + cb.2 + 1, "both histories and the merge");
+    assert_eq!(count(b_.id).await, (0, 0, 0));
+    let kept = pipeline_record::Entity::find_by_id(a.id).one(&t.app.db).await.unwrap().unwrap();
+    assert_eq!((kept.euros, kept.next_action.as_str()), (Some(90_000), "Soita"), "empty fields filled");
+    assert_eq!(kept.stage_id, a.stage_id, "the kept record's own values stay");
+    let gone = pipeline_record::Entity::find_by_id(b_.id).one(&t.app.db).await.unwrap().unwrap();
+    assert_eq!(gone.merged_into, Some(a.id));
+    assert_eq!(oc.get(&format!("/fi/pipeline/{}", b_.id)).await.location(), format!("/fi/pipeline/{}", a.id));
+    let board = oc.get("/fi/pipeline").await.body;
+    assert!(!board.contains("Purkupuun liimapuukonsepti") && board.contains("Purkupuusta liimapuuta"));
+    assert!(!oc.get("/fi/pipeline/duplicates").await.body.contains("Purkupuun liimapuukonsepti"));
+    let r = oc.post("/fi/pipeline/merge", &[("keep", &other.id.to_string()), ("gone", &b_.id.to_string())]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "a merged record is merged once");
+    t.run_jobs().await;
+    let audit = oc.get("/fi/admin/audit").await.body;
+    assert!(audit.contains("pipeline.merge"), "the audit log has the merge");
+}
+
+async fn csv_round_trip_with_a_bad_row_writing_nothing(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let (admin, _) = t.user("admin@laari.test", PlatformRole::Person).await;
+    t.org(&admin, "Lautalaari Oy", "approved").await;
+    let staff = t.elevated(&orch).await;
+    let rec = pipeline::create(
+        &t.app,
+        &staff,
+        &RecordForm {
+            title: "Purkupuusta liimapuuta".into(),
+            kind: "innovation".into(),
+            stage: "idea".into(),
+            euros: "100000".into(),
+            participant: vec!["Lautalaari Oy".into()],
+            participant_role: vec!["lead".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    let csv = oc.get("/fi/pipeline/export.csv").await.body;
+    assert!(csv.contains("Lautalaari Oy (lead)"));
+    // Edited in a spreadsheet: the stage by its Finnish name, more euros, and a new row.
+    let edited = csv.replace(";Idea;", ";Konsepti;").replace(";100000;", ";150000;").trim_end().to_string()
+        + "\r\n;Biokaasu herasta;idea;Valmistelu;;;35;energy;Lautalaari Oy (partner);;;;;;kyllä;;\r\n";
+    let records = || async { pipeline_record::Entity::find().all(&t.app.db).await.unwrap() };
+
+    // A dry run checks and writes nothing.
+    let r = oc
+        .post_multipart(
+            "/fi/pipeline/import",
+            &[("key", "id"), ("dry_run", "1")],
+            "file",
+            "putki.csv",
+            edited.as_bytes(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("mitään ei tallennettu"), "{}", r.body);
+    assert_eq!(records().await.len(), 1);
+    // A bad row: nothing written, the line and column named.
+    let bad = edited.clone() + ";Kolmas;idea;Ei tällaista vaihetta;;;;;;;;;;;;;\r\n";
+    let r = oc.post_multipart("/fi/pipeline/import", &[("key", "id")], "file", "putki.csv", bad.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("<td>4</td><td>stage</td>"), "{}", r.body);
+    assert_eq!(records().await.len(), 1, "a bad row writes nothing");
+    assert_eq!(records().await[0].euros, Some(100_000), "nor updates");
+    let unknown_org = edited.replace("Lautalaari Oy (partner)", "Tuntematon Oy (partner)");
+    let r =
+        oc.post_multipart("/fi/pipeline/import", &[("key", "id")], "file", "putki.csv", unknown_org.as_bytes()).await;
+    assert!(r.body.contains("<td>3</td><td>participants</td>"), "{}", r.body);
+    // The good file: the record updated by its id, the new one added.
+    let r = oc.post_multipart("/fi/pipeline/import", &[("key", "id")], "file", "putki.csv", edited.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let all = records().await;
+    assert_eq!(all.len(), 2);
+    let first = all.iter().find(|r| r.id == rec.id).unwrap();
+    assert_eq!(first.euros, Some(150_000));
+    let stages = pipeline::stages(&t.app.db).await.unwrap();
+    assert_eq!(stages.iter().find(|s| s.id == first.stage_id).unwrap().key, "concept");
+    let h = changes(&t, rec.id).await;
+    assert!(h.iter().any(|(f, b, a)| f == "euros" && b == "100000" && a == "150000"), "{h:?}");
+    let new = all.iter().find(|r| r.title == "Biokaasu herasta").unwrap();
+    assert!(new.published && new.industry == "35");
+    let parts = pipeline_participant::Entity::find()
+        .filter(pipeline_participant::Column::RecordId.eq(new.id))
+        .all(&t.app.db)
+        .await
+        .unwrap();
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].role, PipelineRole::Partner);
+    // The same file again by title: updates both, adds none.
+    let r = oc.post_multipart("/fi/pipeline/import", &[("key", "title")], "file", "putki.csv", edited.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(records().await.len(), 2, "matched by title");
+}
+
 both_backends!(
+    csv_round_trip_with_a_bad_row_writing_nothing,
+    duplicates_are_found_and_merged_without_losing_relations,
     stages_history_and_visibility,
     leads_become_records_with_tasks_views_and_export,
     board_and_table_queries_do_not_grow

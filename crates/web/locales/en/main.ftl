@@ -2220,3 +2220,41 @@ innovations-count = { $count ->
 innovations-none = No innovations or projects have been published yet.
 innovations-back = All innovations and projects
 my-pipeline = Pipeline records your organisation takes part in
+pipeline-duplicates-title = Duplicates
+pipeline-duplicates-intro = Records that are likely about the same thing, with the reasons: words their titles share (inflected forms too) and organisations they share. Compare and merge, and every participant, task, link and the history move to the record kept.
+pipeline-duplicates-none = No likely duplicates were found.
+pipeline-duplicates-why = Why
+pipeline-duplicates-title-share = The titles share { $share } %
+pipeline-duplicates-same-orgs = The same organisations: { $names }
+pipeline-duplicates-back = Back to the duplicates
+pipeline-merge = Merge
+pipeline-merge-compare = Compare and merge
+pipeline-merge-title = Merge records
+pipeline-merge-intro = The record kept takes the other's participants, tasks, links and history, and its empty fields are filled from the other. The merged record keeps its address and leads to the one kept; the merge is written in the history and the audit log.
+pipeline-merge-keep = Kept
+pipeline-merge-gone = Merged into it
+pipeline-merge-swap = Keep the other one instead
+pipeline-merge-result = Result
+pipeline-merge-moves = Moves
+pipeline-merge-tasks = { $count ->
+        [one] { $count } task
+       *[other] { $count } tasks
+    }
+pipeline-merge-links = { $count ->
+        [one] { $count } link
+       *[other] { $count } links
+    }
+pipeline-merge-history = { $count ->
+        [one] { $count } history entry
+       *[other] { $count } history entries
+    }
+pipeline-merge-do = Merge the records
+pipeline-merged = The records were merged.
+err-pipeline-merge-same = Choose two different records.
+pipeline-import-title = Import from CSV
+pipeline-import-intro = Import records from a spreadsheet: the export's columns (title is required). Every row is checked first; if any row is wrong nothing is saved and the errors are listed by line and column. A dry run only checks.
+pipeline-import-key = An existing record is recognised
+pipeline-import-key-id = by its id (the id column; empty adds a new one)
+pipeline-import-key-title = by its title (the same title updates)
+pipeline-import-file-hint = UTF-8, semicolons or commas; a file saved by Excel works as it is. Participants as "Organisation (lead), Another (partner)".
+err-pipeline-no-record = There is no record with this id.

@@ -2205,3 +2205,41 @@ innovations-count = { $count ->
 innovations-none = Julkaistuja innovaatioita tai hankkeita ei vielä ole.
 innovations-back = Kaikki innovaatiot ja hankkeet
 my-pipeline = Kehitysputken kirjaukset, joihin organisaatiosi osallistuu
+pipeline-duplicates-title = Kaksoiskappaleet
+pipeline-duplicates-intro = Todennäköisesti samaa asiaa koskevat kirjaukset perusteluineen: otsikoiden yhteiset sanat (myös taivutettuina) ja yhteiset organisaatiot. Vertaa ja yhdistä, niin kaikki osallistujat, tehtävät, liitokset ja historia siirtyvät säilytettävään kirjaukseen.
+pipeline-duplicates-none = Todennäköisiä kaksoiskappaleita ei löytynyt.
+pipeline-duplicates-why = Perustelu
+pipeline-duplicates-title-share = Otsikoista yhteistä { $share } %
+pipeline-duplicates-same-orgs = Samat organisaatiot: { $names }
+pipeline-duplicates-back = Takaisin kaksoiskappaleisiin
+pipeline-merge = Yhdistäminen
+pipeline-merge-compare = Vertaa ja yhdistä
+pipeline-merge-title = Yhdistä kirjaukset
+pipeline-merge-intro = Säilytettävä kirjaus saa toisen osallistujat, tehtävät, liitokset ja historian, ja sen tyhjät kentät täytetään toisesta. Yhdistetty kirjaus jää osoitteeseensa ohjaamaan säilytettävään, ja yhdistäminen kirjataan molempien historiaan ja tapahtumalokiin.
+pipeline-merge-keep = Säilytetään
+pipeline-merge-gone = Yhdistetään siihen
+pipeline-merge-swap = Säilytä mieluummin toinen
+pipeline-merge-result = Tulos
+pipeline-merge-moves = Siirtyy
+pipeline-merge-tasks = { $count ->
+        [one] { $count } tehtävä
+       *[other] { $count } tehtävää
+    }
+pipeline-merge-links = { $count ->
+        [one] { $count } liitos
+       *[other] { $count } liitosta
+    }
+pipeline-merge-history = { $count ->
+        [one] { $count } historiarivi
+       *[other] { $count } historiariviä
+    }
+pipeline-merge-do = Yhdistä kirjaukset
+pipeline-merged = Kirjaukset yhdistettiin.
+err-pipeline-merge-same = Valitse kaksi eri kirjausta.
+pipeline-import-title = Tuonti CSV:stä
+pipeline-import-intro = Tuo kirjauksia taulukkolaskennasta: samat sarakkeet kuin viennissä (otsikko title on pakollinen). Kaikki rivit tarkistetaan ensin; jos yksikin rivi on virheellinen, mitään ei tallenneta ja virheet kerrotaan riveittäin ja sarakkeittain. Koeajo vain tarkistaa.
+pipeline-import-key = Tunnistetaan olemassa oleva kirjaus
+pipeline-import-key-id = tunnisteesta (id-sarake; tyhjä lisää uuden)
+pipeline-import-key-title = otsikosta (sama otsikko päivittää)
+pipeline-import-file-hint = UTF-8, puolipiste- tai pilkkuerotin; Excelin tallentama tiedosto kelpaa sellaisenaan. Osallistujat muodossa "Organisaatio (lead), Toinen (partner)".
+err-pipeline-no-record = Tällä tunnisteella ei ole kirjausta.

@@ -37,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/pipeline/stages/{key}", post(stage_change))
         .route("/pipeline/new", get(new_form).post(create))
         .route("/pipeline/join", post(join))
+        .route("/pipeline/duplicates", get(duplicates))
+        .route("/pipeline/import", get(import_form).post(import))
+        .route("/pipeline/merge", get(merge_preview).post(merge))
         .route("/pipeline/{id}", get(detail))
         .route("/pipeline/{id}/edit", get(edit_form).post(edit))
         .route("/pipeline/{id}/stage", post(move_stage))
@@ -816,6 +819,146 @@ pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<RecordForm>) -> R
         Err(e) => {
             let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
             form_page(&ctx, Some(id), f, errors).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CSV import
+
+#[derive(Template)]
+#[template(path = "pipeline/import.html")]
+struct ImportPage {
+    p: Page,
+    report: Option<kimppa_app::directory::csv_io::ImportReport>,
+    key: String,
+    dry_run: bool,
+    errors: FormErrors,
+}
+
+pub async fn import_form(ctx: Ctx) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManagePipeline)?;
+    let p = ctx.form_page("pipeline-import-title").await;
+    Ok(crate::html(&ImportPage { p, report: None, key: "id".into(), dry_run: true, errors: FormErrors::none() }))
+}
+
+/// CSV import (multipart: `key`, `dry_run`, `file`).
+pub async fn import(ctx: Ctx, mut multipart: axum::extract::Multipart) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManagePipeline)?;
+    let (mut key, mut dry_run, mut bytes) = (String::new(), false, bytes::Bytes::new());
+    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("file", "err-form"))? {
+        match field.name().unwrap_or("") {
+            "key" => key = field.text().await.map_err(|_| AppError::field("key", "err-form"))?,
+            "dry_run" => dry_run = !field.text().await.unwrap_or_default().is_empty(),
+            "file" => bytes = field.bytes().await.map_err(|_| AppError::field("file", "err-file-too-large"))?,
+            _ => {}
+        }
+    }
+    let p = ctx.form_page("pipeline-import-title").await;
+    if bytes.is_empty() {
+        let errors =
+            FormErrors::from_app(&AppError::field("file", "err-file-empty"), ctx.lang).unwrap_or_else(FormErrors::none);
+        let page = ImportPage { p, report: None, key, dry_run, errors };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&page)).into_response());
+    }
+    let report = pipeline::import(ctx.app(), &ctx.principal, &bytes, &key, dry_run).await?;
+    let status = if report.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let page = ImportPage { p, report: Some(report), key, dry_run, errors: FormErrors::none() };
+    Ok((status, crate::html(&page)).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Duplicates and merging
+
+pub struct PairView {
+    pub a: Card,
+    pub b: Card,
+    pub title: String,
+    pub shared: String,
+}
+
+#[derive(Template)]
+#[template(path = "pipeline/duplicates.html")]
+struct DuplicatesPage {
+    p: Page,
+    pairs: Vec<PairView>,
+}
+
+pub async fn duplicates(ctx: Ctx) -> Result<Response, WebError> {
+    let app = ctx.app();
+    let found = pipeline::duplicates(app, &ctx.principal).await?;
+    let all = pipeline::stages(&app.db).await?;
+    let p = ctx.page("pipeline-duplicates-title").await;
+    let pairs = found
+        .iter()
+        .map(|d| PairView {
+            a: card(&p, &d.a, &all),
+            b: card(&p, &d.b, &all),
+            title: format!("{:.0}", d.title * 100.0),
+            shared: d.shared_orgs.join(", "),
+        })
+        .collect();
+    Ok(crate::html(&DuplicatesPage { p, pairs }))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MergeQuery {
+    pub keep: i32,
+    pub gone: i32,
+}
+
+#[derive(Template)]
+#[template(path = "pipeline/merge.html")]
+struct MergePage {
+    p: Page,
+    keep: Card,
+    gone: Card,
+    result: Card,
+    description: String,
+    participants: Vec<(String, String, String)>,
+    tasks: u64,
+    links: u64,
+    history: u64,
+    swap_href: String,
+}
+
+pub async fn merge_preview(ctx: Ctx, Query(q): Query<MergeQuery>) -> Result<Response, WebError> {
+    let app = ctx.app();
+    let m = match pipeline::merge_preview(app, &ctx.principal, q.keep, q.gone).await {
+        Err(AppError::Invalid(_)) => return Err(AppError::NotFound.into()),
+        other => other?,
+    };
+    let all = pipeline::stages(&app.db).await?;
+    let p = ctx.form_page("pipeline-merge-title").await;
+    let mut result_row = m.keep.clone();
+    result_row.record = m.result.clone();
+    let view = MergePage {
+        keep: card(&p, &m.keep, &all),
+        gone: card(&p, &m.gone, &all),
+        result: card(&p, &result_row, &all),
+        description: kimppa_app::markdown::render(&m.result.description),
+        participants: m
+            .participants
+            .iter()
+            .map(|(n, s, r)| (n.clone(), s.clone(), p.label("pipeline-role", r.key())))
+            .collect(),
+        tasks: m.tasks,
+        links: m.links,
+        history: m.history,
+        swap_href: format!("{}?keep={}&gone={}", p.href("/pipeline/merge"), q.gone, q.keep),
+        p,
+    };
+    Ok(crate::html(&view))
+}
+
+pub async fn merge(ctx: Ctx, Form(f): Form<MergeQuery>) -> Result<Response, WebError> {
+    match pipeline::merge(ctx.app(), &ctx.principal, f.keep, f.gone).await {
+        Err(AppError::Invalid(_)) => Err(AppError::NotFound.into()),
+        Err(e) => Err(e.into()),
+        Ok(()) => {
+            ctx.flash("pipeline-merged").await;
+            Ok(Redirect::to(&ctx.href(&format!("/pipeline/{}", f.keep))).into_response())
         }
     }
 }
