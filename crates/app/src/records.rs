@@ -52,6 +52,7 @@ records!(
     page_revision,
     partner_search,
     pipeline_change,
+    pipeline_field,
     pipeline_participant,
     pipeline_record,
     pipeline_stage,

@@ -539,6 +539,19 @@ keyed_enum!(
 );
 
 keyed_enum!(
+    /// The kind of an orchestrators' own pipeline field.
+    FieldKind {
+        Text => "text",
+        Number => "number",
+        Euros => "euros",
+        Date => "date",
+        Choice => "choice",
+        Multi => "multi",
+        Organisation => "organisation",
+    }
+);
+
+keyed_enum!(
     /// The size class of a pipeline record, from its euros: under 50,000,
     /// under 250,000, under 1,000,000, and more.
     EuroClass {

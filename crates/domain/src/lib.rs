@@ -12,7 +12,7 @@ pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
     ActionStatus, ChallengeStatus, ChallengeVisibility, ClusterPhase, ContentStatus, EuroClass, EventKind, EventStatus,
-    EventVisibility, FocusArea, GroupKind, GroupMemberStatus, GroupRole, KimppaStatus, Language, LeadStatus,
+    EventVisibility, FieldKind, FocusArea, GroupKind, GroupMemberStatus, GroupRole, KimppaStatus, Language, LeadStatus,
     ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus, MembershipStatus, MembershipTier,
     OfferingType, OrgRole, OrgType, PartnerRole, PipelineKind, PipelineRole, PlatformRole, PriceKind, QuestionKind,
     QuestionStatus, Region, RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,

@@ -95,3 +95,44 @@ where
         })
     }
 }
+
+/// Query string read like a form: repeated keys become lists (filters that
+/// may be given several times); malformed queries are refused with a 422.
+pub struct ListQuery<T>(pub T);
+
+impl<S, T> axum::extract::FromRequestParts<S> for ListQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let q = parts.uri.query().unwrap_or("");
+        serde_html_form::from_str::<T>(q).map(ListQuery).map_err(|_| WebError(AppError::field("query", "err-form")))
+    }
+}
+
+/// A form body as its type and as its raw pairs (for fields whose names
+/// are data, such as the pipeline's own fields `cf-<key>`).
+pub struct FormPairs<T>(pub T, pub Vec<(String, String)>);
+
+impl<S, T> FromRequest<S> for FormPairs<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| WebError(AppError::field("form", "err-form")))?;
+        let t = serde_html_form::from_bytes::<T>(&bytes).map_err(|e| {
+            tracing::debug!(error = %e, "form rejected");
+            WebError(AppError::field("form", "err-form"))
+        })?;
+        let pairs = url::form_urlencoded::parse(&bytes).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        Ok(FormPairs(t, pairs))
+    }
+}

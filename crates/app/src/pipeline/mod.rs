@@ -21,16 +21,16 @@ use crate::{
     organisations::{self, Named},
     policy::{self, Action, Principal},
 };
-use kimppa_domain::{EuroClass, FocusArea, PipelineKind, PipelineRole};
+use kimppa_domain::{EuroClass, FieldKind, FocusArea, PipelineKind, PipelineRole};
 use kimppa_store::entities::{
-    challenge, contact_request, kimppa, partner_search, pipeline_change, pipeline_link, pipeline_participant,
-    pipeline_record, pipeline_stage, pipeline_task, pipeline_view, user,
+    challenge, contact_request, kimppa, partner_search, pipeline_change, pipeline_field, pipeline_link,
+    pipeline_participant, pipeline_record, pipeline_stage, pipeline_task, pipeline_value, pipeline_view, user,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Set, TransactionTrait,
 };
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 pub use visibility::Access;
 
 /// The change-log kind of a record's stage change (webhooks, search).
@@ -223,6 +223,10 @@ pub struct RecordForm {
     pub public_fields: Vec<String>,
     /// What the record starts from: `lead:12`, `challenge:3`, `kimppa:5`, `search:2`.
     pub from: String,
+    /// The orchestrators' own fields by key, as typed (several for a
+    /// multiple choice); the web layer reads them from the `cf-<key>` inputs.
+    #[serde(skip)]
+    pub custom: BTreeMap<String, Vec<String>>,
 }
 
 impl RecordForm {
@@ -246,6 +250,7 @@ impl RecordForm {
             published: r.published.then(|| "on".into()),
             public_fields: crate::directory::list(&r.public_fields).into_iter().map(str::to_string).collect(),
             from: String::new(),
+            custom: BTreeMap::new(),
         }
     }
 }
@@ -261,6 +266,8 @@ struct Checked {
     owner: Option<i32>,
     participants: Vec<(i32, PipelineRole)>,
     public_fields: String,
+    /// The own fields' values as stored: (field id, value), the empty left out.
+    custom: Vec<(i32, String)>,
 }
 
 /// Euros as people type them: "120 000", "120000 €", "1,5 M€" is refused
@@ -296,6 +303,7 @@ pub(crate) struct Lookups {
     stages: Vec<pipeline_stage::Model>,
     owners: Vec<(i32, String)>,
     pool: Vec<kimppa_store::entities::organisation::Model>,
+    fields: Vec<pipeline_field::Model>,
 }
 
 async fn lookups(app: &App) -> Result<Lookups, AppError> {
@@ -303,6 +311,7 @@ async fn lookups(app: &App) -> Result<Lookups, AppError> {
         stages: stages(&app.db).await?,
         owners: owner_choices(app).await?,
         pool: organisations::name_pool(app).await?,
+        fields: fields(&app.db).await?,
     })
 }
 
@@ -410,6 +419,22 @@ fn check_with(l: &Lookups, f: &RecordForm) -> Result<Checked, AppError> {
             }
         }
     }
+    let mut custom = Vec::new();
+    for (i, field) in l.fields.iter().enumerate() {
+        let slot = CUSTOM_SLOTS[i.min(CUSTOM_SLOTS.len() - 1)];
+        let typed: Vec<&str> = f
+            .custom
+            .get(&field.key)
+            .map(|v| v.iter().map(|x| x.trim()).filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default();
+        if typed.is_empty() {
+            continue;
+        }
+        match custom_value(l, field, &typed) {
+            Ok(v) => custom.push((field.id, v)),
+            Err(code) => c.push(slot, code),
+        }
+    }
     let public: Vec<&str> =
         f.public_fields.iter().map(|s| s.trim()).filter(|s| PUBLIC_FIELDS.contains(s)).collect::<Vec<_>>();
     if f.public_fields.iter().any(|s| !s.trim().is_empty() && !PUBLIC_FIELDS.contains(&s.trim())) {
@@ -426,7 +451,163 @@ fn check_with(l: &Lookups, f: &RecordForm) -> Result<Checked, AppError> {
         owner,
         participants,
         public_fields: public.join(","),
+        custom,
     })
+}
+
+/// A typed value of an own field as stored, or why not (a translation key).
+fn custom_value(l: &Lookups, field: &pipeline_field::Model, typed: &[&str]) -> Result<String, &'static str> {
+    let one = typed[0];
+    let options = choices(field);
+    match field.kind {
+        FieldKind::Text => {
+            if one.chars().count() > 2000 {
+                Err("err-too-long")
+            } else {
+                Ok(one.to_string())
+            }
+        }
+        FieldKind::Number => crate::materials::parse_number(one)
+            .filter(|x| x.abs() < 1e15)
+            .map(crate::materials::number)
+            .ok_or("err-pipeline-number"),
+        FieldKind::Euros => match parse_euros(one) {
+            Ok(Some(v)) => Ok(v.to_string()),
+            _ => Err("err-pipeline-euros"),
+        },
+        FieldKind::Date => crate::materials::parse_day(one).map(|d| d.to_string()).ok_or("err-date"),
+        FieldKind::Choice => {
+            options.iter().find(|o| o.as_str() == one).map(|o| o.to_string()).ok_or("err-unknown-value")
+        }
+        FieldKind::Multi => {
+            let mut out: Vec<&str> = Vec::new();
+            for t in typed {
+                let o = options.iter().find(|o| o.as_str() == *t).ok_or("err-unknown-value")?;
+                if !out.contains(&o.as_str()) {
+                    out.push(o);
+                }
+            }
+            Ok(out.join(", "))
+        }
+        FieldKind::Organisation => match organisations::name_one(&l.pool, one) {
+            Named::Found(o) => Ok(o.id.to_string()),
+            Named::Unknown(_) => Err("err-org-unknown"),
+            Named::Ambiguous(..) => Err("err-org-ambiguous"),
+        },
+    }
+}
+
+/// A choice field's options.
+pub fn choices(field: &pipeline_field::Model) -> Vec<String> {
+    field.choices.lines().map(str::trim).filter(|s| !s.is_empty()).map(|s| s.replace(',', " ")).collect()
+}
+
+/// Error slots of the own fields, by their place in the list (a form
+/// field's name must outlive the request).
+pub const CUSTOM_SLOTS: [&str; 24] = [
+    "cf-1", "cf-2", "cf-3", "cf-4", "cf-5", "cf-6", "cf-7", "cf-8", "cf-9", "cf-10", "cf-11", "cf-12", "cf-13",
+    "cf-14", "cf-15", "cf-16", "cf-17", "cf-18", "cf-19", "cf-20", "cf-21", "cf-22", "cf-23", "cf-24",
+];
+
+/// The own fields in order.
+pub async fn fields<C: ConnectionTrait>(conn: &C) -> Result<Vec<pipeline_field::Model>, AppError> {
+    Ok(pipeline_field::Entity::find().order_by_asc(pipeline_field::Column::Position).all(conn).await?)
+}
+
+/// A field's name in the reader's language.
+pub fn field_name<'a>(f: &'a pipeline_field::Model, lang: &str) -> &'a str {
+    if lang == "en" && !f.name_en.is_empty() { &f.name_en } else { &f.name_fi }
+}
+
+/// The own-field form.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[serde(default)]
+pub struct FieldForm {
+    pub key: String,
+    pub name_fi: String,
+    pub name_en: String,
+    pub kind: String,
+    /// One option per line.
+    pub choices: String,
+}
+
+/// Adds an own field (staff).
+pub async fn add_field(app: &App, actor: &Principal, f: &FieldForm) -> Result<pipeline_field::Model, AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let all = fields(&app.db).await?;
+    let mut c = Checker::default();
+    let key = c.check("key", kimppa_domain::Slug::parse(f.key.trim())).map(|s| s.to_string());
+    if key.as_ref().is_some_and(|k| all.iter().any(|x| &x.key == k) || IMPORT_COLUMNS.contains(&k.as_str())) {
+        c.push("key", "err-slug-taken");
+    }
+    if f.name_fi.trim().is_empty() {
+        c.push("name_fi", "err-required");
+    }
+    if f.name_fi.chars().count() > 80 || f.name_en.chars().count() > 80 {
+        c.push("name_fi", "err-too-long");
+    }
+    let kind = FieldKind::parse(&f.kind);
+    if kind.is_err() {
+        c.push("kind", if f.kind.trim().is_empty() { "err-required" } else { "err-unknown-value" });
+    }
+    let options: Vec<&str> = f.choices.lines().map(str::trim).filter(|s| !s.is_empty()).collect();
+    if matches!(kind, Ok(FieldKind::Choice | FieldKind::Multi)) && options.is_empty() {
+        c.push("choices", "err-pipeline-choices");
+    }
+    if f.choices.chars().count() > 4000 {
+        c.push("choices", "err-too-long");
+    }
+    if all.len() >= CUSTOM_SLOTS.len() {
+        c.push("key", "err-pipeline-too-many-fields");
+    }
+    c.finish()?;
+    let tx = app.db.begin().await?;
+    let row = pipeline_field::ActiveModel {
+        key: Set(key.ok_or_else(crate::error::checked)?),
+        name_fi: Set(f.name_fi.trim().into()),
+        name_en: Set(f.name_en.trim().into()),
+        kind: Set(kind.map_err(|_| crate::error::checked())?),
+        choices: Set(options.join("\n")),
+        position: Set(all.iter().map(|x| x.position).max().unwrap_or(0) + 1),
+        ..Default::default()
+    }
+    .insert(&tx)
+    .await?;
+    changelog::record(&tx, "pipeline.fields", &row.id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+/// Removes an own field and its values (staff).
+pub async fn remove_field(app: &App, actor: &Principal, key: &str) -> Result<(), AppError> {
+    policy::require(actor, Action::ManagePipeline)?;
+    let f = pipeline_field::Entity::find()
+        .filter(pipeline_field::Column::Key.eq(key))
+        .one(&app.db)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let tx = app.db.begin().await?;
+    pipeline_value::Entity::delete_many().filter(pipeline_value::Column::FieldId.eq(f.id)).exec(&tx).await?;
+    pipeline_field::Entity::delete_by_id(f.id).exec(&tx).await?;
+    changelog::record(&tx, "pipeline.fields", &f.id).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes a record's own-field values (replacing those it had).
+async fn write_values<C: ConnectionTrait>(conn: &C, id: i32, values: &[(i32, String)]) -> Result<(), AppError> {
+    pipeline_value::Entity::delete_many().filter(pipeline_value::Column::RecordId.eq(id)).exec(conn).await?;
+    if !values.is_empty() {
+        pipeline_value::Entity::insert_many(values.iter().map(|(field, v)| pipeline_value::ActiveModel {
+            record_id: Set(id),
+            field_id: Set(*field),
+            value: Set(v.clone()),
+            ..Default::default()
+        }))
+        .exec(conn)
+        .await?;
+    }
+    Ok(())
 }
 
 fn search_text(f: &RecordForm) -> String {
@@ -542,6 +723,7 @@ async fn insert_in<C: ConnectionTrait>(
     row.created_at = Set(crate::now());
     let r = row.insert(conn).await?;
     write_participants(conn, r.id, &c.participants).await?;
+    write_values(conn, r.id, &c.custom).await?;
     note(conn, r.id, Some(uid), "created", "", c.stage.key.clone()).await?;
     changelog::record(conn, STAGE_CHANGED, &StageChange { record: r.id, from: String::new(), to: c.stage.key.clone() })
         .await?;
@@ -693,6 +875,27 @@ async fn update_in<C: ConnectionTrait>(
         let (b, a) = (participants_text(conn, &old_parts).await?, participants_text(conn, &c.participants).await?);
         note(conn, id, who, "participants", b, a).await?;
     }
+    let old_values: Vec<(i32, String)> = pipeline_value::Entity::find()
+        .filter(pipeline_value::Column::RecordId.eq(id))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|v| (v.field_id, v.value))
+        .collect();
+    let mut changed = false;
+    for field in &l.fields {
+        let get = |list: &[(i32, String)]| {
+            list.iter().find(|(f, _)| *f == field.id).map(|(_, v)| v.clone()).unwrap_or_default()
+        };
+        let (before, after) = (get(&old_values), get(&c.custom));
+        if before != after {
+            changed = true;
+            note(conn, id, who, &format!("cf:{}", field.key), before, after).await?;
+        }
+    }
+    if changed {
+        write_values(conn, id, &c.custom).await?;
+    }
     if old_stage != c.stage.key {
         changelog::record(conn, STAGE_CHANGED, &StageChange { record: id, from: old_stage, to: c.stage.key.clone() })
             .await?;
@@ -762,6 +965,8 @@ pub struct Row {
     /// Participant, organisation's name and address.
     pub participants: Vec<(pipeline_participant::Model, String, String)>,
     pub owner: String,
+    /// The own fields' values, as shown (an organisation by its name).
+    pub values: Vec<(pipeline_field::Model, String)>,
 }
 
 /// Rows of `records`: three queries whatever their number (participants,
@@ -771,20 +976,48 @@ async fn rows(
     all: &[pipeline_stage::Model],
     records: Vec<pipeline_record::Model>,
 ) -> Result<Vec<Row>, AppError> {
+    if records.is_empty() {
+        return Ok(vec![]);
+    }
     let ids: Vec<i32> = records.iter().map(|r| r.id).collect();
-    let parts: Vec<pipeline_participant::Model> = crate::batch::chunked(ids, |chunk| {
+    let parts: Vec<pipeline_participant::Model> = crate::batch::chunked(ids.clone(), |chunk| {
         pipeline_participant::Entity::find()
             .filter(pipeline_participant::Column::RecordId.is_in(chunk))
             .order_by_asc(pipeline_participant::Column::Id)
             .all(&app.db)
     })
     .await?;
-    let names = crate::people::org_names(app, parts.iter().map(|p| p.org_id)).await?;
+    let own = fields(&app.db).await?;
+    let values: Vec<pipeline_value::Model> = if own.is_empty() {
+        vec![]
+    } else {
+        crate::batch::chunked(ids, |chunk| {
+            pipeline_value::Entity::find().filter(pipeline_value::Column::RecordId.is_in(chunk)).all(&app.db)
+        })
+        .await?
+    };
+    let org_valued: Vec<i32> = own.iter().filter(|f| f.kind == FieldKind::Organisation).map(|f| f.id).collect();
+    let value_orgs =
+        values.iter().filter(|v| org_valued.contains(&v.field_id)).filter_map(|v| v.value.parse::<i32>().ok());
+    let names = crate::people::org_names(app, parts.iter().map(|p| p.org_id).chain(value_orgs)).await?;
     let owners = crate::people::user_names(app, records.iter().filter_map(|r| r.owner_id)).await?;
     let mut by_record: HashMap<i32, Vec<(pipeline_participant::Model, String, String)>> = HashMap::new();
     for p in parts {
         let (n, s) = names.get(&p.org_id).map(|n| (n.name.clone(), n.slug.clone())).unwrap_or_default();
         by_record.entry(p.record_id).or_default().push((p, n, s));
+    }
+    let mut values_of: HashMap<i32, Vec<(pipeline_field::Model, String)>> = HashMap::new();
+    for v in values {
+        let Some(f) = own.iter().find(|f| f.id == v.field_id) else { continue };
+        let shown = if f.kind == FieldKind::Organisation {
+            v.value.parse::<i32>().ok().and_then(|o| names.get(&o)).map(|n| n.name.clone()).unwrap_or(v.value)
+        } else {
+            v.value
+        };
+        values_of.entry(v.record_id).or_default().push((f.clone(), shown));
+    }
+    for list in values_of.values_mut() {
+        list.sort_by_key(|(f, _)| f.position);
     }
     Ok(records
         .into_iter()
@@ -799,6 +1032,7 @@ async fn rows(
             }),
             participants: by_record.remove(&r.id).unwrap_or_default(),
             owner: r.owner_id.and_then(|o| owners.get(&o).cloned()).unwrap_or_default(),
+            values: values_of.remove(&r.id).unwrap_or_default(),
             record: r,
         })
         .collect())
@@ -820,6 +1054,9 @@ pub struct Filter {
     pub owner: Option<String>,
     /// The board's grouping: `stage` (default), `kind` or `size`.
     pub by: Option<String>,
+    /// The orchestrators' own fields: `key:value` each (a choice, or one of
+    /// a multiple choice).
+    pub cf: Vec<String>,
     /// The table's order: `updated` (default), `title`, `stage`, `kind`, `euros`, `created`,
     /// each with `-` before for descending.
     pub sort: Option<String>,
@@ -835,7 +1072,7 @@ impl Filter {
     pub fn query(&self) -> String {
         let mut f = self.clone();
         f.page = None;
-        serde_urlencoded::to_string(&f).unwrap_or_default()
+        serde_html_form::to_string(&f).unwrap_or_default()
     }
 }
 
@@ -909,6 +1146,36 @@ async fn filtered(
             }
         }
     }
+    let wanted: Vec<(&str, &str)> =
+        f.cf.iter().filter_map(|x| x.split_once(':')).filter(|(_, v)| !v.trim().is_empty()).take(10).collect();
+    if !wanted.is_empty() {
+        let own = fields(&app.db).await?;
+        for (key, value) in wanted {
+            let Some(field) = own.iter().find(|x| x.key == key) else {
+                q = q.filter(pipeline_record::Column::Id.eq(-1));
+                continue;
+            };
+            let v = value.trim().to_string();
+            let matches = if field.kind == FieldKind::Multi {
+                Condition::any()
+                    .add(pipeline_value::Column::Value.eq(v.clone()))
+                    .add(pipeline_value::Column::Value.starts_with(format!("{v}, ")))
+                    .add(pipeline_value::Column::Value.ends_with(format!(", {v}")))
+                    .add(pipeline_value::Column::Value.contains(format!(", {v}, ")))
+            } else {
+                Condition::all().add(pipeline_value::Column::Value.eq(v))
+            };
+            q = q.filter(
+                pipeline_record::Column::Id.in_subquery(sea_orm::QueryTrait::into_query(
+                    pipeline_value::Entity::find()
+                        .select_only()
+                        .column(pipeline_value::Column::RecordId)
+                        .filter(pipeline_value::Column::FieldId.eq(field.id))
+                        .filter(matches),
+                )),
+            );
+        }
+    }
     Ok(q)
 }
 
@@ -942,6 +1209,37 @@ pub async fn board(app: &App, actor: &Principal, f: &Filter) -> Result<Vec<Colum
             .chain([String::new()])
             .map(|k| (k.clone(), None, Condition::all().add(pipeline_record::Column::SizeClass.eq(k))))
             .collect(),
+        by if by.starts_with("cf-") => {
+            let own = fields(&app.db).await?;
+            let field = own
+                .into_iter()
+                .find(|x| by == format!("cf-{}", x.key) && x.kind == FieldKind::Choice)
+                .ok_or_else(|| AppError::field("by", "err-unknown-value"))?;
+            let with = |cond: Condition| {
+                sea_orm::QueryTrait::into_query(
+                    pipeline_value::Entity::find()
+                        .select_only()
+                        .column(pipeline_value::Column::RecordId)
+                        .filter(pipeline_value::Column::FieldId.eq(field.id))
+                        .filter(cond),
+                )
+            };
+            choices(&field)
+                .into_iter()
+                .map(|c| {
+                    let cond = Condition::all().add(
+                        pipeline_record::Column::Id
+                            .in_subquery(with(Condition::all().add(pipeline_value::Column::Value.eq(c.clone())))),
+                    );
+                    (c, None, cond)
+                })
+                .chain([(
+                    String::new(),
+                    None,
+                    Condition::all().add(pipeline_record::Column::Id.not_in_subquery(with(Condition::all()))),
+                )])
+                .collect()
+        }
         _ => all
             .iter()
             .map(|s| (s.key.clone(), Some(s.clone()), Condition::all().add(pipeline_record::Column::StageId.eq(s.id))))
@@ -1017,26 +1315,8 @@ pub async fn export(app: &App, actor: &Principal, f: &Filter, lang: &str) -> Res
     let q = filtered(app, actor, f, &all).await?;
     let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(b"\xEF\xBB\xBF".to_vec());
     let e = AppError::internal;
-    w.write_record([
-        "id",
-        "title",
-        "kind",
-        "stage",
-        "euros",
-        "size_class",
-        "industry",
-        "focus_areas",
-        "participants",
-        "owner",
-        "source",
-        "people",
-        "next_action",
-        "closed_reason",
-        "published",
-        "created_at",
-        "updated_at",
-    ])
-    .map_err(e)?;
+    let own = fields(&app.db).await?;
+    w.write_record(IMPORT_COLUMNS.iter().copied().chain(own.iter().map(|f| f.key.as_str()))).map_err(e)?;
     let mut pages = sorted(q, f).paginate(&app.db, 1000);
     while let Some(recs) = pages.fetch_and_next().await? {
         for r in rows(app, &all, recs).await? {
@@ -1061,7 +1341,11 @@ pub async fn export(app: &App, actor: &Principal, f: &Filter, lang: &str) -> Res
                 r.record.created_at.to_rfc3339(),
                 r.record.updated_at.to_rfc3339(),
             ];
-            w.write_record(cells.iter().map(|c| crate::events::registrations::csv_safe(c))).map_err(e)?;
+            let extra = own
+                .iter()
+                .map(|f| r.values.iter().find(|(x, _)| x.id == f.id).map(|(_, v)| v.clone()).unwrap_or_default());
+            let all_cells: Vec<String> = cells.into_iter().chain(extra).collect();
+            w.write_record(all_cells.iter().map(|c| crate::events::registrations::csv_safe(c))).map_err(e)?;
         }
     }
     w.into_inner().map_err(|x| AppError::context("could not finish the pipeline's CSV", x.into_error()))
@@ -1852,9 +2136,15 @@ pub const IMPORT_COLUMNS: [&str; 17] = [
 ];
 
 /// The column of the file a form field came from.
-fn column_of(field: &str) -> &str {
+fn column_of<'a>(l: &'a Lookups, field: &'a str) -> &'a str {
     match field {
         "participant" | "participant_role" => "participants",
+        slot if slot.starts_with("cf-") => CUSTOM_SLOTS
+            .iter()
+            .position(|s| *s == slot)
+            .and_then(|i| l.fields.get(i))
+            .map(|f| f.key.as_str())
+            .unwrap_or(slot),
         other => other,
     }
 }
@@ -1940,6 +2230,19 @@ fn form_of_row(
         participant,
         participant_role,
         published,
+        custom: l
+            .fields
+            .iter()
+            .map(|field| {
+                let cell = get(&field.key);
+                let values: Vec<String> = if field.kind == FieldKind::Multi {
+                    cell.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
+                } else {
+                    vec![cell]
+                };
+                (field.key.clone(), values)
+            })
+            .collect(),
         ..Default::default()
     };
     (f, errors)
@@ -1961,12 +2264,13 @@ pub async fn import(
     policy::require(actor, Action::ManagePipeline)?;
     let uid = policy::user_id(actor)?;
     let by_title = key == "title";
-    let rows = match crate::directory::csv_io::read_columns(bytes, &IMPORT_COLUMNS) {
+    let l = lookups(app).await?;
+    let columns: Vec<&str> = IMPORT_COLUMNS.iter().copied().chain(l.fields.iter().map(|f| f.key.as_str())).collect();
+    let rows = match crate::directory::csv_io::read_columns(bytes, &columns) {
         Ok(r) => r,
         Err(e) => return Ok(ImportReport { errors: vec![e], ..Default::default() }),
     };
     let mut report = ImportReport { rows: rows.len(), ..Default::default() };
-    let l = lookups(app).await?;
     // The records the keys name: one query (by title: every live title).
     let existing: Vec<pipeline_record::Model> = if by_title {
         pipeline_record::Entity::find().filter(pipeline_record::Column::MergedInto.is_null()).all(&app.db).await?
@@ -2003,7 +2307,7 @@ pub async fn import(
             Ok(_) => {}
             Err(AppError::Invalid(list)) => errs.extend(list.into_iter().map(|e| RowError {
                 line: *line,
-                column: column_of(e.field).to_string(),
+                column: column_of(&l, e.field).to_string(),
                 code: e.code.to_string(),
             })),
             Err(e) => return Err(e),

@@ -670,7 +670,99 @@ async fn csv_round_trip_with_a_bad_row_writing_nothing(b: kimppa_store::testing:
     assert_eq!(records().await.len(), 2, "matched by title");
 }
 
+async fn own_fields_are_filtered_grouped_and_exported(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let (admin, _) = t.user("admin@laari.test", PlatformRole::Person).await;
+    t.org(&admin, "Lautalaari Oy", "approved").await;
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    oc.get("/fi/pipeline/fields").await;
+    let bad = oc.post("/fi/pipeline/fields", &[("key", "ohjelma"), ("name_fi", "Ohjelma"), ("kind", "choice")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "a choice needs options");
+    let bad = oc.post("/fi/pipeline/fields", &[("key", "title"), ("name_fi", "Otsikko"), ("kind", "text")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "a built-in column's name is taken");
+    for (key, name, kind, choices) in [
+        ("ohjelma", "Ohjelma", "choice", "EAKR\nJTF\nHorizon Europe"),
+        ("teemat", "Teemat", "multi", "rakentaminen\nenergia\nvesi"),
+        ("rahoittaja", "Rahoittaja", "organisation", ""),
+        ("hiili", "Hiilivähenemä (t)", "number", ""),
+    ] {
+        let r = oc
+            .post("/fi/pipeline/fields", &[("key", key), ("name_fi", name), ("kind", kind), ("choices", choices)])
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let form = oc.get("/fi/pipeline/new").await.body;
+    assert!(form.contains("name=\"cf-ohjelma\"") && form.contains("name=\"cf-teemat\""), "the form has them");
+    let base = |title: &'static str| vec![("title", title), ("kind", "development-project"), ("stage", "preparation")];
+    let mut fields = base("Tuhkatie");
+    fields.extend([
+        ("cf-ohjelma", "JTF"),
+        ("cf-teemat", "rakentaminen"),
+        ("cf-teemat", "energia"),
+        ("cf-hiili", "paljon"),
+    ]);
+    let bad = oc.post("/fi/pipeline/new", &fields).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Kirjoita luku") && bad.body.contains("href=\"#f-cf-4\""), "the error beside the field");
+    assert!(bad.body.contains("value=\"JTF\" selected"), "typed values kept");
+    fields.pop();
+    fields.extend([("cf-hiili", "12,5"), ("cf-rahoittaja", "Lautalaari Oy")]);
+    assert_eq!(oc.post("/fi/pipeline/new", &fields).await.status, StatusCode::SEE_OTHER);
+    let mut other = base("Vesihanke");
+    other.extend([("cf-ohjelma", "EAKR"), ("cf-teemat", "vesi")]);
+    assert_eq!(oc.post("/fi/pipeline/new", &other).await.status, StatusCode::SEE_OTHER);
+    let rec = pipeline_record::Entity::find()
+        .filter(pipeline_record::Column::Title.eq("Tuhkatie"))
+        .one(&t.app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = oc.get(&format!("/fi/pipeline/{}", rec.id)).await.body;
+    assert!(page.contains("<dt>Teemat</dt><dd>rakentaminen, energia</dd>"), "{page}");
+    assert!(
+        page.contains("<dt>Rahoittaja</dt><dd>Lautalaari Oy</dd>")
+            && page.contains("<dt>Hiilivähenemä (t)</dt><dd>12.5</dd>")
+    );
+
+    // Filtered by a choice and by one of a multiple choice.
+    let table = oc.get("/fi/pipeline/table?cf=ohjelma:JTF").await.body;
+    assert!(table.contains("Tuhkatie") && !table.contains("Vesihanke"));
+    let table = oc.get("/fi/pipeline/table?cf=teemat:vesi").await.body;
+    assert!(!table.contains("Tuhkatie") && table.contains("Vesihanke"));
+    let table = oc.get("/fi/pipeline/table?cf=teemat:energia&cf=ohjelma:JTF").await.body;
+    assert!(table.contains("Tuhkatie") && !table.contains("Vesihanke"), "several at once");
+    // The board grouped by the choice field.
+    let board = oc.get("/fi/pipeline?by=cf-ohjelma").await.body;
+    assert!(board.contains("Horizon Europe") && board.contains("Ei arvoa"), "a column per option and one for none");
+    // Exported as columns of their own.
+    let csv = oc.get("/fi/pipeline/export.csv?cf=ohjelma:JTF").await.body;
+    let body = csv.strip_prefix('\u{feff}').unwrap();
+    let mut rd = csv::ReaderBuilder::new().delimiter(b';').from_reader(body.as_bytes());
+    let head: Vec<String> = rd.headers().unwrap().iter().map(str::to_string).collect();
+    let at = |k: &str| head.iter().position(|h| h == k).unwrap();
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][at("ohjelma")], "JTF");
+    assert_eq!(&rows[0][at("teemat")], "rakentaminen, energia");
+    assert_eq!(&rows[0][at("rahoittaja")], "Lautalaari Oy");
+    // Imported back with a changed value: kept in the history.
+    let edited = csv.replace(";JTF;", ";Horizon Europe;");
+    let r = oc.post_multipart("/fi/pipeline/import", &[("key", "id")], "file", "putki.csv", edited.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let table = oc.get("/fi/pipeline/table?cf=ohjelma:Horizon%20Europe").await.body;
+    assert!(table.contains("Tuhkatie"));
+    assert!(changes(&t, rec.id).await.iter().any(|(f, b, a)| f == "cf:ohjelma" && b == "JTF" && a == "Horizon Europe"));
+    let bad = edited.replace(";Horizon Europe;", ";Interreg;");
+    let r = oc.post_multipart("/fi/pipeline/import", &[("key", "id")], "file", "putki.csv", bad.as_bytes()).await;
+    assert!(r.body.contains("<td>2</td><td>ohjelma</td>"), "{}", r.body);
+    // Removing a field removes its values.
+    assert_eq!(oc.post("/fi/pipeline/fields/ohjelma/delete", &[]).await.status, StatusCode::SEE_OTHER);
+    assert!(!oc.get(&format!("/fi/pipeline/{}", rec.id)).await.body.contains("<dt>Ohjelma</dt>"));
+}
+
 both_backends!(
+    own_fields_are_filtered_grouped_and_exported,
     csv_round_trip_with_a_bad_row_writing_nothing,
     duplicates_are_found_and_merged_without_losing_relations,
     stages_history_and_visibility,

@@ -174,6 +174,40 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(index("pipeline_views", "idx_pipeline_views_user", &["user_id"], false)).await?;
+        // The orchestrators' own fields ("data categories") and their values.
+        m.create_table(
+            Table::create()
+                .table("pipeline_fields")
+                .col(pk_auto("id"))
+                .col(string_len("key", 40))
+                .col(string("name_fi"))
+                .col(string("name_en"))
+                // `text`, `number`, `euros`, `date`, `choice`, `multi` or `organisation`.
+                .col(string_len("kind", 16))
+                // A choice's options, one per line.
+                .col(text("choices"))
+                .col(integer("position"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("pipeline_fields", "idx_pipeline_fields_key", &["key"], true)).await?;
+        m.create_table(
+            Table::create()
+                .table("pipeline_values")
+                .col(pk_auto("id"))
+                .col(integer("record_id"))
+                .col(integer("field_id"))
+                // As stored: a number, whole euros, YYYY-MM-DD, a choice, choices
+                // joined by commas, or an organisation's id.
+                .col(string_len("value", 2000))
+                .foreign_key(&mut fk("pipeline_values", "record_id", "pipeline_records"))
+                .foreign_key(&mut fk("pipeline_values", "field_id", "pipeline_fields"))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index("pipeline_values", "idx_pipeline_values_record", &["record_id", "field_id"], true))
+            .await?;
+        m.create_index(index("pipeline_values", "idx_pipeline_values_field", &["field_id", "value"], false)).await?;
         Ok(())
     }
 

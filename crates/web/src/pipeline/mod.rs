@@ -9,7 +9,7 @@ use crate::{
     AppState,
     ctx::{Ctx, Page},
     errors::WebError,
-    extract::{Form, Query},
+    extract::{Form, FormPairs, ListQuery, Query},
     forms::{FormErrors, key_options},
 };
 use askama::Template;
@@ -23,7 +23,7 @@ use axum::{
 use kimppa_app::pipeline::{self, Access, Filter, RecordForm, Row, StageForm, TaskForm, industry};
 use kimppa_app::records::pipeline_stage;
 use kimppa_app::{AppError, policy};
-use kimppa_domain::{EuroClass, FocusArea, PipelineKind, PipelineRole};
+use kimppa_domain::{EuroClass, FieldKind, FocusArea, PipelineKind, PipelineRole};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -39,6 +39,8 @@ pub fn routes() -> Router<AppState> {
         .route("/pipeline/join", post(join))
         .route("/pipeline/duplicates", get(duplicates))
         .route("/pipeline/import", get(import_form).post(import))
+        .route("/pipeline/fields", get(fields_page).post(field_add))
+        .route("/pipeline/fields/{key}/delete", post(field_remove))
         .route("/pipeline/merge", get(merge_preview).post(merge))
         .route("/pipeline/{id}", get(detail))
         .route("/pipeline/{id}/edit", get(edit_form).post(edit))
@@ -75,6 +77,7 @@ fn label_of(field: &str) -> Option<&'static str> {
         "key" => "field-stage-key",
         "name_fi" => "field-stage-name-fi",
         "name_en" => "field-stage-name-en",
+        "choices" => "field-field-choices",
         _ => return None,
     })
 }
@@ -156,6 +159,8 @@ pub struct FilterView {
     pub pairs: Vec<(String, String)>,
     pub any: bool,
     pub org_choices: Vec<String>,
+    /// The own choice fields as filters: (key, name, options (value `key:choice`, label, chosen)).
+    pub custom: Vec<(String, String, Vec<(String, String, bool)>)>,
 }
 
 async fn filter_view(ctx: &Ctx, p: &Page, f: &Filter) -> Result<FilterView, WebError> {
@@ -190,11 +195,30 @@ async fn filter_view(ctx: &Ctx, p: &Page, f: &Filter) -> Result<FilterView, WebE
             .map(|(id, name)| (id.to_string(), name, f.owner.as_deref() == Some(&id.to_string())))
             .collect(),
         query: f.query(),
-        pairs: serde_urlencoded::from_str(&f.query()).unwrap_or_default(),
+        pairs: url::form_urlencoded::parse(f.query().as_bytes())
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect(),
         org_choices: kimppa_app::organisations::name_choices(app).await?,
-        any: [&f.q, &f.org, &f.stage, &f.kind, &f.size, &f.focus, &f.industry, &f.owner]
+        custom: pipeline::fields(&app.db)
+            .await?
             .iter()
-            .any(|x| x.as_deref().is_some_and(|s| !s.trim().is_empty())),
+            .filter(|x| matches!(x.kind, FieldKind::Choice | FieldKind::Multi))
+            .map(|x| {
+                let opts = pipeline::choices(x)
+                    .into_iter()
+                    .map(|c| {
+                        let v = format!("{}:{c}", x.key);
+                        let chosen = f.cf.contains(&v);
+                        (v, c, chosen)
+                    })
+                    .collect();
+                (x.key.clone(), pipeline::field_name(x, p.code()).to_string(), opts)
+            })
+            .collect(),
+        any: !f.cf.is_empty()
+            || [&f.q, &f.org, &f.stage, &f.kind, &f.size, &f.focus, &f.industry, &f.owner]
+                .iter()
+                .any(|x| x.as_deref().is_some_and(|s| !s.trim().is_empty())),
     })
 }
 
@@ -235,7 +259,7 @@ struct BoardPage {
     movable: bool,
 }
 
-pub async fn board(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
+pub async fn board(ctx: Ctx, ListQuery(f): ListQuery<Filter>) -> Result<Response, WebError> {
     board_page(&ctx, f, FormErrors::none()).await
 }
 
@@ -244,18 +268,27 @@ async fn board_page(ctx: &Ctx, f: Filter, errors: FormErrors) -> Result<Response
     let cols = pipeline::board(app, &ctx.principal, &f).await?;
     let all = pipeline::stages(&app.db).await?;
     let p = ctx.form_page("pipeline-title").await;
-    let by = f.by.clone().filter(|b| ["kind", "size"].contains(&b.as_str())).unwrap_or_else(|| "stage".into());
+    let own = pipeline::fields(&app.db).await?;
+    let choice_keys: Vec<String> =
+        own.iter().filter(|x| x.kind == FieldKind::Choice).map(|x| format!("cf-{}", x.key)).collect();
+    let by =
+        f.by.clone()
+            .filter(|b| ["kind", "size"].contains(&b.as_str()) || choice_keys.contains(b))
+            .unwrap_or_else(|| "stage".into());
     let columns = cols
         .iter()
         .map(|c| {
             let name = match (&c.stage, by.as_str()) {
                 (Some(s), _) => pipeline::stage_name(s, p.code()).to_string(),
                 (None, "kind") => p.label("pipeline-kind", &c.key),
+                (None, b) if b.starts_with("cf-") && c.key.is_empty() => p.t("pipeline-value-none"),
+                (None, b) if b.starts_with("cf-") => c.key.clone(),
                 (None, _) if c.key.is_empty() => p.t("euro-class-none"),
                 (None, _) => p.label("euro-class", &c.key),
             };
             let mut g = f.clone();
             match by.as_str() {
+                b if b.starts_with("cf-") => g.cf.push(format!("{}:{}", &b[3..], c.key)),
                 "kind" => g.kind = Some(c.key.clone()),
                 "size" => g.size = Some(c.key.clone()),
                 _ => g.stage = Some(c.key.clone()),
@@ -306,7 +339,7 @@ struct TablePage {
     export_href: String,
 }
 
-pub async fn table(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
+pub async fn table(ctx: Ctx, ListQuery(f): ListQuery<Filter>) -> Result<Response, WebError> {
     table_page(&ctx, f, FormErrors::none()).await
 }
 
@@ -361,7 +394,7 @@ async fn table_page(ctx: &Ctx, f: Filter, errors: FormErrors) -> Result<Response
     Ok((status, crate::html(&view)).into_response())
 }
 
-pub async fn export(ctx: Ctx, Query(f): Query<Filter>) -> Result<Response, WebError> {
+pub async fn export(ctx: Ctx, ListQuery(f): ListQuery<Filter>) -> Result<Response, WebError> {
     let body = pipeline::export(ctx.app(), &ctx.principal, &f, ctx.lang.code()).await?;
     let name = format!("kimppa-pipeline-{}.csv", kimppa_app::now().format("%Y-%m-%d"));
     Ok((
@@ -441,6 +474,8 @@ struct DetailPage {
     published: bool,
     public_fields: String,
     participants: Vec<(String, String, String)>,
+    /// The own fields' values: (name, value).
+    values: Vec<(String, String)>,
     links: Vec<(String, String, String)>,
     history: Vec<HistoryView>,
     tasks: Vec<TaskView>,
@@ -507,6 +542,7 @@ async fn detail_page(
     let r = &d.row.record;
     let today = kimppa_app::materials::today().to_string();
     let owners = if edit { pipeline::owner_choices(app).await? } else { vec![] };
+    let own = pipeline::fields(&app.db).await?;
     let view = DetailPage {
         c: card(&p, &d.row, &all),
         edit,
@@ -524,6 +560,7 @@ async fn detail_page(
             .iter()
             .map(|(x, n, s)| (n.clone(), s.clone(), p.label("pipeline-role", x.role.key())))
             .collect(),
+        values: d.row.values.iter().map(|(x, v)| (pipeline::field_name(x, p.code()).to_string(), v.clone())).collect(),
         links: d
             .links
             .iter()
@@ -535,7 +572,14 @@ async fn detail_page(
             .map(|(h, who)| HistoryView {
                 when: p.datetime(&h.at),
                 who: who.clone(),
-                what: p.label("pipeline-change", &h.field.replace('_', "-")),
+                what: match h.field.strip_prefix("cf:") {
+                    Some(key) => own
+                        .iter()
+                        .find(|x| x.key == key)
+                        .map(|x| pipeline::field_name(x, p.code()).to_string())
+                        .unwrap_or_else(|| key.to_string()),
+                    None => p.label("pipeline-change", &h.field.replace('_', "-")),
+                },
                 before: shown_value(&p, &h.field, &h.before, &all),
                 after: shown_value(&p, &h.field, &h.after, &all),
             })
@@ -691,7 +735,53 @@ struct FormPage {
     public_fields: Vec<(String, String, bool)>,
     /// Records to join instead (from a lead, challenge, kimppa or search).
     join: Vec<(i32, String)>,
+    custom: Vec<CustomInput>,
     errors: FormErrors,
+}
+
+/// An own field on the form.
+pub struct CustomInput {
+    /// The error slot (`cf-1` …) and the input's name (`cf-<key>`).
+    pub slot: String,
+    pub name: String,
+    pub label: String,
+    /// `text`, `number`, `euros`, `date`, `choice`, `multi`, `organisation`.
+    pub kind: String,
+    pub value: String,
+    pub options: Vec<(String, bool)>,
+}
+
+fn custom_inputs(p: &Page, own: &[kimppa_app::records::pipeline_field::Model], form: &RecordForm) -> Vec<CustomInput> {
+    own.iter()
+        .enumerate()
+        .map(|(i, x)| {
+            let typed = form.custom.get(&x.key).cloned().unwrap_or_default();
+            CustomInput {
+                slot: pipeline::CUSTOM_SLOTS[i.min(pipeline::CUSTOM_SLOTS.len() - 1)].to_string(),
+                name: format!("cf-{}", x.key),
+                label: pipeline::field_name(x, p.code()).to_string(),
+                kind: x.kind.key().to_string(),
+                value: typed.first().cloned().unwrap_or_default(),
+                options: pipeline::choices(x)
+                    .into_iter()
+                    .map(|c| {
+                        let chosen = typed.contains(&c);
+                        (c, chosen)
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The own fields' values of a submitted form (`cf-<key>` inputs).
+fn with_custom(mut f: RecordForm, pairs: Vec<(String, String)>) -> RecordForm {
+    for (k, v) in pairs {
+        if let Some(key) = k.strip_prefix("cf-") {
+            f.custom.entry(key.to_string()).or_default().push(v);
+        }
+    }
+    f
 }
 
 async fn form_page(
@@ -720,6 +810,8 @@ async fn form_page(
         })
         .collect();
     participants.truncate(40);
+    let own = pipeline::fields(&app.db).await?;
+    let custom = custom_inputs(&p, &own, &form);
     let join = if editing.is_none() && !form.from.is_empty() {
         pipeline::join_choices(app, &ctx.principal).await?
     } else {
@@ -759,6 +851,7 @@ async fn form_page(
         org_choices: kimppa_app::organisations::name_choices(app).await?,
         public_fields: key_options(p.lang, "pipeline-public-", pipeline::PUBLIC_FIELDS, &form.public_fields),
         join,
+        custom,
         form,
         errors,
         p,
@@ -786,7 +879,8 @@ pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, W
     form_page(&ctx, None, form, FormErrors::none()).await
 }
 
-pub async fn create(ctx: Ctx, Form(f): Form<RecordForm>) -> Result<Response, WebError> {
+pub async fn create(ctx: Ctx, FormPairs(f, pairs): FormPairs<RecordForm>) -> Result<Response, WebError> {
+    let f = with_custom(f, pairs);
     match pipeline::create(ctx.app(), &ctx.principal, &f).await {
         Ok(r) => {
             ctx.flash("pipeline-saved").await;
@@ -806,11 +900,21 @@ pub async fn edit_form(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebErr
         Err(into) => return Ok(Redirect::to(&ctx.href(&format!("/pipeline/{into}/edit"))).into_response()),
     };
     let parts: Vec<_> = d.row.participants.iter().map(|(x, n, _)| (x.clone(), n.clone())).collect();
-    let form = RecordForm::of(&d.row.record, &d.row.stage.key, &parts);
+    let mut form = RecordForm::of(&d.row.record, &d.row.stage.key, &parts);
+    for (x, v) in &d.row.values {
+        let values =
+            if x.kind == FieldKind::Multi { v.split(", ").map(str::to_string).collect() } else { vec![v.clone()] };
+        form.custom.insert(x.key.clone(), values);
+    }
     form_page(&ctx, Some(id), form, FormErrors::none()).await
 }
 
-pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<RecordForm>) -> Result<Response, WebError> {
+pub async fn edit(
+    ctx: Ctx,
+    Path(id): Path<i32>,
+    FormPairs(f, pairs): FormPairs<RecordForm>,
+) -> Result<Response, WebError> {
+    let f = with_custom(f, pairs);
     match pipeline::update(ctx.app(), &ctx.principal, id, &f).await {
         Ok(_) => {
             ctx.flash("pipeline-saved").await;
@@ -821,6 +925,64 @@ pub async fn edit(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<RecordForm>) -> R
             form_page(&ctx, Some(id), f, errors).await
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// The orchestrators' own fields
+
+#[derive(Template)]
+#[template(path = "pipeline/fields.html")]
+struct FieldsPage {
+    p: Page,
+    /// (key, name, kind's label, options)
+    fields: Vec<(String, String, String, String)>,
+    kinds: Vec<(String, String, bool)>,
+    form: pipeline::FieldForm,
+    errors: FormErrors,
+}
+
+async fn fields_view(ctx: &Ctx, form: pipeline::FieldForm, errors: FormErrors) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManagePipeline)?;
+    let own = pipeline::fields(&ctx.app().db).await?;
+    let p = ctx.form_page("pipeline-fields-title").await;
+    let fields = own
+        .iter()
+        .map(|x| {
+            (
+                x.key.clone(),
+                pipeline::field_name(x, p.code()).to_string(),
+                p.label("field-kind", x.kind.key()),
+                pipeline::choices(x).join(", "),
+            )
+        })
+        .collect();
+    let kinds =
+        key_options(p.lang, "field-kind-", FieldKind::ALL.iter().map(|k| k.key()), std::slice::from_ref(&form.kind));
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, crate::html(&FieldsPage { p, fields, kinds, form, errors })).into_response())
+}
+
+pub async fn fields_page(ctx: Ctx) -> Result<Response, WebError> {
+    fields_view(&ctx, pipeline::FieldForm::default(), FormErrors::none()).await
+}
+
+pub async fn field_add(ctx: Ctx, Form(f): Form<pipeline::FieldForm>) -> Result<Response, WebError> {
+    match pipeline::add_field(ctx.app(), &ctx.principal, &f).await {
+        Ok(_) => {
+            ctx.flash("pipeline-fields-saved").await;
+            Ok(Redirect::to(&ctx.href("/pipeline/fields")).into_response())
+        }
+        Err(e) => {
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
+            fields_view(&ctx, f, errors).await
+        }
+    }
+}
+
+pub async fn field_remove(ctx: Ctx, Path(key): Path<String>) -> Result<Response, WebError> {
+    pipeline::remove_field(ctx.app(), &ctx.principal, &key).await?;
+    ctx.flash("pipeline-fields-saved").await;
+    Ok(Redirect::to(&ctx.href("/pipeline/fields")).into_response())
 }
 
 // ---------------------------------------------------------------------------
