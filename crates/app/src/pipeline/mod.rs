@@ -33,8 +33,8 @@ use sea_orm::{
 use std::collections::{BTreeMap, HashMap};
 pub use visibility::Access;
 
-/// The change-log kind of a record's stage change (webhooks, search).
-pub const STAGE_CHANGED: &str = "pipeline.stage";
+/// The webhook event of a record's stage change (also its start).
+pub const STAGE_CHANGED: &str = "pipeline.stage_changed";
 /// Cards shown per board column; the rest are counted and found in the table.
 pub const PER_COLUMN: u64 = 50;
 /// Rows per table page.
@@ -725,8 +725,7 @@ async fn insert_in<C: ConnectionTrait>(
     write_participants(conn, r.id, &c.participants).await?;
     write_values(conn, r.id, &c.custom).await?;
     note(conn, r.id, Some(uid), "created", "", c.stage.key.clone()).await?;
-    changelog::record(conn, STAGE_CHANGED, &StageChange { record: r.id, from: String::new(), to: c.stage.key.clone() })
-        .await?;
+    stage_changed(conn, &r, "", &c.stage.key).await?;
     Ok(r)
 }
 
@@ -807,12 +806,33 @@ async fn live(app: &App, id: i32) -> Result<pipeline_record::Model, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// The payload of a stage change in the change log.
+/// The payload of a stage change's webhook.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 pub struct StageChange {
     pub record: i32,
+    pub title: String,
+    /// The stage's key before (empty for a new record) and after.
     pub from: String,
     pub to: String,
+    pub at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Tells the webhooks of a stage change (signed deliveries through the
+/// directory's webhook mechanism), in the change's transaction.
+async fn stage_changed<C: ConnectionTrait>(
+    conn: &C,
+    r: &pipeline_record::Model,
+    from: &str,
+    to: &str,
+) -> Result<(), AppError> {
+    let payload =
+        StageChange { record: r.id, title: r.title.clone(), from: from.into(), to: to.into(), at: crate::now() };
+    crate::directory::webhooks::enqueue(
+        conn,
+        STAGE_CHANGED,
+        &serde_json::to_value(&payload).map_err(AppError::internal)?,
+    )
+    .await
 }
 
 /// Saves a record's changes on `conn`; every changed field is kept in its
@@ -897,8 +917,7 @@ async fn update_in<C: ConnectionTrait>(
         write_values(conn, id, &c.custom).await?;
     }
     if old_stage != c.stage.key {
-        changelog::record(conn, STAGE_CHANGED, &StageChange { record: id, from: old_stage, to: c.stage.key.clone() })
-            .await?;
+        stage_changed(conn, &saved, &old_stage, &c.stage.key).await?;
     }
     Ok(saved)
 }
@@ -948,7 +967,7 @@ pub async fn move_to(app: &App, actor: &Principal, id: i32, stage: &str, reason:
     if to.closing {
         note(&tx, id, Some(uid.0), "closed_reason", r.closed_reason.clone(), reason.trim()).await?;
     }
-    changelog::record(&tx, STAGE_CHANGED, &StageChange { record: id, from, to: to.key.clone() }).await?;
+    stage_changed(&tx, &r, &from, &to.key).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -896,6 +896,8 @@ fn cases() -> Vec<Case> {
         ("POST", "/fi/events/{id}/meetings/setup", vec![], "NNFONOONFN"),
         ("GET", "/api/v1/groups", vec![], "OOOOOOOOOO"),
         ("GET", "/api/v1/groups/{slug}", vec![], "OOOOOOOOOO"),
+        ("GET", "/api/v1/innovations", vec![], "OOOOOOOOOO"),
+        ("GET", "/api/v1/innovations/{id}", vec![], "NNNNNNNNNN"),
         ("GET", "/fi/admin/groups", vec![], "LFFFTOOFFF"),
         ("GET", "/fi/groups", vec![], "OOOOOOOOOO"),
         ("GET", "/fi/groups/new", vec![], "LFFFTOOFFF"),

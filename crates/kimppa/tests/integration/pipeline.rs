@@ -14,7 +14,7 @@ use kimppa_app::pipeline::{self, RecordForm};
 use kimppa_domain::{OrgRole, PipelineKind, PipelineRole, PlatformRole};
 use kimppa_store::{
     entities::{pipeline_change, pipeline_link, pipeline_participant, pipeline_record, pipeline_task},
-    sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set},
+    sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set},
 };
 
 async fn changes(t: &TestApp, id: i32) -> Vec<(String, String, String)> {
@@ -191,9 +191,39 @@ async fn stages_history_and_visibility(b: kimppa_store::testing::Backend) {
     assert!(!one.body.contains("salainen") && !one.body.contains("120"), "nothing not marked public");
     let r = tc.get(&format!("/fi/pipeline/{}", rec.id)).await;
     assert_eq!(r.location(), format!("/fi/innovations/{}", rec.id), "the public page for others");
+    let api = t.client().get_json("/api/v1/innovations").await;
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(v["total"], 1);
+    let item = &v["items"][0];
+    assert_eq!(item["title"], "Purkupuusta liimapuuta");
+    assert_eq!(item["stage"], "concept");
+    assert!(item["description"].is_null() && item["kind"].is_null(), "only the public fields: {item}");
+    assert_eq!(item["participants"][0]["slug"], org.slug.as_str());
+    let one = t.client().get_json(&format!("/api/v1/innovations/{}", rec.id)).await;
+    assert_eq!(one.status, StatusCode::OK);
+    assert_eq!(t.client().get_json("/api/v1/innovations/999999").await.status, StatusCode::NOT_FOUND);
 
-    // Closed with a reason: kept in the history.
+    // Closed with a reason: kept in the history, and told to the webhooks.
+    kimppa_store::entities::webhook_endpoint::ActiveModel {
+        url: Set("http://127.0.0.1:9/hook".into()),
+        secret: Set("salaisuus".into()),
+        description: Set("CRM".into()),
+        active: Set(true),
+        created_at: Set(kimppa_app::now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
     pipeline::move_to(&t.app, &staff, rec.id, "closed", "Rahoitus ei järjestynyt").await.unwrap();
+    let hooks = kimppa_store::entities::webhook_delivery::Entity::find().all(&t.app.db).await.unwrap();
+    assert_eq!(hooks.len(), 1, "one delivery for the stage change");
+    assert_eq!(hooks[0].event, "pipeline.stage_changed");
+    let body: serde_json::Value = serde_json::from_str(&hooks[0].payload).unwrap();
+    assert_eq!(
+        (body["record"].as_i64(), body["from"].as_str(), body["to"].as_str()),
+        (Some(rec.id as i64), Some("concept"), Some("closed"))
+    );
     let h = changes(&t, rec.id).await;
     assert!(h.iter().any(|(f, _, a)| f == "closed_reason" && a == "Rahoitus ei järjestynyt"));
     let closed = pipeline_record::Entity::find_by_id(rec.id).one(&t.app.db).await.unwrap().unwrap();

@@ -5,7 +5,7 @@
 
 use crate::{
     challenges::api as challenges, directory::api as organisations, events::api as events, forum::api as forum,
-    groups::api as groups, materials::api as materials, website::api as website,
+    groups::api as groups, materials::api as materials, pipeline::api as innovations, website::api as website,
 };
 
 use crate::AppState;
@@ -35,6 +35,8 @@ use utoipa::OpenApi;
         events::mine,
         groups::list,
         groups::get,
+        innovations::list,
+        innovations::get,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -75,6 +77,9 @@ use utoipa::OpenApi;
         events::RegistrationJson,
         groups::GroupJson,
         groups::GroupOrgJson,
+        innovations::InnovationJson,
+        innovations::InnovationOrgJson,
+        innovations::InnovationList,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -113,6 +118,8 @@ pub fn routes() -> Router<AppState> {
         .route("/me/registrations", get(events::mine))
         .route("/groups", get(groups::list))
         .route("/groups/{slug}", get(groups::get))
+        .route("/innovations", get(innovations::list))
+        .route("/innovations/{id}", get(innovations::get))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))

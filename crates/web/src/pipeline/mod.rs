@@ -25,6 +25,8 @@ use kimppa_app::records::pipeline_stage;
 use kimppa_app::{AppError, policy};
 use kimppa_domain::{EuroClass, FieldKind, FocusArea, PipelineKind, PipelineRole};
 
+pub(crate) mod api;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/pipeline", get(board))
