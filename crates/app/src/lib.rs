@@ -15,6 +15,7 @@ pub mod error;
 pub mod events;
 pub mod files;
 pub mod forum;
+pub mod funding;
 pub mod groups;
 pub mod hooks;
 pub mod jobs;
@@ -139,6 +140,7 @@ pub fn assemble_hooks() -> hooks::Hooks {
     materials::register(&mut h);
     events::register(&mut h);
     groups::register(&mut h);
+    funding::register(&mut h);
     h
 }
 

@@ -154,6 +154,14 @@ pub enum Action<'a> {
     /// and publishing: staff. The admins of a participating organisation
     /// read its records through `pipeline::visibility`.
     ManagePipeline,
+    /// Record funding, publish funding calls and procurements, and see the
+    /// cluster's funding figures: staff.
+    ManageFunding,
+    /// See an organisation's own funding figures beside those of similar
+    /// organisations: its admins, and staff.
+    ViewOrganisationFunding {
+        org: OrgId,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,7 +226,8 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         | ViewOrganisationLeads { org }
         | ManageChallenges { org }
         | ManageEvents { org }
-        | ConfirmDeal { org } => admin_or_elevated(org),
+        | ConfirmDeal { org }
+        | ViewOrganisationFunding { org } => admin_or_elevated(org),
         StartEvent => mine_or_elevated(u.memberships.iter().any(|m| m.role == OrgRole::Admin && m.approved())),
         SendContactRequest | PostInForum | RespondToChallenge | RegisterForEvent | JoinGroup => Decision::Allow,
         ManageForumThread { author } | EditForumText { author } => mine_or_elevated(author == u.id),
@@ -245,7 +254,7 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
         | ManageDirectory | ModerateForum | SkipForumApproval | FeatureChallenges | ManageMaterials
-        | ManageClusterEvents | ManageGroups | ManagePipeline => elevated(),
+        | ManageClusterEvents | ManageGroups | ManagePipeline | ManageFunding => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()

@@ -539,6 +539,31 @@ keyed_enum!(
 );
 
 keyed_enum!(
+    /// A funding programme.
+    Programme {
+        Erdf => "erdf",
+        Jtf => "jtf",
+        BusinessFinland => "business-finland",
+        HorizonEurope => "horizon-europe",
+        Life => "life",
+        Interreg => "interreg",
+        Ely => "ely",
+        Other => "other",
+    }
+);
+
+keyed_enum!(
+    /// Where a funding stands.
+    FundingStatus {
+        Planned => "planned",
+        Applied => "applied",
+        Granted => "granted",
+        Rejected => "rejected",
+        Ended => "ended",
+    }
+);
+
+keyed_enum!(
     /// The kind of an orchestrators' own pipeline field.
     FieldKind {
         Text => "text",

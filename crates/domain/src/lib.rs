@@ -12,10 +12,11 @@ pub use business_id::BusinessId;
 pub use email::Email;
 pub use enums::{
     ActionStatus, ChallengeStatus, ChallengeVisibility, ClusterPhase, ContentStatus, EuroClass, EventKind, EventStatus,
-    EventVisibility, FieldKind, FocusArea, GroupKind, GroupMemberStatus, GroupRole, KimppaStatus, Language, LeadStatus,
-    ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus, MembershipStatus, MembershipTier,
-    OfferingType, OrgRole, OrgType, PartnerRole, PipelineKind, PipelineRole, PlatformRole, PriceKind, QuestionKind,
-    QuestionStatus, Region, RegistrationStatus, ResponseStatus, SearchStatus, ServiceStatus, SizeClass, WatchKind,
+    EventVisibility, FieldKind, FocusArea, FundingStatus, GroupKind, GroupMemberStatus, GroupRole, KimppaStatus,
+    Language, LeadStatus, ListingKind, ListingStatus, ListingVisibility, MeetingOutcome, MeetingStatus,
+    MembershipStatus, MembershipTier, OfferingType, OrgRole, OrgType, PartnerRole, PipelineKind, PipelineRole,
+    PlatformRole, PriceKind, Programme, QuestionKind, QuestionStatus, Region, RegistrationStatus, ResponseStatus,
+    SearchStatus, ServiceStatus, SizeClass, WatchKind,
 };
 pub use ids::{OrgId, UserId};
 pub use slug::Slug;

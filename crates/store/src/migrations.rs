@@ -23,6 +23,7 @@ mod m0016_event_meetings;
 mod m0017_groups;
 mod m0018_deal_confirmation;
 mod m0019_pipeline;
+mod m0020_funding;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0017_groups::Migration),
             Box::new(m0018_deal_confirmation::Migration),
             Box::new(m0019_pipeline::Migration),
+            Box::new(m0020_funding::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod events;
 pub mod extract;
 pub mod forms;
 pub mod forum;
+pub mod funding;
 pub mod groups;
 pub mod home;
 pub mod i18n;
@@ -107,6 +108,7 @@ pub fn router(app: App) -> Router {
         .merge(events::routes())
         .merge(groups::routes())
         .merge(pipeline::routes())
+        .merge(funding::routes())
         .merge(notifications::routes())
         .merge(website::routes())
         .nest(

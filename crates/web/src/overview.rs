@@ -15,6 +15,9 @@ struct MyPage {
     /// Pipeline records the person's organisations take part in (their
     /// admins read them): id, title, stage, the organisations and roles.
     pipeline: Vec<(i32, String, String, String)>,
+    /// Each organisation the person administers: its name, its own funding
+    /// (applied, received) and the comparison line.
+    funding: Vec<(String, String, String, String)>,
 }
 
 pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
@@ -24,6 +27,20 @@ pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
     let orgs = overview::overview(ctx.app(), &ctx.principal).await?;
     let rows = kimppa_app::pipeline::of_my_organisations(ctx.app(), &ctx.principal).await?;
     let p = ctx.page("my-title").await;
+    let mut funding = Vec::new();
+    for m in ctx.principal.memberships().iter().filter(|m| m.role == kimppa_domain::OrgRole::Admin) {
+        let c = kimppa_app::funding::comparison(ctx.app(), &ctx.principal, m.org_id.0).await?;
+        let eur = |v: i64| crate::pipeline::euros(&p, Some(v));
+        let peers = match c.peers {
+            Some((n, a, g)) => p.t1(
+                "my-funding-peers",
+                "text",
+                &format!("{} · {} / {}", p.tn("my-funding-peer-count", n), eur(a), eur(g)),
+            ),
+            None => p.t("my-funding-too-few"),
+        };
+        funding.push((m.name.clone(), eur(c.own.applied), eur(c.own.granted), peers));
+    }
     let pipeline = rows
         .iter()
         .map(|r| {
@@ -31,5 +48,5 @@ pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
             (c.id, c.title, c.stage, c.participants)
         })
         .collect();
-    Ok(crate::html(&MyPage { p, orgs, per_list: overview::PER_LIST, pipeline }).into_response())
+    Ok(crate::html(&MyPage { p, orgs, per_list: overview::PER_LIST, pipeline, funding }).into_response())
 }

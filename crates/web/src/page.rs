@@ -42,7 +42,7 @@ pub const SECTIONS: [(&str, &str, &str); 5] = [
 ];
 
 /// The pages of each section in its own menu: (section, path, label key).
-pub const SECTION_PAGES: [(&str, &str, &str); 12] = [
+pub const SECTION_PAGES: [(&str, &str, &str); 15] = [
     ("directory", "/organisations", "nav-organisations"),
     ("directory", "/services", "nav-services"),
     ("directory", "/experts", "nav-experts"),
@@ -50,6 +50,9 @@ pub const SECTION_PAGES: [(&str, &str, &str); 12] = [
     ("cooperation", "/challenges", "nav-challenges"),
     ("cooperation", "/partner-searches", "nav-partner-searches"),
     ("cooperation", "/kimppas", "nav-kimppas"),
+    ("cooperation", "/innovations", "nav-innovations"),
+    ("cooperation", "/calls", "nav-calls"),
+    ("cooperation", "/procurements", "nav-procurements"),
     ("materials", "/materials", "nav-materials"),
     ("materials", "/materials/mine", "nav-materials-mine"),
     ("forum", "/forum", "nav-forum"),
@@ -62,7 +65,7 @@ pub fn section_of(here: &str) -> &'static str {
     let first = here.trim_start_matches('/').split('/').next().unwrap_or("");
     match first {
         "organisations" | "services" | "experts" | "clusters" | "directory" => "directory",
-        "challenges" | "partner-searches" | "kimppas" => "cooperation",
+        "challenges" | "partner-searches" | "kimppas" | "innovations" | "calls" | "procurements" => "cooperation",
         "materials" => "materials",
         "forum" => "forum",
         "events" | "groups" => "events",

@@ -309,7 +309,7 @@ pub fn rules_of(k: &kimppa::Model) -> Rules {
 }
 
 /// A member organisation as a matchmaking candidate (its role in the kimppa fills that role).
-fn candidate(o: &organisation::Model, role: &str) -> Candidate {
+pub(crate) fn candidate(o: &organisation::Model, role: &str) -> Candidate {
     Candidate {
         id: o.id as i64,
         org_type: o.org_type.to_string(),

@@ -105,7 +105,7 @@ fn local(t: DateTime<Utc>) -> String {
 }
 
 /// TEXT escaping of RFC 5545 §3.3.11.
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
@@ -122,7 +122,7 @@ fn escape(s: &str) -> String {
 }
 
 /// A content line, folded at 75 octets (never inside a character).
-fn line(name: &str, value: &str) -> String {
+pub(crate) fn line(name: &str, value: &str) -> String {
     let whole = format!("{name}:{value}");
     let mut out = String::new();
     let mut used = 0;

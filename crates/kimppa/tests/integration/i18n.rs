@@ -146,6 +146,8 @@ fn every_enum_value_has_a_label_in_both_languages() {
         use kimppa_domain::{EuroClass, PipelineKind, PipelineRole};
         keys.extend(PipelineKind::ALL.iter().map(|v| format!("pipeline-kind-{v}")));
         keys.extend(kimppa_domain::FieldKind::ALL.iter().map(|v| format!("field-kind-{v}")));
+        keys.extend(kimppa_domain::Programme::ALL.iter().map(|v| format!("programme-{v}")));
+        keys.extend(kimppa_domain::FundingStatus::ALL.iter().map(|v| format!("funding-status-{v}")));
         keys.extend(PipelineRole::ALL.iter().map(|v| format!("pipeline-role-{v}")));
         keys.extend(EuroClass::ALL.iter().map(|v| format!("euro-class-{v}")));
         keys.extend(pipeline::PUBLIC_FIELDS.iter().map(|v| format!("pipeline-public-{v}")));

@@ -15,6 +15,7 @@ mod crash;
 mod directory;
 mod events;
 mod forum;
+mod funding;
 mod groups;
 mod i18n;
 mod journey;

@@ -487,6 +487,33 @@ struct DetailPage {
     errors: FormErrors,
     failed: &'static str,
     reason: String,
+    fundings: Vec<FundingRow>,
+    funding: kimppa_app::funding::FundingForm,
+    programmes: Vec<(String, String, bool)>,
+    funding_statuses: Vec<(String, String, bool)>,
+    org_choices: Vec<String>,
+}
+
+/// A funding as the record's page shows it.
+pub struct FundingRow {
+    pub funder: String,
+    pub org: String,
+    pub programme: String,
+    pub instrument: String,
+    pub applied: String,
+    pub granted: String,
+    pub status: String,
+    pub period: String,
+}
+
+/// The record's page again with the funding form's errors.
+pub async fn detail_with_funding(
+    ctx: &Ctx,
+    id: i32,
+    f: kimppa_app::funding::FundingForm,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    detail_page(ctx, id, TaskForm::default(), String::new(), f, "funding", errors).await
 }
 
 fn shown_value(p: &Page, field: &str, v: &str, stages: &[pipeline_stage::Model]) -> String {
@@ -524,6 +551,7 @@ async fn detail_page(
     id: i32,
     task: TaskForm,
     reason: String,
+    funding_form: kimppa_app::funding::FundingForm,
     failed: &'static str,
     errors: FormErrors,
 ) -> Result<Response, WebError> {
@@ -545,7 +573,30 @@ async fn detail_page(
     let today = kimppa_app::materials::today().to_string();
     let owners = if edit { pipeline::owner_choices(app).await? } else { vec![] };
     let own = pipeline::fields(&app.db).await?;
+    let fundings = if edit { kimppa_app::funding::of_record(app, &ctx.principal, id).await? } else { vec![] };
+    let org_choices = if edit { kimppa_app::organisations::name_choices(app).await? } else { vec![] };
     let view = DetailPage {
+        fundings: fundings
+            .iter()
+            .map(|(x, org)| FundingRow {
+                funder: x.funder_name.clone(),
+                org: org.clone(),
+                programme: p.label("programme", x.programme.key()),
+                instrument: x.instrument.clone(),
+                applied: euros(&p, Some(x.applied_euros)),
+                granted: euros(&p, x.granted_euros),
+                status: p.label("funding-status", x.status.key()),
+                period: match (&x.starts_on, &x.ends_on) {
+                    (Some(a), Some(b)) => format!("{} – {}", p.day(a), p.day(b)),
+                    (Some(a), None) => format!("{} –", p.day(a)),
+                    _ => String::new(),
+                },
+            })
+            .collect(),
+        programmes: crate::funding::programmes(&p, &funding_form.programme),
+        funding_statuses: crate::funding::statuses(&p, &funding_form.status),
+        funding: funding_form,
+        org_choices,
         c: card(&p, &d.row, &all),
         edit,
         description: kimppa_app::markdown::render(&r.description),
@@ -617,7 +668,7 @@ async fn detail_page(
 }
 
 pub async fn detail(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
-    detail_page(&ctx, id, TaskForm::default(), String::new(), "", FormErrors::none()).await
+    detail_page(&ctx, id, TaskForm::default(), String::new(), Default::default(), "", FormErrors::none()).await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -645,7 +696,7 @@ pub async fn move_stage(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<MoveForm>) 
         }
         Err(e) => {
             let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
-            detail_page(&ctx, id, TaskForm::default(), f.closed_reason, "stage", errors).await
+            detail_page(&ctx, id, TaskForm::default(), f.closed_reason, Default::default(), "stage", errors).await
         }
     }
 }
@@ -658,7 +709,7 @@ pub async fn task_add(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<TaskForm>) ->
         }
         Err(e) => {
             let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
-            detail_page(&ctx, id, f, String::new(), "task", errors).await
+            detail_page(&ctx, id, f, String::new(), Default::default(), "task", errors).await
         }
     }
 }
