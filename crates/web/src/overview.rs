@@ -34,7 +34,7 @@ pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
         let peers = match c.peers {
             Some((n, a, g)) => p.t1(
                 "my-funding-peers",
-                "text",
+                "name",
                 &format!("{} · {} / {}", p.tn("my-funding-peer-count", n), eur(a), eur(g)),
             ),
             None => p.t("my-funding-too-few"),

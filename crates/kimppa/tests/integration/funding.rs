@@ -195,6 +195,10 @@ async fn calls_tell_followers_once_and_check_kimppas(b: kimppa_store::testing::B
     use icalendar::Component;
     assert!(events[0].get_summary().unwrap().contains("Rakentamisen kiertotalouden pilotit"));
 
+    let api = t.client().get_json("/api/v1/calls").await;
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(v[0]["title"], "Rakentamisen kiertotalouden pilotit");
+    assert_eq!(v[0]["min_countries"], 2);
     // The partner rules against a demo kimppa: what is missing, and who would complete it.
     let k = kimppa::Entity::find().one(&t.app.db).await.unwrap().unwrap();
     let call = calls::open(&t.app).await.unwrap().remove(0);
@@ -269,6 +273,11 @@ async fn procurements_are_listed_filtered_and_counted(b: kimppa_store::testing::
     assert!(!cpv.contains("Koulun purku") && cpv.contains("Toimistokalusteet"));
     let word = t.client().get("/fi/procurements?q=iin").await.body;
     assert!(word.contains("Toimistokalusteet") && !word.contains("Koulun purku"), "by the buyer's name");
+    let api = t.client().get_json("/api/v1/procurements?circular=1").await;
+    let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["cpv"], "45111100-9");
+    assert!(v[0]["buyer_slug"].is_string(), "the buyer from the registry");
     let rss = t.client().get("/fi/procurements/feed.rss").await;
     let feed = feed_rs::parser::parse(rss.body.as_bytes()).expect("a valid feed");
     assert_eq!(feed.entries.len(), 2);

@@ -2224,8 +2224,8 @@ pipeline-duplicates-title = Duplicates
 pipeline-duplicates-intro = Records that are likely about the same thing, with the reasons: words their titles share (inflected forms too) and organisations they share. Compare and merge, and every participant, task, link and the history move to the record kept.
 pipeline-duplicates-none = No likely duplicates were found.
 pipeline-duplicates-why = Why
-pipeline-duplicates-title-share = The titles share { $share } %
-pipeline-duplicates-same-orgs = The same organisations: { $names }
+pipeline-duplicates-title-share = The titles share { $name } %
+pipeline-duplicates-same-orgs = The same organisations: { $name }
 pipeline-duplicates-back = Back to the duplicates
 pipeline-merge = Merge
 pipeline-merge-compare = Compare and merge
@@ -2328,7 +2328,7 @@ funding-procurements-none = No procurements were recorded for the year.
 my-funding = Funding and comparison
 my-funding-intro = Your organisation's recorded funding (applied and received, all years) beside the average of organisations of the same type. The comparison is shown only when at least five organisations are in the group.
 my-funding-similar = Organisations of the same type
-my-funding-peers = On average applied / received: { $text }
+my-funding-peers = On average applied / received: { $name }
 my-funding-peer-count = { $count ->
         [one] { $count } organisation
        *[other] { $count } organisations

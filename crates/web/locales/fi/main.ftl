@@ -2209,8 +2209,8 @@ pipeline-duplicates-title = Kaksoiskappaleet
 pipeline-duplicates-intro = Todennäköisesti samaa asiaa koskevat kirjaukset perusteluineen: otsikoiden yhteiset sanat (myös taivutettuina) ja yhteiset organisaatiot. Vertaa ja yhdistä, niin kaikki osallistujat, tehtävät, liitokset ja historia siirtyvät säilytettävään kirjaukseen.
 pipeline-duplicates-none = Todennäköisiä kaksoiskappaleita ei löytynyt.
 pipeline-duplicates-why = Perustelu
-pipeline-duplicates-title-share = Otsikoista yhteistä { $share } %
-pipeline-duplicates-same-orgs = Samat organisaatiot: { $names }
+pipeline-duplicates-title-share = Otsikoista yhteistä { $name } %
+pipeline-duplicates-same-orgs = Samat organisaatiot: { $name }
 pipeline-duplicates-back = Takaisin kaksoiskappaleisiin
 pipeline-merge = Yhdistäminen
 pipeline-merge-compare = Vertaa ja yhdistä
@@ -2313,7 +2313,7 @@ funding-procurements-none = Vuodelle ei ole kirjattu hankintoja.
 my-funding = Rahoitus ja vertailu
 my-funding-intro = Organisaatiosi kirjattu rahoitus (haettu ja saatu, kaikki vuodet) ja samantyyppisten organisaatioiden keskiarvo. Vertailu näytetään vain, kun vertailuryhmässä on vähintään viisi organisaatiota.
 my-funding-similar = Samantyyppiset organisaatiot
-my-funding-peers = Keskimäärin haettu / saatu: { $text }
+my-funding-peers = Keskimäärin haettu / saatu: { $name }
 my-funding-peer-count = { $count ->
         [one] { $count } organisaatio
        *[other] { $count } organisaatiota

@@ -7,6 +7,7 @@ use crate::{
     challenges::api as challenges, directory::api as organisations, events::api as events, forum::api as forum,
     groups::api as groups, materials::api as materials, pipeline::api as innovations, website::api as website,
 };
+use crate::funding::api as funding;
 
 use crate::AppState;
 use axum::{Json, Router, routing::get};
@@ -37,6 +38,9 @@ use utoipa::OpenApi;
         groups::get,
         innovations::list,
         innovations::get,
+        funding::calls_list,
+        funding::call_get,
+        funding::procurements_list,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -80,6 +84,8 @@ use utoipa::OpenApi;
         innovations::InnovationJson,
         innovations::InnovationOrgJson,
         innovations::InnovationList,
+        funding::CallJson,
+        funding::ProcurementJson,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -120,6 +126,9 @@ pub fn routes() -> Router<AppState> {
         .route("/groups/{slug}", get(groups::get))
         .route("/innovations", get(innovations::list))
         .route("/innovations/{id}", get(innovations::get))
+        .route("/calls", get(funding::calls_list))
+        .route("/calls/{id}", get(funding::call_get))
+        .route("/procurements", get(funding::procurements_list))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))

@@ -24,6 +24,8 @@ use kimppa_app::records::{funding_call, procurement};
 use kimppa_app::{AppError, policy};
 use kimppa_domain::{FocusArea, FundingStatus, OrgType, Programme};
 
+pub(crate) mod api;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/pipeline/{id}/funding", post(funding_add))
