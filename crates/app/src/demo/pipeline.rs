@@ -5,9 +5,10 @@
 //! thing entered twice.
 
 use crate::{AppError, now};
-use kimppa_domain::{EuroClass, PipelineKind, PipelineRole};
+use kimppa_domain::{EuroClass, FundingStatus, PipelineKind, PipelineRole, Programme};
 use kimppa_store::entities::{
-    organisation, pipeline_change, pipeline_participant, pipeline_record, pipeline_stage, pipeline_task,
+    funding, funding_call, organisation, pipeline_change, pipeline_participant, pipeline_record, pipeline_stage,
+    pipeline_task, procurement,
 };
 use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, QueryOrder, Set};
 use std::collections::HashMap;
@@ -256,6 +257,226 @@ const RECORDS: &[RecordData] = &[
         "Ympäristöluvan esiselvitys",
         false,
     ),
+    (
+        "Purkubetonin murskeen laatuluokitus",
+        Inno,
+        "preparation",
+        Some(140_000),
+        "23",
+        "construction",
+        &[("pohjoisrakenne", L), ("pohjoisen-materiaalitestaus", R)],
+        "Näytteenottosuunnitelma",
+        false,
+    ),
+    (
+        "Kipsilevyjen takaisinotto työmailta",
+        Dev,
+        "in-progress",
+        Some(260_000),
+        "43",
+        "construction,reuse-materials",
+        &[("purkutaito", L), ("paluukuorma-logistiikka", P), ("pohjoisrakenne", C)],
+        "Toisen työmaan käynnistys",
+        true,
+    ),
+    (
+        "Kalanperkeistä rehuraaka-ainetta",
+        Idea,
+        "idea",
+        None,
+        "10",
+        "food-bio",
+        &[("sivuvirtapaja", L), ("pohjolan-ruokatukku", P)],
+        "Näytteet rehuanalyysiin",
+        false,
+    ),
+    (
+        "Leipäjätteen panimokokeilu",
+        Idea,
+        "concept",
+        Some(25_000),
+        "11",
+        "food-bio",
+        &[("pohjolan-ruokatukku", L), ("sivuvirtapaja", P)],
+        "Panimon tapaaminen",
+        false,
+    ),
+    (
+        "Kaivosalueen vesien metallien talteenotto",
+        Fund,
+        "funding-applied",
+        Some(1_800_000),
+        "39",
+        "metals-mining,water",
+        &[("kuusivaaran-kaivos", L), ("pohjoisen-kiertotalouden-tutkimuskeskus", R), ("oulun-seudun-kasvusaatio", F)],
+        "Rahoittajan kysymyksiin vastaus",
+        false,
+    ),
+    (
+        "Energiatehokas kuivauslinja puusivuvirroille",
+        Inv,
+        "concept",
+        Some(700_000),
+        "16",
+        "forest-bio,energy",
+        &[("lautalaari", L), ("kiertoraha-ventures", F)],
+        "Laitetoimittajien tarjoukset",
+        false,
+    ),
+    (
+        "Sähköautojen akkujen toinen elämä",
+        Inno,
+        "idea",
+        None,
+        "27",
+        "energy,metals-mining",
+        &[("kaamosvoima", L), ("pohjolan-teknillinen-yliopisto", R)],
+        "Akkujen kuntotestaus",
+        false,
+    ),
+    (
+        "Kuntien kalusteiden kiertopalvelu",
+        Dev,
+        "implemented",
+        Some(80_000),
+        "31",
+        "reuse-materials",
+        &[("kiertoneuvo", L), ("oulun-kaupunki", C)],
+        "",
+        true,
+    ),
+    (
+        "Muovipakkausten palautusjärjestelmä tukkukaupalle",
+        Dev,
+        "preparation",
+        Some(190_000),
+        "46",
+        "plastics",
+        &[("pohjolan-ruokatukku", L), ("pohjolan-muovimylly", P)],
+        "Pilottimyymälöiden valinta",
+        false,
+    ),
+    (
+        "Hiilijalanjälkilaskuri rakennusosille",
+        Inno,
+        "in-progress",
+        Some(110_000),
+        "62",
+        "digital,construction",
+        &[("kiertodata", L), ("materiaalipassi", P), ("perameren-amk", R)],
+        "Laskurin testikäyttäjät",
+        false,
+    ),
+    (
+        "Lietteen ravinteiden kierrätys pelloille",
+        Fund,
+        "closed",
+        Some(420_000),
+        "37",
+        "water,food-bio",
+        &[("limingan-kunta", L), ("lantavoima", P)],
+        "",
+        false,
+    ),
+    (
+        "Tekstiilien lajittelulinja",
+        Inv,
+        "funding-applied",
+        Some(950_000),
+        "38",
+        "textiles",
+        &[("kuitukehto", L), ("vihrea-siltalaina", F)],
+        "Investointituen päätös",
+        false,
+    ),
+    (
+        "Sahanpurun pelletöinti paikallisesti",
+        Idea,
+        "concept",
+        None,
+        "16",
+        "forest-bio,energy",
+        &[("lautalaari", L), ("kaamosvoima", C)],
+        "Kannattavuuslaskelma",
+        false,
+    ),
+    (
+        "Rakennustyömaiden jätevirtojen seuranta",
+        Inno,
+        "preparation",
+        Some(75_000),
+        "63",
+        "digital,construction",
+        &[("kiertodata", L), ("pohjoisrakenne", C)],
+        "Anturien pilottiasennus",
+        false,
+    ),
+    (
+        "Teräskuonasta tienrakennusmateriaalia",
+        Dev,
+        "in-progress",
+        Some(520_000),
+        "42",
+        "metals-mining,construction",
+        &[("perameren-teras", L), ("tuhkatie", P), ("raahen-kaupunki", C)],
+        "Koerakenteen mittaukset",
+        true,
+    ),
+    (
+        "Kahvinporojen kasvualusta",
+        Idea,
+        "idea",
+        None,
+        "01",
+        "food-bio",
+        &[("sivuvirtapaja", L)],
+        "Kasvatuskokeen suunnittelu",
+        false,
+    ),
+    (
+        "Kiertotalouden opintojakso yrityksille",
+        Dev,
+        "implemented",
+        Some(40_000),
+        "85",
+        "reuse-materials",
+        &[("perameren-amk", L), ("kiertoneuvo", P)],
+        "",
+        false,
+    ),
+    (
+        "Meijerin pakkausmuovien kierrätys",
+        Inno,
+        "concept",
+        Some(60_000),
+        "22",
+        "plastics,food-bio",
+        &[("rantalakeuden-meijeri", L), ("pohjolan-muovimylly", P)],
+        "Muovilaatujen selvitys",
+        false,
+    ),
+    (
+        "Biohiilen koetuotanto metsätähteistä",
+        Inno,
+        "preparation",
+        Some(330_000),
+        "20",
+        "forest-bio,energy",
+        &[("kaamosvoima", L), ("pohjoisen-kiertotalouden-tutkimuskeskus", R)],
+        "Koeajon aikataulu",
+        false,
+    ),
+    (
+        "Vanhojen ikkunoiden kunnostus ja myynti",
+        Dev,
+        "in-progress",
+        Some(70_000),
+        "43",
+        "construction,reuse-materials",
+        &[("purkutaito", L), ("kotikortteli-asunnot", C)],
+        "Hinnoittelumalli",
+        true,
+    ),
 ];
 
 /// Loads the records; returns how many.
@@ -350,6 +571,150 @@ pub(super) async fn load<C: ConnectionTrait>(
             .insert(conn)
             .await?;
         }
+        // Funding of the projects under way or applied for.
+        if let (Some(e), true) = (euros, ["funding-applied", "in-progress", "implemented"].contains(at)) {
+            let (programme, funder) = [
+                (Programme::Erdf, "Pohjois-Pohjanmaan liitto"),
+                (Programme::BusinessFinland, "Business Finland"),
+                (Programme::Jtf, "Pohjois-Pohjanmaan ELY-keskus"),
+                (Programme::HorizonEurope, "Euroopan komissio"),
+            ][i % 4];
+            let granted = *at != "funding-applied";
+            let lead = parts.iter().find(|(_, r)| *r == L).and_then(|(slug, _)| orgs.get(*slug)).map(|o| o.id);
+            let applied_on = (created.date_naive() + chrono::Duration::days(5)).to_string();
+            funding::ActiveModel {
+                record_id: Set(Some(r.id)),
+                org_id: Set(lead),
+                funder_org_id: Set(None),
+                funder_name: Set(funder.into()),
+                programme: Set(programme),
+                instrument: Set(String::new()),
+                applied_euros: Set(e * 6 / 10),
+                granted_euros: Set(granted.then_some(e / 2)),
+                applied_on: Set(Some(applied_on)),
+                decision_on: Set(granted.then(|| (created.date_naive() + chrono::Duration::days(60)).to_string())),
+                starts_on: Set(None),
+                ends_on: Set(None),
+                status: Set(if granted { FundingStatus::Granted } else { FundingStatus::Applied }),
+                created_by: Set(orchestrator),
+                created_at: Set(created),
+                updated_at: Set(created),
+                ..Default::default()
+            }
+            .insert(conn)
+            .await?;
+        }
+    }
+    let today = crate::materials::today();
+    for (funder, programme, title, days, focus, partners, countries, smes) in CALLS {
+        funding_call::ActiveModel {
+            funder: Set(funder.to_string()),
+            programme: Set(*programme),
+            title: Set(title.to_string()),
+            description: Set(format!("{title}. Hakuaika päättyy määräaikana; katso ehdot rahoittajan sivulta.")),
+            deadline: Set((today + chrono::Duration::days(*days)).to_string()),
+            link: Set("https://www.businessfinland.fi/".into()),
+            focus_areas: Set(focus.to_string()),
+            org_types: Set(String::new()),
+            min_partners: Set(*partners),
+            min_countries: Set(*countries),
+            min_smes: Set(*smes),
+            min_research: Set(0),
+            min_municipalities: Set(0),
+            published: Set(true),
+            // The demo's calls are not announced to anyone.
+            announced_at: Set(Some(t)),
+            reminded_at: Set(None),
+            created_by: Set(orchestrator),
+            created_at: Set(t),
+            updated_at: Set(t),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
+    }
+    for (buyer, title, cpv, days, criteria) in PROCUREMENTS {
+        procurement::ActiveModel {
+            buyer_org_id: Set(orgs.get(*buyer).map(|o| o.id)),
+            buyer_name: Set(orgs.get(*buyer).map(|o| o.name.clone()).unwrap_or_else(|| buyer.to_string())),
+            title: Set(title.to_string()),
+            cpv: Set(cpv.to_string()),
+            deadline: Set((today + chrono::Duration::days(*days)).to_string()),
+            link: Set("https://www.hankintailmoitukset.fi/".into()),
+            circular: Set(!criteria.is_empty()),
+            criteria: Set(criteria.to_string()),
+            published_on: Set(today.to_string()),
+            created_by: Set(orchestrator),
+            created_at: Set(t),
+            ..Default::default()
+        }
+        .insert(conn)
+        .await?;
     }
     Ok(RECORDS.len())
 }
+
+/// (funder, programme, title, days to the deadline, focus, partners, countries, SMEs)
+const CALLS: &[(&str, Programme, &str, i64, &str, i32, i32, i32)] = &[
+    (
+        "Business Finland",
+        Programme::BusinessFinland,
+        "Kiertotalouden veturiyritysten ekosysteemit",
+        45,
+        "reuse-materials,construction",
+        4,
+        1,
+        2,
+    ),
+    (
+        "Pohjois-Pohjanmaan liitto",
+        Programme::Erdf,
+        "Vähähiilisyyden ja kiertotalouden kehittämishankkeet",
+        20,
+        "energy,reuse-materials",
+        2,
+        1,
+        1,
+    ),
+    (
+        "Euroopan komissio",
+        Programme::HorizonEurope,
+        "Circular solutions for construction materials",
+        90,
+        "construction",
+        5,
+        3,
+        1,
+    ),
+    (
+        "Pohjois-Pohjanmaan ELY-keskus",
+        Programme::Jtf,
+        "Oikeudenmukaisen siirtymän investointiavustus",
+        60,
+        "energy,forest-bio",
+        1,
+        1,
+        0,
+    ),
+];
+
+/// (buyer, title, CPV, days to the deadline, circular criteria)
+const PROCUREMENTS: &[(&str, &str, &str, i64, &str)] = &[
+    (
+        "oulun-kaupunki",
+        "Koulurakennuksen purku ja purkumateriaalien hyödyntäminen",
+        "45111100-9",
+        30,
+        "Purkumateriaalien hyödyntämisaste vähintään 70 %, materiaalikartoitus ennen purkua",
+    ),
+    (
+        "oulun-kaupunki",
+        "Toimistokalusteiden hankinta",
+        "39130000-2",
+        21,
+        "Kunnostetut kalusteet sallittu, varaosien saatavuus 10 vuotta",
+    ),
+    ("iin-kunta", "Katujen kunnossapito 2027–2029", "90610000-6", 40, ""),
+    ("raahen-kaupunki", "Ruokapalvelujen elintarvikkeet", "15000000-8", 35, "Hävikin seuranta ja ylijäämäruoan jakelu"),
+    ("limingan-kunta", "Tietotekniikkalaitteiden leasing", "30213000-5", 25, ""),
+];

@@ -3,11 +3,11 @@
 //! capability's JSON handlers sit beside its HTML ones (`<capability>/api.rs`),
 //! and this module routes and documents them.
 
+use crate::funding::api as funding;
 use crate::{
     challenges::api as challenges, directory::api as organisations, events::api as events, forum::api as forum,
     groups::api as groups, materials::api as materials, pipeline::api as innovations, website::api as website,
 };
-use crate::funding::api as funding;
 
 use crate::AppState;
 use axum::{Json, Router, routing::get};
