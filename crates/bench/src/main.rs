@@ -6,6 +6,7 @@
 
 mod corpus;
 mod meetings;
+mod pipeline;
 mod sidestreams;
 
 use anyhow::Context;
@@ -125,6 +126,23 @@ enum Command {
         #[arg(long)]
         password: String,
     },
+    /// The development pipeline at size: generated records in a fresh
+    /// database (the SQLite file replaced, or a PostgreSQL database
+    /// `kimppa_bench_judged` made anew); the board and the table answered
+    /// by concurrent callers (percentiles), and the duplicate finder.
+    Pipeline {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 50_000)]
+        count: usize,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        /// Answers of each view timed in all.
+        #[arg(long, default_value_t = 800)]
+        requests: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
     /// Print URLs for the load test (one per line) from the database.
     Urls {
         #[arg(long)]
@@ -145,6 +163,10 @@ async fn main() -> anyhow::Result<()> {
         Command::MatchingJobs { database_url, count } => {
             let app = App::start(config(&database_url, "memory")).await?;
             sidestreams::jobs(&app, count).await
+        }
+        Command::Pipeline { database_url, count, concurrency, requests, seed } => {
+            let app = App::start(config(&fresh_database(&database_url).await?, "memory")).await?;
+            pipeline::run(&app, count, concurrency, requests, seed).await
         }
         Command::Meetings { seed, participants, requests, slots, tables, cap, repeat } => {
             meetings::run(seed, participants, requests, slots, tables, cap, repeat);

@@ -191,9 +191,14 @@ async fn calls_tell_followers_once_and_check_kimppas(b: kimppa_store::testing::B
     assert!(ics.header("content-type").starts_with("text/calendar"));
     let cal: icalendar::Calendar = ics.body.parse().expect("a valid calendar");
     let events: Vec<_> = cal.components.iter().filter_map(|c| c.as_event()).collect();
-    assert_eq!(events.len(), 1);
+    assert_eq!(events.len(), 5, "the demo's four calls and this one");
     use icalendar::Component;
-    assert!(events[0].get_summary().unwrap().contains("Rakentamisen kiertotalouden pilotit"));
+    let ours = events.iter().find(|e| e.get_summary().unwrap().contains("Rakentamisen kiertotalouden pilotit"));
+    assert_eq!(
+        ours.and_then(|e| e.get_start()),
+        Some(icalendar::DatePerhapsTime::Date(chrono::NaiveDate::parse_from_str(&soon, "%Y-%m-%d").unwrap())),
+        "an all-day entry on the last day"
+    );
 
     let api = t.client().get_json("/api/v1/calls").await;
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
