@@ -99,7 +99,11 @@ for (const lang of LANGS) {
     const { browser, server } = env;
     const o = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, lang);
     try {
-      for (const path of ['/pipeline', '/pipeline?by=kind', '/pipeline/table', '/pipeline/tasks', '/pipeline/stages', '/pipeline/new', '/innovations']) {
+      for (const path of [
+        '/pipeline', '/pipeline?by=kind', '/pipeline/table', '/pipeline/tasks', '/pipeline/stages', '/pipeline/new',
+        '/pipeline/fields', '/pipeline/duplicates', '/pipeline/import', '/pipeline/funding', '/innovations',
+        '/calls', '/calls/new', '/procurements', '/procurements?circular=1', '/procurements/new', '/my',
+      ]) {
         await visit(o.page, `/${lang}${path}`);
         await expectNoA11yViolations(o.page, `${lang}${path}`);
       }
@@ -119,6 +123,20 @@ for (const lang of LANGS) {
       assert.equal(resp.status(), 200);
       await expectNoA11yViolations(o.page, `${lang} a published record`);
       await screenshot(o.page, `innovations-${lang}`);
+      // A call's page with a kimppa checked against its partner rules.
+      await visit(o.page, `/${lang}/calls`);
+      const call = await pressEnterOn(o.page, o.page.locator('main .card-title a').first());
+      assert.equal(call.status(), 200);
+      const checked = await pressEnterOn(o.page, o.page.locator('main form[action*="/calls/"] button'));
+      assert.equal(checked.status(), 200);
+      assert.ok(await o.page.locator('main [role="status"]').count() > 0, 'the answer of the check');
+      await expectNoA11yViolations(o.page, `${lang} a call checked against a kimppa`);
+      await screenshot(o.page, `call-check-${lang}`);
+      // The duplicate finder and a merge's preview.
+      await visit(o.page, `/${lang}/pipeline/duplicates`);
+      const compare = await pressEnterOn(o.page, o.page.locator('main a[href*="/pipeline/merge?"]').first());
+      assert.equal(compare.status(), 200);
+      await expectNoA11yViolations(o.page, `${lang} a merge's preview`);
     } finally {
       await o.context.close();
     }

@@ -655,7 +655,9 @@ pub(super) async fn load<C: ConnectionTrait>(
 }
 
 /// (funder, programme, title, days to the deadline, focus, partners, countries, SMEs)
-const CALLS: &[(&str, Programme, &str, i64, &str, i32, i32, i32)] = &[
+type CallData = (&'static str, Programme, &'static str, i64, &'static str, i32, i32, i32);
+
+const CALLS: &[CallData] = &[
     (
         "Business Finland",
         Programme::BusinessFinland,

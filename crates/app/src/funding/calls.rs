@@ -85,7 +85,7 @@ pub async fn create(app: &App, actor: &Principal, f: &CallForm) -> Result<fundin
             c.push(field, "err-too-long");
         }
     }
-    if !f.link.trim().is_empty() && !(f.link.trim().starts_with("https://") || f.link.trim().starts_with("http://")) {
+    if !super::web_link(&f.link) {
         c.push("link", "err-url");
     }
     if f.description.chars().count() > 20_000 {

@@ -32,6 +32,12 @@ pub fn register(h: &mut crate::hooks::Hooks) {
 /// fewer could reveal one organisation's funding).
 pub const FLOOR: usize = 5;
 
+/// An empty link, or one that starts `https://` or `http://`.
+pub(crate) fn web_link(link: &str) -> bool {
+    let l = link.trim();
+    l.is_empty() || l.starts_with("https://") || l.starts_with("http://")
+}
+
 /// The funding form as typed.
 #[derive(Debug, Default, Clone, serde::Deserialize)]
 #[serde(default)]

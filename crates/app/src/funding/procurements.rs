@@ -69,7 +69,7 @@ pub async fn create(app: &App, actor: &Principal, f: &ProcurementForm) -> Result
             c.push(field, "err-too-long");
         }
     }
-    if !f.link.trim().is_empty() && !(f.link.trim().starts_with("https://") || f.link.trim().starts_with("http://")) {
+    if !super::web_link(&f.link) {
         c.push("link", "err-url");
     }
     let cpv = parse_cpv(&f.cpv);

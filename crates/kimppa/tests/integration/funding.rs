@@ -9,7 +9,7 @@
 
 use crate::common::TestApp;
 use axum::http::StatusCode;
-use kimppa_app::funding::{self, FundingForm, calls, procurements};
+use kimppa_app::funding::{self, calls, procurements};
 use kimppa_app::pipeline::{self, RecordForm};
 use kimppa_domain::{FocusArea, PlatformRole};
 use kimppa_store::{

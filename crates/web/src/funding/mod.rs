@@ -109,6 +109,9 @@ pub struct YearQuery {
     pub year: Option<i32>,
 }
 
+/// A row of the figures: group, applied, received, count.
+type FigureRow = (String, String, String, usize);
+
 #[derive(Template)]
 #[template(path = "funding/figures.html")]
 struct FiguresPage {
@@ -117,7 +120,7 @@ struct FiguresPage {
     years: Vec<i32>,
     total: (String, String, usize),
     /// (caption, rows: group, applied, received, count)
-    tables: Vec<(String, Vec<(String, String, String, usize)>)>,
+    tables: Vec<(String, Vec<FigureRow>)>,
     procurements: (u64, u64, String),
 }
 

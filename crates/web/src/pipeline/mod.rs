@@ -162,7 +162,7 @@ pub struct FilterView {
     pub any: bool,
     pub org_choices: Vec<String>,
     /// The own choice fields as filters: (key, name, options (value `key:choice`, label, chosen)).
-    pub custom: Vec<(String, String, Vec<(String, String, bool)>)>,
+    pub custom: Vec<(String, String, crate::forms::Options)>,
 }
 
 async fn filter_view(ctx: &Ctx, p: &Page, f: &Filter) -> Result<FilterView, WebError> {
