@@ -613,7 +613,13 @@ pub(super) async fn load<C: ConnectionTrait>(
             title: Set(title.to_string()),
             description: Set(format!("{title}. Hakuaika päättyy määräaikana; katso ehdot rahoittajan sivulta.")),
             deadline: Set((today + chrono::Duration::days(*days)).to_string()),
-            link: Set("https://www.businessfinland.fi/".into()),
+            link: Set(match programme {
+                Programme::Erdf => "https://www.pohjois-pohjanmaa.fi/",
+                Programme::HorizonEurope => "https://ec.europa.eu/info/funding-tenders/",
+                Programme::Jtf => "https://www.ely-keskus.fi/",
+                _ => "https://www.businessfinland.fi/",
+            }
+            .into()),
             focus_areas: Set(focus.to_string()),
             org_types: Set(String::new()),
             min_partners: Set(*partners),

@@ -348,6 +348,8 @@ pub async fn check(app: &App, actor: &Principal, call_id: i32, kimppa_slug: &str
     view.k.min_smes = call.min_smes;
     view.k.min_research = call.min_research;
     view.k.min_municipalities = call.min_municipalities;
+    // The call's rules, not the roles the kimppa itself is after.
+    view.k.required_roles = String::new();
     let rules = kimppas::rules_of(&view.k);
     let members: Vec<kimppa_matchmaking::Candidate> =
         view.members.iter().map(|m| kimppas::candidate(&m.org, &m.role)).collect();
