@@ -89,6 +89,24 @@ test('an orchestrator turns a lead into a record and moves it on the board (keyb
       assert.ok(body.startsWith('\ufeffid;title;kind;stage'), body.slice(0, 60));
       assert.ok(body.includes(title));
     });
+    await step(t, 'the same need entered twice is found and merged', async () => {
+      const p = o.page;
+      await visit(p, '/fi/pipeline/new');
+      const twin = title.replace('purkukartoitus', 'purkukartoitukset');
+      await typeInto(p, '#f-title', twin);
+      await p.locator('#f-kind').selectOption('idea');
+      const saved = await pressEnterOn(p, p.locator('main form[action="/fi/pipeline/new"] > button[type="submit"]'));
+      assert.equal(saved.status(), 200);
+      await visit(p, '/fi/pipeline/duplicates');
+      const row = p.locator('main tr', { hasText: twin });
+      const preview = await pressEnterOn(p, row.locator('a[href*="/pipeline/merge?"]'));
+      assert.equal(preview.status(), 200);
+      const merged = await pressEnterOn(p, p.locator('main form[action="/fi/pipeline/merge"] button'));
+      assert.equal(merged.status(), 200);
+      assert.match(await p.locator('body').innerText(), /Kirjaukset yhdistettiin/);
+      assert.match(await p.locator('main table').last().innerText(), /Yhdistettiin/, 'the merge in the history');
+      await screenshot(p, 'pipeline-merged-fi');
+    });
   } finally {
     await o.context.close();
   }

@@ -141,6 +141,7 @@ pub fn assemble_hooks() -> hooks::Hooks {
     events::register(&mut h);
     groups::register(&mut h);
     funding::register(&mut h);
+    pipeline::register(&mut h);
     h
 }
 

@@ -12,8 +12,15 @@
 //!
 //! Who sees a record is decided in [`visibility`].
 
+pub mod documents;
 pub mod industry;
 pub mod visibility;
+
+pub fn register(h: &mut crate::hooks::Hooks) {
+    documents::register(h);
+    h.daily
+        .push(|app| Box::pin(async move { remind_tasks(&app).await.map(|_| ()).map_err(crate::jobs::JobError::from) }));
+}
 
 use crate::{
     App, AppError, changelog,
@@ -725,6 +732,7 @@ async fn insert_in<C: ConnectionTrait>(
     write_participants(conn, r.id, &c.participants).await?;
     write_values(conn, r.id, &c.custom).await?;
     note(conn, r.id, Some(uid), "created", "", c.stage.key.clone()).await?;
+    crate::search::touch(conn, documents::KIND, &[r.id]).await?;
     stage_changed(conn, &r, "", &c.stage.key).await?;
     Ok(r)
 }
@@ -858,6 +866,7 @@ async fn update_in<C: ConnectionTrait>(
     let mut row = content(f, c);
     row.id = Set(id);
     let saved = row.update(conn).await?;
+    crate::search::touch(conn, documents::KIND, &[id]).await?;
     let who = Some(uid);
     let show = |v: Option<i64>| v.map(|e| e.to_string()).unwrap_or_default();
     let owner = |o: Option<i32>| {
@@ -964,6 +973,7 @@ pub async fn move_to(app: &App, actor: &Principal, id: i32, stage: &str, reason:
     .update(&tx)
     .await?;
     note(&tx, id, Some(uid.0), "stage", from.clone(), to.key.clone()).await?;
+    crate::search::touch(&tx, documents::KIND, &[id]).await?;
     if to.closing {
         note(&tx, id, Some(uid.0), "closed_reason", r.closed_reason.clone(), reason.trim()).await?;
     }
@@ -2122,6 +2132,7 @@ pub async fn merge(app: &App, actor: &Principal, keep: i32, gone: i32) -> Result
     }
     .update(&tx)
     .await?;
+    crate::search::touch(&tx, documents::KIND, &[keep, gone]).await?;
     let what = format!("#{gone} {}", g.record.title);
     note(&tx, keep, Some(uid.0), "merged", what.clone(), format!("#{keep} {}", k.record.title)).await?;
     changelog::admin_action(&tx, uid, "pipeline.merge", format!("pipeline:{keep}"), what).await?;
@@ -2352,4 +2363,73 @@ pub async fn import(
     tx.commit().await?;
     report.written = true;
     Ok(report)
+}
+
+// ---------------------------------------------------------------------------
+// Task reminders
+
+/// The morning round's reminders: each open task due today with an
+/// assignee is emailed to them once (`reminded_on`). Returns how many.
+pub async fn remind_tasks(app: &App) -> Result<usize, AppError> {
+    let today = crate::materials::today().to_string();
+    let due = pipeline_task::Entity::find()
+        .filter(pipeline_task::Column::DueOn.eq(today.clone()))
+        .filter(pipeline_task::Column::Done.eq(false))
+        .filter(pipeline_task::Column::AssigneeId.is_not_null())
+        .filter(pipeline_task::Column::RemindedOn.is_null())
+        .all(&app.db)
+        .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let users: HashMap<i32, user::Model> = crate::people::users(&app.db, due.iter().filter_map(|t| t.assignee_id))
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u))
+        .collect();
+    let titles: HashMap<i32, String> = crate::batch::chunked(due.iter().map(|t| t.record_id), |chunk| {
+        pipeline_record::Entity::find()
+            .select_only()
+            .columns([pipeline_record::Column::Id, pipeline_record::Column::Title])
+            .filter(pipeline_record::Column::Id.is_in(chunk))
+            .into_tuple::<(i32, String)>()
+            .all(&app.db)
+    })
+    .await?
+    .into_iter()
+    .collect();
+    let mut sent = 0;
+    for t in due {
+        let Some(u) = t.assignee_id.and_then(|a| users.get(&a)) else { continue };
+        let tx = app.db.begin().await?;
+        // Taken by this run (another node may be on it): one email a task.
+        let taken = pipeline_task::Entity::update_many()
+            .col_expr(pipeline_task::Column::RemindedOn, Some(today.clone()).into())
+            .filter(pipeline_task::Column::Id.eq(t.id))
+            .filter(pipeline_task::Column::RemindedOn.is_null())
+            .exec(&tx)
+            .await?;
+        if taken.rows_affected == 0 {
+            continue;
+        }
+        let lang = crate::people::lang(u);
+        let record = titles.get(&t.record_id).cloned().unwrap_or_default();
+        let link = app.url(&format!("/{lang}/pipeline/{}", t.record_id));
+        let (subject, body) = if lang == "en" {
+            (
+                format!("Due today: {}", t.title),
+                format!("A task of the record {record} is due today:\n\n{}\n\n{link}\n", t.title),
+            )
+        } else {
+            (
+                format!("Tänään: {}", t.title),
+                format!("Kirjauksen {record} tehtävän määräpäivä on tänään:\n\n{}\n\n{link}\n", t.title),
+            )
+        };
+        crate::email::queue(&tx, &u.email, &subject, &body).await?;
+        tx.commit().await?;
+        sent += 1;
+    }
+    app.jobs_wake.notify_one();
+    Ok(sent)
 }

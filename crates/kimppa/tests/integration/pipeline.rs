@@ -191,6 +191,13 @@ async fn stages_history_and_visibility(b: kimppa_store::testing::Backend) {
     assert!(!one.body.contains("salainen") && !one.body.contains("120"), "nothing not marked public");
     let r = tc.get(&format!("/fi/pipeline/{}", rec.id)).await;
     assert_eq!(r.location(), format!("/fi/innovations/{}", rec.id), "the public page for others");
+    assert!(
+        t.client().get(&format!("/fi/organisations/{}", org.slug)).await.body.contains("Purkupuusta liimapuuta"),
+        "on the organisation's page"
+    );
+    kimppa_app::search::sync::catch_up(&t.app).await.unwrap();
+    let found = t.client().get("/fi/search?q=liimapuuta").await.body;
+    assert!(found.contains(&format!("/fi/innovations/{}", rec.id)), "in site search");
     let api = t.client().get_json("/api/v1/innovations").await;
     let v: serde_json::Value = serde_json::from_str(&api.body).unwrap();
     assert_eq!(v["total"], 1);
@@ -346,6 +353,11 @@ async fn leads_become_records_with_tasks_views_and_export(b: kimppa_store::testi
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Reminded on the due day, once.
+    assert_eq!(pipeline::remind_tasks(&t.app).await.unwrap(), 1);
+    assert_eq!(pipeline::remind_tasks(&t.app).await.unwrap(), 0);
+    t.run_jobs().await;
+    assert!(t.emails_to(&orch.email).await.iter().any(|m| m.subject == "Tänään: Soita rehtorille"));
     let mine = oc.get("/fi/pipeline/tasks").await.body;
     assert!(mine.contains("Soita rehtorille") && mine.contains("Koulun purkukartoitus"), "{mine}");
     let task = pipeline_task::Entity::find().one(&t.app.db).await.unwrap().unwrap();

@@ -40,6 +40,8 @@ struct ShowPage {
     challenges: Vec<(i32, String, String)>,
     /// Published kimppas it is a member of: (slug, name).
     kimppas: Vec<(String, String)>,
+    /// Published innovations and projects it takes part in (id, title).
+    innovations: Vec<(i32, String)>,
 }
 
 pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebError> {
@@ -82,6 +84,13 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         .into_iter()
         .map(|k| (k.slug, k.name))
         .collect();
+    let innovations: Vec<(i32, String)> = kimppa_app::pipeline::public_list(ctx.app(), Some(org.id), 1)
+        .await?
+        .0
+        .into_iter()
+        .take(10)
+        .map(|r| (r.id, r.title))
+        .collect();
     let symbioses = (impact.count > 0)
         .then(|| (impact.count, format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes)));
     let mut p = ctx.page("org-title").await;
@@ -117,6 +126,7 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         symbioses,
         challenges,
         kimppas,
+        innovations,
         experts,
         groups,
         carbon,
