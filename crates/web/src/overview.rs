@@ -31,14 +31,18 @@ pub async fn my(ctx: Ctx) -> Result<Response, WebError> {
     for m in ctx.principal.memberships().iter().filter(|m| m.role == kimppa_domain::OrgRole::Admin) {
         let c = kimppa_app::funding::comparison(ctx.app(), &ctx.principal, m.org_id.0).await?;
         let eur = |v: i64| crate::pipeline::euros(&p, Some(v));
-        let peers = match c.peers {
-            Some((n, a, g)) => p.t1(
-                "my-funding-peers",
-                "name",
-                &format!("{} · {} / {}", p.tn("my-funding-peer-count", n), eur(a), eur(g)),
-            ),
-            None => p.t("my-funding-too-few"),
+        let line = |key: &str, v: Option<(usize, i64, i64)>| match v {
+            Some((n, a, g)) => {
+                p.t1(key, "name", &format!("{} · {} / {}", p.tn("my-funding-peer-count", n), eur(a), eur(g)))
+            }
+            None => format!("{}: {}", p.t(&format!("{key}-label")), p.t("my-funding-too-few")),
         };
+        let peers = [
+            line("my-funding-peers", c.peers),
+            line("my-funding-peers-size", c.by_size),
+            line("my-funding-peers-focus", c.by_focus),
+        ]
+        .join(" — ");
         funding.push((m.name.clone(), eur(c.own.applied), eur(c.own.granted), peers));
     }
     let pipeline = rows

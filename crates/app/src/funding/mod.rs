@@ -273,10 +273,15 @@ pub struct Comparison {
     /// organisation itself left out), and their average applied and
     /// received euros — `None` when fewer than [`FLOOR`].
     pub peers: Option<(usize, i64, i64)>,
+    /// The same among organisations of the same size class.
+    pub by_size: Option<(usize, i64, i64)>,
+    /// The same among organisations sharing its first focus area.
+    pub by_focus: Option<(usize, i64, i64)>,
 }
 
-/// The organisation's funding figures, all years, beside the average of
-/// organisations of the same type (its admins, and staff). Two queries.
+/// The organisation's funding figures, all years, beside the averages of
+/// organisations of the same type, size class and focus area (its admins,
+/// and staff): each only over at least [`FLOOR`] others. Two queries.
 pub async fn comparison(app: &App, actor: &Principal, org_id: i32) -> Result<Comparison, AppError> {
     policy::require(actor, Action::ViewOrganisationFunding { org: OrgId(org_id) })?;
     let org = organisation::Entity::find_by_id(org_id).one(&app.db).await?.ok_or(AppError::NotFound)?;
@@ -285,24 +290,33 @@ pub async fn comparison(app: &App, actor: &Principal, org_id: i32) -> Result<Com
         .find_also_related(organisation::Entity)
         .all(&app.db)
         .await?;
-    let mut per_org: HashMap<i32, Sums> = HashMap::new();
-    for (f, o) in &rows {
+    let mut per_org: HashMap<i32, (organisation::Model, Sums)> = HashMap::new();
+    for (f, o) in rows {
         let Some(o) = o else { continue };
-        if o.org_type != org.org_type {
-            continue;
-        }
-        let s = per_org.entry(o.id).or_default();
+        let s = &mut per_org.entry(o.id).or_insert_with(|| (o.clone(), Sums::default())).1;
         s.applied += f.applied_euros;
         if matches!(f.status, FundingStatus::Granted | FundingStatus::Ended) {
             s.granted += f.granted_euros.unwrap_or(0);
         }
         s.count += 1;
     }
-    let own = per_org.remove(&org_id).unwrap_or_default();
-    let n = per_org.len();
-    let peers = (n >= FLOOR).then(|| {
-        let (a, g) = per_org.values().fold((0i64, 0i64), |(a, g), s| (a + s.applied, g + s.granted));
-        (n, a / n as i64, g / n as i64)
-    });
-    Ok(Comparison { own, peers })
+    let own = per_org.remove(&org_id).map(|(_, s)| s).unwrap_or_default();
+    let average = |keep: &dyn Fn(&organisation::Model) -> bool| {
+        let group: Vec<&Sums> = per_org.values().filter(|(o, _)| keep(o)).map(|(_, s)| s).collect();
+        let n = group.len();
+        (n >= FLOOR).then(|| {
+            let (a, g) = group.iter().fold((0i64, 0i64), |(a, g), s| (a + s.applied, g + s.granted));
+            (n, a / n as i64, g / n as i64)
+        })
+    };
+    let focus = crate::directory::list(&org.focus_areas).first().map(|f| f.to_string());
+    Ok(Comparison {
+        own,
+        peers: average(&|o| o.org_type == org.org_type),
+        by_size: average(&|o| o.size_class == org.size_class),
+        by_focus: match &focus {
+            Some(f) => average(&|o| crate::directory::list(&o.focus_areas).contains(&f.as_str())),
+            None => None,
+        },
+    })
 }

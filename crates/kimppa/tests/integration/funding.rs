@@ -114,11 +114,13 @@ async fn funding_figures_and_the_five_organisation_floor(b: kimppa_store::testin
     assert_eq!((c.own.applied, c.own.granted), (200_000, 150_000));
     assert_eq!(c.peers, None, "four similar organisations are too few");
     let mut ac = t.login(&admin, None).await;
-    assert!(ac.get("/fi/my").await.body.contains("Alle viisi vertailukelpoista organisaatiota"));
+    assert!(ac.get("/fi/my").await.body.contains("alle viisi vertailukelpoista organisaatiota"));
     // The fifth: the average of five, never the organisation itself.
     add(peers[4].id, 500_000, None, kimppa_domain::Programme::BusinessFinland).await;
     let c = funding::comparison(&t.app, &admin_p, own.id).await.unwrap();
     assert_eq!(c.peers, Some((5, 300_000, 40_000)));
+    assert_eq!(c.by_size, Some((5, 300_000, 40_000)), "the same size class");
+    assert_eq!(c.by_focus, Some((5, 300_000, 40_000)), "the same focus area");
     assert!(ac.get("/fi/my").await.body.contains("5 organisaatiota"));
     // Another organisation's figures are not for this admin.
     assert!(funding::comparison(&t.app, &admin_p, peers[0].id).await.is_err());

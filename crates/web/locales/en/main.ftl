@@ -2326,14 +2326,14 @@ funding-no-org = No organisation
 funding-procurements-share = Procurements with circular criteria
 funding-procurements-none = No procurements were recorded for the year.
 my-funding = Funding and comparison
-my-funding-intro = Your organisation's recorded funding (applied and received, all years) beside the average of organisations of the same type. The comparison is shown only when at least five organisations are in the group.
-my-funding-similar = Organisations of the same type
-my-funding-peers = On average applied / received: { $name }
+my-funding-intro = Your organisation's recorded funding (applied and received, all years) beside the averages of organisations of the same type, of the same size class and in the same focus area. Each comparison is shown only when at least five other organisations are in the group.
+my-funding-similar = Comparison groups
+my-funding-peers = The same type, on average applied / received: { $name }
 my-funding-peer-count = { $count ->
         [one] { $count } organisation
        *[other] { $count } organisations
     }
-my-funding-too-few = Fewer than five comparable organisations: no comparison is shown.
+my-funding-too-few = fewer than five comparable organisations, no comparison is shown
 calls-title = Funding calls
 calls-intro = Open funding calls by deadline. Followers of a focus area are emailed of a new call and reminded a week before its deadline.
 calls-calendar = Deadlines in your calendar (iCalendar)
@@ -2384,3 +2384,9 @@ err-call-past = The deadline has passed.
 err-cpv = A CPV code is eight digits and a check digit, e.g. 45000000-7.
 err-procurement-criteria = Say which circular-economy criteria the procurement carries.
 err-funding-granted = Give the sum granted.
+my-funding-peers-label = The same type
+my-funding-peers-size = The same size class, on average applied / received: { $name }
+my-funding-peers-size-label = The same size class
+my-funding-peers-focus = The same focus area, on average applied / received: { $name }
+my-funding-peers-focus-label = The same focus area
+search-kind-innovation = innovation or project

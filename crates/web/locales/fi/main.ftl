@@ -2311,14 +2311,14 @@ funding-no-org = Ei organisaatiota
 funding-procurements-share = Hankinnoista kiertotalouskriteerein
 funding-procurements-none = Vuodelle ei ole kirjattu hankintoja.
 my-funding = Rahoitus ja vertailu
-my-funding-intro = Organisaatiosi kirjattu rahoitus (haettu ja saatu, kaikki vuodet) ja samantyyppisten organisaatioiden keskiarvo. Vertailu näytetään vain, kun vertailuryhmässä on vähintään viisi organisaatiota.
-my-funding-similar = Samantyyppiset organisaatiot
-my-funding-peers = Keskimäärin haettu / saatu: { $name }
+my-funding-intro = Organisaatiosi kirjattu rahoitus (haettu ja saatu, kaikki vuodet) ja samantyyppisten, samaa kokoluokkaa olevien ja samalla painopistealueella toimivien organisaatioiden keskiarvot. Kukin vertailu näytetään vain, kun ryhmässä on vähintään viisi muuta organisaatiota.
+my-funding-similar = Vertailuryhmät
+my-funding-peers = Sama tyyppi, keskimäärin haettu / saatu: { $name }
 my-funding-peer-count = { $count ->
         [one] { $count } organisaatio
        *[other] { $count } organisaatiota
     }
-my-funding-too-few = Alle viisi vertailukelpoista organisaatiota: vertailua ei näytetä.
+my-funding-too-few = alle viisi vertailukelpoista organisaatiota, vertailua ei näytetä
 calls-title = Rahoitushaut
 calls-intro = Avoimet rahoitushaut määräajan mukaan. Painopistealueiden seuraajat saavat uudesta hausta sähköpostin ja muistutuksen viikkoa ennen määräaikaa.
 calls-calendar = Määräajat kalenteriin (iCalendar)
@@ -2369,3 +2369,9 @@ err-call-past = Määräaika on jo mennyt.
 err-cpv = CPV-koodi on kahdeksan numeroa ja tarkiste, esim. 45000000-7.
 err-procurement-criteria = Kerro, mitä kiertotalouskriteerejä hankinnassa on.
 err-funding-granted = Kerro myönnetty summa.
+my-funding-peers-label = Sama tyyppi
+my-funding-peers-size = Sama kokoluokka, keskimäärin haettu / saatu: { $name }
+my-funding-peers-size-label = Sama kokoluokka
+my-funding-peers-focus = Sama painopistealue, keskimäärin haettu / saatu: { $name }
+my-funding-peers-focus-label = Sama painopistealue
+search-kind-innovation = innovaatio tai hanke
