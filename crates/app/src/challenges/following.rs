@@ -127,20 +127,15 @@ pub async fn set_followed(app: &App, uid: i32, areas: &[String]) -> Result<(), A
     Ok(())
 }
 
-/// Emails the followers of the challenge's focus areas who may see it
-/// (the job of [`NOTIFY`]).
-pub async fn fan_out(app: &App, id: i32) -> Result<(), AppError> {
-    let Some(c) = challenge::Entity::find_by_id(id).one(&app.db).await? else { return Ok(()) };
-    if c.status != ChallengeStatus::Published || c.notified_at.is_some() {
-        return Ok(());
-    }
-    let areas: Vec<String> = crate::directory::list(&c.focus_areas).into_iter().map(str::to_string).collect();
+/// The people following any of the focus areas (stored as a list), each
+/// once with the first of the areas they follow: two queries.
+pub async fn followers(app: &App, focus_areas: &str) -> Result<(HashMap<i32, String>, Vec<user::Model>), AppError> {
+    let areas: Vec<String> = crate::directory::list(focus_areas).into_iter().map(str::to_string).collect();
     let watches = if areas.is_empty() {
         vec![]
     } else {
         focus_watch::Entity::find().filter(focus_watch::Column::FocusArea.is_in(areas.clone())).all(&app.db).await?
     };
-    // Each follower once, with the first of the challenge's areas they follow.
     let mut area_of: HashMap<i32, String> = HashMap::new();
     for a in &areas {
         for w in watches.iter().filter(|w| &w.focus_area == a) {
@@ -148,6 +143,17 @@ pub async fn fan_out(app: &App, id: i32) -> Result<(), AppError> {
         }
     }
     let users: Vec<user::Model> = crate::people::users(&app.db, area_of.keys().copied()).await?;
+    Ok((area_of, users))
+}
+
+/// Emails the followers of the challenge's focus areas who may see it
+/// (the job of [`NOTIFY`]).
+pub async fn fan_out(app: &App, id: i32) -> Result<(), AppError> {
+    let Some(c) = challenge::Entity::find_by_id(id).one(&app.db).await? else { return Ok(()) };
+    if c.status != ChallengeStatus::Published || c.notified_at.is_some() {
+        return Ok(());
+    }
+    let (area_of, users) = followers(app, &c.focus_areas).await?;
     if users.is_empty() {
         // Nobody follows these areas: nothing to tell.
         return Ok(());

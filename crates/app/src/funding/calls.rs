@@ -17,11 +17,10 @@ use crate::{
     policy::{self, Action, Principal},
 };
 use kimppa_domain::{FocusArea, OrgType, Programme};
-use kimppa_store::entities::{focus_watch, funding_call, user};
+use kimppa_store::entities::funding_call;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use std::collections::HashMap;
 
 /// Change-log kind: tell the followers of a new call's focus areas.
 pub const NOTIFY: &str = "call.notify";
@@ -222,20 +221,7 @@ async fn tell(app: &App, id: i32, remind: bool) -> Result<usize, AppError> {
     if !call.published || done {
         return Ok(0);
     }
-    let areas: Vec<String> = crate::directory::list(&call.focus_areas).into_iter().map(str::to_string).collect();
-    let watches = if areas.is_empty() {
-        vec![]
-    } else {
-        focus_watch::Entity::find().filter(focus_watch::Column::FocusArea.is_in(areas.clone())).all(&app.db).await?
-    };
-    // Each follower once, with the first of the call's areas they follow.
-    let mut area_of: HashMap<i32, String> = HashMap::new();
-    for a in &areas {
-        for w in watches.iter().filter(|w| &w.focus_area == a) {
-            area_of.entry(w.user_id).or_insert_with(|| a.clone());
-        }
-    }
-    let users: Vec<user::Model> = crate::people::users(&app.db, area_of.keys().copied()).await?;
+    let (area_of, users) = crate::challenges::following::followers(app, &call.focus_areas).await?;
     let modes = notifications::modes_of(&app.db, users.iter().map(|u| u.id)).await?;
     let key = unsubscribe::key(&app.db).await?;
     let tx = app.db.begin().await?;

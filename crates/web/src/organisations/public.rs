@@ -84,13 +84,7 @@ pub async fn show(ctx: Ctx, Path(slug): Path<String>) -> Result<Response, WebErr
         .into_iter()
         .map(|k| (k.slug, k.name))
         .collect();
-    let innovations: Vec<(i32, String)> = kimppa_app::pipeline::public_list(ctx.app(), Some(org.id), 1)
-        .await?
-        .0
-        .into_iter()
-        .take(10)
-        .map(|r| (r.id, r.title))
-        .collect();
+    let innovations = kimppa_app::pipeline::published_of_org(ctx.app(), org.id, 10).await?;
     let symbioses = (impact.count > 0)
         .then(|| (impact.count, format!("{:.0}", impact.tonnes_per_year), format!("{:.0}", impact.co2e_tonnes)));
     let mut p = ctx.page("org-title").await;
