@@ -1276,9 +1276,28 @@ pub async fn board(app: &App, actor: &Principal, f: &Filter) -> Result<Vec<Colum
     };
     let mut out = Vec::new();
     let mut shown = Vec::new();
+    // By stage, every column's count in one grouped query; other groupings
+    // count per column.
+    let per_stage: Option<HashMap<i32, i64>> = if by == "stage" {
+        let counts: Vec<(i32, i64)> = base
+            .clone()
+            .select_only()
+            .column(pipeline_record::Column::StageId)
+            .column_as(pipeline_record::Column::Id.count(), "n")
+            .group_by(pipeline_record::Column::StageId)
+            .into_tuple()
+            .all(&app.db)
+            .await?;
+        Some(counts.into_iter().collect())
+    } else {
+        None
+    };
     for (key, stage, cond) in groups {
         let q = base.clone().filter(cond);
-        let total = q.clone().count(&app.db).await?;
+        let total = match (&per_stage, &stage) {
+            (Some(counts), Some(st)) => counts.get(&st.id).copied().unwrap_or(0) as u64,
+            _ => q.clone().count(&app.db).await?,
+        };
         let recs = if total == 0 {
             vec![]
         } else {
