@@ -70,6 +70,10 @@ if [ "$SCALE" = small ]; then SIDE=1000; else SIDE=100000; fi
 "$BIN/kimppa-bench" matching-jobs --database-url "$DB" --count 200 | tee -a "$OUT/sidestreams.txt"
 "$BIN/kimppa-bench" meetings | tee -a "$OUT/sidestreams.txt"
 
+log "development pipeline (generated records, in process)"
+if [ "$SCALE" = small ]; then PIPE=500; else PIPE=50000; fi
+"$BIN/kimppa-bench" pipeline --database-url "sqlite://$OUT/pipeline.db" --count "$PIPE" | tee "$OUT/pipeline.txt"
+
 log "server"
 KIMPPA_LISTEN=127.0.0.1:$PORT "$BIN/kimppa" serve >"$OUT/server.log" 2>&1 &
 SERVER=$!
