@@ -86,7 +86,22 @@ pub async fn stages<C: ConnectionTrait>(conn: &C) -> Result<Vec<pipeline_stage::
 
 /// A stage's name in the reader's language.
 pub fn stage_name<'a>(s: &'a pipeline_stage::Model, lang: &str) -> &'a str {
-    if lang == "en" && !s.name_en.is_empty() { &s.name_en } else { &s.name_fi }
+    in_lang(&s.name_fi, &s.name_en, lang)
+}
+
+/// The English name for English readers when there is one, else the Finnish.
+fn in_lang<'a>(fi: &'a str, en: &'a str, lang: &str) -> &'a str {
+    if lang == "en" && !en.is_empty() { en } else { fi }
+}
+
+/// A stage's or own field's names: the Finnish one required, both at most 80 characters.
+fn check_names(c: &mut Checker, fi: &str, en: &str) {
+    if fi.trim().is_empty() {
+        c.push("name_fi", "err-required");
+    }
+    if fi.chars().count() > 80 || en.chars().count() > 80 {
+        c.push("name_fi", "err-too-long");
+    }
 }
 
 /// The stage form (adding or renaming a stage).
@@ -106,12 +121,7 @@ pub async fn add_stage(app: &App, actor: &Principal, f: &StageForm) -> Result<pi
     policy::require(actor, Action::ManagePipeline)?;
     let mut c = Checker::default();
     let key = c.check("key", kimppa_domain::Slug::parse(f.key.trim())).map(|s| s.to_string());
-    if f.name_fi.trim().is_empty() {
-        c.push("name_fi", "err-required");
-    }
-    if f.name_fi.chars().count() > 80 || f.name_en.chars().count() > 80 {
-        c.push("name_fi", "err-too-long");
-    }
+    check_names(&mut c, &f.name_fi, &f.name_en);
     let all = stages(&app.db).await?;
     if let Some(k) = &key
         && all.iter().any(|s| &s.key == k)
@@ -163,12 +173,7 @@ pub async fn change_stage(app: &App, actor: &Principal, key: &str, f: &StageForm
         }
     } else {
         let mut c = Checker::default();
-        if f.name_fi.trim().is_empty() {
-            c.push("name_fi", "err-required");
-        }
-        if f.name_fi.chars().count() > 80 || f.name_en.chars().count() > 80 {
-            c.push("name_fi", "err-too-long");
-        }
+        check_names(&mut c, &f.name_fi, &f.name_en);
         c.finish()?;
         pipeline_stage::ActiveModel {
             id: Set(all[i].id),
@@ -523,7 +528,7 @@ pub async fn fields<C: ConnectionTrait>(conn: &C) -> Result<Vec<pipeline_field::
 
 /// A field's name in the reader's language.
 pub fn field_name<'a>(f: &'a pipeline_field::Model, lang: &str) -> &'a str {
-    if lang == "en" && !f.name_en.is_empty() { &f.name_en } else { &f.name_fi }
+    in_lang(&f.name_fi, &f.name_en, lang)
 }
 
 /// The own-field form.
@@ -547,12 +552,7 @@ pub async fn add_field(app: &App, actor: &Principal, f: &FieldForm) -> Result<pi
     if key.as_ref().is_some_and(|k| all.iter().any(|x| &x.key == k) || IMPORT_COLUMNS.contains(&k.as_str())) {
         c.push("key", "err-slug-taken");
     }
-    if f.name_fi.trim().is_empty() {
-        c.push("name_fi", "err-required");
-    }
-    if f.name_fi.chars().count() > 80 || f.name_en.chars().count() > 80 {
-        c.push("name_fi", "err-too-long");
-    }
+    check_names(&mut c, &f.name_fi, &f.name_en);
     let kind = FieldKind::parse(&f.kind);
     if kind.is_err() {
         c.push("kind", if f.kind.trim().is_empty() { "err-required" } else { "err-unknown-value" });
