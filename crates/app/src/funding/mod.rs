@@ -21,7 +21,9 @@ use crate::{
 };
 use kimppa_domain::{FundingStatus, OrgId, OrgType, Programme};
 use kimppa_store::entities::{funding, organisation};
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+};
 use std::collections::{BTreeMap, HashMap};
 
 pub fn register(h: &mut crate::hooks::Hooks) {
@@ -70,15 +72,31 @@ fn day(c: &mut Checker, field: &'static str, v: &str) -> Option<String> {
     }
 }
 
-/// Records funding for a pipeline record (staff).
-pub async fn add(app: &App, actor: &Principal, record_id: i32, f: &FundingForm) -> Result<funding::Model, AppError> {
+/// Records funding (staff): for a pipeline record, or — with `record_id`
+/// `None` — for an organisation outside any project, when the form must
+/// name the organisation.
+pub async fn add(
+    app: &App,
+    actor: &Principal,
+    record_id: Option<i32>,
+    f: &FundingForm,
+) -> Result<funding::Model, AppError> {
     policy::require(actor, Action::ManageFunding)?;
     let uid = policy::user_id(actor)?;
-    let record = kimppa_store::entities::pipeline_record::Entity::find_by_id(record_id)
-        .one(&app.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let record = match record_id {
+        Some(id) => Some(
+            kimppa_store::entities::pipeline_record::Entity::find_by_id(id)
+                .one(&app.db)
+                .await?
+                .ok_or(AppError::NotFound)?
+                .id,
+        ),
+        None => None,
+    };
     let mut c = Checker::default();
+    if record.is_none() && f.org.trim().is_empty() {
+        c.push("org", "err-required");
+    }
     let pool = organisations::name_pool(app).await?;
     let org = match f.org.trim() {
         "" => None,
@@ -152,7 +170,7 @@ pub async fn add(app: &App, actor: &Principal, record_id: i32, f: &FundingForm) 
     c.finish()?;
     let tx = app.db.begin().await?;
     let row = funding::ActiveModel {
-        record_id: Set(Some(record.id)),
+        record_id: Set(record),
         org_id: Set(org),
         funder_org_id: Set(funder_org),
         funder_name: Set(funder_name),
@@ -190,6 +208,36 @@ pub async fn of_record(
         .order_by_desc(funding::Column::Id)
         .all(&app.db)
         .await?;
+    with_org_names(app, rows).await
+}
+
+/// Funding of organisations outside any project (staff) applied for or
+/// decided in `year`, newest first: at most [`ORG_LEVEL_SHOWN`].
+pub async fn of_organisations(
+    app: &App,
+    actor: &Principal,
+    year: i32,
+) -> Result<Vec<(funding::Model, String)>, AppError> {
+    policy::require(actor, Action::ManageFunding)?;
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let rows = funding::Entity::find()
+        .filter(funding::Column::RecordId.is_null())
+        .filter(
+            sea_orm::Condition::any()
+                .add(funding::Column::AppliedOn.between(from.clone(), to.clone()))
+                .add(funding::Column::DecisionOn.between(from, to)),
+        )
+        .order_by_desc(funding::Column::Id)
+        .limit(ORG_LEVEL_SHOWN)
+        .all(&app.db)
+        .await?;
+    with_org_names(app, rows).await
+}
+
+/// How many organisation-level fundings the figures page lists.
+pub const ORG_LEVEL_SHOWN: u64 = 200;
+
+async fn with_org_names(app: &App, rows: Vec<funding::Model>) -> Result<Vec<(funding::Model, String)>, AppError> {
     let names = crate::people::org_names(app, rows.iter().filter_map(|r| r.org_id)).await?;
     Ok(rows
         .into_iter()

@@ -137,6 +137,48 @@ async fn funding_figures_and_the_five_organisation_floor(b: kimppa_store::testin
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("1\u{a0}700\u{a0}000\u{a0}€"), "applied in all");
     assert_eq!(ac.get("/fi/pipeline/funding").await.status, StatusCode::FORBIDDEN, "staff only");
+
+    // An organisation's own funding outside any project: the organisation
+    // is then required; the row shows on the figures page and counts.
+    let no_org = oc
+        .post(
+            "/fi/pipeline/funding",
+            &[
+                ("funder", "ELY-keskus"),
+                ("programme", "jtf"),
+                ("applied_euros", "40 000"),
+                ("status", "applied"),
+                ("applied_on", "2026-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(no_org.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_org.body.contains("value=\"ELY-keskus\"") && no_org.body.contains("f-org-error"),
+        "typed kept, the organisation asked for"
+    );
+    let ok = oc
+        .post(
+            "/fi/pipeline/funding",
+            &[
+                ("org", "Oma Oy"),
+                ("funder", "ELY-keskus"),
+                ("programme", "jtf"),
+                ("applied_euros", "40 000"),
+                ("status", "applied"),
+                ("applied_on", "2026-08-01"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert!(ok.location().contains("year=2026"));
+    let page = oc.get("/fi/pipeline/funding?year=2026").await.body;
+    assert!(
+        page.contains("ELY-keskus") && page.contains("40\u{a0}000\u{a0}€"),
+        "listed among organisations' own funding"
+    );
+    assert_eq!(funding::figures(&t.app, &staff, 2026).await.unwrap().total.applied, 1_740_000);
+    assert_eq!(ac.post("/fi/pipeline/funding", &[("org", "Oma Oy")]).await.status, StatusCode::FORBIDDEN);
 }
 
 async fn calls_tell_followers_once_and_check_kimppas(b: kimppa_store::testing::Backend) {

@@ -308,6 +308,7 @@ async fn leads_become_records_with_tasks_views_and_export(b: kimppa_store::testi
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("value=\"Tarvitsemme purkukartoituksen koululle keväällä.\""), "title from the lead");
     assert!(form.body.contains("value=\"Palvelu Oy\""), "the receiving organisation as a participant");
+    assert!(form.body.contains("value=\"Yhteydenotto\""), "the source in words, not as a key");
     let r = oc
         .post(
             "/fi/pipeline/new",
@@ -335,6 +336,8 @@ async fn leads_become_records_with_tasks_views_and_export(b: kimppa_store::testi
     );
     let page = oc.get(&format!("/fi/pipeline/{}", rec.id)).await.body;
     assert!(page.contains(&format!("/fi/inbox/{}", lead.id)) && page.contains("Toinen kysymys"), "links shown");
+    assert!(!page.contains(&format!("lead:{}", second.id)), "the history names the link in words");
+    assert!(page.contains("Yhteydenotto: Toinen kysymys"), "the history names the linked lead");
     // A link to nothing is refused.
     let r = oc.post("/fi/pipeline/join", &[("from", "lead:999999"), ("record", &rec.id.to_string())]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

@@ -29,7 +29,7 @@ pub(crate) mod api;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/pipeline/{id}/funding", post(funding_add))
-        .route("/pipeline/funding", get(figures))
+        .route("/pipeline/funding", get(figures).post(org_funding_add))
         .route("/calls", get(calls_list))
         .route("/calls/new", get(call_form).post(call_create))
         .route("/calls/deadlines.ics", get(calls_ics))
@@ -87,8 +87,38 @@ pub fn statuses(p: &Page, chosen: &str) -> Vec<(String, String, bool)> {
 // ---------------------------------------------------------------------------
 // A record's funding
 
+/// A funding as a table row shows it.
+pub struct FundingRow {
+    pub funder: String,
+    pub org: String,
+    pub programme: String,
+    pub instrument: String,
+    pub applied: String,
+    pub granted: String,
+    pub status: String,
+    pub period: String,
+}
+
+pub fn row(p: &Page, x: &kimppa_app::records::funding::Model, org: &str) -> FundingRow {
+    let eur = |v| crate::pipeline::euros(p, v);
+    FundingRow {
+        funder: x.funder_name.clone(),
+        org: org.to_string(),
+        programme: p.label("programme", x.programme.key()),
+        instrument: x.instrument.clone(),
+        applied: eur(Some(x.applied_euros)),
+        granted: eur(x.granted_euros),
+        status: p.label("funding-status", x.status.key()),
+        period: match (&x.starts_on, &x.ends_on) {
+            (Some(a), Some(b)) => format!("{} – {}", p.day(a), p.day(b)),
+            (Some(a), None) => format!("{} –", p.day(a)),
+            _ => String::new(),
+        },
+    }
+}
+
 pub async fn funding_add(ctx: Ctx, Path(id): Path<i32>, Form(f): Form<FundingForm>) -> Result<Response, WebError> {
-    match funding::add(ctx.app(), &ctx.principal, id, &f).await {
+    match funding::add(ctx.app(), &ctx.principal, Some(id), &f).await {
         Ok(_) => {
             ctx.flash("funding-added").await;
             Ok(Redirect::to(&format!("{}#funding-title", ctx.href(&format!("/pipeline/{id}")))).into_response())
@@ -122,15 +152,63 @@ struct FiguresPage {
     /// (caption, rows: group, applied, received, count)
     tables: Vec<(String, Vec<FigureRow>)>,
     procurements: (u64, u64, String),
+    /// Funding of organisations outside any project.
+    fundings: Vec<FundingRow>,
+    funding: FundingForm,
+    programmes: Vec<(String, String, bool)>,
+    funding_statuses: Vec<(String, String, bool)>,
+    org_choices: Vec<String>,
+    funding_action: String,
+    errors: FormErrors,
 }
 
 pub async fn figures(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    figures_page(&ctx, q.year, FundingForm::default(), FormErrors::none()).await
+}
+
+/// Funding for an organisation outside any project.
+pub async fn org_funding_add(ctx: Ctx, Form(f): Form<FundingForm>) -> Result<Response, WebError> {
+    match funding::add(ctx.app(), &ctx.principal, None, &f).await {
+        Ok(row) => {
+            use chrono::Datelike;
+            ctx.flash("funding-added").await;
+            let year = row
+                .applied_on
+                .as_deref()
+                .or(row.decision_on.as_deref())
+                .and_then(kimppa_app::materials::parse_day)
+                .map(|d| d.year())
+                .unwrap_or_else(|| kimppa_app::materials::today().year());
+            Ok(Redirect::to(&format!("{}?year={year}#org-funding-title", ctx.href("/pipeline/funding")))
+                .into_response())
+        }
+        Err(e) => {
+            let errors = errors_of(&e, &ctx).ok_or(WebError(e))?;
+            let mut r = figures_page(&ctx, None, f, errors).await?;
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(r)
+        }
+    }
+}
+
+async fn figures_page(
+    ctx: &Ctx,
+    year: Option<i32>,
+    form: FundingForm,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
     use chrono::Datelike;
     let this = kimppa_app::materials::today().year();
-    let year = q.year.filter(|y| (2000..=this + 1).contains(y)).unwrap_or(this);
+    let year = year.filter(|y| (2000..=this + 1).contains(y)).unwrap_or(this);
     let f = funding::figures(ctx.app(), &ctx.principal, year).await?;
     let (all, circular) = procurements::share(ctx.app(), year).await?;
-    let p = ctx.page("funding-figures-title").await;
+    let org_level = funding::of_organisations(ctx.app(), &ctx.principal, year).await?;
+    let org_choices = kimppa_app::organisations::name_choices(ctx.app()).await?;
+    let p = if errors.is_empty() {
+        ctx.page("funding-figures-title").await
+    } else {
+        ctx.form_page("funding-figures-title").await
+    };
     let eur = |v: i64| crate::pipeline::euros(&p, Some(v));
     let view = FiguresPage {
         year,
@@ -160,6 +238,13 @@ pub async fn figures(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, W
             circular,
             if all == 0 { String::new() } else { format!("{:.0}", circular as f64 * 100.0 / all as f64) },
         ),
+        fundings: org_level.iter().map(|(x, org)| row(&p, x, org)).collect(),
+        programmes: programmes(&p, &form.programme),
+        funding_statuses: statuses(&p, &form.status),
+        funding: form,
+        org_choices,
+        funding_action: p.href("/pipeline/funding"),
+        errors,
         p,
     };
     Ok(crate::html(&view))

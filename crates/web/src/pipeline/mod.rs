@@ -487,23 +487,12 @@ struct DetailPage {
     errors: FormErrors,
     failed: &'static str,
     reason: String,
-    fundings: Vec<FundingRow>,
+    fundings: Vec<crate::funding::FundingRow>,
     funding: kimppa_app::funding::FundingForm,
     programmes: Vec<(String, String, bool)>,
     funding_statuses: Vec<(String, String, bool)>,
     org_choices: Vec<String>,
-}
-
-/// A funding as the record's page shows it.
-pub struct FundingRow {
-    pub funder: String,
-    pub org: String,
-    pub programme: String,
-    pub instrument: String,
-    pub applied: String,
-    pub granted: String,
-    pub status: String,
-    pub period: String,
+    funding_action: String,
 }
 
 /// The record's page again with the funding form's errors.
@@ -576,26 +565,11 @@ async fn detail_page(
     let fundings = if edit { kimppa_app::funding::of_record(app, &ctx.principal, id).await? } else { vec![] };
     let org_choices = if edit { kimppa_app::organisations::name_choices(app).await? } else { vec![] };
     let view = DetailPage {
-        fundings: fundings
-            .iter()
-            .map(|(x, org)| FundingRow {
-                funder: x.funder_name.clone(),
-                org: org.clone(),
-                programme: p.label("programme", x.programme.key()),
-                instrument: x.instrument.clone(),
-                applied: euros(&p, Some(x.applied_euros)),
-                granted: euros(&p, x.granted_euros),
-                status: p.label("funding-status", x.status.key()),
-                period: match (&x.starts_on, &x.ends_on) {
-                    (Some(a), Some(b)) => format!("{} – {}", p.day(a), p.day(b)),
-                    (Some(a), None) => format!("{} –", p.day(a)),
-                    _ => String::new(),
-                },
-            })
-            .collect(),
+        fundings: fundings.iter().map(|(x, org)| crate::funding::row(&p, x, org)).collect(),
         programmes: crate::funding::programmes(&p, &funding_form.programme),
         funding_statuses: crate::funding::statuses(&p, &funding_form.status),
         funding: funding_form,
+        funding_action: format!("{}/funding", p.href(&format!("/pipeline/{id}"))),
         org_choices,
         c: card(&p, &d.row, &all),
         edit,
@@ -634,7 +608,16 @@ async fn detail_page(
                     None => p.label("pipeline-change", &h.field.replace('_', "-")),
                 },
                 before: shown_value(&p, &h.field, &h.before, &all),
-                after: shown_value(&p, &h.field, &h.after, &all),
+                after: match h.field.as_str() {
+                    // `lead:6` reads as "Yhteydenotto: <its title>".
+                    "linked" => pipeline::parse_from(&h.after)
+                        .map(|(k, id)| {
+                            let title = d.links.iter().find(|l| l.0 == k && l.1 == id).map(|l| l.2.as_str());
+                            format!("{}: {}", p.label("pipeline-link", k), title.unwrap_or(&format!("#{id}")))
+                        })
+                        .unwrap_or_else(|| h.after.clone()),
+                    _ => shown_value(&p, &h.field, &h.after, &all),
+                },
             })
             .collect(),
         tasks: d
@@ -922,7 +905,8 @@ pub struct NewQuery {
 pub async fn new_form(ctx: Ctx, Query(q): Query<NewQuery>) -> Result<Response, WebError> {
     policy::require(&ctx.principal, policy::Action::ManagePipeline)?;
     let form = match pipeline::prefill(ctx.app(), &ctx.principal, &q.from).await? {
-        Some(f) => f,
+        // The source reads as words ("Haaste", "Challenge"), not as a key.
+        Some(f) => RecordForm { source: ctx.lang.t(&format!("pipeline-link-{}", f.source)), ..f },
         None => RecordForm {
             stage: "idea".into(),
             owner: ctx.principal.user_id().map(|u| u.0.to_string()).unwrap_or_default(),
