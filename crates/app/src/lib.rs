@@ -18,6 +18,7 @@ pub mod forum;
 pub mod funding;
 pub mod groups;
 pub mod hooks;
+pub mod impact;
 pub mod jobs;
 pub mod materials;
 pub mod membership;
@@ -142,6 +143,7 @@ pub fn assemble_hooks() -> hooks::Hooks {
     groups::register(&mut h);
     funding::register(&mut h);
     pipeline::register(&mut h);
+    impact::register(&mut h);
     h
 }
 

@@ -157,6 +157,10 @@ pub enum Action<'a> {
     /// Record funding, publish funding calls and procurements, and see the
     /// cluster's funding figures: staff.
     ManageFunding,
+    /// See every indicator's staff figures and the records counted, set
+    /// targets, freeze a year, write the situational picture's text and
+    /// import official figures: staff.
+    ManageImpact,
     /// See an organisation's own funding figures beside those of similar
     /// organisations: its admins, and staff.
     ViewOrganisationFunding {
@@ -254,7 +258,7 @@ pub fn decide(p: &Principal, action: Action<'_>) -> Decision {
         }
         AdminArea | ReviewMemberships | ManageAgreements | ManageUsers | ManageContent | ViewAnalytics
         | ManageDirectory | ModerateForum | SkipForumApproval | FeatureChallenges | ManageMaterials
-        | ManageClusterEvents | ManageGroups | ManagePipeline | ManageFunding => elevated(),
+        | ManageClusterEvents | ManageGroups | ManagePipeline | ManageFunding | ManageImpact => elevated(),
         GrantOperator | ManageWebhooks => {
             if u.role == PlatformRole::Operator {
                 elevated()

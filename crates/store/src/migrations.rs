@@ -24,6 +24,7 @@ mod m0017_groups;
 mod m0018_deal_confirmation;
 mod m0019_pipeline;
 mod m0020_funding;
+mod m0021_impact;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_deal_confirmation::Migration),
             Box::new(m0019_pipeline::Migration),
             Box::new(m0020_funding::Migration),
+            Box::new(m0021_impact::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod admin;
 pub mod api;
 pub mod challenges;
+pub mod charts;
 pub mod ctx;
 pub mod directory;
 pub mod errors;
@@ -17,6 +18,7 @@ pub mod funding;
 pub mod groups;
 pub mod home;
 pub mod i18n;
+pub mod impact;
 pub mod materials;
 pub mod middleware;
 pub mod notifications;
@@ -109,6 +111,7 @@ pub fn router(app: App) -> Router {
         .merge(groups::routes())
         .merge(pipeline::routes())
         .merge(funding::routes())
+        .merge(impact::routes())
         .merge(notifications::routes())
         .merge(website::routes())
         .nest(
@@ -200,6 +203,9 @@ pub async fn serve(
     let (tx, rx) = tokio::sync::watch::channel(false);
     if let Err(e) = kimppa_app::notifications::digest::ensure_scheduled(&app).await {
         tracing::warn!(error = %e.chain(), "could not schedule the notification digest");
+    }
+    if let Err(e) = kimppa_app::impact::rollup::ensure_scheduled(&app).await {
+        tracing::warn!(error = %e.chain(), "could not schedule the indicators' rollup");
     }
     let jobs = tokio::spawn(kimppa_app::jobs::run(app.clone(), rx.clone()));
     let search = tokio::spawn(kimppa_app::search::sync::run(app.clone(), rx.clone()));

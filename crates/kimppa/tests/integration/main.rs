@@ -18,6 +18,7 @@ mod forum;
 mod funding;
 mod groups;
 mod i18n;
+mod impact;
 mod journey;
 mod kernel;
 mod materials;

@@ -4,6 +4,7 @@
 //! and this module routes and documents them.
 
 use crate::funding::api as funding;
+use crate::impact::api as impact;
 use crate::{
     challenges::api as challenges, directory::api as organisations, events::api as events, forum::api as forum,
     groups::api as groups, materials::api as materials, pipeline::api as innovations, website::api as website,
@@ -41,6 +42,9 @@ use utoipa::OpenApi;
         funding::calls_list,
         funding::call_get,
         funding::procurements_list,
+        impact::indicators,
+        impact::situation,
+        impact::symbioses,
         crate::search::api,
         crate::search::suggest,
         website::pages,
@@ -86,6 +90,14 @@ use utoipa::OpenApi;
         innovations::InnovationList,
         funding::CallJson,
         funding::ProcurementJson,
+        impact::MonthJson,
+        impact::IndicatorJson,
+        impact::IndicatorsJson,
+        impact::CountJson,
+        impact::SymbiosesTotalJson,
+        impact::SituationJson,
+        impact::PartyJson,
+        impact::SymbiosisJson,
         crate::search::SearchJson,
         crate::search::SearchHitJson,
         crate::search::SearchFacetJson,
@@ -129,6 +141,9 @@ pub fn routes() -> Router<AppState> {
         .route("/calls", get(funding::calls_list))
         .route("/calls/{id}", get(funding::call_get))
         .route("/procurements", get(funding::procurements_list))
+        .route("/indicators", get(impact::indicators))
+        .route("/situation", get(impact::situation))
+        .route("/symbioses", get(impact::symbioses))
         .route("/search", get(crate::search::api))
         .route("/search/suggest", get(crate::search::suggest))
         .route("/pages", get(website::pages))

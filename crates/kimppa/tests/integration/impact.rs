@@ -1,0 +1,761 @@
+//! Impact (SPEC C13): every recorded indicator counted from records built
+//! here, staff's figure and the public one (closed threads, members-only
+//! events and challenges, unpublished kimppas and projects count for staff
+//! only), the NPS floor of five answers, an indicator the platform does not
+//! record says so; a frozen year stays when records change and the live
+//! figure says it differs; targets kept with bad input re-shown; the
+//! dashboard, an indicator's page and its drill-down in a bounded number of
+//! queries at 10 and 10,000 records; CSV read back with a real parser; the
+//! public situational picture and its API, and the realised symbioses.
+
+use crate::common::{Client, TestApp};
+use axum::http::StatusCode;
+use chrono::{Datelike, Duration};
+use kimppa_app::impact::{self, Period, TargetForm, rollup};
+use kimppa_app::policy::Principal;
+use kimppa_domain::{
+    ChallengeStatus, ChallengeVisibility, ContentStatus, EventKind, EventStatus, EventVisibility, GroupKind,
+    KimppaStatus, LeadStatus, PlatformRole, RegistrationStatus,
+};
+use kimppa_store::{
+    entities::{
+        analytics_count, analytics_visitor, challenge, contact_request, event, event_feedback, event_registration,
+        forum_thread, group, kimppa, membership_event, news, organisation, procurement, symbiosis,
+    },
+    sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set},
+};
+
+fn now() -> chrono::DateTime<chrono::Utc> {
+    kimppa_app::now()
+}
+
+/// A moment this year that has passed (early in the year, or an hour ago
+/// in January's first days).
+fn earlier_this_year() -> chrono::DateTime<chrono::Utc> {
+    let start = kimppa_app::finnish_year_start(kimppa_app::materials::today().year()) + Duration::hours(12);
+    if start < now() - Duration::hours(1) { start } else { now() - Duration::minutes(30) }
+}
+
+fn last_year() -> chrono::DateTime<chrono::Utc> {
+    kimppa_app::finnish_year_start(kimppa_app::materials::today().year()) - Duration::days(40)
+}
+
+async fn event_at(
+    t: &TestApp,
+    by: i32,
+    title: &str,
+    at: chrono::DateTime<chrono::Utc>,
+    status: EventStatus,
+    vis: EventVisibility,
+) -> event::Model {
+    event::ActiveModel {
+        kind: Set(EventKind::Workshop),
+        status: Set(status),
+        visibility: Set(vis),
+        title_fi: Set(title.into()),
+        title_en: Set(title.into()),
+        description_fi: Set(String::new()),
+        description_en: Set(String::new()),
+        org_id: Set(None),
+        starts_at: Set(at),
+        ends_at: Set(at + Duration::hours(2)),
+        municipality: Set("564".into()),
+        address: Set(String::new()),
+        online: Set(false),
+        online_url: Set(String::new()),
+        language: Set("fi".into()),
+        focus_areas: Set(String::new()),
+        capacity: Set(None),
+        registration_deadline: Set(None),
+        offer_hours: Set(24),
+        places_taken: Set(0),
+        waiting: Set(0),
+        search_text: Set(title.into()),
+        cancel_note: Set(String::new()),
+        reminded_at: Set(None),
+        feedback_asked_at: Set(None),
+        created_by: Set(by),
+        created_at: Set(at),
+        updated_at: Set(at),
+        published_at: Set(Some(at)),
+        group_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap()
+}
+
+async fn register(t: &TestApp, event_id: i32, user_id: i32, attended: Option<bool>) {
+    event_registration::ActiveModel {
+        event_id: Set(event_id),
+        user_id: Set(user_id),
+        org_id: Set(None),
+        status: Set(RegistrationStatus::Registered),
+        answers: Set("{}".into()),
+        offered_until: Set(None),
+        attended: Set(attended),
+        checked_in_at: Set(None),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+async fn feedback(t: &TestApp, event_id: i32, user_id: i32, score: i32) {
+    event_feedback::ActiveModel {
+        event_id: Set(event_id),
+        user_id: Set(user_id),
+        score: Set(score),
+        comment: Set(String::new()),
+        created_at: Set(earlier_this_year()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+async fn thread(t: &TestApp, category: i32, author: i32, title: &str, closed: bool, pending: bool) {
+    forum_thread::ActiveModel {
+        category_id: Set(category),
+        author_id: Set(author),
+        title: Set(title.into()),
+        body: Set("Teksti".into()),
+        closed: Set(closed),
+        locked: Set(false),
+        pinned: Set(false),
+        reply_count: Set(0),
+        last_post_at: Set(now()),
+        created_at: Set(earlier_this_year()),
+        updated_at: Set(now()),
+        accepted_post_id: Set(None),
+        pending: Set(pending),
+        group_id: Set(None),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+async fn challenge_of(t: &TestApp, org: i32, by: i32, title: &str, vis: ChallengeVisibility, status: ChallengeStatus) {
+    challenge::ActiveModel {
+        org_id: Set(org),
+        created_by: Set(by),
+        title: Set(title.into()),
+        description: Set("Kuvaus".into()),
+        context: Set(String::new()),
+        roles: Set(String::new()),
+        focus_areas: Set(String::new()),
+        schedule: Set(String::new()),
+        impact: Set(String::new()),
+        visibility: Set(vis),
+        competition: Set(false),
+        deadline: Set(None),
+        criteria: Set(String::new()),
+        status: Set(status),
+        featured: Set(false),
+        created_at: Set(earlier_this_year()),
+        updated_at: Set(now()),
+        published_at: Set((status != ChallengeStatus::Draft).then(earlier_this_year)),
+        notified_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+async fn kimppa_of(t: &TestApp, by: i32, slug: &str, published: bool) {
+    kimppa::ActiveModel {
+        slug: Set(slug.into()),
+        name: Set(slug.into()),
+        problem: Set(String::new()),
+        value_proposition: Set(String::new()),
+        status: Set(KimppaStatus::Forming),
+        published: Set(published),
+        challenge_id: Set(None),
+        created_by: Set(by),
+        min_partners: Set(0),
+        max_partners: Set(10),
+        min_smes: Set(0),
+        min_research: Set(0),
+        min_municipalities: Set(0),
+        required_roles: Set(String::new()),
+        created_at: Set(earlier_this_year()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+pub(crate) async fn news_at(t: &TestApp, slug: &str, at: chrono::DateTime<chrono::Utc>, status: ContentStatus) {
+    news::ActiveModel {
+        slug: Set(slug.into()),
+        status: Set(status),
+        title_fi: Set(slug.into()),
+        title_en: Set(slug.into()),
+        summary_fi: Set(String::new()),
+        summary_en: Set(String::new()),
+        body_fi: Set(String::new()),
+        body_en: Set(String::new()),
+        tags: Set(String::new()),
+        image_key: Set(None),
+        image_alt_fi: Set(String::new()),
+        image_alt_en: Set(String::new()),
+        published_at: Set(at),
+        author_id: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+async fn procurement_of(t: &TestApp, by: i32, title: &str, circular: bool) {
+    procurement::ActiveModel {
+        buyer_org_id: Set(None),
+        buyer_name: Set("Oulun kaupunki".into()),
+        title: Set(title.into()),
+        cpv: Set("45000000-7".into()),
+        deadline: Set((kimppa_app::materials::today() + Duration::days(30)).to_string()),
+        link: Set(String::new()),
+        circular: Set(circular),
+        criteria: Set(String::new()),
+        published_on: Set(kimppa_app::materials::today().to_string()),
+        created_by: Set(by),
+        created_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+async fn approved(t: &TestApp, org: i32, tier: &str, at: chrono::DateTime<chrono::Utc>) {
+    membership_event::ActiveModel {
+        org_id: Set(org),
+        kind: Set("approved".into()),
+        tier: Set(Some(tier.into())),
+        reason: Set(None),
+        actor_id: Set(None),
+        at: Set(at),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+}
+
+/// The year's figure of an indicator, as staff and as anyone see it.
+async fn figures(t: &TestApp, staff: &Principal, id: &str) -> (Option<f64>, Option<f64>) {
+    let year = kimppa_app::materials::today().year();
+    let (s, _) = impact::year(&t.app, staff, year).await.unwrap();
+    let (p, _) = impact::year(&t.app, &Principal::Anonymous, year).await.unwrap();
+    let of = |rows: &[impact::Row]| rows.iter().find(|r| r.indicator.id == id).and_then(|r| r.value);
+    (of(&s), of(&p))
+}
+
+async fn every_indicator_counts_its_records(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, _) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let staff = t.elevated(&orch).await;
+    let (admin, _) = t.user("admin@oma.test", PlatformRole::Person).await;
+    let own = t.org(&admin, "Oma Oy", "approved").await;
+    let other = t.org(&admin, "Toinen Oy", "approved").await;
+    let applicant = t.org(&admin, "Hakija Oy", "pending").await;
+    approved(&t, own.id, "member", earlier_this_year()).await;
+    approved(&t, own.id, "member", earlier_this_year() + Duration::minutes(5)).await;
+    approved(&t, other.id, "partner", last_year()).await;
+    let mut am = other.clone().into_active_model();
+    am.carbon_kg = Set(Some(120_000));
+    am.carbon_year = Set(Some(2025));
+    am.update(&t.app.db).await.unwrap();
+
+    // Events: a public and a members' one held, a draft and a future one not.
+    let public =
+        event_at(&t, orch.id, "Avoin työpaja", earlier_this_year(), EventStatus::Held, EventVisibility::Public).await;
+    let members =
+        event_at(&t, orch.id, "Jäsenten aamu", earlier_this_year(), EventStatus::Published, EventVisibility::Members)
+            .await;
+    event_at(&t, orch.id, "Luonnos", earlier_this_year(), EventStatus::Draft, EventVisibility::Public).await;
+    event_at(&t, orch.id, "Tuleva", now() + Duration::days(3), EventStatus::Published, EventVisibility::Public).await;
+    event_at(&t, orch.id, "Viime vuosi", last_year(), EventStatus::Held, EventVisibility::Public).await;
+    let mut people = Vec::new();
+    for i in 0..6 {
+        people.push(t.user(&format!("p{i}@osallistuja.test"), PlatformRole::Person).await.0);
+    }
+    register(&t, public.id, people[0].id, Some(true)).await;
+    register(&t, public.id, people[1].id, None).await;
+    register(&t, public.id, people[2].id, Some(false)).await;
+    register(&t, members.id, people[3].id, None).await;
+    // Feedback: four answers are under the floor of five.
+    for (i, score) in [10, 9, 3, 8].into_iter().enumerate() {
+        feedback(&t, public.id, people[i].id, score).await;
+    }
+    // Threads: open, closed, waiting for approval.
+    let (cat, _) = crate::forum::category_and_tag(&t).await;
+    thread(&t, cat.id, admin.id, "Avoin", false, false).await;
+    thread(&t, cat.id, admin.id, "Suljettu", true, false).await;
+    thread(&t, cat.id, admin.id, "Odottaa", false, true).await;
+    challenge_of(&t, own.id, admin.id, "Julkinen", ChallengeVisibility::Public, ChallengeStatus::Published).await;
+    challenge_of(&t, own.id, admin.id, "Jäsenille", ChallengeVisibility::Members, ChallengeStatus::Published).await;
+    challenge_of(&t, own.id, admin.id, "Luonnos", ChallengeVisibility::Public, ChallengeStatus::Draft).await;
+    kimppa_of(&t, admin.id, "julkaistu", true).await;
+    kimppa_of(&t, admin.id, "keskenerainen", false).await;
+    for (title, kind, published) in
+        [("Biokaasu", "development-project", true), ("Tuhka", "development-project", false), ("Idea", "idea", true)]
+    {
+        let r = kimppa_app::pipeline::create(
+            &t.app,
+            &staff,
+            &kimppa_app::pipeline::RecordForm {
+                title: title.into(),
+                kind: kind.into(),
+                stage: "idea".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        if published {
+            let mut am = kimppa_store::entities::pipeline_record::Entity::find_by_id(r.id)
+                .one(&t.app.db)
+                .await
+                .unwrap()
+                .unwrap()
+                .into_active_model();
+            am.published = Set(true);
+            am.update(&t.app.db).await.unwrap();
+        }
+    }
+    let today = kimppa_app::materials::today().to_string();
+    for (applied, on) in [(100_000_i64, today.as_str()), (50_000, today.as_str())] {
+        kimppa_store::entities::funding::ActiveModel {
+            record_id: Set(None),
+            org_id: Set(Some(own.id)),
+            funder_org_id: Set(None),
+            funder_name: Set("ELY".into()),
+            programme: Set(kimppa_domain::Programme::Erdf),
+            instrument: Set(String::new()),
+            applied_euros: Set(applied),
+            granted_euros: Set(None),
+            applied_on: Set(Some(on.into())),
+            decision_on: Set(None),
+            starts_on: Set(None),
+            ends_on: Set(None),
+            status: Set(kimppa_domain::FundingStatus::Applied),
+            created_by: Set(orch.id),
+            created_at: Set(now()),
+            updated_at: Set(now()),
+            ..Default::default()
+        }
+        .insert(&t.app.db)
+        .await
+        .unwrap();
+    }
+    procurement_of(&t, orch.id, "Purku", true).await;
+    procurement_of(&t, orch.id, "Kalusteet", false).await;
+    procurement_of(&t, orch.id, "Siivous", false).await;
+    for (slug, status) in [("uusi", ContentStatus::Published), ("luonnos", ContentStatus::Draft)] {
+        news_at(&t, slug, earlier_this_year(), status).await;
+    }
+    group::ActiveModel {
+        slug: Set("biotalous".into()),
+        kind: Set(GroupKind::WorkingGroup),
+        name_fi: Set("Biotalous".into()),
+        name_en: Set("Bioeconomy".into()),
+        description_fi: Set(String::new()),
+        description_en: Set(String::new()),
+        focus_areas: Set(String::new()),
+        joining: Set("open".into()),
+        show_members: Set(true),
+        phase: Set(String::new()),
+        created_by: Set(orch.id),
+        created_at: Set(earlier_this_year()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    contact_request::ActiveModel {
+        from_user_id: Set(people[0].id),
+        from_org_id: Set(None),
+        to_org_id: Set(own.id),
+        service_id: Set(None),
+        message: Set("Kiinnostaa".into()),
+        attachment_key: Set(None),
+        attachment_name: Set(None),
+        status: Set(LeadStatus::parse("new").unwrap()),
+        answered_at: Set(None),
+        abuse_reported_at: Set(None),
+        abuse_reason: Set(None),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    let day = kimppa_app::materials::today().to_string();
+    for (kind, key, count) in [("view", "/fi", 40), ("view", "/fi/events", 2), ("query", "biokaasu", 3)] {
+        analytics_count::ActiveModel {
+            day: Set(day.clone()),
+            kind: Set(kind.into()),
+            key: Set(key.into()),
+            count: Set(count),
+            ..Default::default()
+        }
+        .insert(&t.app.db)
+        .await
+        .unwrap();
+    }
+    for h in ["a", "b"] {
+        analytics_visitor::ActiveModel { day: Set(day.clone()), hash: Set(h.into()), ..Default::default() }
+            .insert(&t.app.db)
+            .await
+            .unwrap();
+    }
+
+    assert!(rollup::run(&t.app).await.unwrap() > 0);
+    let users = kimppa_store::entities::user::Entity::find().all(&t.app.db).await.unwrap().len() as f64;
+    for (id, staff_fig, public_fig) in [
+        ("events", Some(2.0), Some(1.0)),
+        ("event-participants", Some(3.0), Some(2.0)),
+        ("participants-per-event", Some(1.5), Some(2.0)),
+        ("nps", None, None),
+        ("forum-threads", Some(2.0), Some(1.0)),
+        ("challenges", Some(2.0), Some(1.0)),
+        ("kimppas", Some(2.0), Some(1.0)),
+        ("projects", Some(2.0), Some(1.0)),
+        ("funding-applied", Some(150_000.0), None),
+        ("funding-granted", Some(0.0), None),
+        ("procurements", Some(3.0), Some(3.0)),
+        ("circular-procurements", Some(33.0), Some(33.0)),
+        ("news", Some(1.0), Some(1.0)),
+        ("working-groups", Some(1.0), Some(1.0)),
+        ("brokered-contacts", Some(1.0), Some(1.0)),
+        ("page-views", Some(42.0), Some(42.0)),
+        ("searches", Some(3.0), Some(3.0)),
+        ("visitors", Some(2.0), Some(2.0)),
+        ("members", Some(1.0), Some(1.0)),
+        ("partners", Some(1.0), Some(1.0)),
+        ("organisations", Some(3.0), Some(3.0)),
+        ("users", Some(users), Some(users)),
+        ("carbon-footprints", Some(1.0), Some(1.0)),
+        ("symbioses", Some(0.0), Some(0.0)),
+        ("member-turnover", None, None),
+        ("newsletter-subscribers", None, None),
+    ] {
+        assert_eq!(figures(&t, &staff, id).await, (staff_fig, public_fig), "{id}");
+    }
+    let _ = applicant;
+    // The previous year: the event held then.
+    let year = kimppa_app::materials::today().year();
+    let (rows, _) = impact::year(&t.app, &staff, year).await.unwrap();
+    let ev = rows.iter().find(|r| r.indicator.id == "events").unwrap();
+    assert_eq!(ev.previous, Some(1.0));
+    assert!(!rows.iter().find(|r| r.indicator.id == "partners").unwrap().trend.is_empty());
+
+    // A fifth and a sixth answer lift the NPS over its floor: (3 − 2) / 6.
+    feedback(&t, members.id, people[4].id, 10).await;
+    feedback(&t, members.id, people[5].id, 2).await;
+    rollup::run(&t.app).await.unwrap();
+    assert_eq!(figures(&t, &staff, "nps").await, (Some(17.0), Some(17.0)));
+
+    // A confirmed symbiosis counts; one waiting for the other side does not.
+    let mut c = t.login(&admin, None).await;
+    let mut listings = Vec::new();
+    for title in ["Pohjatuhka", "Lentotuhka"] {
+        c.get("/fi/materials/new").await;
+        let r = c
+            .post(
+                "/fi/materials/new",
+                &[
+                    ("org", own.slug.as_str()),
+                    ("kind", "offer"),
+                    ("class_code", "10 01 01"),
+                    ("title", title),
+                    ("description", "Tasainen virta."),
+                    ("unit", "t"),
+                    ("frequency", "month"),
+                    ("price_kind", "negotiable"),
+                    ("visibility", "public"),
+                    ("available_from", "2026-01-01"),
+                    ("municipality", "564"),
+                    ("action", "publish"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        listings.push(r.location().rsplit('/').next().unwrap().parse::<i32>().unwrap());
+    }
+    for (listing, confirmation, tonnes) in [(listings[0], "confirmed", 120.0), (listings[1], "pending", 999.0)] {
+        symbiosis::ActiveModel {
+            listing_id: Set(listing),
+            provider_org_id: Set(own.id),
+            receiver_org_id: Set(if confirmation == "confirmed" { other.id } else { applicant.id }),
+            class_code: Set("10 01 01".into()),
+            tonnes_per_year: Set(tonnes),
+            started_on: Set(today.clone()),
+            diverted_tonnes: Set(tonnes),
+            co2e_tonnes: Set(tonnes / 10.0),
+            factor_id: Set(None),
+            created_by: Set(admin.id),
+            created_at: Set(now()),
+            confirmation: Set(confirmation.into()),
+            decided_by: Set(None),
+            decided_at: Set(None),
+            dispute_note: Set(String::new()),
+            ..Default::default()
+        }
+        .insert(&t.app.db)
+        .await
+        .unwrap();
+    }
+    rollup::run(&t.app).await.unwrap();
+    assert_eq!(figures(&t, &staff, "symbioses").await, (Some(1.0), Some(1.0)));
+    assert_eq!(figures(&t, &staff, "symbiosis-tonnes").await, (Some(120.0), Some(120.0)));
+    assert_eq!(figures(&t, &staff, "symbiosis-co2e").await, (Some(12.0), Some(12.0)));
+    assert_eq!(figures(&t, &staff, "listings").await, (Some(2.0), Some(2.0)));
+
+    // The drill-down lists what was counted, staff only.
+    let events = impact::indicators::get("events").unwrap();
+    let (recs, total) = impact::records(&t.app, &staff, events, Period::Year(year), 100).await.unwrap();
+    assert_eq!(total, 2);
+    assert!(recs.iter().any(|p| p.item.as_ref().unwrap().title == "Jäsenten aamu"));
+    assert!(impact::records(&t.app, &Principal::Anonymous, events, Period::Year(year), 100).await.is_err());
+
+    // The API: public indicators' public figures, no staff-only ones.
+    let api = t.client().get_json(&format!("/api/v1/indicators?year={year}")).await;
+    assert_eq!(api.status, StatusCode::OK);
+    let v = api.json();
+    let list = v["indicators"].as_array().unwrap();
+    let find = |id: &str| list.iter().find(|i| i["id"] == id).cloned();
+    assert_eq!(find("events").unwrap()["value"], 1.0);
+    assert!(find("funding-applied").is_none(), "staff only");
+    assert_eq!(find("member-turnover").unwrap()["recorded"], false);
+    assert!(find("member-turnover").unwrap()["value"].is_null(), "not recorded is not zero");
+    let sym = t.client().get_json("/api/v1/symbioses").await.json();
+    let sym = sym.as_array().unwrap();
+    assert_eq!(sym.len(), 1, "only the confirmed one");
+    assert_eq!(sym[0]["from"]["name"], "Oma Oy");
+    assert_eq!(sym[0]["chapter"], "10");
+}
+
+async fn a_frozen_year_stays_and_targets_are_kept(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let staff = t.elevated(&orch).await;
+    let year = kimppa_app::materials::today().year();
+    news_at(&t, "ensimmainen", earlier_this_year(), ContentStatus::Published).await;
+    assert!(impact::freeze(&t.app, &Principal::Anonymous, year).await.is_err(), "staff only");
+    assert!(impact::freeze(&t.app, &staff, year + 1).await.is_err(), "not a year to come");
+    let n = impact::freeze(&t.app, &staff, year).await.unwrap();
+    assert!(n > 20, "every recorded indicator frozen: {n}");
+    assert_eq!(impact::freeze(&t.app, &staff, year).await.unwrap(), 0, "frozen once");
+    news_at(&t, "toinen", earlier_this_year(), ContentStatus::Published).await;
+    rollup::run(&t.app).await.unwrap();
+    let (rows, _) = impact::year(&t.app, &staff, year).await.unwrap();
+    let news = rows.iter().find(|r| r.indicator.id == "news").unwrap();
+    assert_eq!(news.value, Some(1.0), "the frozen figure stays");
+    assert_eq!(news.live, Some(Some(2.0)), "the live figure differs and says so");
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    let page = oc.get(&format!("/fi/impact?year={year}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("jäädytetty") && page.body.contains("Elävä luku nyt: 2"), "{}", page.body);
+    let api = t.client().get_json(&format!("/api/v1/indicators?year={year}")).await.json();
+    let n = api["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "news").unwrap().clone();
+    assert_eq!((n["value"].as_f64(), n["live"].as_f64(), n["frozen"].as_bool()), (Some(1.0), Some(2.0), Some(true)));
+
+    // Targets: bad input comes back with the typed text; a good one shows.
+    oc.get("/fi/impact/indicators/news").await;
+    let bad = oc.post("/fi/impact/indicators/news/target", &[("year", "20x6"), ("value", "kolme")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("value=\"kolme\"") && bad.body.contains("Anna vuosi väliltä 2000–2100"));
+    let ok = oc.post("/fi/impact/indicators/news/target", &[("year", &year.to_string()), ("value", "4")]).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(impact::targets(&t.app, year).await.unwrap().get("news"), Some(&4.0));
+    let dash = oc.get(&format!("/fi/impact?year={year}")).await.body;
+    assert!(dash.contains("25\u{a0}%"), "one of four reached");
+    let none = impact::set_target(
+        &t.app,
+        &staff,
+        impact::indicators::get("news").unwrap(),
+        &TargetForm { year: year.to_string(), value: String::new() },
+    )
+    .await;
+    assert!(none.is_ok());
+    assert!(impact::targets(&t.app, year).await.unwrap().is_empty(), "empty removes the target");
+    assert!(
+        impact::set_target(
+            &t.app,
+            &Principal::Anonymous,
+            impact::indicators::get("news").unwrap(),
+            &TargetForm::default()
+        )
+        .await
+        .is_err()
+    );
+
+    // The year's CSV, read back with a real parser.
+    let csv = oc.get(&format!("/fi/impact/export.csv?year={year}")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'));
+    let mut r =
+        csv::ReaderBuilder::new().delimiter(b';').from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    let news = rows.iter().find(|r| &r[0] == "news").expect("the news row");
+    assert_eq!((&news[4], &news[6]), ("1", "2"), "frozen and live");
+    let turnover = rows.iter().find(|r| &r[0] == "member-turnover").unwrap();
+    assert_eq!(&turnover[4], "ei kirjata vielä");
+    let one = oc.get(&format!("/fi/impact/indicators/news/export.csv?by=month&year={year}")).await;
+    let lines = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .from_reader(one.body.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .count();
+    assert_eq!(lines, 12, "a row a month");
+
+    // Who may: staff only.
+    assert_eq!(t.client().get("/fi/impact").await.status, StatusCode::SEE_OTHER);
+    let (person, _) = t.user("someone@x.test", PlatformRole::Person).await;
+    let mut pc = t.login(&person, None).await;
+    assert_eq!(pc.get("/fi/impact").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(pc.get("/fi/impact/indicators/news").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(oc.get("/fi/impact/indicators/no-such").await.status, StatusCode::NOT_FOUND);
+}
+
+async fn impact_pages_answer_in_bounded_queries(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let oc = t.login(&orch, secret.as_deref()).await;
+    let year = kimppa_app::materials::today().year();
+    let bulk = |from: usize, n: usize| {
+        let db = t.app.db.clone();
+        async move {
+            let at = earlier_this_year();
+            let rows: Vec<news::ActiveModel> = (from..from + n)
+                .map(|i| news::ActiveModel {
+                    slug: Set(format!("n{i}")),
+                    status: Set(ContentStatus::Published),
+                    title_fi: Set(format!("Uutinen {i}")),
+                    title_en: Set(format!("News {i}")),
+                    summary_fi: Set(String::new()),
+                    summary_en: Set(String::new()),
+                    body_fi: Set(String::new()),
+                    body_en: Set(String::new()),
+                    tags: Set(String::new()),
+                    image_key: Set(None),
+                    image_alt_fi: Set(String::new()),
+                    image_alt_en: Set(String::new()),
+                    published_at: Set(at),
+                    author_id: Set(None),
+                    created_at: Set(at),
+                    updated_at: Set(at),
+                    ..Default::default()
+                })
+                .collect();
+            for chunk in rows.chunks(500) {
+                news::Entity::insert_many(chunk.to_vec()).exec(&db).await.unwrap();
+            }
+        }
+    };
+    bulk(0, 10).await;
+    rollup::run(&t.app).await.unwrap();
+    let (router, n) = crate::common::counted(&t);
+    let measure = |path: String| {
+        let router = router.clone();
+        let n = n.clone();
+        let cookie = oc.cookie.clone();
+        async move {
+            let mut cl = Client { router, cookie, csrf: None };
+            cl.get(&path).await;
+            let before = n.load(std::sync::atomic::Ordering::SeqCst);
+            let r = cl.get(&path).await;
+            assert_eq!(r.status, StatusCode::OK, "{path}");
+            (n.load(std::sync::atomic::Ordering::SeqCst) - before, r.body)
+        }
+    };
+    let dash = format!("/fi/impact?year={year}");
+    let one = format!("/fi/impact/indicators/news?by=month&year={year}&period={year}");
+    let sit = format!("/fi/situation?year={year}");
+    let (d_small, _) = measure(dash.clone()).await;
+    let (i_small, _) = measure(one.clone()).await;
+    let (s_small, _) = measure(sit.clone()).await;
+    bulk(10, 10_000).await;
+    rollup::run(&t.app).await.unwrap();
+    let (d_large, d_body) = measure(dash).await;
+    let (i_large, i_body) = measure(one).await;
+    let (s_large, _) = measure(sit).await;
+    assert_eq!(d_small, d_large, "the dashboard at 10 and 10,010 records");
+    assert_eq!(i_small, i_large, "an indicator's page and drill-down");
+    assert_eq!(s_small, s_large, "the situational picture");
+    assert!(d_body.contains("10\u{a0}010"), "the count of all");
+    assert!(
+        i_body.contains("10010 kirjausta") && i_body.contains("näytetään 100 uusinta"),
+        "the drill-down is capped: {}",
+        &i_body[i_body.find("<h2 id=\"records-title").unwrap_or(0)..][..600]
+    );
+    assert!(i_body.contains("<svg class=\"chart\"") && i_body.contains("role=\"img\""), "the chart");
+}
+
+async fn the_situational_picture_is_public(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let (admin, _) = t.user("admin@oma.test", PlatformRole::Person).await;
+    t.org(&admin, "Oma Oy", "approved").await;
+    t.org(&admin, "Hakija Oy", "pending").await;
+    let year = kimppa_app::materials::today().year();
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    oc.get(&format!("/fi/impact/text?year={year}")).await;
+    let r = oc
+        .post(
+            &format!("/fi/impact/text?year={year}"),
+            &[("body_fi", "Vuosi oli **kasvun** vuosi."), ("body_en", "A year of **growth**.")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let long = "x".repeat(20_001);
+    let bad = oc.post(&format!("/fi/impact/text?year={year}"), &[("body_fi", &long), ("body_en", "kept")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(">kept</textarea>"));
+    rollup::run(&t.app).await.unwrap();
+    let fi = t.client().get("/fi/situation").await;
+    assert_eq!(fi.status, StatusCode::OK);
+    assert!(fi.body.contains("<strong>kasvun</strong>"), "the editorial text");
+    assert!(fi.body.contains("Klusterissa on 1 hyväksytty jäsen."), "approved members only");
+    assert!(fi.body.contains("Pk-yritys tai startup"), "actors by type");
+    assert!(fi.body.contains("Kilpailukyky ja innovaatiot") && fi.body.contains("Klusterin toiminta"));
+    assert!(!fi.body.contains("Haettu rahoitus"), "staff-only indicators stay out");
+    assert!(!fi.body.contains("Jäsenten liikevaihto"), "nothing not recorded on the public page");
+    let en = t.client().get("/en/situation").await.body;
+    assert!(en.contains("<strong>growth</strong>") && en.contains("Secondary raw materials"));
+    let v = t.client().get_json(&format!("/api/v1/situation?year={year}")).await.json();
+    assert_eq!(v["actors"], 1);
+    assert_eq!(v["text_en"], "A year of **growth**.");
+    assert!(v["indicators"].as_array().unwrap().iter().all(|i| i["id"] != "funding-applied"));
+    // Nobody but staff writes the text.
+    let mut ac = t.login(&admin, None).await;
+    assert_eq!(ac.get("/fi/impact/text").await.status, StatusCode::FORBIDDEN);
+    assert!(
+        organisation::Entity::find().all(&t.app.db).await.unwrap().len() == 2,
+        "two organisations, one of them approved"
+    );
+}
+
+both_backends!(
+    every_indicator_counts_its_records,
+    a_frozen_year_stays_and_targets_are_kept,
+    impact_pages_answer_in_bounded_queries,
+    the_situational_picture_is_public
+);

@@ -1,0 +1,592 @@
+//! Impact pages (SPEC C13): the orchestrators' dashboard of every
+//! indicator for a year, an indicator's page (its chart and table by
+//! month, quarter or year, its target, its CSV, the records it counted),
+//! and the public situational picture of the region.
+
+use crate::{
+    AppState,
+    ctx::{Ctx, Page},
+    errors::WebError,
+    extract::{Form, Query},
+    forms::FormErrors,
+};
+use askama::Template;
+use axum::{
+    Router,
+    extract::Path,
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::{get, post},
+};
+use chrono::Datelike;
+use kimppa_app::impact::{self, Dimension, Indicator, Kind, Period, Row, TargetForm, TextForm, Unit};
+use kimppa_app::{AppError, policy};
+
+pub(crate) mod api;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/impact", get(dashboard))
+        .route("/impact/export.csv", get(dashboard_csv))
+        .route("/impact/rollup", post(recompute))
+        .route("/impact/freeze", post(freeze))
+        .route("/impact/text", get(text_form).post(text_save))
+        .route("/impact/indicators/{id}", get(indicator))
+        .route("/impact/indicators/{id}/export.csv", get(indicator_csv))
+        .route("/impact/indicators/{id}/target", post(target))
+        .route("/situation", get(situation))
+}
+
+/// A number as the page writes it: grouped thousands, a decimal comma in
+/// Finnish.
+pub fn number(p: &Page, v: f64, decimals: usize) -> String {
+    let v = if v == 0.0 { 0.0 } else { v };
+    let s = format!("{:.*}", decimals, v.abs());
+    let (int, frac) = s.split_once('.').map(|(a, b)| (a.to_string(), Some(b.to_string()))).unwrap_or((s, None));
+    let sep = if p.code() == "en" { ',' } else { '\u{a0}' };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(sep);
+        }
+        grouped.push(c);
+    }
+    let sign = if v < 0.0 { "−" } else { "" };
+    match frac {
+        Some(f) => format!("{sign}{grouped}{}{f}", if p.code() == "en" { '.' } else { ',' }),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+/// A figure with its unit.
+pub fn figure(p: &Page, unit: Unit, v: f64) -> String {
+    match unit {
+        Unit::Count => number(p, v, 0),
+        Unit::Euros if p.code() == "en" => format!("€{}", number(p, v, 0)),
+        Unit::Euros => format!("{}\u{a0}€", number(p, v, 0)),
+        Unit::Tonnes => format!("{}\u{a0}t", number(p, v, 1)),
+        Unit::Co2e => format!("{}\u{a0}t\u{a0}CO₂e", number(p, v, 1)),
+        Unit::Percent => format!("{}\u{a0}%", number(p, v, 0)),
+        Unit::Nps if v > 0.0 => format!("+{}", number(p, v, 0)),
+        Unit::Nps => number(p, v, 0),
+        Unit::Average => number(p, v, 1),
+    }
+}
+
+/// A figure, or why there is none.
+fn shown(p: &Page, ind: &Indicator, v: Option<f64>) -> String {
+    match v {
+        Some(v) => figure(p, ind.unit, v),
+        None if !ind.recorded => p.t("impact-not-recorded"),
+        None => p.t("impact-no-figure"),
+    }
+}
+
+pub fn name(p: &Page, ind: &Indicator) -> String {
+    p.t(&format!("indicator-{}", ind.id))
+}
+
+fn definition(p: &Page, ind: &Indicator) -> String {
+    p.t(&format!("indicator-{}-def", ind.id))
+}
+
+/// The change from `prev` to `now`, as "+12 %" (none when not comparable).
+fn change(p: &Page, ind: &Indicator, now: Option<f64>, prev: Option<f64>) -> String {
+    match (now, prev) {
+        (Some(a), Some(b)) if matches!(ind.unit, Unit::Percent | Unit::Nps) => {
+            let d = a - b;
+            format!("{}{} {}", if d > 0.0 { "+" } else { "" }, number(p, d, 0), p.t("impact-points"))
+        }
+        (Some(a), Some(b)) if b != 0.0 => {
+            let pct = (a - b) / b.abs() * 100.0;
+            format!("{}{}\u{a0}%", if pct > 0.0 { "+" } else { "" }, number(p, pct, 0))
+        }
+        _ => String::new(),
+    }
+}
+
+fn this_year() -> i32 {
+    kimppa_app::materials::today().year()
+}
+
+fn year_or_this(y: Option<i32>) -> i32 {
+    let this = this_year();
+    y.filter(|y| (2000..=this).contains(y)).unwrap_or(this)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct YearQuery {
+    pub year: Option<i32>,
+}
+
+// ---------------------------------------------------------------------------
+// Dashboard
+
+pub struct RowView {
+    pub id: &'static str,
+    pub name: String,
+    pub href: String,
+    pub value: String,
+    pub live: String,
+    pub frozen: bool,
+    pub previous: String,
+    pub change: String,
+    pub target: String,
+    pub reached: String,
+    pub spark: String,
+    pub recorded: bool,
+}
+
+fn row_view(p: &Page, r: &Row) -> RowView {
+    let ind = r.indicator;
+    RowView {
+        id: ind.id,
+        name: name(p, ind),
+        href: p.href(&format!("/impact/indicators/{}", ind.id)),
+        value: shown(p, ind, r.value),
+        live: r.live.map(|l| shown(p, ind, l)).unwrap_or_default(),
+        frozen: r.frozen,
+        previous: shown(p, ind, r.previous),
+        change: change(p, ind, r.value, r.previous),
+        target: r.target.map(|t| figure(p, ind.unit, t)).unwrap_or_default(),
+        reached: match (r.value, r.target) {
+            (Some(v), Some(t)) if t > 0.0 && ind.kind != Kind::Ratio => {
+                format!("{}\u{a0}%", number(p, v / t * 100.0, 0))
+            }
+            _ => String::new(),
+        },
+        spark: crate::charts::spark(&r.trend.iter().map(|t| t.1).collect::<Vec<_>>()),
+        recorded: ind.recorded,
+    }
+}
+
+/// Rows grouped by dimension: (dimension's name, rows).
+fn grouped(p: &Page, rows: &[Row]) -> Vec<(String, Vec<RowView>)> {
+    Dimension::ALL
+        .iter()
+        .map(|d| {
+            (
+                p.t(&format!("dimension-{}", d.key())),
+                rows.iter().filter(|r| r.indicator.dimension == *d).map(|r| row_view(p, r)).collect::<Vec<_>>(),
+            )
+        })
+        .filter(|(_, rs)| !rs.is_empty())
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "impact/dashboard.html")]
+struct DashboardPage {
+    p: Page,
+    year: i32,
+    years: Vec<i32>,
+    groups: Vec<(String, Vec<RowView>)>,
+    computed: String,
+    frozen: bool,
+}
+
+pub async fn dashboard(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    let year = year_or_this(q.year);
+    let (rows, m) = impact::year(ctx.app(), &ctx.principal, year).await?;
+    let p = ctx.page("impact-dashboard-title").await;
+    let view = DashboardPage {
+        year,
+        years: (year.min(this_year()) - 4..=this_year()).rev().collect(),
+        groups: grouped(&p, &rows),
+        computed: m.computed_at().map(|t| p.datetime(&t)).unwrap_or_default(),
+        frozen: rows.iter().any(|r| r.frozen),
+        p,
+    };
+    Ok(crate::html(&view))
+}
+
+fn csv_response(name: &str, body: String) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Plain numbers for a CSV cell: a decimal comma in Finnish, no grouping.
+fn cell(p: &Page, v: Option<f64>) -> String {
+    match v {
+        None => String::new(),
+        Some(v) => {
+            let s = if v.fract() == 0.0 { format!("{v:.0}") } else { format!("{v:.2}") };
+            if p.code() == "fi" { s.replace('.', ",") } else { s }
+        }
+    }
+}
+
+pub async fn dashboard_csv(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    let year = year_or_this(q.year);
+    let (rows, _) = impact::year(ctx.app(), &ctx.principal, year).await?;
+    let p = ctx.page("impact-dashboard-title").await;
+    let mut table = vec![
+        [
+            "indicator",
+            "impact-name",
+            "impact-unit",
+            "impact-dimension",
+            "impact-value",
+            "impact-frozen",
+            "impact-live",
+            "impact-previous",
+            "impact-target",
+        ]
+        .iter()
+        .map(|k| if *k == "indicator" { "id".to_string() } else { p.t(k) })
+        .collect::<Vec<_>>(),
+    ];
+    for r in &rows {
+        let mut line = vec![
+            r.indicator.id.to_string(),
+            name(&p, r.indicator),
+            p.t(&format!("unit-{}", r.indicator.unit.key())),
+            p.t(&format!("dimension-{}", r.indicator.dimension.key())),
+            if r.indicator.recorded { cell(&p, r.value) } else { p.t("impact-not-recorded") },
+            p.t(if r.frozen { "yes" } else { "no" }),
+            r.live.map(|l| cell(&p, l)).unwrap_or_default(),
+            cell(&p, r.previous),
+            cell(&p, r.target),
+        ];
+        line.extend(r.trend.iter().map(|t| cell(&p, t.1)));
+        table.push(line);
+    }
+    if let Some(first) = rows.first() {
+        table[0].extend(first.trend.iter().map(|t| t.0.clone()));
+    }
+    let body = kimppa_app::impact::csv(&table)?;
+    Ok(csv_response(&format!("kimppa-indicators-{year}.csv"), body))
+}
+
+pub async fn recompute(ctx: Ctx, Form(q): Form<YearQuery>) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    impact::rollup::run(ctx.app()).await?;
+    ctx.flash("impact-recomputed").await;
+    Ok(Redirect::to(&format!("{}?year={}", ctx.href("/impact"), year_or_this(q.year))).into_response())
+}
+
+pub async fn freeze(ctx: Ctx, Form(q): Form<YearQuery>) -> Result<Response, WebError> {
+    let year = year_or_this(q.year);
+    impact::freeze(ctx.app(), &ctx.principal, year).await?;
+    ctx.flash("impact-freeze-done").await;
+    Ok(Redirect::to(&format!("{}?year={year}", ctx.href("/impact"))).into_response())
+}
+
+// ---------------------------------------------------------------------------
+// An indicator
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct IndicatorQuery {
+    /// `month`, `quarter` or `year`.
+    pub by: String,
+    pub year: Option<i32>,
+    /// The period whose records are listed (`2026`, `2026-Q2`, `2026-05`).
+    pub period: String,
+}
+
+/// The periods a chart shows: a year's months or quarters, or five years.
+fn periods(by: &str, year: i32) -> Vec<Period> {
+    match by {
+        "month" => (1..=12).map(|m| Period::Month(year, m)).collect(),
+        "quarter" => (1..=4).map(|q| Period::Quarter(year, q)).collect(),
+        _ => (year - 4..=year).map(Period::Year).collect(),
+    }
+}
+
+fn period_label(p: &Page, period: &Period) -> String {
+    match period {
+        Period::Month(y, m) => format!("{m}/{y}"),
+        Period::Quarter(y, q) => format!("Q{q}/{y}"),
+        Period::Year(y) => {
+            let _ = p;
+            y.to_string()
+        }
+    }
+}
+
+pub struct RecordView {
+    pub day: String,
+    pub title: String,
+    pub href: String,
+    pub value: String,
+}
+
+#[derive(Template)]
+#[template(path = "impact/indicator.html")]
+struct IndicatorPage {
+    p: Page,
+    id: &'static str,
+    name: String,
+    definition: String,
+    unit: String,
+    kind: String,
+    dimension: String,
+    recorded: bool,
+    public: bool,
+    by: String,
+    year: i32,
+    years: Vec<i32>,
+    chart: String,
+    /// (period key, label, value, target)
+    table: Vec<(String, String, String, String)>,
+    period: String,
+    period_label: String,
+    records: Vec<RecordView>,
+    records_total: usize,
+    target: TargetForm,
+    errors: FormErrors,
+    query: String,
+}
+
+fn indicator_of(id: &str) -> Result<&'static Indicator, WebError> {
+    impact::indicators::get(id).ok_or(WebError(AppError::NotFound))
+}
+
+pub async fn indicator(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<IndicatorQuery>,
+) -> Result<Response, WebError> {
+    let ind = indicator_of(&id)?;
+    indicator_page(&ctx, ind, q, TargetForm::default(), FormErrors::none()).await
+}
+
+const RECORDS_SHOWN: usize = 100;
+
+async fn indicator_page(
+    ctx: &Ctx,
+    ind: &'static Indicator,
+    q: IndicatorQuery,
+    target: TargetForm,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    let year = year_or_this(q.year);
+    let by = match q.by.as_str() {
+        "month" | "quarter" => q.by.clone(),
+        _ => "year".to_string(),
+    };
+    let ps = periods(&by, year);
+    let series = impact::series(ctx.app(), &ctx.principal, ind, &ps).await?;
+    let period = Period::parse(&q.period);
+    let (records, records_total) = match period {
+        Some(per) => impact::records(ctx.app(), &ctx.principal, ind, per, RECORDS_SHOWN).await?,
+        None => (vec![], 0),
+    };
+    let mut p = if errors.is_empty() {
+        ctx.page("impact-dashboard-title").await
+    } else {
+        ctx.form_page("impact-dashboard-title").await
+    };
+    p.title = name(&p, ind);
+    let labels: Vec<String> = series.iter().map(|s| period_label(&p, &s.0)).collect();
+    let values: Vec<Option<f64>> = series.iter().map(|s| s.1).collect();
+    let year_target = series.iter().rev().find_map(|s| s.2).filter(|_| by == "year");
+    let fmt = |v: f64| figure(&p, ind.unit, v);
+    let last = series.iter().rev().find(|s| s.1.is_some());
+    let summary = match last {
+        Some((per, Some(v), _)) => p.lang.t_args(
+            "impact-chart-summary",
+            &[("name", format!("{} {}", period_label(&p, per), fmt(*v))), ("count", series.len().to_string())],
+        ),
+        _ => shown(&p, ind, None),
+    };
+    let target_label = p.t("impact-target");
+    let chart = crate::charts::bars(&crate::charts::Bars {
+        id: "indicator-chart",
+        title: &name(&p, ind),
+        summary: &summary,
+        labels: &labels,
+        values: &values,
+        target: year_target.map(|t| (t, target_label.as_str())),
+        fmt: &fmt,
+    });
+    let table = series
+        .iter()
+        .map(|(per, v, t)| (per.key(), period_label(&p, per), shown(&p, ind, *v), t.map(fmt).unwrap_or_default()))
+        .collect();
+    let view = IndicatorPage {
+        id: ind.id,
+        name: name(&p, ind),
+        definition: definition(&p, ind),
+        unit: p.t(&format!("unit-{}", ind.unit.key())),
+        kind: p.t(&format!(
+            "impact-kind-{}",
+            match ind.kind {
+                Kind::Flow => "flow",
+                Kind::Stock => "stock",
+                Kind::Ratio => "ratio",
+            }
+        )),
+        dimension: p.t(&format!("dimension-{}", ind.dimension.key())),
+        recorded: ind.recorded,
+        public: ind.public,
+        by: by.clone(),
+        year,
+        years: (this_year() - 4..=this_year()).rev().collect(),
+        chart,
+        table,
+        period: period.map(|x| x.key()).unwrap_or_default(),
+        period_label: period.map(|x| period_label(&p, &x)).unwrap_or_default(),
+        records: records
+            .into_iter()
+            .map(|r| RecordView {
+                day: p.day(&r.day.to_string()),
+                title: r.item.as_ref().map(|i| i.title.clone()).unwrap_or_default(),
+                href: r.item.as_ref().filter(|i| !i.path.is_empty()).map(|i| p.href(&i.path)).unwrap_or_default(),
+                value: if ind.unit == Unit::Count || ind.kind == Kind::Ratio { String::new() } else { fmt(r.num) },
+            })
+            .collect(),
+        records_total,
+        target: TargetForm { year: if target.year.is_empty() { year.to_string() } else { target.year }, ..target },
+        errors,
+        query: format!("by={by}&year={year}"),
+        p,
+    };
+    let status = if view.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, crate::html(&view)).into_response())
+}
+
+pub async fn indicator_csv(
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<IndicatorQuery>,
+) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    let ind = indicator_of(&id)?;
+    let year = year_or_this(q.year);
+    let series = impact::series(ctx.app(), &ctx.principal, ind, &periods(&q.by, year)).await?;
+    let p = ctx.page("impact-dashboard-title").await;
+    let mut table = vec![vec![p.t("impact-period"), name(&p, ind), p.t("impact-target")]];
+    for (per, v, t) in series {
+        table.push(vec![per.key(), cell(&p, v), cell(&p, t)]);
+    }
+    Ok(csv_response(&format!("kimppa-{}-{year}.csv", ind.id), kimppa_app::impact::csv(&table)?))
+}
+
+pub async fn target(ctx: Ctx, Path(id): Path<String>, Form(f): Form<TargetForm>) -> Result<Response, WebError> {
+    let ind = indicator_of(&id)?;
+    match impact::set_target(ctx.app(), &ctx.principal, ind, &f).await {
+        Ok(()) => {
+            ctx.flash("impact-target-saved").await;
+            Ok(Redirect::to(&format!("{}?year={}", ctx.href(&format!("/impact/indicators/{id}")), f.year.trim()))
+                .into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app_labelled(&e, ctx.lang, |f| match f {
+                "year" => Some("impact-target-year"),
+                "value" => Some("impact-target"),
+                _ => None,
+            })
+            .ok_or(WebError(e))?;
+            indicator_page(&ctx, ind, IndicatorQuery::default(), f, errors).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The situational picture's text
+
+#[derive(Template)]
+#[template(path = "impact/text.html")]
+struct TextPage {
+    p: Page,
+    year: i32,
+    form: TextForm,
+    errors: FormErrors,
+}
+
+pub async fn text_form(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    let year = year_or_this(q.year);
+    let t = impact::situation_text(ctx.app(), year).await?;
+    let form = t.map(|t| TextForm { body_fi: t.body_fi, body_en: t.body_en }).unwrap_or_default();
+    let p = ctx.form_page("impact-text-title").await;
+    Ok(crate::html(&TextPage { p, year, form, errors: FormErrors::none() }))
+}
+
+pub async fn text_save(ctx: Ctx, Query(q): Query<YearQuery>, Form(f): Form<TextForm>) -> Result<Response, WebError> {
+    let year = year_or_this(q.year);
+    match impact::set_situation_text(ctx.app(), &ctx.principal, year, &f).await {
+        Ok(()) => {
+            ctx.flash("impact-text-saved").await;
+            Ok(Redirect::to(&format!("{}?year={year}", ctx.href("/situation"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app_labelled(&e, ctx.lang, |f| match f {
+                "body_fi" => Some("impact-text-fi"),
+                "body_en" => Some("impact-text-en"),
+                _ => None,
+            })
+            .ok_or(WebError(e))?;
+            let p = ctx.form_page("impact-text-title").await;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, crate::html(&TextPage { p, year, form: f, errors })).into_response())
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The situational picture
+
+#[derive(Template)]
+#[template(path = "impact/situation.html")]
+struct SituationPage {
+    p: Page,
+    year: i32,
+    years: Vec<i32>,
+    text: String,
+    may_edit: bool,
+    actors_by_type: Vec<(String, u64)>,
+    actors_by_focus: Vec<(String, u64)>,
+    actors: u64,
+    groups: Vec<(String, Vec<RowView>)>,
+    symbioses: (usize, String, String),
+}
+
+pub async fn situation(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    let app = ctx.app();
+    let year = year_or_this(q.year);
+    // The public figures, whoever reads.
+    let (rows, _) = impact::year(app, &kimppa_app::policy::Principal::Anonymous, year).await?;
+    let s = impact::situation(app, year).await?;
+    let p = ctx.page("situation-title").await;
+    let text = s
+        .text
+        .as_ref()
+        .map(|t| {
+            kimppa_app::markdown::render(if p.code() == "en" && !t.body_en.is_empty() {
+                &t.body_en
+            } else {
+                &t.body_fi
+            })
+        })
+        .unwrap_or_default();
+    let view = SituationPage {
+        year,
+        years: (this_year() - 4..=this_year()).rev().collect(),
+        text,
+        may_edit: policy::allowed(&ctx.principal, policy::Action::ManageImpact),
+        actors: s.actors,
+        actors_by_type: s.by_type.iter().map(|(k, n)| (p.label("org-type", k), *n)).collect(),
+        actors_by_focus: s.by_focus.iter().map(|(k, n)| (p.label("focus", k), *n)).collect(),
+        groups: grouped(&p, &rows.into_iter().filter(|r| r.indicator.recorded).collect::<Vec<_>>()),
+        symbioses: (
+            s.symbioses.count,
+            figure(&p, Unit::Tonnes, s.symbioses.tonnes_per_year),
+            figure(&p, Unit::Co2e, s.symbioses.co2e_tonnes),
+        ),
+        p,
+    };
+    Ok(crate::html(&view))
+}
