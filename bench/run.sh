@@ -74,6 +74,9 @@ log "development pipeline (generated records, in process)"
 if [ "$SCALE" = small ]; then PIPE=500; else PIPE=50000; fi
 "$BIN/kimppa-bench" pipeline --database-url "sqlite://$OUT/pipeline.db" --count "$PIPE" | tee "$OUT/pipeline.txt"
 
+log "impact: the rollup and the dashboard on the $SCALE dataset (in process)"
+"$BIN/kimppa-bench" impact --database-url "$DB" | tee "$OUT/impact.txt"
+
 log "server"
 KIMPPA_LISTEN=127.0.0.1:$PORT "$BIN/kimppa" serve >"$OUT/server.log" 2>&1 &
 SERVER=$!
@@ -188,4 +191,8 @@ rps() { awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$1.txt"; }
   [ -f "$OUT/judged-postgres.txt" ] && cat "$OUT/judged-postgres.txt"
   echo
   cat "$OUT/sidestreams.txt"
+  echo
+  cat "$OUT/pipeline.txt"
+  echo
+  cat "$OUT/impact.txt"
 } | tee "$OUT/report.txt"

@@ -5,6 +5,7 @@
 //! meeting scheduler on a generated matchmaking day.
 
 mod corpus;
+mod impact;
 mod meetings;
 mod pipeline;
 mod sidestreams;
@@ -143,6 +144,17 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Impact on an existing dataset (e.g. the large one): the rollup of
+    /// every indicator, then the dashboard of this year and one indicator's
+    /// months answered by concurrent callers (percentiles).
+    Impact {
+        #[arg(long)]
+        database_url: String,
+        #[arg(long, default_value_t = 16)]
+        concurrency: usize,
+        #[arg(long, default_value_t = 800)]
+        requests: usize,
+    },
     /// Print URLs for the load test (one per line) from the database.
     Urls {
         #[arg(long)]
@@ -167,6 +179,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Pipeline { database_url, count, concurrency, requests, seed } => {
             let app = App::start(config(&fresh_database(&database_url).await?, "memory")).await?;
             pipeline::run(&app, count, concurrency, requests, seed).await
+        }
+        Command::Impact { database_url, concurrency, requests } => {
+            let app = App::start(config(&database_url, "memory")).await?;
+            impact::run(&app, concurrency, requests).await
         }
         Command::Meetings { seed, participants, requests, slots, tables, cap, repeat } => {
             meetings::run(seed, participants, requests, slots, tables, cap, repeat);
