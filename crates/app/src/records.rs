@@ -43,6 +43,8 @@ records!(
     listing,
     listing_match,
     material_class,
+    official_figure,
+    org_figure,
     meeting_profile,
     meeting_request,
     meeting_setup,

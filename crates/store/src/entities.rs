@@ -66,6 +66,7 @@ pub mod news;
 pub mod notice;
 pub mod notification_pref;
 pub mod official_figure;
+pub mod org_figure;
 pub mod org_member;
 pub mod organisation;
 pub mod page;

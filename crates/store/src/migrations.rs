@@ -25,6 +25,7 @@ mod m0018_deal_confirmation;
 mod m0019_pipeline;
 mod m0020_funding;
 mod m0021_impact;
+mod m0022_org_figures;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_pipeline::Migration),
             Box::new(m0020_funding::Migration),
             Box::new(m0021_impact::Migration),
+            Box::new(m0022_org_figures::Migration),
         ]
     }
 }

@@ -120,6 +120,94 @@ pub fn spark(values: &[Option<f64>]) -> String {
     out
 }
 
+/// A flow diagram: the places material leaves (left) and reaches
+/// (right) as bars sized by tonnes, and a band between them for each flow,
+/// as wide as its tonnes and coloured by its material (`flow-c0` …
+/// `flow-c7`, the legend's classes). A `<title>` on every bar and band;
+/// the page's table carries the same flows.
+pub struct Flows<'a> {
+    pub id: &'a str,
+    pub title: &'a str,
+    pub summary: &'a str,
+    /// (name, tonnes) of each side.
+    pub from: &'a [(String, f64)],
+    pub to: &'a [(String, f64)],
+    /// (from index, to index, colour index, tonnes, its `<title>`).
+    pub links: &'a [(usize, usize, usize, f64, String)],
+    pub fmt: &'a dyn Fn(f64) -> String,
+}
+
+pub fn flows(c: &Flows<'_>) -> String {
+    let (w, left, right, bar) = (720.0_f64, 210.0_f64, 498.0_f64, 12.0_f64);
+    let total = c.from.iter().map(|x| x.1).sum::<f64>().max(c.to.iter().map(|x| x.1).sum::<f64>()).max(1e-9);
+    let gap = 10.0;
+    let min_h = 18.0;
+    let scale = 360.0 / total;
+    let place = |side: &[(String, f64)]| {
+        let mut y = 10.0;
+        side.iter()
+            .map(|(_, t)| {
+                let h = (t * scale).max(min_h);
+                let at = (y, h);
+                y += h + gap;
+                at
+            })
+            .collect::<Vec<(f64, f64)>>()
+    };
+    let (ya, yb) = (place(c.from), place(c.to));
+    let height = ya.iter().chain(&yb).map(|(y, h)| y + h).fold(40.0, f64::max) + 10.0;
+    let mut out = format!(
+        "<svg class=\"chart park\" viewBox=\"0 0 {w} {height:.0}\" role=\"img\" aria-labelledby=\"{id}-t\" aria-describedby=\"{id}-d\"><title id=\"{id}-t\">{}</title><desc id=\"{id}-d\">{}</desc>",
+        esc(c.title),
+        esc(c.summary),
+        id = c.id
+    );
+    // Bands first, bars over them; each side's bands stacked in order.
+    let mut used_a = vec![0.0_f64; c.from.len()];
+    let mut used_b = vec![0.0_f64; c.to.len()];
+    for (a, b, colour, t, title) in c.links {
+        let (Some(&(y0, h0)), Some(&(y1, h1))) = (ya.get(*a), yb.get(*b)) else { continue };
+        let share_a = if c.from[*a].1 > 0.0 { t / c.from[*a].1 * h0 } else { h0 };
+        let share_b = if c.to[*b].1 > 0.0 { t / c.to[*b].1 * h1 } else { h1 };
+        let width = share_a.min(share_b).max(1.5);
+        let sy = y0 + used_a[*a] + share_a / 2.0;
+        let ty = y1 + used_b[*b] + share_b / 2.0;
+        used_a[*a] += share_a;
+        used_b[*b] += share_b;
+        let (x0, x1) = (left + bar, right);
+        let mid = (x0 + x1) / 2.0;
+        out.push_str(&format!(
+            "<path class=\"flow flow-c{}\" d=\"M{x0:.1},{sy:.1} C{mid:.1},{sy:.1} {mid:.1},{ty:.1} {x1:.1},{ty:.1}\" stroke-width=\"{width:.1}\"><title>{}</title></path>",
+            colour % 8,
+            esc(title)
+        ));
+    }
+    for ((name, t), (y, h)) in c.from.iter().zip(&ya) {
+        out.push_str(&format!(
+            "<rect class=\"node\" x=\"{left}\" y=\"{y:.1}\" width=\"{bar}\" height=\"{h:.1}\"><title>{}: {}</title></rect><text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{} · {}</text>",
+            esc(name),
+            esc(&(c.fmt)(*t)),
+            left - 6.0,
+            y + h / 2.0 + 4.0,
+            esc(name),
+            esc(&(c.fmt)(*t))
+        ));
+    }
+    for ((name, t), (y, h)) in c.to.iter().zip(&yb) {
+        out.push_str(&format!(
+            "<rect class=\"node\" x=\"{right}\" y=\"{y:.1}\" width=\"{bar}\" height=\"{h:.1}\"><title>{}: {}</title></rect><text x=\"{:.1}\" y=\"{:.1}\">{} · {}</text>",
+            esc(name),
+            esc(&(c.fmt)(*t)),
+            right + bar + 6.0,
+            y + h / 2.0 + 4.0,
+            esc(name),
+            esc(&(c.fmt)(*t))
+        ));
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,6 +232,22 @@ mod tests {
         assert_eq!(svg.matches("<rect").count(), 1, "a missing value draws no bar");
         assert!(svg.contains("<title>Target: 5</title>"));
         assert!(spark(&values).contains("<rect"));
+        let from = vec![("Oulu".to_string(), 30.0), ("Kemi".to_string(), 10.0)];
+        let to = vec![("Raahe".to_string(), 40.0)];
+        let links =
+            vec![(0, 0, 1, 30.0, "Oulu → Raahe: 30 t".to_string()), (1, 0, 9, 10.0, "Kemi → Raahe".to_string())];
+        let svg = flows(&Flows {
+            id: "p",
+            title: "Park",
+            summary: "2 flows",
+            from: &from,
+            to: &to,
+            links: &links,
+            fmt: &|v| format!("{v:.0} t"),
+        });
+        assert_eq!(svg.matches("<path").count(), 2);
+        assert_eq!(svg.matches("class=\"flow flow-c1\"").count(), 2, "colours wrap at eight");
+        assert!(svg.contains("<title>Oulu → Raahe: 30 t</title>") && svg.contains("Raahe · 40 t"));
         assert_eq!(spark(&[None, None]), "");
     }
 }

@@ -69,7 +69,7 @@ pub fn section_of(here: &str) -> &'static str {
         "materials" => "materials",
         "forum" => "forum",
         "events" | "groups" => "events",
-        "news" | "pages" | "glossary" | "faq" | "situation" => "cluster",
+        "news" | "pages" | "glossary" | "faq" | "situation" | "park" => "cluster",
         "my" | "inbox" => "my",
         _ => "",
     }
@@ -143,6 +143,7 @@ impl Page {
                 .collect();
             out.push((self.href("/news"), self.t("nav-news"), current(self.here == "/news", self.is_under("/news"))));
             out.push((self.href("/situation"), self.t("nav-situation"), current(self.here == "/situation", false)));
+            out.push((self.href("/park"), self.t("nav-park"), current(self.here == "/park", false)));
             return out;
         }
         SECTION_PAGES

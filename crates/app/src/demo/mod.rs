@@ -8,6 +8,7 @@ mod directory;
 mod events;
 mod forum;
 mod groups;
+mod impact;
 mod materials;
 mod pipeline;
 
@@ -205,6 +206,7 @@ pub async fn load(app: &App) -> Result<Loaded, AppError> {
     }
     tx.commit().await?;
     materials::finish(app).await?;
+    impact::load(app, orchestrator.id).await?;
     Ok(Loaded {
         organisations: data.organisations.len(),
         people,

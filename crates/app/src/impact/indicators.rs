@@ -93,7 +93,8 @@ pub struct Indicator {
     /// Counted from records. `false`: the platform does not record it yet,
     /// and pages say so rather than showing a zero.
     pub recorded: bool,
-    /// A ratio's figure is shown only over at least this many (privacy).
+    /// A ratio's figure, or a sum of what organisations report, is shown
+    /// only over at least this many (privacy).
     pub floor: u32,
     /// A state the records keep no history of: each rollup records the
     /// current month only, and earlier months stay as they were recorded.
@@ -130,9 +131,9 @@ pub const INDICATORS: &[Indicator] = &[
     staff(ind("funding-granted", Euros, Flow, CompetitivenessInnovation)),
     ind("brokered-contacts", Count, Flow, CompetitivenessInnovation),
     ind("brokered-experts", Count, Flow, CompetitivenessInnovation),
-    not_recorded(ind("member-turnover", Euros, Stock, CompetitivenessInnovation)),
-    not_recorded(ind("member-headcount", Count, Stock, CompetitivenessInnovation)),
-    not_recorded(ind("member-export", Euros, Stock, CompetitivenessInnovation)),
+    Indicator { floor: 5, ..ind("member-turnover", Euros, Flow, CompetitivenessInnovation) },
+    Indicator { floor: 5, ..ind("member-headcount", Count, Flow, CompetitivenessInnovation) },
+    Indicator { floor: 5, ..ind("member-export", Euros, Flow, CompetitivenessInnovation) },
     ind("symbiosis-co2e", Co2e, Flow, GlobalSustainability),
     Indicator { current_only: true, ..ind("carbon-footprints", Count, Stock, GlobalSustainability) },
     ind("members", Count, Stock, Cluster),

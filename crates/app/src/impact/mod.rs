@@ -15,6 +15,8 @@
 //! public figures (the situational picture, the API).
 
 pub mod indicators;
+pub mod official;
+pub mod own;
 pub mod park;
 pub mod rollup;
 pub mod sources;
@@ -148,7 +150,14 @@ impl Months {
         let rows = self.rows.get(ind.id).unwrap_or(&empty);
         let now = this_month();
         match ind.kind {
-            Kind::Flow => Some(months.iter().filter_map(|m| rows.get(m)).map(|r| r.0).sum::<f64>() + 0.0),
+            Kind::Flow => {
+                let (n, d) = months.iter().filter_map(|m| rows.get(m)).fold((0.0, 0.0), |a, r| (a.0 + r.0, a.1 + r.1));
+                // A sum of what organisations report is shown only over enough of them.
+                if ind.floor > 0 && d < ind.floor as f64 {
+                    return None;
+                }
+                Some(n + 0.0)
+            }
             Kind::Stock => {
                 let last = months.iter().rev().find(|m| **m <= now)?;
                 match rows.range(..=last.clone()).next_back() {
@@ -182,15 +191,67 @@ impl Months {
 }
 
 /// Reads the monthly rows of the given months (staff's or public figures):
-/// one query.
+/// two queries, reading only the four columns the figures need.
 pub async fn months(app: &App, scope: Scope, from: &str, to: &str) -> Result<Months, AppError> {
-    let rows =
-        indicator_month::Entity::find().filter(indicator_month::Column::Month.between(from, to)).all(&app.db).await?;
-    let mut out = Months::default();
-    for r in rows {
-        let v = if scope == Scope::Staff { (r.num_all, r.den_all) } else { (r.num_public, r.den_public) };
-        out.computed = out.computed.max(Some(r.computed_at));
-        out.rows.entry(r.indicator).or_default().insert(r.month, v);
+    read_months(app, scope, None, from, to).await
+}
+
+/// Every indicator's months as the last rollup wrote them: indicator →
+/// month → (staff's numerator and denominator, the public ones).
+#[derive(Debug, Default)]
+struct Table {
+    rows: HashMap<String, BTreeMap<String, [f64; 4]>>,
+    computed: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// The table, from this node's memory until the next change (the rollup
+/// writes to the change log): two queries when it was not remembered.
+async fn table(app: &App) -> Result<std::sync::Arc<Table>, AppError> {
+    use sea_orm::QuerySelect;
+    app.pages
+        .derived(app, "impact.months", || async {
+            let rows: Vec<(String, String, f64, f64, f64, f64)> = indicator_month::Entity::find()
+                .select_only()
+                .columns([indicator_month::Column::Indicator, indicator_month::Column::Month])
+                .columns([
+                    indicator_month::Column::NumAll,
+                    indicator_month::Column::DenAll,
+                    indicator_month::Column::NumPublic,
+                    indicator_month::Column::DenPublic,
+                ])
+                .into_tuple()
+                .all(&app.db)
+                .await?;
+            // The newest row is the last run's.
+            let computed: Option<chrono::DateTime<chrono::Utc>> = indicator_month::Entity::find()
+                .select_only()
+                .column(indicator_month::Column::ComputedAt)
+                .order_by_desc(indicator_month::Column::Id)
+                .limit(1)
+                .into_tuple()
+                .one(&app.db)
+                .await?;
+            let mut t = Table { computed, ..Default::default() };
+            for (ind, month, a, b, c, d) in rows {
+                t.rows.entry(ind).or_default().insert(month, [a, b, c, d]);
+            }
+            Ok(t)
+        })
+        .await
+}
+
+async fn read_months(app: &App, scope: Scope, id: Option<&str>, from: &str, to: &str) -> Result<Months, AppError> {
+    let t = table(app).await?;
+    let mut out = Months { computed: t.computed, ..Default::default() };
+    if from > to {
+        return Ok(out);
+    }
+    for (ind, months) in t.rows.iter().filter(|(k, _)| id.is_none_or(|id| id == k.as_str())) {
+        let picked: BTreeMap<String, (f64, f64)> = months
+            .range(from.to_string()..=to.to_string())
+            .map(|(m, r)| (m.clone(), if scope == Scope::Staff { (r[0], r[1]) } else { (r[2], r[3]) }))
+            .collect();
+        out.rows.insert(ind.clone(), picked);
     }
     Ok(out)
 }
@@ -269,7 +330,7 @@ pub async fn series(
     let to = last.months().last().cloned().unwrap_or_default();
     // A stock reads its value before the first period too.
     let from = if ind.kind == Kind::Stock { "0000-00".to_string() } else { from };
-    let m = months_of(app, scope, ind.id, &from, &to).await?;
+    let m = read_months(app, scope, Some(ind.id), &from, &to).await?;
     let targets: HashMap<i32, f64> = indicator_target::Entity::find()
         .filter(indicator_target::Column::Indicator.eq(ind.id))
         .all(&app.db)
@@ -287,22 +348,6 @@ pub async fn series(
             (*p, m.value(ind, &p.months()), target)
         })
         .collect())
-}
-
-async fn months_of(app: &App, scope: Scope, id: &str, from: &str, to: &str) -> Result<Months, AppError> {
-    let rows = indicator_month::Entity::find()
-        .filter(indicator_month::Column::Indicator.eq(id))
-        .filter(indicator_month::Column::Month.between(from, to))
-        .order_by_asc(indicator_month::Column::Month)
-        .all(&app.db)
-        .await?;
-    let mut out = Months::default();
-    for r in rows {
-        let v = if scope == Scope::Staff { (r.num_all, r.den_all) } else { (r.num_public, r.den_public) };
-        out.computed = out.computed.max(Some(r.computed_at));
-        out.rows.entry(r.indicator).or_default().insert(r.month, v);
-    }
-    Ok(out)
 }
 
 /// The records an indicator counted in a period (staff), at most `limit`,
@@ -411,6 +456,12 @@ pub async fn freeze(app: &App, actor: &Principal, year: i32) -> Result<usize, Ap
     if year > crate::materials::today().year() || year < 2000 {
         return Err(AppError::field("year", "err-year"));
     }
+    freeze_as(app, uid, year).await
+}
+
+/// Freezes a year's figures in the name of `uid` (the checks are the
+/// caller's).
+pub(crate) async fn freeze_as(app: &App, uid: kimppa_domain::UserId, year: i32) -> Result<usize, AppError> {
     rollup::run(app).await?;
     let p = Period::Year(year);
     let (from, to) = (format!("{}-01", year - 1), format!("{year}-12"));
@@ -542,4 +593,42 @@ pub fn csv(rows: &[Vec<String>]) -> Result<String, AppError> {
     }
     let bytes = w.into_inner().map_err(|e| AppError::context("could not finish the CSV", e.into_error()))?;
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
+}
+
+/// The annual report's figures: the public indicators of a year as frozen,
+/// the previous year's as frozen (live when that year was never frozen),
+/// and the targets. `frozen_at` is `None` while the year is not frozen; the
+/// figures are then the live ones.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub year: i32,
+    pub frozen_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub rows: Vec<(&'static Indicator, Option<f64>, Option<f64>, Option<f64>)>,
+}
+
+/// The annual report of a year (public): five queries.
+pub async fn report(app: &App, year: i32) -> Result<Report, AppError> {
+    let now = snapshots(app, year).await?;
+    let before = snapshots(app, year - 1).await?;
+    let (live, _) = self::year(app, &Principal::Anonymous, year).await?;
+    let targets = targets(app, year).await?;
+    let frozen_at = now.values().map(|s| s.frozen_at).max();
+    let rows = live
+        .into_iter()
+        .filter(|r| r.indicator.recorded)
+        .map(|r| {
+            let id = r.indicator.id;
+            let value = match now.get(id) {
+                Some(s) => s.value_public,
+                None if frozen_at.is_some() => None,
+                None => r.value,
+            };
+            let previous = match before.get(id) {
+                Some(s) => s.value_public,
+                None => r.previous,
+            };
+            (r.indicator, value, previous, targets.get(id).copied())
+        })
+        .collect();
+    Ok(Report { year, frozen_at, rows })
 }

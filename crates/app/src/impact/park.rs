@@ -121,3 +121,80 @@ pub fn chapter(code: &str) -> String {
         _ => code.to_string(),
     }
 }
+
+/// The park's picture: municipalities that give material (left) and those
+/// that receive it (right), each with its tonnes, and the flows between
+/// them by material chapter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Diagram {
+    /// (municipality's name, tonnes a year), most first.
+    pub from: Vec<(String, f64)>,
+    pub to: Vec<(String, f64)>,
+    /// (index in `from`, index in `to`, chapter, tonnes a year, symbioses).
+    pub links: Vec<(usize, usize, String, f64, usize)>,
+    /// The chapters shown: (chapter, title in Finnish, in English).
+    pub chapters: Vec<(String, String, String)>,
+}
+
+/// A municipality's name from its code (the name as stored when unknown).
+async fn town_names(app: &App, flows: &[Flow]) -> Result<HashMap<String, String>, AppError> {
+    let codes: Vec<String> =
+        crate::batch::distinct(flows.iter().flat_map(|f| [f.from.municipality.clone(), f.to.municipality.clone()]));
+    let known = reference::municipalities_by_code(app, &codes).await?;
+    Ok(codes
+        .into_iter()
+        .map(|c| {
+            let name = known.get(&c).map(|m| m.name_fi.clone()).unwrap_or_else(|| c.clone());
+            (c, name)
+        })
+        .collect())
+}
+
+/// Aggregates flows into the park's picture.
+pub async fn diagram(app: &App, flows: &[Flow]) -> Result<Diagram, AppError> {
+    let names = town_names(app, flows).await?;
+    let name = |c: &str| {
+        let n = names.get(c).cloned().unwrap_or_default();
+        if n.is_empty() { "–".to_string() } else { n }
+    };
+    let mut from: HashMap<String, f64> = HashMap::new();
+    let mut to: HashMap<String, f64> = HashMap::new();
+    let mut links: HashMap<(String, String, String), (f64, usize)> = HashMap::new();
+    let mut chapters: HashMap<String, (String, String)> = HashMap::new();
+    for f in flows {
+        let (a, b) = (name(&f.from.municipality), name(&f.to.municipality));
+        *from.entry(a.clone()).or_default() += f.tonnes_per_year;
+        *to.entry(b.clone()).or_default() += f.tonnes_per_year;
+        let l = links.entry((a, b, f.chapter.clone())).or_default();
+        l.0 += f.tonnes_per_year;
+        l.1 += 1;
+        chapters.entry(f.chapter.clone()).or_insert_with(|| (f.class_fi.clone(), f.class_en.clone()));
+    }
+    let sorted = |m: HashMap<String, f64>| {
+        let mut v: Vec<(String, f64)> = m.into_iter().collect();
+        v.sort_by(|x, y| y.1.total_cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        v
+    };
+    let (from, to) = (sorted(from), sorted(to));
+    let at = |v: &[(String, f64)], n: &str| v.iter().position(|x| x.0 == n).unwrap_or(0);
+    let mut links: Vec<(usize, usize, String, f64, usize)> =
+        links.into_iter().map(|((a, b, ch), (t, n))| (at(&from, &a), at(&to, &b), ch, t, n)).collect();
+    links.sort_by(|x, y| y.3.total_cmp(&x.3).then_with(|| (x.0, x.1, &x.2).cmp(&(y.0, y.1, &y.2))));
+    // A chapter's title from its own class row where there is one.
+    let codes: Vec<String> = chapters.keys().cloned().collect();
+    let own = reference::Classes::load_codes(app, &codes).await?;
+    let mut chapters: Vec<(String, String, String)> = chapters
+        .into_iter()
+        .map(|(ch, (fi, en))| match own.get(&ch) {
+            Some(c) => (ch, reference::title(c, "fi"), reference::title(c, "en")),
+            None => (ch, fi, en),
+        })
+        .collect();
+    chapters.sort();
+    Ok(Diagram { from, to, links, chapters })
+}
+
+/// The municipality names of flows' ends, for a page that lists flows.
+pub async fn names(app: &App, flows: &[Flow]) -> Result<HashMap<String, String>, AppError> {
+    town_names(app, flows).await
+}

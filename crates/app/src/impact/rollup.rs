@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 
 /// Change-log kind of a rollup run.
 pub const ROLLUP: &str = "impact.rollup";
+/// Written when a run has finished: no job acts on it; its place in the
+/// log tells every node that the figures changed.
+pub const ROLLED_UP: &str = "impact.rolled_up";
 
 pub(super) fn register(jobs: &mut crate::jobs::Handlers) {
     jobs.on(ROLLUP, |app, _: serde_json::Value| async move {
@@ -130,5 +133,9 @@ pub async fn run(app: &App) -> Result<usize, AppError> {
         }
         tx.commit().await?;
     }
+    // Other nodes learn from the change log that their memory of the
+    // figures is stale; this one forgets at once.
+    changelog::record(&app.db, ROLLED_UP, &serde_json::json!({ "rows": written })).await?;
+    app.pages.invalidate();
     Ok(written)
 }

@@ -6,15 +6,15 @@
 
 use super::indicators::Indicator;
 use crate::{App, AppError};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use kimppa_domain::{
     ChallengeStatus, ChallengeVisibility, ContentStatus, EventStatus, EventVisibility, FundingStatus, ListingStatus,
     ListingVisibility, MembershipStatus, PipelineKind, RegistrationStatus,
 };
 use kimppa_store::entities::{
     analytics_count, analytics_visitor, challenge, contact_request, event, event_feedback, event_registration,
-    forum_thread, forum_thread_expert, funding, group, kimppa, listing, membership_event, news, organisation,
-    partner_search_entry, pipeline_record, procurement, symbiosis, user,
+    forum_thread, forum_thread_expert, funding, group, kimppa, listing, membership_event, news, org_figure,
+    organisation, partner_search_entry, pipeline_record, procurement, symbiosis, user,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::SimpleExpr};
 use std::collections::{HashMap, HashSet};
@@ -464,6 +464,27 @@ pub async fn points(app: &App, ind: &Indicator, range: Range) -> Result<Vec<Poin
                 point(day_of(at), !closed && grp.is_none(), item(title, format!("/forum/threads/{id}")))
             })
             .collect(),
+        "member-turnover" | "member-headcount" | "member-export" => {
+            // A year's figure counts on the year's last day.
+            let rows = org_figure::Entity::find()
+                .apply_if(range.map(|(a, b)| (a.year(), b.year())), |q, (a, b)| {
+                    q.filter(org_figure::Column::Year.between(a, b))
+                })
+                .all(db)
+                .await?;
+            rows.into_iter()
+                .filter_map(|r| {
+                    let v = match ind.id {
+                        "member-turnover" => r.turnover_euros.map(|x| x as f64),
+                        "member-headcount" => r.headcount.map(f64::from),
+                        _ => r.export_euros.map(|x| x as f64),
+                    }?;
+                    let day = NaiveDate::from_ymd_opt(r.year, 12, 31)?;
+                    // Organisations' own figures are never listed one by one.
+                    Some(Point { day, num: v, den: 1.0, public: true, item: None })
+                })
+                .collect()
+        }
         _ => Vec::new(),
     };
     if let Some((a, b)) = range {

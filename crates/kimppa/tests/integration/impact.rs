@@ -454,6 +454,7 @@ async fn every_indicator_counts_its_records(b: kimppa_store::testing::Backend) {
         ("carbon-footprints", Some(1.0), Some(1.0)),
         ("symbioses", Some(0.0), Some(0.0)),
         ("member-turnover", None, None),
+        ("member-headcount", None, None),
         ("newsletter-subscribers", None, None),
     ] {
         assert_eq!(figures(&t, &staff, id).await, (staff_fig, public_fig), "{id}");
@@ -543,13 +544,25 @@ async fn every_indicator_counts_its_records(b: kimppa_store::testing::Backend) {
     let find = |id: &str| list.iter().find(|i| i["id"] == id).cloned();
     assert_eq!(find("events").unwrap()["value"], 1.0);
     assert!(find("funding-applied").is_none(), "staff only");
-    assert_eq!(find("member-turnover").unwrap()["recorded"], false);
-    assert!(find("member-turnover").unwrap()["value"].is_null(), "not recorded is not zero");
+    assert_eq!(find("newsletter-subscribers").unwrap()["recorded"], false);
+    assert!(find("newsletter-subscribers").unwrap()["value"].is_null(), "not recorded is not zero");
     let sym = t.client().get_json("/api/v1/symbioses").await.json();
     let sym = sym.as_array().unwrap();
     assert_eq!(sym.len(), 1, "only the confirmed one");
     assert_eq!(sym[0]["from"]["name"], "Oma Oy");
     assert_eq!(sym[0]["chapter"], "10");
+
+    // The virtual circular park: the confirmed flow, drawn and tabled.
+    let park = t.client().get("/fi/park").await;
+    assert_eq!(park.status, StatusCode::OK);
+    assert!(park.body.contains("class=\"chart park\"") && park.body.contains("<path class=\"flow flow-c0\""));
+    assert!(park.body.contains(&format!("/fi/organisations/{}", own.slug)) && park.body.contains("Toinen Oy"));
+    assert!(!park.body.contains("Hakija Oy"), "a deal not confirmed is not a flow");
+    assert!(park.body.contains("120,0\u{a0}t"), "its tonnes");
+    let other_material = t.client().get("/fi/park?material=17").await.body;
+    assert!(other_material.contains("Valinnalla ei löydy") && !other_material.contains("<path class=\"flow"));
+    let by_year = t.client().get(&format!("/en/park?year={year}&material=10")).await.body;
+    assert!(by_year.contains("Oma Oy") && by_year.contains("Virtual circular park"));
 }
 
 async fn a_frozen_year_stays_and_targets_are_kept(b: kimppa_store::testing::Backend) {
@@ -576,6 +589,16 @@ async fn a_frozen_year_stays_and_targets_are_kept(b: kimppa_store::testing::Back
     let api = t.client().get_json(&format!("/api/v1/indicators?year={year}")).await.json();
     let n = api["indicators"].as_array().unwrap().iter().find(|i| i["id"] == "news").unwrap().clone();
     assert_eq!((n["value"].as_f64(), n["live"].as_f64(), n["frozen"].as_bool()), (Some(1.0), Some(2.0), Some(true)));
+
+    // The annual report is built from the frozen figures.
+    let report = t.client().get(&format!("/fi/situation/{year}/report")).await;
+    assert_eq!(report.status, StatusCode::OK);
+    assert!(report.body.contains("Luvut jäädytetty"), "says when it was frozen");
+    let news_row = report.body.split("<th scope=\"row\">Uutiset</th>").nth(1).expect("the news row");
+    assert!(news_row.starts_with("<td class=\"num\">1</td>"), "the frozen figure: {}", &news_row[..60]);
+    let last = t.client().get(&format!("/fi/situation/{}/report", year - 1)).await.body;
+    assert!(last.contains("ei ole vielä jäädytetty"), "a year not frozen says its figures are live");
+    assert_eq!(t.client().get("/fi/situation/1999/report").await.status, StatusCode::NOT_FOUND);
 
     // Targets: bad input comes back with the typed text; a good one shows.
     oc.get("/fi/impact/indicators/news").await;
@@ -616,8 +639,8 @@ async fn a_frozen_year_stays_and_targets_are_kept(b: kimppa_store::testing::Back
     let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
     let news = rows.iter().find(|r| &r[0] == "news").expect("the news row");
     assert_eq!((&news[4], &news[6]), ("1", "2"), "frozen and live");
-    let turnover = rows.iter().find(|r| &r[0] == "member-turnover").unwrap();
-    assert_eq!(&turnover[4], "ei kirjata vielä");
+    let letters = rows.iter().find(|r| &r[0] == "newsletter-subscribers").unwrap();
+    assert_eq!(&letters[4], "ei kirjata vielä");
     let one = oc.get(&format!("/fi/impact/indicators/news/export.csv?by=month&year={year}")).await;
     let lines = csv::ReaderBuilder::new()
         .delimiter(b';')
@@ -737,13 +760,54 @@ async fn the_situational_picture_is_public(b: kimppa_store::testing::Backend) {
     assert!(fi.body.contains("Pk-yritys tai startup"), "actors by type");
     assert!(fi.body.contains("Kilpailukyky ja innovaatiot") && fi.body.contains("Klusterin toiminta"));
     assert!(!fi.body.contains("Haettu rahoitus"), "staff-only indicators stay out");
-    assert!(!fi.body.contains("Jäsenten liikevaihto"), "nothing not recorded on the public page");
+    assert!(!fi.body.contains("Uutiskirjeen tilaajat"), "nothing not recorded on the public page");
     let en = t.client().get("/en/situation").await.body;
     assert!(en.contains("<strong>growth</strong>") && en.contains("Secondary raw materials"));
     let v = t.client().get_json(&format!("/api/v1/situation?year={year}")).await.json();
     assert_eq!(v["actors"], 1);
     assert_eq!(v["text_en"], "A year of **growth**.");
     assert!(v["indicators"].as_array().unwrap().iter().all(|i| i["id"] != "funding-applied"));
+    // Official regional figures: a bad row refuses the file, a good one
+    // shows on the picture apart from the counted figures.
+    oc.get("/fi/impact/official").await;
+    let prev = year - 1;
+    let bad = format!(
+        "\u{feff}dimension;name_fi;name_en;region;year;value;unit;source\n\
+         waste-management;Yhdyskuntajäte;Municipal waste;Pohjois-Pohjanmaa;{prev};412;kg/asukas;Tilastokeskus\n\
+         cluster;Kierrätysaste;Recycling rate;Pohjois-Pohjanmaa;{prev};paljon;%;Tilastokeskus\n"
+    );
+    let r = oc.post_multipart("/fi/impact/official", &[], "file", "luvut.csv", bad.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Tuntematon ulottuvuus") && r.body.contains("<td>3</td>"), "the line and column named");
+    assert!(
+        kimppa_store::entities::official_figure::Entity::find().all(&t.app.db).await.unwrap().is_empty(),
+        "nothing written"
+    );
+    let good = bad.replace("cluster;", "secondary-materials;").replace("paljon", "44,5");
+    let r = oc.post_multipart("/fi/impact/official", &[], "file", "luvut.csv", good.as_bytes()).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("uusia: 2"), "two created");
+    let r = oc.post_multipart("/fi/impact/official", &[], "file", "luvut.csv", good.as_bytes()).await;
+    assert!(r.body.contains("päivitettyjä: 2"), "the same figures again replace them");
+    assert_eq!(
+        kimppa_store::entities::official_figure::Entity::find().all(&t.app.db).await.unwrap().len(),
+        2,
+        "replaced, not doubled"
+    );
+    let fi = t.client().get(&format!("/fi/situation?year={year}")).await.body;
+    assert!(
+        fi.contains("Viralliset luvut")
+            && fi.contains("Yhdyskuntajäte")
+            && fi.contains("44,5 %")
+            && fi.contains("Tilastokeskus")
+    );
+    let mut pc = t.login(&admin, None).await;
+    pc.get("/fi/situation").await;
+    assert_eq!(
+        pc.post_multipart("/fi/impact/official", &[], "file", "luvut.csv", good.as_bytes()).await.status,
+        StatusCode::FORBIDDEN
+    );
+
     // Nobody but staff writes the text.
     let mut ac = t.login(&admin, None).await;
     assert_eq!(ac.get("/fi/impact/text").await.status, StatusCode::FORBIDDEN);
@@ -753,9 +817,97 @@ async fn the_situational_picture_is_public(b: kimppa_store::testing::Backend) {
     );
 }
 
+async fn own_figures_count_only_over_five_organisations(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, _) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let staff = t.elevated(&orch).await;
+    let last = kimppa_app::materials::today().year() - 1;
+    let mut admins = Vec::new();
+    for i in 0..5 {
+        let (a, _) = t.user(&format!("admin{i}@luvut.test"), PlatformRole::Person).await;
+        let org = t.org(&a, &format!("Luku {i} Oy"), "approved").await;
+        admins.push((a, org));
+    }
+    // The form: bad input re-shown beside its field, then saved.
+    let (a0, o0) = &admins[0];
+    let mut c = t.login(a0, None).await;
+    let page = c.get(&format!("/fi/organisations/{}/figures", o0.slug)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let bad = c
+        .post(
+            &format!("/fi/organisations/{}/figures", o0.slug),
+            &[("year", "3000"), ("turnover_euros", "paljon"), ("headcount", "12")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("value=\"paljon\"")
+            && bad.body.contains("f-year-error")
+            && bad.body.contains("f-turnover_euros-error")
+    );
+    let ok = c
+        .post(
+            &format!("/fi/organisations/{}/figures", o0.slug),
+            &[("year", &last.to_string()), ("turnover_euros", "1 000 000"), ("headcount", "10"), ("export_euros", "")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert!(c.get(&format!("/fi/organisations/{}/figures", o0.slug)).await.body.contains("1\u{a0}000\u{a0}000\u{a0}€"));
+    // Nobody else's admin reads or writes them.
+    let mut other = t.login(&admins[1].0, None).await;
+    assert_eq!(other.get(&format!("/fi/organisations/{}/figures", o0.slug)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        other.post(&format!("/fi/organisations/{}/figures", o0.slug), &[("year", "2025")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    for (a, o) in admins.iter().skip(1).take(3) {
+        let p = t.principal(a).await;
+        let f = impact::own::OwnForm {
+            year: last.to_string(),
+            turnover_euros: "1000000".into(),
+            headcount: "10".into(),
+            ..Default::default()
+        };
+        impact::own::save(&t.app, &p, o.id, &f).await.unwrap();
+    }
+    rollup::run(&t.app).await.unwrap();
+    let value = |rows: &[impact::Row], id: &str| rows.iter().find(|r| r.indicator.id == id).and_then(|r| r.value);
+    let (rows, _) = impact::year(&t.app, &staff, last).await.unwrap();
+    assert_eq!(value(&rows, "member-turnover"), None, "four organisations are too few, for staff too");
+    let (a4, o4) = &admins[4];
+    let p4 = t.principal(a4).await;
+    let f = impact::own::OwnForm {
+        year: last.to_string(),
+        turnover_euros: "500000".into(),
+        headcount: "5".into(),
+        ..Default::default()
+    };
+    impact::own::save(&t.app, &p4, o4.id, &f).await.unwrap();
+    rollup::run(&t.app).await.unwrap();
+    let (rows, _) = impact::year(&t.app, &Principal::Anonymous, last).await.unwrap();
+    assert_eq!(value(&rows, "member-turnover"), Some(4_500_000.0), "the sum over five");
+    assert_eq!(value(&rows, "member-headcount"), Some(45.0));
+    assert_eq!(value(&rows, "member-export"), None, "nobody reported exports");
+    // The drill-down counts them but never lists one organisation's figure.
+    let mut oc = t.login(&orch, None).await;
+    let _ = &mut oc;
+    let (recs, total) =
+        impact::records(&t.app, &staff, impact::indicators::get("member-turnover").unwrap(), Period::Year(last), 100)
+            .await
+            .unwrap();
+    assert_eq!(total, 5);
+    assert!(recs.iter().all(|r| r.item.is_none()));
+    // Emptying a year removes it.
+    impact::own::save(&t.app, &p4, o4.id, &impact::own::OwnForm { year: last.to_string(), ..Default::default() })
+        .await
+        .unwrap();
+    assert!(impact::own::list(&t.app, &p4, o4.id).await.unwrap().is_empty());
+}
+
 both_backends!(
     every_indicator_counts_its_records,
     a_frozen_year_stays_and_targets_are_kept,
     impact_pages_answer_in_bounded_queries,
-    the_situational_picture_is_public
+    the_situational_picture_is_public,
+    own_figures_count_only_over_five_organisations
 );

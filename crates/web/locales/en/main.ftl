@@ -2547,3 +2547,50 @@ situation-actors-count = { $count ->
         [one] The cluster has { $count } approved member.
        *[other] The cluster has { $count } approved members.
     }
+park-title = Virtual circular park
+park-intro = The members and the material flows between them: realised symbioses confirmed by both sides, by municipality and material. The chart's figures are also in the table.
+park-material = Material
+park-municipality = Municipality
+park-year = Year started
+park-all = All
+park-none = No realised symbioses match the choice.
+park-caption = On the left the municipalities material leaves, on the right those it reaches; a band's width tells the tonnes a year and its colour the material.
+park-table = Material flows
+park-from = From
+park-to = To
+park-started = Started
+park-unlisted = an organisation outside the directory
+park-summary = { $count } material flows, { $name } a year in all, from { $org } municipalities.
+nav-park = Circular park
+park-symbioses = { $count ->
+        [one] { $count } symbiosis
+       *[other] { $count } symbioses
+    }
+report-title = Annual report
+report-live = The year's figures are not frozen yet: the report's figures are those of now and may change.
+report-frozen = Figures frozen on { $name }; later changes to the records do not change them.
+report-print = Print the report with the browser's print function (to a PDF file too).
+report-link = The report of { $name }
+own-figures-title = Own figures
+own-figures-intro = Figures the organisation reports about itself per year. Only its admins and the cluster's staff see them; the cluster's indicators use them only in sums over at least five organisations.
+own-figures-none = No figures reported yet.
+own-figures-reported = Years reported
+own-figures-add = Report a year's figures
+own-figures-year = Year
+own-figures-year-hint = New figures of the same year replace the earlier ones; all fields empty removes the year.
+own-figures-turnover = Turnover
+own-figures-headcount = Headcount
+own-figures-export = Exports
+own-figures-saved = The figures were saved.
+own-figures-carbon = The carbon footprint with its year and method is reported in the organisation's details:
+err-headcount = Give the headcount as a whole number.
+impact-records-unlisted = This indicator does not list its records one by one (anonymous answers or organisations' own figures).
+official-title = Official regional figures
+official-intro = Import official regional figures (e.g. municipal waste, recycling rate, circular material use rate) as a CSV file with their source and year. The situational picture shows them in a table of their own, apart from what the platform counts. A figure of the same dimension, name, region and year is replaced.
+official-dimensions = Dimensions: production-consumption, waste-management, secondary-materials, competitiveness-innovation, global-sustainability.
+official-table = Official figures
+official-note = Figures of statistics offices and other sources, with their sources; not counted from the platform's records.
+official-region = Region
+official-source = Source
+err-official-dimension = Unknown dimension.
+err-official-value = Give a number.

@@ -2532,3 +2532,50 @@ situation-actors-count = { $count ->
         [one] Klusterissa on { $count } hyväksytty jäsen.
        *[other] Klusterissa on { $count } hyväksyttyä jäsentä.
     }
+park-title = Virtuaalinen kiertotalouspuisto
+park-intro = Jäsenet ja niiden väliset materiaalivirrat: toteutuneet, molempien osapuolten vahvistamat symbioosit kunnittain ja materiaaleittain. Kaavion luvut ovat myös taulukossa.
+park-material = Materiaali
+park-municipality = Kunta
+park-year = Aloitusvuosi
+park-all = Kaikki
+park-none = Valinnalla ei löydy toteutuneita symbiooseja.
+park-caption = Vasemmalla kunnat, joista materiaali lähtee, oikealla kunnat, joihin se päätyy; nauhan leveys kertoo tonnit vuodessa ja väri materiaalin.
+park-table = Materiaalivirrat
+park-from = Mistä
+park-to = Mihin
+park-started = Alkanut
+park-unlisted = hakemistoon kuulumaton organisaatio
+park-summary = { $count } materiaalivirtaa, yhteensä { $name } vuodessa, { $org } lähtökunnasta.
+nav-park = Kiertotalouspuisto
+park-symbioses = { $count ->
+        [one] { $count } symbioosi
+       *[other] { $count } symbioosia
+    }
+report-title = Vuosiraportti
+report-live = Vuoden lukuja ei ole vielä jäädytetty: raportin luvut ovat tämänhetkisiä ja voivat muuttua.
+report-frozen = Luvut jäädytetty { $name }; myöhemmät muutokset kirjauksiin eivät muuta niitä.
+report-print = Raportti on tulostettavissa selaimen tulostustoiminnolla (myös PDF-tiedostoksi).
+report-link = Vuoden { $name } raportti
+own-figures-title = Omat tunnusluvut
+own-figures-intro = Organisaation itse ilmoittamat vuositiedot. Ne näkyvät vain organisaation ylläpitäjille ja klusterin henkilökunnalle; klusterin mittareissa niitä käytetään vain vähintään viiden organisaation yhteissummina.
+own-figures-none = Tunnuslukuja ei ole vielä ilmoitettu.
+own-figures-reported = Ilmoitetut vuodet
+own-figures-add = Ilmoita vuoden luvut
+own-figures-year = Vuosi
+own-figures-year-hint = Saman vuoden uudet luvut korvaavat aiemmat; kaikki kentät tyhjinä poistaa vuoden.
+own-figures-turnover = Liikevaihto
+own-figures-headcount = Henkilöstö
+own-figures-export = Vienti
+own-figures-saved = Tunnusluvut tallennettiin.
+own-figures-carbon = Hiilijalanjälki vuosineen ja menetelmineen ilmoitetaan organisaation tiedoissa:
+err-headcount = Anna henkilöstömäärä kokonaislukuna.
+impact-records-unlisted = Tämä mittari ei luettele kirjauksia yksitellen (nimettömät tai organisaatioiden omat luvut).
+official-title = Viralliset aluetilastot
+official-intro = Tuo virallisia alueellisia lukuja (esim. yhdyskuntajäte, kierrätysaste, kiertotalousaste) CSV-tiedostona lähteen ja vuoden kanssa. Ne näytetään tilannekuvassa omana taulukkonaan, erillään alustan laskemista luvuista. Saman ulottuvuuden, nimen, alueen ja vuoden luku korvautuu.
+official-dimensions = Ulottuvuudet: production-consumption, waste-management, secondary-materials, competitiveness-innovation, global-sustainability.
+official-table = Viralliset luvut
+official-note = Tilastoviranomaisten ja muiden lähteiden lukuja lähteineen; eivät ole alustan kirjauksista laskettuja.
+official-region = Alue
+official-source = Lähde
+err-official-dimension = Tuntematon ulottuvuus.
+err-official-value = Anna luku.

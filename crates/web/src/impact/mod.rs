@@ -31,10 +31,13 @@ pub fn routes() -> Router<AppState> {
         .route("/impact/rollup", post(recompute))
         .route("/impact/freeze", post(freeze))
         .route("/impact/text", get(text_form).post(text_save))
+        .route("/impact/official", get(official_form).post(official_import))
         .route("/impact/indicators/{id}", get(indicator))
         .route("/impact/indicators/{id}/export.csv", get(indicator_csv))
         .route("/impact/indicators/{id}/target", post(target))
         .route("/situation", get(situation))
+        .route("/park", get(park))
+        .route("/situation/{year}/report", get(annual_report))
 }
 
 /// A number as the page writes it: grouped thousands, a decimal comma in
@@ -344,6 +347,7 @@ struct IndicatorPage {
     period_label: String,
     records: Vec<RecordView>,
     records_total: usize,
+    unlisted: bool,
     target: TargetForm,
     errors: FormErrors,
     query: String,
@@ -380,10 +384,16 @@ async fn indicator_page(
     let ps = periods(&by, year);
     let series = impact::series(ctx.app(), &ctx.principal, ind, &ps).await?;
     let period = Period::parse(&q.period);
-    let (records, records_total) = match period {
+    let (mut records, records_total) = match period {
         Some(per) => impact::records(ctx.app(), &ctx.principal, ind, per, RECORDS_SHOWN).await?,
         None => (vec![], 0),
     };
+    // Anonymous answers, visits and organisations' own figures are counted,
+    // never listed one by one.
+    let unlisted = records.iter().all(|r| r.item.is_none()) && records_total > 0;
+    if unlisted {
+        records.clear();
+    }
     let mut p = if errors.is_empty() {
         ctx.page("impact-dashboard-title").await
     } else {
@@ -449,6 +459,7 @@ async fn indicator_page(
             })
             .collect(),
         records_total,
+        unlisted,
         target: TargetForm { year: if target.year.is_empty() { year.to_string() } else { target.year }, ..target },
         errors,
         query: format!("by={by}&year={year}"),
@@ -552,6 +563,7 @@ struct SituationPage {
     actors: u64,
     groups: Vec<(String, Vec<RowView>)>,
     symbioses: (usize, String, String),
+    official: Vec<OfficialRow>,
 }
 
 pub async fn situation(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
@@ -560,6 +572,7 @@ pub async fn situation(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response,
     // The public figures, whoever reads.
     let (rows, _) = impact::year(app, &kimppa_app::policy::Principal::Anonymous, year).await?;
     let s = impact::situation(app, year).await?;
+    let official = impact::official::list(app, &[year - 1, year]).await?;
     let p = ctx.page("situation-title").await;
     let text = s
         .text
@@ -586,7 +599,298 @@ pub async fn situation(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response,
             figure(&p, Unit::Tonnes, s.symbioses.tonnes_per_year),
             figure(&p, Unit::Co2e, s.symbioses.co2e_tonnes),
         ),
+        official: official_rows(&p, &official),
         p,
     };
     Ok(crate::html(&view))
+}
+
+// ---------------------------------------------------------------------------
+// The virtual circular park
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ParkQuery {
+    pub material: String,
+    pub municipality: String,
+    pub year: String,
+}
+
+pub struct FlowRow {
+    pub from: (String, String),
+    pub to: (String, String),
+    pub from_town: String,
+    pub to_town: String,
+    pub material: String,
+    pub tonnes: String,
+    pub co2e: String,
+    pub started: String,
+}
+
+#[derive(Template)]
+#[template(path = "impact/park.html")]
+struct ParkPage {
+    p: Page,
+    q: ParkQuery,
+    chart: String,
+    rows: Vec<FlowRow>,
+    /// (chapter, title, colour class) of the legend.
+    legend: Vec<(String, String, usize)>,
+    /// (value, label) of the filters.
+    materials: Vec<(String, String)>,
+    towns: Vec<String>,
+    years: Vec<i32>,
+    total: String,
+}
+
+pub async fn park(ctx: Ctx, Query(q): Query<ParkQuery>) -> Result<Response, WebError> {
+    use kimppa_app::impact::park;
+    let app = ctx.app();
+    let year = q.year.trim().parse::<i32>().ok().filter(|y| (2000..=this_year()).contains(y));
+    let f = park::FlowFilter {
+        material: q.material.trim().to_string(),
+        municipality: q.municipality.trim().to_string(),
+        year,
+    };
+    let flows = park::flows(app, &f).await?;
+    // The filters offer what the park holds, whatever is chosen now.
+    let every = if f.material.is_empty() && f.municipality.is_empty() && f.year.is_none() {
+        flows.clone()
+    } else {
+        park::flows(app, &park::FlowFilter::default()).await?
+    };
+    let all = park::diagram(app, &every).await?;
+    let d = park::diagram(app, &flows).await?;
+    let names = park::names(app, &every).await?;
+    let p = ctx.page("park-title").await;
+    let en = p.code() == "en";
+    let colour = |ch: &str| all.chapters.iter().position(|c| c.0 == ch).unwrap_or(0);
+    let title_of = |ch: &str| {
+        all.chapters.iter().find(|c| c.0 == ch).map(|c| if en { c.2.clone() } else { c.1.clone() }).unwrap_or(ch.into())
+    };
+    let t = |v: f64| figure(&p, Unit::Tonnes, v);
+    let links: Vec<(usize, usize, usize, f64, String)> = d
+        .links
+        .iter()
+        .map(|(a, b, ch, tonnes, n)| {
+            let label = format!(
+                "{} → {}: {} · {} ({})",
+                d.from[*a].0,
+                d.to[*b].0,
+                title_of(ch),
+                t(*tonnes),
+                p.tn("park-symbioses", *n as u64)
+            );
+            (*a, *b, colour(ch), *tonnes, label)
+        })
+        .collect();
+    let total: f64 = flows.iter().map(|f| f.tonnes_per_year).sum();
+    let summary = p.lang.t_args(
+        "park-summary",
+        &[("count", flows.len().to_string()), ("name", t(total)), ("org", d.from.len().to_string())],
+    );
+    let chart = if flows.is_empty() {
+        String::new()
+    } else {
+        crate::charts::flows(&crate::charts::Flows {
+            id: "park-chart",
+            title: &p.t("park-title"),
+            summary: &summary,
+            from: &d.from,
+            to: &d.to,
+            links: &links,
+            fmt: &t,
+        })
+    };
+    let party = |x: &park::Party| match (&x.name, &x.slug) {
+        (Some(n), Some(s)) => (n.clone(), p.href(&format!("/organisations/{s}"))),
+        _ => (p.t("park-unlisted"), String::new()),
+    };
+    let town = |c: &str| names.get(c).cloned().unwrap_or_else(|| c.to_string());
+    let mut towns: Vec<String> =
+        every.iter().flat_map(|x| [town(&x.from.municipality), town(&x.to.municipality)]).collect();
+    towns.sort();
+    towns.dedup();
+    towns.retain(|x| !x.is_empty());
+    let mut years: Vec<i32> = every.iter().filter_map(|x| x.started_on.get(..4)?.parse().ok()).collect();
+    years.sort_unstable_by(|a, b| b.cmp(a));
+    years.dedup();
+    let view = ParkPage {
+        chart,
+        rows: flows
+            .iter()
+            .map(|x| FlowRow {
+                from: party(&x.from),
+                to: party(&x.to),
+                from_town: town(&x.from.municipality),
+                to_town: town(&x.to.municipality),
+                material: format!("{} {}", x.class_code, if en { &x.class_en } else { &x.class_fi }),
+                tonnes: t(x.tonnes_per_year),
+                co2e: figure(&p, Unit::Co2e, x.co2e_tonnes),
+                started: p.day(&x.started_on),
+            })
+            .collect(),
+        legend: d
+            .chapters
+            .iter()
+            .map(|c| (c.0.clone(), if en { c.2.clone() } else { c.1.clone() }, colour(&c.0) % 8))
+            .collect(),
+        materials: all
+            .chapters
+            .iter()
+            .map(|c| (c.0.clone(), format!("{} {}", c.0, if en { &c.2 } else { &c.1 })))
+            .collect(),
+        towns,
+        years,
+        total: t(total),
+        q,
+        p,
+    };
+    Ok(crate::html(&view))
+}
+
+// ---------------------------------------------------------------------------
+// The annual report
+
+#[derive(Template)]
+#[template(path = "impact/report.html")]
+struct ReportPage {
+    p: Page,
+    year: i32,
+    frozen: String,
+    text: String,
+    groups: Vec<(String, Vec<(String, String, String, String)>)>,
+    actors: u64,
+    symbioses: (usize, String, String),
+}
+
+pub async fn annual_report(ctx: Ctx, Path(year): Path<i32>) -> Result<Response, WebError> {
+    if !(2000..=this_year()).contains(&year) {
+        return Err(WebError(AppError::NotFound));
+    }
+    let app = ctx.app();
+    let r = impact::report(app, year).await?;
+    let s = impact::situation(app, year).await?;
+    let mut p = ctx.page("report-title").await;
+    p.title = format!("{} {year}", p.t("report-title"));
+    let text = s
+        .text
+        .as_ref()
+        .map(|t| {
+            kimppa_app::markdown::render(if p.code() == "en" && !t.body_en.is_empty() {
+                &t.body_en
+            } else {
+                &t.body_fi
+            })
+        })
+        .unwrap_or_default();
+    let groups = Dimension::ALL
+        .iter()
+        .map(|d| {
+            let rows = r
+                .rows
+                .iter()
+                .filter(|x| x.0.dimension == *d)
+                .map(|(ind, v, prev, target)| {
+                    (
+                        name(&p, ind),
+                        shown(&p, ind, *v),
+                        shown(&p, ind, *prev),
+                        target.map(|t| figure(&p, ind.unit, t)).unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<_>>();
+            (p.t(&format!("dimension-{}", d.key())), rows)
+        })
+        .filter(|g| !g.1.is_empty())
+        .collect();
+    let view = ReportPage {
+        year,
+        frozen: r.frozen_at.map(|t| p.date(&t)).unwrap_or_default(),
+        text,
+        groups,
+        actors: s.actors,
+        symbioses: (
+            s.symbioses.count,
+            figure(&p, Unit::Tonnes, s.symbioses.tonnes_per_year),
+            figure(&p, Unit::Co2e, s.symbioses.co2e_tonnes),
+        ),
+        p,
+    };
+    Ok(crate::html(&view))
+}
+
+// ---------------------------------------------------------------------------
+// Official regional figures
+
+#[derive(Template)]
+#[template(path = "impact/official.html")]
+struct OfficialPage {
+    p: Page,
+    report: Option<kimppa_app::directory::csv_io::ImportReport>,
+    dry_run: bool,
+    errors: FormErrors,
+    official: Vec<OfficialRow>,
+}
+
+pub struct OfficialRow {
+    pub dimension: String,
+    pub name: String,
+    pub region: String,
+    pub year: i32,
+    pub value: String,
+    pub source: String,
+}
+
+fn official_rows(p: &Page, list: &[kimppa_app::records::official_figure::Model]) -> Vec<OfficialRow> {
+    list.iter()
+        .map(|o| OfficialRow {
+            dimension: p.t(&format!("dimension-{}", o.dimension)),
+            name: if p.code() == "en" { o.name_en.clone() } else { o.name_fi.clone() },
+            region: o.region.clone(),
+            year: o.year,
+            value: format!("{} {}", number(p, o.value, if o.value.fract() == 0.0 { 0 } else { 1 }), o.unit),
+            source: o.source.clone(),
+        })
+        .collect()
+}
+
+async fn official_page(
+    ctx: &Ctx,
+    report: Option<kimppa_app::directory::csv_io::ImportReport>,
+    dry_run: bool,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let years: Vec<i32> = (this_year() - 10..=this_year()).collect();
+    let list = impact::official::list(ctx.app(), &years).await?;
+    let p = ctx.form_page("official-title").await;
+    let failed = !errors.is_empty() || report.as_ref().is_some_and(|r| !r.errors.is_empty());
+    let view = OfficialPage { official: official_rows(&p, &list), p, report, dry_run, errors };
+    let status = if failed { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    Ok((status, crate::html(&view)).into_response())
+}
+
+pub async fn official_form(ctx: Ctx) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    official_page(&ctx, None, true, FormErrors::none()).await
+}
+
+/// CSV import (multipart: `dry_run`, `file`).
+pub async fn official_import(ctx: Ctx, mut multipart: axum::extract::Multipart) -> Result<Response, WebError> {
+    policy::require(&ctx.principal, policy::Action::ManageImpact)?;
+    let (mut dry_run, mut bytes) = (false, bytes::Bytes::new());
+    while let Some(field) = multipart.next_field().await.map_err(|_| AppError::field("file", "err-form"))? {
+        match field.name().unwrap_or("") {
+            "dry_run" => dry_run = !field.text().await.unwrap_or_default().is_empty(),
+            "file" => bytes = field.bytes().await.map_err(|_| AppError::field("file", "err-file-too-large"))?,
+            _ => {}
+        }
+    }
+    if bytes.is_empty() {
+        let errors =
+            FormErrors::from_app(&AppError::field("file", "err-file-empty"), ctx.lang).unwrap_or_else(FormErrors::none);
+        return official_page(&ctx, None, dry_run, errors).await;
+    }
+    let report = impact::official::import(ctx.app(), &ctx.principal, &bytes, dry_run).await?;
+    official_page(&ctx, Some(report), dry_run, FormErrors::none()).await
 }

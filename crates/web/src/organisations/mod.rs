@@ -3,6 +3,7 @@
 //! and joining the cluster.
 
 mod edit;
+mod figures;
 mod join;
 mod people;
 mod public;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/organisations/{slug}/edit", get(edit::edit_form).post(edit::update))
         .route("/organisations/{slug}/logo", post(edit::logo))
         .route("/organisations/{slug}/people", get(people::list).post(people::invite))
+        .route("/organisations/{slug}/figures", get(figures::show).post(figures::save))
         .route("/organisations/{slug}/join", get(join::form).post(join::submit))
         .route("/invitations/{token}", get(people::invitation).post(people::accept))
 }
