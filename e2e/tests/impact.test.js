@@ -129,7 +129,8 @@ for (const lang of LANGS) {
     try {
       for (const path of [
         '/impact', '/impact/indicators/events', '/impact/indicators/events?by=month', '/impact/indicators/nps',
-        '/impact/indicators/member-turnover', '/impact/text', '/situation', '/park',
+        '/impact/indicators/member-turnover', '/impact/text', '/situation', '/park', '/impact/label',
+        '/impact/official', `/situation/${new Date().getFullYear()}/report`,
       ]) {
         await visit(o.page, `/${lang}${path}`);
         await expectNoA11yViolations(o.page, `${lang}${path}`);

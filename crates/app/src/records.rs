@@ -40,6 +40,7 @@ records!(
     group_member,
     group_phase,
     kimppa,
+    label_document,
     listing,
     listing_match,
     material_class,

@@ -53,6 +53,7 @@ pub mod indicator_target;
 pub mod invitation;
 pub mod kimppa;
 pub mod kimppa_member;
+pub mod label_document;
 pub mod listing;
 pub mod listing_match;
 pub mod login_failure;

@@ -26,6 +26,7 @@ mod m0019_pipeline;
 mod m0020_funding;
 mod m0021_impact;
 mod m0022_org_figures;
+mod m0023_label_documents;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_funding::Migration),
             Box::new(m0021_impact::Migration),
             Box::new(m0022_org_figures::Migration),
+            Box::new(m0023_label_documents::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@
 //! public figures (the situational picture, the API).
 
 pub mod indicators;
+pub mod label;
 pub mod official;
 pub mod own;
 pub mod park;
@@ -182,6 +183,12 @@ impl Months {
                 )
             }
         }
+    }
+
+    /// The sum of an indicator's denominators over the months read (a
+    /// ratio's how many: answers, events).
+    pub fn den(&self, id: &str) -> f64 {
+        self.rows.get(id).map(|m| m.values().map(|r| r.1).sum()).unwrap_or(0.0)
     }
 
     /// When the figures were last computed.

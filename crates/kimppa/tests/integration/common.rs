@@ -220,6 +220,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as sent (for files that are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -267,7 +269,7 @@ impl Client {
         if let Some(t) = csrf_in(&body) {
             self.csrf = Some(t);
         }
-        Resp { status, headers, body }
+        Resp { status, headers, body, bytes: bytes.to_vec() }
     }
 
     pub async fn get(&mut self, path: &str) -> Resp {

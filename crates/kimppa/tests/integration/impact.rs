@@ -904,10 +904,97 @@ async fn own_figures_count_only_over_five_organisations(b: kimppa_store::testing
     assert!(impact::own::list(&t.app, &p4, o4.id).await.unwrap().is_empty());
 }
 
+async fn label_checklist_documents_and_the_evidence_pack(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let staff = t.elevated(&orch).await;
+    let year = kimppa_app::materials::today().year();
+    let (admin, _) = t.user("admin@oma.test", PlatformRole::Person).await;
+    t.org(&admin, "Oma Oy", "approved").await;
+    let status =
+        |items: &[impact::label::Item], key: &str| items.iter().find(|i| i.key == key).map(|i| (i.status, i.figure));
+    let items = impact::label::checklist(&t.app, &staff, year).await.unwrap();
+    assert_eq!(items.len(), 14);
+    use impact::label::Status::*;
+    assert_eq!(status(&items, "leader"), Some((Met, (1, 0))), "one orchestrator");
+    assert_eq!(status(&items, "smes"), Some((Met, (1, 1))), "the one member is an SME");
+    assert_eq!(status(&items, "agreements"), Some((NotMet, (0, 1))), "no agreement accepted");
+    assert_eq!(status(&items, "triple-helix").unwrap().0, NotMet);
+    assert_eq!(status(&items, "strategy").unwrap().0, NotRecorded, "no document: not recorded, not 'not met'");
+    assert_eq!(status(&items, "activities").unwrap().0, NotMet);
+    assert_eq!(status(&items, "evaluation").unwrap().0, NotRecorded);
+    // Two events held make the activities item.
+    event_at(&t, orch.id, "Aamu", earlier_this_year(), EventStatus::Held, EventVisibility::Public).await;
+    event_at(&t, orch.id, "Ilta", earlier_this_year(), EventStatus::Held, EventVisibility::Members).await;
+    rollup::run(&t.app).await.unwrap();
+    let items = impact::label::checklist(&t.app, &staff, year).await.unwrap();
+    assert_eq!(status(&items, "activities"), Some((Met, (2, 0))));
+
+    // A document: bad input re-shown, then a strategy uploaded.
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    let page = oc.get("/fi/impact/label").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("ei kirjattu") && page.body.contains("täyttyy"));
+    let bad = oc
+        .post_multipart(
+            "/fi/impact/label/documents",
+            &[("kind", "strategy"), ("title", "Strategia 2026–2030"), ("version", "1.0"), ("dated_on", "huomenna")],
+            "attachment",
+            "",
+            b"",
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("value=\"Strategia 2026–2030\"")
+            && bad.body.contains("f-dated_on-error")
+            && bad.body.contains("f-attachment-error")
+    );
+    let today = kimppa_app::materials::today().to_string();
+    let ok = oc
+        .post_multipart(
+            "/fi/impact/label/documents",
+            &[("kind", "strategy"), ("title", "Strategia 2026–2030"), ("version", "1.0"), ("dated_on", &today)],
+            "attachment",
+            "strategia.pdf",
+            b"%PDF-1.4 strategia",
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let items = impact::label::checklist(&t.app, &staff, year).await.unwrap();
+    assert_eq!(status(&items, "strategy").unwrap().0, Met);
+    let page = oc.get("/fi/impact/label").await.body;
+    let at =
+        page.find("/fi/impact/label/documents/").expect("the document's link") + "/fi/impact/label/documents/".len();
+    let doc: String = page[at..].chars().take_while(char::is_ascii_digit).collect();
+    let file = oc.get(&format!("/fi/impact/label/documents/{doc}")).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.body.starts_with("%PDF"));
+
+    // The pack: a real ZIP with the checklist, the figures and the document.
+    let pack = oc.get(&format!("/fi/impact/label/pack.zip?year={year}")).await;
+    assert_eq!(pack.status, StatusCode::OK);
+    assert_eq!(pack.header("content-type"), "application/zip");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(pack.bytes.clone())).expect("a zip");
+    let names: Vec<String> = (0..z.len()).map(|i| z.by_index(i).unwrap().name().to_string()).collect();
+    assert!(names.contains(&"checklist.csv".to_string()) && names.contains(&"indicators.csv".to_string()));
+    assert!(names.iter().any(|n| n.starts_with("documents/") && n.ends_with("strategia.pdf")), "{names:?}");
+    let mut checklist = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("checklist.csv").unwrap(), &mut checklist).unwrap();
+    assert!(checklist.contains("Strategia-asiakirja") && checklist.contains("täyttyy"));
+
+    // Staff only.
+    let mut ac = t.login(&admin, None).await;
+    assert_eq!(ac.get("/fi/impact/label").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ac.get("/fi/impact/label/pack.zip").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ac.get(&format!("/fi/impact/label/documents/{doc}")).await.status, StatusCode::FORBIDDEN);
+}
+
 both_backends!(
     every_indicator_counts_its_records,
     a_frozen_year_stays_and_targets_are_kept,
     impact_pages_answer_in_bounded_queries,
     the_situational_picture_is_public,
-    own_figures_count_only_over_five_organisations
+    own_figures_count_only_over_five_organisations,
+    label_checklist_documents_and_the_evidence_pack
 );

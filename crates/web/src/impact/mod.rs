@@ -7,7 +7,7 @@ use crate::{
     AppState,
     ctx::{Ctx, Page},
     errors::WebError,
-    extract::{Form, Query},
+    extract::{Form, FormWithFile, Query},
     forms::FormErrors,
 };
 use askama::Template;
@@ -32,6 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/impact/freeze", post(freeze))
         .route("/impact/text", get(text_form).post(text_save))
         .route("/impact/official", get(official_form).post(official_import))
+        .route("/impact/label", get(label_page))
+        .route("/impact/label/documents", post(label_document_add))
+        .route("/impact/label/documents/{id}", get(label_document))
+        .route("/impact/label/pack.zip", get(label_pack))
         .route("/impact/indicators/{id}", get(indicator))
         .route("/impact/indicators/{id}/export.csv", get(indicator_csv))
         .route("/impact/indicators/{id}/target", post(target))
@@ -460,7 +464,13 @@ async fn indicator_page(
             .collect(),
         records_total,
         unlisted,
-        target: TargetForm { year: if target.year.is_empty() { year.to_string() } else { target.year }, ..target },
+        target: if target.year.is_empty() {
+            // The year's target as it stands, to change or remove.
+            let now = impact::targets(ctx.app(), year).await?.get(ind.id).copied();
+            TargetForm { year: year.to_string(), value: now.map(|v| cell(&p, Some(v))).unwrap_or_default() }
+        } else {
+            target
+        },
         errors,
         query: format!("by={by}&year={year}"),
         p,
@@ -893,4 +903,167 @@ pub async fn official_import(ctx: Ctx, mut multipart: axum::extract::Multipart) 
     }
     let report = impact::official::import(ctx.app(), &ctx.principal, &bytes, dry_run).await?;
     official_page(&ctx, Some(report), dry_run, FormErrors::none()).await
+}
+
+// ---------------------------------------------------------------------------
+// Label evidence
+
+use kimppa_app::impact::label::{self, DocumentForm};
+
+pub struct LabelItem {
+    pub name: String,
+    pub status: &'static str,
+    pub status_label: String,
+    pub figure: String,
+    pub evidence: String,
+}
+
+fn label_items(p: &Page, items: &[label::Item]) -> Vec<LabelItem> {
+    items
+        .iter()
+        .map(|i| LabelItem {
+            name: p.t(&format!("label-item-{}", i.key)),
+            status: i.status.key(),
+            status_label: p.t(&format!("label-status-{}", i.status.key())),
+            figure: match (i.key, i.status, i.figure) {
+                (_, label::Status::NotRecorded, _) => String::new(),
+                ("strategy" | "plan", _, (y, _)) => p.t1("label-dated", "name", &y.to_string()),
+                (_, _, (n, 0)) => number(p, n as f64, 0),
+                (_, _, (n, of)) => format!("{} / {}", number(p, n as f64, 0), number(p, of as f64, 0)),
+            },
+            evidence: p.href(&i.evidence),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "impact/label.html")]
+struct LabelPage {
+    p: Page,
+    year: i32,
+    years: Vec<i32>,
+    items: Vec<LabelItem>,
+    /// "9 / 14"
+    met: String,
+    /// (id, kind, title, version, date, file name)
+    documents: Vec<(i32, String, String, String, String, String)>,
+    kinds: Vec<(String, String, bool)>,
+    form: DocumentForm,
+    errors: FormErrors,
+}
+
+async fn label_view(
+    ctx: &Ctx,
+    year: Option<i32>,
+    form: DocumentForm,
+    errors: FormErrors,
+) -> Result<Response, WebError> {
+    let year = year_or_this(year);
+    let items = label::checklist(ctx.app(), &ctx.principal, year).await?;
+    let docs = label::documents(ctx.app(), &ctx.principal).await?;
+    let p = if errors.is_empty() { ctx.page("label-title").await } else { ctx.form_page("label-title").await };
+    let view = LabelPage {
+        year,
+        years: (this_year() - 4..=this_year()).rev().collect(),
+        met: format!("{} / {}", items.iter().filter(|i| i.status == label::Status::Met).count(), items.len()),
+        items: label_items(&p, &items),
+        documents: docs
+            .iter()
+            .map(|d| {
+                (
+                    d.id,
+                    p.t(&format!("label-kind-{}", d.kind)),
+                    d.title.clone(),
+                    d.version.clone(),
+                    p.day(&d.dated_on),
+                    d.file_name.clone(),
+                )
+            })
+            .collect(),
+        kinds: crate::forms::key_options(p.lang, "label-kind-", label::KINDS.iter().copied(), &[form.kind.clone()]),
+        form,
+        errors,
+        p,
+    };
+    let status = if view.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, crate::html(&view)).into_response())
+}
+
+pub async fn label_page(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    label_view(&ctx, q.year, DocumentForm::default(), FormErrors::none()).await
+}
+
+pub async fn label_document_add(
+    ctx: Ctx,
+    FormWithFile(f, file): FormWithFile<DocumentForm>,
+) -> Result<Response, WebError> {
+    match label::add_document(ctx.app(), &ctx.principal, &f, file).await {
+        Ok(_) => {
+            ctx.flash("label-document-added").await;
+            Ok(Redirect::to(&format!("{}#documents", ctx.href("/impact/label"))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app_labelled(&e, ctx.lang, |f| match f {
+                "kind" => Some("label-document-kind"),
+                "title" => Some("label-document-title"),
+                "version" => Some("label-document-version"),
+                "dated_on" => Some("label-document-date"),
+                "attachment" => Some("label-document-file"),
+                _ => None,
+            })
+            .ok_or(WebError(e))?;
+            label_view(&ctx, None, f, errors).await
+        }
+    }
+}
+
+pub async fn label_document(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    let (d, bytes) = label::document(ctx.app(), &ctx.principal, id).await?;
+    Ok(crate::forum::file_response(&d.file_name, &d.content_type, bytes))
+}
+
+pub async fn label_pack(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response, WebError> {
+    let year = year_or_this(q.year);
+    let items = label::checklist(ctx.app(), &ctx.principal, year).await?;
+    let (rows, _) = impact::year(ctx.app(), &ctx.principal, year).await?;
+    let p = ctx.page("label-title").await;
+    let mut list = vec![vec![p.t("label-item"), p.t("label-status"), p.t("label-figure"), p.t("label-evidence")]];
+    for i in label_items(&p, &items) {
+        list.push(vec![
+            i.name,
+            i.status_label,
+            i.figure,
+            format!("{}{}", ctx.app().config.base_url.trim_end_matches('/'), i.evidence),
+        ]);
+    }
+    let mut figures = vec![vec![
+        "id".to_string(),
+        p.t("impact-name"),
+        p.t("impact-unit"),
+        year.to_string(),
+        (year - 1).to_string(),
+        p.t("impact-target"),
+        p.t("impact-frozen"),
+    ]];
+    for r in &rows {
+        figures.push(vec![
+            r.indicator.id.to_string(),
+            name(&p, r.indicator),
+            p.t(&format!("unit-{}", r.indicator.unit.key())),
+            if r.indicator.recorded { cell(&p, r.value) } else { p.t("impact-not-recorded") },
+            cell(&p, r.previous),
+            cell(&p, r.target),
+            p.t(if r.frozen { "yes" } else { "no" }),
+        ]);
+    }
+    let body = label::pack(ctx.app(), &ctx.principal, &impact::csv(&list)?, &impact::csv(&figures)?).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/zip".to_string()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"kimppa-label-evidence-{year}.zip\"")),
+            (header::CACHE_CONTROL, "private, no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response())
 }
