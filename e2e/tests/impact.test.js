@@ -17,8 +17,12 @@ import {
   screenshot,
   LANGS,
   ORCHESTRATOR,
+  PURKUTAITO_ADMIN,
+  POHJOISRAKENNE_ADMIN,
   pressEnterOn,
   typeInto,
+  linkFromOutbox,
+  uniqueSuffix,
 } from './helpers.js';
 
 const env = useServerAndBrowser();
@@ -122,6 +126,71 @@ test('a visitor reads the situational picture and explores the park without Java
   }
 });
 
+test('a member survey is sent and answered through its link, keyboard only and without signing in', async (t) => {
+  const { browser, server } = env;
+  const o = await loggedInPage(browser, server.baseUrl, ORCHESTRATOR, 'fi', { javaScriptEnabled: false });
+  const visitor = await newContext(browser, server.baseUrl, { javaScriptEnabled: false });
+  const withJs = await newContext(browser, server.baseUrl);
+  const title = `Kysely ${uniqueSuffix()}`;
+  try {
+    let links;
+    await step(t, 'the orchestrator writes and sends the survey', async () => {
+      const p = o.page;
+      await visit(p, '/fi/impact/surveys');
+      await typeInto(p, '#f-title', title);
+      await typeInto(p, '#f-questions', 'Mikä toimii hyvin?');
+      const saved = await pressEnterOn(p, p.locator('main form[action="/fi/impact/surveys"] button[type="submit"]'));
+      assert.equal(saved.status(), 200);
+      const sent = await pressEnterOn(p, p.locator('main form[action$="/send"] button'));
+      assert.equal(sent.status(), 200);
+      assert.match(await p.locator('body').innerText(), /Kysely lähetettiin/);
+      links = [
+        await linkFromOutbox(p, PURKUTAITO_ADMIN.email, /\S*\/fi\/survey\/\S+/),
+        await linkFromOutbox(p, POHJOISRAKENNE_ADMIN.email, /\S*\/fi\/survey\/\S+/),
+      ];
+    });
+    await step(t, 'the answer pages pass axe in both languages', async () => {
+      const page = await withJs.newPage();
+      await visit(page, new URL(links[0]).pathname);
+      await expectNoA11yViolations(page, 'fi the survey answer form');
+      await visit(page, new URL(links[1]).pathname.replace('/fi/', '/en/'));
+      await expectNoA11yViolations(page, 'en the survey answer form');
+      await screenshot(page, 'survey-answer-en');
+    });
+    await step(t, 'a member answers with the keyboard; the link works once', async () => {
+      const p = await visitor.newPage();
+      const path = new URL(links[0]).pathname;
+      await visit(p, path);
+      const bad = await pressEnterOn(p, p.locator('main form button[type="submit"]'));
+      assert.equal(bad.status(), 422, 'the score is required');
+      await expectErrorSummaryWired(p);
+      await p.locator('#score-9').focus();
+      await p.keyboard.press('Space');
+      assert.ok(await p.locator('#score-9').isChecked(), 'chosen with the keyboard');
+      await typeInto(p, '#f-answer-0', 'Tapahtumat');
+      const ok = await pressEnterOn(p, p.locator('main form button[type="submit"]'));
+      assert.equal(ok.status(), 200);
+      assert.match(await p.locator('main').innerText(), /Vastauksesi tallennettiin/);
+      await visit(p, path, 410);
+    });
+    await step(t, 'the results show the answer, not who gave it', async () => {
+      const p = o.page;
+      await visit(p, '/fi/impact/surveys');
+      const r = await pressEnterOn(p, p.locator('main a', { hasText: title }));
+      assert.equal(r.status(), 200);
+      const main = await p.locator('main').innerText();
+      assert.match(main, /Tapahtumat/);
+      assert.match(main, /alle viisi vastausta/);
+      assert.doesNotMatch(main, /purkutaito/i);
+      await screenshot(p, 'survey-results-fi');
+    });
+  } finally {
+    await o.context.close();
+    await visitor.close();
+    await withJs.close();
+  }
+});
+
 for (const lang of LANGS) {
   test(`impact pages pass axe (${lang})`, async () => {
     const { browser, server } = env;
@@ -130,7 +199,7 @@ for (const lang of LANGS) {
       for (const path of [
         '/impact', '/impact/indicators/events', '/impact/indicators/events?by=month', '/impact/indicators/nps',
         '/impact/indicators/member-turnover', '/impact/text', '/situation', '/park', '/impact/label',
-        '/impact/official', `/situation/${new Date().getFullYear()}/report`,
+        '/impact/official', `/situation/${new Date().getFullYear()}/report`, '/impact/surveys',
       ]) {
         await visit(o.page, `/${lang}${path}`);
         await expectNoA11yViolations(o.page, `${lang}${path}`);

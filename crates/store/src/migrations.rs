@@ -27,6 +27,7 @@ mod m0020_funding;
 mod m0021_impact;
 mod m0022_org_figures;
 mod m0023_label_documents;
+mod m0024_surveys;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_impact::Migration),
             Box::new(m0022_org_figures::Migration),
             Box::new(m0023_label_documents::Migration),
+            Box::new(m0024_surveys::Migration),
         ]
     }
 }

@@ -1,7 +1,8 @@
 //! The impact part of the demo: the orchestrators' targets for this year,
-//! the editorial text of this year's situational picture, and last year's
-//! figures frozen for the annual report (after the rollup has counted the
-//! demo's records).
+//! the editorial text of this year's situational picture, last month's
+//! member survey with its answers, the strategy and implementation plan
+//! for the label's evidence, and last year's figures frozen for the
+//! annual report (after the rollup has counted the demo's records).
 
 use crate::{App, AppError, impact};
 use chrono::Datelike;
@@ -94,6 +95,144 @@ pub async fn load(app: &App, orchestrator: i32) -> Result<(), AppError> {
     })
     .exec(&app.db)
     .await?;
+    survey(app, orchestrator).await?;
+    documents(app, orchestrator).await?;
     impact::freeze_as(app, UserId(orchestrator), year - 1).await?;
+    Ok(())
+}
+
+/// Last month's member survey: sent to the approved members' admins, and
+/// answered by most of them (answers apart from the invitations, as the
+/// survey itself keeps them).
+async fn survey(app: &App, orchestrator: i32) -> Result<(), AppError> {
+    use kimppa_domain::{MembershipStatus, OrgRole};
+    use kimppa_store::entities::{org_member, organisation, survey, survey_answer, survey_invite};
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect, RelationTrait};
+    let sent = crate::now() - chrono::Duration::days(30);
+    let s = survey::ActiveModel {
+        title: Set("Jäsenkysely 2026".into()),
+        questions: Set(
+            "Mikä klusterin toiminnassa on ollut hyödyllisintä?\nMitä klusterin pitäisi tehdä toisin?".into()
+        ),
+        sent_at: Set(Some(sent)),
+        created_by: Set(orchestrator),
+        created_at: Set(sent),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await?;
+    let admins: Vec<(i32, i32)> = org_member::Entity::find()
+        .select_only()
+        .columns([org_member::Column::OrgId, org_member::Column::UserId])
+        .join(sea_orm::JoinType::InnerJoin, org_member::Relation::Organisation.def())
+        .filter(org_member::Column::Role.eq(OrgRole::Admin))
+        .filter(organisation::Column::MembershipStatus.eq(MembershipStatus::Approved))
+        .into_tuple()
+        .all(&app.db)
+        .await?;
+    const SCORES: [i32; 8] = [9, 10, 8, 7, 9, 6, 10, 9];
+    const USEFUL: [&str; 4] = [
+        "Matchmaking-päivä, jossa löysimme kumppanin purkupuulle.",
+        "Materiaalipörssi: tuhkalle löytyi vastaanottaja läheltä.",
+        "Rahoitushakujen kokoaminen yhteen paikkaan.",
+        "",
+    ];
+    const BETTER: [&str; 4] = [
+        "Enemmän yritysvierailuja jäsenten luona.",
+        "",
+        "Tapahtumia myös Kemi–Tornio-alueella.",
+        "Selkeämpi yhteenveto siitä, mitä hankkeissa on tapahtumassa.",
+    ];
+    for (i, (org, user)) in admins.iter().enumerate() {
+        let answered = i % 5 != 4;
+        survey_invite::ActiveModel {
+            survey_id: Set(s.id),
+            user_id: Set(*user),
+            org_id: Set(*org),
+            token_hash: Set(crate::tokens::hash(&crate::tokens::new_token())),
+            sent_at: Set(sent),
+            answered_at: Set(answered.then_some(sent + chrono::Duration::days(2))),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await?;
+        if answered {
+            let answers = [USEFUL[i % 4], BETTER[i % 4]].map(str::to_string);
+            survey_answer::ActiveModel {
+                survey_id: Set(s.id),
+                score: Set(SCORES[i % SCORES.len()]),
+                answers: Set(serde_json::to_string(&answers).map_err(AppError::internal)?),
+                answered_on: Set(crate::finnish_time(sent + chrono::Duration::days(2)).date_naive().to_string()),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// A one-page PDF saying what it stands for (the demo's strategy and plan).
+fn demo_pdf(text: &str) -> Vec<u8> {
+    let stream = format!("BT /F1 18 Tf 72 720 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+/// The strategy and the implementation plan, uploaded for the label's
+/// evidence (placeholders that say they are the demo's).
+async fn documents(app: &App, orchestrator: i32) -> Result<(), AppError> {
+    use kimppa_store::entities::label_document;
+    let year = crate::materials::today().year();
+    for (kind, title, version, dated, text) in [
+        (
+            "strategy",
+            "Klusterin strategia 2025-2030",
+            "1.2",
+            format!("{}-02-14", year - 1),
+            "Kimppa demo: cluster strategy 2025-2030",
+        ),
+        ("plan", "Toimeenpanosuunnitelma", "2026.1", format!("{year}-01-20"), "Kimppa demo: implementation plan"),
+    ] {
+        let bytes = demo_pdf(text);
+        let size = bytes.len() as i32;
+        let key = app.files.put_attachment("attachment", bytes::Bytes::from(bytes)).await?;
+        label_document::ActiveModel {
+            kind: Set(kind.into()),
+            title: Set(title.into()),
+            version: Set(version.into()),
+            dated_on: Set(dated),
+            file_key: Set(key),
+            file_name: Set(format!("{kind}.pdf")),
+            content_type: Set("application/pdf".into()),
+            size: Set(size),
+            uploaded_by: Set(orchestrator),
+            uploaded_at: Set(crate::now()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await?;
+    }
     Ok(())
 }

@@ -21,6 +21,7 @@ pub mod own;
 pub mod park;
 pub mod rollup;
 pub mod sources;
+pub mod surveys;
 
 pub use indicators::{Dimension, INDICATORS, Indicator, Kind, Unit};
 

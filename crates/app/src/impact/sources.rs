@@ -14,7 +14,7 @@ use kimppa_domain::{
 use kimppa_store::entities::{
     analytics_count, analytics_visitor, challenge, contact_request, event, event_feedback, event_registration,
     forum_thread, forum_thread_expert, funding, group, kimppa, listing, membership_event, news, org_figure,
-    organisation, partner_search_entry, pipeline_record, procurement, symbiosis, user,
+    organisation, partner_search_entry, pipeline_record, procurement, survey_answer, symbiosis, user,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::SimpleExpr};
 use std::collections::{HashMap, HashSet};
@@ -231,28 +231,43 @@ pub async fn points(app: &App, ind: &Indicator, range: Range) -> Result<Vec<Poin
                     .collect()
             }
         }
-        "nps" => event_feedback::Entity::find()
-            .select_only()
-            .columns([event_feedback::Column::Score, event_feedback::Column::CreatedAt])
-            .apply_if(between_ts(event_feedback::Column::CreatedAt, range), QueryFilter::filter)
-            .into_tuple::<(i32, DateTime<Utc>)>()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|(score, at)| Point {
-                day: day_of(at),
-                num: if score >= 9 {
+        "nps" => {
+            // Event feedback and member surveys: promoters count +1,
+            // detractors −1, over every answer.
+            let nps = |score: i32| {
+                if score >= 9 {
                     1.0
                 } else if score <= 6 {
                     -1.0
                 } else {
                     0.0
-                },
-                den: 1.0,
-                public: true,
-                item: None,
-            })
-            .collect(),
+                }
+            };
+            let mut out: Vec<Point> = event_feedback::Entity::find()
+                .select_only()
+                .columns([event_feedback::Column::Score, event_feedback::Column::CreatedAt])
+                .apply_if(between_ts(event_feedback::Column::CreatedAt, range), QueryFilter::filter)
+                .into_tuple::<(i32, DateTime<Utc>)>()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|(score, at)| Point { day: day_of(at), num: nps(score), den: 1.0, public: true, item: None })
+                .collect();
+            out.extend(
+                survey_answer::Entity::find()
+                    .select_only()
+                    .columns([survey_answer::Column::Score, survey_answer::Column::AnsweredOn])
+                    .apply_if(between_day(survey_answer::Column::AnsweredOn, range), QueryFilter::filter)
+                    .into_tuple::<(i32, String)>()
+                    .all(db)
+                    .await?
+                    .into_iter()
+                    .filter_map(|(score, d)| {
+                        parse(&d).map(|day| Point { day, num: nps(score), den: 1.0, public: true, item: None })
+                    }),
+            );
+            out
+        }
         "challenges" => challenge::Entity::find()
             .select_only()
             .columns([challenge::Column::Id, challenge::Column::Title, challenge::Column::Visibility])

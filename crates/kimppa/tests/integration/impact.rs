@@ -990,11 +990,103 @@ async fn label_checklist_documents_and_the_evidence_pack(b: kimppa_store::testin
     assert_eq!(ac.get(&format!("/fi/impact/label/documents/{doc}")).await.status, StatusCode::FORBIDDEN);
 }
 
+async fn member_surveys_are_answered_once_and_anonymously(b: kimppa_store::testing::Backend) {
+    let t = TestApp::new(b).await;
+    let (orch, secret) = t.user("orch@kimppa.test", PlatformRole::Orchestrator).await;
+    let staff = t.elevated(&orch).await;
+    let mut admins = Vec::new();
+    for i in 0..5 {
+        let (a, _) = t.user(&format!("jasen{i}@kysely.test"), PlatformRole::Person).await;
+        t.org(&a, &format!("Jäsen {i} Oy"), "approved").await;
+        admins.push(a);
+    }
+    let (outsider, _) = t.user("hakija@kysely.test", PlatformRole::Person).await;
+    t.org(&outsider, "Hakija Oy", "pending").await;
+    let mut oc = t.login(&orch, secret.as_deref()).await;
+    oc.get("/fi/impact/surveys").await;
+    let bad = oc.post("/fi/impact/surveys", &[("title", ""), ("questions", "Mikä toimii?")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(">Mikä toimii?</textarea>") && bad.body.contains("f-title-error"));
+    let r = oc
+        .post(
+            "/fi/impact/surveys",
+            &[("title", "Jäsenkysely 2026"), ("questions", "Mikä toimii?\n\nMitä pitäisi parantaa?")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = r.location();
+    oc.get(&page).await;
+    let sent = oc.post(&format!("{page}/send"), &[]).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert_eq!(oc.post(&format!("{page}/send"), &[]).await.status, StatusCode::CONFLICT, "sent once");
+    assert!(t.emails_to("hakija@kysely.test").await.is_empty(), "only approved members' admins");
+    let links: Vec<String> = {
+        let mut v = Vec::new();
+        for a in &admins {
+            let e = t.last_email_to(&a.email).await;
+            v.push(crate::common::link_after(&e.body_text, "/fi/survey/").expect("a link"));
+        }
+        v
+    };
+    assert_eq!(links.iter().collect::<std::collections::HashSet<_>>().len(), 5, "a link each");
+
+    // Answering needs no signing in; bad input is kept; a link works once.
+    let mut visitor = t.client();
+    let form = visitor.get(&links[0]).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Mitä pitäisi parantaa?"));
+    let bad = visitor.post(&links[0], &[("score", "11"), ("answer", "Tapahtumat"), ("answer", "")]).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains(">Tapahtumat</textarea>") && bad.body.contains("f-score-error"),
+        "{}",
+        &bad.body[bad.body.find("<main").unwrap_or(0)..]
+    );
+    let ok =
+        visitor.post(&links[0], &[("score", "10"), ("answer", "Tapahtumat"), ("answer", "Enemmän yrityksiä")]).await;
+    assert_eq!(ok.status, StatusCode::OK);
+    assert!(ok.body.contains("Vastauksesi tallennettiin"));
+    assert_ne!(visitor.post(&links[0], &[("score", "0")]).await.status, StatusCode::OK, "once");
+    assert_ne!(visitor.get(&links[0]).await.status, StatusCode::OK);
+    assert_eq!(t.client().get("/fi/survey/not-a-token").await.status, StatusCode::NOT_FOUND);
+
+    let id: i32 = page.rsplit('/').next().unwrap().parse().unwrap();
+    let (_, r) = impact::surveys::results(&t.app, &staff, id).await.unwrap();
+    assert_eq!((r.invited, r.answered, r.nps), (5, 1, None), "no NPS over one answer");
+    assert_eq!(r.comments[1].1, vec!["Enemmän yrityksiä".to_string()]);
+    for (i, score) in [(1, 9), (2, 3), (3, 8), (4, 10)] {
+        let mut c = t.client();
+        c.get(&links[i]).await;
+        let r = c.post(&links[i], &[("score", &score.to_string()), ("answer", ""), ("answer", "")]).await;
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let (_, r) = impact::surveys::results(&t.app, &staff, id).await.unwrap();
+    assert_eq!((r.answered, r.nps), (5, Some(40)), "(3 − 1) / 5");
+    let results = oc.get(&page).await.body;
+    assert!(results.contains("+40") && results.contains("100\u{a0}%"));
+    for a in &admins {
+        assert!(!results.contains(&a.email) && !results.contains("Jäsen 0 Oy"), "never who answered");
+    }
+    // The answers carry nothing of who gave them.
+    let answers = kimppa_store::entities::survey_answer::Entity::find().all(&t.app.db).await.unwrap();
+    assert_eq!(answers.len(), 5);
+    // The NPS indicator counts survey answers with event feedback.
+    rollup::run(&t.app).await.unwrap();
+    let year = kimppa_app::materials::today().year();
+    let (rows, _) = impact::year(&t.app, &staff, year).await.unwrap();
+    assert_eq!(rows.iter().find(|r| r.indicator.id == "nps").unwrap().value, Some(40.0));
+    // Staff only, but the answer pages.
+    let mut ac = t.login(&admins[0], None).await;
+    assert_eq!(ac.get("/fi/impact/surveys").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(ac.get(&page).await.status, StatusCode::FORBIDDEN);
+}
+
 both_backends!(
     every_indicator_counts_its_records,
     a_frozen_year_stays_and_targets_are_kept,
     impact_pages_answer_in_bounded_queries,
     the_situational_picture_is_public,
     own_figures_count_only_over_five_organisations,
-    label_checklist_documents_and_the_evidence_pack
+    label_checklist_documents_and_the_evidence_pack,
+    member_surveys_are_answered_once_and_anonymously
 );

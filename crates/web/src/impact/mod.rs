@@ -32,6 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route("/impact/freeze", post(freeze))
         .route("/impact/text", get(text_form).post(text_save))
         .route("/impact/official", get(official_form).post(official_import))
+        .route("/impact/surveys", get(surveys_page).post(survey_create))
+        .route("/impact/surveys/{id}", get(survey_results))
+        .route("/impact/surveys/{id}/send", post(survey_send))
+        .route("/survey/{token}", get(survey_form).post(survey_answer))
         .route("/impact/label", get(label_page))
         .route("/impact/label/documents", post(label_document_add))
         .route("/impact/label/documents/{id}", get(label_document))
@@ -1066,4 +1070,163 @@ pub async fn label_pack(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response
         body,
     )
         .into_response())
+}
+
+// ---------------------------------------------------------------------------
+// Member surveys
+
+use kimppa_app::impact::surveys::{self, AnswerForm, SurveyForm};
+
+#[derive(Template)]
+#[template(path = "impact/surveys.html")]
+struct SurveysPage {
+    p: Page,
+    /// (id, title, sent)
+    surveys: Vec<(i32, String, String)>,
+    form: SurveyForm,
+    errors: FormErrors,
+}
+
+async fn surveys_view(ctx: &Ctx, form: SurveyForm, errors: FormErrors) -> Result<Response, WebError> {
+    let list = surveys::list(ctx.app(), &ctx.principal).await?;
+    let p = if errors.is_empty() { ctx.page("surveys-title").await } else { ctx.form_page("surveys-title").await };
+    let view = SurveysPage {
+        surveys: list
+            .iter()
+            .map(|x| (x.id, x.title.clone(), x.sent_at.map(|t| p.date(&t)).unwrap_or_else(|| p.t("survey-not-sent"))))
+            .collect(),
+        form,
+        errors,
+        p,
+    };
+    let status = if view.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, crate::html(&view)).into_response())
+}
+
+pub async fn surveys_page(ctx: Ctx) -> Result<Response, WebError> {
+    surveys_view(&ctx, SurveyForm::default(), FormErrors::none()).await
+}
+
+pub async fn survey_create(ctx: Ctx, Form(f): Form<SurveyForm>) -> Result<Response, WebError> {
+    match surveys::create(ctx.app(), &ctx.principal, &f).await {
+        Ok(s) => {
+            ctx.flash("survey-created").await;
+            Ok(Redirect::to(&ctx.href(&format!("/impact/surveys/{}", s.id))).into_response())
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app_labelled(&e, ctx.lang, |f| match f {
+                "title" => Some("survey-field-title"),
+                "questions" => Some("survey-field-questions"),
+                _ => None,
+            })
+            .ok_or(WebError(e))?;
+            surveys_view(&ctx, f, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "impact/survey.html")]
+struct SurveyPage {
+    p: Page,
+    id: i32,
+    sent: String,
+    invited: u64,
+    answered: u64,
+    rate: String,
+    nps: String,
+    comments: Vec<(String, Vec<String>)>,
+}
+
+pub async fn survey_results(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    let (s, r) = surveys::results(ctx.app(), &ctx.principal, id).await?;
+    let mut p = ctx.page("surveys-title").await;
+    p.title = s.title.clone();
+    let view = SurveyPage {
+        id,
+        sent: s.sent_at.map(|t| p.date(&t)).unwrap_or_default(),
+        invited: r.invited,
+        answered: r.answered,
+        rate: if r.invited == 0 {
+            String::new()
+        } else {
+            format!("{}\u{a0}%", number(&p, r.answered as f64 * 100.0 / r.invited as f64, 0))
+        },
+        nps: r.nps.map(|v| figure(&p, Unit::Nps, v as f64)).unwrap_or_else(|| p.t("survey-nps-floor")),
+        comments: r.comments,
+        p,
+    };
+    Ok(crate::html(&view))
+}
+
+pub async fn survey_send(ctx: Ctx, Path(id): Path<i32>) -> Result<Response, WebError> {
+    let n = surveys::send(ctx.app(), &ctx.principal, id).await?;
+    ctx.flash(if n == 0 { "survey-sent-none" } else { "survey-sent" }).await;
+    Ok(Redirect::to(&ctx.href(&format!("/impact/surveys/{id}"))).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "impact/survey_answer.html")]
+struct AnswerPage {
+    p: Page,
+    title: String,
+    questions: Vec<(usize, String, String)>,
+    scores: Vec<(String, bool)>,
+    errors: FormErrors,
+    token: String,
+}
+
+async fn answer_view(ctx: &Ctx, token: &str, form: AnswerForm, errors: FormErrors) -> Result<Response, WebError> {
+    let (s, _) = surveys::open(ctx.app(), token).await?;
+    // A form page: a visitor without a session gets one for the form's token.
+    let mut p = ctx.form_page("survey-answer-title").await;
+    p.title = s.title.clone();
+    let view = AnswerPage {
+        title: s.title.clone(),
+        questions: surveys::questions(&s)
+            .into_iter()
+            .enumerate()
+            .map(|(i, q)| (i, q, form.answer.get(i).cloned().unwrap_or_default()))
+            .collect(),
+        scores: (0..=10).map(|v| (v.to_string(), form.score.trim() == v.to_string())).collect(),
+        errors,
+        token: token.to_string(),
+        p,
+    };
+    let status = if view.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    Ok((status, crate::html(&view)).into_response())
+}
+
+pub async fn survey_form(ctx: Ctx, Path(token): Path<String>) -> Result<Response, WebError> {
+    answer_view(&ctx, &token, AnswerForm::default(), FormErrors::none()).await
+}
+
+/// The answer (every open question's field is sent, empty or not, so
+/// the answers keep the questions' order).
+pub async fn survey_answer(
+    ctx: Ctx,
+    Path(token): Path<String>,
+    Form(f): Form<AnswerForm>,
+) -> Result<Response, WebError> {
+    match surveys::answer(ctx.app(), &token, &f).await {
+        Ok(()) => {
+            let p = ctx.page("survey-thanks-title").await;
+            Ok(crate::html(&ThanksPage { p }))
+        }
+        Err(e) => {
+            let errors = FormErrors::from_app_labelled(&e, ctx.lang, |f| match f {
+                "score" => Some("survey-score"),
+                "answer" => Some("survey-open"),
+                _ => None,
+            })
+            .ok_or(WebError(e))?;
+            answer_view(&ctx, &token, f, errors).await
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "impact/survey_thanks.html")]
+struct ThanksPage {
+    p: Page,
 }
