@@ -372,7 +372,7 @@ pub async fn records(
         return Ok((vec![], 0));
     }
     let mut pts = sources::points(app, ind, Some(period.days())).await?;
-    pts.sort_by(|a, b| b.day.cmp(&a.day));
+    pts.sort_by_key(|p| std::cmp::Reverse(p.day));
     let total = pts.len();
     pts.truncate(limit);
     Ok((pts, total))
@@ -603,6 +603,9 @@ pub fn csv(rows: &[Vec<String>]) -> Result<String, AppError> {
     Ok(format!("\u{feff}{}", String::from_utf8_lossy(&bytes)))
 }
 
+/// An indicator in the report: its figure, the previous year's, the target.
+pub type ReportRow = (&'static Indicator, Option<f64>, Option<f64>, Option<f64>);
+
 /// The annual report's figures: the public indicators of a year as frozen,
 /// the previous year's as frozen (live when that year was never frozen),
 /// and the targets. `frozen_at` is `None` while the year is not frozen; the
@@ -611,7 +614,7 @@ pub fn csv(rows: &[Vec<String>]) -> Result<String, AppError> {
 pub struct Report {
     pub year: i32,
     pub frozen_at: Option<chrono::DateTime<chrono::Utc>>,
-    pub rows: Vec<(&'static Indicator, Option<f64>, Option<f64>, Option<f64>)>,
+    pub rows: Vec<ReportRow>,
 }
 
 /// The annual report of a year (public): five queries.

@@ -353,20 +353,20 @@ pub async fn points(app: &App, ind: &Indicator, range: Range) -> Result<Vec<Poin
             .all(db)
             .await?
             .into_iter()
-            .filter_map(|s| {
+            .map(|s| {
                 let num = match ind.id {
                     "symbioses" => 1.0,
                     "symbiosis-tonnes" => s.diverted_tonnes,
                     _ => s.co2e_tonnes,
                 };
                 let day = parse(&s.started_on).unwrap_or_else(|| day_of(s.created_at));
-                Some(Point {
+                Point {
                     day,
                     num,
                     den: 1.0,
                     public: true,
                     item: item(format!("{} · {}", s.class_code, s.started_on), format!("/materials/{}", s.listing_id)),
-                })
+                }
             })
             .collect(),
         "listings" => listing::Entity::find()

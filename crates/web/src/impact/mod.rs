@@ -766,6 +766,10 @@ pub async fn park(ctx: Ctx, Query(q): Query<ParkQuery>) -> Result<Response, WebE
 // ---------------------------------------------------------------------------
 // The annual report
 
+/// A report's row: the indicator's name, the year's figure, the previous
+/// year's, the target.
+type ReportLine = (String, String, String, String);
+
 #[derive(Template)]
 #[template(path = "impact/report.html")]
 struct ReportPage {
@@ -773,7 +777,7 @@ struct ReportPage {
     year: i32,
     frozen: String,
     text: String,
-    groups: Vec<(String, Vec<(String, String, String, String)>)>,
+    groups: Vec<(String, Vec<ReportLine>)>,
     actors: u64,
     symbioses: (usize, String, String),
 }
@@ -984,7 +988,12 @@ async fn label_view(
                 )
             })
             .collect(),
-        kinds: crate::forms::key_options(p.lang, "label-kind-", label::KINDS.iter().copied(), &[form.kind.clone()]),
+        kinds: crate::forms::key_options(
+            p.lang,
+            "label-kind-",
+            label::KINDS.iter().copied(),
+            std::slice::from_ref(&form.kind),
+        ),
         form,
         errors,
         p,
