@@ -101,20 +101,7 @@ async fn load(
                 Ok::<_, kimppa_app::AppError>(times)
             }));
         }
-        let mut all = Vec::new();
-        for t in tasks {
-            all.extend(t.await??);
-        }
-        let wall = started.elapsed().as_secs_f64();
-        all.sort_by(f64::total_cmp);
-        println!(
-            "{view:<9} {concurrency} callers, {} answers: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, {:.0} answers/s{note}",
-            all.len(),
-            pct(&all, 0.5),
-            pct(&all, 0.95),
-            pct(&all, 0.99),
-            all.len() as f64 / wall
-        );
+        crate::pipeline::print_load(&format!("{view:<9}"), concurrency, tasks, started, note).await?;
     }
     Ok(())
 }

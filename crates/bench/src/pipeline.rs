@@ -197,6 +197,18 @@ async fn load(
             Ok::<_, kimppa_app::AppError>(times)
         }));
     }
+    print_load(&format!("{view:<6}"), concurrency, tasks, started, "").await
+}
+
+/// Collects the callers' answer times and prints their percentiles and
+/// the answers per second since `started`.
+pub(crate) async fn print_load(
+    view: &str,
+    concurrency: usize,
+    tasks: Vec<tokio::task::JoinHandle<Result<Vec<f64>, kimppa_app::AppError>>>,
+    started: Instant,
+    note: &str,
+) -> anyhow::Result<()> {
     let mut all = Vec::new();
     for t in tasks {
         all.extend(t.await??);
@@ -204,7 +216,7 @@ async fn load(
     let wall = started.elapsed().as_secs_f64();
     all.sort_by(f64::total_cmp);
     println!(
-        "{view:<6} {concurrency} callers, {} answers: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, {:.0} answers/s",
+        "{view} {concurrency} callers, {} answers: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, {:.0} answers/s{note}",
         all.len(),
         pct(&all, 0.5),
         pct(&all, 0.95),

@@ -564,6 +564,30 @@ pub async fn text_save(ctx: Ctx, Query(q): Query<YearQuery>, Form(f): Form<TextF
 // ---------------------------------------------------------------------------
 // The situational picture
 
+/// The year's editorial text as HTML, in the page's language (Finnish
+/// when there is no English).
+fn editorial(p: &Page, s: &impact::Situation) -> String {
+    s.text
+        .as_ref()
+        .map(|t| {
+            kimppa_app::markdown::render(if p.code() == "en" && !t.body_en.is_empty() {
+                &t.body_en
+            } else {
+                &t.body_fi
+            })
+        })
+        .unwrap_or_default()
+}
+
+/// Realised symbioses: how many, tonnes and CO2e as the page writes them.
+fn symbioses(p: &Page, s: &impact::Situation) -> (usize, String, String) {
+    (
+        s.symbioses.count,
+        figure(p, Unit::Tonnes, s.symbioses.tonnes_per_year),
+        figure(p, Unit::Co2e, s.symbioses.co2e_tonnes),
+    )
+}
+
 #[derive(Template)]
 #[template(path = "impact/situation.html")]
 struct SituationPage {
@@ -588,17 +612,7 @@ pub async fn situation(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response,
     let s = impact::situation(app, year).await?;
     let official = impact::official::list(app, &[year - 1, year]).await?;
     let p = ctx.page("situation-title").await;
-    let text = s
-        .text
-        .as_ref()
-        .map(|t| {
-            kimppa_app::markdown::render(if p.code() == "en" && !t.body_en.is_empty() {
-                &t.body_en
-            } else {
-                &t.body_fi
-            })
-        })
-        .unwrap_or_default();
+    let text = editorial(&p, &s);
     let view = SituationPage {
         year,
         years: (this_year() - 4..=this_year()).rev().collect(),
@@ -608,11 +622,7 @@ pub async fn situation(ctx: Ctx, Query(q): Query<YearQuery>) -> Result<Response,
         actors_by_type: s.by_type.iter().map(|(k, n)| (p.label("org-type", k), *n)).collect(),
         actors_by_focus: s.by_focus.iter().map(|(k, n)| (p.label("focus", k), *n)).collect(),
         groups: grouped(&p, &rows.into_iter().filter(|r| r.indicator.recorded).collect::<Vec<_>>()),
-        symbioses: (
-            s.symbioses.count,
-            figure(&p, Unit::Tonnes, s.symbioses.tonnes_per_year),
-            figure(&p, Unit::Co2e, s.symbioses.co2e_tonnes),
-        ),
+        symbioses: symbioses(&p, &s),
         official: official_rows(&p, &official),
         p,
     };
@@ -791,17 +801,7 @@ pub async fn annual_report(ctx: Ctx, Path(year): Path<i32>) -> Result<Response, 
     let s = impact::situation(app, year).await?;
     let mut p = ctx.page("report-title").await;
     p.title = format!("{} {year}", p.t("report-title"));
-    let text = s
-        .text
-        .as_ref()
-        .map(|t| {
-            kimppa_app::markdown::render(if p.code() == "en" && !t.body_en.is_empty() {
-                &t.body_en
-            } else {
-                &t.body_fi
-            })
-        })
-        .unwrap_or_default();
+    let text = editorial(&p, &s);
     let groups = Dimension::ALL
         .iter()
         .map(|d| {
@@ -828,11 +828,7 @@ pub async fn annual_report(ctx: Ctx, Path(year): Path<i32>) -> Result<Response, 
         text,
         groups,
         actors: s.actors,
-        symbioses: (
-            s.symbioses.count,
-            figure(&p, Unit::Tonnes, s.symbioses.tonnes_per_year),
-            figure(&p, Unit::Co2e, s.symbioses.co2e_tonnes),
-        ),
+        symbioses: symbioses(&p, &s),
         p,
     };
     Ok(crate::html(&view))
