@@ -119,7 +119,14 @@ async fn feedback(t: &TestApp, event_id: i32, user_id: i32, score: i32) {
     .unwrap();
 }
 
-async fn thread(t: &TestApp, category: i32, author: i32, title: &str, closed: bool, pending: bool) {
+async fn thread(
+    t: &TestApp,
+    category: i32,
+    author: i32,
+    title: &str,
+    closed: bool,
+    pending: bool,
+) -> forum_thread::Model {
     forum_thread::ActiveModel {
         category_id: Set(category),
         author_id: Set(author),
@@ -139,7 +146,7 @@ async fn thread(t: &TestApp, category: i32, author: i32, title: &str, closed: bo
     }
     .insert(&t.app.db)
     .await
-    .unwrap();
+    .unwrap()
 }
 
 async fn challenge_of(t: &TestApp, org: i32, by: i32, title: &str, vis: ChallengeVisibility, status: ChallengeStatus) {
@@ -303,9 +310,39 @@ async fn every_indicator_counts_its_records(b: kimppa_store::testing::Backend) {
     }
     // Threads: open, closed, waiting for approval.
     let (cat, _) = crate::forum::category_and_tag(&t).await;
-    thread(&t, cat.id, admin.id, "Avoin", false, false).await;
-    thread(&t, cat.id, admin.id, "Suljettu", true, false).await;
+    let open = thread(&t, cat.id, admin.id, "Avoin", false, false).await;
+    let closed = thread(&t, cat.id, admin.id, "Suljettu", true, false).await;
     thread(&t, cat.id, admin.id, "Odottaa", false, true).await;
+    // An expert linked to the open thread and to the closed one.
+    let expert = kimppa_store::entities::expert::ActiveModel {
+        user_id: Set(admin.id),
+        org_id: Set(own.id),
+        listed: Set(true),
+        tags: Set("biokaasu".into()),
+        languages: Set("fi".into()),
+        focus_areas: Set(String::new()),
+        bio_fi: Set(String::new()),
+        bio_en: Set(String::new()),
+        search_text: Set(String::new()),
+        created_at: Set(now()),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .insert(&t.app.db)
+    .await
+    .unwrap();
+    for th in [&open, &closed] {
+        kimppa_store::entities::forum_thread_expert::ActiveModel {
+            thread_id: Set(th.id),
+            expert_id: Set(expert.id),
+            linked_by: Set(orch.id),
+            created_at: Set(earlier_this_year()),
+            ..Default::default()
+        }
+        .insert(&t.app.db)
+        .await
+        .unwrap();
+    }
     challenge_of(&t, own.id, admin.id, "Julkinen", ChallengeVisibility::Public, ChallengeStatus::Published).await;
     challenge_of(&t, own.id, admin.id, "Jäsenille", ChallengeVisibility::Members, ChallengeStatus::Published).await;
     challenge_of(&t, own.id, admin.id, "Luonnos", ChallengeVisibility::Public, ChallengeStatus::Draft).await;
@@ -444,6 +481,7 @@ async fn every_indicator_counts_its_records(b: kimppa_store::testing::Backend) {
         ("news", Some(1.0), Some(1.0)),
         ("working-groups", Some(1.0), Some(1.0)),
         ("brokered-contacts", Some(1.0), Some(1.0)),
+        ("brokered-experts", Some(2.0), Some(1.0)),
         ("page-views", Some(42.0), Some(42.0)),
         ("searches", Some(3.0), Some(3.0)),
         ("visitors", Some(2.0), Some(2.0)),
