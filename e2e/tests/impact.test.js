@@ -203,6 +203,7 @@ for (const lang of LANGS) {
       ]) {
         await visit(o.page, `/${lang}${path}`);
         await expectNoA11yViolations(o.page, `${lang}${path}`);
+        if (path === '/impact/label') await screenshot(o.page, `impact-label-${lang}`);
       }
       const year = new Date().getFullYear();
       await visit(o.page, `/${lang}/impact/indicators/events?by=year&period=${year}`);

@@ -136,8 +136,9 @@ pub struct Diagram {
     pub chapters: Vec<(String, String, String)>,
 }
 
-/// A municipality's name from its code (the name as stored when unknown).
-async fn town_names(app: &App, flows: &[Flow]) -> Result<HashMap<String, String>, AppError> {
+/// The municipality names of flows' ends by code (the name as stored when
+/// the code is unknown).
+pub async fn names(app: &App, flows: &[Flow]) -> Result<HashMap<String, String>, AppError> {
     let codes: Vec<String> =
         crate::batch::distinct(flows.iter().flat_map(|f| [f.from.municipality.clone(), f.to.municipality.clone()]));
     let known = reference::municipalities_by_code(app, &codes).await?;
@@ -152,7 +153,7 @@ async fn town_names(app: &App, flows: &[Flow]) -> Result<HashMap<String, String>
 
 /// Aggregates flows into the park's picture.
 pub async fn diagram(app: &App, flows: &[Flow]) -> Result<Diagram, AppError> {
-    let names = town_names(app, flows).await?;
+    let names = names(app, flows).await?;
     let name = |c: &str| {
         let n = names.get(c).cloned().unwrap_or_default();
         if n.is_empty() { "–".to_string() } else { n }
@@ -192,9 +193,4 @@ pub async fn diagram(app: &App, flows: &[Flow]) -> Result<Diagram, AppError> {
         .collect();
     chapters.sort();
     Ok(Diagram { from, to, links, chapters })
-}
-
-/// The municipality names of flows' ends, for a page that lists flows.
-pub async fn names(app: &App, flows: &[Flow]) -> Result<HashMap<String, String>, AppError> {
-    town_names(app, flows).await
 }

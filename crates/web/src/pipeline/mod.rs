@@ -108,16 +108,7 @@ pub struct Card {
 
 /// "120 000 €" in Finnish, "€120,000" in English.
 pub fn euros(p: &Page, v: Option<i64>) -> String {
-    let Some(v) = v else { return String::new() };
-    let digits = v.to_string();
-    let mut grouped = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(if p.code() == "en" { ',' } else { '\u{a0}' });
-        }
-        grouped.push(c);
-    }
-    if p.code() == "en" { format!("€{grouped}") } else { format!("{grouped}\u{a0}€") }
+    v.map(|v| crate::impact::figure(p, kimppa_app::impact::Unit::Euros, v as f64)).unwrap_or_default()
 }
 
 pub(crate) fn card(p: &Page, r: &Row, all: &[pipeline_stage::Model]) -> Card {
