@@ -17,7 +17,7 @@ use kimppa_store::entities::{
     organisation, partner_search_entry, pipeline_record, procurement, survey_answer, symbiosis, user,
 };
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect, QueryTrait, sea_query::SimpleExpr};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// A record counted.
 #[derive(Debug, Clone, PartialEq)]
@@ -180,7 +180,13 @@ pub async fn points(app: &App, ind: &Indicator, range: Range) -> Result<Vec<Poin
         }
         "events" | "event-participants" | "participants-per-event" => {
             // Events held: published or marked held, started by now.
-            let held = event::Entity::find()
+            let held_q = || {
+                event::Entity::find()
+                    .filter(event::Column::Status.is_in([EventStatus::Published, EventStatus::Held]))
+                    .filter(event::Column::StartsAt.lte(crate::now()))
+                    .apply_if(between_ts(event::Column::StartsAt, range), QueryFilter::filter)
+            };
+            let held = held_q()
                 .select_only()
                 .columns([
                     event::Column::Id,
@@ -188,9 +194,6 @@ pub async fn points(app: &App, ind: &Indicator, range: Range) -> Result<Vec<Poin
                     event::Column::Visibility,
                     event::Column::TitleFi,
                 ])
-                .filter(event::Column::Status.is_in([EventStatus::Published, EventStatus::Held]))
-                .filter(event::Column::StartsAt.lte(crate::now()))
-                .apply_if(between_ts(event::Column::StartsAt, range), QueryFilter::filter)
                 .into_tuple::<(i32, DateTime<Utc>, EventVisibility, String)>()
                 .all(db)
                 .await?;
@@ -203,17 +206,16 @@ pub async fn points(app: &App, ind: &Indicator, range: Range) -> Result<Vec<Poin
             } else {
                 // A participant: a registration that holds a place, unless
                 // attendance was taken and they were not there.
-                let ids: Vec<i32> = held.iter().map(|e| e.0).collect();
-                let regs: Vec<(i32, Option<bool>)> = crate::batch::chunked(ids, |chunk| {
-                    event_registration::Entity::find()
-                        .select_only()
-                        .columns([event_registration::Column::EventId, event_registration::Column::Attended])
-                        .filter(event_registration::Column::EventId.is_in(chunk))
-                        .filter(event_registration::Column::Status.eq(RegistrationStatus::Registered))
-                        .into_tuple::<(i32, Option<bool>)>()
-                        .all(db)
-                })
-                .await?;
+                // The same events as a subquery: one statement however many.
+                let ids = held_q().select_only().column(event::Column::Id).into_query();
+                let regs: Vec<(i32, Option<bool>)> = event_registration::Entity::find()
+                    .select_only()
+                    .columns([event_registration::Column::EventId, event_registration::Column::Attended])
+                    .filter(event_registration::Column::EventId.in_subquery(ids))
+                    .filter(event_registration::Column::Status.eq(RegistrationStatus::Registered))
+                    .into_tuple::<(i32, Option<bool>)>()
+                    .all(db)
+                    .await?;
                 let mut per: HashMap<i32, f64> = HashMap::new();
                 for (e, attended) in regs {
                     if attended != Some(false) {
@@ -407,19 +409,22 @@ pub async fn points(app: &App, ind: &Indicator, range: Range) -> Result<Vec<Poin
                 .into_tuple::<(i32, DateTime<Utc>)>()
                 .all(db)
                 .await?;
-            let threads: HashSet<i32> = linked.iter().map(|l| l.0).collect();
-            let open: HashMap<i32, (String, bool)> = crate::batch::chunked(threads, |chunk| {
-                forum_thread::Entity::find()
-                    .select_only()
-                    .columns([forum_thread::Column::Id, forum_thread::Column::Title, forum_thread::Column::Closed])
-                    .filter(forum_thread::Column::Id.is_in(chunk))
-                    .into_tuple::<(i32, String, bool)>()
-                    .all(db)
-            })
-            .await?
-            .into_iter()
-            .map(|(id, title, closed)| (id, (title, closed)))
-            .collect();
+            // The threads linked, as a subquery: one statement however many.
+            let linked_threads = forum_thread_expert::Entity::find()
+                .select_only()
+                .column(forum_thread_expert::Column::ThreadId)
+                .apply_if(between_ts(forum_thread_expert::Column::CreatedAt, range), QueryFilter::filter)
+                .into_query();
+            let open: HashMap<i32, (String, bool)> = forum_thread::Entity::find()
+                .select_only()
+                .columns([forum_thread::Column::Id, forum_thread::Column::Title, forum_thread::Column::Closed])
+                .filter(forum_thread::Column::Id.in_subquery(linked_threads))
+                .into_tuple::<(i32, String, bool)>()
+                .all(db)
+                .await?
+                .into_iter()
+                .map(|(id, title, closed)| (id, (title, closed)))
+                .collect();
             let proposed = partner_search_entry::Entity::find()
                 .select_only()
                 .columns([partner_search_entry::Column::SearchId, partner_search_entry::Column::CreatedAt])
