@@ -86,8 +86,9 @@ pub async fn measure(app: &App, set: &Set) -> anyhow::Result<Measures> {
         for (role, fit) in &c.roles {
             let wanted = Wanted {
                 roles: vec![role.clone()],
+                asked: c.roles.keys().cloned().collect(),
                 focus: c.focus_areas.clone(),
-                text: format!("{} {}", c.title, c.text),
+                text: format!("{}. {}", c.title, c.text),
                 asker: asker.id,
                 ..Default::default()
             };

@@ -211,26 +211,40 @@ fn pieces(text: &str) -> BTreeSet<String> {
 /// of the role uses count for nothing), against the best document of the
 /// pool: 0 to 1.
 pub fn distinguishing(need: &str, docs: &[(i64, String)]) -> BTreeMap<i64, f64> {
-    let need_pieces = pieces(need);
+    distinguishing_weighted(&[(need, 1.0)], docs)
+}
+
+/// [`distinguishing`] for a need in parts of different weight (a role's
+/// own words and the context): a shared stem counts with the largest
+/// weight of the parts it is found in.
+pub fn distinguishing_weighted(need: &[(&str, f64)], docs: &[(i64, String)]) -> BTreeMap<i64, f64> {
     let doc_pieces: Vec<(i64, BTreeSet<String>, BTreeSet<String>)> =
         docs.iter().map(|(id, t)| (*id, stems(t), pieces(t))).collect();
-    // The stems of the need, and those of the documents found in the need.
-    let mut shared: BTreeSet<String> = stems(need);
-    for (_, st, _) in &doc_pieces {
-        shared.extend(st.iter().filter(|s| need_pieces.contains(*s)).cloned());
+    // The stems of the need, and those of the documents found in the need, with their weight.
+    let mut shared: BTreeMap<String, f64> = BTreeMap::new();
+    for (part, weight) in need {
+        let need_pieces = pieces(part);
+        let mut found = stems(part);
+        for (_, st, _) in &doc_pieces {
+            found.extend(st.iter().filter(|s| need_pieces.contains(*s)).cloned());
+        }
+        for s in found {
+            let w = shared.entry(s).or_insert(0.0);
+            *w = w.max(*weight);
+        }
     }
     let n = doc_pieces.len() as f64;
     let has = |p: &BTreeSet<String>, s: &str| p.contains(s);
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, _, p) in &doc_pieces {
-        for s in shared.iter().filter(|s| has(p, s)) {
+        for s in shared.keys().filter(|s| has(p, s)) {
             *df.entry(s.as_str()).or_default() += 1;
         }
     }
     let idf = |s: &str| df.get(s).map(|d| (n / *d as f64).ln()).unwrap_or(0.0);
     let raw: Vec<(i64, f64)> = doc_pieces
         .iter()
-        .map(|(id, _, p)| (*id, shared.iter().filter(|s| has(p, s)).map(|s| idf(s)).sum::<f64>()))
+        .map(|(id, _, p)| (*id, shared.iter().filter(|(s, _)| has(p, s)).map(|(s, w)| idf(s) * w).sum::<f64>()))
         .collect();
     let best = raw.iter().map(|(_, v)| *v).fold(0.0, f64::max);
     raw.into_iter().map(|(id, v)| (id, if best > 0.0 { v / best } else { 0.0 })).collect()
@@ -498,3 +512,4 @@ fn combinations(n: usize, size: usize, start: usize, pick: &mut Vec<usize>, f: &
 mod tests;
 
 pub mod duplicates;
+pub mod need;

@@ -284,3 +284,16 @@ fn what_sets_a_candidate_apart_counts_not_what_all_share() {
     let s = distinguishing("Haemme rahoitusta lajittelulinjainvestointiin.", &docs);
     assert_eq!(s[&1], 1.0, "the investment loan, found inside the compound");
 }
+
+#[test]
+fn a_weighted_part_of_the_need_decides_between_documents() {
+    let docs =
+        vec![(1, "Pääomasijoitukset kasvuyrityksiin".to_string()), (2, "Lainat rakennusten purkuun".to_string())];
+    // Equal weights: each document shares one stem with the need.
+    let even = distinguishing_weighted(&[("pääomasijoittaja", 1.0), ("purkukohteet", 1.0)], &docs);
+    assert_eq!(even[&1], even[&2]);
+    // The role's own words weigh more.
+    let own = distinguishing_weighted(&[("pääomasijoittaja", 2.0), ("purkukohteet", 1.0)], &docs);
+    assert!(own[&1] > own[&2], "{own:?}");
+    assert_eq!(distinguishing("pääomasijoittaja purkukohteet", &docs), even);
+}

@@ -330,9 +330,10 @@ pub async fn entries(app: &App, s: &partner_search::Model) -> Result<Vec<Entry>,
 fn wanted(s: &partner_search::Model, shortlist: &[Entry]) -> Wanted {
     Wanted {
         roles: roles_of(s).into_iter().map(|r| r.key().to_string()).collect(),
+        asked: Vec::new(),
         focus: split_list(&s.focus_areas).into_iter().map(str::to_string).collect(),
         region: None,
-        text: format!("{} {} {}", s.title, s.offer, s.value_proposition),
+        text: format!("{}. {}. {}", s.title, s.offer, s.value_proposition),
         asker: s.org_id,
         skip_orgs: shortlist.iter().filter(|e| e.e.expert_id.is_none()).map(|e| e.e.org_id).collect(),
         skip_people: HashSet::new(),

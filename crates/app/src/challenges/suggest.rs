@@ -1,8 +1,9 @@
 //! Suggested partners for a challenge: approved member organisations that
 //! could fill the roles still missing, ranked by the matchmaking crate
-//! (role fit from their services' offering types or their type, shared
-//! focus areas, text similarity through the search index, the same
-//! municipality, earlier kimppas together), each with its reasons.
+//! (role fit from their services' offering types, their marketplace
+//! listings or their type; shared focus areas; the similarity of their
+//! texts to what the need says about the role, through the search index;
+//! the same municipality; earlier kimppas together), each with its reasons.
 
 use super::{get, may_manage, roles_of};
 use crate::{App, AppError, directory::list as split_list, policy::Principal};
@@ -69,6 +70,9 @@ pub struct Wanted {
     pub region: Option<String>,
     /// The problem or offer the candidates' texts are compared with.
     pub text: String,
+    /// Every role the need asks for, filled or not (the text's words about
+    /// the others are left out when looking for one); empty: `roles`.
+    pub asked: Vec<String>,
     /// The asking organisation (left out; earlier kimppas with it count).
     pub asker: i32,
     /// Organisations left out, with their experts.
@@ -101,9 +105,10 @@ pub async fn for_challenge(app: &App, actor: &Principal, challenge_id: i32) -> R
         responses.iter().filter(|r| r.status == ResponseStatus::Accepted).map(|r| r.role).collect();
     let wanted = Wanted {
         roles: roles_of(&c).into_iter().filter(|r| !filled.contains(r)).map(|r| r.key().to_string()).collect(),
+        asked: roles_of(&c).into_iter().map(|r| r.key().to_string()).collect(),
         focus: split_list(&c.focus_areas).into_iter().map(str::to_string).collect(),
         region: None,
-        text: format!("{} {}", c.title, c.description),
+        text: format!("{}. {}", c.title, c.description),
         asker: c.org_id,
         // Organisations that answered already (and their experts), and people who answered themselves.
         skip_orgs: responses.iter().filter_map(|r| r.org_id).collect(),
@@ -121,23 +126,26 @@ pub const WEIGHTS: Weights = Weights { role: 25.0, focus: 10.0, text: 55.0, regi
 /// least this much (0 to 1, against the best document of the index) …
 pub const MIN_TEXT: f64 = 0.2;
 /// … and at least this share of the best resemblance among those that fill
-/// the role: a few that fit rather than five with confident points.
+/// the role: a few that fit rather than five with confident points …
 pub const MIN_SHARE: f64 = 0.8;
+/// … and at least this share of the best score.
+pub const MIN_TOTAL_SHARE: f64 = 0.9;
 
 /// Approved organisations (other than the asker's and those left out) and
 /// listed experts of approved organisations that could fill the wanted
 /// roles, best first for each role and taken in turn across the roles, with
 /// their reasons. An organisation's fit for a role is judged by its
-/// published services of that role (their texts against the need, through
-/// the search index), or by what it is; an expert fills the roles their
-/// organisation fills, and their own texts count. Only suggestions that
-/// resemble the need and come near the best are shown. A fixed number of
-/// queries.
+/// published services and listings of that role (their texts against what
+/// the need says about the role, through the search index), or by what it
+/// is; an expert fills the roles their organisation fills, and their own
+/// texts count. Only suggestions that resemble the need and come near the
+/// best are shown. A fixed number of queries.
 pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> {
     if w.roles.is_empty() {
         return Ok(Suggestions::default());
     }
-    let (pools, orgs) = candidates_per_role(app, &w.text, w.asker, &w.roles).await?;
+    let asked = if w.asked.is_empty() { w.roles.clone() } else { w.asked.clone() };
+    let (pools, orgs) = candidates_per_role(app, &w.text, w.asker, &w.roles, &asked).await?;
     if w.region.is_none() {
         w.region = orgs.get(&w.asker).map(|o| o.municipality.clone());
     }
@@ -146,7 +154,8 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
     let mut per_role: Vec<Vec<Suggestion>> = Vec::new();
     for (role, pool) in &pools {
         let pool: Vec<Candidate> = pool.iter().filter(|p| !w.skip_orgs.contains(&(p.id as i32))).cloned().collect();
-        let ranked = confident(kimppa_matchmaking::rank(&need_of(role), &pool, &WEIGHTS, LIMIT));
+        let ranked = kimppa_matchmaking::rank(&need_of(role), &pool, &WEIGHTS, LIMIT);
+        let ranked = confident(ranked);
         per_role.push(
             ranked
                 .into_iter()
@@ -229,7 +238,8 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
 fn confident(ranked: Vec<(&Candidate, Score)>) -> Vec<(&Candidate, Score)> {
     let best = ranked.iter().map(|(c, _)| c.text).fold(0.0, f64::max);
     let floor = if best >= MIN_TEXT { best * MIN_SHARE } else { 0.0 };
-    ranked.into_iter().filter(|(c, _)| c.text >= floor).collect()
+    let best_total = ranked.iter().map(|(_, s)| s.total).fold(0.0, f64::max);
+    ranked.into_iter().filter(|(c, s)| c.text >= floor && s.total >= best_total * MIN_TOTAL_SHARE).collect()
 }
 
 /// The lists taken in turn (the first of each, then the second …), each
@@ -304,7 +314,7 @@ pub async fn candidates(
     text: &str,
     asker: i32,
 ) -> Result<(Vec<Candidate>, HashMap<i32, organisation::Model>), AppError> {
-    let (mut pools, orgs) = candidates_per_role(app, text, asker, &[]).await?;
+    let (mut pools, orgs) = candidates_per_role(app, text, asker, &[], &[]).await?;
     Ok((pools.pop().map(|(_, p)| p).unwrap_or_default(), orgs))
 }
 
@@ -318,6 +328,7 @@ pub async fn candidates_per_role(
     text: &str,
     asker: i32,
     roles: &[String],
+    asked: &[String],
 ) -> Result<(Vec<(String, Vec<Candidate>)>, HashMap<i32, organisation::Model>), AppError> {
     let fits = role_fits_with_services(app, asker).await?;
     // Earlier kimppas together with the challenge's organisation.
@@ -328,10 +339,6 @@ pub async fn candidates_per_role(
     for m in memberships.iter().filter(|m| ours.contains(&m.kimppa_id) && m.org_id != asker) {
         *together.entry(m.org_id).or_default() += 1;
     }
-    let org_text = similarity(app, "organisation", text)?;
-    let mut service_text = similarity(app, "service", text)?;
-    // Public material offers, under their ids negated (see [`role_fits_with_services`]).
-    service_text.extend(similarity(app, "listing", text)?.into_iter().map(|(id, v)| (-id, v)));
     let base = |o: &organisation::Model, text: f64| Candidate {
         id: o.id as i64,
         org_type: o.org_type.to_string(),
@@ -344,70 +351,82 @@ pub async fn candidates_per_role(
     };
     let mut pools = Vec::new();
     if roles.is_empty() {
+        let org_text = similarity(app, "organisation", text)?;
         let pool = fits.orgs.iter().map(|o| base(o, org_text.get(&o.id).copied().unwrap_or(0.0))).collect();
         pools.push((String::new(), pool));
     }
-    // What an organisation's listed experts know shows what it can do too.
-    let mut know: HashMap<i32, String> = HashMap::new();
-    if !roles.is_empty() {
-        for e in kimppa_store::entities::expert::Entity::find()
-            .filter(kimppa_store::entities::expert::Column::Listed.eq(true))
-            .all(&app.db)
-            .await?
-        {
-            know.entry(e.org_id).or_default().push_str(&format!(" {} {}", e.tags, e.bio_fi));
-        }
-    }
     for role in roles {
+        // The need's words about this role, and its context.
+        let need = kimppa_matchmaking::need::for_role(text, role, asked);
+        // Suggested on evidence: a published service or listing of the
+        // role, or what the organisation is; a profile's word alone is not
+        // enough.
+        let fit_of = |o: &organisation::Model| {
+            let fit = fits.roles.get(&o.id)?.iter().find(|(r, _)| r == role)?.1;
+            (fit != Fit::Declared).then_some(fit)
+        };
         // What sets each candidate of the role apart, in the texts that show
-        // the role: its services of the role, or its own description, and
-        // what its experts know.
+        // the role: its services and listings of the role, or its own
+        // description (a customer: both).
         let docs: Vec<(i64, String)> = fits
             .orgs
             .iter()
+            .filter(|o| o.id != asker)
             .filter_map(|o| {
-                let fit = fits.roles.get(&o.id)?.iter().find(|(r, _)| r == role)?.1;
-                let text = match fit {
-                    Fit::Offering => fits
-                        .services
+                let fit = fit_of(o)?;
+                let of_role = || {
+                    fits.services
                         .iter()
                         .filter(|(org, r, _)| *org == o.id && r == role)
                         .filter_map(|(_, _, id)| fits.texts.get(id).map(String::as_str))
                         .collect::<Vec<_>>()
-                        .join(" "),
-                    Fit::OrgType => format!("{} {}", o.description_fi, o.description_en),
-                    Fit::Declared => return None,
+                        .join(" ")
                 };
-                let experts = know.get(&o.id).map(String::as_str).unwrap_or_default();
-                Some((o.id as i64, format!("{text} {experts}")))
+                let text = match fit {
+                    // A customer is known by what it does and what it asks for.
+                    Fit::Offering if role == PartnerRole::Customer.key() => {
+                        format!("{} {} {}", o.description_fi, o.description_en, of_role())
+                    }
+                    Fit::Offering => of_role(),
+                    Fit::OrgType | Fit::Declared => format!("{} {}", o.description_fi, o.description_en),
+                };
+                Some((o.id as i64, text))
             })
             .collect();
-        let apart = kimppa_matchmaking::distinguishing(text, &docs);
-        let pool = fits
-            .orgs
+        let candidates: Vec<(&organisation::Model, Fit)> =
+            fits.orgs.iter().filter(|o| o.id != asker).filter_map(|o| Some((o, fit_of(o)?))).collect();
+        let mut found: Vec<(&organisation::Model, f64)> = candidates.iter().map(|(o, _)| (*o, 0.0)).collect();
+        // The role's own words weigh more: given twice to the search index.
+        let query = [need.own.as_str(), need.own.as_str(), need.context.as_str()].join(". ");
+        let org_text = similarity(app, "organisation", &query)?;
+        let mut service_text = similarity(app, "service", &query)?;
+        // Public material listings, under their ids negated (see [`role_fits_with_services`]).
+        service_text.extend(similarity(app, "listing", &query)?.into_iter().map(|(id, v)| (-id, v)));
+        for ((o, fit), (_, f)) in candidates.iter().zip(found.iter_mut()) {
+            let own = org_text.get(&o.id).copied().unwrap_or(0.0);
+            // Its services of the role, against the need; its own texts count less.
+            let services = fits
+                .services
+                .iter()
+                .filter(|(org, r, _)| *org == o.id && r == role)
+                .filter_map(|(_, _, id)| service_text.get(id).copied())
+                .fold(0.0, f64::max);
+            *f = if *fit == Fit::Offering { services.max(own * 0.8) } else { own };
+        }
+        let apart = kimppa_matchmaking::distinguishing_weighted(
+            &[(&need.own, kimppa_matchmaking::need::OWN_WEIGHT), (&need.context, 1.0)],
+            &docs,
+        );
+        // The search index's resemblance against the best candidate's (not
+        // the asker's own texts, which always resemble its need most), and
+        // what sets each apart among the role's candidates.
+        let best = found.iter().map(|(_, f)| *f).fold(0.0, f64::max);
+        let pool = found
             .iter()
-            .filter_map(|o| {
-                let fit = fits.roles.get(&o.id)?.iter().find(|(r, _)| r == role)?.1;
-                // Suggested on evidence: a published service of the role, or
-                // what the organisation is; a profile's word alone is not enough.
-                if fit == Fit::Declared {
-                    return None;
-                }
-                let own = org_text.get(&o.id).copied().unwrap_or(0.0);
-                // Its services of the role, against the need; its own texts count less.
-                let services = fits
-                    .services
-                    .iter()
-                    .filter(|(org, r, _)| *org == o.id && r == role)
-                    .filter_map(|(_, _, id)| service_text.get(id).copied())
-                    .fold(0.0, f64::max);
-                let found = match fit {
-                    Fit::Offering => services.max(own * 0.8),
-                    _ => own,
-                };
-                // The search index's resemblance and what sets it apart among the role's candidates.
-                let text = (found + apart.get(&(o.id as i64)).copied().unwrap_or(0.0)) / 2.0;
-                Some(base(o, text))
+            .map(|(o, f)| {
+                let found = if best > 0.0 { f / best } else { 0.0 };
+                let apart = apart.get(&(o.id as i64)).copied().unwrap_or(0.0);
+                base(o, (found + apart) / 2.0)
             })
             .collect();
         pools.push((role.clone(), pool));
@@ -479,34 +498,65 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
                 by_role.push((org, role.key().to_string(), id));
             }
         }
+        // A small company that sells circular supplies makes them from
+        // someone's side stream: it processes (recycles) that stream.
+        if offering == OfferingType::CircularSupplies.key() && t == OrgType::Sme.key() {
+            by_role.push((org, PartnerRole::Recycler.key().to_string(), id));
+        }
         offered.entry(org).or_default().insert(offering);
     }
     // A published offer of a side stream in the materials marketplace shows
     // a material supplier as a service does (kept under the listing's id
     // negated, beside the services).
-    let offers: Vec<(i32, i32, String, String)> = listing::Entity::find()
+    // A public want of a buyer (an anchor company, a municipality, a
+    // customer) shows what it would buy; a small company asking for a side
+    // stream processes it.
+    let listings: Vec<(i32, i32, ListingKind, String, String)> = listing::Entity::find()
         .select_only()
-        .columns([listing::Column::Id, listing::Column::OrgId, listing::Column::Title, listing::Column::Description])
+        .columns([
+            listing::Column::Id,
+            listing::Column::OrgId,
+            listing::Column::Kind,
+            listing::Column::Title,
+            listing::Column::Description,
+        ])
         .filter(listing::Column::Status.eq(ListingStatus::Published))
-        .filter(listing::Column::Kind.eq(ListingKind::Offer))
+        .filter(listing::Column::Kind.is_in([ListingKind::Offer, ListingKind::Want]))
         .filter(listing::Column::Visibility.eq(ListingVisibility::Public))
         .into_tuple()
         .all(&app.db)
         .await?;
-    for (id, org, title, description) in offers {
-        if !types.contains_key(&org) {
+    for (id, org, kind, title, description) in listings {
+        let Some(t) = types.get(&org) else { continue };
+        if t == OrgType::Network.key() {
             continue;
         }
         texts.insert(-id, format!("{title} {description}"));
-        by_role.push((org, PartnerRole::MaterialSupplier.key().to_string(), -id));
-        offered.entry(org).or_default().insert(OfferingType::CircularSupplies.key().to_string());
+        if kind == ListingKind::Offer {
+            by_role.push((org, PartnerRole::MaterialSupplier.key().to_string(), -id));
+            offered.entry(org).or_default().insert(OfferingType::CircularSupplies.key().to_string());
+        } else if t == OrgType::Sme.key() {
+            by_role.push((org, PartnerRole::Recycler.key().to_string(), -id));
+        } else if PartnerRole::Customer.org_types().iter().any(|c| c.key() == t) {
+            by_role.push((org, PartnerRole::Customer.key().to_string(), -id));
+        }
     }
     let none = HashSet::new();
     let roles = orgs
         .iter()
         .map(|o| {
             let declared: HashSet<String> = split_list(&o.offering_types).into_iter().map(str::to_string).collect();
-            (o.id, fits(o.org_type.key(), offered.get(&o.id).unwrap_or(&none), &declared))
+            let mut f = fits(o.org_type.key(), offered.get(&o.id).unwrap_or(&none), &declared);
+            // What its services and listings show, whatever its offering types say.
+            if o.org_type != OrgType::Network {
+                for (_, role, _) in by_role.iter().filter(|(org, _, _)| *org == o.id) {
+                    match f.iter_mut().find(|(r, _)| r == role) {
+                        Some(fit) => fit.1 = Fit::Offering,
+                        None => f.push((role.clone(), Fit::Offering)),
+                    }
+                }
+            }
+            (o.id, f)
         })
         .collect();
     Ok(RoleFits { orgs, roles, services: by_role, texts })

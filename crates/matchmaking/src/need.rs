@@ -1,0 +1,355 @@
+//! What a need says about one partner role. A need usually asks for
+//! several partners in one text ("we need a laboratory to test the beams,
+//! and property owners who would use them"); a candidate for one role
+//! should be compared with the words about that role and the common
+//! context, not with the words about the others.
+//!
+//! The text is cut into parts at sentence ends, commas, semicolons and
+//! "sekä"/"as well as"; a part that opens with a relative or subordinate
+//! word ("joka", "jotta", "which", "so that") belongs to the part before
+//! it. A part speaks of a role when it holds one of the role's cue stems
+//! (in Finnish or English, also inside a compound word: "tutkimuskumppania"
+//! holds "tutkimu"). Parts that speak of no role are context.
+
+/// Cue stems of each role (role key → stems, lower case). A stem is found
+/// anywhere inside a word, so compounds and inflected forms match.
+const CUES: &[(&str, &[&str])] = &[
+    (
+        "research-partner",
+        &[
+            "tutkimu",
+            "tutkija",
+            "tutkii",
+            "tutkia",
+            "laborator",
+            "testau",
+            "testaa",
+            "testaami",
+            "mitoit",
+            "yliopist",
+            "korkeakoul",
+            "research",
+            "laborator",
+            "testing",
+            "universit",
+        ],
+    ),
+    (
+        "funder",
+        &[
+            "rahoit",
+            "sijoitta",
+            "sijoitu",
+            "pääoma",
+            "avustu",
+            "apuraha",
+            "laina",
+            "takau",
+            "investoin",
+            "fundin",
+            "funder",
+            "financ",
+            "investo",
+            "investm",
+            "grant",
+            "loan",
+            "capital",
+        ],
+    ),
+    (
+        "customer",
+        &[
+            "asiaka",
+            "asiakk",
+            "ostaj",
+            "ostam",
+            "myydä",
+            "myymä",
+            "käyttäj",
+            "rakennutta",
+            "kiinteistönomista",
+            "tilaaj",
+            "kokeilisi",
+            "käyttöön",
+            "ottaisi",
+            "customer",
+            "buyer",
+            "client",
+            "purchas",
+        ],
+    ),
+    (
+        "logistics",
+        &["kuljet", "nouto", "noudo", "noudot", "logisti", "keräily", "transport", "haulag", "pick-up", "pickup"],
+    ),
+    (
+        "recycler",
+        &[
+            "kierrätyk",
+            "kierrättä",
+            "hyödyntäj",
+            "vastaanot",
+            "jalosta",
+            "jalostaj",
+            "käsittelij",
+            "purun",
+            "purkaj",
+            "recycl",
+            "recover",
+            "receiv",
+            "process",
+        ],
+    ),
+    ("material-supplier", &["toimittaj", "tarjolla", "raaka-ain", "raaka-aine", "supplier", "feedstock", "sourc"]),
+    (
+        "technology-provider",
+        &[
+            "järjestelm",
+            "digitaal",
+            "sovellu",
+            "ohjelmist",
+            "anturi",
+            "seuranta",
+            "seurantaa",
+            "alusta",
+            "punnit",
+            "huoltokumppan",
+            "korjaa",
+            "system",
+            "software",
+            "sensor",
+            "digital",
+            "platform",
+            "tracking",
+            "monitor",
+            "repair",
+        ],
+    ),
+    (
+        "consultant",
+        &[
+            "selvity",
+            "selvityk",
+            "kartoitu",
+            "kartoitt",
+            "kartoituk",
+            "asiantuntij",
+            "suunnitelm",
+            "neuvon",
+            "konsult",
+            "consult",
+            "advis",
+            "assessm",
+            "audit",
+            "expert",
+        ],
+    ),
+];
+
+/// Words that open a part belonging to the part before it.
+const CONTINUING: &[&str] = &[
+    "joka",
+    "jotka",
+    "jonka",
+    "joiden",
+    "jota",
+    "joita",
+    "jossa",
+    "joissa",
+    "josta",
+    "joista",
+    "johon",
+    "joihin",
+    "jolla",
+    "joilla",
+    "jolta",
+    "joilta",
+    "jolle",
+    "joille",
+    "jona",
+    "joina",
+    "jotta",
+    "ettei",
+    "että",
+    "jolloin",
+    "kun",
+    "jos",
+    "mutta",
+    "kuten",
+    "esimerkiksi",
+    "which",
+    "that",
+    "who",
+    "whose",
+    "where",
+    "so",
+    "such",
+    "but",
+    "when",
+    "if",
+    "e.g.",
+    "like",
+];
+
+/// The need's parts, each with the roles it speaks of.
+fn parts(text: &str) -> Vec<(String, Vec<&'static str>)> {
+    let mut out: Vec<(String, Vec<&'static str>)> = Vec::new();
+    for sentence in sentences(text) {
+        for (i, piece) in clauses(&sentence).into_iter().enumerate() {
+            let first = piece.split_whitespace().next().unwrap_or_default().to_lowercase();
+            let cues = roles_in(&piece);
+            match out.last_mut() {
+                Some(last) if i > 0 && CONTINUING.contains(&first.as_str()) => {
+                    last.0.push_str(", ");
+                    last.0.push_str(&piece);
+                    for r in cues {
+                        if !last.1.contains(&r) {
+                            last.1.push(r);
+                        }
+                    }
+                }
+                _ => out.push((piece, cues)),
+            }
+        }
+    }
+    out
+}
+
+/// Sentences: cut after ".", "!", "?" followed by white space (a number
+/// such as "1,5" or an abbreviation without a following space stays whole).
+fn sentences(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        current.push(c);
+        if matches!(c, '.' | '!' | '?' | '\n') && chars.peek().is_none_or(|n| n.is_whitespace()) {
+            let s = current.trim().to_string();
+            if !s.is_empty() {
+                out.push(s);
+            }
+            current.clear();
+        }
+    }
+    let s = current.trim().to_string();
+    if !s.is_empty() {
+        out.push(s);
+    }
+    out
+}
+
+/// A sentence's clauses: cut at commas and semicolons, and before "sekä",
+/// "lisäksi" and "as well as".
+fn clauses(sentence: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for piece in sentence.split([',', ';']) {
+        let words: Vec<&str> = piece.split_whitespace().collect();
+        let mut current: Vec<&str> = Vec::new();
+        for (i, w) in words.iter().enumerate() {
+            let lower = w.to_lowercase();
+            let joins = matches!(lower.as_str(), "sekä" | "lisäksi")
+                || (lower == "as" && words.get(i + 1).is_some_and(|n| n.eq_ignore_ascii_case("well")));
+            if joins && !current.is_empty() {
+                out.push(current.join(" "));
+                current.clear();
+            }
+            current.push(w);
+        }
+        if !current.is_empty() {
+            out.push(current.join(" "));
+        }
+    }
+    out
+}
+
+/// The roles a piece of text speaks of.
+fn roles_in(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> =
+        lower.split(|c: char| !(c.is_alphanumeric() || c == '-')).filter(|w| !w.is_empty()).collect();
+    CUES.iter()
+        .filter(|(_, stems)| stems.iter().any(|s| words.iter().any(|w| w.contains(s))))
+        .map(|(role, _)| *role)
+        .collect()
+}
+
+/// What `need` says about `role`: the parts that speak of the role, and
+/// the context. Parts that speak only of the need's other roles (`asked`,
+/// the roles the need asks for) are left out; a part whose words only
+/// sound like a role the need does not ask for is context ("a company that
+/// processes bark" in a need asking for bark suppliers). A need made only
+/// of other roles' parts is its own context.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RoleText {
+    pub own: String,
+    pub context: String,
+}
+
+pub fn for_role(need: &str, role: &str, asked: &[String]) -> RoleText {
+    let parts = parts(need);
+    let others = |r: &Vec<&str>| r.iter().any(|x| *x != role && asked.iter().any(|a| a == x));
+    let own: Vec<&str> = parts.iter().filter(|(_, r)| r.contains(&role)).map(|(p, _)| p.as_str()).collect();
+    let context: Vec<&str> =
+        parts.iter().filter(|(_, r)| !r.contains(&role) && !others(r)).map(|(p, _)| p.as_str()).collect();
+    if own.is_empty() && context.is_empty() {
+        return RoleText { own: String::new(), context: need.to_string() };
+    }
+    RoleText { own: own.join(". "), context: context.join(". ") }
+}
+
+/// How much more a role's own words weigh than the context.
+pub const OWN_WEIGHT: f64 = 2.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NEED: &str = "Puramme koulun. Haemme laboratoriota tai tutkimuskumppania, joka määrittää palkkien \
+        lujuuden, jotta niitä voi käyttää uudelleen. Lisäksi etsimme rakennuttajia ja kiinteistönomistajia, \
+        jotka ottaisivat osat käyttöön.";
+
+    #[test]
+    fn a_role_reads_its_own_parts_and_the_context() {
+        let asked = ["research-partner".to_string(), "customer".to_string()];
+        let research = for_role(NEED, "research-partner", &asked);
+        assert!(research.own.contains("palkkien lujuuden"), "{research:?}");
+        assert_eq!(research.context, "Puramme koulun.");
+        assert!(!research.own.contains("rakennuttajia"), "{research:?}");
+        let customer = for_role(NEED, "customer", &asked);
+        assert!(customer.own.contains("kiinteistönomistajia"), "{customer:?}");
+        assert!(!customer.own.contains("laboratoriota") && !customer.context.contains("laboratoriota"));
+    }
+
+    #[test]
+    fn sekä_and_commas_cut_a_sentence_and_subordinate_clauses_stay() {
+        let text = "Tarvitsemme toimittajan purettaville osille, lujuustestauksen, jolla osat hyväksytään, \
+            sekä järjestelmän, joka jäljittää jokaisen osan alkuperän.";
+        let p = parts(text);
+        let roles: Vec<Vec<&str>> = p.iter().map(|(_, r)| r.clone()).collect();
+        assert_eq!(
+            roles,
+            vec![vec!["material-supplier"], vec!["research-partner"], vec!["technology-provider"]],
+            "{p:?}"
+        );
+        assert!(p[2].0.contains("alkuperän"), "{p:?}");
+        let asked: Vec<String> =
+            ["material-supplier", "research-partner", "technology-provider"].map(String::from).into();
+        let tech = for_role(text, "technology-provider", &asked);
+        assert!(tech.own.contains("alkuperän") && tech.context.is_empty(), "{tech:?}");
+        // A role the need does not ask for leaves its words as context.
+        let tech = for_role(text, "technology-provider", &asked[2..]);
+        assert!(tech.context.contains("toimittajan"), "{tech:?}");
+    }
+
+    #[test]
+    fn a_number_with_a_decimal_comma_or_point_is_not_cut() {
+        assert_eq!(sentences("Investointi on 1.5 miljoonaa. Toinen").len(), 2);
+    }
+
+    #[test]
+    fn a_need_of_other_roles_only_is_kept_whole() {
+        let text = "Haemme rahoittajaa.";
+        let t = for_role(text, "customer", &["funder".into(), "customer".into()]);
+        assert_eq!((t.own.as_str(), t.context.as_str()), ("", text));
+    }
+}
