@@ -5,9 +5,9 @@
 //! context, not with the words about the others.
 //!
 //! The text is cut into parts at sentence ends, commas, semicolons and
-//! "sekä"/"as well as"; a part that opens with a relative or subordinate
-//! word ("joka", "jotta", "which", "so that") belongs to the part before
-//! it. A part speaks of a role when it holds one of the role's cue stems
+//! "sekä"/"as well as", and at a "ja"/"and" between the words about two
+//! roles; a part that opens with a relative or subordinate word ("joka",
+//! "jotta", "which", "so that") belongs to the part before it. A part speaks of a role when it holds one of the role's cue stems
 //! (in Finnish or English, also inside a compound word: "tutkimuskumppania"
 //! holds "tutkimu"). Parts that speak of no role are context.
 
@@ -195,11 +195,12 @@ const CONTINUING: &[&str] = &[
 fn parts(text: &str) -> Vec<(String, Vec<&'static str>)> {
     let mut out: Vec<(String, Vec<&'static str>)> = Vec::new();
     for sentence in sentences(text) {
-        for (i, piece) in clauses(&sentence).into_iter().enumerate() {
+        for (i, piece) in clauses(&sentence).into_iter().flat_map(|c| by_role(&c)).enumerate() {
             let first = piece.split_whitespace().next().unwrap_or_default().to_lowercase();
             let cues = roles_in(&piece);
+            let continues = CONTINUING.contains(&first.as_str());
             match out.last_mut() {
-                Some(last) if i > 0 && CONTINUING.contains(&first.as_str()) => {
+                Some(last) if i > 0 && continues => {
                     last.0.push_str(", ");
                     last.0.push_str(&piece);
                     for r in cues {
@@ -211,6 +212,33 @@ fn parts(text: &str) -> Vec<(String, Vec<&'static str>)> {
                 _ => out.push((piece, cues)),
             }
         }
+    }
+    out
+}
+
+/// A clause that speaks of several roles, cut before each "ja"/"and"
+/// that opens the words about another role ("a research partner for the
+/// trials and a user for the sludge").
+fn by_role(clause: &str) -> Vec<String> {
+    if roles_in(clause).len() < 2 {
+        return vec![clause.to_string()];
+    }
+    let words: Vec<&str> = clause.split_whitespace().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut current: Vec<&str> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        if matches!(w.to_lowercase().as_str(), "ja" | "and") && !current.is_empty() {
+            let before = roles_in(&current.join(" "));
+            let after = roles_in(&words[i + 1..].join(" "));
+            if !before.is_empty() && after.iter().any(|r| !before.contains(r)) {
+                out.push(current.join(" "));
+                current.clear();
+            }
+        }
+        current.push(w);
+    }
+    if !current.is_empty() {
+        out.push(current.join(" "));
     }
     out
 }
@@ -339,6 +367,15 @@ mod tests {
         // A role the need does not ask for leaves its words as context.
         let tech = for_role(text, "technology-provider", &asked[2..]);
         assert!(tech.context.contains("toimittajan"), "{tech:?}");
+    }
+
+    #[test]
+    fn ja_between_two_roles_cuts_a_clause() {
+        let p = parts("Tarvitsemme tutkimuskumppanin kokeiluihin ja lietteen hyödyntäjän läheltä.");
+        let roles: Vec<Vec<&str>> = p.iter().map(|(_, r)| r.clone()).collect();
+        assert_eq!(roles, vec![vec!["research-partner"], vec!["recycler"]], "{p:?}");
+        // "ja" inside the words about one role does not cut.
+        assert_eq!(parts("Haemme laboratoriota ja testausta.").len(), 1);
     }
 
     #[test]
