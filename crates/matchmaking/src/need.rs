@@ -224,21 +224,30 @@ fn by_role(clause: &str) -> Vec<String> {
         return vec![clause.to_string()];
     }
     let words: Vec<&str> = clause.split_whitespace().collect();
-    let mut out: Vec<String> = Vec::new();
-    let mut current: Vec<&str> = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        if matches!(w.to_lowercase().as_str(), "ja" | "and") && !current.is_empty() {
-            let before = roles_in(&current.join(" "));
-            let after = roles_in(&words[i + 1..].join(" "));
-            if !before.is_empty() && after.iter().any(|r| !before.contains(r)) {
-                out.push(current.join(" "));
-                current.clear();
-            }
+    cut_before(&words, |start, i| {
+        if !matches!(words[i].to_lowercase().as_str(), "ja" | "and") {
+            return false;
         }
-        current.push(w);
+        let before = roles_in(&words[start..i].join(" "));
+        let after = roles_in(&words[i + 1..].join(" "));
+        !before.is_empty() && after.iter().any(|r| !before.contains(r))
+    })
+}
+
+/// The words joined into pieces, a new piece starting before each word
+/// `cuts` is true for (given where the current piece starts and the word's
+/// index; never before the first word).
+fn cut_before(words: &[&str], cuts: impl Fn(usize, usize) -> bool) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut start = 0;
+    for i in 1..words.len() {
+        if cuts(start, i) {
+            out.push(words[start..i].join(" "));
+            start = i;
+        }
     }
-    if !current.is_empty() {
-        out.push(current.join(" "));
+    if start < words.len() {
+        out.push(words[start..].join(" "));
     }
     out
 }
@@ -272,20 +281,11 @@ fn clauses(sentence: &str) -> Vec<String> {
     let mut out = Vec::new();
     for piece in sentence.split([',', ';']) {
         let words: Vec<&str> = piece.split_whitespace().collect();
-        let mut current: Vec<&str> = Vec::new();
-        for (i, w) in words.iter().enumerate() {
-            let lower = w.to_lowercase();
-            let joins = matches!(lower.as_str(), "sekä" | "lisäksi")
-                || (lower == "as" && words.get(i + 1).is_some_and(|n| n.eq_ignore_ascii_case("well")));
-            if joins && !current.is_empty() {
-                out.push(current.join(" "));
-                current.clear();
-            }
-            current.push(w);
-        }
-        if !current.is_empty() {
-            out.push(current.join(" "));
-        }
+        out.extend(cut_before(&words, |_, i| {
+            let lower = words[i].to_lowercase();
+            matches!(lower.as_str(), "sekä" | "lisäksi")
+                || (lower == "as" && words.get(i + 1).is_some_and(|n| n.eq_ignore_ascii_case("well")))
+        }));
     }
     out
 }
