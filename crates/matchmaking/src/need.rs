@@ -328,6 +328,129 @@ pub fn for_role(need: &str, role: &str, asked: &[String]) -> RoleText {
 /// How much more a role's own words weigh than the context.
 pub const OWN_WEIGHT: f64 = 2.0;
 
+/// Material families and the stems that name them (Finnish and English,
+/// found inside compounds: "suojamuoveja" names plastics). A logistics
+/// company for ash is not the one to pick up plastic film.
+const MATERIALS: &[(&str, &[&str])] = &[
+    ("plastics", &["muovi", "kalvo", "polyeteen", "granulaat", "plastic", "polymer"]),
+    ("ash", &["tuhka", "tuhki", "tuhkaa", "fly ash", "bottom ash"]),
+    ("slag", &["kuona", "kuoni", "slag"]),
+    (
+        "wood",
+        &[
+            "purkupuu", "puutavar", "puuraken", "liimapuu", "sahanpur", "hakkee", "haket", "kuori", "kuorta", "lauta",
+            "timber", "wood",
+        ],
+    ),
+    ("textiles", &["tekstiil", "vaatte", "vaate", "textile", "cloth"]),
+    ("food", &["elintarvik", "ruoka", "ruoan", "ruokah", "hera", "mäski", "leipä", "maito", "food", "whey", "brew"]),
+    ("metals", &["metalli", "teräs", "rauta", "sinkki", "kupari", "metal", "steel", "zinc"]),
+    ("minerals", &["betoni", "tiili", "kiviaine", "murske", "hiekka", "sivukiv", "concrete", "brick", "tailing"]),
+    ("sludge", &["liete", "liette", "sakka", "sakkaa", "sludge"]),
+    ("paper", &["pahvi", "kartonki", "kartongi", "paperi", "cardboard", "paper"]),
+    ("building-parts", &["ovet", "ovia", "ikkuna", "palkki", "palkke", "rakennusos", "door", "window", "beam"]),
+    (
+        "devices",
+        &["elektroniik", "kodinkon", "laite", "laitte", "akku", "akut", "työkalu", "device", "appliance", "battery"],
+    ),
+    ("manure", &["lanta", "lannan", "biokaasu", "mädä", "manure", "biogas"]),
+];
+
+/// The material families a text names.
+pub fn materials(text: &str) -> Vec<&'static str> {
+    let lower = text.to_lowercase();
+    MATERIALS.iter().filter(|(_, stems)| stems.iter().any(|s| lower.contains(s))).map(|(m, _)| *m).collect()
+}
+
+/// A logistics company or recycler whose texts name this many material
+/// families or more handles materials in general.
+pub const GENERALIST: usize = 3;
+
+/// Whether a candidate that handles materials names only other materials
+/// than the need (both name some, they share none, and the candidate is
+/// no generalist).
+pub fn other_materials(need: &[&str], candidate: &[&str]) -> bool {
+    !need.is_empty()
+        && !candidate.is_empty()
+        && candidate.len() < GENERALIST
+        && !need.iter().any(|n| candidate.contains(n))
+}
+
+/// Whether the sums a funder states leave out every sum the need names
+/// (both name some).
+pub fn sum_outside(need: &[(f64, f64)], offered: &[(f64, f64)]) -> bool {
+    !need.is_empty()
+        && !offered.is_empty()
+        && !need.iter().any(|(x, _)| offered.iter().any(|(lo, hi)| lo <= x && x <= hi))
+}
+
+/// The sums in euros a text names, each as (lowest, highest): "450 000
+/// euroa" is (450000, 450000), "2 000–20 000 euron" and "1–3 miljoonaa
+/// euroa" are ranges, "1,5 miljoonaa euroa" is 1.5 million. A number not
+/// followed by euros (a year, tonnes) is not a sum.
+pub fn euros(text: &str) -> Vec<(f64, f64)> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_ascii_digit() || (i > 0 && chars[i - 1].is_alphanumeric()) {
+            i += 1;
+            continue;
+        }
+        let (low, next) = number(&chars, i);
+        let mut j = next;
+        let mut high = None;
+        if chars.get(j).is_some_and(|c| matches!(c, '–' | '-' | '—'))
+            && chars.get(j + 1).is_some_and(|c| c.is_ascii_digit())
+        {
+            let (h, after) = number(&chars, j + 1);
+            high = Some(h);
+            j = after;
+        }
+        let rest: String = chars[j..chars.len().min(j + 24)].iter().collect::<String>().to_lowercase();
+        let rest = rest.trim_start();
+        let (factor, rest) = [("miljoona", 1e6), ("milj", 1e6), ("million", 1e6), ("tuhat", 1e3), ("thousand", 1e3)]
+            .iter()
+            .find(|(w, _)| rest.starts_with(w))
+            .map(|(w, f)| {
+                (*f, rest[w.len()..].trim_start_matches(|c: char| c.is_alphabetic() || c == '.').trim_start())
+            })
+            .unwrap_or((1.0, rest));
+        if rest.starts_with("eur") || rest.starts_with('€') {
+            let high = high.unwrap_or(low) * factor;
+            // "100 000–1 000 000": the factor is written once, after the range.
+            out.push((low * factor, high));
+        }
+        i = j.max(i + 1);
+    }
+    out
+}
+
+/// A number at `at`: digits, groups of three after a space ("450 000"),
+/// a decimal part after a comma or a point; the value and where it ends.
+fn number(chars: &[char], at: usize) -> (f64, usize) {
+    let mut digits = String::new();
+    let mut i = at;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_ascii_digit() {
+            digits.push(c);
+            i += 1;
+        } else if matches!(c, ' ' | '\u{a0}')
+            && chars.get(i + 1..i + 4).is_some_and(|g| g.iter().all(|d| d.is_ascii_digit()))
+            && !chars.get(i + 4).is_some_and(|d| d.is_ascii_digit())
+        {
+            i += 1;
+        } else if matches!(c, ',' | '.') && chars.get(i + 1).is_some_and(|d| d.is_ascii_digit()) {
+            digits.push('.');
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    (digits.parse().unwrap_or(0.0), i)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,6 +499,38 @@ mod tests {
         assert_eq!(roles, vec![vec!["research-partner"], vec!["recycler"]], "{p:?}");
         // "ja" inside the words about one role does not cut.
         assert_eq!(parts("Haemme laboratoriota ja testausta.").len(), 1);
+    }
+
+    #[test]
+    fn materials_are_named_inside_compounds() {
+        assert_eq!(materials("Työmaiden suojamuovit ja kiristekalvot"), vec!["plastics"]);
+        assert_eq!(materials("Tuhkan välivarastointi ja toimitus työmaalle"), vec!["ash"]);
+        assert_eq!(materials("Lentotuhka ja teräskuona"), vec!["ash", "slag", "metals"]);
+        assert!(materials("Haemme rahoittajaa").is_empty());
+    }
+
+    #[test]
+    fn sums_in_euros_and_their_ranges() {
+        assert_eq!(euros("uusi linja, jonka investointi on noin 450 000 euroa."), vec![(450_000.0, 450_000.0)]);
+        assert_eq!(euros("Myönnämme 2 000–20 000 euron apurahoja"), vec![(2_000.0, 20_000.0)]);
+        assert_eq!(euros("Sijoitamme 100 000–1 000 000 euroa"), vec![(100_000.0, 1_000_000.0)]);
+        assert_eq!(euros("investointi on noin 1,5 miljoonaa euroa"), vec![(1_500_000.0, 1_500_000.0)]);
+        assert_eq!(euros("lainoja 1–3 miljoonaa euroa"), vec![(1_000_000.0, 3_000_000.0)]);
+        assert_eq!(euros("a grant of 20 000 EUR"), vec![(20_000.0, 20_000.0)]);
+        // Years, tonnes and counts are not sums.
+        assert!(euros("Vuonna 2026 syntyy 20 000 tonnia ja 600 ovea.").is_empty());
+    }
+
+    #[test]
+    fn off_target_materials_and_sums() {
+        assert!(other_materials(&["plastics"], &["ash"]));
+        assert!(!other_materials(&["plastics"], &["ash", "plastics"]));
+        assert!(!other_materials(&["devices"], &["plastics", "metals", "paper"]), "a generalist");
+        assert!(!other_materials(&[], &["ash"]) && !other_materials(&["ash"], &[]));
+        let grants = [(2_000.0, 20_000.0)];
+        assert!(sum_outside(&[(450_000.0, 450_000.0)], &grants));
+        assert!(!sum_outside(&[(15_000.0, 15_000.0)], &grants));
+        assert!(!sum_outside(&[], &grants) && !sum_outside(&[(1.0, 1.0)], &[]));
     }
 
     #[test]

@@ -26,22 +26,31 @@ pub struct Suggestion {
     pub reasons: Vec<Reason>,
 }
 
-/// Whether an offering of an organisation of `org_type` can fill `role`:
-/// the role's offering types, except that a pilot site of an anchor
-/// company, a municipality or a customer is a place to test, not a
+/// Whether an offering of an organisation of `org_type` shows that it
+/// fills `role`: the role's offering types, except that a pilot site of an
+/// anchor company, a municipality or a customer is a place to test, not a
 /// research partner (research needs a research organisation, research
-/// and education, or a company whose business is testing).
+/// and education, or a company whose business is testing), and that
+/// repairing or refurbishing products (life extension) is not technology:
+/// it makes a technology provider only as a declaration (see [`fits`]).
 fn offering_fills(role: PartnerRole, offering: &str, org_type: &str) -> bool {
     role.offerings().iter().any(|o| o.key() == offering)
         && !(role == PartnerRole::ResearchPartner
             && offering == OfferingType::TestingPiloting.key()
             && !matches!(org_type, "sme" | "research"))
+        && !only_declares(role, offering)
+}
+
+/// An offering that shows a role only as much as a profile's word would.
+fn only_declares(role: PartnerRole, offering: &str) -> bool {
+    role == PartnerRole::TechnologyProvider && offering == OfferingType::LifeExtension.key()
 }
 
 /// The roles an organisation fills: from its published services (an
 /// offering), what it is (its type), or only the offering types its
-/// profile declares. A network (a cluster or an association) is the
-/// orchestrator of partnerships, not a partner: it fills none.
+/// profile declares (or a service that shows the role no better). A
+/// network (a cluster or an association) is the orchestrator of
+/// partnerships, not a partner: it fills none.
 pub fn fits(org_type: &str, services: &HashSet<String>, declared: &HashSet<String>) -> Vec<(String, Fit)> {
     let mut out = Vec::new();
     if org_type == OrgType::Network.key() {
@@ -53,7 +62,9 @@ pub fn fits(org_type: &str, services: &HashSet<String>, declared: &HashSet<Strin
             out.push((key, Fit::Offering));
         } else if role.org_types().iter().any(|t| t.key() == org_type) {
             out.push((key, Fit::OrgType));
-        } else if declared.iter().any(|o| offering_fills(*role, o, org_type)) {
+        } else if declared.iter().any(|o| offering_fills(*role, o, org_type))
+            || declared.iter().chain(services).any(|o| only_declares(*role, o))
+        {
             out.push((key, Fit::Declared));
         }
     }
@@ -130,6 +141,11 @@ pub const MIN_TEXT: f64 = 0.2;
 pub const MIN_SHARE: f64 = 0.8;
 /// … and at least this share of the best score.
 pub const MIN_TOTAL_SHARE: f64 = 0.9;
+/// The share of its resemblance left to a candidate that names what the
+/// need does not fit: a logistics company or a recycler whose texts name
+/// only other materials than the need's; a funder whose stated sums
+/// ("2 000–20 000 euron apurahoja") do not hold the sum the need names.
+pub const OFF_TARGET: f64 = 0.8;
 
 /// Approved organisations (other than the asker's and those left out) and
 /// listed experts of approved organisations that could fill the wanted
@@ -420,13 +436,39 @@ pub async fn candidates_per_role(
         // The search index's resemblance against the best candidate's (not
         // the asker's own texts, which always resemble its need most), and
         // what sets each apart among the role's candidates.
+        let handles_material = [PartnerRole::Logistics, PartnerRole::Recycler].iter().any(|r| r.key() == role);
+        let need_materials = kimppa_matchmaking::need::materials(&format!("{} {}", need.own, need.context));
+        let materials: HashMap<i32, Vec<&str>> = if handles_material {
+            docs.iter().map(|(id, text)| (*id as i32, kimppa_matchmaking::need::materials(text))).collect()
+        } else {
+            HashMap::new()
+        };
+        let funds = role == PartnerRole::Funder.key();
+        let need_sums = kimppa_matchmaking::need::euros(&format!("{}. {}", need.own, need.context));
+        let sums: HashMap<i32, Vec<(f64, f64)>> = if funds {
+            docs.iter().map(|(id, text)| (*id as i32, kimppa_matchmaking::need::euros(text))).collect()
+        } else {
+            HashMap::new()
+        };
         let best = found.iter().map(|(_, f)| *f).fold(0.0, f64::max);
         let pool = found
             .iter()
             .map(|(o, f)| {
                 let found = if best > 0.0 { f / best } else { 0.0 };
                 let apart = apart.get(&(o.id as i64)).copied().unwrap_or(0.0);
-                base(o, (found + apart) / 2.0)
+                let mut text = (found + apart) / 2.0;
+                // A logistics company or recycler for other materials, a
+                // funder whose sums do not hold the sum asked for: a weaker fit.
+                let off_materials = handles_material
+                    && materials
+                        .get(&o.id)
+                        .is_some_and(|m| kimppa_matchmaking::need::other_materials(&need_materials, m));
+                let off_sum =
+                    funds && sums.get(&o.id).is_some_and(|r| kimppa_matchmaking::need::sum_outside(&need_sums, r));
+                if off_materials || off_sum {
+                    text *= OFF_TARGET;
+                }
+                base(o, text)
             })
             .collect();
         pools.push((role.clone(), pool));
@@ -565,6 +607,14 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn repairing_shows_a_technology_provider_only_as_a_declaration() {
+        let repairs: HashSet<String> = ["life-extension".to_string()].into();
+        assert!(fits("sme", &repairs, &HashSet::new()).contains(&("technology-provider".into(), Fit::Declared)));
+        let platform: HashSet<String> = ["life-extension".to_string(), "product-as-service".to_string()].into();
+        assert!(fits("sme", &platform, &HashSet::new()).contains(&("technology-provider".into(), Fit::Offering)));
+    }
 
     #[test]
     fn roles_come_from_offerings_then_from_the_organisation_type() {
