@@ -499,7 +499,8 @@ pub async fn role_fits(
 }
 
 /// [`role_fits`] with the services behind each fit — and the public
-/// material offers, which show a material supplier (three queries).
+/// material offers and wants, which show suppliers, buyers and small
+/// processors (three queries).
 pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, AppError> {
     let orgs: Vec<organisation::Model> = organisation::Entity::find()
         .filter(
@@ -548,11 +549,10 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
         offered.entry(org).or_default().insert(offering);
     }
     // A published offer of a side stream in the materials marketplace shows
-    // a material supplier as a service does (kept under the listing's id
-    // negated, beside the services).
-    // A public want of a buyer (an anchor company, a municipality, a
-    // customer) shows what it would buy; a small company asking for a side
-    // stream processes it.
+    // a material supplier as a service does; a public want of a buyer (an
+    // anchor company, a municipality, a customer) shows what it would buy,
+    // and a small company asking for a side stream processes it (both kept
+    // under the listing's id negated, beside the services).
     let listings: Vec<(i32, i32, ListingKind, String, String)> = listing::Entity::find()
         .select_only()
         .columns([
