@@ -145,7 +145,7 @@ pub const MIN_TOTAL_SHARE: f64 = 0.9;
 /// need does not fit: a logistics company or a recycler whose texts name
 /// only other materials than the need's; a funder whose stated sums
 /// ("2 000–20 000 euron apurahoja") do not hold the sum the need names.
-pub const OFF_TARGET: f64 = 0.8;
+pub const OFF_TARGET: f64 = 0.6;
 
 /// Approved organisations (other than the asker's and those left out) and
 /// listed experts of approved organisations that could fill the wanted
