@@ -7,9 +7,10 @@
 //! The text is cut into parts at sentence ends, commas, semicolons and
 //! "sekä"/"as well as", and at a "ja"/"and" between the words about two
 //! roles; a part that opens with a relative or subordinate word ("joka",
-//! "jotta", "which", "so that") belongs to the part before it. A part speaks of a role when it holds one of the role's cue stems
-//! (in Finnish or English, also inside a compound word: "tutkimuskumppania"
-//! holds "tutkimu"). Parts that speak of no role are context.
+//! "jotta", "which", "so that") belongs to the part before it. A part
+//! speaks of a role when it holds one of the role's cue stems (in Finnish
+//! or English, also inside a compound word: "tutkimuskumppania" holds
+//! "tutkimu"). Parts that speak of no role are context.
 
 /// Cue stems of each role (role key → stems, lower case). A stem is found
 /// anywhere inside a word, so compounds and inflected forms match.
@@ -24,12 +25,10 @@ const CUES: &[(&str, &[&str])] = &[
             "laborator",
             "testau",
             "testaa",
-            "testaami",
             "mitoit",
             "yliopist",
             "korkeakoul",
             "research",
-            "laborator",
             "testing",
             "universit",
         ],
@@ -37,23 +36,8 @@ const CUES: &[(&str, &[&str])] = &[
     (
         "funder",
         &[
-            "rahoit",
-            "sijoitta",
-            "sijoitu",
-            "pääoma",
-            "avustu",
-            "apuraha",
-            "laina",
-            "takau",
-            "investoin",
-            "fundin",
-            "funder",
-            "financ",
-            "investo",
-            "investm",
-            "grant",
-            "loan",
-            "capital",
+            "rahoit", "sijoitta", "sijoitu", "pääoma", "avustu", "apuraha", "laina", "takau", "fundin", "funder",
+            "financ", "investo", "investm", "grant", "loan", "capital",
         ],
     ),
     (
@@ -78,10 +62,7 @@ const CUES: &[(&str, &[&str])] = &[
             "purchas",
         ],
     ),
-    (
-        "logistics",
-        &["kuljet", "nouto", "noudo", "noudot", "logisti", "keräily", "transport", "haulag", "pick-up", "pickup"],
-    ),
+    ("logistics", &["kuljet", "nouto", "noudo", "logisti", "keräily", "transport", "haulag", "pick-up", "pickup"]),
     (
         "recycler",
         &[
@@ -90,7 +71,6 @@ const CUES: &[(&str, &[&str])] = &[
             "hyödyntäj",
             "vastaanot",
             "jalosta",
-            "jalostaj",
             "käsittelij",
             "purun",
             "purkaj",
@@ -100,7 +80,7 @@ const CUES: &[(&str, &[&str])] = &[
             "process",
         ],
     ),
-    ("material-supplier", &["toimittaj", "tarjolla", "raaka-ain", "raaka-aine", "supplier", "feedstock", "sourc"]),
+    ("material-supplier", &["toimittaj", "tarjolla", "raaka-ain", "supplier", "feedstock", "sourc"]),
     (
         "technology-provider",
         &[
@@ -110,7 +90,6 @@ const CUES: &[(&str, &[&str])] = &[
             "ohjelmist",
             "anturi",
             "seuranta",
-            "seurantaa",
             "alusta",
             "punnit",
             "huoltokumppan",
@@ -129,10 +108,8 @@ const CUES: &[(&str, &[&str])] = &[
         "consultant",
         &[
             "selvity",
-            "selvityk",
             "kartoitu",
             "kartoitt",
-            "kartoituk",
             "asiantuntij",
             "suunnitelm",
             "neuvon",
@@ -333,7 +310,7 @@ pub const OWN_WEIGHT: f64 = 2.0;
 /// company for ash is not the one to pick up plastic film.
 const MATERIALS: &[(&str, &[&str])] = &[
     ("plastics", &["muovi", "kalvo", "polyeteen", "granulaat", "plastic", "polymer"]),
-    ("ash", &["tuhka", "tuhki", "tuhkaa", "fly ash", "bottom ash"]),
+    ("ash", &["tuhka", "tuhki", "fly ash", "bottom ash"]),
     ("slag", &["kuona", "kuoni", "slag"]),
     (
         "wood",
@@ -343,11 +320,11 @@ const MATERIALS: &[(&str, &[&str])] = &[
         ],
     ),
     ("textiles", &["tekstiil", "vaatte", "vaate", "textile", "cloth"]),
-    ("food", &["elintarvik", "ruoka", "ruoan", "ruokah", "hera", "mäski", "leipä", "maito", "food", "whey", "brew"]),
-    ("metals", &["metalli", "teräs", "rauta", "sinkki", "kupari", "metal", "steel", "zinc"]),
+    ("food", &["elintarvik", "ruoka", "ruoan", "hera", "mäski", "leipä", "maito", "food", "whey", "brew"]),
+    ("metals", &["teräs", "rauta", "sinkki", "kupari", "metal", "steel", "zinc"]),
     ("minerals", &["betoni", "tiili", "kiviaine", "murske", "hiekka", "sivukiv", "concrete", "brick", "tailing"]),
-    ("sludge", &["liete", "liette", "sakka", "sakkaa", "sludge"]),
-    ("paper", &["pahvi", "kartonki", "kartongi", "paperi", "cardboard", "paper"]),
+    ("sludge", &["liete", "liette", "sakka", "sludge"]),
+    ("paper", &["pahvi", "kartonki", "kartongi", "cardboard", "paper"]),
     ("building-parts", &["ovet", "ovia", "ikkuna", "palkki", "palkke", "rakennusos", "door", "window", "beam"]),
     (
         "devices",

@@ -134,7 +134,8 @@ pub async fn for_challenge(app: &App, actor: &Principal, challenge_id: i32) -> R
 pub const WEIGHTS: Weights = Weights { role: 25.0, focus: 10.0, text: 55.0, region: 5.0, cooperation: 5.0 };
 
 /// A suggestion is shown only when what it does resembles the need at
-/// least this much (0 to 1, against the best document of the index) …
+/// least this much (0 to 1; an expert against the best document of the
+/// index, an organisation against the best candidate of the role) …
 pub const MIN_TEXT: f64 = 0.2;
 /// … and at least this share of the best resemblance among those that fill
 /// the role: a few that fit rather than five with confident points …
@@ -170,8 +171,7 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
     let mut per_role: Vec<Vec<Suggestion>> = Vec::new();
     for (role, pool) in &pools {
         let pool: Vec<Candidate> = pool.iter().filter(|p| !w.skip_orgs.contains(&(p.id as i32))).cloned().collect();
-        let ranked = kimppa_matchmaking::rank(&need_of(role), &pool, &WEIGHTS, LIMIT);
-        let ranked = confident(ranked);
+        let ranked = confident(kimppa_matchmaking::rank(&need_of(role), &pool, &WEIGHTS, LIMIT));
         per_role.push(
             ranked
                 .into_iter()
@@ -250,7 +250,8 @@ pub async fn suggest(app: &App, mut w: Wanted) -> Result<Suggestions, AppError> 
 /// The ranked candidates worth showing: when some resemble the need at
 /// least [`MIN_TEXT`], those that come within [`MIN_SHARE`] of the best
 /// resemblance; when none does (a small registry, a need in few words),
-/// every one that fills the role, ranked.
+/// every one that fills the role — of these, those within
+/// [`MIN_TOTAL_SHARE`] of the best score.
 fn confident(ranked: Vec<(&Candidate, Score)>) -> Vec<(&Candidate, Score)> {
     let best = ranked.iter().map(|(c, _)| c.text).fold(0.0, f64::max);
     let floor = if best >= MIN_TEXT { best * MIN_SHARE } else { 0.0 };
@@ -391,10 +392,9 @@ pub async fn candidates_per_role(
             .filter_map(|o| {
                 let fit = fit_of(o)?;
                 let of_role = || {
-                    fits.services
+                    fits.of_role(o.id, role)
                         .iter()
-                        .filter(|(org, r, _)| *org == o.id && r == role)
-                        .filter_map(|(_, _, id)| fits.texts.get(id).map(String::as_str))
+                        .filter_map(|id| fits.texts.get(id).map(String::as_str))
                         .collect::<Vec<_>>()
                         .join(" ")
                 };
@@ -421,12 +421,8 @@ pub async fn candidates_per_role(
         for ((o, fit), (_, f)) in candidates.iter().zip(found.iter_mut()) {
             let own = org_text.get(&o.id).copied().unwrap_or(0.0);
             // Its services of the role, against the need; its own texts count less.
-            let services = fits
-                .services
-                .iter()
-                .filter(|(org, r, _)| *org == o.id && r == role)
-                .filter_map(|(_, _, id)| service_text.get(id).copied())
-                .fold(0.0, f64::max);
+            let services =
+                fits.of_role(o.id, role).iter().filter_map(|id| service_text.get(id).copied()).fold(0.0, f64::max);
             *f = if *fit == Fit::Offering { services.max(own * 0.8) } else { own };
         }
         let apart = kimppa_matchmaking::distinguishing_weighted(
@@ -437,14 +433,15 @@ pub async fn candidates_per_role(
         // the asker's own texts, which always resemble its need most), and
         // what sets each apart among the role's candidates.
         let handles_material = [PartnerRole::Logistics, PartnerRole::Recycler].iter().any(|r| r.key() == role);
-        let need_materials = kimppa_matchmaking::need::materials(&format!("{} {}", need.own, need.context));
+        let whole = format!("{}. {}", need.own, need.context);
+        let need_materials = kimppa_matchmaking::need::materials(&whole);
         let materials: HashMap<i32, Vec<&str>> = if handles_material {
             docs.iter().map(|(id, text)| (*id as i32, kimppa_matchmaking::need::materials(text))).collect()
         } else {
             HashMap::new()
         };
         let funds = role == PartnerRole::Funder.key();
-        let need_sums = kimppa_matchmaking::need::euros(&format!("{}. {}", need.own, need.context));
+        let need_sums = kimppa_matchmaking::need::euros(&whole);
         let sums: HashMap<i32, Vec<(f64, f64)>> = if funds {
             docs.iter().map(|(id, text)| (*id as i32, kimppa_matchmaking::need::euros(text))).collect()
         } else {
@@ -481,10 +478,18 @@ pub async fn candidates_per_role(
 pub struct RoleFits {
     pub orgs: Vec<organisation::Model>,
     pub roles: HashMap<i32, Vec<(String, Fit)>>,
-    /// (organisation, role, service id).
-    pub services: Vec<(i32, String, i32)>,
+    /// The published services (and public listings, under their ids
+    /// negated) that show each (organisation, role).
+    pub services: HashMap<(i32, String), Vec<i32>>,
     /// Each published service's title and description (both languages).
     pub texts: HashMap<i32, String>,
+}
+
+impl RoleFits {
+    /// The services and listings that show `org` in `role`.
+    pub fn of_role(&self, org: i32, role: &str) -> &[i32] {
+        self.services.get(&(org, role.to_string())).map(Vec::as_slice).unwrap_or_default()
+    }
 }
 
 /// The roles each approved organisation (and the asker, whatever its
@@ -528,7 +533,9 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
         .all(&app.db)
         .await?;
     let mut offered: HashMap<i32, HashSet<String>> = HashMap::new();
-    let mut by_role: Vec<(i32, String, i32)> = Vec::new();
+    let mut by_role: HashMap<(i32, String), Vec<i32>> = HashMap::new();
+    let mut show =
+        |org: i32, role: PartnerRole, id: i32| by_role.entry((org, role.key().to_string())).or_default().push(id);
     let mut texts: HashMap<i32, String> = HashMap::new();
     for (id, org, offering, title_fi, description_fi, title_en, description_en) in services {
         texts.insert(id, format!("{title_fi} {description_fi} {title_en} {description_en}"));
@@ -538,13 +545,13 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
         }
         for role in PartnerRole::ALL {
             if offering_fills(*role, &offering, t) {
-                by_role.push((org, role.key().to_string(), id));
+                show(org, *role, id);
             }
         }
         // A small company that sells circular supplies makes them from
         // someone's side stream: it processes (recycles) that stream.
         if offering == OfferingType::CircularSupplies.key() && t == OrgType::Sme.key() {
-            by_role.push((org, PartnerRole::Recycler.key().to_string(), id));
+            show(org, PartnerRole::Recycler, id);
         }
         offered.entry(org).or_default().insert(offering);
     }
@@ -570,37 +577,34 @@ pub async fn role_fits_with_services(app: &App, asker: i32) -> Result<RoleFits, 
         .await?;
     for (id, org, kind, title, description) in listings {
         let Some(t) = types.get(&org) else { continue };
-        if t == OrgType::Network.key() {
-            continue;
-        }
         texts.insert(-id, format!("{title} {description}"));
         if kind == ListingKind::Offer {
-            by_role.push((org, PartnerRole::MaterialSupplier.key().to_string(), -id));
+            show(org, PartnerRole::MaterialSupplier, -id);
             offered.entry(org).or_default().insert(OfferingType::CircularSupplies.key().to_string());
         } else if t == OrgType::Sme.key() {
-            by_role.push((org, PartnerRole::Recycler.key().to_string(), -id));
+            show(org, PartnerRole::Recycler, -id);
         } else if PartnerRole::Customer.org_types().iter().any(|c| c.key() == t) {
-            by_role.push((org, PartnerRole::Customer.key().to_string(), -id));
+            show(org, PartnerRole::Customer, -id);
         }
     }
     let none = HashSet::new();
-    let roles = orgs
+    let mut roles: HashMap<i32, Vec<(String, Fit)>> = orgs
         .iter()
         .map(|o| {
             let declared: HashSet<String> = split_list(&o.offering_types).into_iter().map(str::to_string).collect();
-            let mut f = fits(o.org_type.key(), offered.get(&o.id).unwrap_or(&none), &declared);
-            // What its services and listings show, whatever its offering types say.
-            if o.org_type != OrgType::Network {
-                for (_, role, _) in by_role.iter().filter(|(org, _, _)| *org == o.id) {
-                    match f.iter_mut().find(|(r, _)| r == role) {
-                        Some(fit) => fit.1 = Fit::Offering,
-                        None => f.push((role.clone(), Fit::Offering)),
-                    }
-                }
-            }
-            (o.id, f)
+            (o.id, fits(o.org_type.key(), offered.get(&o.id).unwrap_or(&none), &declared))
         })
         .collect();
+    // What its services and listings show, whatever its offering types say
+    // (a network fills no role).
+    let networks: HashSet<i32> = orgs.iter().filter(|o| o.org_type == OrgType::Network).map(|o| o.id).collect();
+    for (org, role) in by_role.keys().filter(|(org, _)| !networks.contains(org)) {
+        let f = roles.entry(*org).or_default();
+        match f.iter_mut().find(|(r, _)| r == role) {
+            Some(fit) => fit.1 = Fit::Offering,
+            None => f.push((role.clone(), Fit::Offering)),
+        }
+    }
     Ok(RoleFits { orgs, roles, services: by_role, texts })
 }
 
